@@ -1,0 +1,123 @@
+/*
+ * Signing in to a portal: SMART discovery, password and MFA sign-in
+ * with PKCE (Medplum-style /auth endpoints), token refresh with rotation,
+ * sign-out, and who the signed-in person may act for (/auth/me).
+ */
+#ifndef CHARTTY_AUTH_H
+#define CHARTTY_AUTH_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct http;
+struct fhir;
+struct arena;
+
+/* Capabilities a server announces in its SMART configuration. */
+#define AUTH_CAP_PASSWORD	0x01
+#define AUTH_CAP_MFA		0x02
+#define AUTH_CAP_SIGNUP		0x04
+#define AUTH_CAP_ACTIVATION	0x08
+#define AUTH_CAP_KIOSK		0x10
+#define AUTH_CAP_PAYMENTS	0x20
+
+#define AUTH_CLIENT_ID	"chartty"
+#define AUTH_SCOPE	"openid offline_access patient/*.*"
+
+struct auth_server {
+	char		*root;		/* scheme://host[:port] */
+	char		*fhir_base;	/* root + /fhir/R4 */
+	char		*authorize_endpoint;
+	char		*token_endpoint;
+	char		*revoke_endpoint;
+	unsigned int	 caps;
+};
+
+struct auth_session {
+	char	*access_token;
+	char	*refresh_token;	/* NULL without offline_access */
+	char	*scope;
+	char	*patient;	/* the patient id the token is for */
+	char	*profile;	/* "Patient/<id>" of the signed-in person */
+	time_t	 expires;	/* when the access token stops working */
+};
+
+/* Between the password and the MFA code. */
+struct auth_login {
+	char	*login;
+	char	*verifier;
+};
+
+/* Results: 0 signed in; AUTH_NEED_MFA; or one of the failures. */
+enum auth_result {
+	AUTH_OK = 0,
+	AUTH_NEED_MFA = 1,
+	AUTH_ERR = -1,		/* refused: wrong password, bad code, ... */
+	AUTH_ERR_LOCKED = -2,	/* too many attempts (429) */
+	AUTH_ERR_EXPIRED = -3,	/* the session is over: sign in again */
+	AUTH_ERR_NETWORK = -4	/* no answer: unreachable, time-out, ... */
+};
+
+/*
+ * Read server_url's SMART configuration (trailing / and a /fhir/R4 suffix
+ * are accepted). Fills *srv (auth_server_free it). Returns an
+ * auth_result with *cause on failure.
+ */
+int	 auth_discover(struct http *, const char *server_url,
+	     struct auth_server *, char **cause);
+void	 auth_server_free(struct auth_server *);
+
+/*
+ * Sign in with email and password (PKCE S256). AUTH_OK fills *session;
+ * AUTH_NEED_MFA fills *login for auth_mfa(). The password is not kept.
+ */
+int	 auth_password(struct http *, const struct auth_server *,
+	     const char *email, const char *password, struct auth_login *,
+	     struct auth_session *, char **cause);
+/* Finish a sign-in with the 6-digit code; clears *login on success. */
+int	 auth_mfa(struct http *, const struct auth_server *,
+	     struct auth_login *, const char *code, struct auth_session *,
+	     char **cause);
+/* Exchange an authorization code (also for the browser SMART flow). */
+int	 auth_exchange(struct http *, const struct auth_server *,
+	     const char *code, const char *verifier, const char *redirect_uri,
+	     struct auth_session *, char **cause);
+/*
+ * New tokens from session->refresh_token; the server rotates it, so the
+ * caller must store the new one. AUTH_ERR_EXPIRED when it was refused.
+ */
+int	 auth_refresh(struct http *, const struct auth_server *,
+	     struct auth_session *, char **cause);
+/* Revoke the session on the server; the session is cleared either way. */
+int	 auth_logout(struct http *, const struct auth_server *,
+	     struct auth_session *, char **cause);
+/* Wipe and free the members (the struct itself is the caller's). */
+void	 auth_session_clear(struct auth_session *);
+void	 auth_login_clear(struct auth_login *);
+
+/* Who the signed-in person is and whose records they may open. */
+struct auth_person {
+	char	*reference;	/* "Patient/<id>" */
+	char	*display;
+	char	*relationship;	/* "self", "child", "parent", ... */
+	char	*access;	/* "full" or "limited" */
+	char	*note;		/* why access is limited, or NULL */
+};
+struct auth_me {
+	struct arena		*arena;
+	char			*profile;
+	char			*display;
+	struct auth_person	*people;
+	size_t			 npeople;
+};
+/* GET /auth/me through f (so a 401 refreshes). auth_me_free after. */
+int	 auth_me(struct fhir *, struct auth_me *, char **cause);
+void	 auth_me_free(struct auth_me *);
+
+/*
+ * The sentence for a throttled answer: "Too many attempts. Try again in
+ * 14 minutes or call the help desk." (retry_after in seconds, or -1).
+ */
+char	*auth_locked_sentence(long retry_after);
+
+#endif

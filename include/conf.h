@@ -1,0 +1,40 @@
+/*
+ * The configuration file: named portal accounts and options, from
+ * $XDG_CONFIG_HOME/chartty/config or --config FILE (chartty.conf(5)).
+ */
+#ifndef CHARTTY_CONF_H
+#define CHARTTY_CONF_H
+
+#include <stddef.h>
+
+struct conf_account {
+	char	*name;
+	char	*server;	/* the portal's address */
+	char	*email;		/* the sign-in email */
+	char	*label;		/* how to show it, e.g. "Main Street Clinic" */
+};
+
+struct conf {
+	char			*path;		/* the file read, or NULL */
+	char			*default_account;
+	int			 no_keyring;
+	int			 no_color;
+	int			 ascii;
+	struct conf_account	*accounts;
+	size_t			 naccounts;
+};
+
+/*
+ * Read path, or the default file when path is NULL. A missing default
+ * file is an empty configuration; a missing named file, an unreadable
+ * file or a bad line is -1 with *cause naming the file and line.
+ */
+int	 conf_load(const char *path, struct conf *, char **cause);
+void	 conf_free(struct conf *);
+/* The account called name, or the default one when name is NULL. */
+const struct conf_account *conf_account(const struct conf *,
+	     const char *name);
+/* The default file's path: $XDG_CONFIG_HOME/chartty/config. Caller frees. */
+char	*conf_default_path(void);
+
+#endif

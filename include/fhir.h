@@ -1,0 +1,98 @@
+/*
+ * FHIR R4 REST for one portal: reads, searches with paging, batches,
+ * idempotent creates, guarded updates and operations. A 401 gets one
+ * token refresh and one retry.
+ */
+#ifndef CHARTTY_FHIR_H
+#define CHARTTY_FHIR_H
+
+#include <stddef.h>
+
+struct http;
+struct json;
+struct fhir;
+
+struct fhir_result {
+	long		 status;	/* HTTP status; 0 when none arrived */
+	struct json	*body;		/* parsed answer, or NULL (304, empty) */
+	char		*etag;		/* W/"<versionId>", or NULL */
+	char		*location;
+	long		 retry_after;	/* seconds, or -1 */
+	int		 net_error;	/* an http_error when no answer came */
+};
+
+/*
+ * A client for the portal whose server root is root (scheme://host:port)
+ * and FHIR base base. Both are copied; the http client is borrowed.
+ */
+struct fhir	*fhir_create(struct http *, const char *root, const char *base);
+void		 fhir_free(struct fhir *);
+/* Set the access token (copied; the old copy is wiped). NULL clears. */
+void		 fhir_set_token(struct fhir *, const char *);
+/*
+ * The hook run once when an answer is 401: it should get a new access
+ * token (calling fhir_set_token) and return 0, or -1 with *cause.
+ */
+void		 fhir_set_refresh(struct fhir *, int (*)(void *, char **),
+		     void *);
+const char	*fhir_base(const struct fhir *);
+
+/*
+ * One request. path is relative to the FHIR base ("Patient/1"), or to the
+ * server root when it starts with '/' ("/auth/me"), or an absolute URL
+ * under the FHIR base. body (may be NULL) is sent as FHIR JSON; headers
+ * is a NULL-terminated list of extra "Name: value" or NULL.
+ * Returns 0 for 2xx and 304 with *res filled (fhir_result_free it), or -1
+ * with *res filled as far as known and *cause one plain sentence.
+ */
+int	 fhir_request(struct fhir *, const char *method, const char *path,
+	     const struct json *body, const char **headers,
+	     struct fhir_result *, char **cause);
+/* GET path; with etag, sends If-None-Match (a 304 leaves body NULL). */
+int	 fhir_read(struct fhir *, const char *path, const char *etag,
+	     struct fhir_result *, char **cause);
+/* GET type?query (query already escaped, may be NULL or ""). */
+int	 fhir_search(struct fhir *, const char *type, const char *query,
+	     struct fhir_result *, char **cause);
+/*
+ * Follow the bundle's link "next". Returns 1 when there is none (res
+ * untouched), 0 on success, -1 on error. Links outside the base are
+ * refused: the token is never sent elsewhere.
+ */
+int	 fhir_next(struct fhir *, const struct json *bundle,
+	     struct fhir_result *, char **cause);
+/* POST a batch Bundle of n GETs (urls relative to the base). */
+int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
+	     struct fhir_result *, char **cause);
+/*
+ * Entry i of a batch answer: its resource (borrowed) and HTTP status in
+ * *status; NULL when the entry failed (then *outcome, if non-NULL, gets
+ * its sentence, caller frees).
+ */
+struct json *fhir_batch_entry(const struct json *bundle, size_t i,
+	     long *status, char **outcome);
+/*
+ * POST a new resource of type. With request_id (a UUID), the resource
+ * gets identifier urn:chartty:request|<uuid> and If-None-Exist, so a
+ * retry finds the first instead of making a second.
+ */
+int	 fhir_create_resource(struct fhir *, const char *type,
+	     struct json *resource, const char *request_id, struct fhir_result *, char **cause);
+/* PUT path with If-Match: etag (required). 412 means changed meanwhile. */
+int	 fhir_update(struct fhir *, const char *path, const struct json *,
+	     const char *etag, struct fhir_result *, char **cause);
+/* POST an operation (e.g. "Invoice/1/$pay") with Parameters or NULL. */
+int	 fhir_operation(struct fhir *, const char *path, const struct json *,
+	     struct fhir_result *, char **cause);
+void	 fhir_result_free(struct fhir_result *);
+
+/* The resources of a searchset Bundle: count and element i (borrowed). */
+size_t		 fhir_bundle_count(const struct json *bundle);
+struct json	*fhir_bundle_resource(const struct json *bundle, size_t i);
+/* Bundle.total, or -1 when absent. */
+long		 fhir_bundle_total(const struct json *bundle);
+
+/* The plain sentence for an HTTP status when the server gave none. */
+const char	*fhir_status_sentence(long status);
+
+#endif

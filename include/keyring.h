@@ -1,0 +1,35 @@
+/*
+ * The OS keyring (Secret Service, through libsecret): where refresh
+ * tokens and kiosk client secrets live. Never a file.
+ */
+#ifndef CHARTTY_KEYRING_H
+#define CHARTTY_KEYRING_H
+
+enum keyring_status {
+	KEYRING_OK = 0,
+	KEYRING_NOT_FOUND = 1,
+	KEYRING_UNAVAILABLE = -1	/* no Secret Service reachable, or locked */
+};
+
+/* What a stored secret is. */
+#define KEYRING_REFRESH		"refresh-token"
+#define KEYRING_CLIENT_SECRET	"client-secret"
+
+/*
+ * Store secret for (server, account, kind), replacing any earlier one;
+ * the item is labelled "chartty: <account> at <host>" so a person can
+ * recognise it in Seahorse. KEYRING_UNAVAILABLE with *cause on failure.
+ */
+int	 keyring_store(const char *server, const char *account,
+	     const char *kind, const char *secret, char **cause);
+/*
+ * Look the secret up: KEYRING_OK with *secret (caller secret_free()s it),
+ * KEYRING_NOT_FOUND, or KEYRING_UNAVAILABLE with *cause.
+ */
+int	 keyring_lookup(const char *server, const char *account,
+	     const char *kind, char **secret, char **cause);
+/* Remove it; KEYRING_NOT_FOUND when there was none. */
+int	 keyring_delete(const char *server, const char *account,
+	     const char *kind, char **cause);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * FHIR resources turned into plain records for the screens: every string
+ * is sanitized and given its display fallback, times are in local time.
+ */
+#ifndef CHARTTY_MODEL_H
+#define CHARTTY_MODEL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util.h"
+
+struct json;
+
+/* A FHIR date, dateTime or instant and how precise it is. */
+enum fhir_precision {
+	FHIR_TIME_NONE = 0,
+	FHIR_TIME_YEAR,
+	FHIR_TIME_MONTH,
+	FHIR_TIME_DAY,
+	FHIR_TIME_MINUTE	/* has a time of day (and a zone) */
+};
+struct fhir_time {
+	enum fhir_precision	 precision;
+	int			 year, month, day;	/* as written */
+	time_t			 t;	/* the instant (MINUTE), else midnight local */
+};
+
+/* Parse s; 0 on success, -1 (precision NONE) for anything malformed. */
+int	 fhir_time_parse(const char *s, struct fhir_time *);
+/*
+ * Format for people: "12 May 2026", "May 2026", "2026", or, with a time,
+ * "Tue 12 May 2026 10:30" in the local time zone. Writes "" for NONE.
+ */
+void	 fhir_time_format(const struct fhir_time *, char *, size_t);
+
+/* A Quantity: value with unit, or absent. */
+struct quantity {
+	int	 present;
+	double	 value;
+	char	*unit;		/* unit, else code; may be NULL */
+	char	*comparator;	/* "<", ">=", ...; may be NULL */
+};
+
+enum value_kind {
+	VALUE_NONE = 0,		/* no value[x] at all */
+	VALUE_QUANTITY,
+	VALUE_STRING,
+	VALUE_CONCEPT,
+	VALUE_RANGE,
+	VALUE_RATIO,
+	VALUE_BOOLEAN,
+	VALUE_INTEGER,
+	VALUE_TIME,		/* valueDateTime, valueTime, valuePeriod */
+	VALUE_OTHER		/* a kind chartty does not show */
+};
+
+struct obs_value {
+	enum value_kind	 kind;
+	struct quantity	 q;		/* QUANTITY, INTEGER; RANGE low */
+	struct quantity	 q2;		/* RANGE high */
+	struct quantity	 num, den;	/* RATIO */
+	char		*text;		/* STRING, CONCEPT, TIME; OTHER: kind */
+	int		 boolean;
+};
+
+struct ref_range {
+	struct quantity	 low, high;
+	char		*text;
+};
+
+struct obs_component {
+	char		*name;
+	struct obs_value value;
+	char		*flag;		/* interpretation in words, or NULL */
+	struct ref_range range;
+};
+
+struct observation {
+	char			*id;
+	char			*name;
+	char			*code_system, *code;
+	char			*category;
+	char			*status;
+	struct fhir_time	 effective;
+	struct fhir_time	 issued;
+	struct obs_value	 value;
+	struct obs_component	*components;
+	size_t			 ncomponents;
+	struct ref_range	 range;		/* the first referenceRange */
+	char			*flag;		/* "High", "Critical low", ... */
+	char			*flag_code;	/* "H", "LL", ... */
+	char			*note;		/* the clinician's comments */
+};
+
+struct report {
+	char			*id;
+	char			*name;
+	char			*status;
+	char			*category;
+	struct fhir_time	 effective;
+	struct fhir_time	 issued;
+	char			*conclusion;
+	char			*narrative;	/* presentedForm text, if inline */
+	char			**results;	/* "Observation/<id>" references */
+	size_t			 nresults;
+	int			 reviewed;	/* urn:chartty:reviewed */
+};
+
+struct patient {
+	char			*id;
+	char			*name;		/* "Maria Lopez" */
+	struct fhir_time	 birth;
+	char			*gender;
+	char			*phone, *email, *address;
+	char			*mrn;
+};
+
+struct allergy {
+	char			*id;
+	char			*substance;
+	char			*clinical_status;
+	char			*verification;
+	char			*criticality;
+	char			*category;
+	char			*reactions;	/* manifestations, comma-separated */
+	char			*severity;
+	struct fhir_time	 onset;
+	struct fhir_time	 recorded;
+	char			*note;
+};
+
+struct condition {
+	char			*id;
+	char			*name;
+	char			*clinical_status;
+	char			*category;
+	struct fhir_time	 onset;
+	struct fhir_time	 recorded;
+	char			*note;
+};
+
+struct medication {
+	char			*id;
+	char			*name;
+	char			*dosage;
+	char			*requester;
+	char			*status;
+	struct fhir_time	 authored;
+	int			 refills;	/* -1 when not said */
+	int			 refill_eligible;	/* 1, 0, or -1 */
+};
+
+struct immunization {
+	char			*id;
+	char			*vaccine;
+	char			*status;
+	struct fhir_time	 date;
+	char			*site;
+	char			*lot;
+};
+
+/*
+ * Parsers: fill the record from a resource of the right type, allocating
+ * strings in the arena. Return -1 when j is not that resourceType.
+ */
+int	 model_patient(struct arena *, const struct json *, struct patient *);
+int	 model_allergy(struct arena *, const struct json *, struct allergy *);
+int	 model_condition(struct arena *, const struct json *,
+	     struct condition *);
+int	 model_medication(struct arena *, const struct json *,
+	     struct medication *);
+int	 model_immunization(struct arena *, const struct json *,
+	     struct immunization *);
+int	 model_observation(struct arena *, const struct json *,
+	     struct observation *);
+int	 model_report(struct arena *, const struct json *, struct report *);
+
+/*
+ * The display text of a CodeableConcept: text, else coding[0].display,
+ * else "system|code", else NULL. Sanitized, in the arena.
+ */
+char	*model_concept(struct arena *, const struct json *);
+/* A sanitized copy of the string member key, or NULL. */
+char	*model_str(struct arena *, const struct json *, const char *key);
+/* A HumanName as "Given Family" (text when given), or NULL. */
+char	*model_name(struct arena *, const struct json *names);
+/* The value of extension url among j's extensions, or NULL (borrowed). */
+const struct json *model_extension(const struct json *, const char *url);
+
+/* Interpretation code in words ("H" -> "High"), or NULL if unknown. */
+const char *model_flag_words(const char *code);
+/* A value for people: "7.1 %", "120 to 140 mg/dL", "1:40", "Positive". */
+char	*model_value_format(struct arena *, const struct obs_value *);
+/* A quantity for people: "<5.2 mmol/L"; "" when absent. */
+char	*model_quantity_format(struct arena *, const struct quantity *);
+/* A reference range for people: "3.5 to 5.0 mmol/L", "below 200". */
+char	*model_range_format(struct arena *, const struct ref_range *);
+
+/*
+ * The plain sentence an OperationOutcome says (details.text, else
+ * diagnostics), sanitized; a new string. NULL when j says nothing.
+ */
+char	*model_outcome_text(const struct json *);
+/* The issue[0].code (e.g. "login", "throttled"), borrowed, or NULL. */
+const char *model_outcome_code(const struct json *);
+
+#endif

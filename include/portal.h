@@ -1,0 +1,51 @@
+/*
+ * One signed-in connection to one portal: discovery, sign-in (from the
+ * keyring, or with password and MFA), token refresh that keeps the
+ * keyring current, and sign-out. Screens reach FHIR through p->fhir.
+ */
+#ifndef CHARTTY_PORTAL_H
+#define CHARTTY_PORTAL_H
+
+#include "auth.h"
+
+struct http;
+struct fhir;
+
+struct portal {
+	struct http		*http;
+	struct fhir		*fhir;	/* NULL until portal_connect() */
+	struct auth_server	 srv;
+	struct auth_session	 session;
+	struct auth_login	 login;
+	char			*server_url;
+	char			*email;
+	int			 use_keyring;	/* 0: --no-keyring or none found */
+	char			*notice;	/* say once, then portal_notice() */
+};
+
+/* A portal for server_url and email (both copied); nothing sent yet. */
+struct portal	*portal_create(const char *server_url, const char *email,
+		     int use_keyring);
+/* Wipe every token and free; NULL is a no-op. Does not sign out. */
+void		 portal_free(struct portal *);
+/* Read the server's SMART configuration (auth_result). */
+int		 portal_connect(struct portal *, char **cause);
+/*
+ * Sign in silently with the keyring's refresh token: AUTH_OK when that
+ * worked; AUTH_ERR_EXPIRED when there is none or it was refused (then
+ * ask for the password); AUTH_ERR_NETWORK and others as they come.
+ */
+int		 portal_resume(struct portal *, char **cause);
+/* Sign in with the password: AUTH_OK, AUTH_NEED_MFA, or a failure. */
+int		 portal_sign_in(struct portal *, const char *password,
+		     char **cause);
+/* Give the MFA code after AUTH_NEED_MFA. */
+int		 portal_verify(struct portal *, const char *code, char **cause);
+/* Revoke the session and delete the keyring's token. */
+int		 portal_sign_out(struct portal *, char **cause);
+/* Take the one-time notice (caller frees), or NULL. */
+char		*portal_notice(struct portal *);
+/* Non-zero when an access token is held. */
+int		 portal_signed_in(const struct portal *);
+
+#endif

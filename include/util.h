@@ -1,0 +1,82 @@
+/* Memory wrappers, bounded buffers, fatal errors and secret wiping. */
+#ifndef CHARTTY_UTIL_H
+#define CHARTTY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define CHARTTY_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/*
+ * Allocation that cannot fail: on out-of-memory they call fatal().
+ * xstrdup(NULL) returns NULL.
+ */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) CHARTTY_PRINTF(1, 2);
+char	*xvasprintf(const char *, va_list);
+
+/*
+ * Print "chartty: message" to stderr, run the registered terminal
+ * restore hook, and exit(1). Never returns.
+ */
+void	 fatal(const char *, ...) CHARTTY_PRINTF(1, 2)
+	    __attribute__((noreturn));
+/* Register the hook fatal() runs first (the UI restores the terminal). */
+void	 fatal_set_hook(void (*)(void));
+
+/* Wipe memory that held a secret; the compiler may not optimise it out. */
+void	 secure_wipe(void *, size_t);
+/* Wipe and free a secret string; NULL is a no-op. */
+void	 secret_free(char *);
+
+/* Copy with truncation; always NUL-terminates; returns strlen(src). */
+size_t	 strlcpy_c(char *, const char *, size_t);
+
+/* Parse a whole decimal number in [min, max]; -1 on anything else. */
+int	 parse_number(const char *, long long, long long, long long *);
+
+/*
+ * A growable byte buffer with a hard maximum. buf_add fails (returns -1)
+ * instead of growing past max; the contents stay NUL-terminated.
+ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+	size_t	 max;
+};
+void	 buf_init(struct buf *, size_t);
+int	 buf_add(struct buf *, const void *, size_t);
+int	 buf_addstr(struct buf *, const char *);
+int	 buf_printf(struct buf *, const char *, ...) CHARTTY_PRINTF(2, 3);
+/* Take the contents (caller frees); the buffer is left empty. */
+char	*buf_take(struct buf *);
+/* Free the contents, wiping them first when secret is non-zero. */
+void	 buf_free(struct buf *, int secret);
+
+/*
+ * Make the process unable to dump core or be ptrace-attached by other
+ * users' processes, so tokens and health data never reach a core file.
+ */
+void	 harden_process(void);
+
+
+
+/*
+ * An arena: many small allocations freed (and wiped) together. Parsed
+ * records keep their strings in one, so freeing a screen's data is one
+ * call and leaves no health data behind in freed memory.
+ */
+struct arena;
+struct arena	*arena_create(void);
+/* Wipe and free everything; NULL is a no-op. */
+void		 arena_free(struct arena *);
+void		*arena_alloc(struct arena *, size_t);	/* zeroed */
+char		*arena_strdup(struct arena *, const char *);	/* NULL ok */
+/* Take ownership of a malloc'd string s: it is freed with the arena. */
+char		*arena_own(struct arena *, char *s);
+#endif

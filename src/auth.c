@@ -1,0 +1,504 @@
+/*
+ * Signing in to a portal: SMART discovery, password and MFA sign-in
+ * with PKCE (Medplum-style /auth endpoints), token refresh with rotation,
+ * sign-out, and who the signed-in person may act for (/auth/me).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "crypto.h"
+#include "fhir.h"
+#include "http.h"
+#include "json.h"
+#include "model.h"
+#include "url.h"
+#include "util.h"
+
+/* An answer from the server, parsed when it is JSON. */
+struct auth_answer {
+	long		 status;
+	long		 retry_after;
+	struct json	*body;
+};
+
+static void
+auth_answer_free(struct auth_answer *a)
+{
+	json_free_secret(a->body);
+	memset(a, 0, sizeof *a);
+}
+
+/*
+ * Send body (JSON when form is 0, else form-encoded) to url; fills *ans.
+ * Returns AUTH_OK when any HTTP answer arrived.
+ */
+static int
+auth_post(struct http *h, const char *url, const char *body, int form,
+    const char *bearer, struct auth_answer *ans, char **cause)
+{
+	struct http_request	 q;
+	struct http_response	 resp;
+	const char		*hdr[4];
+	char			*auth = NULL, *perr = NULL;
+	int			 rc, n = 0;
+
+	memset(ans, 0, sizeof *ans);
+	hdr[n++] = "Accept: application/json";
+	hdr[n++] = form ? "Content-Type: application/x-www-form-urlencoded" :
+	    "Content-Type: application/json";
+	if (bearer != NULL)
+		hdr[n++] = auth = xasprintf("Authorization: Bearer %s", bearer);
+	hdr[n] = NULL;
+	memset(&q, 0, sizeof q);
+	q.method = body ? "POST" : "GET";
+	q.url = url;
+	q.headers = hdr;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	q.secret = 1;
+	rc = http_perform(h, &q, &resp, cause);
+	secret_free(auth);
+	if (rc != HTTP_OK)
+		return AUTH_ERR_NETWORK;
+	ans->status = resp.status;
+	ans->retry_after = resp.retry_after;
+	if (resp.len > 0)
+		ans->body = json_parse(resp.body, resp.len, &perr);
+	free(perr);
+	http_response_free(&resp);
+	return AUTH_OK;
+}
+
+char *
+auth_locked_sentence(long retry_after)
+{
+	long	minutes;
+
+	if (retry_after < 0)
+		return xstrdup("Too many attempts. Try again later or call "
+		    "the help desk.");
+	minutes = (retry_after + 59) / 60;
+	if (minutes <= 1)
+		return xstrdup("Too many attempts. Try again in a minute or "
+		    "call the help desk.");
+	return xasprintf("Too many attempts. Try again in %ld minutes or "
+	    "call the help desk.", minutes);
+}
+
+/* The sentence for a failed /auth answer, and its result kind. */
+static int
+auth_failure(const struct auth_answer *ans, const char *fallback,
+    char **cause)
+{
+	char	*s;
+	size_t	 n;
+
+	if (ans->status == 429) {
+		*cause = auth_locked_sentence(ans->retry_after);
+		return AUTH_ERR_LOCKED;
+	}
+	if (ans->status >= 500 || ans->status == 0) {
+		*cause = xstrdup("The portal had a problem and could not sign "
+		    "you in. Try again later.");
+		return AUTH_ERR;
+	}
+	s = ans->body ? model_outcome_text(ans->body) : NULL;
+	if (s == NULL || *s == '\0') {
+		free(s);
+		*cause = xstrdup(fallback);
+		return AUTH_ERR;
+	}
+	n = strlen(s);
+	if (strchr(".!?", s[n - 1]) == NULL) {
+		*cause = xasprintf("%s.", s);
+		free(s);
+	} else
+		*cause = s;
+	return AUTH_ERR;
+}
+
+/* A copy of a string member, or NULL. */
+static char *
+auth_dup(const struct json *j, const char *key)
+{
+	return xstrdup(json_gets(j, key));
+}
+
+int
+auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
+    char **cause)
+{
+	struct auth_answer	 ans;
+	const struct json	*caps;
+	char			*root, *url;
+	const char		*c;
+	size_t			 i;
+	int			 rc;
+
+	memset(srv, 0, sizeof *srv);
+	if (url_allowed(server_url, cause) != 0)
+		return AUTH_ERR;
+	if ((root = url_root(server_url)) == NULL) {
+		*cause = xasprintf("\"%s\" is not a web address chartty can "
+		    "use.", server_url);
+		return AUTH_ERR;
+	}
+	url = url_join(root, ".well-known/smart-configuration");
+	rc = auth_post(h, url, NULL, 0, NULL, &ans, cause);
+	free(url);
+	if (rc != AUTH_OK) {
+		free(root);
+		return rc;
+	}
+	if (ans.status != 200 || !json_is_object(ans.body)) {
+		*cause = xasprintf("%s does not look like a patient portal "
+		    "(no SMART configuration).", root);
+		auth_answer_free(&ans);
+		free(root);
+		return AUTH_ERR;
+	}
+	srv->root = root;
+	srv->fhir_base = url_join(root, "fhir/R4");
+	srv->authorize_endpoint = auth_dup(ans.body,
+	    "authorization_endpoint");
+	srv->token_endpoint = auth_dup(ans.body, "token_endpoint");
+	srv->revoke_endpoint = auth_dup(ans.body, "revocation_endpoint");
+	if (srv->token_endpoint == NULL)
+		srv->token_endpoint = url_join(root, "oauth2/token");
+	caps = json_get(ans.body, "capabilities");
+	for (i = 0; i < json_size(caps); i++) {
+		if ((c = json_str(json_at(caps, i))) == NULL)
+			continue;
+		if (strcmp(c, "portal-password-login") == 0)
+			srv->caps |= AUTH_CAP_PASSWORD;
+		else if (strcmp(c, "portal-mfa-totp") == 0)
+			srv->caps |= AUTH_CAP_MFA;
+		else if (strcmp(c, "portal-signup") == 0)
+			srv->caps |= AUTH_CAP_SIGNUP;
+		else if (strcmp(c, "portal-activation") == 0)
+			srv->caps |= AUTH_CAP_ACTIVATION;
+		else if (strcmp(c, "portal-kiosk") == 0)
+			srv->caps |= AUTH_CAP_KIOSK;
+		else if (strcmp(c, "portal-payments") == 0)
+			srv->caps |= AUTH_CAP_PAYMENTS;
+	}
+	auth_answer_free(&ans);
+	return AUTH_OK;
+}
+
+void
+auth_server_free(struct auth_server *srv)
+{
+	if (srv == NULL)
+		return;
+	free(srv->root);
+	free(srv->fhir_base);
+	free(srv->authorize_endpoint);
+	free(srv->token_endpoint);
+	free(srv->revoke_endpoint);
+	memset(srv, 0, sizeof *srv);
+}
+
+void
+auth_session_clear(struct auth_session *s)
+{
+	secret_free(s->access_token);
+	secret_free(s->refresh_token);
+	free(s->scope);
+	free(s->patient);
+	free(s->profile);
+	memset(s, 0, sizeof *s);
+}
+
+void
+auth_login_clear(struct auth_login *l)
+{
+	secret_free(l->login);
+	secret_free(l->verifier);
+	memset(l, 0, sizeof *l);
+}
+
+/* Post a form to the token endpoint and take the tokens it gives. */
+static int
+auth_token(struct http *h, const struct auth_server *srv, const char *form,
+    struct auth_session *s, int refreshing, char **cause)
+{
+	struct auth_answer	 ans;
+	const char		*err;
+	double			 ttl;
+	int			 rc;
+
+	rc = auth_post(h, srv->token_endpoint, form, 1, NULL, &ans, cause);
+	if (rc != AUTH_OK)
+		return rc;
+	if (ans.status != 200 || json_gets(ans.body, "access_token") == NULL) {
+		err = json_gets(ans.body, "error");
+		if (ans.status == 429) {
+			*cause = auth_locked_sentence(ans.retry_after);
+			rc = AUTH_ERR_LOCKED;
+		} else if (err != NULL && strcmp(err, "invalid_grant") == 0) {
+			*cause = xstrdup(refreshing ?
+			    "Your session has ended. Please sign in again." :
+			    "The sign-in took too long or was already used. "
+			    "Please sign in again.");
+			rc = refreshing ? AUTH_ERR_EXPIRED : AUTH_ERR;
+		} else if (ans.status >= 500 || ans.status == 0) {
+			*cause = xstrdup("The portal had a problem and could "
+			    "not sign you in. Try again later.");
+			rc = AUTH_ERR;
+		} else {
+			*cause = xstrdup("The portal refused the sign-in. "
+			    "Please sign in again.");
+			rc = refreshing ? AUTH_ERR_EXPIRED : AUTH_ERR;
+		}
+		auth_answer_free(&ans);
+		return rc;
+	}
+	secret_free(s->access_token);
+	s->access_token = auth_dup(ans.body, "access_token");
+	if (json_gets(ans.body, "refresh_token") != NULL) {
+		secret_free(s->refresh_token);
+		s->refresh_token = auth_dup(ans.body, "refresh_token");
+	}
+	free(s->scope);
+	s->scope = auth_dup(ans.body, "scope");
+	if (json_gets(ans.body, "patient") != NULL) {
+		free(s->patient);
+		s->patient = auth_dup(ans.body, "patient");
+	}
+	if (json_path(ans.body, "profile.reference") != NULL) {
+		free(s->profile);
+		s->profile = xstrdup(json_str(json_path(ans.body,
+		    "profile.reference")));
+	}
+	if (json_num(json_get(ans.body, "expires_in"), &ttl) != 0 || ttl < 0)
+		ttl = 300;
+	s->expires = time(NULL) + (time_t)ttl;
+	auth_answer_free(&ans);
+	return AUTH_OK;
+}
+
+int
+auth_exchange(struct http *h, const struct auth_server *srv,
+    const char *code, const char *verifier, const char *redirect_uri,
+    struct auth_session *s, char **cause)
+{
+	struct buf	form;
+	int		rc;
+
+	buf_init(&form, 64 * 1024);
+	url_query_add(&form, "grant_type", "authorization_code");
+	url_query_add(&form, "code", code);
+	url_query_add(&form, "code_verifier", verifier);
+	url_query_add(&form, "client_id", AUTH_CLIENT_ID);
+	if (redirect_uri != NULL)
+		url_query_add(&form, "redirect_uri", redirect_uri);
+	rc = auth_token(h, srv, form.data, s, 0, cause);
+	buf_free(&form, 1);
+	return rc;
+}
+
+/* Take {login, code} or {login, mfaRequired} from a sign-in answer. */
+static int
+auth_login_answer(struct http *h, const struct auth_server *srv,
+    struct auth_answer *ans, struct auth_login *l, struct auth_session *s,
+    const char *fallback, char **cause)
+{
+	const char	*code;
+
+	if (ans->status != 200 || !json_is_object(ans->body))
+		return auth_failure(ans, fallback, cause);
+	if (json_bool(json_get(ans->body, "mfaRequired")) == 1) {
+		secret_free(l->login);
+		l->login = auth_dup(ans->body, "login");
+		if (l->login == NULL) {
+			*cause = xstrdup("The portal asked for a code but "
+			    "gave no sign-in to use it with.");
+			return AUTH_ERR;
+		}
+		return AUTH_NEED_MFA;
+	}
+	if ((code = json_gets(ans->body, "code")) == NULL) {
+		*cause = xstrdup("The portal's sign-in answer could not be "
+		    "understood.");
+		return AUTH_ERR;
+	}
+	return auth_exchange(h, srv, code, l->verifier, NULL, s, cause);
+}
+
+int
+auth_password(struct http *h, const struct auth_server *srv,
+    const char *email, const char *password, struct auth_login *l,
+    struct auth_session *s, char **cause)
+{
+	struct auth_answer	 ans;
+	struct json		*body;
+	char			*challenge, *text, *url;
+	int			 rc;
+
+	auth_login_clear(l);
+	l->verifier = pkce_verifier();
+	challenge = pkce_challenge(l->verifier);
+	body = json_new_object();
+	json_add_str(body, "email", email);
+	json_add_str(body, "password", password);
+	json_add_str(body, "codeChallenge", challenge);
+	json_add_str(body, "codeChallengeMethod", "S256");
+	json_add_str(body, "clientId", AUTH_CLIENT_ID);
+	json_add_str(body, "scope", AUTH_SCOPE);
+	text = json_print(body);
+	json_free_secret(body);
+	secret_free(challenge);
+
+	url = url_join(srv->root, "auth/login");
+	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
+	free(url);
+	secret_free(text);
+	if (rc != AUTH_OK)
+		return rc;
+	rc = auth_login_answer(h, srv, &ans, l, s,
+	    "Email or password is invalid.", cause);
+	auth_answer_free(&ans);
+	if (rc != AUTH_NEED_MFA)
+		auth_login_clear(l);
+	return rc;
+}
+
+int
+auth_mfa(struct http *h, const struct auth_server *srv, struct auth_login *l,
+    const char *code, struct auth_session *s, char **cause)
+{
+	struct auth_answer	 ans;
+	struct json		*body;
+	char			*text, *url;
+	int			 rc;
+
+	if (l->login == NULL) {
+		*cause = xstrdup("Please sign in again.");
+		return AUTH_ERR;
+	}
+	body = json_new_object();
+	json_add_str(body, "login", l->login);
+	json_add_str(body, "token", code);
+	text = json_print(body);
+	json_free_secret(body);
+	url = url_join(srv->root, "auth/mfa/verify");
+	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
+	free(url);
+	secret_free(text);
+	if (rc != AUTH_OK)
+		return rc;
+	rc = auth_login_answer(h, srv, &ans, l, s,
+	    "That code did not work. Check the code in your authenticator "
+	    "app and try again.", cause);
+	auth_answer_free(&ans);
+	if (rc == AUTH_OK)
+		auth_login_clear(l);
+	return rc;
+}
+
+int
+auth_refresh(struct http *h, const struct auth_server *srv,
+    struct auth_session *s, char **cause)
+{
+	struct buf	form;
+	int		rc;
+
+	if (s->refresh_token == NULL) {
+		*cause = xstrdup("Your session has ended. Please sign in "
+		    "again.");
+		return AUTH_ERR_EXPIRED;
+	}
+	buf_init(&form, 64 * 1024);
+	url_query_add(&form, "grant_type", "refresh_token");
+	url_query_add(&form, "refresh_token", s->refresh_token);
+	url_query_add(&form, "client_id", AUTH_CLIENT_ID);
+	rc = auth_token(h, srv, form.data, s, 1, cause);
+	buf_free(&form, 1);
+	return rc;
+}
+
+int
+auth_logout(struct http *h, const struct auth_server *srv,
+    struct auth_session *s, char **cause)
+{
+	struct auth_answer	 ans;
+	struct buf		 form;
+	char			*url;
+	int			 rc = AUTH_OK;
+
+	if (s->access_token != NULL || s->refresh_token != NULL) {
+		url = url_join(srv->root, "oauth2/logout");
+		buf_init(&form, 64 * 1024);
+		if (s->refresh_token != NULL)
+			url_query_add(&form, "token", s->refresh_token);
+		rc = auth_post(h, url, form.data ? form.data : "", 1,
+		    s->access_token, &ans, cause);
+		buf_free(&form, 1);
+		free(url);
+		if (rc == AUTH_OK) {
+			if (ans.status >= 400 && ans.status != 401) {
+				*cause = xstrdup("The portal could not end the "
+				    "session; it will end by itself.");
+				rc = AUTH_ERR;
+			}
+			auth_answer_free(&ans);
+		}
+	}
+	auth_session_clear(s);
+	return rc;
+}
+
+int
+auth_me(struct fhir *f, struct auth_me *me, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*people, *p;
+	size_t			 i;
+
+	memset(me, 0, sizeof *me);
+	if (fhir_request(f, "GET", "/auth/me", NULL, NULL, &res, cause) != 0) {
+		long status = res.status;
+		int net = res.net_error;
+
+		fhir_result_free(&res);
+		if (net != 0)
+			return AUTH_ERR_NETWORK;
+		return status == 401 ? AUTH_ERR_EXPIRED : AUTH_ERR;
+	}
+	me->arena = arena_create();
+	me->profile = model_str(me->arena, json_get(res.body, "profile"),
+	    "reference");
+	me->display = model_str(me->arena, json_get(res.body, "profile"),
+	    "display");
+	people = json_get(res.body, "patients");
+	me->npeople = json_size(people);
+	if (me->npeople > 100)
+		me->npeople = 100;
+	if (me->npeople > 0)
+		me->people = arena_alloc(me->arena,
+		    me->npeople * sizeof *me->people);
+	for (i = 0; i < me->npeople; i++) {
+		p = json_at(people, i);
+		me->people[i].reference = model_str(me->arena, p, "reference");
+		me->people[i].display = model_str(me->arena, p, "display");
+		me->people[i].relationship = model_str(me->arena, p,
+		    "relationship");
+		me->people[i].access = model_str(me->arena, p, "access");
+		me->people[i].note = model_str(me->arena, p, "note");
+	}
+	fhir_result_free(&res);
+	return AUTH_OK;
+}
+
+void
+auth_me_free(struct auth_me *me)
+{
+	if (me == NULL)
+		return;
+	arena_free(me->arena);
+	memset(me, 0, sizeof *me);
+}

@@ -1,0 +1,198 @@
+/*
+ * The configuration file: named portal accounts and options, from
+ * $XDG_CONFIG_HOME/chartty/config or --config FILE (chartty.conf(5)).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define CONF_MAX_LINE		4096
+#define CONF_MAX_ACCOUNTS	64
+
+char *
+conf_default_path(void)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME");
+	const char	*home = getenv("HOME");
+
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/chartty/config", xdg);
+	if (home != NULL && *home != '\0')
+		return xasprintf("%s/.config/chartty/config", home);
+	return NULL;
+}
+
+static char *
+conf_trim(char *s)
+{
+	char	*end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static int
+conf_bool(const char *v, int *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+	    strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Apply one "key = value" line; returns a complaint or NULL. */
+static const char *
+conf_set(struct conf *c, struct conf_account *acct, const char *key,
+    const char *value)
+{
+	char	**slot = NULL;
+	int	 *flag = NULL;
+
+	if (acct != NULL) {
+		if (strcmp(key, "server") == 0)
+			slot = &acct->server;
+		else if (strcmp(key, "email") == 0)
+			slot = &acct->email;
+		else if (strcmp(key, "label") == 0)
+			slot = &acct->label;
+		else
+			return "unknown account setting";
+	} else {
+		if (strcmp(key, "default-account") == 0)
+			slot = &c->default_account;
+		else if (strcmp(key, "no-keyring") == 0)
+			flag = &c->no_keyring;
+		else if (strcmp(key, "no-color") == 0)
+			flag = &c->no_color;
+		else if (strcmp(key, "ascii") == 0)
+			flag = &c->ascii;
+		else
+			return "unknown setting";
+	}
+	if (flag != NULL)
+		return conf_bool(value, flag) == 0 ? NULL :
+		    "expected yes or no";
+	free(*slot);
+	*slot = xstrdup(value);
+	return NULL;
+}
+
+int
+conf_load(const char *path, struct conf *c, char **cause)
+{
+	struct conf_account	*acct = NULL;
+	FILE			*f;
+	char			 line[CONF_MAX_LINE], *p, *eq, *end;
+	const char		*why;
+	int			 lineno = 0, explicit = path != NULL;
+
+	memset(c, 0, sizeof *c);
+	c->path = explicit ? xstrdup(path) : conf_default_path();
+	if (c->path == NULL)
+		return 0;
+	if ((f = fopen(c->path, "r")) == NULL) {
+		if (errno == ENOENT && !explicit) {
+			free(c->path);
+			c->path = NULL;
+			return 0;
+		}
+		*cause = xasprintf("Cannot read %s: %s.", c->path,
+		    strerror(errno));
+		conf_free(c);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			why = "line too long";
+			goto bad;
+		}
+		p = conf_trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (*p == '[') {
+			end = strchr(p, ']');
+			if (end == NULL || end[1] != '\0' ||
+			    strncmp(p, "[account ", 9) != 0) {
+				why = "expected [account NAME]";
+				goto bad;
+			}
+			*end = '\0';
+			p = conf_trim(p + 9);
+			if (*p == '\0' || c->naccounts == CONF_MAX_ACCOUNTS) {
+				why = "bad or too many accounts";
+				goto bad;
+			}
+			c->accounts = xrealloc(c->accounts,
+			    (c->naccounts + 1) * sizeof *c->accounts);
+			acct = &c->accounts[c->naccounts++];
+			memset(acct, 0, sizeof *acct);
+			acct->name = xstrdup(p);
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			why = "expected key = value";
+			goto bad;
+		}
+		*eq = '\0';
+		if ((why = conf_set(c, acct, conf_trim(p),
+		    conf_trim(eq + 1))) != NULL)
+			goto bad;
+	}
+	fclose(f);
+	return 0;
+bad:
+	*cause = xasprintf("%s, line %d: %s.", c->path, lineno, why);
+	fclose(f);
+	conf_free(c);
+	return -1;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->naccounts; i++) {
+		free(c->accounts[i].name);
+		free(c->accounts[i].server);
+		free(c->accounts[i].email);
+		free(c->accounts[i].label);
+	}
+	free(c->accounts);
+	free(c->path);
+	free(c->default_account);
+	memset(c, 0, sizeof *c);
+}
+
+const struct conf_account *
+conf_account(const struct conf *c, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		name = c->default_account;
+	if (name == NULL)
+		return c->naccounts > 0 ? &c->accounts[0] : NULL;
+	for (i = 0; i < c->naccounts; i++) {
+		if (strcmp(c->accounts[i].name, name) == 0)
+			return &c->accounts[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,112 @@
+/* Randomness, hashing and base64, from OpenSSL; PKCE for sign-in. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "crypto.h"
+#include "util.h"
+
+void
+crypto_random(void *p, size_t n)
+{
+	if (n > 0 && RAND_bytes(p, (int)n) != 1)
+		fatal("the system's random number generator failed");
+}
+
+char *
+crypto_base64url(const unsigned char *p, size_t n)
+{
+	char	*out;
+	size_t	 i, len;
+
+	out = xmalloc(4 * ((n + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == '=')
+		out[--len] = '\0';
+	for (i = 0; i < len; i++) {
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+	}
+	return out;
+}
+
+char *
+crypto_base64_decode(const char *in, size_t *lenp)
+{
+	char		*clean, *out;
+	size_t		 n = 0, i, pad = 0;
+	int		 got;
+
+	clean = xmalloc(strlen(in) + 1);
+	for (i = 0; in[i] != '\0'; i++) {
+		if (!isspace((unsigned char)in[i]))
+			clean[n++] = in[i];
+	}
+	clean[n] = '\0';
+	if (n % 4 != 0) {
+		free(clean);
+		return NULL;
+	}
+	out = xmalloc(n / 4 * 3 + 1);
+	got = n ? EVP_DecodeBlock((unsigned char *)out,
+	    (unsigned char *)clean, (int)n) : 0;
+	if (got < 0) {
+		free(clean);
+		free(out);
+		return NULL;
+	}
+	if (n >= 1 && clean[n - 1] == '=')
+		pad++;
+	if (n >= 2 && clean[n - 2] == '=')
+		pad++;
+	free(clean);
+	got -= (int)pad;
+	out[got] = '\0';
+	if (lenp != NULL)
+		*lenp = (size_t)got;
+	return out;
+}
+
+char *
+pkce_verifier(void)
+{
+	unsigned char	raw[32];
+	char		*v;
+
+	crypto_random(raw, sizeof raw);
+	v = crypto_base64url(raw, sizeof raw);
+	secure_wipe(raw, sizeof raw);
+	return v;
+}
+
+char *
+pkce_challenge(const char *verifier)
+{
+	unsigned char	digest[SHA256_DIGEST_LENGTH];
+
+	SHA256((const unsigned char *)verifier, strlen(verifier), digest);
+	return crypto_base64url(digest, sizeof digest);
+}
+
+char *
+crypto_uuid(void)
+{
+	unsigned char	u[16];
+
+	crypto_random(u, sizeof u);
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}

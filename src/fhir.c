@@ -1,0 +1,454 @@
+/*
+ * FHIR R4 REST for one portal: reads, searches with paging, batches,
+ * idempotent creates, guarded updates and operations. A 401 gets one
+ * token refresh and one retry.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fhir.h"
+#include "http.h"
+#include "json.h"
+#include "model.h"
+#include "url.h"
+#include "util.h"
+
+#define FHIR_JSON	"application/fhir+json"
+#define FHIR_MAX_HEADERS 8
+
+struct fhir {
+	struct http	*http;
+	char		*root;
+	char		*base;
+	char		*token;
+	int		(*refresh)(void *, char **);
+	void		*refresh_arg;
+};
+
+struct fhir *
+fhir_create(struct http *http, const char *root, const char *base)
+{
+	struct fhir	*f = xcalloc(1, sizeof *f);
+
+	f->http = http;
+	f->root = xstrdup(root);
+	f->base = xstrdup(base);
+	return f;
+}
+
+void
+fhir_free(struct fhir *f)
+{
+	if (f == NULL)
+		return;
+	free(f->root);
+	free(f->base);
+	secret_free(f->token);
+	free(f);
+}
+
+void
+fhir_set_token(struct fhir *f, const char *token)
+{
+	secret_free(f->token);
+	f->token = xstrdup(token);
+}
+
+void
+fhir_set_refresh(struct fhir *f, int (*hook)(void *, char **), void *arg)
+{
+	f->refresh = hook;
+	f->refresh_arg = arg;
+}
+
+const char *
+fhir_base(const struct fhir *f)
+{
+	return f->base;
+}
+
+void
+fhir_result_free(struct fhir_result *r)
+{
+	if (r == NULL)
+		return;
+	json_free(r->body);
+	free(r->etag);
+	free(r->location);
+	memset(r, 0, sizeof *r);
+	r->retry_after = -1;
+}
+
+const char *
+fhir_status_sentence(long status)
+{
+	switch (status) {
+	case 400:
+		return "The portal could not accept this request.";
+	case 401:
+		return "Your session has expired. Please sign in again.";
+	case 403:
+		return "You do not have access to this.";
+	case 404:
+		return "This could not be found. It may have been removed.";
+	case 409:
+		return "This conflicts with a change made meanwhile. "
+		    "Reload and try again.";
+	case 410:
+		return "This has been removed.";
+	case 412:
+		return "Someone changed this since you opened it. "
+		    "Reload it, check it and try again.";
+	case 422:
+		return "The portal could not accept what was entered.";
+	case 428:
+		return "The portal needs to know which version is being "
+		    "changed. Reload and try again.";
+	case 429:
+		return "The portal is busy. Try again in a few minutes.";
+	case 503:
+		return "The portal is down for maintenance. Try again later.";
+	default:
+		if (status >= 500)
+			return "The portal had a problem. Try again later.";
+		return "The portal gave an answer chartty does not understand.";
+	}
+}
+
+/* Is url (absolute) inside the FHIR base or server root? */
+static int
+fhir_url_ours(const struct fhir *f, const char *url)
+{
+	size_t	n = strlen(f->root);
+
+	return strncmp(url, f->root, n) == 0 &&
+	    (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+}
+
+/* The absolute URL for path (see fhir_request), or NULL if foreign. */
+static char *
+fhir_url(const struct fhir *f, const char *path)
+{
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
+		return fhir_url_ours(f, path) ? xstrdup(path) : NULL;
+	if (*path == '/')
+		return url_join(f->root, path);
+	if (*path == '\0')
+		return xstrdup(f->base);
+	return url_join(f->base, path);
+}
+
+/* Fill cause from the answer: the OperationOutcome, else the status. */
+static void
+fhir_cause(const struct fhir_result *res, char **cause)
+{
+	char	*s = NULL;
+	size_t	 n;
+
+	if (res->body != NULL)
+		s = model_outcome_text(res->body);
+	if (s == NULL) {
+		*cause = xstrdup(fhir_status_sentence(res->status));
+		return;
+	}
+	n = strlen(s);
+	if (n > 0 && strchr(".!?", s[n - 1]) == NULL) {
+		*cause = xasprintf("%s.", s);
+		free(s);
+	} else
+		*cause = s;
+}
+
+/* One attempt: send, collect, parse. */
+static int
+fhir_send(struct fhir *f, const char *method, const char *url,
+    const char *body, const char **headers, struct fhir_result *res,
+    char **cause)
+{
+	struct http_request	 q;
+	struct http_response	 resp;
+	const char		*h[FHIR_MAX_HEADERS + 4];
+	char			*auth = NULL;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	h[n++] = "Accept: " FHIR_JSON;
+	if (body != NULL)
+		h[n++] = "Content-Type: " FHIR_JSON;
+	if (f->token != NULL) {
+		auth = xasprintf("Authorization: Bearer %s", f->token);
+		h[n++] = auth;
+	}
+	for (i = 0; headers != NULL && headers[i] != NULL &&
+	    i < FHIR_MAX_HEADERS; i++)
+		h[n++] = headers[i];
+	h[n] = NULL;
+
+	memset(&q, 0, sizeof q);
+	q.method = method;
+	q.url = url;
+	q.headers = h;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	rc = http_perform(f->http, &q, &resp, cause);
+	secret_free(auth);
+	if (rc != HTTP_OK) {
+		res->net_error = rc;
+		return -1;
+	}
+
+	res->status = resp.status;
+	res->etag = resp.etag;
+	res->location = resp.location;
+	res->retry_after = resp.retry_after;
+	resp.etag = resp.location = NULL;
+	if (resp.len > 0 && resp.status != 304) {
+		char *perr = NULL;
+
+		res->body = json_parse(resp.body, resp.len, &perr);
+		if (res->body == NULL && resp.status >= 200 &&
+		    resp.status < 300) {
+			*cause = xasprintf("The portal's answer could not be "
+			    "read: %s", perr);
+			free(perr);
+			http_response_free(&resp);
+			return -1;
+		}
+		free(perr);
+	}
+	http_response_free(&resp);
+	if ((res->status >= 200 && res->status < 300) || res->status == 304)
+		return 0;
+	fhir_cause(res, cause);
+	return -1;
+}
+
+int
+fhir_request(struct fhir *f, const char *method, const char *path,
+    const struct json *body, const char **headers, struct fhir_result *res,
+    char **cause)
+{
+	char	*url, *text = NULL, *why = NULL;
+	int	 rc;
+
+	memset(res, 0, sizeof *res);
+	res->retry_after = -1;
+	if ((url = fhir_url(f, path)) == NULL) {
+		*cause = xstrdup("The portal pointed to another server; "
+		    "chartty did not follow it.");
+		return -1;
+	}
+	if (body != NULL)
+		text = json_print(body);
+	rc = fhir_send(f, method, url, text, headers, res, cause);
+	if (rc != 0 && res->status == 401 && f->refresh != NULL) {
+		/* One refresh, one retry; then the person signs in again. */
+		if (f->refresh(f->refresh_arg, &why) == 0) {
+			free(*cause);
+			*cause = NULL;
+			fhir_result_free(res);
+			rc = fhir_send(f, method, url, text, headers, res,
+			    cause);
+		} else {
+			free(*cause);
+			*cause = why;
+		}
+	}
+	if (text != NULL)
+		secret_free(text);
+	free(url);
+	return rc;
+}
+
+int
+fhir_read(struct fhir *f, const char *path, const char *etag,
+    struct fhir_result *res, char **cause)
+{
+	const char	*h[2] = { NULL, NULL };
+	char		*inm = NULL;
+	int		 rc;
+
+	if (etag != NULL)
+		h[0] = inm = xasprintf("If-None-Match: %s", etag);
+	rc = fhir_request(f, "GET", path, NULL, h, res, cause);
+	free(inm);
+	return rc;
+}
+
+int
+fhir_search(struct fhir *f, const char *type, const char *query,
+    struct fhir_result *res, char **cause)
+{
+	char	*path;
+	int	 rc;
+
+	if (query != NULL && *query != '\0')
+		path = xasprintf("%s?%s", type, query);
+	else
+		path = xstrdup(type);
+	rc = fhir_request(f, "GET", path, NULL, NULL, res, cause);
+	free(path);
+	return rc;
+}
+
+int
+fhir_next(struct fhir *f, const struct json *bundle,
+    struct fhir_result *res, char **cause)
+{
+	const struct json	*links = json_get(bundle, "link");
+	const char		*rel, *url;
+	size_t			 i;
+
+	for (i = 0; i < json_size(links); i++) {
+		rel = json_gets(json_at(links, i), "relation");
+		url = json_gets(json_at(links, i), "url");
+		if (rel == NULL || url == NULL || strcmp(rel, "next") != 0)
+			continue;
+		if (!fhir_url_ours(f, url)) {
+			memset(res, 0, sizeof *res);
+			*cause = xstrdup("The next page is on another server; "
+			    "chartty did not follow it.");
+			return -1;
+		}
+		return fhir_request(f, "GET", url, NULL, NULL, res, cause);
+	}
+	return 1;
+}
+
+int
+fhir_batch(struct fhir *f, const char *const *urls, size_t n,
+    struct fhir_result *res, char **cause)
+{
+	struct json	*b, *entries, *e, *req;
+	size_t		 i;
+	int		 rc;
+
+	b = json_new_object();
+	json_add_str(b, "resourceType", "Bundle");
+	json_add_str(b, "type", "batch");
+	entries = json_add_array(b, "entry");
+	for (i = 0; i < n; i++) {
+		e = json_add_object(entries, NULL);
+		req = json_add_object(e, "request");
+		json_add_str(req, "method", "GET");
+		json_add_str(req, "url", urls[i]);
+	}
+	rc = fhir_request(f, "POST", "", b, NULL, res, cause);
+	json_free(b);
+	if (rc == 0 && res->body == NULL) {
+		*cause = xstrdup("The portal's answer was empty.");
+		rc = -1;
+	}
+	return rc;
+}
+
+struct json *
+fhir_batch_entry(const struct json *bundle, size_t i, long *status,
+    char **outcome)
+{
+	const struct json	*e = json_at(json_get(bundle, "entry"), i);
+	const struct json	*resp = json_get(e, "response");
+	const char		*s = json_gets(resp, "status");
+	long long		 code = 0;
+	char			 num[4];
+
+	if (outcome != NULL)
+		*outcome = NULL;
+	if (s != NULL && strlen(s) >= 3) {
+		memcpy(num, s, 3);
+		num[3] = '\0';
+		if (parse_number(num, 100, 599, &code) != 0)
+			code = 0;
+	}
+	*status = (long)code;
+	if (e == NULL) {
+		if (outcome != NULL)
+			*outcome = xstrdup("The portal left out part of the "
+			    "answer.");
+		return NULL;
+	}
+	if (code >= 200 && code < 300)
+		return json_get(e, "resource");
+	if (outcome != NULL) {
+		*outcome = model_outcome_text(json_get(resp, "outcome"));
+		if (*outcome == NULL)
+			*outcome = model_outcome_text(json_get(e, "resource"));
+		if (*outcome == NULL)
+			*outcome = xstrdup(fhir_status_sentence(code));
+	}
+	return NULL;
+}
+
+int
+fhir_create_resource(struct fhir *f, const char *type,
+    struct json *resource, const char *request_id, struct fhir_result *res, char **cause)
+{
+	const char	*h[2] = { NULL, NULL };
+	char		*ine = NULL;
+	struct json	*ids, *id;
+	int		 rc;
+
+	if (request_id != NULL) {
+		if ((ids = json_get(resource, "identifier")) == NULL)
+			ids = json_add_array(resource, "identifier");
+		id = json_add_object(ids, NULL);
+		json_add_str(id, "system", "urn:chartty:request");
+		json_add_str(id, "value", request_id);
+		h[0] = ine = xasprintf("If-None-Exist: identifier="
+		    "urn:chartty:request|%s", request_id);
+	}
+	rc = fhir_request(f, "POST", type, resource, h, res, cause);
+	free(ine);
+	return rc;
+}
+
+int
+fhir_update(struct fhir *f, const char *path, const struct json *resource,
+    const char *etag, struct fhir_result *res, char **cause)
+{
+	const char	*h[2] = { NULL, NULL };
+	char		*im;
+	int		 rc;
+
+	if (etag == NULL) {
+		memset(res, 0, sizeof *res);
+		*cause = xstrdup(fhir_status_sentence(428));
+		return -1;
+	}
+	h[0] = im = xasprintf("If-Match: %s", etag);
+	rc = fhir_request(f, "PUT", path, resource, h, res, cause);
+	free(im);
+	return rc;
+}
+
+int
+fhir_operation(struct fhir *f, const char *path, const struct json *params,
+    struct fhir_result *res, char **cause)
+{
+	return fhir_request(f, "POST", path, params, NULL, res, cause);
+}
+
+size_t
+fhir_bundle_count(const struct json *bundle)
+{
+	return json_size(json_get(bundle, "entry"));
+}
+
+struct json *
+fhir_bundle_resource(const struct json *bundle, size_t i)
+{
+	return json_get(json_at(json_get(bundle, "entry"), i), "resource");
+}
+
+long
+fhir_bundle_total(const struct json *bundle)
+{
+	double	d;
+
+	if (json_num(json_get(bundle, "total"), &d) != 0 || d < 0)
+		return -1;
+	return (long)d;
+}

@@ -1,0 +1,154 @@
+/* FHIR dates and times: parsing, and showing them in local time. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+
+static const char *const fhir_days[] = {
+	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+};
+
+static const char *const fhir_months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+/* Read exactly n digits at *s into *v; advance. */
+static int
+fhir_digits(const char **s, int n, int *v)
+{
+	int	i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*s)[i]))
+			return -1;
+		*v = *v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	return 0;
+}
+
+static int
+fhir_days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int
+fhir_time_parse(const char *s, struct fhir_time *ft)
+{
+	struct tm	tm;
+	int		hh = 0, mi = 0, ss = 0, oh = 0, om = 0, sign = 0;
+	int		zone = 0;
+
+	memset(ft, 0, sizeof *ft);
+	if (s == NULL || fhir_digits(&s, 4, &ft->year) != 0)
+		goto bad;
+	ft->precision = FHIR_TIME_YEAR;
+	ft->month = ft->day = 1;
+	if (*s == '-') {
+		s++;
+		if (fhir_digits(&s, 2, &ft->month) != 0 || ft->month < 1 ||
+		    ft->month > 12)
+			goto bad;
+		ft->precision = FHIR_TIME_MONTH;
+		if (*s == '-') {
+			s++;
+			if (fhir_digits(&s, 2, &ft->day) != 0 || ft->day < 1 ||
+			    ft->day > fhir_days_in_month(ft->year, ft->month))
+				goto bad;
+			ft->precision = FHIR_TIME_DAY;
+		}
+	}
+	if (ft->precision == FHIR_TIME_DAY && *s == 'T') {
+		s++;
+		if (fhir_digits(&s, 2, &hh) != 0 || *s++ != ':' ||
+		    fhir_digits(&s, 2, &mi) != 0 || hh > 23 || mi > 59)
+			goto bad;
+		if (*s == ':') {
+			s++;
+			if (fhir_digits(&s, 2, &ss) != 0 || ss > 60)
+				goto bad;
+			if (*s == '.') {
+				s++;
+				while (isdigit((unsigned char)*s))
+					s++;
+			}
+		}
+		if (*s == 'Z') {
+			s++;
+			zone = 1;
+		} else if (*s == '+' || *s == '-') {
+			sign = *s++ == '-' ? -1 : 1;
+			if (fhir_digits(&s, 2, &oh) != 0 || *s++ != ':' ||
+			    fhir_digits(&s, 2, &om) != 0 || oh > 14 || om > 59)
+				goto bad;
+			zone = 1;
+		}
+		ft->precision = FHIR_TIME_MINUTE;
+	}
+	if (*s != '\0')
+		goto bad;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = ft->year - 1900;
+	tm.tm_mon = ft->month - 1;
+	tm.tm_mday = ft->day;
+	tm.tm_hour = hh;
+	tm.tm_min = mi;
+	tm.tm_sec = ss;
+	if (zone) {
+		ft->t = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	} else {
+		tm.tm_isdst = -1;
+		ft->t = mktime(&tm);
+	}
+	return 0;
+bad:
+	memset(ft, 0, sizeof *ft);
+	return -1;
+}
+
+void
+fhir_time_format(const struct fhir_time *ft, char *out, size_t size)
+{
+	struct tm	tm;
+
+	switch (ft->precision) {
+	case FHIR_TIME_YEAR:
+		snprintf(out, size, "%04d", ft->year);
+		break;
+	case FHIR_TIME_MONTH:
+		snprintf(out, size, "%s %04d", fhir_months[ft->month - 1],
+		    ft->year);
+		break;
+	case FHIR_TIME_DAY:
+		snprintf(out, size, "%d %s %04d", ft->day,
+		    fhir_months[ft->month - 1], ft->year);
+		break;
+	case FHIR_TIME_MINUTE:
+		if (localtime_r(&ft->t, &tm) == NULL)
+			snprintf(out, size, "%d %s %04d", ft->day,
+			    fhir_months[ft->month - 1], ft->year);
+		else
+			snprintf(out, size, "%s %d %s %04d %02d:%02d",
+			    fhir_days[tm.tm_wday], tm.tm_mday,
+			    fhir_months[tm.tm_mon], tm.tm_year + 1900,
+			    tm.tm_hour, tm.tm_min);
+		break;
+	default:
+		if (size > 0)
+			out[0] = '\0';
+		break;
+	}
+}

@@ -1,0 +1,411 @@
+/* HTTP over libcurl's multi interface: one connection, bounded answers. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "url.h"
+#include "util.h"
+
+struct http {
+	CURLM		 *multi;
+	long		  connect_ms;
+	long		  stall_s;
+	size_t		  max_body;
+	int		  hook_fd;
+	int		(*hook)(void *);
+	void		 *hook_arg;
+	int		  live;		/* requests started, not yet finished */
+};
+
+struct http_req {
+	struct http		*http;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	char			*body;
+	size_t			 body_len;
+	int			 secret;
+	char			*host;
+	struct buf		 data;
+	struct http_response	 resp;
+	int			 too_big;
+	int			 done;
+	CURLcode		 result;
+};
+
+static int	http_global_ready;
+
+struct http *
+http_create(void)
+{
+	struct http	*h;
+
+	if (!http_global_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			fatal("cannot start libcurl");
+		http_global_ready = 1;
+	}
+	h = xcalloc(1, sizeof *h);
+	if ((h->multi = curl_multi_init()) == NULL)
+		fatal("cannot start libcurl");
+	/* One connection per server, kept open and reused. */
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
+	h->connect_ms = HTTP_CONNECT_MS;
+	h->stall_s = HTTP_STALL_S;
+	h->max_body = HTTP_MAX_BODY;
+	h->hook_fd = -1;
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_multi_cleanup(h->multi);
+	free(h);
+}
+
+void
+http_set_limits(struct http *h, long connect_ms, long stall_s,
+    size_t max_body)
+{
+	h->connect_ms = connect_ms;
+	h->stall_s = stall_s;
+	h->max_body = max_body;
+}
+
+void
+http_set_wait_hook(struct http *h, int fd, int (*hook)(void *), void *arg)
+{
+	h->hook_fd = fd;
+	h->hook = hook;
+	h->hook_arg = arg;
+}
+
+static size_t
+http_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_req	*r = arg;
+
+	if (buf_add(&r->data, p, size * n) != 0) {
+		r->too_big = 1;
+		return 0;	/* aborts the transfer */
+	}
+	return size * n;
+}
+
+/* The value of header line p if its name is name, trimmed; else NULL. */
+static char *
+http_header_value(const char *p, size_t n, const char *name)
+{
+	size_t	 len = strlen(name), end;
+
+	if (n <= len || strncasecmp(p, name, len) != 0 || p[len] != ':')
+		return NULL;
+	p += len + 1;
+	n -= len + 1;
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	end = n;
+	while (end > 0 && isspace((unsigned char)p[end - 1]))
+		end--;
+	return xstrndup(p, end);
+}
+
+static size_t
+http_header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_req		*r = arg;
+	struct http_response	*resp = &r->resp;
+	char			*v;
+	long long		 secs;
+
+	n *= size;
+	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		/* A new response (after a 100 Continue): forget the last. */
+		free(resp->etag);
+		free(resp->location);
+		free(resp->content_type);
+		resp->etag = resp->location = resp->content_type = NULL;
+		resp->retry_after = -1;
+		return n;
+	}
+	if ((v = http_header_value(p, n, "ETag")) != NULL) {
+		free(resp->etag);
+		resp->etag = v;
+	} else if ((v = http_header_value(p, n, "Location")) != NULL) {
+		free(resp->location);
+		resp->location = v;
+	} else if ((v = http_header_value(p, n, "Content-Type")) != NULL) {
+		free(resp->content_type);
+		resp->content_type = v;
+	} else if ((v = http_header_value(p, n, "Retry-After")) != NULL) {
+		if (parse_number(v, 0, 365L * 86400, &secs) == 0)
+			resp->retry_after = (long)secs;
+		free(v);
+	}
+	return n;
+}
+
+static void
+http_req_free(struct http_req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->easy != NULL) {
+		curl_multi_remove_handle(r->http->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+	}
+	curl_slist_free_all(r->headers);
+	if (r->body != NULL && r->secret)
+		secure_wipe(r->body, r->body_len);
+	free(r->body);
+	free(r->host);
+	buf_free(&r->data, 1);
+	http_response_free(&r->resp);
+	if (!r->done)
+		r->http->live--;
+	free(r);
+}
+
+struct http_req *
+http_start(struct http *h, const struct http_request *q, char **cause)
+{
+	struct http_req	 *r;
+	const char	**hp;
+	const char	 *method = q->method ? q->method : "GET";
+
+	if (url_allowed(q->url, cause) != 0)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	r->http = h;
+	r->host = url_host(q->url);
+	r->resp.retry_after = -1;
+	buf_init(&r->data, h->max_body);
+	if ((r->easy = curl_easy_init()) == NULL)
+		fatal("cannot start libcurl");
+	h->live++;
+
+	curl_easy_setopt(r->easy, CURLOPT_URL, q->url);
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "chartty/" PACKAGE_VERSION);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
+	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, h->stall_s);
+	curl_easy_setopt(r->easy, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)h->max_body);
+	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+
+	r->headers = curl_slist_append(NULL, "Expect:");
+	for (hp = q->headers; hp != NULL && *hp != NULL; hp++)
+		r->headers = curl_slist_append(r->headers, *hp);
+	if (r->headers == NULL)
+		fatal("out of memory");
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->headers);
+
+	if (q->body != NULL) {
+		r->body = xstrndup(q->body, q->body_len);
+		r->body_len = q->body_len;
+		r->secret = q->secret;
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)r->body_len);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, r->body);
+	}
+	if (strcmp(method, "GET") == 0)
+		curl_easy_setopt(r->easy, CURLOPT_HTTPGET, 1L);
+	else if (strcmp(method, "POST") != 0 || q->body == NULL)
+		curl_easy_setopt(r->easy, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "POST") == 0 && q->body == NULL) {
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, 0L);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, "");
+	}
+
+	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
+		fatal("cannot start a request");
+	return r;
+}
+
+/* Mark requests that libcurl reports finished. */
+static void
+http_collect(struct http *h)
+{
+	CURLMsg		*m;
+	struct http_req	*r;
+	int		 left;
+
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		r = NULL;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
+		if (r == NULL || r->done)
+			continue;
+		r->result = m->data.result;
+		r->done = 1;
+		h->live--;
+	}
+}
+
+int
+http_poll(struct http *h, int timeout_ms, int extra_fd)
+{
+	struct curl_waitfd	wfd;
+	int			running, n = 0;
+
+	curl_multi_perform(h->multi, &running);
+	http_collect(h);
+	if (extra_fd >= 0) {
+		wfd.fd = extra_fd;
+		wfd.events = CURL_WAIT_POLLIN;
+		wfd.revents = 0;
+		n = 1;
+	}
+	curl_multi_poll(h->multi, n ? &wfd : NULL, (unsigned int)n,
+	    timeout_ms, NULL);
+	curl_multi_perform(h->multi, &running);
+	http_collect(h);
+	return n && (wfd.revents & CURL_WAIT_POLLIN) ? 1 : 0;
+}
+
+int
+http_req_done(const struct http_req *r)
+{
+	return r->done;
+}
+
+/* Turn a libcurl failure into an error kind and a plain sentence. */
+static int
+http_failure(struct http_req *r, char **cause)
+{
+	const char	*host = r->host ? r->host : "the portal";
+
+	if (r->too_big || r->result == CURLE_FILESIZE_EXCEEDED) {
+		*cause = xasprintf("The answer from %s was too large "
+		    "(over %zu MB), so chartty stopped reading it.", host,
+		    r->http->max_body / (1024 * 1024));
+		return HTTP_ERR_TOO_BIG;
+	}
+	switch (r->result) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+		*cause = xasprintf("Cannot reach %s. Check the network "
+		    "connection, or try again later.", host);
+		return HTTP_ERR_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		*cause = xasprintf("%s did not answer in time. Try again "
+		    "later.", host);
+		return HTTP_ERR_TIMEOUT;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_WRITE_ERROR:
+		*cause = xasprintf("The connection to %s was lost before the "
+		    "answer arrived. Try again.", host);
+		return HTTP_ERR_LOST;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		*cause = xasprintf("The security certificate of %s could not "
+		    "be verified, so chartty did not connect.", host);
+		return HTTP_ERR_TLS;
+	default:
+		*cause = xasprintf("Could not talk to %s (%s).", host,
+		    curl_easy_strerror(r->result));
+		return HTTP_ERR_OTHER;
+	}
+}
+
+int
+http_req_finish(struct http_req *r, struct http_response *resp,
+    char **cause)
+{
+	int	rc = HTTP_OK;
+
+	memset(resp, 0, sizeof *resp);
+	resp->retry_after = -1;
+	if (!r->done) {
+		*cause = xstrdup("The request was cancelled.");
+		rc = HTTP_ERR_CANCELLED;
+	} else if (r->result != CURLE_OK || r->too_big)
+		rc = http_failure(r, cause);
+	else {
+		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE,
+		    &r->resp.status);
+		*resp = r->resp;
+		resp->len = r->data.len;
+		resp->body = buf_take(&r->data);
+		memset(&r->resp, 0, sizeof r->resp);
+	}
+	http_req_free(r);
+	return rc;
+}
+
+void
+http_req_cancel(struct http_req *r)
+{
+	http_req_free(r);
+}
+
+int
+http_perform(struct http *h, const struct http_request *q,
+    struct http_response *resp, char **cause)
+{
+	struct http_req	*r;
+
+	memset(resp, 0, sizeof *resp);
+	resp->retry_after = -1;
+	if ((r = http_start(h, q, cause)) == NULL)
+		return HTTP_ERR_URL;
+	while (!r->done) {
+		if (http_poll(h, 1000, h->hook ? h->hook_fd : -1) &&
+		    h->hook(h->hook_arg) != 0) {
+			http_req_cancel(r);
+			*cause = xstrdup("Cancelled.");
+			return HTTP_ERR_CANCELLED;
+		}
+	}
+	return http_req_finish(r, resp, cause);
+}
+
+void
+http_response_free(struct http_response *resp)
+{
+	if (resp == NULL)
+		return;
+	if (resp->body != NULL) {
+		secure_wipe(resp->body, resp->len);
+		free(resp->body);
+	}
+	free(resp->etag);
+	free(resp->location);
+	free(resp->content_type);
+	memset(resp, 0, sizeof *resp);
+	resp->retry_after = -1;
+}

@@ -1,0 +1,312 @@
+/* A small JSON API over cJSON, so no other file depends on that library. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json.h"
+#include "util.h"
+
+#define J(x)	((cJSON *)(x))
+#define W(x)	((struct json *)(x))
+
+static int
+json_depth_ok(const char *s, size_t len)
+{
+	int	depth = 0, in_string = 0;
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		if (c == '"')
+			in_string = 1;
+		else if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				return 0;
+		} else if (c == '}' || c == ']')
+			depth--;
+	}
+	return 1;
+}
+
+struct json *
+json_parse(const char *s, size_t len, char **cause)
+{
+	cJSON		*root;
+	const char	*end = NULL;
+
+	if (len > JSON_MAX_SIZE) {
+		*cause = xstrdup("The answer was too large to read.");
+		return NULL;
+	}
+	if (s == NULL || len == 0) {
+		*cause = xstrdup("The answer was empty.");
+		return NULL;
+	}
+	if (!json_depth_ok(s, len)) {
+		*cause = xstrdup("The answer was nested too deeply to read.");
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	if (root != NULL) {
+		/* Nothing but white space may follow the value. */
+		while (end < s + len && (*end == ' ' || *end == '\t' ||
+		    *end == '\n' || *end == '\r'))
+			end++;
+		if (end < s + len && *end != '\0') {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
+	if (root == NULL) {
+		*cause = xstrdup("The answer was damaged and could not be read.");
+		return NULL;
+	}
+	return W(root);
+}
+
+void
+json_free(struct json *j)
+{
+	cJSON_Delete(J(j));
+}
+
+static void
+json_wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			secure_wipe(j->valuestring, strlen(j->valuestring));
+		json_wipe(j->child);
+	}
+}
+
+void
+json_free_secret(struct json *j)
+{
+	if (j != NULL)
+		json_wipe(J(j)->child);
+	cJSON_Delete(J(j));
+}
+
+struct json *
+json_get(const struct json *j, const char *key)
+{
+	if (j == NULL || !cJSON_IsObject(J(j)))
+		return NULL;
+	return W(cJSON_GetObjectItemCaseSensitive(J(j), key));
+}
+
+struct json *
+json_path(const struct json *j, const char *path)
+{
+	char		 name[128];
+	const char	*dot;
+	size_t		 n;
+
+	while (j != NULL && *path != '\0') {
+		dot = strchr(path, '.');
+		n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof name)
+			return NULL;
+		memcpy(name, path, n);
+		name[n] = '\0';
+		j = json_get(j, name);
+		path += n + (dot ? 1 : 0);
+	}
+	return (struct json *)j;
+}
+
+size_t
+json_size(const struct json *j)
+{
+	if (j == NULL || !cJSON_IsArray(J(j)))
+		return 0;
+	return (size_t)cJSON_GetArraySize(J(j));
+}
+
+struct json *
+json_at(const struct json *j, size_t i)
+{
+	if (j == NULL || !cJSON_IsArray(J(j)) || i > 1000000)
+		return NULL;
+	return W(cJSON_GetArrayItem(J(j), (int)i));
+}
+
+const char *
+json_str(const struct json *j)
+{
+	if (j == NULL || !cJSON_IsString(J(j)))
+		return NULL;
+	return J(j)->valuestring;
+}
+
+const char *
+json_gets(const struct json *j, const char *key)
+{
+	return json_str(json_get(j, key));
+}
+
+int
+json_num(const struct json *j, double *out)
+{
+	if (j == NULL || !cJSON_IsNumber(J(j)))
+		return -1;
+	*out = J(j)->valuedouble;
+	return 0;
+}
+
+int
+json_bool(const struct json *j)
+{
+	if (j == NULL || !cJSON_IsBool(J(j)))
+		return -1;
+	return cJSON_IsTrue(J(j)) ? 1 : 0;
+}
+
+int
+json_is_object(const struct json *j)
+{
+	return j != NULL && cJSON_IsObject(J(j));
+}
+
+int
+json_is_array(const struct json *j)
+{
+	return j != NULL && cJSON_IsArray(J(j));
+}
+
+const char *
+json_key(const struct json *j)
+{
+	return j == NULL ? NULL : J(j)->string;
+}
+
+struct json *
+json_first(const struct json *j)
+{
+	if (j == NULL || !(cJSON_IsObject(J(j)) || cJSON_IsArray(J(j))))
+		return NULL;
+	return W(J(j)->child);
+}
+
+struct json *
+json_next(const struct json *j)
+{
+	return j == NULL ? NULL : W(J(j)->next);
+}
+
+static struct json *
+json_check(cJSON *j)
+{
+	if (j == NULL)
+		fatal("out of memory");
+	return W(j);
+}
+
+struct json *
+json_new_object(void)
+{
+	return json_check(cJSON_CreateObject());
+}
+
+struct json *
+json_new_array(void)
+{
+	return json_check(cJSON_CreateArray());
+}
+
+static void
+json_attach(struct json *parent, const char *key, cJSON *child)
+{
+	if (child == NULL)
+		fatal("out of memory");
+	if (key == NULL)
+		cJSON_AddItemToArray(J(parent), child);
+	else
+		cJSON_AddItemToObject(J(parent), key, child);
+}
+
+struct json *
+json_add_object(struct json *parent, const char *key)
+{
+	cJSON	*c = cJSON_CreateObject();
+
+	json_attach(parent, key, c);
+	return W(c);
+}
+
+struct json *
+json_add_array(struct json *parent, const char *key)
+{
+	cJSON	*c = cJSON_CreateArray();
+
+	json_attach(parent, key, c);
+	return W(c);
+}
+
+void
+json_add_str(struct json *parent, const char *key, const char *value)
+{
+	json_attach(parent, key, cJSON_CreateString(value));
+}
+
+void
+json_add_num(struct json *parent, const char *key, double value)
+{
+	json_attach(parent, key, cJSON_CreateNumber(value));
+}
+
+void
+json_add_bool(struct json *parent, const char *key, int value)
+{
+	json_attach(parent, key, cJSON_CreateBool(value));
+}
+
+void
+json_add_child(struct json *parent, const char *key, struct json *child)
+{
+	json_attach(parent, key, J(child));
+}
+
+void
+json_set_str(struct json *j, const char *key, const char *value)
+{
+	json_remove(j, key);
+	json_add_str(j, key, value);
+}
+
+void
+json_remove(struct json *j, const char *key)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(J(j), key);
+}
+
+struct json *
+json_dup(const struct json *j)
+{
+	return json_check(cJSON_Duplicate(J(j), 1));
+}
+
+char *
+json_print(const struct json *j)
+{
+	char	*s, *copy;
+
+	if ((s = cJSON_PrintUnformatted(J(j))) == NULL)
+		fatal("out of memory");
+	copy = xstrdup(s);
+	secure_wipe(s, strlen(s));	/* it may have held a password */
+	cJSON_free(s);
+	return copy;
+}

@@ -1,0 +1,93 @@
+/*
+ * The OS keyring (Secret Service, through libsecret): where refresh
+ * tokens and kiosk client secrets live. Never a file.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsecret/secret.h>
+
+#include "keyring.h"
+#include "url.h"
+#include "util.h"
+
+static const SecretSchema keyring_schema = {
+	"org.chartty.Secret", SECRET_SCHEMA_NONE,
+	{
+		{ "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+static int
+keyring_error(GError *error, char **cause)
+{
+	*cause = xasprintf("The system keyring could not be used (%s).",
+	    error && error->message ? error->message : "no reason given");
+	if (error != NULL)
+		g_error_free(error);
+	return KEYRING_UNAVAILABLE;
+}
+
+int
+keyring_store(const char *server, const char *account, const char *kind,
+    const char *secret, char **cause)
+{
+	GError		*error = NULL;
+	char		*host, *label;
+	gboolean	 ok;
+
+	host = url_host(server);
+	if (strcmp(kind, KEYRING_CLIENT_SECRET) == 0)
+		label = xasprintf("chartty: kiosk device %s at %s", account,
+		    host ? host : server);
+	else
+		label = xasprintf("chartty: %s at %s", account,
+		    host ? host : server);
+	free(host);
+	ok = secret_password_store_sync(&keyring_schema,
+	    SECRET_COLLECTION_DEFAULT, label, secret, NULL, &error,
+	    "server", server, "account", account, "kind", kind, NULL);
+	free(label);
+	if (!ok)
+		return keyring_error(error, cause);
+	return KEYRING_OK;
+}
+
+int
+keyring_lookup(const char *server, const char *account, const char *kind,
+    char **secret, char **cause)
+{
+	GError	*error = NULL;
+	gchar	*found;
+
+	*secret = NULL;
+	found = secret_password_lookup_sync(&keyring_schema, NULL, &error,
+	    "server", server, "account", account, "kind", kind, NULL);
+	if (error != NULL)
+		return keyring_error(error, cause);
+	if (found == NULL)
+		return KEYRING_NOT_FOUND;
+	*secret = xstrdup(found);
+	secret_password_free(found);
+	return KEYRING_OK;
+}
+
+int
+keyring_delete(const char *server, const char *account, const char *kind,
+    char **cause)
+{
+	GError		*error = NULL;
+	gboolean	 removed;
+
+	removed = secret_password_clear_sync(&keyring_schema, NULL, &error,
+	    "server", server, "account", account, "kind", kind, NULL);
+	if (error != NULL)
+		return keyring_error(error, cause);
+	return removed ? KEYRING_OK : KEYRING_NOT_FOUND;
+}

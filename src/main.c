@@ -1,0 +1,339 @@
+/* chartty: a patient portal in the terminal. Options, commands, sign-in. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "portal.h"
+#include "util.h"
+
+#define MAIN_MAX_ANSWER	1024
+
+static const char main_usage[] =
+"usage: chartty [--plain] [--no-keyring] [--config FILE]\n"
+"               [--account NAME | --server URL --user EMAIL] [command]\n"
+"\n"
+"A patient portal in the terminal.\n"
+"\n"
+"Commands:\n"
+"  login        sign in (silently, when the keyring holds a sign-in)\n"
+"  whoami       sign in, then show who is signed in and whose records\n"
+"               can be opened (the default)\n"
+"  logout       sign out: end the session on the portal and forget\n"
+"               the sign-in kept in the keyring\n"
+"\n"
+"Options:\n"
+"  -a, --account NAME  use the account NAME from the configuration file\n"
+"  -c, --config FILE   read FILE instead of $XDG_CONFIG_HOME/chartty/config\n"
+"  -s, --server URL    the portal's address (https://, or http:// to\n"
+"                      this machine only)\n"
+"  -u, --user EMAIL    the email address to sign in with\n"
+"      --no-keyring    keep the sign-in only until chartty closes\n"
+"  -p, --plain         plain lines for screen readers (also when TERM=dumb\n"
+"                      or output is not a terminal)\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"See chartty(1) and chartty.conf(5).\n";
+
+static struct termios	main_saved_tty;
+static int		main_tty_saved;
+
+/* Put the terminal back the way it was (also from fatal()). */
+static void
+main_restore_tty(void)
+{
+	if (main_tty_saved) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &main_saved_tty);
+		main_tty_saved = 0;
+	}
+}
+
+static void
+main_signal(int sig)
+{
+	main_restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Ask a question on stdout and read one line from stdin; secret answers
+ * are not echoed. Returns a new string (caller wipes), or NULL at EOF.
+ */
+static char *
+main_ask(const char *prompt, int secret)
+{
+	struct termios	 t;
+	char		 line[MAIN_MAX_ANSWER];
+	char		*answer = NULL;
+	size_t		 n;
+
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if (secret && isatty(STDIN_FILENO) &&
+	    tcgetattr(STDIN_FILENO, &main_saved_tty) == 0) {
+		t = main_saved_tty;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		t.c_lflag |= ECHONL;
+		main_tty_saved = 1;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	}
+	if (fgets(line, sizeof line, stdin) != NULL) {
+		n = strcspn(line, "\r\n");
+		answer = xstrndup(line, n);
+	}
+	main_restore_tty();
+	secure_wipe(line, sizeof line);
+	return answer;
+}
+
+static void
+main_say(const char *s)
+{
+	printf("%s\n", s);
+	fflush(stdout);
+}
+
+/* Say and free a one-time notice from the portal, if any. */
+static void
+main_notice(struct portal *p)
+{
+	char	*n = portal_notice(p);
+
+	if (n != NULL) {
+		main_say(n);
+		free(n);
+	}
+}
+
+/*
+ * Sign in: silently from the keyring when possible, else with the
+ * password (and MFA code) asked on the terminal. 0 or -1.
+ */
+static int
+main_sign_in(struct portal *p, int may_ask)
+{
+	char	*cause = NULL, *password, *code;
+	int	 rc, tries;
+
+	if ((rc = portal_connect(p, &cause)) != AUTH_OK)
+		goto fail;
+	rc = portal_resume(p, &cause);
+	main_notice(p);
+	if (rc == AUTH_OK)
+		return 0;
+	if (rc != AUTH_ERR_EXPIRED)
+		goto fail;
+	free(cause);
+	cause = NULL;
+	if (!may_ask) {
+		main_say("Not signed in.");
+		return 1;
+	}
+	if (!(p->srv.caps & AUTH_CAP_PASSWORD)) {
+		main_say("This portal does not offer password sign-in.");
+		return -1;
+	}
+	if ((password = main_ask("Password: ", 1)) == NULL) {
+		main_say("No password given.");
+		return -1;
+	}
+	rc = portal_sign_in(p, password, &cause);
+	secret_free(password);
+	for (tries = 0; rc == AUTH_NEED_MFA; tries++) {
+		if (tries > 0) {
+			main_say(cause);
+			free(cause);
+			cause = NULL;
+		}
+		code = main_ask("Verification code from your authenticator "
+		    "app: ", 0);
+		if (code == NULL) {
+			main_say("No code given.");
+			return -1;
+		}
+		rc = portal_verify(p, code, &cause);
+		secret_free(code);
+		if (rc == AUTH_ERR && p->login.login != NULL && tries < 4)
+			rc = AUTH_NEED_MFA;
+	}
+	main_notice(p);
+	if (rc == AUTH_OK)
+		return 0;
+fail:
+	main_say(cause ? cause : "Sign-in failed.");
+	free(cause);
+	return -1;
+}
+
+static int
+main_whoami(struct portal *p)
+{
+	struct auth_me	 me;
+	char		*cause = NULL;
+	size_t		 i;
+
+	if (auth_me(p->fhir, &me, &cause) != AUTH_OK) {
+		main_say(cause);
+		free(cause);
+		return -1;
+	}
+	printf("Signed in as: %s (%s)\n", me.display ? me.display : "",
+	    p->email);
+	printf("Portal: %s\n", p->srv.root);
+	printf("Records you can open: %zu\n", me.npeople);
+	for (i = 0; i < me.npeople; i++) {
+		const struct auth_person *who = &me.people[i];
+		int self = who->relationship &&
+		    strcmp(who->relationship, "self") == 0;
+
+		printf("%zu. %s (%s), %s access\n", i + 1,
+		    who->display ? who->display : "?",
+		    self ? "you" : (who->relationship ?
+		    who->relationship : "?"),
+		    who->access ? who->access : "full");
+		if (who->note != NULL)
+			printf("   Note: %s\n", who->note);
+	}
+	fflush(stdout);
+	auth_me_free(&me);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "account", required_argument, NULL, 'a' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "server", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "no-keyring", no_argument, NULL, 'K' },
+		{ "plain", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct conf_account	*acct = NULL;
+	struct conf			 conf;
+	struct portal			*p = NULL;
+	const char			*account = NULL, *config = NULL;
+	const char			*server = NULL, *command = "whoami";
+	char				*user = NULL, *cause = NULL;
+	int				 ch, no_keyring = 0, rc = 1;
+
+	harden_process();
+	fatal_set_hook(main_restore_tty);
+	signal(SIGINT, main_signal);
+	signal(SIGTERM, main_signal);
+	signal(SIGHUP, main_signal);
+
+	while ((ch = getopt_long(argc, argv, "a:c:s:u:phV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			account = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 's':
+			server = optarg;
+			break;
+		case 'u':
+			free(user);
+			user = xstrdup(optarg);
+			break;
+		case 'K':
+			no_keyring = 1;
+			break;
+		case 'p':
+			break;	/* everything is plain lines so far */
+		case 'h':
+			fputs(main_usage, stdout);
+			return 0;
+		case 'V':
+			printf("chartty %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			fputs(main_usage, stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1) {
+		fputs(main_usage, stderr);
+		return 2;
+	}
+	if (argc == 1)
+		command = argv[0];
+	if (strcmp(command, "login") != 0 && strcmp(command, "whoami") != 0 &&
+	    strcmp(command, "logout") != 0) {
+		fprintf(stderr, "chartty: unknown command \"%s\"\n", command);
+		fputs(main_usage, stderr);
+		return 2;
+	}
+
+	if (conf_load(config, &conf, &cause) != 0) {
+		fprintf(stderr, "chartty: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	if (server == NULL) {
+		if ((acct = conf_account(&conf, account)) == NULL &&
+		    account != NULL) {
+			fprintf(stderr, "chartty: no account \"%s\" in %s\n",
+			    account, conf.path ? conf.path : "the configuration");
+			goto out;
+		}
+		if (acct != NULL) {
+			server = acct->server;
+			if (user == NULL)
+				user = xstrdup(acct->email);
+		}
+	}
+	if (server == NULL) {
+		fprintf(stderr, "chartty: no portal given: use --server URL "
+		    "or add an account to %s\n", conf.path ? conf.path :
+		    "the configuration file (see chartty.conf(5))");
+		goto out;
+	}
+	if (user == NULL && (user = main_ask("Email: ", 0)) == NULL) {
+		main_say("No email given.");
+		goto out;
+	}
+
+	p = portal_create(server, user, !(no_keyring || conf.no_keyring));
+	if ((ch = main_sign_in(p, strcmp(command, "logout") != 0)) != 0) {
+		rc = ch < 0 ? 1 : 0;
+		goto out;
+	}
+	if (strcmp(command, "logout") == 0) {
+		if (portal_sign_out(p, &cause) != AUTH_OK) {
+			main_say(cause);
+			free(cause);
+		} else
+			main_say("Signed out. The sign-in kept in the keyring "
+			    "was removed.");
+		rc = 0;
+	} else if (strcmp(command, "login") == 0) {
+		main_say("Signed in.");
+		rc = 0;
+	} else
+		rc = main_whoami(p) == 0 ? 0 : 1;
+	main_notice(p);
+out:
+	portal_free(p);
+	secret_free(user);
+	conf_free(&conf);
+	return rc;
+}

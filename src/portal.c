@@ -1,0 +1,206 @@
+/*
+ * One signed-in connection to one portal: discovery, sign-in (from the
+ * keyring, or with password and MFA), token refresh that keeps the
+ * keyring current, and sign-out. Screens reach FHIR through p->fhir.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "fhir.h"
+#include "http.h"
+#include "keyring.h"
+#include "portal.h"
+#include "util.h"
+
+#define PORTAL_NO_KEYRING "The system keyring is not available, so this " \
+	"sign-in lasts only until chartty closes."
+
+struct portal *
+portal_create(const char *server_url, const char *email, int use_keyring)
+{
+	struct portal	*p = xcalloc(1, sizeof *p);
+
+	p->http = http_create();
+	p->server_url = xstrdup(server_url);
+	p->email = xstrdup(email);
+	p->use_keyring = use_keyring;
+	if (!use_keyring)
+		p->notice = xstrdup(PORTAL_NO_KEYRING);
+	return p;
+}
+
+void
+portal_free(struct portal *p)
+{
+	if (p == NULL)
+		return;
+	auth_session_clear(&p->session);
+	auth_login_clear(&p->login);
+	auth_server_free(&p->srv);
+	fhir_free(p->fhir);
+	http_free(p->http);
+	free(p->server_url);
+	free(p->email);
+	free(p->notice);
+	free(p);
+}
+
+char *
+portal_notice(struct portal *p)
+{
+	char	*n = p->notice;
+
+	p->notice = NULL;
+	return n;
+}
+
+int
+portal_signed_in(const struct portal *p)
+{
+	return p->session.access_token != NULL;
+}
+
+/* The keyring failed: say so once and carry on without it. */
+static void
+portal_keyring_gone(struct portal *p, char *why)
+{
+	free(why);
+	if (!p->use_keyring)
+		return;
+	p->use_keyring = 0;
+	free(p->notice);
+	p->notice = xstrdup(PORTAL_NO_KEYRING);
+}
+
+/* Keep the keyring's refresh token the same as the session's. */
+static void
+portal_save_token(struct portal *p)
+{
+	char	*why = NULL;
+
+	if (!p->use_keyring || p->session.refresh_token == NULL)
+		return;
+	if (keyring_store(p->srv.root, p->email, KEYRING_REFRESH,
+	    p->session.refresh_token, &why) != KEYRING_OK)
+		portal_keyring_gone(p, why);
+}
+
+static void
+portal_forget_token(struct portal *p)
+{
+	char	*why = NULL;
+
+	if (p->use_keyring && keyring_delete(p->srv.root, p->email,
+	    KEYRING_REFRESH, &why) == KEYRING_UNAVAILABLE)
+		portal_keyring_gone(p, why);
+}
+
+/* fhir's 401 hook: one refresh, with the rotated token saved. */
+static int
+portal_refresh(void *arg, char **cause)
+{
+	struct portal	*p = arg;
+	int		 rc;
+
+	rc = auth_refresh(p->http, &p->srv, &p->session, cause);
+	if (rc == AUTH_OK) {
+		fhir_set_token(p->fhir, p->session.access_token);
+		portal_save_token(p);
+		return 0;
+	}
+	if (rc == AUTH_ERR_EXPIRED) {
+		portal_forget_token(p);
+		auth_session_clear(&p->session);
+		fhir_set_token(p->fhir, NULL);
+	}
+	return -1;
+}
+
+int
+portal_connect(struct portal *p, char **cause)
+{
+	int	rc;
+
+	auth_server_free(&p->srv);
+	fhir_free(p->fhir);
+	p->fhir = NULL;
+	rc = auth_discover(p->http, p->server_url, &p->srv, cause);
+	if (rc != AUTH_OK)
+		return rc;
+	p->fhir = fhir_create(p->http, p->srv.root, p->srv.fhir_base);
+	fhir_set_refresh(p->fhir, portal_refresh, p);
+	return AUTH_OK;
+}
+
+/* A sign-in finished: hand the token to FHIR and keep the refresh token. */
+static int
+portal_signed(struct portal *p)
+{
+	fhir_set_token(p->fhir, p->session.access_token);
+	portal_save_token(p);
+	return AUTH_OK;
+}
+
+int
+portal_resume(struct portal *p, char **cause)
+{
+	char	*token = NULL, *why = NULL;
+	int	 rc;
+
+	if (!p->use_keyring || p->email == NULL) {
+		*cause = xstrdup("Please sign in.");
+		return AUTH_ERR_EXPIRED;
+	}
+	rc = keyring_lookup(p->srv.root, p->email, KEYRING_REFRESH, &token,
+	    &why);
+	if (rc != KEYRING_OK) {
+		if (rc == KEYRING_UNAVAILABLE)
+			portal_keyring_gone(p, why);
+		*cause = xstrdup("Please sign in.");
+		return AUTH_ERR_EXPIRED;
+	}
+	auth_session_clear(&p->session);
+	p->session.refresh_token = token;
+	rc = auth_refresh(p->http, &p->srv, &p->session, cause);
+	if (rc == AUTH_OK)
+		return portal_signed(p);
+	if (rc == AUTH_ERR_EXPIRED)
+		portal_forget_token(p);
+	auth_session_clear(&p->session);
+	return rc;
+}
+
+int
+portal_sign_in(struct portal *p, const char *password, char **cause)
+{
+	int	rc;
+
+	auth_session_clear(&p->session);
+	rc = auth_password(p->http, &p->srv, p->email, password, &p->login,
+	    &p->session, cause);
+	return rc == AUTH_OK ? portal_signed(p) : rc;
+}
+
+int
+portal_verify(struct portal *p, const char *code, char **cause)
+{
+	int	rc;
+
+	rc = auth_mfa(p->http, &p->srv, &p->login, code, &p->session, cause);
+	return rc == AUTH_OK ? portal_signed(p) : rc;
+}
+
+int
+portal_sign_out(struct portal *p, char **cause)
+{
+	int	rc;
+
+	rc = auth_logout(p->http, &p->srv, &p->session, cause);
+	portal_forget_token(p);
+	if (p->fhir != NULL)
+		fhir_set_token(p->fhir, NULL);
+	return rc;
+}

@@ -1,0 +1,341 @@
+/* Memory wrappers, bounded buffers, fatal errors and secret wiping. */
+#include "config.h"
+
+#include <sys/resource.h>
+#ifdef HAVE_PRCTL
+#include <sys/prctl.h>
+#endif
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void (*fatal_hook)(void);
+
+void
+fatal_set_hook(void (*hook)(void))
+{
+	fatal_hook = hook;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fatal_hook != NULL)
+		fatal_hook();
+	fputs("chartty: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = realloc(old, size)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	char	*p;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatal("bad format string");
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+secure_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+#ifdef HAVE_EXPLICIT_BZERO
+		explicit_bzero(p, n);
+#else
+	{
+		volatile unsigned char *v = p;
+		while (n--)
+			*v++ = 0;
+	}
+#endif
+}
+
+void
+secret_free(char *s)
+{
+	if (s == NULL)
+		return;
+	secure_wipe(s, strlen(s));
+	free(s);
+}
+
+size_t
+strlcpy_c(char *dst, const char *src, size_t size)
+{
+	size_t	len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len >= size ? size - 1 : len;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+int
+parse_number(const char *s, long long min, long long max, long long *out)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void
+buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->size = 0;
+	b->max = max;
+}
+
+int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	size_t	need;
+
+	if (n > b->max || b->len > b->max - n)
+		return -1;
+	need = b->len + n + 1;
+	if (need > b->size) {
+		size_t size = b->size ? b->size : 256;
+		while (size < need)
+			size *= 2;
+		b->data = xrealloc(b->data, size);
+		b->size = size;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_addstr(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 rc;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	rc = buf_addstr(b, s);
+	free(s);
+	return rc;
+}
+
+char *
+buf_take(struct buf *b)
+{
+	char	*p = b->data;
+
+	if (p == NULL)
+		p = xstrdup("");
+	b->data = NULL;
+	b->len = b->size = 0;
+	return p;
+}
+
+void
+buf_free(struct buf *b, int secret)
+{
+	if (b->data != NULL && secret)
+		secure_wipe(b->data, b->size);
+	free(b->data);
+	b->data = NULL;
+	b->len = b->size = 0;
+}
+
+void
+harden_process(void)
+{
+	struct rlimit	rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+#ifdef HAVE_PRCTL
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+#define ARENA_CHUNK	8192
+
+struct arena_chunk {
+	struct arena_chunk	*next;
+	size_t			 size;
+	size_t			 used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct arena_chunk	*head;
+};
+
+struct arena *
+arena_create(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct arena_chunk	*c, *next;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		secure_wipe(c->data, c->used);
+		free(c);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk	*c = a->head;
+	size_t			 size;
+	void			*p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (c == NULL || c->size - c->used < n) {
+		size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		c = xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	size_t	 n;
+	char	*p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	p = arena_alloc(a, n + 1);
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+char *
+arena_own(struct arena *a, char *s)
+{
+	char	*p;
+
+	if (s == NULL)
+		return NULL;
+	p = arena_strdup(a, s);
+	secret_free(s);
+	return p;
+}

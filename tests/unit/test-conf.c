@@ -1,0 +1,88 @@
+/* Unit tests for the configuration file. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "tap.h"
+#include "util.h"
+
+static char *
+write_file(const char *text)
+{
+	char	*path = xstrdup("/tmp/chartty-conf-XXXXXX");
+	int	 fd = mkstemp(path);
+	FILE	*f = fdopen(fd, "w");
+
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+int
+main(void)
+{
+	struct conf			 c;
+	const struct conf_account	*a;
+	char				*path, *cause = NULL, *dir;
+
+	path = write_file("# a comment\n"
+	    "default-account = clinic\n"
+	    "no-color = yes\n"
+	    "\n"
+	    "[account home]\n"
+	    "server = https://home.example.org\n"
+	    "email = me@example.org\n"
+	    "[account clinic]\n"
+	    "  server =  http://127.0.0.1:8103  \n"
+	    "email = maria@example.org\n"
+	    "label = Main Street Clinic\n");
+	ok(conf_load(path, &c, &cause) == 0, "file read");
+	ok(c.naccounts == 2, "two accounts");
+	ok(c.no_color == 1 && c.no_keyring == 0, "options read");
+	a = conf_account(&c, NULL);
+	ok(a != NULL && strcmp(a->name, "clinic") == 0, "default account");
+	is(a ? a->server : NULL, "http://127.0.0.1:8103", "value trimmed");
+	is(a ? a->label : NULL, "Main Street Clinic", "label");
+	a = conf_account(&c, "home");
+	is(a ? a->email : NULL, "me@example.org", "named account");
+	ok(conf_account(&c, "nope") == NULL, "unknown account is NULL");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+
+	path = write_file("[account a]\nserver = x\ncolour = red\n");
+	ok(conf_load(path, &c, &cause) == -1, "unknown setting refused");
+	like(cause, "line 3", "error names the line");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+
+	path = write_file("no-keyring = maybe\n");
+	ok(conf_load(path, &c, &cause) == -1, "bad yes/no refused");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+
+	ok(conf_load("/nonexistent/chartty.conf", &c, &cause) == -1,
+	    "a named missing file is an error");
+	free(cause);
+	cause = NULL;
+
+	dir = xstrdup("/tmp/chartty-xdg-XXXXXX");
+	mkdtemp(dir);
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	ok(conf_load(NULL, &c, &cause) == 0 && c.naccounts == 0,
+	    "a missing default file is an empty configuration");
+	conf_free(&c);
+	path = conf_default_path();
+	like(path, "/chartty/config", "default path under XDG_CONFIG_HOME");
+	free(path);
+	rmdir(dir);
+	free(dir);
+	return done_testing();
+}

@@ -1,0 +1,59 @@
+/* Unit tests for PKCE (RFC 7636), base64 and UUIDs. */
+#include "config.h"
+
+#include <ctype.h>
+
+#include "crypto.h"
+#include "tap.h"
+#include "util.h"
+
+int
+main(void)
+{
+	char	*c, *v, *v2, *d, *u;
+	size_t	 n, i;
+	int	 good = 1;
+
+	/* RFC 7636 appendix B. */
+	c = pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+	is(c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+	    "challenge matches RFC 7636 appendix B");
+	free(c);
+
+	v = pkce_verifier();
+	v2 = pkce_verifier();
+	ok(strlen(v) == 43, "verifier is 43 characters (%zu)", strlen(v));
+	for (i = 0; v[i] != '\0'; i++) {
+		if (!(isalnum((unsigned char)v[i]) || v[i] == '-' ||
+		    v[i] == '_'))
+			good = 0;
+	}
+	ok(good, "verifier uses only unreserved characters");
+	ok(strcmp(v, v2) != 0, "two verifiers differ");
+	secret_free(v);
+	secret_free(v2);
+
+	/* RFC 4648 test vectors, base64url without padding. */
+	v = crypto_base64url((const unsigned char *)"foob", 4);
+	is(v, "Zm9vYg", "base64url drops padding");
+	free(v);
+	v = crypto_base64url((const unsigned char *)"\xfb\xff", 2);
+	is(v, "-_8", "base64url uses - and _");
+	free(v);
+	d = crypto_base64_decode("Zm9v\nYmFy", &n);
+	is(d, "foobar", "base64 decode ignores line breaks");
+	ok(n == 6, "decoded length is 6");
+	free(d);
+	d = crypto_base64_decode("Zm9vYg==", &n);
+	is(d, "foob", "base64 decode with padding");
+	ok(n == 4, "padded decoded length is 4");
+	free(d);
+	ok(crypto_base64_decode("Zm9", NULL) == NULL,
+	    "malformed base64 refused");
+
+	u = crypto_uuid();
+	ok(strlen(u) == 36 && u[14] == '4' && strchr("89ab", u[19]) != NULL,
+	    "uuid is version 4 (%s)", u);
+	free(u);
+	return done_testing();
+}
