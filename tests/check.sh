@@ -1,0 +1,42 @@
+#!/bin/sh
+# Run chartty's whole test suite on this machine: set up what is missing,
+# then make check (unit, integration against the real test portal, the
+# real keyring) and make distcheck. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+sh tests/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+make -j2 check >check.out 2>&1
+check_rc=$?
+# Show each test file's result and any failing points in full.
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' check.out | grep -Ev '^PASS: .* [0-9]+ ' || true
+for log in $(find tests -name '*.log' ! -name 'test-suite.log'); do
+	if grep -qE '^(not ok|Bail out!)' "$log"; then
+		echo "---- $log"
+		cat "$log"
+	fi
+done
+pass=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: PASS')
+fail=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -cE '^:test-result: (FAIL|ERROR|XPASS)')
+skip=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: SKIP')
+if [ "$check_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+	tail -n 30 check.out
+	fail=1
+fi
+
+echo "make distcheck: building the tarball and testing it unpacked"
+if make distcheck >distcheck.out 2>&1; then
+	pass=$((pass + 1))
+	echo "PASS: make distcheck"
+else
+	fail=$((fail + 1))
+	echo "FAIL: make distcheck"
+	tail -n 40 distcheck.out
+fi
+
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]

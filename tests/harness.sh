@@ -1,0 +1,77 @@
+#!/bin/sh
+# Run one chartty test (a C program or a shell script) in a clean world:
+# a private HOME and TMPDIR; for integration tests the real test portal on
+# loopback; for keyring tests also a private D-Bus with gnome-keyring.
+# Usage: harness.sh TEST [ARGS...]; output is the test's TAP.
+set -u
+test=$1
+shift
+
+world=$(mktemp -d "${TMPDIR:-/tmp}/chartty-test.XXXXXX")
+portal_pid=
+cleanup() {
+	[ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null && wait "$portal_pid" 2>/dev/null
+	rm -rf "$world"
+}
+trap cleanup EXIT INT TERM
+
+mkdir -p "$world/home" "$world/tmp"
+HOME=$world/home
+XDG_CONFIG_HOME=$world/home/.config
+XDG_DATA_HOME=$world/home/.local/share
+XDG_RUNTIME_DIR=$world/run
+TMPDIR=$world/tmp
+CHARTTY_TEST_WORLD=$world
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_RUNTIME_DIR TMPDIR CHARTTY_TEST_WORLD
+# No keyring unless the test asks for one: the no-keyring path is tested too.
+unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
+
+case $test in
+*/integration/*|*/keyring/*)
+	dir=${TEST_PORTAL_DIR:-$(dirname "$0")/portal}
+	if [ ! -d "$dir/node_modules/@medplum/fhir-router" ]; then
+		echo "Bail out! the test portal is not installed: run 'npm ci' in $dir"
+		exit 1
+	fi
+	node --experimental-websocket "$dir/server.mjs" --test --port 0 \
+	    >"$world/portal.out" 2>"$world/portal.err" &
+	portal_pid=$!
+	url=
+	for _ in $(seq 1 300); do
+		url=$(sed -n 's/^portal listening on \(http[^ ]*\).*/\1/p' \
+		    "$world/portal.out" 2>/dev/null | head -n 1)
+		[ -n "$url" ] && break
+		kill -0 "$portal_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$url" ]; then
+		echo "Bail out! the test portal did not start:"
+		sed 's/^/# /' "$world/portal.err"
+		exit 1
+	fi
+	CHARTTY_TEST_PORTAL=$url
+	export CHARTTY_TEST_PORTAL
+	;;
+esac
+
+case $test in
+*.sh)	set -- "${SHELL:-/bin/sh}" "$test" "$@" ;;
+*)	set -- "$test" "$@" ;;
+esac
+
+case $test in
+*/keyring/*)
+	# A private session bus and an unlocked keyring, as on a desktop.
+	dbus-run-session -- sh -c '
+		echo -n chartty-test | gnome-keyring-daemon --unlock \
+		    --components=secrets >/dev/null 2>&1
+		exec "$@"' sh "$@" 2>"$world/dbus.err"
+	rc=$?
+	grep -v "Failed to set fd limit" "$world/dbus.err" >&2
+	exit $rc
+	;;
+*)
+	"$@"
+	;;
+esac

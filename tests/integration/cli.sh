@@ -1,0 +1,69 @@
+#!/bin/sh
+# The chartty binary against the test portal, without a keyring: options,
+# sign-in with and without MFA, failures in plain words, no escape bytes.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+C=${CHARTTY:-./chartty}
+U=$CHARTTY_TEST_PORTAL
+portal_post /_test/reset >/dev/null
+
+out=$("$C" --help)
+ok $? "--help exits 0"
+for opt in --account --config --server --user --no-keyring --plain --help \
+    --version login whoami logout; do
+	like "$out" "$opt" "--help mentions $opt"
+done
+like "$("$C" --version)" '^chartty [0-9]' "--version"
+"$C" --bogus >/dev/null 2>&1
+ok $(( $? == 2 ? 0 : 1 )) "an unknown option is a usage error (2)"
+
+out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user maria@example.org login 2>&1)
+ok $? "maria signs in with the password on standard input"
+like "$out" "Signed in\." "and is told so"
+like "$out" "keyring is not available" "without D-Bus: the sign-in lasts this session, said once"
+n=$(printf '%s\n' "$out" | grep -c "keyring is not available")
+ok $(( n == 1 ? 0 : 1 )) "the keyring notice is said exactly once ($n)"
+
+out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user maria@example.org 2>&1)
+like "$out" "Signed in as: Maria Lopez" "whoami names the person"
+like "$out" "1\. Maria Lopez \(you\), full access" "and lists her own record"
+unlike "$out" "$(printf '\033')" "no escape bytes in plain output"
+
+out=$(printf 'wrong\n' | "$C" --server "$U" --user maria@example.org login 2>&1)
+ok $(( $? == 1 ? 0 : 1 )) "a wrong password exits 1"
+like "$out" "Email or password is invalid\." "and says so in one sentence"
+
+code=$(portal_totp james@example.org)
+out=$(printf 'Chartty-demo-2\n%s\n' "$code" | "$C" --server "$U" --user james@example.org 2>&1)
+like "$out" "Verification code" "james is asked for the MFA code"
+like "$out" "Signed in as: James Carter" "and gets in with it"
+like "$out" "limited access" "a child with limited access is shown as such"
+like "$out" "Note: " "with the reason"
+
+out=$(printf 'Chartty-demo-2\n000000\n' | "$C" --server "$U" --user james@example.org 2>&1)
+ok $(( $? == 1 ? 0 : 1 )) "a wrong code, then no more input, fails"
+like "$out" "code" "and talks about the code"
+
+out=$("$C" --server http://portal.example.org --user a@b.c login </dev/null 2>&1)
+like "$out" "secure connection \(https://\)" "plain http to another host is refused"
+out=$("$C" --server http://127.0.0.1:1 --user a@b.c login </dev/null 2>&1)
+like "$out" "Cannot reach 127\.0\.0\.1" "an unreachable portal is said plainly"
+out=$("$C" login </dev/null 2>&1)
+like "$out" "no portal given" "no server and no configuration is explained"
+
+mkdir -p "$XDG_CONFIG_HOME/chartty"
+cat > "$XDG_CONFIG_HOME/chartty/config" <<CONF
+default-account = clinic
+[account clinic]
+server = $U
+email = linda@example.org
+CONF
+out=$(printf 'Chartty-demo-3\n' | "$C" 2>&1)
+like "$out" "Signed in as: Linda Nguyen" "the default account from the configuration file"
+like "$out" "Harold Nguyen" "and the parent she cares for"
+out=$("$C" --account nope </dev/null 2>&1)
+like "$out" 'no account "nope"' "an unknown account is named"
+out=$("$C" --config /nonexistent </dev/null 2>&1)
+like "$out" "Cannot read /nonexistent" "a missing named config file is an error"
+
+done_testing

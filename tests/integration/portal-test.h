@@ -1,0 +1,25 @@
+/* Helpers for integration tests: the test portal's controls and sign-in. */
+#ifndef CHARTTY_PORTAL_TEST_H
+#define CHARTTY_PORTAL_TEST_H
+
+struct portal;
+struct json;
+
+/* The test portal's root URL (from the harness); exits if unset. */
+const char	*pt_url(void);
+/* GET or POST (JSON body, may be NULL) a test control; parsed answer. */
+struct json	*pt_get(const char *path);
+struct json	*pt_post(const char *path, const char *body);
+/* Restore the seed data and auth state. */
+void		 pt_reset(void);
+/* The current TOTP code for email (static buffer). */
+const char	*pt_totp(const char *email);
+/* Inject count faults of kind (latency uses ms); path may be NULL. */
+void		 pt_fault(const char *kind, int count, int ms, const char *path);
+/*
+ * A portal signed in as email/password (answering MFA from the portal's
+ * controls when asked), without keyring. Exits on failure.
+ */
+struct portal	*pt_sign_in(const char *email, const char *password);
+
+#endif

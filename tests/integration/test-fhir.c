@@ -1,0 +1,225 @@
+/*
+ * Integration tests of FHIR against the real test portal: one-trip batch,
+ * paging, ETags, guarded updates, idempotent creates, access rules, and
+ * the model on real seeded data.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "crypto.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "portal-test.h"
+#include "tap.h"
+#include "url.h"
+#include "util.h"
+
+static char *
+patient_query(const char *param, const char *id, const char *rest)
+{
+	return xasprintf("%s=Patient%%2F%s%s%s", param, id, rest ? "&" : "",
+	    rest ? rest : "");
+}
+
+int
+main(void)
+{
+	struct fhir_result	 res, res2;
+	struct portal		*p;
+	struct arena		*a = arena_create();
+	struct allergy		 al;
+	struct medication	 m;
+	struct json		*obs, *copy, *r;
+	const char		*urls[6];
+	char			*cause = NULL, *q, *id, *etag, *path, *first;
+	char			*uuid, *id1;
+	size_t			 i, n;
+	long			 status;
+	int			 rc, hives = 0, dosage = 0;
+
+	pt_reset();
+	p = pt_sign_in("maria@example.org", "Chartty-demo-1");
+	id = p->session.patient;
+
+	/* The health summary in one batch. */
+	urls[0] = path = xasprintf("Patient/%s", id);
+	urls[1] = xasprintf("AllergyIntolerance?patient=Patient/%s"
+	    "&clinical-status=active", id);
+	urls[2] = xasprintf("Condition?patient=Patient/%s&clinical-status="
+	    "active&category=problem-list-item", id);
+	urls[3] = xasprintf("MedicationRequest?patient=Patient/%s"
+	    "&status=active", id);
+	urls[4] = xasprintf("Immunization?patient=Patient/%s&_sort=-date", id);
+	urls[5] = xasprintf("Observation?patient=Patient/%s&category="
+	    "vital-signs&_sort=-date&_count=20", id);
+	rc = fhir_batch(p->fhir, urls, 6, &res, &cause);
+	ok(rc == 0, "summary batch in one request%s%s", rc ? ": " : "",
+	    rc ? cause : "");
+	for (i = 0; i < 6; i++) {
+		r = fhir_batch_entry(res.body, i, &status, NULL);
+		ok(r != NULL && status == 200, "batch entry %zu answered 200 "
+		    "(%ld)", i, status);
+	}
+	r = fhir_batch_entry(res.body, 1, &status, NULL);
+	n = fhir_bundle_count(r);
+	ok(n >= 2, "maria has allergies (%zu)", n);
+	for (i = 0; i < n; i++) {
+		if (model_allergy(a, fhir_bundle_resource(r, i), &al) == 0 &&
+		    al.substance && strstr(al.substance, "enicillin") &&
+		    al.reactions && strstr(al.reactions, "ives"))
+			hives = 1;
+	}
+	ok(hives, "penicillin allergy with hives parsed from real data");
+	r = fhir_batch_entry(res.body, 3, &status, NULL);
+	for (i = 0; i < fhir_bundle_count(r); i++) {
+		if (model_medication(a, fhir_bundle_resource(r, i), &m) == 0 &&
+		    m.dosage != NULL && m.name != NULL)
+			dosage++;
+	}
+	ok(dosage >= 2, "active medications with dose instructions (%d)",
+	    dosage);
+	fhir_result_free(&res);
+	for (i = 1; i < 6; i++)
+		free((char *)urls[i]);
+
+	/* Paging: _count=2, then the next link. */
+	q = patient_query("patient", id, "_count=2&_sort=-date");
+	rc = fhir_search(p->fhir, "Observation", q, &res, &cause);
+	free(q);
+	ok(rc == 0 && fhir_bundle_count(res.body) == 2, "first page of 2");
+	ok(fhir_bundle_total(res.body) > 2, "total says there is more (%ld)",
+	    fhir_bundle_total(res.body));
+	first = xstrdup(json_gets(fhir_bundle_resource(res.body, 0), "id"));
+	rc = fhir_next(p->fhir, res.body, &res2, &cause);
+	ok(rc == 0 && fhir_bundle_count(res2.body) == 2,
+	    "next page fetched on request");
+	ok(strcmp(first, json_gets(fhir_bundle_resource(res2.body, 0),
+	    "id")) != 0, "the next page holds other results");
+	fhir_result_free(&res);
+	fhir_result_free(&res2);
+	free(first);
+
+	/* ETag and If-None-Match. */
+	rc = fhir_read(p->fhir, path, NULL, &res, &cause);
+	ok(rc == 0 && res.etag != NULL, "read gives an ETag (%s)",
+	    res.etag ? res.etag : "none");
+	etag = xstrdup(res.etag);
+	rc = fhir_read(p->fhir, path, etag, &res2, &cause);
+	ok(rc == 0 && res2.status == 304 && res2.body == NULL,
+	    "If-None-Match gives 304 (%ld)", res2.status);
+	fhir_result_free(&res2);
+
+	/* Guarded update: with the ETag it works, stale it is 412. */
+	copy = json_dup(res.body);
+	json_set_str(copy, "gender", "female");
+	rc = fhir_update(p->fhir, path, copy, etag, &res2, &cause);
+	ok(rc == 0, "update with If-Match works%s%s", rc ? ": " : "",
+	    rc ? cause : "");
+	ok(res2.etag != NULL && strcmp(res2.etag, etag) != 0,
+	    "the version moved on");
+	fhir_result_free(&res2);
+	rc = fhir_update(p->fhir, path, copy, etag, &res2, &cause);
+	ok(rc == -1 && res2.status == 412, "stale If-Match is 412 (%ld)",
+	    res2.status);
+	like(cause, "changed", "412 explains that someone changed it");
+	free(cause);
+	fhir_result_free(&res2);
+	rc = fhir_update(p->fhir, path, copy, NULL, &res2, &cause);
+	ok(rc == -1, "an update without an ETag is never sent blind");
+	free(cause);
+	json_free(copy);
+	fhir_result_free(&res);
+	free(etag);
+
+	/* Idempotent create: the same request id twice makes one. */
+	uuid = crypto_uuid();
+	obs = json_new_object();
+	json_add_str(obs, "resourceType", "Observation");
+	json_add_str(obs, "status", "final");
+	{
+		struct json *code = json_add_object(obs, "code");
+		struct json *c = json_add_object(json_add_array(code, "coding"),
+		    NULL);
+		struct json *sub = json_add_object(obs, "subject");
+		struct json *vq = json_add_object(obs, "valueQuantity");
+		char *ref = xasprintf("Patient/%s", id);
+
+		json_add_str(c, "system", "http://loinc.org");
+		json_add_str(c, "code", "29463-7");
+		json_add_str(code, "text", "Body weight");
+		json_add_str(sub, "reference", ref);
+		json_add_num(vq, "value", 71.5);
+		json_add_str(vq, "unit", "kg");
+		free(ref);
+	}
+	copy = json_dup(obs);
+	rc = fhir_create_resource(p->fhir, "Observation", obs, uuid, &res,
+	    &cause);
+	ok(rc == 0 && res.status == 201, "create works (%ld)", res.status);
+	id1 = xstrdup(json_gets(res.body, "id"));
+	fhir_result_free(&res);
+	rc = fhir_create_resource(p->fhir, "Observation", copy, uuid, &res,
+	    &cause);
+	ok(rc == 0, "the retry succeeds too");
+	is(json_gets(res.body, "id"), id1, "and finds the first, not a second");
+	fhir_result_free(&res);
+	q = xasprintf("patient=Patient%%2F%s&identifier=urn%%3Achartty%%3A"
+	    "request%%7C%s", id, uuid);
+	rc = fhir_search(p->fhir, "Observation", q, &res, &cause);
+	ok(rc == 0 && fhir_bundle_count(res.body) == 1,
+	    "exactly one exists (%zu)", fhir_bundle_count(res.body));
+	fhir_result_free(&res);
+	free(q);
+	free(id1);
+	free(uuid);
+	json_free(obs);
+	json_free(copy);
+
+	/* Access rules: unscoped searches and other people's records. */
+	rc = fhir_search(p->fhir, "Observation", "_count=5", &res, &cause);
+	ok(rc == -1 && res.status == 403, "a search naming no patient is 403");
+	ok(cause != NULL && strchr(cause, '{') == NULL,
+	    "in plain words, not JSON: %s", cause ? cause : "");
+	free(cause);
+	fhir_result_free(&res);
+	free(path);
+	portal_free(p);
+
+	/* A parent's limited access to a teenager: the reason, not a blank. */
+	p = pt_sign_in("james@example.org", "Chartty-demo-2");
+	{
+		struct auth_me	me;
+		const char	*teen = NULL;
+
+		auth_me(p->fhir, &me, &cause);
+		for (i = 0; i < me.npeople; i++) {
+			if (me.people[i].access &&
+			    strcmp(me.people[i].access, "limited") == 0)
+				teen = me.people[i].reference;
+		}
+		ok(teen != NULL, "james has a limited-access child");
+		q = xasprintf("patient=%s&clinical-status=active", teen ?
+		    teen : "Patient/none");
+		rc = fhir_search(p->fhir, "Condition", q, &res, &cause);
+		ok(rc == -1 && res.status == 403,
+		    "the teen's problems are withheld (%ld)", res.status);
+		like(cause, "private", "with the reason from /auth/me");
+		free(cause);
+		fhir_result_free(&res);
+		free(q);
+		q = xasprintf("patient=%s", teen ? teen : "Patient/none");
+		rc = fhir_search(p->fhir, "Immunization", q, &res, &cause);
+		ok(rc == 0, "the teen's immunizations are shared");
+		fhir_result_free(&res);
+		free(q);
+		auth_me_free(&me);
+	}
+	portal_free(p);
+	arena_free(a);
+	return done_testing();
+}

@@ -1,0 +1,214 @@
+/*
+ * Integration tests of signing in against the real test portal: password,
+ * MFA, wrong password, lockout, expiry and refresh, rotation, sign-out.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "fhir.h"
+#include "http.h"
+#include "json.h"
+#include "portal.h"
+#include "portal-test.h"
+#include "tap.h"
+#include "util.h"
+
+#define MARIA	"maria@example.org"
+#define JAMES	"james@example.org"
+#define LINDA	"linda@example.org"
+
+/* Read the signed-in patient's own Patient resource. */
+static int
+read_self(struct portal *p, char **cause)
+{
+	struct fhir_result	 res;
+	char			*path;
+	int			 rc;
+
+	path = xasprintf("Patient/%s", p->session.patient);
+	rc = fhir_read(p->fhir, path, NULL, &res, cause);
+	free(path);
+	fhir_result_free(&res);
+	return rc;
+}
+
+/* Try a sign-in; returns the result and keeps the cause in *cause. */
+static int
+try_sign_in(const char *email, const char *password, char **cause)
+{
+	struct portal	*p = portal_create(pt_url(), email, 0);
+	int		 rc;
+
+	*cause = NULL;
+	if ((rc = portal_connect(p, cause)) == AUTH_OK)
+		rc = portal_sign_in(p, password, cause);
+	portal_free(p);
+	return rc;
+}
+
+int
+main(void)
+{
+	struct auth_server	 srv;
+	struct auth_session	 old;
+	struct auth_me		 me;
+	struct portal		*p;
+	struct http		*h = http_create();
+	char			*cause = NULL, *access;
+	size_t			 i;
+	int			 rc, found;
+
+	pt_reset();
+
+	/* Discovery. */
+	rc = auth_discover(h, pt_url(), &srv, &cause);
+	ok(rc == AUTH_OK, "discovery works");
+	ok(srv.caps & AUTH_CAP_PASSWORD, "password sign-in announced");
+	ok(srv.caps & AUTH_CAP_MFA, "MFA announced");
+	ok(srv.token_endpoint != NULL, "token endpoint found");
+	auth_server_free(&srv);
+	rc = auth_discover(h, "http://127.0.0.1:1", &srv, &cause);
+	ok(rc == AUTH_ERR_NETWORK, "an unreachable server is a network error");
+	like(cause, "Cannot reach 127.0.0.1", "and says so plainly");
+	free(cause);
+	rc = auth_discover(h, "http://portal.example.org", &srv, &cause);
+	ok(rc == AUTH_ERR, "plain http to another host is refused");
+	like(cause, "secure connection", "and the refusal says why");
+	free(cause);
+
+	/* Password sign-in without MFA. */
+	p = pt_sign_in(MARIA, "Chartty-demo-1");
+	ok(p->session.access_token != NULL, "maria: access token");
+	ok(p->session.refresh_token != NULL,
+	    "maria: refresh token (offline_access)");
+	ok(p->session.patient != NULL, "maria: patient id given");
+	ok(read_self(p, &cause) == 0, "maria reads her own Patient");
+	ok(auth_me(p->fhir, &me, &cause) == AUTH_OK, "/auth/me works");
+	ok(me.npeople >= 1 && strcmp(me.people[0].relationship, "self") == 0,
+	    "/auth/me lists maria herself");
+	auth_me_free(&me);
+
+	/* Token expiry mid-use: refresh, carry on, rotated refresh token. */
+	access = xstrdup(p->session.access_token);
+	memset(&old, 0, sizeof old);
+	old.refresh_token = xstrdup(p->session.refresh_token);
+	json_free(pt_post("/_test/expire-tokens", NULL));
+	rc = read_self(p, &cause);
+	ok(rc == 0, "after the token expired the read still works%s%s",
+	    rc ? ": " : "", rc ? cause : "");
+	ok(strcmp(access, p->session.access_token) != 0,
+	    "a new access token was fetched");
+	ok(strcmp(old.refresh_token, p->session.refresh_token) != 0,
+	    "the refresh token rotated");
+	rc = auth_refresh(h, &p->srv, &old, &cause);
+	ok(rc == AUTH_ERR_EXPIRED, "the old refresh token no longer works");
+	like(cause, "sign in again", "and the session-ended sentence is plain");
+	free(cause);
+	auth_session_clear(&old);
+
+	/* Sign-out revokes the session and its refresh token. */
+	old.refresh_token = xstrdup(p->session.refresh_token);
+	old.access_token = xstrdup(p->session.access_token);
+	ok(portal_sign_out(p, &cause) == AUTH_OK, "sign-out works");
+	ok(p->session.access_token == NULL, "tokens dropped on sign-out");
+	rc = auth_refresh(h, &p->srv, &old, &cause);
+	ok(rc == AUTH_ERR_EXPIRED, "refresh token revoked by sign-out");
+	free(cause);
+	fhir_set_token(p->fhir, old.access_token);
+	fhir_set_refresh(p->fhir, NULL, NULL);
+	{
+		struct fhir_result res;
+		char *path = xasprintf("Patient/%s", p->session.patient ?
+		    p->session.patient : "x");
+
+		rc = fhir_read(p->fhir, "/auth/me", NULL, &res, &cause);
+		ok(rc == -1 && res.status == 401,
+		    "access token revoked by sign-out (%ld)", res.status);
+		like(cause, "sign in again", "401 says to sign in again");
+		free(cause);
+		fhir_result_free(&res);
+		free(path);
+	}
+	auth_session_clear(&old);
+	portal_free(p);
+	free(access);
+
+	/* Wrong password: the same words for unknown emails. */
+	rc = try_sign_in(MARIA, "wrong-password", &cause);
+	ok(rc == AUTH_ERR, "wrong password refused");
+	is(cause, "Email or password is invalid.", "wrong password sentence");
+	free(cause);
+	rc = try_sign_in("nobody@example.org", "whatever", &cause);
+	is(cause, "Email or password is invalid.",
+	    "unknown email gets the same sentence");
+	free(cause);
+
+	/* MFA. */
+	p = portal_create(pt_url(), JAMES, 0);
+	portal_connect(p, &cause);
+	rc = portal_sign_in(p, "Chartty-demo-2", &cause);
+	ok(rc == AUTH_NEED_MFA, "james: MFA asked for");
+	ok(p->session.access_token == NULL, "no token before the code");
+	rc = portal_verify(p, "000000", &cause);
+	if (rc == AUTH_OK)	/* one in a million: 000000 was right */
+		rc = AUTH_ERR;
+	ok(rc == AUTH_ERR, "a wrong code is refused");
+	ok(cause != NULL && strlen(cause) > 10, "with a sentence: %s",
+	    cause ? cause : "");
+	free(cause);
+	cause = NULL;
+	rc = portal_verify(p, pt_totp(JAMES), &cause);
+	ok(rc == AUTH_OK, "the right code signs in%s%s", rc ? ": " : "",
+	    rc ? cause : "");
+	ok(auth_me(p->fhir, &me, &cause) == AUTH_OK, "james: /auth/me");
+	found = 0;
+	for (i = 0; i < me.npeople; i++) {
+		if (me.people[i].access != NULL &&
+		    strcmp(me.people[i].access, "limited") == 0 &&
+		    me.people[i].note != NULL)
+			found++;
+	}
+	ok(me.npeople >= 3, "james may act for himself and two children");
+	ok(found == 1, "one child with limited access and a note");
+	auth_me_free(&me);
+	portal_free(p);
+
+	/* Lockout: five wrong, then 429 with the time left. */
+	for (i = 0; i < 5; i++) {
+		rc = try_sign_in(LINDA, "nope", &cause);
+		free(cause);
+	}
+	ok(rc == AUTH_ERR, "fifth wrong password still just wrong");
+	rc = try_sign_in(LINDA, "nope", &cause);
+	ok(rc == AUTH_ERR_LOCKED, "sixth attempt: locked");
+	is(cause, "Too many attempts. Try again in 15 minutes or call the "
+	    "help desk.", "lockout sentence with minutes left");
+	free(cause);
+	rc = try_sign_in(LINDA, "Chartty-demo-3", &cause);
+	ok(rc == AUTH_ERR_LOCKED, "even the right password waits out the lock");
+	free(cause);
+	for (i = 0; i < 6; i++) {
+		rc = try_sign_in("ghost@example.org", "nope", &cause);
+		free(cause);
+	}
+	ok(rc == AUTH_ERR_LOCKED, "unknown emails lock the same way");
+
+	/* A session whose refresh token is gone: sign in again. */
+	p = pt_sign_in(MARIA, "Chartty-demo-1");
+	secret_free(p->session.refresh_token);
+	p->session.refresh_token = xstrdup("not-a-real-token");
+	json_free(pt_post("/_test/expire-tokens", NULL));
+	rc = read_self(p, &cause);
+	ok(rc == -1, "expired token with a dead refresh token fails");
+	is(cause, "Your session has ended. Please sign in again.",
+	    "and asks to sign in again");
+	free(cause);
+	ok(!portal_signed_in(p), "the session is dropped");
+	portal_free(p);
+
+	http_free(h);
+	return done_testing();
+}
