@@ -83,6 +83,15 @@ void		 http_req_cancel(struct http_req *);
 /* Start, wait (running the wait hook) and finish: the blocking form. */
 int		 http_perform(struct http *, const struct http_request *,
 		     struct http_response *, char **cause);
+/* What a client has done so far, for tests and benchmarks. */
+struct http_stats {
+	long		requests;	/* finished with an answer */
+	long		connects;	/* new connections opened */
+	long long	wire_bytes;	/* body bytes received, as sent (gzip) */
+	long long	body_bytes;	/* body bytes after decompression */
+};
+void		 http_get_stats(const struct http *, struct http_stats *);
+
 /* Free the members of a response (wiping the body); NULL-safe. */
 void		 http_response_free(struct http_response *);
 

@@ -21,6 +21,7 @@ struct http {
 	int		(*hook)(void *);
 	void		 *hook_arg;
 	int		  live;		/* requests started, not yet finished */
+	struct http_stats stats;
 };
 
 struct http_req {
@@ -356,8 +357,18 @@ http_req_finish(struct http_req *r, struct http_response *resp,
 	} else if (r->result != CURLE_OK || r->too_big)
 		rc = http_failure(r, cause);
 	else {
+		struct http_stats	*st = &r->http->stats;
+		curl_off_t		 wire = 0;
+		long			 connects = 0;
+
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE,
 		    &r->resp.status);
+		curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &connects);
+		curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+		st->requests++;
+		st->connects += connects;
+		st->wire_bytes += wire;
+		st->body_bytes += (long long)r->data.len;
 		*resp = r->resp;
 		resp->len = r->data.len;
 		resp->body = buf_take(&r->data);
@@ -392,6 +403,12 @@ http_perform(struct http *h, const struct http_request *q,
 		}
 	}
 	return http_req_finish(r, resp, cause);
+}
+
+void
+http_get_stats(const struct http *h, struct http_stats *st)
+{
+	*st = h->stats;
 }
 
 void

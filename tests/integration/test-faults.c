@@ -55,9 +55,24 @@ cancel_hook(void *arg)
 	return read(*(int *)arg, &c, 1) == 1;	/* like Esc: cancel */
 }
 
+/* Faults whose answer must be an error with these words. */
+static const struct {
+	const char	*kind;
+	int		 count;
+	const char	*what;
+	const char	*says;
+} faults[] = {
+	/* Twice: libcurl retries once by itself when a reused connection dies. */
+	{ "drop", 2, "a dropped connection", "connection to 127.0.0.1 was lost" },
+	{ "truncate", 1, "a truncated body", "lost before the answer arrived" },
+	{ "malformed", 1, "malformed JSON", "could not be read" },
+	{ "huge", 1, "a huge answer", "too large" },
+};
+
 int
 main(void)
 {
+	size_t		 i;
 	struct portal	*p;
 	char		*cause;
 	long		 status;
@@ -77,34 +92,15 @@ main(void)
 	free(cause);
 	carries_on(p, "a 500");
 
-	/* Twice: libcurl retries once by itself when a reused connection dies. */
-	pt_fault("drop", 2, 0, "/fhir");
-	rc = read_self(p, &cause, &status);
-	ok(rc == -1, "a dropped connection is an error");
-	like(cause, "connection to 127.0.0.1 was lost", "and says so");
-	free(cause);
-	carries_on(p, "a dropped connection");
-
-	pt_fault("truncate", 1, 0, "/fhir");
-	rc = read_self(p, &cause, &status);
-	ok(rc == -1, "a truncated body is an error");
-	like(cause, "lost before the answer arrived", "and says so");
-	free(cause);
-	carries_on(p, "a truncated body");
-
-	pt_fault("malformed", 1, 0, "/fhir");
-	rc = read_self(p, &cause, &status);
-	ok(rc == -1, "malformed JSON is an error");
-	like(cause, "could not be read", "and says so");
-	free(cause);
-	carries_on(p, "malformed JSON");
-
-	pt_fault("huge", 1, 0, "/fhir");
-	rc = read_self(p, &cause, &status);
-	ok(rc == -1, "a huge answer is an error, not a crash");
-	like(cause, "too large", "and says so");
-	free(cause);
-	carries_on(p, "a huge answer");
+	/* Each fault: an error, its sentence, and the client carries on. */
+	for (i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		pt_fault(faults[i].kind, faults[i].count, 0, "/fhir");
+		rc = read_self(p, &cause, &status);
+		ok(rc == -1, "%s is an error, not a crash", faults[i].what);
+		like(cause, faults[i].says, "%s: says so", faults[i].what);
+		free(cause);
+		carries_on(p, faults[i].what);
+	}
 
 	pt_fault("expire-token", 1, 0, "/fhir");
 	rc = read_self(p, &cause, &status);

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "crypto.h"
 #include "fhir.h"
+#include "http.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
@@ -86,6 +87,17 @@ main(void)
 	fhir_result_free(&res);
 	for (i = 1; i < 6; i++)
 		free((char *)urls[i]);
+	{
+		struct http_stats st;
+
+		http_get_stats(p->http, &st);
+		ok(st.wire_bytes < st.body_bytes,
+		    "answers arrive gzip-compressed (%lld bytes on the wire "
+		    "for %lld)", st.wire_bytes, st.body_bytes);
+		diag("after %ld requests: %ld connection(s) opened",
+		    st.requests, st.connects);
+		ok(st.connects == 1, "one connection, reused by every request");
+	}
 
 	/* Paging: _count=2, then the next link. */
 	q = patient_query("patient", id, "_count=2&_sort=-date");

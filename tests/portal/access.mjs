@@ -1,0 +1,196 @@
+// Who may see and change what (portal-api.md §3). A patient token sees its
+// own compartment and those of the patients listed in /auth/me; a limited
+// proxy (parent of a 12-17 year old) gets 403 with the /auth/me note for the
+// record types withheld from it; a kiosk device token reads nothing here.
+
+import { COMPARTMENT_PARAMS, referenceValues } from './repo.mjs';
+import { fail, forbidden, notFound } from './util.mjs';
+
+/** Shared directory data: readable by any patient, no patient named. */
+export const DIRECTORY_TYPES = new Set([
+  'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Schedule', 'Slot',
+  'HealthcareService', 'Questionnaire', 'Medication',
+]);
+
+/** Patient data types served (each search must name the patient). */
+export const PATIENT_TYPES = new Set([
+  'Patient', 'RelatedPerson', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationStatement',
+  'Immunization', 'Observation', 'DiagnosticReport', 'Procedure', 'Encounter', 'Communication',
+  'Appointment', 'CareTeam', 'Coverage', 'Account', 'Invoice', 'Task', 'DocumentReference', 'Binary',
+  'QuestionnaireResponse', 'Consent', 'AuditEvent', 'Goal', 'CarePlan', 'ServiceRequest',
+]);
+
+export const SERVED_TYPES = new Set([...DIRECTORY_TYPES, ...PATIENT_TYPES]);
+
+/** What a limited proxy may still see. Observation: vital signs only. */
+const LIMITED_TYPES = new Set(['Patient', 'RelatedPerson', 'Immunization', 'AllergyIntolerance', 'Appointment', 'Invoice', 'Account', 'Coverage', 'CareTeam', 'Consent']);
+
+/** What a patient may change, and how (everything else is read-only). */
+export const WRITABLE = {
+  Patient: ['PUT', 'PATCH'],
+  Observation: ['POST'],
+  Task: ['POST'],
+  Communication: ['POST', 'PUT', 'PATCH'],
+  Appointment: ['POST', 'PUT', 'PATCH'],
+  QuestionnaireResponse: ['POST', 'PUT'],
+  Consent: ['POST'],
+  Coverage: ['POST', 'PUT', 'PATCH'],
+  Account: ['PUT', 'PATCH'],
+};
+
+const VITAL_SIGNS = new Set(['vital-signs', 'http://terminology.hl7.org/codesystem/observation-category|vital-signs']);
+const GENERIC_DENIAL = 'You do not have access to this information.';
+
+function isVitalSigns(resource) {
+  return (resource.category ?? []).some((c) => (c.coding ?? []).some((x) => x.code === 'vital-signs'));
+}
+
+/** The patients ("Patient/x") whose compartment holds `resource`. */
+export function compartmentOf(resource, repo) {
+  const out = new Set();
+  if (resource.resourceType === 'Patient') {
+    out.add(`Patient/${resource.id}`);
+  } else if (resource.resourceType === 'Binary') {
+    const target = resource.securityContext?.reference;
+    if (target?.startsWith('Patient/')) {
+      out.add(target);
+    } else if (target) {
+      const [type, id] = target.split('/');
+      const owner = repo.peek(type, id);
+      owner && type !== 'Binary' && compartmentOf(owner, repo).forEach((r) => out.add(r));
+    }
+  } else {
+    for (const code of COMPARTMENT_PARAMS) {
+      for (const ref of referenceValues(resource, code)) {
+        if (ref.startsWith('Patient/')) {
+          out.add(ref);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function requirePatientToken(ctx) {
+  if (ctx.kind === 'kiosk') {
+    forbidden('A kiosk device may only use the check-in operations.');
+  }
+}
+
+/** Throws 404 for record types the portal does not serve. */
+export function requireServed(type) {
+  if (!SERVED_TYPES.has(type)) {
+    notFound(`This portal does not serve ${type} records.`);
+  }
+}
+
+/** Why `ctx` may not read `resource` (a sentence), or undefined when it may. */
+export function readDenial(ctx, resource, repo) {
+  if (ctx.kind === 'kiosk') {
+    return 'A kiosk device may only use the check-in operations.';
+  }
+  const type = resource.resourceType;
+  if (DIRECTORY_TYPES.has(type)) {
+    return undefined;
+  }
+  if (!PATIENT_TYPES.has(type)) {
+    return GENERIC_DENIAL;
+  }
+  let note;
+  for (const ref of compartmentOf(resource, repo)) {
+    const grant = ctx.patients.get(ref);
+    if (grant?.access === 'full' || (grant && (LIMITED_TYPES.has(type) || (type === 'Observation' && isVitalSigns(resource))))) {
+      return undefined;
+    }
+    note ??= grant?.note;
+  }
+  return note ?? GENERIC_DENIAL;
+}
+
+/** Throws 403 unless `ctx` may read `resource`. */
+export function checkRead(ctx, resource, repo) {
+  const denial = readDenial(ctx, resource, repo);
+  if (denial) {
+    forbidden(denial);
+  }
+}
+
+/** Normalizes a patient search value ("x" or "Patient/x") to "Patient/x", or undefined. */
+function patientRef(value) {
+  if (!value.includes('/')) {
+    return `Patient/${value}`;
+  }
+  return value.startsWith('Patient/') && value.split('/').length === 2 ? value : undefined;
+}
+
+/**
+ * Throws 403 unless `ctx` may run this search: patient data must name
+ * patients the token may act for (patient=, subject=, beneficiary=, or
+ * _id= on Patient); Communication?part-of= needs a readable conversation.
+ */
+export function checkSearch(ctx, type, params, repo) {
+  requirePatientToken(ctx);
+  requireServed(type);
+  if (DIRECTORY_TYPES.has(type)) {
+    return;
+  }
+  const named = [];
+  for (const [key, value] of params) {
+    if (COMPARTMENT_PARAMS.includes(key) || (type === 'Patient' && key === '_id')) {
+      named.push(...value.split(','));
+    }
+  }
+  if (named.length === 0) {
+    const partOf = type === 'Communication' && params.get('part-of');
+    if (partOf) {
+      const [t, id] = partOf.split('/');
+      const header = t === 'Communication' && repo.peek('Communication', id);
+      if (header) {
+        checkRead(ctx, header, repo);
+        return;
+      }
+      notFound('That conversation was not found.');
+    }
+    forbidden(`Searches of ${type} records must name the patient, for example patient=Patient/<id>.`);
+  }
+  for (const value of named) {
+    const ref = patientRef(value);
+    const grant = ref && ctx.patients.get(ref);
+    if (!grant) {
+      forbidden("You do not have access to this patient's records.");
+    }
+    if (grant.access !== 'full' && !LIMITED_TYPES.has(type)) {
+      const categories = params.getAll('category').flatMap((v) => v.toLowerCase().split(','));
+      const vitalsOnly = type === 'Observation' && categories.length > 0 && categories.every((c) => VITAL_SIGNS.has(c));
+      if (!vitalsOnly) {
+        forbidden(grant.note ?? GENERIC_DENIAL);
+      }
+    }
+  }
+}
+
+/**
+ * Throws unless `ctx` may write `resource` with `method` (POST, PUT, PATCH).
+ * References to urn:uuid: placeholders (transactions) are ignored.
+ */
+export function checkWrite(ctx, method, resource, repo) {
+  requirePatientToken(ctx);
+  const type = resource?.resourceType;
+  requireServed(type);
+  if (!WRITABLE[type]?.includes(method)) {
+    fail(403, 'forbidden', `The portal does not let you ${method === 'POST' ? 'create' : 'change'} ${type} records.`);
+  }
+  const compartment = compartmentOf(resource, repo);
+  if (compartment.size === 0) {
+    forbidden(`A ${type} must name the patient it belongs to.`);
+  }
+  for (const ref of compartment) {
+    const grant = ctx.patients.get(ref);
+    if (!grant) {
+      forbidden("You do not have access to this patient's records.");
+    }
+    if (grant.access !== 'full' && !LIMITED_TYPES.has(type)) {
+      forbidden(grant.note ?? GENERIC_DENIAL);
+    }
+  }
+}

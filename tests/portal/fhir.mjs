@@ -1,0 +1,550 @@
+// The FHIR R4 API at /fhir/R4: @medplum/fhir-router does the work; this
+// module adds what portal-api.md §3 asks of a server and the library leaves
+// out: bearer tokens and access control, search parameter validation,
+// default page size and Bundle links, ETag / Last-Modified / Location,
+// If-None-Match -> 304, If-Match required on updates (428), per-entry
+// access control in batches, all-or-nothing transactions, friendly
+// OperationOutcomes and a real CapabilityStatement.
+
+import { deepClone, getStatus, globalSchema } from '@medplum/core';
+import { checkRead, checkSearch, checkWrite, DIRECTORY_TYPES, readDenial, requireServed, SERVED_TYPES, WRITABLE } from './access.mjs';
+import { searchParam } from './defs.mjs';
+import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
+
+export const DEFAULT_COUNT = 20;
+export const MAX_COUNT = 200;
+
+/** Parameter types MemoryRepository can match (others would silently match nothing). */
+const SUPPORTED_PARAM_TYPES = new Set(['reference', 'token', 'date', 'string', 'uri']);
+const MODIFIERS = {
+  reference: ['missing', 'not'],
+  token: ['missing', 'not'],
+  date: ['missing'],
+  string: ['missing', 'contains', 'exact'],
+  uri: ['missing'],
+};
+const IGNORED = new Set(['_format', '_pretty']);
+const UNSUPPORTED = new Set(['_elements', '_contained', '_containedType', '_list', '_text', '_content', '_query', '_filter', '_type', '_tag', '_security', '_profile', '_source']);
+
+/** Friendlier sentences for the library's terse outcomes. */
+const STATUS_TEXT = {
+  404: 'That record was not found.',
+  410: 'That record has been deleted.',
+  412: 'Someone changed this record since you loaded it. Reload it and try again.',
+};
+
+/** An OperationOutcome whose issue[0].details.text is a plain sentence. */
+export function friendlyOutcome(oc, status) {
+  const issue = { ...(oc?.issue?.[0] ?? { severity: 'error', code: 'exception' }) };
+  const text = STATUS_TEXT[status] ?? issue.details?.text ?? issue.diagnostics ?? 'The request failed.';
+  issue.details = { ...issue.details, text: /[.!?]$/.test(text) ? text : `${text}.` };
+  return { resourceType: 'OperationOutcome', issue: [issue, ...(oc?.issue?.slice(1) ?? [])] };
+}
+
+/** W/"versionId" of a resource, or undefined. */
+const etagOf = (r) => (r?.meta?.versionId ? `W/"${r.meta.versionId}"` : undefined);
+const lastModifiedOf = (r) => (r?.meta?.lastUpdated ? new Date(r.meta.lastUpdated).toUTCString() : undefined);
+const versionOfTag = (tag) => /^(?:W\/)?"([^"]*)"$/.exec(String(tag ?? '').trim())?.[1];
+
+/**
+ * Validates and normalizes search parameters for `type`: unknown
+ * parameters, unsupported types and modifiers answer 400 naming them;
+ * _count defaults to 20 and is capped at 200.
+ * @returns {URLSearchParams}
+ */
+export function normalizeSearch(type, params) {
+  const out = new URLSearchParams();
+  for (const [key, value] of params) {
+    if (IGNORED.has(key)) {
+      continue;
+    }
+    if (key === '_count' || key === '_offset') {
+      if (!/^\d+$/.test(value)) {
+        badRequest(`${key} must be a whole number, not "${value}".`);
+      }
+      out.set(key, key === '_count' ? String(Math.min(Number(value), MAX_COUNT)) : String(Number(value)));
+    } else if (key === '_summary') {
+      if (value !== 'count') {
+        badRequest(`_summary=${value} is not supported; only _summary=count is.`);
+      }
+      out.append(key, value);
+    } else if (key === '_total' || key === '_include' || key === '_revinclude') {
+      out.append(key, value);
+    } else if (key === '_sort') {
+      for (const field of value.split(',')) {
+        const code = field.replace(/^-/, '');
+        if (code !== '_id' && code !== '_lastUpdated' && !searchParam(type, code)) {
+          badRequest(`Cannot sort ${type} by "${code}": unknown search parameter.`);
+        }
+      }
+      out.append(key, value);
+    } else if (key.startsWith('_has') || UNSUPPORTED.has(key.split(':')[0])) {
+      badRequest(`Search parameter "${key}" is not supported by this portal.`);
+    } else {
+      checkParam(type, key);
+      out.append(key, value);
+    }
+  }
+  if (!out.has('_count')) {
+    out.set('_count', String(DEFAULT_COUNT));
+  }
+  return out;
+}
+
+function checkParam(type, key) {
+  const [name, modifier] = key.split(':');
+  const [code, chained] = [name.split('.')[0], name.includes('.')];
+  const param = searchParam(type, code) ?? (code === '_id' || code === '_lastUpdated' ? { type: code === '_id' ? 'token' : 'date' } : undefined);
+  if (!param) {
+    badRequest(`Unknown search parameter "${code}" for ${type}.`);
+  }
+  if (chained) {
+    if (param.type !== 'reference' || modifier) {
+      badRequest(`Chained search "${key}" is not supported.`);
+    }
+    return;
+  }
+  if (!SUPPORTED_PARAM_TYPES.has(param.type)) {
+    badRequest(`Search parameter "${code}" (${param.type}) is not supported by this portal.`);
+  }
+  if (modifier && !MODIFIERS[param.type].includes(modifier)) {
+    badRequest(`Modifier ":${modifier}" of search parameter "${code}" is not supported.`);
+  }
+}
+
+/** A query string that keeps "/", ":" and "," readable (links, self URLs). */
+function queryString(params) {
+  const enc = (x) => encodeURIComponent(x).replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%2C/g, ',');
+  return [...params].map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+}
+
+/** Splits "Type/id/_history/vid" into its parts. */
+function parsePath(path) {
+  const seg = path.split('/').filter(Boolean);
+  return { seg, type: seg[0], id: seg[1] };
+}
+
+export class FhirService {
+  /**
+   * @param {object} o
+   * @param {object} o.repo    PortalRepository
+   * @param {object} o.router  FhirRouter
+   * @param {object} o.auth    AuthService (for the access context)
+   * @param {() => string} o.baseUrl  server root
+   */
+  constructor({ repo, router, auth, baseUrl }) {
+    this.repo = repo;
+    this.router = router;
+    this.auth = auth;
+    this.baseUrl = baseUrl;
+    this.operations = []; // {method, pattern: RegExp, handler(ctx, r, match)}
+  }
+
+  fhirBase() {
+    return `${this.baseUrl()}/fhir/R4`;
+  }
+
+  /**
+   * Adds a portal operation ($pay, $check-in, ...). `pattern` matches the
+   * path below the FHIR base; the handler gets (ctx, request, match) and
+   * returns {status, body, headers?}. Kiosk access is the handler's call.
+   */
+  addOperation(method, pattern, handler) {
+    this.operations.push({ method, pattern, handler });
+  }
+
+  /** Entry point for HTTP: req = {method, path, query, headers, raw}. */
+  async handleHttp(req) {
+    if (req.path === 'metadata' && req.method === 'GET') {
+      return { status: 200, body: this.capabilityStatement() };
+    }
+    const ctx = this.auth.context(req.headers);
+    let body;
+    let query = req.query;
+    if (req.method === 'POST' && /^[A-Za-z]+\/_search$/.test(req.path)) {
+      // Search by POST: form parameters join the query string.
+      query = new URLSearchParams([...req.query, ...new URLSearchParams(parseFormBody(req.raw))]);
+      return this.handle(ctx, { method: 'GET', path: req.path.split('/')[0], query, headers: req.headers });
+    }
+    if (['POST', 'PUT', 'PATCH'].includes(req.method)) {
+      body = parseJsonBody(req.headers, req.raw, { allowPatch: req.method === 'PATCH' });
+      if (body === undefined) {
+        badRequest('The request has no body.');
+      }
+    }
+    return this.handle(ctx, { method: req.method, path: req.path, query, headers: req.headers, body });
+  }
+
+  /**
+   * Handles one FHIR interaction (a request or a batch entry).
+   * r = {method, path, query: URLSearchParams, headers, body}.
+   */
+  async handle(ctx, r) {
+    for (const op of this.operations) {
+      const m = op.method === r.method && op.pattern.exec(r.path);
+      if (m) {
+        return op.handler(ctx, r, m);
+      }
+    }
+    const { seg, type, id } = parsePath(r.path);
+    if (seg.length === 0) {
+      if (r.method === 'POST') {
+        return this.bundle(ctx, r.body);
+      }
+      forbidden('Searching across all record types is not allowed.');
+    }
+    if (seg.some((s) => s.startsWith('$'))) {
+      notFound(`Operation ${seg.find((s) => s.startsWith('$'))} is not supported.`);
+    }
+    if (!globalSchema.types[type]?.searchParams) {
+      notFound(`Unknown resource type "${type}".`);
+    }
+    requireServed(type);
+    if (ctx.kind === 'kiosk') {
+      forbidden('A kiosk device may only use the check-in operations.');
+    }
+    const key = `${r.method} ${seg.length}${seg[2] ? ' ' + seg[2] : ''}`;
+    switch (key) {
+      case 'GET 1': return this.search(ctx, type, r.query);
+      case 'GET 2': return this.read(ctx, type, id, r.headers);
+      case 'GET 3 _history':
+      case 'GET 4 _history': return this.history(ctx, type, id, seg[3], r.headers);
+      case 'POST 1': return this.create(ctx, type, r.body, r.headers);
+      case 'PUT 2':
+      case 'PATCH 2': return this.update(ctx, r.method, type, id, r.body, r.headers);
+      case 'DELETE 2': return forbidden('Records cannot be deleted through the portal.');
+      default: return fail(405, 'not-supported', `${r.method} ${r.path} is not supported.`);
+    }
+  }
+
+  /** Calls the library router; throws HttpError for error outcomes. */
+  async route(method, url, body, headers = {}) {
+    const req = { method, url, pathname: '', body, params: {}, query: {}, headers, config: { transactions: true } };
+    const [oc, resource] = await this.router.handleRequest(req, this.repo);
+    const status = getStatus(oc);
+    if (status >= 400) {
+      throw new HttpError(status, friendlyOutcome(oc, status));
+    }
+    return { status, resource, outcome: oc };
+  }
+
+  resourceHeaders(resource, extra = {}) {
+    const h = { ...extra };
+    const etag = etagOf(resource);
+    const lm = lastModifiedOf(resource);
+    if (etag) {
+      h.ETag = etag;
+    }
+    if (lm) {
+      h['Last-Modified'] = lm;
+    }
+    return h;
+  }
+
+  async read(ctx, type, id, headers) {
+    const stored = this.repo.peek(type, id);
+    if (!stored) {
+      notFound();
+    }
+    checkRead(ctx, stored, this.repo);
+    const { resource } = await this.route('GET', `${type}/${id}`);
+    const h = this.resourceHeaders(resource);
+    const inm = headers['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim() === '*' || versionOfTag(t) === resource.meta?.versionId)) {
+      return { status: 304, body: null, headers: h };
+    }
+    return { status: 200, body: resource, headers: h };
+  }
+
+  async history(ctx, type, id, vid, headers) {
+    const stored = this.repo.peek(type, id);
+    if (!stored) {
+      notFound();
+    }
+    checkRead(ctx, stored, this.repo);
+    const { resource } = await this.route('GET', vid ? `${type}/${id}/_history/${vid}` : `${type}/${id}/_history`);
+    if (!vid) {
+      return { status: 200, body: resource };
+    }
+    if (readDenial(ctx, resource, this.repo)) {
+      forbidden();
+    }
+    const h = this.resourceHeaders(resource);
+    if (versionOfTag(headers['if-none-match']) === resource.meta?.versionId) {
+      return { status: 304, body: null, headers: h };
+    }
+    return { status: 200, body: resource, headers: h };
+  }
+
+  async search(ctx, type, query) {
+    const params = normalizeSearch(type, query);
+    checkSearch(ctx, type, params, this.repo);
+    const { resource: bundle } = await this.route('GET', `${type}?${queryString(params)}`);
+    // Included resources the token may not read are left out.
+    bundle.entry = bundle.entry?.filter((e) => !readDenial(ctx, e.resource, this.repo));
+    if (!bundle.entry?.length) {
+      delete bundle.entry;
+    }
+    const count = Number(params.get('_count'));
+    const offset = Number(params.get('_offset') ?? 0);
+    const base = `${this.fhirBase()}/${type}`;
+    const link = [{ relation: 'self', url: `${base}?${queryString(params)}` }];
+    if (count > 0 && offset + count < bundle.total) {
+      const next = new URLSearchParams(params);
+      next.set('_offset', String(offset + count));
+      link.push({ relation: 'next', url: `${base}?${queryString(next)}` });
+    }
+    const { resourceType, type: bundleType, total, entry } = bundle;
+    return { status: 200, body: { resourceType, type: bundleType, total, link, ...(entry ? { entry: entry.map((e) => this.fullUrl(e)) } : {}) } };
+  }
+
+  fullUrl(entry) {
+    return entry.resource?.id ? { fullUrl: `${this.fhirBase()}/${entry.resource.resourceType}/${entry.resource.id}`, ...entry } : entry;
+  }
+
+  async create(ctx, type, body, headers) {
+    if (body.resourceType !== type) {
+      badRequest(`The body is a ${body.resourceType ?? 'resource without resourceType'}, not a ${type}.`);
+    }
+    checkWrite(ctx, 'POST', body, this.repo);
+    // The server assigns id and meta on create, whatever the client sent.
+    const { id: _id, meta: _meta, ...fresh } = body;
+    body = fresh;
+    const h = {};
+    if (headers['if-none-exist']) {
+      h['if-none-exist'] = headers['if-none-exist'];
+    }
+    const { status, resource } = await this.route('POST', type, body, h);
+    if (readDenial(ctx, resource, this.repo)) {
+      // If-None-Exist matched a record of someone else: do not reveal it.
+      fail(409, 'duplicate', 'That request identifier was already used.');
+    }
+    const location = `${this.fhirBase()}/${type}/${resource.id}/_history/${resource.meta.versionId}`;
+    return { status, body: resource, headers: this.resourceHeaders(resource, { Location: location }) };
+  }
+
+  async update(ctx, method, type, id, body, headers) {
+    const stored = this.repo.peek(type, id);
+    if (!stored) {
+      notFound();
+    }
+    checkRead(ctx, stored, this.repo);
+    if (!headers['if-match']) {
+      fail(428, 'precondition', 'Send If-Match with the ETag of the version you loaded, so that no one else\'s change is overwritten.');
+    }
+    if (!versionOfTag(headers['if-match'])) {
+      badRequest('If-Match must be an ETag like W/"<versionId>".');
+    }
+    checkWrite(ctx, method, stored, this.repo);
+    if (method === 'PUT') {
+      checkWrite(ctx, method, body, this.repo);
+    } else if (!Array.isArray(body)) {
+      badRequest('PATCH takes a JSON Patch array (application/json-patch+json).');
+    }
+    return this.repo.atomically(async () => {
+      const { resource } = await this.route(method, `${type}/${id}`, body, { 'if-match': headers['if-match'] });
+      checkWrite(ctx, method, resource, this.repo); // a patch must not move the record
+      return { status: 200, body: resource, headers: this.resourceHeaders(resource) };
+    });
+  }
+
+  /* ---------------- batch and transaction ---------------- */
+
+  async bundle(ctx, body) {
+    if (body?.resourceType !== 'Bundle' || !['batch', 'transaction'].includes(body.type)) {
+      badRequest('POST to the FHIR base takes a Bundle of type batch or transaction.');
+    }
+    if (ctx.kind === 'kiosk') {
+      forbidden('A kiosk device may only use the check-in operations.');
+    }
+    const entries = body.entry ?? [];
+    if (entries.some((e) => !e.request?.method || !e.request?.url)) {
+      badRequest('Every Bundle entry needs request.method and request.url.');
+    }
+    return body.type === 'batch' ? this.batch(ctx, entries) : this.transaction(ctx, body);
+  }
+
+  /** Splits an entry's request.url into path and query, relative to the base. */
+  entryRequest(entry) {
+    let url = entry.request.url.replace(this.fhirBase(), '').replace(/^\/+/, '');
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    const headers = {};
+    for (const [field, header] of [['ifMatch', 'if-match'], ['ifNoneMatch', 'if-none-match'], ['ifNoneExist', 'if-none-exist']]) {
+      if (entry.request[field]) {
+        headers[header] = entry.request[field];
+      }
+    }
+    return { method: entry.request.method, path, query, headers, body: entry.resource };
+  }
+
+  /** Each entry runs like its own request, with its own access checks. */
+  async batch(ctx, entries) {
+    const out = [];
+    for (const entry of entries) {
+      const r = this.entryRequest(entry);
+      let answer;
+      try {
+        if (r.path === '' || r.path.startsWith('/')) {
+          badRequest('A batch cannot contain another batch.');
+        }
+        answer = await this.handle(ctx, r);
+      } catch (err) {
+        answer = errorAnswer(err);
+      }
+      out.push(toEntry(answer));
+    }
+    return { status: 200, body: { resourceType: 'Bundle', type: 'batch-response', entry: out } };
+  }
+
+  /**
+   * All or nothing: entries are checked first, then the library runs the
+   * transaction (urn:uuid references, conditional creates) inside the
+   * repository journal; any failure, or a result the token may not see,
+   * undoes every write.
+   */
+  async transaction(ctx, bundle) {
+    for (const entry of bundle.entry ?? []) {
+      const r = this.entryRequest(entry);
+      const { seg, type } = parsePath(r.path);
+      requireServed(type);
+      if (r.method === 'GET') {
+        if (seg.length === 1) {
+          checkSearch(ctx, type, normalizeSearch(type, r.query), this.repo);
+        } else {
+          const stored = this.repo.peek(type, seg[1]);
+          stored && checkRead(ctx, stored, this.repo);
+        }
+      } else if (r.method === 'DELETE') {
+        forbidden('Records cannot be deleted through the portal.');
+      } else {
+        if (r.method !== 'POST' && !r.headers['if-match']) {
+          fail(428, 'precondition', `Entry ${r.method} ${r.path} needs ifMatch with the ETag of the version you loaded.`);
+        }
+        if (r.method !== 'POST') {
+          const stored = this.repo.peek(type, seg[1]);
+          stored && checkWrite(ctx, r.method, stored, this.repo);
+        }
+        if (r.method !== 'PATCH') {
+          checkWrite(ctx, r.method, r.body, this.repo);
+        }
+      }
+    }
+    return this.repo.atomically(async () => {
+      const { resource: result } = await this.route('POST', '', deepClone(bundle));
+      (result.entry ?? []).forEach((e, i) => {
+        const method = bundle.entry[i].request.method;
+        if (e.resource?.resourceType === 'Bundle' && method === 'GET') {
+          e.resource.entry = e.resource.entry?.filter((x) => !readDenial(ctx, x.resource, this.repo));
+        } else if (e.resource && method === 'GET') {
+          checkRead(ctx, e.resource, this.repo);
+        } else if (e.resource) {
+          checkWrite(ctx, method, e.resource, this.repo); // e.g. a conditional create that found another's record
+        }
+        if (e.resource && e.response) {
+          e.response.etag = etagOf(e.resource);
+          e.response.lastModified = e.resource.meta?.lastUpdated;
+        }
+      });
+      return { status: 200, body: result };
+    });
+  }
+
+  /* ---------------- CapabilityStatement ---------------- */
+
+  capabilityStatement() {
+    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl());
+    return this.capability;
+  }
+}
+
+/** The HTTP answer of an error thrown while handling a request. */
+export function errorAnswer(err) {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: err.body, headers: err.headers };
+  }
+  console.error(err);
+  return { status: 500, body: outcome('exception', 'The server had an internal error.') };
+}
+
+/** A batch-response entry for an answer. */
+function toEntry(answer) {
+  const h = answer.headers ?? {};
+  const response = { status: String(answer.status) };
+  if (h.Location) {
+    response.location = h.Location;
+  }
+  if (h.ETag) {
+    response.etag = h.ETag;
+  }
+  if (h['Last-Modified']) {
+    response.lastModified = new Date(h['Last-Modified']).toISOString();
+  }
+  const body = answer.body;
+  if (body?.resourceType === 'OperationOutcome' && answer.status >= 400) {
+    response.outcome = body;
+    return { response };
+  }
+  return body ? { resource: body, response } : { response };
+}
+
+function buildCapability(fhirBase, root) {
+  const resource = [...SERVED_TYPES].sort().map((type) => {
+    const params = Object.entries(globalSchema.types[type]?.searchParams ?? {})
+      .filter(([code, p]) => (SUPPORTED_PARAM_TYPES.has(p.type) && !code.startsWith('_')) || code === '_id' || code === '_lastUpdated')
+      .map(([code, p]) => ({ name: code, type: p.type, ...(p.url ? { definition: p.url } : {}) }));
+    const writes = WRITABLE[type] ?? [];
+    const interaction = ['read', 'vread', 'search-type', 'history-instance'];
+    if (writes.includes('POST')) {
+      interaction.push('create');
+    }
+    if (writes.includes('PUT')) {
+      interaction.push('update');
+    }
+    if (writes.includes('PATCH')) {
+      interaction.push('patch');
+    }
+    return {
+      type,
+      documentation: DIRECTORY_TYPES.has(type) ? 'Directory data: readable by any signed-in patient.' : 'Patient data: searches must name the patient.',
+      interaction: interaction.map((code) => ({ code })),
+      versioning: 'versioned',
+      readHistory: true,
+      updateCreate: false,
+      conditionalCreate: writes.includes('POST'),
+      conditionalUpdate: false,
+      searchParam: params,
+    };
+  });
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    publisher: 'chartty',
+    kind: 'instance',
+    software: { name: 'chartty test portal', version: '0.1.0' },
+    implementation: { description: 'Test portal for the chartty terminal client', url: fhirBase },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json'],
+    rest: [{
+      mode: 'server',
+      documentation: 'Every request needs Authorization: Bearer. Searches default to _count=20, at most 200.',
+      security: {
+        cors: false,
+        service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+        extension: [{
+          url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+          extension: [
+            { url: 'authorize', valueUri: `${root}/oauth2/authorize` },
+            { url: 'token', valueUri: `${root}/oauth2/token` },
+            { url: 'revoke', valueUri: `${root}/oauth2/logout` },
+          ],
+        }],
+      },
+      resource,
+      interaction: [{ code: 'batch' }, { code: 'transaction' }],
+    }],
+  };
+}

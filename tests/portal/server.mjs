@@ -1,0 +1,235 @@
+// The chartty test portal: a FHIR R4 + SMART + Medplum-style account server
+// on loopback, seeded with synthetic patients (see README.md).
+//
+//   node --experimental-websocket tests/portal/server.mjs [--port N]
+//        [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big]
+//
+// Prints "portal listening on http://127.0.0.1:PORT" once ready.
+
+import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { FhirRouter } from '@medplum/fhir-router';
+import { loadDefinitions } from './defs.mjs';
+import { PortalRepository } from './repo.mjs';
+import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
+import { AuthService } from './auth.mjs';
+import { FhirService, errorAnswer } from './fhir.mjs';
+import { Faults, applyFault, handleTest } from './testctl.mjs';
+import { HttpError, bearerToken, fail, outcome } from './util.mjs';
+
+const MAX_BODY = 16 * 1024 * 1024;
+const FHIR_PREFIX = '/fhir/R4';
+const CAPABILITIES = [
+  'launch-standalone', 'client-public', 'client-confidential-symmetric', 'context-standalone-patient',
+  'permission-patient', 'permission-offline',
+  'portal-password-login', 'portal-mfa-totp', 'portal-signup', 'portal-activation', 'portal-kiosk', 'portal-payments',
+];
+
+function usage(message) {
+  if (message) {
+    process.stderr.write(`server.mjs: ${message}\n`);
+  }
+  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big]\n');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { port: 0, host: '127.0.0.1', demo: false, test: false, tokenTtl: 3600, big: true, verbose: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
+    switch (arg) {
+      case '--port': opts.port = Number(value()); break;
+      case '--host': opts.host = value(); break;
+      case '--token-ttl': opts.tokenTtl = Number(value()); break;
+      case '--demo': opts.demo = true; break;
+      case '--test': opts.test = true; break;
+      case '--big': opts.big = true; break;
+      case '--no-big': opts.big = false; break;
+      case '--verbose': opts.verbose = true; break;
+      case '-h':
+      case '--help': usage(); break;
+      default: usage(`unknown option ${arg}`);
+    }
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    usage('--port must be 0..65535');
+  }
+  if (!Number.isInteger(opts.tokenTtl) || opts.tokenTtl < 1) {
+    usage('--token-ttl must be a positive number of seconds');
+  }
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
+    usage('the test portal listens on loopback addresses only');
+  }
+  return opts;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, outcome('too-costly', 'The request body is too large.')));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Writes an answer {status, body, headers, html}, gzipped when the client accepts it. */
+function send(req, res, answer, path) {
+  const headers = { ...answer.headers };
+  let payload;
+  if (answer.html !== undefined) {
+    headers['Content-Type'] = 'text/html; charset=utf-8';
+    payload = Buffer.from(answer.html);
+  } else if (answer.body !== null && answer.body !== undefined) {
+    const fhir = path.startsWith(FHIR_PREFIX);
+    headers['Content-Type'] = fhir ? 'application/fhir+json; charset=utf-8' : 'application/json; charset=utf-8';
+    payload = Buffer.from(JSON.stringify(answer.body));
+  }
+  if (!path.startsWith(FHIR_PREFIX)) {
+    headers['Cache-Control'] ??= 'no-store';
+  }
+  if (payload) {
+    headers.Vary = 'Accept-Encoding';
+    if (/\bgzip\b/i.test(req.headers['accept-encoding'] ?? '') && !/gzip\s*;\s*q=0(\.0*)?\b/i.test(req.headers['accept-encoding'])) {
+      payload = gzipSync(payload);
+      headers['Content-Encoding'] = 'gzip';
+    }
+    headers['Content-Length'] = payload.length;
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  let port = opts.port;
+  const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const root = () => `http://${hostPart}:${port}`;
+
+  // Password hashing runs on the thread pool while definitions load.
+  const repo = new PortalRepository();
+  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo });
+  const seed = buildSeed(new Date(), { big: opts.big });
+  const authReady = auth.init(seed.activationCodes);
+  loadDefinitions();
+  for (const r of seed.resources) {
+    repo.seedPut(r);
+  }
+  const snapshot = repo.snapshot();
+  await authReady;
+
+  const router = new FhirRouter();
+  const fhir = new FhirService({ repo, router, auth, baseUrl: root });
+  const faults = new Faults();
+  const ctl = { repo, snapshot, auth, faults };
+
+  const smartConfig = () => ({
+    issuer: root(),
+    authorization_endpoint: `${root()}/oauth2/authorize`,
+    token_endpoint: `${root()}/oauth2/token`,
+    revocation_endpoint: `${root()}/oauth2/logout`,
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'fhirUser', 'offline_access', 'patient/*.*', 'patient/*.read', 'system/kiosk'],
+    capabilities: CAPABILITIES,
+  });
+
+  async function dispatch(req, res, url, raw) {
+    const path = url.pathname;
+    const r = { method: req.method, path, query: url.searchParams, headers: req.headers, raw };
+    if (opts.test && path.startsWith('/_test/')) {
+      return handleTest(r, ctl);
+    }
+    const fault = faults.take(path);
+    if (fault && (await applyFault(fault, req, res, { auth, token: bearerToken(req.headers) }))) {
+      return null; // the fault answered (or hung up)
+    }
+    if (req.method === 'GET' && (path === '/.well-known/smart-configuration' || path === `${FHIR_PREFIX}/.well-known/smart-configuration`)) {
+      return { status: 200, body: smartConfig() };
+    }
+    if (path.startsWith('/auth/') || path.startsWith('/oauth2/')) {
+      return auth.handle(r);
+    }
+    if (path === FHIR_PREFIX || path.startsWith(`${FHIR_PREFIX}/`)) {
+      return fhir.handleHttp({ ...r, path: path.slice(FHIR_PREFIX.length + 1) });
+    }
+    return undefined;
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, root());
+    const t0 = performance.now();
+    let answer;
+    try {
+      const raw = await readBody(req);
+      answer = await dispatch(req, res, url, raw);
+      if (answer === undefined) {
+        fail(404, 'not-found', `Nothing is served at ${url.pathname}.`);
+      }
+    } catch (err) {
+      answer = errorAnswer(err);
+    }
+    if (answer && !res.headersSent && !res.destroyed) {
+      send(req, res, answer, url.pathname);
+    }
+    if (opts.verbose) {
+      process.stderr.write(`${req.method} ${req.url} -> ${answer?.status ?? res.statusCode} ${(performance.now() - t0).toFixed(1)} ms\n`);
+    }
+  });
+  server.on('clientError', (err, socket) => socket.destroy());
+
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+
+  server.listen(opts.port, opts.host, () => {
+    port = server.address().port;
+    process.stdout.write(`portal listening on ${root()}\n`);
+    if (opts.verbose) {
+      process.stderr.write(`ready in ${(performance.now() - started).toFixed(0)} ms (${seed.resources.length} resources)\n`);
+    }
+    if (opts.demo) {
+      process.stdout.write(demoText(root(), opts));
+    }
+  });
+}
+
+function demoText(root, opts) {
+  const lines = ['', 'Demo sign-in (Main Street Clinic test portal):'];
+  for (const a of ACCOUNTS.filter((x) => !x.testOnly)) {
+    lines.push(`  ${a.email.padEnd(20)} password ${a.password}${a.mfaSecret ? '  (needs an authenticator code)' : ''}`);
+  }
+  lines.push('  Test-only: long@example.org and mallory@example.org, password Chartty-test-9');
+  lines.push('');
+  lines.push(`James's authenticator (TOTP, SHA1, 6 digits, 30 s) secret: ${JAMES_TOTP_SECRET}`);
+  lines.push(opts.test
+    ? `  current code: curl '${root}/_test/totp?email=james@example.org'`
+    : '  start with --test to read the current code from /_test/totp, or add the secret to an authenticator app');
+  lines.push('Activation code for Grace Okafor (born 1988-04-12): ACT-7Q4M-2KD9');
+  lines.push('Identity-matched sign-up: Samuel Reyes, born 1990-07-23, SSN last 4 digits 6789');
+  lines.push(`Kiosk device: client_id ${KIOSK_CLIENTS[0].clientId}, client_secret ${KIOSK_CLIENTS[0].secret}`);
+  lines.push(`FHIR base: ${root}${FHIR_PREFIX}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`server.mjs: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

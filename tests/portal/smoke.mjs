@@ -1,0 +1,434 @@
+// Smoke test of the test portal: starts server.mjs --test on an ephemeral
+// port and checks discovery, sign-in flows, tokens, FHIR conventions,
+// access control, test controls and every fault kind. Prints TAP lines and
+// a closing "N passed, N failed"; exits non-zero on any failure.
+//
+//   node --experimental-websocket tests/portal/smoke.mjs
+
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const children = new Set(); // servers to stop however the test ends
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+let passed = 0;
+let failed = 0;
+
+function check(ok, what, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok ${passed + failed} - ${what}`);
+  } else {
+    failed++;
+    console.log(`not ok ${passed + failed} - ${what}${detail !== undefined ? `\n  # ${JSON.stringify(detail).slice(0, 400)}` : ''}`);
+  }
+}
+
+/** Starts the server; resolves {base, proc, startMs}. */
+function startServer(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const proc = spawn(process.execPath, ['--experimental-websocket', join(here, 'server.mjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.add(proc);
+    proc.on('exit', () => children.delete(proc));
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /^portal listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (m && !proc.ready) {
+        proc.ready = true;
+        resolve({ base: m[1], proc, startMs: performance.now() - t0, output: () => out });
+      }
+    });
+    proc.on('exit', (code) => !proc.ready && reject(new Error(`server exited with ${code}`)));
+    setTimeout(() => !proc.ready && reject(new Error('server did not start in 20 s')), 20000);
+  });
+}
+
+/** Raw HTTP request; resolves {status, headers, body (Buffer)} or rejects on socket errors. */
+function http(base, method, path, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const req = request(new URL(path, base), { method, headers: { ...(payload ? { 'content-length': payload.length } : {}), ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('aborted')));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const parse = (r) => {
+  try {
+    const buf = r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body;
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const text = (j) => j?.issue?.[0]?.details?.text;
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+async function main() {
+  const server = await startServer(['--test', '--port', '0']);
+  const { base } = server;
+  console.log(`# server up at ${base} in ${server.startMs.toFixed(0)} ms`);
+  const json = async (method, path, body, headers = {}) => {
+    const r = await http(base, method, path, { body, headers: { 'content-type': 'application/json', ...headers } });
+    return { ...r, json: parse(r) };
+  };
+  const form = async (path, fields, headers = {}) => {
+    const r = await http(base, 'POST', path, { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+    return { ...r, json: parse(r) };
+  };
+  const fhir = async (method, path, token, { body, headers = {} } = {}) => {
+    const h = { accept: 'application/fhir+json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers };
+    if (body !== undefined) {
+      h['content-type'] ??= 'application/fhir+json';
+    }
+    const r = await http(base, method, `/fhir/R4/${path}`, { body, headers: h });
+    return { ...r, json: parse(r) };
+  };
+  /** Signs in (handling MFA through /_test/totp); returns the token answer. */
+  const signIn = async (email, password, scope) => {
+    const p = pkce();
+    let r = await json('POST', '/auth/login', { email, password, codeChallenge: p.challenge, codeChallengeMethod: 'S256', ...(scope ? { scope } : {}) });
+    if (r.json?.mfaRequired) {
+      const totp = (await json('GET', `/_test/totp?email=${email}`)).json.code;
+      r = await json('POST', '/auth/mfa/verify', { login: r.json.login, token: totp });
+    }
+    const t = await form('/oauth2/token', { grant_type: 'authorization_code', code: r.json.code, code_verifier: p.verifier, client_id: 'chartty' });
+    return t.json;
+  };
+
+  /* ---- discovery ---- */
+  for (const path of ['/.well-known/smart-configuration', '/fhir/R4/.well-known/smart-configuration']) {
+    const d = (await json('GET', path)).json;
+    check(d?.token_endpoint === `${base}/oauth2/token` && d.code_challenge_methods_supported?.[0] === 'S256' &&
+      ['portal-password-login', 'portal-mfa-totp', 'portal-signup', 'portal-activation', 'portal-kiosk', 'portal-payments'].every((c) => d.capabilities.includes(c)) &&
+      d.revocation_endpoint === `${base}/oauth2/logout`, `discovery at ${path}`, d);
+  }
+  const meta = await fhir('GET', 'metadata');
+  check(meta.json?.resourceType === 'CapabilityStatement' && meta.json.rest[0].resource.some((r) => r.type === 'Observation'), 'metadata is a CapabilityStatement');
+
+  /* ---- password sign-in with PKCE ---- */
+  const p1 = pkce();
+  let r = await json('POST', '/auth/login', { email: 'maria@example.org', password: 'Chartty-demo-1', codeChallenge: p1.challenge, codeChallengeMethod: 'S256', scope: 'openid patient/*.* offline_access' });
+  check(r.status === 200 && r.json.login && r.json.code, 'maria /auth/login gives login and code', r.json);
+  const badPkce = await form('/oauth2/token', { grant_type: 'authorization_code', code: r.json.code, code_verifier: pkce().verifier });
+  check(badPkce.status === 400 && badPkce.json.error === 'invalid_grant', 'wrong code_verifier is invalid_grant', badPkce.json);
+  r = await json('POST', '/auth/login', { email: 'maria@example.org', password: 'Chartty-demo-1', codeChallenge: p1.challenge, codeChallengeMethod: 'S256', scope: 'openid patient/*.* offline_access' });
+  let tok = await form('/oauth2/token', { grant_type: 'authorization_code', code: r.json.code, code_verifier: p1.verifier, client_id: 'chartty' });
+  const maria = tok.json;
+  check(tok.status === 200 && maria.token_type === 'Bearer' && maria.access_token && maria.refresh_token && maria.expires_in === 3600 &&
+    maria.patient === 'maria-lopez' && maria.profile?.reference === 'Patient/maria-lopez', 'token with offline_access has refresh_token', maria);
+  const reuse = await form('/oauth2/token', { grant_type: 'authorization_code', code: r.json.code, code_verifier: p1.verifier });
+  check(reuse.status === 400 && reuse.json.error === 'invalid_grant', 'authorization code is single-use', reuse.json);
+  const revoked = await json('GET', '/auth/me', undefined, { authorization: `Bearer ${maria.access_token}` });
+  check(revoked.status === 401 && revoked.json.issue[0].code === 'login', 'code reuse revoked the tokens of that login', revoked.json);
+  const plain = await signIn('maria@example.org', 'Chartty-demo-1');
+  check(plain.access_token && !plain.refresh_token && plain.scope === 'openid patient/*.*', 'default scope gives no refresh token', plain);
+  const mariaTok = (await signIn('maria@example.org', 'Chartty-demo-1', 'openid patient/*.* offline_access'));
+  const M = mariaTok.access_token;
+  const me = await json('GET', '/auth/me', undefined, { authorization: `Bearer ${M}` });
+  check(me.json?.profile?.reference === 'Patient/maria-lopez' && me.json.patients[0].relationship === 'self', '/auth/me lists self', me.json);
+
+  /* ---- MFA ---- */
+  const p2 = pkce();
+  r = await json('POST', '/auth/login', { email: 'james@example.org', password: 'Chartty-demo-2', codeChallenge: p2.challenge, codeChallengeMethod: 'S256' });
+  check(r.json?.mfaRequired === true && r.json.mfaMethods?.[0] === 'totp' && !r.json.code, 'james login needs MFA', r.json);
+  const wrong = await json('POST', '/auth/mfa/verify', { login: r.json.login, token: '000000' });
+  check(wrong.status === 400, 'wrong TOTP code is 400', wrong.json);
+  const code = (await json('GET', '/_test/totp?email=james@example.org')).json.code;
+  const v = await json('POST', '/auth/mfa/verify', { login: r.json.login, token: code });
+  tok = await form('/oauth2/token', { grant_type: 'authorization_code', code: v.json.code, code_verifier: p2.verifier });
+  const J = tok.json.access_token;
+  check(/^\d{6}$/.test(code) && v.json.code && J, 'TOTP from /_test/totp completes the sign-in', tok.json);
+  const jme = (await json('GET', '/auth/me', undefined, { authorization: `Bearer ${J}` })).json;
+  const noah = jme.patients.find((p) => p.reference === 'Patient/noah-carter');
+  check(jme.patients.length === 3 && noah?.access === 'limited' && noah.note && jme.patients.find((p) => p.reference === 'Patient/lily-carter')?.access === 'full', 'james /auth/me lists Lily (full) and Noah (limited)', jme);
+  const p3 = pkce();
+  r = await json('POST', '/auth/login', { email: 'james@example.org', password: 'Chartty-demo-2', codeChallenge: p3.challenge, codeChallengeMethod: 'S256' });
+  for (let i = 0; i < 5; i++) {
+    await json('POST', '/auth/mfa/verify', { login: r.json.login, token: '000000' });
+  }
+  const afterFive = await json('POST', '/auth/mfa/verify', { login: r.json.login, token: (await json('GET', '/_test/totp?email=james@example.org')).json.code });
+  check(afterFive.status === 400, 'a login is revoked after 5 wrong TOTP codes', afterFive.json);
+
+  /* ---- wrong passwords and lockout ---- */
+  const attempt = (email, password = 'nope-nope') => json('POST', '/auth/login', { email, password, codeChallenge: p1.challenge, codeChallengeMethod: 'S256' });
+  r = await attempt('linda@example.org');
+  const unknown = await attempt('nobody@example.org');
+  check(r.status === 400 && text(r.json) === 'Email or password is invalid' && r.json.issue[0].code === 'invalid' && text(unknown.json) === 'Email or password is invalid', 'wrong password and unknown email: same 400 text', [r.json, unknown.json]);
+  for (let i = 0; i < 4; i++) {
+    r = await attempt('linda@example.org');
+  }
+  check(r.status === 400, '5th wrong password is still 400', r.status);
+  r = await attempt('linda@example.org', 'Chartty-demo-3');
+  check(r.status === 429 && r.json.issue[0].code === 'throttled' && r.json.issue[0].diagnostics === 'account-locked' && Number(r.headers['retry-after']) > 800,
+    '6th attempt: 429 account-locked with Retry-After, even with the right password', { status: r.status, ra: r.headers['retry-after'], body: r.json });
+  for (let i = 0; i < 5; i++) {
+    await attempt('ghost@example.org');
+  }
+  r = await attempt('ghost@example.org');
+  check(r.status === 429 && r.json.issue[0].diagnostics === 'account-locked', 'unknown emails lock the same way', r.json);
+
+  /* ---- refresh rotation and logout ---- */
+  const rt1 = (await signIn('maria@example.org', 'Chartty-demo-1', 'openid patient/*.* offline_access')).refresh_token;
+  const ref1 = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: rt1, client_id: 'chartty' });
+  check(ref1.status === 200 && ref1.json.refresh_token && ref1.json.refresh_token !== rt1 && ref1.json.access_token, 'refresh gives new tokens', ref1.json);
+  const old = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: rt1 });
+  check(old.status === 400 && old.json.error === 'invalid_grant', 'old refresh token is rejected (invalid_grant)', old.json);
+  const family = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: ref1.json.refresh_token });
+  check(family.status === 400, 'reusing a rotated refresh token revoked the family', family.json);
+  const session = await signIn('maria@example.org', 'Chartty-demo-1', 'openid patient/*.* offline_access');
+  let st = (await json('GET', '/_test/state?email=maria@example.org')).json;
+  check(st.refreshTokens >= 1 && st.sessions >= 1, '/_test/state counts sessions and refresh tokens', st);
+  const lo = await http(base, 'POST', '/oauth2/logout', { headers: { authorization: `Bearer ${session.access_token}` } });
+  const afterLogout = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: session.refresh_token });
+  const meAfter = await json('GET', '/auth/me', undefined, { authorization: `Bearer ${session.access_token}` });
+  check(lo.status === 200 && afterLogout.json.error === 'invalid_grant' && meAfter.status === 401, 'logout revokes the access and refresh token', afterLogout.json);
+  const badGrant = await form('/oauth2/token', { grant_type: 'password' });
+  const notForm = await json('POST', '/oauth2/token', { grant_type: 'refresh_token' });
+  check(badGrant.json?.error === 'unsupported_grant_type' && notForm.json?.error === 'invalid_request', 'OAuth-style token errors', [badGrant.json, notForm.json]);
+
+  /* ---- FHIR: auth, search, paging, ETag ---- */
+  const none = await fhir('GET', 'Patient/maria-lopez');
+  const bogus = await fhir('GET', 'Patient/maria-lopez', 'not-a-token');
+  check(none.status === 401 && none.json.issue[0].code === 'login' && bogus.status === 401 && bogus.json.issue[0].code === 'login', '401 login without or with a bad token');
+  const page1 = await fhir('GET', 'Observation?patient=Patient/maria-lopez&_count=5&_sort=-date', M);
+  const next = page1.json?.link?.find((l) => l.relation === 'next')?.url;
+  check(page1.status === 200 && page1.json.total > 5 && page1.json.entry.length === 5 && next?.startsWith(`${base}/fhir/R4/Observation?`) && page1.json.link.some((l) => l.relation === 'self'), 'search has total, self and absolute next', page1.json?.link);
+  const page2 = await http(base, 'GET', next, { headers: { authorization: `Bearer ${M}` } });
+  const p2j = parse(page2);
+  check(p2j?.entry?.length === 5 && p2j.entry[0].resource.id !== page1.json.entry[0].resource.id, 'following next gives the second page');
+  const dflt = await fhir('GET', 'Observation?patient=Patient/maria-lopez', M);
+  const capped = await fhir('GET', 'Observation?patient=Patient/maria-lopez&_count=5000', M);
+  check(dflt.json.entry.length === 20 && capped.json.link[0].url.includes('_count=200'), 'default _count 20, above 200 treated as 200', capped.json.link);
+  const lastPage = await fhir('GET', `Observation?patient=Patient/maria-lopez&_count=200`, M);
+  check(!lastPage.json.link.some((l) => l.relation === 'next'), 'no next link on the last page');
+  const read = await fhir('GET', 'Patient/maria-lopez', M);
+  const etag = read.headers.etag;
+  check(read.status === 200 && /^W\/".+"$/.test(etag) && read.headers['last-modified'], 'read has ETag and Last-Modified', read.headers);
+  const cached = await fhir('GET', 'Patient/maria-lopez', M, { headers: { 'if-none-match': etag } });
+  check(cached.status === 304 && cached.body.length === 0, 'If-None-Match gives 304');
+  const upd = { ...read.json, telecom: [...read.json.telecom, { system: 'phone', value: '555-0199', use: 'home' }] };
+  const noIfMatch = await fhir('PUT', 'Patient/maria-lopez', M, { body: upd });
+  check(noIfMatch.status === 428, 'PUT without If-Match is 428', noIfMatch.json);
+  const put = await fhir('PUT', 'Patient/maria-lopez', M, { body: upd, headers: { 'if-match': etag } });
+  check(put.status === 200 && put.headers.etag && put.headers.etag !== etag, 'PUT with If-Match updates and gives a new ETag', put.headers);
+  const stale = await fhir('PUT', 'Patient/maria-lopez', M, { body: upd, headers: { 'if-match': etag } });
+  check(stale.status === 412 && text(stale.json), 'stale If-Match is 412', stale.json);
+  const gz = await fhir('GET', 'Observation?patient=Patient/maria-lopez', M, { headers: { 'accept-encoding': 'gzip' } });
+  check(gz.headers['content-encoding'] === 'gzip' && gz.json?.resourceType === 'Bundle', 'gzip when Accept-Encoding: gzip', gz.headers);
+
+  /* ---- creates ---- */
+  const reqId = randomBytes(8).toString('hex');
+  const reading = {
+    resourceType: 'Observation', status: 'final', identifier: [{ system: 'urn:chartty:request', value: reqId }],
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }], text: 'Body weight' }, subject: { reference: 'Patient/maria-lopez' },
+    performer: [{ reference: 'Patient/maria-lopez' }], effectiveDateTime: new Date().toISOString(), valueQuantity: { value: 80.5, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+  };
+  const c1 = await fhir('POST', 'Observation', M, { body: reading, headers: { 'if-none-exist': `identifier=urn:chartty:request|${reqId}` } });
+  const c2 = await fhir('POST', 'Observation', M, { body: reading, headers: { 'if-none-exist': `identifier=urn:chartty:request|${reqId}` } });
+  check(c1.status === 201 && c1.headers.location?.includes(`/fhir/R4/Observation/${c1.json.id}`) && c2.status === 200 && c2.json.id === c1.json.id, 'If-None-Exist: second create finds the first', [c1.status, c2.status]);
+  const foreign = await fhir('POST', 'Observation', M, { body: { ...reading, identifier: undefined, subject: { reference: 'Patient/james-carter' } } });
+  check(foreign.status === 403, 'cannot create records for someone else', foreign.json);
+
+  /* ---- access control ---- */
+  const unscoped = await fhir('GET', 'Observation?code=http://loinc.org|8867-4', M);
+  const other = await fhir('GET', 'Observation?patient=Patient/james-carter', M);
+  const otherRead = await fhir('GET', 'Patient/james-carter', M);
+  const dir = await fhir('GET', 'Practitioner?_count=50', M);
+  check(unscoped.status === 403 && other.status === 403 && otherRead.status === 403 && dir.status === 200 && dir.json.total >= 4, '403 for unscoped or foreign searches and reads; directory readable', [unscoped.json, other.json]);
+  const unknownParam = await fhir('GET', 'Observation?patient=Patient/maria-lopez&colour=blue', M);
+  check(unknownParam.status === 400 && text(unknownParam.json).includes('colour'), 'unknown search parameter is 400 naming it', unknownParam.json);
+  const teenCond = await fhir('GET', 'Condition?patient=Patient/noah-carter', J);
+  const teenObs = await fhir('GET', 'Observation?patient=Patient/noah-carter', J);
+  const teenVitals = await fhir('GET', 'Observation?patient=Patient/noah-carter&category=vital-signs', J);
+  const teenImm = await fhir('GET', 'Immunization?patient=Patient/noah-carter', J);
+  const teenCondRead = await fhir('GET', 'Condition/cond-noah-carter-asthma', J);
+  const lily = await fhir('GET', 'Condition?patient=Patient/lily-carter', J);
+  check(teenCond.status === 403 && text(teenCond.json) === noah.note && teenObs.status === 403 && teenCondRead.status === 403 && text(teenCondRead.json) === noah.note,
+    'limited proxy: 403 with the /auth/me note', [teenCond.json, teenCondRead.json]);
+  check(teenVitals.status === 200 && teenVitals.json.total > 0 && teenImm.status === 200 && teenImm.json.total > 0 && lily.status === 200 && lily.json.total > 0, 'limited proxy still reads vitals and immunizations; full proxy reads all');
+  const thread = await fhir('GET', 'Communication?part-of=Communication/comm-maria-lopez-metformin&_sort=sent', M);
+  const thread2 = await fhir('GET', 'Communication?part-of=Communication/comm-maria-lopez-metformin', J);
+  check(thread.status === 200 && thread.json.total === 2 && thread2.status === 403, 'Communication?part-of= allowed only for a readable conversation');
+
+  /* ---- batch and transaction ---- */
+  const batch = await fhir('POST', '', M, {
+    body: {
+      resourceType: 'Bundle', type: 'batch', entry: [
+        { request: { method: 'GET', url: 'Patient/maria-lopez' } },
+        { request: { method: 'GET', url: 'AllergyIntolerance?patient=Patient/maria-lopez&clinical-status=active' } },
+        { request: { method: 'GET', url: 'Condition?patient=Patient/maria-lopez&clinical-status=active&category=problem-list-item' } },
+        { request: { method: 'GET', url: 'Observation?patient=Patient/maria-lopez&category=vital-signs&_sort=-date&_count=20' } },
+        { request: { method: 'GET', url: 'Patient/james-carter' } },
+      ],
+    },
+  });
+  const be = batch.json?.entry ?? [];
+  check(batch.status === 200 && batch.json.type === 'batch-response' && be[0].response.status === '200' && be[0].response.etag && be[1].resource.total === 2 &&
+    be[2].resource.total === 2 && be[3].resource.entry.length === 20 && be[4].response.status === '403' && be[4].response.outcome, 'batch answers each entry with its own access check', be.map((e) => e.response));
+  const countComms = async () => (await fhir('GET', 'Communication?subject=Patient/maria-lopez&_summary=count', M)).json.total;
+  const before = await countComms();
+  const newThread = (extra = []) => ({
+    resourceType: 'Bundle', type: 'transaction', entry: [
+      { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: { resourceType: 'Communication', status: 'completed', subject: { reference: 'Patient/maria-lopez' }, topic: { text: 'Refill question' }, recipient: [{ reference: 'Practitioner/pr-anita-patel' }] }, request: { method: 'POST', url: 'Communication' } },
+      { resource: { resourceType: 'Communication', status: 'completed', partOf: [{ reference: 'urn:uuid:11111111-1111-4111-8111-111111111111' }], subject: { reference: 'Patient/maria-lopez' }, payload: [{ contentString: 'Hello' }] }, request: { method: 'POST', url: 'Communication' } },
+      ...extra,
+    ],
+  });
+  const tx = await fhir('POST', '', M, { body: newThread() });
+  const msg = tx.json?.entry?.[1]?.resource;
+  check(tx.status === 200 && tx.json.type === 'transaction-response' && msg?.partOf?.[0]?.reference === `Communication/${tx.json.entry[0].resource.id}` && (await countComms()) === before + 2, 'transaction resolves urn:uuid references', tx.json?.entry?.map((e) => e.response));
+  const mid = await countComms();
+  const txFail = await fhir('POST', '', M, { body: newThread([{ resource: upd, request: { method: 'PUT', url: 'Patient/maria-lopez', ifMatch: etag } }]) });
+  check(txFail.status === 412 && (await countComms()) === mid, 'failed transaction leaves nothing written', [txFail.status, text(txFail.json)]);
+
+  /* ---- the big patient ---- */
+  const walter = (await signIn('long@example.org', 'Chartty-test-9')).access_token;
+  let t0 = performance.now();
+  const big = await fhir('GET', 'Observation?patient=Patient/walter-long&_count=20', walter);
+  const bigMs = performance.now() - t0;
+  t0 = performance.now();
+  const bigSorted = await fhir('GET', 'Observation?patient=Patient/walter-long&category=vital-signs&_sort=-date&_count=20', walter);
+  const sortedMs = performance.now() - t0;
+  check(big.json.total >= 20000 && bigMs < 500 && bigSorted.status === 200 && sortedMs < 500, `big patient search: ${big.json.total} obs in ${bigMs.toFixed(0)} ms, sorted vitals ${sortedMs.toFixed(0)} ms`);
+
+  /* ---- other account flows ---- */
+  const kiosk = await form('/oauth2/token', { grant_type: 'client_credentials', client_id: 'kiosk-main-street', client_secret: 'kiosk-demo-secret' });
+  const kioskBad = await form('/oauth2/token', { grant_type: 'client_credentials', client_id: 'kiosk-main-street', client_secret: 'wrong' });
+  const kioskRead = await fhir('GET', 'Patient/maria-lopez', kiosk.json.access_token);
+  check(kiosk.json.scope === 'system/kiosk' && !kiosk.json.refresh_token && kioskBad.json.error === 'invalid_client' && kioskRead.status === 403, 'kiosk client_credentials; kiosk reads nothing', [kiosk.json, kioskRead.json]);
+  const pS = pkce();
+  const samuel = { firstName: 'Samuel', lastName: 'Reyes', birthDate: '1990-07-23', ssnLast4: '6789', email: 'samuel@example.org', password: 'Samuel-pass-1', codeChallenge: pS.challenge, codeChallengeMethod: 'S256' };
+  const miss = await json('POST', '/auth/signup', { ...samuel, ssnLast4: '0000' });
+  const su = await json('POST', '/auth/signup', samuel);
+  const again = await json('POST', '/auth/signup', { ...samuel, email: 'samuel2@example.org' });
+  check(miss.status === 404 && !/ssn|birth/i.test(text(miss.json)) && su.status === 200 && su.json.code && again.status === 409, 'sign-up: 404 mismatch, match signs in, 409 when an account exists', [miss.json, su.json, again.json]);
+  const act = { activationCode: 'ACT-7Q4M-2KD9', birthDate: '1988-04-12', email: 'grace@example.org', password: 'Grace-pass-1', codeChallenge: pS.challenge, codeChallengeMethod: 'S256' };
+  const actWrong = await json('POST', '/auth/activate', { ...act, birthDate: '1988-04-13' });
+  const actOk = await json('POST', '/auth/activate', act);
+  const actUsed = await json('POST', '/auth/activate', { ...act, email: 'grace2@example.org' });
+  check(actWrong.status === 400 && actOk.status === 200 && actOk.json.code && actUsed.status === 400 && /already been used/.test(text(actUsed.json)), 'activation code: wrong birth date, success, single use', [actWrong.json, actUsed.json]);
+  await json('POST', '/auth/resetpassword', { email: 'nobody@example.org' });
+  const rp = await json('POST', '/auth/resetpassword', { email: 'maria@example.org' });
+  let outbox = (await json('GET', '/_test/outbox')).json;
+  const mail = outbox.find((m) => m.kind === 'reset-password');
+  check(rp.status === 200 && outbox.filter((m) => m.kind === 'reset-password').length === 1 && mail.to === 'maria@example.org' && mail.resetId && mail.resetSecret, 'resetpassword: ok always, outbox only for a real account', outbox);
+  const sp = await json('POST', '/auth/setpassword', { id: mail.resetId, secret: mail.resetSecret, password: 'Maria-new-pass-2' });
+  const relog = await attempt('maria@example.org', 'Maria-new-pass-2');
+  check(sp.status === 200 && relog.status === 200, 'setpassword then sign in with the new password');
+  await json('POST', '/auth/forgot-username', { firstName: 'Linda', lastName: 'Nguyen', birthDate: '1962-05-20' });
+  outbox = (await json('GET', '/_test/outbox')).json;
+  check(outbox.some((m) => m.kind === 'username-reminder' && m.to === 'linda@example.org'), 'forgot-username sends a reminder');
+  const cp = await json('POST', '/auth/changepassword', { oldPassword: 'Chartty-demo-2', newPassword: 'James-new-pass-3' }, { authorization: `Bearer ${J}` });
+  const cpBad = await json('POST', '/auth/changepassword', { oldPassword: 'wrong-one', newPassword: 'James-new-pass-4' }, { authorization: `Bearer ${J}` });
+  check(cp.status === 200 && cpBad.status === 400, 'changepassword checks the old password');
+  const lindaAfterLock = await json('GET', '/_test/state?email=linda@example.org');
+  check(lindaAfterLock.status === 200, '/_test/state answers for any email');
+  const M2 = (await signIn('maria@example.org', 'Maria-new-pass-2')).access_token;
+  const ms = await json('GET', '/auth/mfa/status', undefined, { authorization: `Bearer ${M2}` });
+  const enrollCode = (await json('GET', '/_test/totp?email=maria@example.org')).json.code;
+  const enroll = await json('POST', '/auth/mfa/enroll', { token: enrollCode }, { authorization: `Bearer ${M2}` });
+  const ms2 = await json('GET', '/auth/mfa/status', undefined, { authorization: `Bearer ${M2}` });
+  const needMfa = await attempt('maria@example.org', 'Maria-new-pass-2');
+  check(ms.json.enrolled === false && ms.json.enrollUri?.startsWith('otpauth://totp/') && enroll.status === 200 && ms2.json.enrolled === true && needMfa.json.mfaRequired, 'MFA status, enroll, then login asks for MFA', [ms.json, enroll.json]);
+
+  /* ---- browser authorization-code flow ---- */
+  const pB = pkce();
+  const authQ = new URLSearchParams({ response_type: 'code', client_id: 'chartty', redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid patient/*.*', state: 'xyz', code_challenge: pB.challenge, code_challenge_method: 'S256' });
+  const page = await http(base, 'GET', `/oauth2/authorize?${authQ}`);
+  const post = await http(base, 'POST', '/oauth2/authorize', { body: new URLSearchParams({ ...Object.fromEntries(authQ), email: 'linda@example.org', password: 'Chartty-demo-3' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  check(page.status === 200 && page.body.toString().includes('<form') && (post.status === 302 || post.status === 400), 'authorize page renders a form', post.status);
+
+  /* ---- test controls: reset, expire-tokens ---- */
+  await json('POST', '/_test/reset');
+  const afterReset = await attempt('maria@example.org', 'Chartty-demo-1');
+  const lindaOk = await attempt('linda@example.org', 'Chartty-demo-3');
+  const patientBack = await fhir('GET', 'Patient/maria-lopez', (await signIn('maria@example.org', 'Chartty-demo-1')).access_token);
+  check(afterReset.status === 200 && afterReset.json.code && lindaOk.status === 200 && patientBack.json.telecom.length === read.json.telecom.length && (await json('GET', '/_test/outbox')).json.length === 0,
+    'reset restores passwords, MFA, locks, data and outbox');
+  const browser = await http(base, 'POST', '/oauth2/authorize', { body: new URLSearchParams({ ...Object.fromEntries(authQ), email: 'linda@example.org', password: 'Chartty-demo-3' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const loc = browser.headers.location ? new URL(browser.headers.location) : undefined;
+  const bt = loc && await form('/oauth2/token', { grant_type: 'authorization_code', code: loc.searchParams.get('code'), code_verifier: pB.verifier, redirect_uri: 'http://127.0.0.1:9/callback' });
+  check(browser.status === 302 && loc.searchParams.get('state') === 'xyz' && bt?.json?.access_token, 'browser flow redirects with code and state; code exchanges', bt?.json);
+  const E = await signIn('maria@example.org', 'Chartty-demo-1', 'openid patient/*.* offline_access');
+  await json('POST', '/_test/expire-tokens');
+  const expired = await fhir('GET', 'Patient/maria-lopez', E.access_token);
+  const refreshed = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: E.refresh_token });
+  const works = await fhir('GET', 'Patient/maria-lopez', refreshed.json.access_token);
+  check(expired.status === 401 && expired.json.issue[0].code === 'login' && works.status === 200, 'expire-tokens: 401 login, refresh recovers');
+  const T = refreshed.json.access_token;
+
+  /* ---- faults ---- */
+  const fault = (f) => json('POST', '/_test/fault', f);
+  await fault({ kind: 'latency', count: 1, ms: 300 });
+  t0 = performance.now();
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 200 && performance.now() - t0 >= 290, 'latency fault delays the answer');
+  await fault({ kind: 'drop', count: 1 });
+  const dropped = await fhir('GET', 'Patient/maria-lopez', T).then(() => 'answered', (e) => e.code ?? e.message);
+  check(dropped !== 'answered', `drop fault hangs up (${dropped})`);
+  await fault({ kind: 'truncate', count: 1 });
+  const trunc = await fhir('GET', 'Patient/maria-lopez', T).then((x) => `answered ${x.body.length}`, (e) => e.code ?? e.message);
+  check(!trunc.startsWith('answered'), `truncate fault closes mid-body (${trunc})`);
+  await fault({ kind: '500', count: 1 });
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 500 && r.json.resourceType === 'OperationOutcome', '500 fault');
+  await fault({ kind: 'malformed', count: 1 });
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 200 && r.json === undefined, 'malformed fault sends invalid JSON');
+  await fault({ kind: 'huge', count: 1 });
+  t0 = performance.now();
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 200 && r.body.length >= 64 * 1024 * 1024 && r.json?.entry?.length > 0, `huge fault streams ${(r.body.length / 1048576).toFixed(0)} MiB in ${(performance.now() - t0).toFixed(0)} ms`);
+  await fault({ kind: '500', count: 2, path: '/fhir/R4/Observation' });
+  const unaffected = await fhir('GET', 'Patient/maria-lopez', T);
+  const ctlUnaffected = await json('GET', '/_test/outbox');
+  const affected = await fhir('GET', 'Observation?patient=Patient/maria-lopez', T);
+  await json('DELETE', '/_test/fault');
+  const cleared = await fhir('GET', 'Observation?patient=Patient/maria-lopez', T);
+  check(unaffected.status === 200 && ctlUnaffected.status === 200 && affected.status === 500 && cleared.status === 200, 'path-scoped fault; /_test/* never affected; DELETE clears');
+  await fault({ kind: 'expire-token', count: 1 });
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  const still = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 401 && r.json.issue[0].code === 'login' && still.status === 401, 'expire-token fault: 401 login and the token stays expired');
+  const badFault = await fault({ kind: 'gremlins' });
+  check(badFault.status === 400, 'unknown fault kind is 400');
+
+  /* ---- shutdown, then a server without --test ---- */
+  const exited = new Promise((resolve) => server.proc.on('exit', (c, s) => resolve(c ?? s)));
+  server.proc.kill('SIGTERM');
+  check((await exited) === 0, 'SIGTERM exits cleanly');
+  const prod = await startServer(['--port', '0', '--no-big']);
+  const hidden = await http(prod.base, 'POST', '/_test/reset');
+  check(hidden.status === 404, 'without --test, /_test/* is 404');
+  prod.proc.kill('SIGTERM');
+
+  console.log(`# startup ${server.startMs.toFixed(0)} ms (with the 20,000-observation patient)`);
+  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`1..${passed + failed}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.log(`not ok - smoke test crashed: ${err.stack}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  console.log(`Bail out! the smoke test crashed`);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+// Test-only controls (/_test/*, served only with --test) and the fault
+// injector that misbehaves on purpose for the next N requests.
+
+import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
+
+export const FAULT_KINDS = ['latency', 'drop', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
+const HUGE_DEFAULT = 64 * 1024 * 1024;
+
+/** Queue of faults; each request consumes at most one. */
+export class Faults {
+  constructor() {
+    this.list = [];
+  }
+
+  clear() {
+    this.list = [];
+  }
+
+  add({ kind, count = 1, ms, path, bytes }) {
+    if (!FAULT_KINDS.includes(kind)) {
+      badRequest(`Unknown fault kind "${kind}"; use one of ${FAULT_KINDS.join(', ')}.`);
+    }
+    if (!Number.isInteger(count) || count < 1) {
+      badRequest('count must be a positive whole number.');
+    }
+    if (kind === 'latency' && !(Number.isFinite(ms) && ms >= 0)) {
+      badRequest('A latency fault needs ms (milliseconds).');
+    }
+    const fault = { kind, remaining: count, ms: ms ?? 0, path: path ?? '', bytes: bytes ?? HUGE_DEFAULT };
+    this.list.push(fault);
+    return fault;
+  }
+
+  /** The fault for a request path, consuming one use, or undefined. */
+  take(path) {
+    const f = this.list.find((x) => x.remaining > 0 && path.startsWith(x.path));
+    if (!f) {
+      return undefined;
+    }
+    f.remaining--;
+    this.list = this.list.filter((x) => x.remaining > 0);
+    return f;
+  }
+}
+
+/**
+ * Misbehaves as `fault` says. Returns true when the response is done,
+ * false when the request should now be served normally (latency).
+ */
+export async function applyFault(fault, req, res, { auth, token }) {
+  switch (fault.kind) {
+    case 'latency':
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    case 'drop':
+      req.socket.destroy();
+      return true;
+    case 'truncate': {
+      const part = '{"resourceType":"Bundle","type":"searchset","total":3,"entry":[{"resource":{"resourceType":"Patient","id":"trunc';
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Content-Length': String(part.length + 4096) });
+      res.write(part, () => res.socket?.destroy());
+      return true;
+    }
+    case '500': {
+      const body = JSON.stringify(outcome('exception', 'The portal had a problem. Please try again later.', { diagnostics: 'injected-fault' }));
+      res.writeHead(500, { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
+    case 'expire-token': {
+      auth.expireToken(token);
+      const body = JSON.stringify(outcome('login', 'Your session has expired. Please sign in again.'));
+      res.writeHead(401, { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
+    case 'malformed': {
+      const body = '{"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Patient", "id": "x",]}';
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
+    case 'huge':
+      await streamHuge(res, fault.bytes);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Streams a valid but enormous searchset Bundle of about `bytes` bytes. */
+async function streamHuge(res, bytes) {
+  res.writeHead(200, { 'Content-Type': 'application/fhir+json; charset=utf-8' });
+  const filler = 'x'.repeat(900);
+  const entry = (i) => `{"resource":{"resourceType":"Observation","id":"huge-${i}","status":"final","code":{"text":"${filler}"}}}`;
+  let sent = 0;
+  let i = 0;
+  let wake = () => {};
+  res.on('close', () => wake());
+  const head = '{"resourceType":"Bundle","type":"searchset","entry":[';
+  res.write(head);
+  sent += head.length;
+  while (sent < bytes && !res.destroyed) {
+    const chunk = [];
+    for (let k = 0; k < 64; k++) {
+      chunk.push(entry(i++));
+    }
+    const text = (i > 64 ? ',' : '') + chunk.join(',');
+    sent += text.length;
+    if (!res.write(text)) {
+      await new Promise((resolve) => {
+        wake = resolve;
+        res.once('drain', resolve);
+      });
+    }
+  }
+  res.end(']}');
+}
+
+/**
+ * Handles /_test/*. Returns {status, body} or undefined for unknown paths.
+ * ctl = {repo, snapshot, auth, faults}.
+ */
+export async function handleTest(req, ctl) {
+  const route = `${req.method} ${req.path}`;
+  const email = req.query.get('email');
+  switch (route) {
+    case 'POST /_test/reset':
+      ctl.repo.restore(ctl.snapshot);
+      ctl.auth.reset();
+      ctl.faults.clear();
+      return { status: 200, body: OK_OUTCOME };
+    case 'GET /_test/outbox': {
+      const to = req.query.get('to');
+      return { status: 200, body: ctl.auth.outbox.filter((m) => !to || m.to === to) };
+    }
+    case 'GET /_test/totp': {
+      const t = ctl.auth.currentTotp(email);
+      if (!t) {
+        notFound('No account with an authenticator secret has that email.');
+      }
+      return { status: 200, body: { code: t.code } };
+    }
+    case 'POST /_test/fault': {
+      const body = parseJsonBody(req.headers, req.raw) ?? {};
+      ctl.faults.add(body);
+      return { status: 200, body: { faults: ctl.faults.list } };
+    }
+    case 'GET /_test/fault':
+      return { status: 200, body: { faults: ctl.faults.list } };
+    case 'DELETE /_test/fault':
+      ctl.faults.clear();
+      return { status: 200, body: OK_OUTCOME };
+    case 'POST /_test/expire-tokens':
+      ctl.auth.expireAll();
+      return { status: 200, body: OK_OUTCOME };
+    case 'GET /_test/state':
+      return { status: 200, body: ctl.auth.state(email) };
+    case 'POST /_test/activation-code': {
+      const body = parseJsonBody(req.headers, req.raw) ?? {};
+      const rec = ctl.auth.issueActivationCode(String(body.patient ?? '').replace(/^Patient\//, ''), Number(body.issuedDaysAgo ?? 0));
+      if (!rec) {
+        notFound('No such patient.');
+      }
+      return { status: 200, body: { code: rec.code, patient: `Patient/${rec.patient}`, issued: rec.issued, expires: rec.expires } };
+    }
+    default:
+      return undefined;
+  }
+}
