@@ -8,8 +8,12 @@ sh tests/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 make -j2 check >check.out 2>&1
 check_rc=$?
-# Show each test file's result and any failing points in full.
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):' check.out | grep -Ev '^PASS: .* [0-9]+ ' || true
+# One line per test file, then any failing file's log in full.
+for trs in $(find tests -name '*.trs' | sort); do
+	p=$(grep -c '^:test-result: PASS' "$trs")
+	f=$(grep -cE '^:test-result: (FAIL|ERROR|XPASS)' "$trs")
+	echo "${trs%.trs}: $p passed, $f failed"
+done
 for log in $(find tests -name '*.log' ! -name 'test-suite.log'); do
 	if grep -qE '^(not ok|Bail out!)' "$log"; then
 		echo "---- $log"
