@@ -10,7 +10,8 @@ log=$(mktemp -d "${TMPDIR:-/tmp}/chartty-demo.XXXXXX")
 node --experimental-websocket tests/portal/server.mjs --demo --test \
     --port "${CHARTTY_DEMO_PORT:-0}" >"$log/portal.out" 2>"$log/portal.err" &
 portal=$!
-trap 'kill $portal 2>/dev/null; rm -rf "$log"' EXIT INT TERM
+trap 'kill $portal 2>/dev/null; rm -rf "$log"' EXIT
+trap 'exit 130' INT TERM HUP
 
 url=
 for _ in $(seq 1 300); do
