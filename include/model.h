@@ -33,6 +33,8 @@ int	 fhir_time_parse(const char *s, struct fhir_time *);
  * "Tue 12 May 2026 10:30" in the local time zone. Writes "" for NONE.
  */
 void	 fhir_time_format(const struct fhir_time *, char *, size_t);
+/* The same, but only the (local) date: "12 May 2026". */
+void	 fhir_date_format(const struct fhir_time *, char *, size_t);
 
 /* A Quantity: value with unit, or absent. */
 struct quantity {

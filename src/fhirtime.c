@@ -152,3 +152,19 @@ fhir_time_format(const struct fhir_time *ft, char *out, size_t size)
 		break;
 	}
 }
+
+void
+fhir_date_format(const struct fhir_time *ft, char *out, size_t size)
+{
+	struct fhir_time	day = *ft;
+	struct tm		tm;
+
+	if (ft->precision == FHIR_TIME_MINUTE &&
+	    localtime_r(&ft->t, &tm) != NULL) {
+		day.precision = FHIR_TIME_DAY;
+		day.year = tm.tm_year + 1900;
+		day.month = tm.tm_mon + 1;
+		day.day = tm.tm_mday;
+	}
+	fhir_time_format(&day, out, size);
+}

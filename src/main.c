@@ -1,7 +1,10 @@
 /* chartty: a patient portal in the terminal. Options, commands, sign-in. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "auth.h"
 #include "conf.h"
 #include "portal.h"
@@ -17,17 +21,20 @@
 #define MAIN_MAX_ANSWER	1024
 
 static const char main_usage[] =
-"usage: chartty [--plain] [--no-keyring] [--config FILE]\n"
+"usage: chartty [--plain] [--ascii] [--no-keyring] [--config FILE]\n"
 "               [--account NAME | --server URL --user EMAIL] [command]\n"
 "\n"
-"A patient portal in the terminal.\n"
+"A patient portal in the terminal. Without a command, chartty opens the\n"
+"portal: full-screen, or as plain numbered lines for screen readers.\n"
 "\n"
 "Commands:\n"
 "  login        sign in (silently, when the keyring holds a sign-in)\n"
 "  whoami       sign in, then show who is signed in and whose records\n"
-"               can be opened (the default)\n"
+"               can be opened\n"
 "  logout       sign out: end the session on the portal and forget\n"
 "               the sign-in kept in the keyring\n"
+"  summary --text [--output FILE]\n"
+"               print the health summary as plain text (a wallet card)\n"
 "\n"
 "Options:\n"
 "  -a, --account NAME  use the account NAME from the configuration file\n"
@@ -36,10 +43,19 @@ static const char main_usage[] =
 "                      this machine only)\n"
 "  -u, --user EMAIL    the email address to sign in with\n"
 "      --no-keyring    keep the sign-in only until chartty closes\n"
+"      --ascii         draw with ASCII only, no box-drawing characters\n"
+"  -o, --output FILE   with summary --text: write to FILE, not stdout\n"
+"      --text          with summary: plain text\n"
 "  -p, --plain         plain lines for screen readers (also when TERM=dumb\n"
 "                      or output is not a terminal)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
+"\n"
+"\n"
+"Keys (full-screen): arrows, k and j move; PgUp, PgDn, Home, End;\n"
+"Enter opens; Esc or Backspace goes back (and cancels loading); / finds,\n"
+"n finds the next; r reloads; 1 to 9 go to a portal area; ? shows the\n"
+"keys; q quits. NO_COLOR set: no colour.\n"
 "\n"
 "See chartty(1) and chartty.conf(5).\n";
 
@@ -208,6 +224,50 @@ main_whoami(struct portal *p)
 	return 0;
 }
 
+/* Should chartty use plain lines rather than the full screen? */
+static int
+main_plain(int asked)
+{
+	const char	*term = getenv("TERM");
+
+	return asked || term == NULL || strcmp(term, "dumb") == 0 ||
+	    !isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO);
+}
+
+/* chartty summary --text: the wallet card, to stdout or a file. */
+static int
+main_summary(struct portal *p, const char *output)
+{
+	struct app	 app;
+	FILE		*out = stdout;
+	char		*cause = NULL;
+	int		 rc = 1;
+
+	memset(&app, 0, sizeof app);
+	app.portal = p;
+	if (app_signed_in(&app, &cause) != 0)
+		goto out;
+	if (output != NULL && (out = fopen(output, "w")) == NULL) {
+		cause = xasprintf("Cannot write %s: %s.", output,
+		    strerror(errno));
+		goto out;
+	}
+	if (summary_write_text(&app, out, &cause) == 0)
+		rc = 0;
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		cause = xasprintf("Cannot write %s.", output);
+		rc = 1;
+	}
+	if (rc == 0 && output != NULL)
+		printf("The health summary was written to %s.\n", output);
+out:
+	if (cause != NULL)
+		main_say(cause);
+	free(cause);
+	auth_me_free(&app.me);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -216,27 +276,37 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "server", required_argument, NULL, 's' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "no-keyring", no_argument, NULL, 'K' },
+		{ "ascii", no_argument, NULL, 'A' },
+		{ "text", no_argument, NULL, 'T' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct conf_account	*acct = NULL;
+	struct app_options		 opt;
 	struct conf			 conf;
 	struct portal			*p = NULL;
 	const char			*account = NULL, *config = NULL;
-	const char			*server = NULL, *command = "whoami";
+	const char			*server = NULL, *command = NULL;
+	const char			*output = NULL;
 	char				*user = NULL, *cause = NULL;
 	int				 ch, no_keyring = 0, rc = 1;
+	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
+	/* Portal text is UTF-8: use the locale, or C.UTF-8 when it is not. */
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 	fatal_set_hook(main_restore_tty);
 	signal(SIGINT, main_signal);
 	signal(SIGTERM, main_signal);
 	signal(SIGHUP, main_signal);
 
-	while ((ch = getopt_long(argc, argv, "a:c:s:u:phV", longopts,
+	while ((ch = getopt_long(argc, argv, "a:c:s:u:o:phV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -252,11 +322,21 @@ main(int argc, char **argv)
 			free(user);
 			user = xstrdup(optarg);
 			break;
+		case 'o':
+			output = optarg;
+			break;
 		case 'K':
 			no_keyring = 1;
 			break;
+		case 'A':
+			ascii = 1;
+			break;
+		case 'T':
+			text = 1;
+			break;
 		case 'p':
-			break;	/* everything is plain lines so far */
+			plain = 1;
+			break;
 		case 'h':
 			fputs(main_usage, stdout);
 			return 0;
@@ -276,10 +356,17 @@ main(int argc, char **argv)
 	}
 	if (argc == 1)
 		command = argv[0];
-	if (strcmp(command, "login") != 0 && strcmp(command, "whoami") != 0 &&
-	    strcmp(command, "logout") != 0) {
+	if (command != NULL && strcmp(command, "login") != 0 &&
+	    strcmp(command, "whoami") != 0 && strcmp(command, "logout") != 0 &&
+	    strcmp(command, "summary") != 0) {
 		fprintf(stderr, "chartty: unknown command \"%s\"\n", command);
 		fputs(main_usage, stderr);
+		return 2;
+	}
+	if (command != NULL && strcmp(command, "summary") == 0 && !text) {
+		fprintf(stderr, "chartty: summary needs --text (the health "
+		    "summary is also a screen: run chartty without a "
+		    "command)\n");
 		return 2;
 	}
 
@@ -301,6 +388,21 @@ main(int argc, char **argv)
 				user = xstrdup(acct->email);
 		}
 	}
+	no_keyring = no_keyring || conf.no_keyring;
+
+	if (command == NULL) {
+		/* The portal itself: full-screen, or plain lines. */
+		memset(&opt, 0, sizeof opt);
+		opt.server = server;
+		opt.email = user;
+		opt.use_keyring = !no_keyring;
+		opt.plain = main_plain(plain);
+		opt.ascii = ascii || conf.ascii;
+		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
+		rc = app_run(&opt);
+		goto out;
+	}
+
 	if (server == NULL) {
 		fprintf(stderr, "chartty: no portal given: use --server URL "
 		    "or add an account to %s\n", conf.path ? conf.path :
@@ -312,7 +414,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 
-	p = portal_create(server, user, !(no_keyring || conf.no_keyring));
+	p = portal_create(server, user, !no_keyring);
 	if ((ch = main_sign_in(p, strcmp(command, "logout") != 0)) != 0) {
 		rc = ch < 0 ? 1 : 0;
 		goto out;
@@ -328,7 +430,9 @@ main(int argc, char **argv)
 	} else if (strcmp(command, "login") == 0) {
 		main_say("Signed in.");
 		rc = 0;
-	} else
+	} else if (strcmp(command, "summary") == 0)
+		rc = main_summary(p, output);
+	else
 		rc = main_whoami(p) == 0 ? 0 : 1;
 	main_notice(p);
 out:

@@ -24,7 +24,7 @@ like "$out" "keyring is not available" "without D-Bus: the sign-in lasts this se
 n=$(printf '%s\n' "$out" | grep -c "keyring is not available")
 ok $(( n == 1 ? 0 : 1 )) "the keyring notice is said exactly once ($n)"
 
-out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user maria@example.org 2>&1)
+out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user maria@example.org whoami 2>&1)
 like "$out" "Signed in as: Maria Lopez" "whoami names the person"
 like "$out" "1\. Maria Lopez \(you\), full access" "and lists her own record"
 unlike "$out" "$(printf '\033')" "no escape bytes in plain output"
@@ -34,13 +34,13 @@ ok $(( $? == 1 ? 0 : 1 )) "a wrong password exits 1"
 like "$out" "Email or password is invalid\." "and says so in one sentence"
 
 code=$(portal_totp james@example.org)
-out=$(printf 'Chartty-demo-2\n%s\n' "$code" | "$C" --server "$U" --user james@example.org 2>&1)
+out=$(printf 'Chartty-demo-2\n%s\n' "$code" | "$C" --server "$U" --user james@example.org whoami 2>&1)
 like "$out" "Verification code" "james is asked for the MFA code"
 like "$out" "Signed in as: James Carter" "and gets in with it"
 like "$out" "limited access" "a child with limited access is shown as such"
 like "$out" "Note: " "with the reason"
 
-out=$(printf 'Chartty-demo-2\n000000\n' | "$C" --server "$U" --user james@example.org 2>&1)
+out=$(printf 'Chartty-demo-2\n000000\n' | "$C" --server "$U" --user james@example.org whoami 2>&1)
 ok $(( $? == 1 ? 0 : 1 )) "a wrong code, then no more input, fails"
 like "$out" "code" "and talks about the code"
 
@@ -58,7 +58,7 @@ default-account = clinic
 server = $U
 email = linda@example.org
 CONF
-out=$(printf 'Chartty-demo-3\n' | "$C" 2>&1)
+out=$(printf 'Chartty-demo-3\n' | "$C" whoami 2>&1)
 like "$out" "Signed in as: Linda Nguyen" "the default account from the configuration file"
 like "$out" "Harold Nguyen" "and the parent she cares for"
 out=$("$C" --account nope </dev/null 2>&1)

@@ -18,7 +18,7 @@ ok $(( ${#token} > 10 ? 0 : 1 )) "the refresh token is in the keyring"
 label=$(secret-tool search server "$U" account "$M" kind refresh-token 2>&1)
 like "$label" "label = chartty: $M at 127\.0\.0\.1" "labelled so a person knows it"
 
-out=$("$C" --server "$U" --user "$M" </dev/null 2>&1)
+out=$("$C" --server "$U" --user "$M" whoami </dev/null 2>&1)
 like "$out" "Signed in as: Maria Lopez" "the next start signs in silently"
 unlike "$out" "Password" "without asking for the password"
 token2=$(lookup)
@@ -38,7 +38,7 @@ like "$out" "Signed out" "sign-out"
 ok $(( $(lookup | wc -c) == 0 ? 0 : 1 )) "sign-out deletes the keyring item"
 answer=$(curl -s -d "grant_type=refresh_token&refresh_token=$token2&client_id=chartty" "$U/oauth2/token")
 like "$answer" "invalid_grant" "and the portal no longer honours the token"
-out=$("$C" --server "$U" --user "$M" </dev/null 2>&1)
+out=$("$C" --server "$U" --user "$M" whoami </dev/null 2>&1)
 like "$out" "Password: " "the next start asks for the password again"
 out=$("$C" --server "$U" --user "$M" logout </dev/null 2>&1)
 like "$out" "Not signed in" "signing out twice is harmless"
@@ -46,7 +46,7 @@ like "$out" "Not signed in" "signing out twice is harmless"
 # A token the portal no longer honours is dropped, and the person asked.
 printf 'Chartty-demo-1\n' | "$C" --server "$U" --user "$M" login >/dev/null 2>&1
 portal_post /_test/reset >/dev/null
-out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user "$M" 2>&1)
+out=$(printf 'Chartty-demo-1\n' | "$C" --server "$U" --user "$M" whoami 2>&1)
 like "$out" "Password: " "a refused keyring token leads to the password prompt"
 like "$out" "Signed in as: Maria Lopez" "and signing in again works"
 

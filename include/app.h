@@ -1,0 +1,117 @@
+/*
+ * The application: one loop that waits on the terminal and the network
+ * together, a stack of screens, and the signed-in portal. Screens
+ * describe (they build views and handle actions); the UI draws.
+ */
+#ifndef CHARTTY_APP_H
+#define CHARTTY_APP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "auth.h"
+#include "keys.h"
+
+struct portal;
+struct ui;
+struct view;
+struct view_row;
+
+/* What an action handler asks the loop to do next (htop's reactions). */
+#define APP_REDRAW	0x01	/* build the view again and draw it */
+#define APP_REFETCH	0x02	/* load the screen's data again */
+#define APP_PUSH	0x04	/* open the screen set by app_push() */
+#define APP_POP		0x08	/* close this screen */
+#define APP_QUIT	0x10
+#define APP_HOME	0x20	/* close everything down to Home */
+
+struct app;
+
+/* A portal area or helper screen: one per file in screens/. */
+struct screen {
+	const char	*name;		/* "summary" */
+	const char	*title;		/* "Health summary" */
+	const char	*loading;	/* "Loading health summary..." or NULL */
+	/* Make the state (arg from app_push); fetch; 0, or -1 with *cause. */
+	int		(*open)(struct app *, void *arg, void **state,
+			    char **cause);
+	/* Load again (after REFETCH); NULL means open() is not repeated. */
+	int		(*fetch)(struct app *, void *state, char **cause);
+	/* Describe the screen. */
+	void		(*view)(struct app *, void *state, struct view *);
+	/* Handle select on a row, or a field's submit: APP_* flags. */
+	int		(*action)(struct app *, void *state, enum action,
+			    const struct view_row *);
+	void		(*close)(void *state);
+};
+
+/* The portal areas in number-key order; NULL-terminated. */
+extern const struct screen *const app_areas[];
+
+extern const struct screen screen_signin;
+extern const struct screen screen_home;
+extern const struct screen screen_summary;
+extern const struct screen screen_detail;
+extern const struct screen screen_help;
+extern const struct screen screen_records;
+
+struct app_options {
+	const char	*server;
+	const char	*email;
+	int		 use_keyring;
+	int		 plain;
+	int		 ascii;
+	int		 color;
+};
+
+struct app {
+	struct app_options	 opt;
+	struct portal		*portal;
+	struct ui		*ui;
+	struct auth_me		 me;		/* who may be viewed */
+	const struct auth_person *record;	/* whose record is open */
+	int			 quit;
+	int			 depth;		/* screens open */
+	char			*message;	/* said on the next draw */
+	const struct screen	*next;		/* set by app_push() */
+	void			*next_arg;
+};
+
+/* What the detail screen shows: a title and label/value pairs. */
+struct detail {
+	struct arena	 *arena;
+	const char	 *title;
+	const char	**labels;
+	const char	**values;
+	size_t		  n, cap;
+};
+/* A new detail (its strings copied into its arena). */
+struct detail	*detail_create(const char *title);
+/* Add a pair; empty or NULL values are left out. */
+void		 detail_add(struct detail *, const char *label,
+		     const char *value);
+void		 detail_free(struct detail *);
+
+/* Run the interactive client until the person quits; exit status. */
+int	 app_run(const struct app_options *);
+/* Ask for screen s (with arg) to be opened; return APP_PUSH. */
+int	 app_push(struct app *, const struct screen *, void *arg);
+/* Set the message said on the next draw (copied). */
+void	 app_say(struct app *, const char *);
+/* The open record's patient id ("maria-lopez"), or NULL. */
+const char *app_patient(const struct app *);
+/* The open record's display name. */
+const char *app_whose(const struct app *);
+/* Tell the person a request has started ("Loading..."), drawn at once. */
+void	 app_loading(struct app *, const char *);
+/* Sign-in finished: load who may be viewed and open Home. */
+int	 app_signed_in(struct app *, char **cause);
+/* Sign in from the keyring without asking; 0 when that worked. */
+int	 signin_resume(struct app *);
+/*
+ * The health summary of the open record as plain text (the wallet card),
+ * written to out; 0, or -1 with *cause.
+ */
+int	 summary_write_text(struct app *, FILE *out, char **cause);
+
+#endif

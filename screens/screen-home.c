@@ -1,0 +1,171 @@
+/*
+ * Home: whose record is open, then one line per portal area with what
+ * needs attention, from one batch request. Areas not built yet are not
+ * listed.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fhir.h"
+#include "json.h"
+#include "portal.h"
+#include "util.h"
+#include "view.h"
+
+enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP };
+
+#define HOME_COUNTS	4
+
+struct home {
+	long	 count[HOME_COUNTS];	/* -1 when not known */
+	char	*withheld;		/* why some counts are missing */
+};
+
+static const char *const home_queries[HOME_COUNTS] = {
+	"AllergyIntolerance?clinical-status=active",
+	"Condition?clinical-status=active&category=problem-list-item",
+	"MedicationRequest?status=active",
+	"Immunization?_summary=count",
+};
+static const char *const home_one[HOME_COUNTS] = {
+	"allergy", "active problem", "medication", "immunization"
+};
+static const char *const home_many[HOME_COUNTS] = {
+	"allergies", "active problems", "medications", "immunizations"
+};
+
+static int
+home_fetch(struct app *app, void *state, char **cause)
+{
+	struct home		*h = state;
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[HOME_COUNTS], *why;
+	long			 status;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < HOME_COUNTS; i++) {
+		urls[i] = xasprintf("%s&patient=Patient/%s%s", home_queries[i],
+		    app_patient(app), strstr(home_queries[i], "_summary") ?
+		    "" : "&_summary=count");
+		h->count[i] = -1;
+	}
+	free(h->withheld);
+	h->withheld = NULL;
+	rc = fhir_batch(app->portal->fhir, (const char *const *)urls,
+	    HOME_COUNTS, &res, cause);
+	for (i = 0; i < HOME_COUNTS; i++)
+		free(urls[i]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	for (i = 0; i < HOME_COUNTS; i++) {
+		why = NULL;
+		b = fhir_batch_entry(res.body, i, &status, &why);
+		if (b != NULL)
+			h->count[i] = fhir_bundle_total(b);
+		else if (h->withheld == NULL)
+			h->withheld = why;
+		else
+			free(why);
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+
+static int
+home_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct home	*h = xcalloc(1, sizeof *h);
+
+	if (home_fetch(app, h, cause) != 0) {
+		free(h->withheld);
+		free(h);
+		return -1;
+	}
+	*state = h;
+	return 0;
+}
+
+static void
+home_view(struct app *app, void *state, struct view *v)
+{
+	struct home	*h = state;
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < HOME_COUNTS; i++) {
+		if (h->count[i] < 0)
+			continue;
+		buf_printf(&b, "%s%ld %s", b.len ? ", " : "", h->count[i],
+		    h->count[i] == 1 ? home_one[i] : home_many[i]);
+	}
+	view_heading(v, "Your portal");
+	view_item(v, HOME_SUMMARY, "Area", "Health summary",
+	    b.len ? b.data : "allergies, problems, medications, "
+	    "immunizations, vital signs", 0);
+	buf_free(&b, 0);
+	if (h->withheld != NULL)
+		view_text(v, view_printf(v, "Some of this record is not "
+		    "shown: %s", h->withheld));
+	view_heading(v, "Account");
+	if (app->me.npeople > 1)
+		view_item(v, HOME_RECORDS, "Account", "Switch record",
+		    view_printf(v, "%zu records you can open", app->me.npeople),
+		    0);
+	view_item(v, HOME_HELP, "Account", "Help", "the keys, and how "
+	    "chartty works", 0);
+	view_item(v, HOME_SIGNOUT, "Account", "Sign out",
+	    "end the session and forget the kept sign-in", 0);
+}
+
+static int
+home_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	char	*cause = NULL;
+
+	switch (r->id) {
+	case HOME_SUMMARY:
+		return app_push(app, &screen_summary, NULL);
+	case HOME_RECORDS:
+		return app_push(app, &screen_records, NULL);
+	case HOME_HELP:
+		return app_push(app, &screen_help, NULL);
+	case HOME_SIGNOUT:
+		app_loading(app, "Signing out...");
+		if (portal_sign_out(app->portal, &cause) != AUTH_OK) {
+			app_say(app, cause);
+			free(cause);
+		} else
+			app_say(app, "Signed out.");
+		return APP_QUIT;
+	}
+	return 0;
+}
+
+static void
+home_close(void *state)
+{
+	struct home	*h = state;
+
+	free(h->withheld);
+	free(h);
+}
+
+const struct screen screen_home = {
+	.name = "home",
+	.title = "Home",
+	.loading = "Loading your portal...",
+	.open = home_open,
+	.fetch = home_fetch,
+	.view = home_view,
+	.action = home_action,
+	.close = home_close,
+};

@@ -1,0 +1,230 @@
+/* The sign-in screen: portal, email, password, then the MFA code if asked. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "portal.h"
+#include "util.h"
+#include "view.h"
+
+enum { SIGNIN_SERVER, SIGNIN_EMAIL, SIGNIN_PASSWORD, SIGNIN_CODE,
+    SIGNIN_GO, SIGNIN_VERIFY, SIGNIN_RESTART };
+
+struct signin {
+	struct field	server;
+	struct field	email;
+	struct field	password;
+	struct field	code;
+	int		ask_server;
+	int		mfa;		/* waiting for the code */
+};
+
+/* Say the portal's one-time notice (no keyring), if it has one. */
+static void
+signin_notice(struct app *app)
+{
+	char	*n;
+
+	if (app->portal != NULL && (n = portal_notice(app->portal)) != NULL) {
+		app_say(app, n);
+		free(n);
+	}
+}
+
+int
+signin_resume(struct app *app)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (app->opt.server == NULL || app->opt.email == NULL ||
+	    !app->opt.use_keyring)
+		return -1;
+	app->portal = portal_create(app->opt.server, app->opt.email, 1);
+	app_loading(app, "Connecting to the portal...");
+	rc = portal_connect(app->portal, &cause);
+	if (rc == AUTH_OK) {
+		app_loading(app, "Signing in...");
+		rc = portal_resume(app->portal, &cause);
+	}
+	if (rc == AUTH_OK && app_signed_in(app, &cause) == 0) {
+		signin_notice(app);
+		return 0;
+	}
+	if (rc != AUTH_ERR_EXPIRED && cause != NULL)
+		app_say(app, cause);	/* unreachable, ...: say why */
+	free(cause);
+	signin_notice(app);
+	return -1;
+}
+
+static int
+signin_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct signin	*s = xcalloc(1, sizeof *s);
+
+	if (app->portal != NULL) {
+		field_set(&s->server, app->portal->server_url);
+		field_set(&s->email, app->portal->email);
+	} else {
+		field_set(&s->server, app->opt.server);
+		field_set(&s->email, app->opt.email);
+	}
+	s->ask_server = app->opt.server == NULL;
+	*state = s;
+	return 0;
+}
+
+static void
+signin_view(struct app *app, void *state, struct view *v)
+{
+	struct signin	*s = state;
+
+	v->whose = NULL;
+	if (s->mfa) {
+		view_text(v, "Enter the 6-digit code from your authenticator "
+		    "app.");
+		v->focus = view_field(v, SIGNIN_CODE, "Verification code",
+		    &s->code, 0);
+		view_button(v, SIGNIN_VERIFY, "Verify");
+		view_button(v, SIGNIN_RESTART, "Start over");
+		return;
+	}
+	if (s->ask_server)
+		view_text(v, "Sign in to your patient portal.");
+	else
+		view_text(v, view_printf(v, "Sign in to %s.", s->server.text));
+	if (s->ask_server)
+		view_field(v, SIGNIN_SERVER, "Portal address", &s->server, 0);
+	view_field(v, SIGNIN_EMAIL, "Email", &s->email, 0);
+	view_field(v, SIGNIN_PASSWORD, "Password", &s->password, ROW_SECRET);
+	view_button(v, SIGNIN_GO, "Sign in");
+	/* Start where typing is needed: the first empty field. */
+	if (s->email.len > 0 && (!s->ask_server || s->server.len > 0))
+		v->focus = (int)v->nrows - 2;
+}
+
+/* Signed in: load the records and go on. */
+static int
+signin_done(struct app *app, struct signin *s)
+{
+	char	*cause = NULL;
+
+	field_clear(&s->password);
+	field_clear(&s->code);
+	signin_notice(app);
+	if (app_signed_in(app, &cause) != 0) {
+		app_say(app, cause);
+		free(cause);
+		return APP_REDRAW;
+	}
+	/* Back to the screens under us (their drafts kept), else Home. */
+	return app->depth > 1 ? APP_POP | APP_REFETCH : APP_HOME;
+}
+
+static int
+signin_password(struct app *app, struct signin *s)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (s->server.len == 0 || s->email.len == 0 || s->password.len == 0) {
+		app_say(app, s->server.len == 0 ? "Please enter the portal's "
+		    "address." : s->email.len == 0 ? "Please enter your "
+		    "email." : "Please enter your password.");
+		return APP_REDRAW;
+	}
+	if (app->portal != NULL &&
+	    (strcmp(app->portal->server_url, s->server.text) != 0 ||
+	    strcmp(app->portal->email, s->email.text) != 0)) {
+		portal_free(app->portal);
+		app->portal = NULL;
+	}
+	if (app->portal == NULL) {
+		app->portal = portal_create(s->server.text, s->email.text,
+		    app->opt.use_keyring);
+	}
+	if (app->portal->fhir == NULL) {
+		app_loading(app, "Connecting to the portal...");
+		if (portal_connect(app->portal, &cause) != AUTH_OK) {
+			field_clear(&s->password);
+			app_say(app, cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+	}
+	app_loading(app, "Signing in...");
+	rc = portal_sign_in(app->portal, s->password.text, &cause);
+	field_clear(&s->password);
+	if (rc == AUTH_NEED_MFA) {
+		s->mfa = 1;
+		return APP_REDRAW;
+	}
+	if (rc == AUTH_OK)
+		return signin_done(app, s);
+	app_say(app, cause);
+	free(cause);
+	return APP_REDRAW;
+}
+
+static int
+signin_code(struct app *app, struct signin *s)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (s->code.len == 0) {
+		app_say(app, "Please enter the code.");
+		return APP_REDRAW;
+	}
+	app_loading(app, "Checking the code...");
+	rc = portal_verify(app->portal, s->code.text, &cause);
+	field_clear(&s->code);
+	if (rc == AUTH_OK)
+		return signin_done(app, s);
+	if (app->portal->login.login == NULL)
+		s->mfa = 0;	/* the sign-in itself ended: start over */
+	app_say(app, cause);
+	free(cause);
+	return APP_REDRAW;
+}
+
+static int
+signin_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct signin	*s = state;
+
+	switch (r->id) {
+	case SIGNIN_RESTART:
+		s->mfa = 0;
+		field_clear(&s->code);
+		return APP_REDRAW;
+	case SIGNIN_CODE:
+	case SIGNIN_VERIFY:
+		return signin_code(app, s);
+	default:
+		return signin_password(app, s);
+	}
+}
+
+static void
+signin_close(void *state)
+{
+	struct signin	*s = state;
+
+	field_clear(&s->password);
+	field_clear(&s->code);
+	free(s);
+}
+
+const struct screen screen_signin = {
+	.name = "signin",
+	.title = "Sign in",
+	.open = signin_open,
+	.view = signin_view,
+	.action = signin_action,
+	.close = signin_close,
+};

@@ -1,0 +1,532 @@
+/*
+ * The application: one loop that waits on the terminal and the network
+ * together, a stack of screens, and the signed-in portal. Screens
+ * describe (they build views and handle actions); the UI draws.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "http.h"
+#include "portal.h"
+#include "ui.h"
+#include "util.h"
+#include "view.h"
+
+#define APP_MAX_DEPTH	16
+
+struct frame {
+	const struct screen	*screen;
+	void			*state;
+	int			 focus;
+};
+
+/* The loop's own state, beside the public struct app. */
+struct loop {
+	struct app	 app;
+	struct frame	 stack[APP_MAX_DEPTH];
+	int		 depth;
+	struct view	 view;
+	int		 rebuild;	/* build the view again */
+	int		 dirty;		/* draw again */
+	char		*find;		/* the last text searched for */
+};
+
+const struct screen *const app_areas[] = {
+	&screen_home,
+	&screen_summary,
+	NULL
+};
+
+static volatile sig_atomic_t app_signal;
+
+static void
+app_on_signal(int sig)
+{
+	app_signal = sig;
+}
+
+int
+app_push(struct app *app, const struct screen *s, void *arg)
+{
+	app->next = s;
+	app->next_arg = arg;
+	return APP_PUSH;
+}
+
+void
+app_say(struct app *app, const char *s)
+{
+	free(app->message);
+	app->message = xstrdup(s);
+}
+
+const char *
+app_patient(const struct app *app)
+{
+	const char	*ref;
+
+	if (app->record == NULL || (ref = app->record->reference) == NULL)
+		return NULL;
+	return strncmp(ref, "Patient/", 8) == 0 ? ref + 8 : ref;
+}
+
+const char *
+app_whose(const struct app *app)
+{
+	return app->record ? app->record->display : NULL;
+}
+
+static int	app_wait_hook(void *);
+
+void
+app_loading(struct app *app, const char *s)
+{
+	/* Every request follows this: let keys reach the loop meanwhile. */
+	if (app->portal != NULL && app->ui != NULL && !app->ui->plain)
+		http_set_wait_hook(app->portal->http, app->ui->fd,
+		    app_wait_hook, app);	/* app is the loop's first member */
+	if (s != NULL && app->ui != NULL)
+		ui_status(app->ui, s);
+}
+
+int
+app_signed_in(struct app *app, char **cause)
+{
+	size_t	i;
+	int	rc;
+
+	auth_me_free(&app->me);
+	app->record = NULL;
+	app_loading(app, "Loading your records...");
+	if ((rc = auth_me(app->portal->fhir, &app->me, cause)) != AUTH_OK)
+		return -1;
+	for (i = 0; i < app->me.npeople; i++) {
+		const char *rel = app->me.people[i].relationship;
+
+		if (rel != NULL && strcmp(rel, "self") == 0)
+			app->record = &app->me.people[i];
+	}
+	if (app->record == NULL && app->me.npeople > 0)
+		app->record = &app->me.people[0];
+	if (app->record == NULL) {
+		*cause = xstrdup("This account has no records to show.");
+		return -1;
+	}
+	return 0;
+}
+
+/* While a request runs: Esc cancels, q quits, a resize redraws. */
+static int
+app_wait_hook(void *arg)
+{
+	struct loop	*l = arg;
+	struct ui_event	 ev;
+
+	if (app_signal) {
+		l->app.quit = 1;
+		return 1;
+	}
+	while (ui_read(l->app.ui, NULL, &ev) == 1) {
+		if (ev.action == ACTION_BACK)
+			return 1;
+		if (ev.action == ACTION_QUIT) {
+			l->app.quit = 1;
+			return 1;
+		}
+		if (ev.action == ACTION_RESIZE && l->depth > 0)
+			ui_draw(l->app.ui, &l->view, "Loading...");
+	}
+	return 0;
+}
+
+static void
+app_close_top(struct loop *l)
+{
+	struct frame	*f = &l->stack[--l->depth];
+
+	if (f->screen->close != NULL)
+		f->screen->close(f->state);
+	memset(f, 0, sizeof *f);
+	l->app.depth = l->depth;
+	l->rebuild = l->dirty = 1;
+}
+
+/* After a failure: if the session ended, go to sign-in over the stack. */
+static void app_open(struct loop *, const struct screen *, void *);
+
+static void
+app_check_session(struct loop *l)
+{
+	struct app	*app = &l->app;
+
+	if (app->portal == NULL || portal_signed_in(app->portal) ||
+	    l->depth == 0 || l->stack[l->depth - 1].screen == &screen_signin)
+		return;
+	if (app->portal->srv.root == NULL)
+		return;
+	app_open(l, &screen_signin, NULL);
+}
+
+static void
+app_open(struct loop *l, const struct screen *s, void *arg)
+{
+	struct app	*app = &l->app;
+	struct frame	*f;
+	char		*cause = NULL;
+	void		*state = NULL;
+
+	if (l->depth == APP_MAX_DEPTH) {
+		app_say(app, "Too many screens are open; go back first.");
+		return;
+	}
+	app_loading(app, s->loading);
+	if (s->open(app, arg, &state, &cause) != 0) {
+		app_say(app, cause ? cause : "That could not be opened.");
+		free(cause);
+		l->rebuild = l->dirty = 1;
+		app_check_session(l);
+		return;
+	}
+	if (l->depth > 0)
+		l->stack[l->depth - 1].focus = l->view.focus;
+	f = &l->stack[l->depth++];
+	f->screen = s;
+	f->state = state;
+	f->focus = -1;
+	app->depth = l->depth;
+	l->rebuild = l->dirty = 1;
+}
+
+static void
+app_fetch(struct loop *l)
+{
+	struct frame	*f = &l->stack[l->depth - 1];
+	char		*cause = NULL;
+
+	if (f->screen->fetch == NULL)
+		return;
+	app_loading(&l->app, f->screen->loading);
+	if (f->screen->fetch(&l->app, f->state, &cause) != 0) {
+		app_say(&l->app, cause ? cause : "Loading failed.");
+		free(cause);
+		app_check_session(l);
+	}
+	l->rebuild = l->dirty = 1;
+}
+
+/* Open Home alone (after sign-in or a change of record), then area. */
+static void
+app_home(struct loop *l, const struct screen *area)
+{
+	while (l->depth > 0)
+		app_close_top(l);
+	app_open(l, &screen_home, NULL);
+	if (area != NULL && area != &screen_home && l->depth > 0)
+		app_open(l, area, NULL);
+}
+
+static void
+app_react(struct loop *l, int flags)
+{
+	struct app	*app = &l->app;
+
+	if (flags & APP_QUIT)
+		app->quit = 1;
+	if (flags & APP_HOME)
+		app_home(l, NULL);
+	if ((flags & APP_POP) && l->depth > 1)
+		app_close_top(l);
+	if ((flags & APP_PUSH) && app->next != NULL) {
+		const struct screen *s = app->next;
+
+		app->next = NULL;
+		app_open(l, s, app->next_arg);
+	}
+	if (flags & APP_REFETCH)
+		app_fetch(l);
+	if (flags & (APP_REDRAW | APP_REFETCH))
+		l->rebuild = l->dirty = 1;
+}
+
+/* Find text in the view's rows after the focus, wrapping around. */
+static void
+app_find(struct loop *l)
+{
+	struct view	*v = &l->view;
+	size_t		 i, n = v->nrows, k;
+	int		 start = v->focus < 0 ? 0 : v->focus;
+
+	if (l->find == NULL || n == 0)
+		return;
+	for (k = 1; k <= n; k++) {
+		const struct view_row *r;
+
+		i = ((size_t)start + k) % n;
+		r = &v->rows[i];
+		if (!view_focusable(v, i))
+			continue;
+		if ((r->label && strcasestr(r->label, l->find)) ||
+		    (r->value && strcasestr(r->value, l->find))) {
+			v->focus = (int)i;
+			l->dirty = 1;
+			return;
+		}
+	}
+	app_say(&l->app, "Not found.");
+	l->dirty = 1;
+}
+
+/* Move the focus by n focusable rows in direction dir. */
+static void
+app_move(struct loop *l, int dir, int n)
+{
+	struct view	*v = &l->view;
+	int		 next;
+
+	while (n-- > 0 && (next = view_next(v, v->focus, dir)) >= 0)
+		v->focus = next;
+	l->dirty = 1;
+}
+
+static void
+app_edit(struct loop *l, const struct ui_event *ev)
+{
+	struct view	*v = &l->view;
+	struct field	*f;
+
+	if (v->focus < 0 || v->rows[v->focus].kind != ROW_FIELD)
+		return;
+	f = v->rows[v->focus].field;
+	switch (ev->action) {
+	case ACTION_CHAR:
+		field_insert(f, ev->text, ev->len);
+		break;
+	case ACTION_ERASE:
+		field_backspace(f);
+		break;
+	case ACTION_DELETE:
+		field_delete(f);
+		break;
+	case ACTION_LEFT:
+		field_move(f, -1);
+		break;
+	case ACTION_RIGHT:
+		field_move(f, 1);
+		break;
+	case ACTION_LINE_START:
+		field_move(f, 0);
+		break;
+	default:
+		field_move(f, 2);
+		break;
+	}
+	l->dirty = 1;
+}
+
+static void
+app_select(struct loop *l)
+{
+	struct frame		*f = &l->stack[l->depth - 1];
+	struct view		*v = &l->view;
+	const struct view_row	*r;
+	int			 next;
+
+	if (v->focus < 0 || f->screen->action == NULL)
+		return;
+	r = &v->rows[v->focus];
+	/* Enter in a field moves to the next field; in the last, submits. */
+	if (r->kind == ROW_FIELD) {
+		next = view_next(v, v->focus, 1);
+		if (next >= 0 && v->rows[next].kind == ROW_FIELD) {
+			v->focus = next;
+			l->dirty = 1;
+			return;
+		}
+	}
+	f->focus = v->focus;
+	app_react(l, f->screen->action(&l->app, f->state, ACTION_SELECT, r));
+}
+
+static void
+app_event(struct loop *l, const struct ui_event *ev)
+{
+	struct app	*app = &l->app;
+	int		 page = app->ui->lines > 2 ? app->ui->lines - 2 : 1;
+	int		 n;
+
+	switch (ev->action) {
+	case ACTION_UP:
+		app_move(l, -1, 1);
+		break;
+	case ACTION_DOWN:
+		app_move(l, 1, 1);
+		break;
+	case ACTION_PAGE_UP:
+		app_move(l, -1, page);
+		break;
+	case ACTION_PAGE_DOWN:
+		app_move(l, 1, page);
+		break;
+	case ACTION_FIRST:
+		app_move(l, -1, 1 << 20);
+		break;
+	case ACTION_LAST:
+		app_move(l, 1, 1 << 20);
+		break;
+	case ACTION_SELECT:
+		app_select(l);
+		break;
+	case ACTION_BACK:
+		if (l->depth > 1)
+			app_close_top(l);
+		else
+			app_say(app, "This is the first screen. Press q to "
+			    "quit.");
+		l->dirty = 1;
+		break;
+	case ACTION_QUIT:
+		app->quit = 1;
+		break;
+	case ACTION_HELP:
+		if (l->stack[l->depth - 1].screen != &screen_help)
+			app_open(l, &screen_help, NULL);
+		break;
+	case ACTION_FIND:
+		free(l->find);
+		l->find = ui_prompt(app->ui, "Find: ");
+		app_find(l);
+		l->dirty = 1;
+		break;
+	case ACTION_FIND_NEXT:
+		app_find(l);
+		break;
+	case ACTION_REFRESH:
+		app_fetch(l);
+		break;
+	case ACTION_AREA:
+		for (n = 0; app_areas[n] != NULL; n++)
+			;
+		if (app->record == NULL)
+			app_say(app, "Sign in first.");
+		else if (ev->arg < 1 || ev->arg > n)
+			app_say(app, "There is no area with that number. "
+			    "Press ? for the keys.");
+		else
+			app_home(l, app_areas[ev->arg - 1]);
+		l->dirty = 1;
+		break;
+	case ACTION_RESIZE:
+		l->dirty = 1;
+		break;
+	case ACTION_NONE:
+		break;
+	default:
+		app_edit(l, ev);
+		break;
+	}
+}
+
+/* Wait for the terminal (no request is under way between keys). */
+static void
+app_idle(struct loop *l)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = l->app.ui->fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, -1) == -1 && errno == EINTR && app_signal)
+		l->app.quit = 1;
+}
+
+int
+app_run(const struct app_options *opt)
+{
+	struct sigaction	 sa;
+	struct loop		*l;
+	struct app		*app;
+	struct frame		*f;
+	struct ui_event		 ev;
+	char			*cause = NULL;
+	int			 rc;
+
+	l = xcalloc(1, sizeof *l);
+	app = &l->app;
+	app->opt = *opt;
+	view_init(&l->view);
+	if (!opt->plain)
+		app->ui = ui_curses_create(opt->ascii, opt->color, &cause);
+	if (app->ui == NULL) {
+		if (cause != NULL)
+			printf("%s Using plain lines.\n", cause);
+		free(cause);
+		app->ui = ui_plain_create();
+	}
+	fatal_set_hook(ui_restore);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = app_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (signin_resume(app) == 0)
+		app_home(l, NULL);
+	else
+		app_open(l, &screen_signin, NULL);
+	while (!app->quit && l->depth > 0 && !app_signal) {
+		f = &l->stack[l->depth - 1];
+		if (l->rebuild) {
+			int focus = f->focus;
+
+			view_free(&l->view);
+			view_init(&l->view);
+			l->view.title = f->screen->title;
+			l->view.whose = app_whose(app);
+			f->screen->view(app, f->state, &l->view);
+			if (focus >= 0)
+				l->view.focus = focus;
+			view_fix_focus(&l->view);
+			l->rebuild = 0;
+		}
+		if (l->dirty) {
+			ui_draw(app->ui, &l->view, app->message);
+			free(app->message);
+			app->message = NULL;
+			l->dirty = 0;
+		}
+		f->focus = l->view.focus;
+		rc = ui_read(app->ui, &l->view, &ev);
+		if (rc < 0)
+			break;		/* end of input */
+		if (rc == 0) {
+			if (!app->ui->plain)
+				app_idle(l);
+			continue;
+		}
+		app_event(l, &ev);
+		if (app->message != NULL)
+			l->dirty = 1;
+	}
+
+	while (l->depth > 0)
+		app_close_top(l);
+	view_free(&l->view);
+	ui_free(app->ui);
+	app->ui = NULL;
+	if (app->message != NULL)	/* a last word, such as "Signed out." */
+		printf("%s\n", app->message);
+	auth_me_free(&app->me);
+	portal_free(app->portal);
+	free(app->message);
+	free(l->find);
+	free(l);
+	return 0;
+}

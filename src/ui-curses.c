@@ -1,0 +1,542 @@
+/*
+ * Drawing views with ncursesw. The hardware cursor always ends on the
+ * focused row (or in the field being typed), because screen readers and
+ * braille displays follow it. Nothing moves by itself: a draw happens
+ * only after a key or an answer, and curses sends only what changed.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "ui.h"
+#include "util.h"
+#include "view.h"
+
+#define UI_MIN_COLS	40
+#define UI_MIN_LINES	10
+#define UI_BODY_TOP	3	/* title, record, rule */
+#define UI_PAIR_ALERT	1
+
+/* One screen line of the body: part of a view row. */
+struct ui_line {
+	int		 row;
+	const char	*s;
+	size_t		 n;
+	int		 first;		/* the row's first line */
+};
+
+struct ui_curses {
+	struct ui_line	*lines;
+	size_t		 nlines, cap;
+	int		 top;		/* first body line shown */
+	int		 last_focus;
+	const struct view *view;
+};
+
+static int	ui_active;
+
+static void	 ui_curses_draw(struct ui *, struct view *, const char *);
+static void	 ui_curses_status(struct ui *, const char *);
+static int	 ui_curses_read(struct ui *, struct view *, struct ui_event *);
+static char	*ui_curses_prompt(struct ui *, const char *);
+static void	 ui_curses_free(struct ui *);
+
+static const struct ui_ops ui_curses_ops = {
+	.draw = ui_curses_draw,
+	.status = ui_curses_status,
+	.read = ui_curses_read,
+	.prompt = ui_curses_prompt,
+	.free = ui_curses_free,
+};
+
+void
+ui_restore(void)
+{
+	if (ui_active) {
+		endwin();
+		ui_active = 0;
+	}
+}
+
+struct ui *
+ui_curses_create(int ascii, int color, char **cause)
+{
+	struct ui	*ui;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*cause = xstrdup("The terminal is not interactive.");
+		return NULL;
+	}
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		*cause = xstrdup("This terminal type is unknown to curses.");
+		return NULL;
+	}
+	ui_active = 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(1);
+	ui = xcalloc(1, sizeof *ui);
+	ui->ops = &ui_curses_ops;
+	ui->priv = xcalloc(1, sizeof(struct ui_curses));
+	ui->fd = STDIN_FILENO;
+	ui->ascii = ascii;
+	ui->color = color && has_colors();
+	if (ui->color) {
+		start_color();
+		use_default_colors();
+		init_pair(UI_PAIR_ALERT, COLOR_RED, -1);
+	}
+	return ui;
+}
+
+static void
+ui_curses_free(struct ui *ui)
+{
+	struct ui_curses	*c;
+
+	c = ui->priv;
+	free(c->lines);
+	free(c);
+	free(ui);
+	ui_restore();
+}
+
+static void
+ui_add_line(void *arg, const char *s, size_t n)
+{
+	struct ui_curses	*c = arg;
+	struct ui_line		*l;
+
+	if (c->nlines == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->lines = xrealloc(c->lines, c->cap * sizeof *c->lines);
+	}
+	l = &c->lines[c->nlines++];
+	l->row = -1;
+	l->s = s;
+	l->n = n;
+	l->first = 0;
+}
+
+/* Lay the view's rows out as body lines wrapped to width. */
+static void
+ui_layout(struct ui_curses *c, struct view *v, int width)
+{
+	struct view_row	*r;
+	size_t		 i, before;
+	char		*text;
+
+	c->nlines = 0;
+	for (i = 0; i < v->nrows; i++) {
+		r = &v->rows[i];
+		before = c->nlines;
+		switch (r->kind) {
+		case ROW_ITEM:
+			if (r->value != NULL && *r->value != '\0')
+				text = arena_own(v->arena, xasprintf("%s: %s",
+				    r->label ? r->label : "", r->value));
+			else
+				text = (char *)(r->label ? r->label : "");
+			ui_wrap(text, width - 4, ui_add_line, c);
+			break;
+		case ROW_TEXT:
+			ui_wrap(r->value ? r->value : "", width - 4,
+			    ui_add_line, c);
+			break;
+		default:	/* headings, fields, buttons: one line */
+			ui_add_line(c, r->label ? r->label : "",
+			    strlen(r->label ? r->label : ""));
+			break;
+		}
+		for (; before < c->nlines; before++)
+			c->lines[before].row = (int)i;
+	}
+	/* Mark each row's first line. */
+	for (i = 0; i < c->nlines; i++)
+		c->lines[i].first = i == 0 ||
+		    c->lines[i].row != c->lines[i - 1].row;
+}
+
+/* The body line where row starts, or -1. */
+static int
+ui_row_line(const struct ui_curses *c, int row)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nlines; i++) {
+		if (c->lines[i].row == row)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+ui_put(int y, int x, const char *s, size_t n)
+{
+	mvaddnstr(y, x, s, (int)n);
+}
+
+/* Draw a field's line; returns the cursor column. */
+static int
+ui_draw_field(int y, const struct view_row *r, int width)
+{
+	const struct field	*f = r->field;
+	int			 x, cx;
+	size_t			 i, chars = 0, before = 0;
+
+	x = 2 + ui_width(r->label) + 2;
+	mvaddstr(y, 2, r->label);
+	addstr(": ");
+	if (r->flags & ROW_SECRET) {
+		for (i = 0; i < f->len; i++) {
+			if (((unsigned char)f->text[i] & 0xc0) != 0x80) {
+				chars++;
+				if (i < f->cursor)
+					before++;
+			}
+		}
+		for (i = 0; i < chars && x + (int)i < width - 1; i++)
+			addch('*');
+		cx = x + (int)before;
+	} else {
+		char save[FIELD_MAX];
+
+		addnstr(f->text, (int)f->len);
+		memcpy(save, f->text, f->cursor);
+		save[f->cursor] = '\0';
+		cx = x + ui_width(save);
+		secure_wipe(save, sizeof save);
+	}
+	return cx < width ? cx : width - 1;
+}
+
+static void
+ui_too_small(void)
+{
+	erase();
+	mvaddstr(0, 0, "The terminal is too small.");
+	mvaddstr(1, 0, "Make it at least 40 by 10.");
+	move(0, 0);
+	refresh();
+}
+
+static void
+ui_curses_draw(struct ui *ui, struct view *v, const char *status)
+{
+	struct ui_curses	*c = ui->priv;
+	const struct view_row	*r;
+	const struct ui_line	*l;
+	int			 body, y, i, fy, cx = 0, cy = -1, focus_line;
+	attr_t			 attr;
+
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+		ui_too_small();
+		return;
+	}
+	view_number(v);
+	view_fix_focus(v);
+	c->view = v;
+	ui_layout(c, v, COLS);
+	body = LINES - UI_BODY_TOP - 1;
+	ui->lines = body;
+
+	/* Scroll so the focused row is shown, its first line if it fits. */
+	focus_line = v->focus >= 0 ? ui_row_line(c, v->focus) : 0;
+	if (focus_line < c->top)
+		c->top = focus_line;
+	if (focus_line >= c->top + body)
+		c->top = focus_line - body + 1;
+	if (v->focus < 0 || view_next(v, v->focus, -1) < 0)
+		c->top = 0;	/* show the headings above the first item */
+	if (c->top > (int)c->nlines - 1)
+		c->top = 0;
+
+	erase();
+	attrset(A_BOLD);
+	mvaddnstr(0, 0, v->title ? v->title : "chartty", COLS - 1);
+	attrset(A_NORMAL);
+	if (v->whose != NULL) {
+		mvaddstr(1, 0, "Record: ");
+		addnstr(v->whose, COLS - 9);
+	}
+	if (ui->ascii)
+		mvhline(2, 0, '-', COLS);
+	else {
+		cchar_t	rule;
+
+		setcchar(&rule, L"\u2500", A_NORMAL, 0, NULL);
+		mvhline_set(2, 0, &rule, COLS);
+	}
+
+	for (i = 0; i < body && c->top + i < (int)c->nlines; i++) {
+		l = &c->lines[c->top + i];
+		r = &v->rows[l->row];
+		y = UI_BODY_TOP + i;
+		attr = A_NORMAL;
+		if (r->kind == ROW_HEADING)
+			attr = A_BOLD;
+		if (r->flags & ROW_ALERT) {
+			attr = A_BOLD;
+			if (ui->color)
+				attr |= COLOR_PAIR(UI_PAIR_ALERT);
+		}
+		attrset(attr);
+		if (l->row == v->focus && l->first) {
+			mvaddch(y, 0, '>');
+			cy = y;
+		}
+		switch (r->kind) {
+		case ROW_HEADING:
+			ui_put(y, 0, l->s, l->n);
+			break;
+		case ROW_FIELD:
+			fy = ui_draw_field(y, r, COLS);
+			if (l->row == v->focus)
+				cx = fy;
+			break;
+		case ROW_BUTTON:
+			mvaddstr(y, 2, "[ ");
+			addstr(l->s);
+			addstr(" ]");
+			break;
+		default:
+			ui_put(y, l->first ? 2 : 4, l->s, l->n);
+			break;
+		}
+		attrset(A_NORMAL);
+	}
+
+	/* The status line: a message, or where the focus is; then help. */
+	attrset(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	if (status == NULL || *status == '\0')
+		status = view_focus_text(v);
+	mvaddnstr(LINES - 1, 0, status, COLS - 10);
+	mvaddstr(LINES - 1, COLS - 8, "? help");
+	attrset(A_NORMAL);
+
+	/* Last: the cursor to the focus, where screen readers look. */
+	if (cy >= 0)
+		move(cy, cx);
+	else
+		move(UI_BODY_TOP, 0);
+	refresh();
+}
+
+static void
+ui_curses_status(struct ui *ui, const char *s)
+{
+	attrset(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	mvaddnstr(LINES - 1, 0, s, COLS - 1);
+	attrset(A_NORMAL);
+	move(LINES - 1, 0);
+	refresh();
+}
+
+/* Does the focused row take typing? */
+static int
+ui_typing(const struct view *v)
+{
+	return v != NULL && v->focus >= 0 && (size_t)v->focus < v->nrows &&
+	    v->rows[v->focus].kind == ROW_FIELD;
+}
+
+static int
+ui_key(int key, int typing, struct ui_event *ev)
+{
+	switch (key) {
+	case KEY_UP:
+	case KEY_BTAB:
+		ev->action = ACTION_UP;
+		break;
+	case KEY_DOWN:
+		ev->action = ACTION_DOWN;
+		break;
+	case KEY_PPAGE:
+		ev->action = ACTION_PAGE_UP;
+		break;
+	case KEY_NPAGE:
+		ev->action = ACTION_PAGE_DOWN;
+		break;
+	case KEY_HOME:
+		ev->action = typing ? ACTION_LINE_START : ACTION_FIRST;
+		break;
+	case KEY_END:
+		ev->action = typing ? ACTION_LINE_END : ACTION_LAST;
+		break;
+	case KEY_ENTER:
+		ev->action = ACTION_SELECT;
+		break;
+	case KEY_BACKSPACE:
+		ev->action = typing ? ACTION_ERASE : ACTION_BACK;
+		break;
+	case KEY_DC:
+		ev->action = typing ? ACTION_DELETE : ACTION_NONE;
+		break;
+	case KEY_LEFT:
+		ev->action = typing ? ACTION_LEFT : ACTION_BACK;
+		break;
+	case KEY_RIGHT:
+		ev->action = typing ? ACTION_RIGHT : ACTION_NONE;
+		break;
+	case KEY_RESIZE:
+		ev->action = ACTION_RESIZE;
+		break;
+	default:
+		ev->action = ACTION_NONE;
+		break;
+	}
+	return 1;
+}
+
+static int
+ui_char_key(wint_t wc, int typing, struct ui_event *ev)
+{
+	mbstate_t	ps;
+	size_t		n;
+
+	switch (wc) {
+	case '\r':
+	case '\n':
+		ev->action = ACTION_SELECT;
+		return 1;
+	case 27:
+		ev->action = ACTION_BACK;
+		return 1;
+	case '\t':
+		ev->action = ACTION_DOWN;
+		return 1;
+	case 8:
+	case 127:
+		ev->action = typing ? ACTION_ERASE : ACTION_BACK;
+		return 1;
+	}
+	if (typing) {
+		if (wc < 0x20)
+			return 1;
+		memset(&ps, 0, sizeof ps);
+		n = wcrtomb(ev->text, (wchar_t)wc, &ps);
+		if (n == (size_t)-1 || n >= sizeof ev->text)
+			return 1;
+		ev->len = n;
+		ev->action = ACTION_CHAR;
+		return 1;
+	}
+	switch (wc) {
+	case 'k':
+		ev->action = ACTION_UP;
+		break;
+	case 'j':
+		ev->action = ACTION_DOWN;
+		break;
+	case ' ':
+		ev->action = ACTION_PAGE_DOWN;
+		break;
+	case 'g':
+		ev->action = ACTION_FIRST;
+		break;
+	case 'G':
+		ev->action = ACTION_LAST;
+		break;
+	case '/':
+		ev->action = ACTION_FIND;
+		break;
+	case 'n':
+		ev->action = ACTION_FIND_NEXT;
+		break;
+	case 'r':
+		ev->action = ACTION_REFRESH;
+		break;
+	case '?':
+		ev->action = ACTION_HELP;
+		break;
+	case 'q':
+		ev->action = ACTION_QUIT;
+		break;
+	default:
+		if (wc >= '1' && wc <= '9') {
+			ev->action = ACTION_AREA;
+			ev->arg = (int)(wc - '0');
+		}
+		break;
+	}
+	return 1;
+}
+
+static int
+ui_curses_read(struct ui *ui, struct view *v, struct ui_event *ev)
+{
+	wint_t	wc;
+	int	rc;
+
+	memset(ev, 0, sizeof *ev);
+	rc = get_wch(&wc);
+	if (rc == ERR)
+		return 0;
+	if (rc == KEY_CODE_YES)
+		return ui_key((int)wc, ui_typing(v), ev);
+	return ui_char_key(wc, ui_typing(v), ev);
+}
+
+static char *
+ui_curses_prompt(struct ui *ui, const char *prompt)
+{
+	struct field	f;
+	wint_t		wc;
+	int		rc, x;
+	char		mb[8];
+	mbstate_t	ps;
+	size_t		n;
+
+	memset(&f, 0, sizeof f);
+	nodelay(stdscr, FALSE);
+	for (;;) {
+		attrset(A_REVERSE);
+		mvhline(LINES - 1, 0, ' ', COLS);
+		mvaddstr(LINES - 1, 0, prompt);
+		addnstr(f.text, (int)f.len);
+		x = ui_width(prompt) + ui_width(f.text);
+		attrset(A_NORMAL);
+		move(LINES - 1, x < COLS ? x : COLS - 1);
+		refresh();
+		rc = get_wch(&wc);
+		if (rc == ERR)
+			continue;
+		if (rc == KEY_CODE_YES) {
+			if (wc == KEY_BACKSPACE)
+				field_backspace(&f);
+			else if (wc == KEY_ENTER)
+				break;
+			continue;
+		}
+		if (wc == '\r' || wc == '\n')
+			break;
+		if (wc == 27) {
+			f.len = 0;
+			break;
+		}
+		if (wc == 127 || wc == 8) {
+			field_backspace(&f);
+			continue;
+		}
+		if (wc < 0x20)
+			continue;
+		memset(&ps, 0, sizeof ps);
+		n = wcrtomb(mb, (wchar_t)wc, &ps);
+		if (n != (size_t)-1 && n < sizeof mb)
+			field_insert(&f, mb, n);
+	}
+	nodelay(stdscr, TRUE);
+	return f.len ? xstrndup(f.text, f.len) : NULL;
+}

@@ -1,0 +1,220 @@
+/*
+ * Plain mode: views as numbered lines on stdout, answers read a line at a
+ * time from stdin. No cursor addressing and no escape sequence at all, so
+ * screen readers, braille displays, TERM=dumb and pipes get clean text.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ui.h"
+#include "util.h"
+#include "view.h"
+
+#define UI_PLAIN_LINE	1024
+
+static const char ui_plain_choices[] =
+	"Type a number to open it, or: b back, h home, r reload, "
+	"? help, q quit.";
+
+static void
+ui_plain_draw(struct ui *ui, struct view *v, const char *status)
+{
+	const struct view_row	*r;
+	size_t			 i;
+	int			 n = 0, items = 0;
+
+	view_number(v);
+	printf("\n%s\n", v->title ? v->title : "chartty");
+	if (v->whose != NULL)
+		printf("Record: %s\n", v->whose);
+	for (i = 0; i < v->nrows; i++) {
+		r = &v->rows[i];
+		switch (r->kind) {
+		case ROW_HEADING:
+			printf("\n%s\n", r->label);
+			break;
+		case ROW_TEXT:
+			printf("%s\n", r->value ? r->value : "");
+			break;
+		case ROW_ITEM:
+			n++;
+			items++;
+			if (r->value != NULL && *r->value != '\0')
+				printf("%d. %s: %s\n", n, r->label, r->value);
+			else
+				printf("%d. %s\n", n, r->label);
+			break;
+		default:	/* fields and buttons are asked for in turn */
+			break;
+		}
+	}
+	if (status != NULL && *status != '\0')
+		printf("\n%s\n", status);
+	if (items > 0)
+		printf("\n%s\n", ui_plain_choices);
+	fflush(stdout);
+}
+
+static void
+ui_plain_status(struct ui *ui, const char *s)
+{
+	printf("%s\n", s);
+	fflush(stdout);
+}
+
+/* Read a line; secret lines are not echoed on a terminal. NULL at EOF. */
+static char *
+ui_plain_line(const char *prompt, int secret)
+{
+	struct termios	 saved, t;
+	char		 line[UI_PLAIN_LINE], *out = NULL;
+	int		 quiet = 0;
+
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if (secret && isatty(STDIN_FILENO) &&
+	    tcgetattr(STDIN_FILENO, &saved) == 0) {
+		t = saved;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		t.c_lflag |= ECHONL;
+		quiet = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+	}
+	if (fgets(line, sizeof line, stdin) != NULL)
+		out = xstrndup(line, strcspn(line, "\r\n"));
+	if (!isatty(STDIN_FILENO)) {
+		putchar('\n');	/* nothing echoed the answer's line end */
+		fflush(stdout);
+	}
+	if (quiet)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	secure_wipe(line, sizeof line);
+	return out;
+}
+
+/* The row of the n-th item (1-based), or -1. */
+static int
+ui_plain_item(const struct view *v, long n)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_ITEM && --n == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A form: ask each field in turn, then press the first button. */
+static int
+ui_plain_form(struct view *v, struct ui_event *ev)
+{
+	struct view_row	*r;
+	char		*answer, *prompt;
+	size_t		 i;
+	int		 button = -1;
+
+	for (i = 0; i < v->nrows; i++) {
+		r = &v->rows[i];
+		if (r->kind == ROW_BUTTON && button < 0)
+			button = (int)i;
+		if (r->kind != ROW_FIELD)
+			continue;
+		/* A field already filled is offered; Enter keeps it. */
+		if (r->field->len > 0 && !(r->flags & ROW_SECRET))
+			prompt = xasprintf("%s [%s]: ", r->label,
+			    r->field->text);
+		else
+			prompt = xasprintf("%s: ", r->label);
+		answer = ui_plain_line(prompt, r->flags & ROW_SECRET);
+		free(prompt);
+		if (answer == NULL)
+			return -1;
+		if (*answer != '\0' || (r->flags & ROW_SECRET))
+			field_set(r->field, answer);
+		secret_free(answer);
+	}
+	v->focus = button;
+	ev->action = ACTION_SELECT;
+	return 1;
+}
+
+static int
+ui_plain_read(struct ui *ui, struct view *v, struct ui_event *ev)
+{
+	char		*line;
+	long long	 n;
+	size_t		 i;
+	int		 row, rc = 1;
+
+	memset(ev, 0, sizeof *ev);
+	for (i = 0; i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_FIELD)
+			return ui_plain_form(v, ev);
+	}
+	if ((line = ui_plain_line("Choice: ", 0)) == NULL)
+		return -1;
+	if (parse_number(line, 1, 100000, &n) == 0) {
+		if ((row = ui_plain_item(v, (long)n)) >= 0) {
+			v->focus = row;
+			ev->action = ACTION_SELECT;
+		} else {
+			printf("There is no item %lld here.\n", n);
+			rc = 0;
+		}
+	} else if (strcmp(line, "b") == 0 || strcmp(line, "back") == 0)
+		ev->action = ACTION_BACK;
+	else if (strcmp(line, "q") == 0 || strcmp(line, "quit") == 0)
+		ev->action = ACTION_QUIT;
+	else if (strcmp(line, "h") == 0 || strcmp(line, "home") == 0) {
+		ev->action = ACTION_AREA;
+		ev->arg = 1;
+	} else if (strcmp(line, "r") == 0 || strcmp(line, "reload") == 0)
+		ev->action = ACTION_REFRESH;
+	else if (strcmp(line, "?") == 0 || strcmp(line, "help") == 0)
+		ev->action = ACTION_HELP;
+	else {
+		if (*line != '\0')
+			printf("%s\n", ui_plain_choices);
+		rc = 0;
+	}
+	fflush(stdout);
+	free(line);
+	return rc;
+}
+
+static char *
+ui_plain_prompt(struct ui *ui, const char *prompt)
+{
+	return ui_plain_line(prompt, 0);
+}
+
+static void
+ui_plain_free(struct ui *ui)
+{
+	free(ui);
+}
+
+static const struct ui_ops ui_plain_ops = {
+	.draw = ui_plain_draw,
+	.status = ui_plain_status,
+	.read = ui_plain_read,
+	.prompt = ui_plain_prompt,
+	.free = ui_plain_free,
+};
+
+struct ui *
+ui_plain_create(void)
+{
+	struct ui	*ui = xcalloc(1, sizeof *ui);
+
+	ui->ops = &ui_plain_ops;
+	ui->plain = 1;
+	ui->fd = STDIN_FILENO;
+	ui->lines = 20;
+	return ui;
+}

@@ -1,0 +1,108 @@
+/* The UI's common part: dispatch to curses or plain, and text measure. */
+#include "config.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "sanitize.h"
+#include "ui.h"
+
+/* Width of the character at s (n bytes left) and its length in *len. */
+static int
+ui_char(const char *s, size_t n, size_t *len)
+{
+	unsigned int	cp;
+	int		w;
+
+	*len = utf8_decode((const unsigned char *)s, n, &cp);
+	if (*len == 0) {
+		*len = 1;
+		return 1;
+	}
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : w;
+}
+
+int
+ui_width(const char *s)
+{
+	size_t	n = strlen(s), i = 0, len;
+	int	w = 0;
+
+	while (i < n) {
+		w += ui_char(s + i, n - i, &len);
+		i += len;
+	}
+	return w;
+}
+
+int
+ui_wrap(const char *s, int width, void (*line)(void *, const char *, size_t),
+    void *arg)
+{
+	size_t	n = strlen(s), i, len, start = 0, brk;
+	int	w, lines = 0, c;
+
+	if (width < 1)
+		width = 1;
+	for (;;) {
+		/* Lines break at \n; otherwise fill up to width. */
+		w = 0;
+		brk = 0;
+		for (i = start; i < n && s[i] != '\n'; i += len) {
+			c = ui_char(s + i, n - i, &len);
+			if (w + c > width)
+				break;
+			w += c;
+			if (s[i] == ' ')
+				brk = i;
+		}
+		if (i < n && s[i] != '\n' && brk > start)
+			i = brk;	/* break at the last space */
+		if (i == start && i < n && s[i] != '\n') {
+			ui_char(s + i, n - i, &len);	/* always progress */
+			i += len;
+		}
+		line(arg, s + start, i - start);
+		lines++;
+		if (i >= n)
+			break;
+		start = i;
+		if (s[start] == '\n' || s[start] == ' ')
+			start++;
+		if (start >= n && s[n - 1] != '\n')
+			break;
+	}
+	return lines;
+}
+
+void
+ui_draw(struct ui *ui, struct view *v, const char *status)
+{
+	ui->ops->draw(ui, v, status);
+}
+
+void
+ui_status(struct ui *ui, const char *s)
+{
+	ui->ops->status(ui, s);
+}
+
+int
+ui_read(struct ui *ui, struct view *v, struct ui_event *ev)
+{
+	return ui->ops->read(ui, v, ev);
+}
+
+char *
+ui_prompt(struct ui *ui, const char *prompt)
+{
+	return ui->ops->prompt(ui, prompt);
+}
+
+void
+ui_free(struct ui *ui)
+{
+	if (ui != NULL)
+		ui->ops->free(ui);
+}
