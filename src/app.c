@@ -491,7 +491,8 @@ app_run(const struct app_options *opt)
 			l->view.title = f->screen->title;
 			l->view.whose = app_whose(app);
 			f->screen->view(app, f->state, &l->view);
-			if (focus >= 0)
+			/* The screen may place the focus; else keep the last. */
+			if (l->view.focus < 0)
 				l->view.focus = focus;
 			view_fix_focus(&l->view);
 			l->rebuild = 0;

@@ -22,6 +22,7 @@
 #define UI_MIN_LINES	10
 #define UI_BODY_TOP	3	/* title, record, rule */
 #define UI_PAIR_ALERT	1
+#define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
 
 /* One screen line of the body: part of a view row. */
 struct ui_line {
@@ -128,6 +129,22 @@ ui_add_line(void *arg, const char *s, size_t n)
 	l->first = 0;
 }
 
+/* Keep the lines before end; the last kept one ends in "...". */
+static void
+ui_cut(struct ui_curses *c, struct view *v, size_t end)
+{
+	struct ui_line	*l = &c->lines[end - 1];
+	size_t		 n = l->n > 3 ? l->n - 3 : 0;
+	char		*s;
+
+	while (n > 0 && ((unsigned char)l->s[n] & 0xc0) == 0x80)
+		n--;		/* not inside a UTF-8 character */
+	s = arena_own(v->arena, xasprintf("%.*s...", (int)n, l->s));
+	l->s = s;
+	l->n = strlen(s);
+	c->nlines = end;
+}
+
 /* Lay the view's rows out as body lines wrapped to width. */
 static void
 ui_layout(struct ui_curses *c, struct view *v, int width)
@@ -148,6 +165,9 @@ ui_layout(struct ui_curses *c, struct view *v, int width)
 			else
 				text = (char *)(r->label ? r->label : "");
 			ui_wrap(text, width - 4, ui_add_line, c);
+			if (!(r->flags & ROW_INFO) &&
+			    c->nlines - before > UI_ITEM_LINES)
+				ui_cut(c, v, before + UI_ITEM_LINES);
 			break;
 		case ROW_TEXT:
 			ui_wrap(r->value ? r->value : "", width - 4,

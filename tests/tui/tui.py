@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""The real chartty binary in tmux against the real test portal: sign-in
+with MFA, Home, the health summary, a detail, back, switching record,
+resize, quit; the cursor on the focused row after every key; bytes written
+to the terminal within budget; NO_COLOR; hostile text; plain mode.
+Prints TAP. Runs under tests/harness.sh (CHARTTY, CHARTTY_TEST_PORTAL)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+CHARTTY = os.environ.get("CHARTTY", "./chartty")
+PORTAL = os.environ["CHARTTY_TEST_PORTAL"]
+WORLD = os.environ.get("CHARTTY_TEST_WORLD", "/tmp")
+BUDGET_FIRST_PAINT = 2500
+BUDGET_KEY = 400
+
+n = 0
+failed = 0
+
+
+def ok(cond, what, detail=None):
+    global n, failed
+    n += 1
+    print(("ok" if cond else "not ok") + f" {n} - {what}")
+    if not cond:
+        failed += 1
+        if detail is not None:
+            for line in str(detail).splitlines():
+                print(f"#   {line}")
+    sys.stdout.flush()
+    return cond
+
+
+def diag(text):
+    print(f"# {text}")
+    sys.stdout.flush()
+
+
+def portal(path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(PORTAL + path, data=data,
+                                 method="POST" if body is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        text = r.read().decode()
+        return json.loads(text) if text else None
+
+
+class Term:
+    """chartty in a private tmux server, its output bytes logged."""
+
+    count = 0
+
+    def __init__(self, args, width=80, height=24, env=None):
+        Term.count += 1
+        self.sock = f"chartty-test-{os.getpid()}-{Term.count}"
+        self.log = os.path.join(WORLD, f"bytes-{Term.count}.log")
+        self.go = os.path.join(WORLD, f"go-{Term.count}")
+        self.status = os.path.join(WORLD, f"status-{Term.count}")
+        open(self.log, "wb").close()
+        envs = " ".join(f"{k}={v}" for k, v in (env or {}).items())
+        cmd = (f"while [ ! -e {self.go} ]; do sleep 0.02; done; "
+               f"env TERM=xterm-256color {envs} {CHARTTY} {args}; "
+               f"echo $? > {self.status}")
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height),
+                  cmd)
+        self.tmux("set-option", "-g", "remain-on-exit", "on")
+        self.tmux("pipe-pane", "-o", "-t", "0", f"cat >> {self.log}")
+        open(self.go, "w").close()
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null"]
+                              + list(args), capture_output=True,
+                              text=True).stdout
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "0")
+
+    def lines(self):
+        return self.screen().split("\n")
+
+    def cursor(self):
+        x, y = self.tmux("display", "-p", "-t", "0",
+                         "#{cursor_x},#{cursor_y}").strip().split(",")
+        return int(x), int(y)
+
+    def bytes(self):
+        return os.path.getsize(self.log)
+
+    def raw(self):
+        with open(self.log, "rb") as f:
+            return f.read()
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "0", *keys)
+
+    def type(self, text):
+        self.tmux("send-keys", "-t", "0", "-l", text)
+
+    def wait(self, pattern, timeout=10.0):
+        """Wait for pattern on screen, then for the output to settle."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if re.search(pattern, self.screen(), re.M):
+                self.settle()
+                return True
+            time.sleep(0.05)
+        return False
+
+    def settle(self, quiet=0.3):
+        last, since = self.bytes(), time.time()
+        while time.time() - since < quiet:
+            time.sleep(0.05)
+            if self.bytes() != last:
+                last, since = self.bytes(), time.time()
+
+    def focus_ok(self):
+        """The cursor's row is the focused row: it starts with '>'."""
+        x, y = self.cursor()
+        lines = self.lines()
+        row = lines[y] if y < len(lines) else ""
+        return row.startswith(">"), f"cursor {x},{y} on: {row!r}"
+
+    def exited(self, timeout=5.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if os.path.exists(self.status):
+                with open(self.status) as f:
+                    return f.read().strip()
+            time.sleep(0.05)
+        return None
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+def check_focus(t, after):
+    good, where = t.focus_ok()
+    ok(good, f"after {after}: the cursor is on the focused row", where)
+
+
+def sign_in_with_mfa(t, size):
+    ok(t.wait(r"Password:"), f"{size}: the sign-in screen shows")
+    x, y = t.cursor()
+    ok(t.lines()[y].startswith("> Password:") and x == len("> Password: "),
+       f"{size}: the cursor waits in the password field", (x, y))
+    t.type("Chartty-demo-2")
+    t.keys("Enter")
+    ok(t.wait(r"Verification code:"), f"{size}: the MFA code is asked for")
+    ok("Chartty-demo-2" not in t.screen(), f"{size}: the password never shows")
+    x, y = t.cursor()
+    ok(t.lines()[y].startswith("> Verification code:"),
+       f"{size}: the cursor is in the code field", (x, y))
+    code = portal("/_test/totp?email=james@example.org")["code"]
+    t.type(code)
+    t.keys("Enter")
+    ok(t.wait(r"^Home"), f"{size}: signed in, Home shows", t.screen())
+    check_focus(t, f"{size} sign-in")
+
+
+def run_size(width, height):
+    size = f"{width}x{height}"
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user james@example.org",
+             width, height)
+    try:
+        sign_in_with_mfa(t, size)
+        ok("Record: James Carter" in t.screen(), f"{size}: whose record")
+        t.keys("Enter")
+        ok(t.wait(r"Latest vital signs"), f"{size}: health summary opens",
+           t.screen())
+        check_focus(t, f"{size} opening the summary")
+        screen = t.screen()
+        ok("Atorvastatin" in screen, f"{size}: seeded medication shown")
+        ok("Take 1 tablet by mouth at bedtime" in screen,
+           f"{size}: with its instructions")
+        ok("No allergies on file." in screen,
+           f"{size}: an empty section says so")
+        for key in ["Down", "Down", "Up", "End", "Home", "PgDn", "PgUp"]:
+            t.keys(key)
+            t.settle(0.15)
+            check_focus(t, f"{size} {key}")
+        t.keys("2")  # the area key: Health summary again, from Home
+        ok(t.wait(r"Latest vital signs"), f"{size}: number key 2 opens the "
+           "summary")
+        t.keys("1")
+        ok(t.wait(r"^Home"), f"{size}: number key 1 goes Home")
+        check_focus(t, f"{size} key 1")
+        # Switch to Lily's record (a parent's proxy access).
+        t.keys("Down")
+        t.settle(0.15)
+        ok("Switch record" in t.lines()[t.cursor()[1]],
+           f"{size}: Switch record is focused", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"Lily Carter"), f"{size}: the records are listed")
+        check_focus(t, f"{size} switch record")
+        while "Lily Carter" not in t.lines()[t.cursor()[1]]:
+            t.keys("Down")
+            t.settle(0.15)
+        t.keys("Enter")
+        ok(t.wait(r"Record: Lily Carter"), f"{size}: Lily's record is open")
+        t.keys("Enter")
+        ok(t.wait(r"Allergies"), f"{size}: Lily's summary opens")
+        ok("Amoxicillin" in t.screen(), f"{size}: her seeded allergy shows")
+        check_focus(t, f"{size} Lily's summary")
+        ok(re.match(r"Allergy 1 of 1 ", t.lines()[height - 1]),
+           f"{size}: the status line says where the focus is",
+           t.lines()[height - 1])
+        t.keys("Enter")
+        ok(t.wait(r"Allergy to: Amoxicillin"), f"{size}: a detail opens",
+           t.screen())
+        check_focus(t, f"{size} opening a detail")
+        t.keys("Escape")
+        ok(t.wait(r"Latest vital signs"), f"{size}: Esc goes back")
+        ok("Amoxicillin" in t.lines()[t.cursor()[1]],
+           f"{size}: back on the same row")
+        check_focus(t, f"{size} going back")
+        t.keys("?")
+        ok(t.wait(r"Show the keys"), f"{size}: ? shows the keys")
+        t.keys("BSpace")
+        ok(t.wait(r"Latest vital signs"), f"{size}: Backspace goes back")
+        # Resize: laid out again, focus kept.
+        t.tmux("resize-window", "-t", "0", "-x", str(width + 20), "-y",
+               str(height + 5))
+        t.settle(0.3)
+        ok(t.lines()[0].startswith("Health summary"),
+           f"{size}: after a resize the screen is drawn again", t.screen())
+        check_focus(t, f"{size} resize")
+        t.tmux("resize-window", "-t", "0", "-x", "30", "-y", "8")
+        ok(t.wait(r"too small"), f"{size}: a too-small terminal says so")
+        t.tmux("resize-window", "-t", "0", "-x", str(width), "-y",
+               str(height))
+        ok(t.wait(r"^Health summary"), f"{size}: and recovers")
+        check_focus(t, f"{size} resize back")
+        t.keys("q")
+        ok(t.exited() == "0", f"{size}: q quits with status 0")
+        ok(b"\x1b[?1049l" in t.raw() or b"\x1b[?47l" in t.raw(),
+           f"{size}: the terminal is restored on quit")
+    finally:
+        t.close()
+
+
+def run_budgets():
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        ok(t.wait(r"Password:"), "budgets: sign-in shows")
+        t.type("Chartty-demo-1")
+        t.keys("Enter")
+        ok(t.wait(r"^Home"), "budgets: Home shows")
+        before = t.bytes()
+        t.keys("Enter")
+        ok(t.wait(r"Latest vital signs"), "budgets: summary shows")
+        first = t.bytes() - before
+        diag(f"first paint of the health summary at 80x24: {first} bytes")
+        ok(first < BUDGET_FIRST_PAINT,
+           f"first paint under {BUDGET_FIRST_PAINT} bytes ({first})")
+        worst = 0
+        for key in ["Down", "Down", "Down", "Up", "Down"]:
+            before = t.bytes()
+            t.keys(key)
+            t.settle(0.2)
+            worst = max(worst, t.bytes() - before)
+        diag(f"largest navigation key: {worst} bytes")
+        ok(worst < BUDGET_KEY, f"a navigation key under {BUDGET_KEY} bytes "
+           f"({worst})")
+        before = t.bytes()
+        time.sleep(5)
+        idle = t.bytes() - before
+        diag(f"5 idle seconds: {idle} bytes")
+        ok(idle == 0, f"nothing is written while idle ({idle})")
+        raw = t.raw()
+        ok(re.search(rb"\x1b\[[0-9;]*3[1-7]m|\x1b\[[0-9;]*38;5;", raw),
+           "with colour allowed, a severe allergy is coloured")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def run_no_color():
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org",
+             env={"NO_COLOR": "1"})
+    try:
+        ok(t.wait(r"Password:"), "NO_COLOR: sign-in shows")
+        t.type("Chartty-demo-1")
+        t.keys("Enter")
+        t.wait(r"^Home")
+        t.keys("Enter")
+        ok(t.wait(r"Latest vital signs"), "NO_COLOR: summary shows")
+        shown = t.tmux("capture-pane", "-p", "-e", "-t", "0")
+        ok(not re.search(r"\x1b\[[0-9;]*(3[0-7]|38;|4[0-7]|48;)", shown),
+           "NO_COLOR: no colour codes on screen")
+        ok(not re.search(rb"\x1b\[[0-9;]*(3[0-7]|38;|4[0-7]|48;)",
+                         t.raw()), "NO_COLOR: none written at all")
+        ok("Anaphylaxis, severe" in t.screen(),
+           "NO_COLOR: severity still said in words")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def run_hostile():
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL +
+             " --user mallory@example.org")
+    try:
+        ok(t.wait(r"Password:"), "hostile: sign-in shows")
+        t.type("Chartty-test-9")
+        t.keys("Enter")
+        t.wait(r"^Home")
+        t.keys("Enter")
+        ok(t.wait(r"Allergies"), "hostile: summary shows")
+        screen = t.screen()
+        ok(re.search(r"^> Latex\s*: Hives", screen, re.M),
+           "the seeded allergy shows as plain text", screen)
+        ok("pwned" not in screen and "31m" not in screen,
+           "nothing of its escape sequences shows")
+        raw = t.raw()
+        ok(b"pwned" not in raw, "its OSC title sequence never reached "
+           "the terminal")
+        ok(t.tmux("display", "-p", "-t", "0", "#{pane_title}").strip()
+           != "pwned", "the terminal title was not changed")
+        text = raw.decode("utf-8", "replace")
+        ok("\x9b" not in text and "\x00" not in text and "\x85" not in text,
+           "no C1 control or NUL was written")
+        lines = [l for l in t.lines() if "very long problem" in l or
+                 l.startswith("    ") and "long problem" in l]
+        ok(len(lines) <= 3, f"a very long item takes at most 3 lines in a "
+           f"list ({len(lines)})", t.screen())
+        check_focus(t, "hostile summary")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def run_plain():
+    portal("/_test/reset", {})
+    code = portal("/_test/totp?email=james@example.org")["code"]
+    answers = f"\nChartty-demo-2\n{code}\n1\n2\nb\nb\nq\n"
+    p = subprocess.run([CHARTTY, "--plain", "--no-keyring", "--server",
+                        PORTAL, "--user", "james@example.org"],
+                       input=answers.encode(), capture_output=True,
+                       timeout=60, env=dict(os.environ, TERM="xterm"))
+    out = p.stdout
+    ok(p.returncode == 0, "plain: exits 0", p.stderr.decode())
+    ok(b"\x1b" not in out, "plain: the whole transcript has no escape byte")
+    text = out.decode()
+    ok("Verification code:" in text, "plain: MFA code asked")
+    ok("Record: James Carter" in text, "plain: whose record")
+    ok(re.search(r"^\d+\. Atorvastatin 20 mg tablet: Take 1 tablet",
+                 text, re.M), "plain: numbered items, label before value",
+       text)
+    ok("Medication: " in text, "plain: a detail opens by number")
+    p = subprocess.run([CHARTTY, "--no-keyring", "--server", PORTAL,
+                        "--user", "maria@example.org"],
+                       input=b"\nChartty-demo-1\nq\n", capture_output=True,
+                       timeout=60, env=dict(os.environ, TERM="dumb"))
+    ok(b"\x1b" not in p.stdout and b"Home" in p.stdout,
+       "TERM=dumb gives plain lines too")
+
+
+def run_wallet_card():
+    portal("/_test/reset", {})
+    out = os.path.join(WORLD, "card.txt")
+    p = subprocess.run([CHARTTY, "--no-keyring", "--server", PORTAL,
+                        "--user", "maria@example.org", "summary", "--text",
+                        "--output", out], input=b"Chartty-demo-1\n",
+                       capture_output=True, timeout=60)
+    ok(p.returncode == 0, "summary --text --output exits 0",
+       p.stdout.decode() + p.stderr.decode())
+    card = open(out).read() if os.path.exists(out) else ""
+    ok("Health summary: Maria Lopez" in card and
+       "- Penicillin: Hives" in card and "Metformin" in card,
+       "the wallet card holds the summary", card)
+    ok("\x1b" not in card, "the card is plain text")
+
+
+run_size(80, 24)
+run_size(132, 43)
+run_budgets()
+run_no_color()
+run_hostile()
+run_plain()
+run_wallet_card()
+print(f"1..{n}")
+sys.exit(1 if failed else 0)
