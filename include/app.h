@@ -58,6 +58,8 @@ extern const struct screen screen_records;
 struct app_options {
 	const char	*server;
 	const char	*email;
+	const char	*label;		/* the account's name for the portal */
+	const char	*note;		/* said on the sign-in screen */
 	int		 use_keyring;
 	int		 plain;
 	int		 ascii;

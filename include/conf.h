@@ -12,6 +12,7 @@ struct conf_account {
 	char	*server;	/* the portal's address */
 	char	*email;		/* the sign-in email */
 	char	*label;		/* how to show it, e.g. "Main Street Clinic" */
+	char	*note;		/* shown on the sign-in screen (help desk) */
 };
 
 struct conf {

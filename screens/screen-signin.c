@@ -95,7 +95,10 @@ signin_view(struct app *app, void *state, struct view *v)
 	if (s->ask_server)
 		view_text(v, "Sign in to your patient portal.");
 	else
-		view_text(v, view_printf(v, "Sign in to %s.", s->server.text));
+		view_text(v, view_printf(v, "Sign in to %s.", app->opt.label ?
+		    app->opt.label : s->server.text));
+	if (app->opt.note != NULL)
+		view_text(v, app->opt.note);
 	if (s->ask_server)
 		view_field(v, SIGNIN_SERVER, "Portal address", &s->server, 0);
 	view_field(v, SIGNIN_EMAIL, "Email", &s->email, 0);

@@ -71,6 +71,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			slot = &acct->email;
 		else if (strcmp(key, "label") == 0)
 			slot = &acct->label;
+		else if (strcmp(key, "note") == 0)
+			slot = &acct->note;
 		else
 			return "unknown account setting";
 	} else {
@@ -174,6 +176,7 @@ conf_free(struct conf *c)
 		free(c->accounts[i].server);
 		free(c->accounts[i].email);
 		free(c->accounts[i].label);
+		free(c->accounts[i].note);
 	}
 	free(c->accounts);
 	free(c->path);

@@ -395,6 +395,8 @@ main(int argc, char **argv)
 		memset(&opt, 0, sizeof opt);
 		opt.server = server;
 		opt.email = user;
+		opt.label = acct ? acct->label : NULL;
+		opt.note = acct ? acct->note : NULL;
 		opt.use_keyring = !no_keyring;
 		opt.plain = main_plain(plain);
 		opt.ascii = ascii || conf.ascii;

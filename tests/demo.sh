@@ -28,7 +28,15 @@ fi
 sleep 0.2	# let the portal finish printing the demo accounts
 echo
 sed '1d' "$log/portal.out"
+# The sign-in screen says the demo accounts too, through the account's note.
+cat >"$log/config" <<CONF
+[account demo]
+server = $url
+email = maria@example.org
+label = the demo portal (Main Street Clinic)
+note = Demo: maria@example.org, password Chartty-demo-1. With a code: james@example.org, password Chartty-demo-2, code: curl '$url/_test/totp?email=james@example.org'
+CONF
 echo
-echo "Opening chartty on the demo portal at $url"
-echo
-./chartty --server "$url" "$@" </dev/tty || true
+echo "Opening chartty on the demo portal at $url (q quits)"
+sleep 1
+./chartty --config "$log/config" "$@" </dev/tty || true

@@ -21,7 +21,7 @@ for cmd in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z
 	like "$man" "^ +$cmd" "chartty(1) describes the command $cmd"
 done
 conf=$(plain "$S/man/chartty.conf.5")
-for key in default-account no-keyring no-color ascii server email label; do
+for key in default-account no-keyring no-color ascii server email label note; do
 	like "$conf" "$key" "chartty.conf(5) describes $key"
 done
 done_testing

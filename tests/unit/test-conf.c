@@ -38,7 +38,8 @@ main(void)
 	    "[account clinic]\n"
 	    "  server =  http://127.0.0.1:8103  \n"
 	    "email = maria@example.org\n"
-	    "label = Main Street Clinic\n");
+	    "label = Main Street Clinic\n"
+	    "note = Help desk: 555-0100\n");
 	ok(conf_load(path, &c, &cause) == 0, "file read");
 	ok(c.naccounts == 2, "two accounts");
 	ok(c.no_color == 1 && c.no_keyring == 0, "options read");
@@ -46,6 +47,7 @@ main(void)
 	ok(a != NULL && strcmp(a->name, "clinic") == 0, "default account");
 	is(a ? a->server : NULL, "http://127.0.0.1:8103", "value trimmed");
 	is(a ? a->label : NULL, "Main Street Clinic", "label");
+	is(a ? a->note : NULL, "Help desk: 555-0100", "note");
 	a = conf_account(&c, "home");
 	is(a ? a->email : NULL, "me@example.org", "named account");
 	ok(conf_account(&c, "nope") == NULL, "unknown account is NULL");
