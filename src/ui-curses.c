@@ -84,7 +84,9 @@ ui_curses_create(int ascii, int color, char **cause)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	/* Esc goes back: wait briefly for the rest of a key's sequence. */
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(100);
 	curs_set(1);
 	ui = xcalloc(1, sizeof *ui);
 	ui->ops = &ui_curses_ops;
@@ -390,9 +392,11 @@ ui_key(int key, int typing, struct ui_event *ev)
 		ev->action = ACTION_PAGE_DOWN;
 		break;
 	case KEY_HOME:
+	case KEY_FIND:		/* Home on some terminals */
 		ev->action = typing ? ACTION_LINE_START : ACTION_FIRST;
 		break;
 	case KEY_END:
+	case KEY_SELECT:	/* End on some terminals */
 		ev->action = typing ? ACTION_LINE_END : ACTION_LAST;
 		break;
 	case KEY_ENTER:
