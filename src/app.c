@@ -21,6 +21,7 @@
 #include "view.h"
 
 #define APP_MAX_DEPTH	16
+#define APP_TYPEAHEAD	32	/* keys kept while a request runs */
 
 struct frame {
 	const struct screen	*screen;
@@ -37,6 +38,8 @@ struct loop {
 	int		 rebuild;	/* build the view again */
 	int		 dirty;		/* draw again */
 	char		*find;		/* the last text searched for */
+	struct ui_event	 ahead[APP_TYPEAHEAD];	/* typed while loading */
+	int		 nahead;
 };
 
 const struct screen *const app_areas[] = {
@@ -143,6 +146,8 @@ app_wait_hook(void *arg)
 		}
 		if (ev.action == ACTION_RESIZE && l->depth > 0)
 			ui_draw(l->app.ui, &l->view, "Loading...");
+		else if (l->nahead < APP_TYPEAHEAD)
+			l->ahead[l->nahead++] = ev;	/* done after loading */
 	}
 	return 0;
 }
@@ -504,7 +509,14 @@ app_run(const struct app_options *opt)
 			l->dirty = 0;
 		}
 		f->focus = l->view.focus;
-		rc = ui_read(app->ui, &l->view, &ev);
+		if (l->nahead > 0) {
+			/* Keys typed while loading, in order. */
+			ev = l->ahead[0];
+			memmove(l->ahead, l->ahead + 1,
+			    --l->nahead * sizeof l->ahead[0]);
+			rc = 1;
+		} else
+			rc = ui_read(app->ui, &l->view, &ev);
 		if (rc < 0)
 			break;		/* end of input */
 		if (rc == 0) {

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "auth.h"
 #include "conf.h"
+#include "keys.h"
 #include "portal.h"
 #include "util.h"
 
@@ -52,12 +53,19 @@ static const char main_usage[] =
 "  -V, --version       show the version\n"
 "\n"
 "\n"
-"Keys (full-screen): arrows, k and j move; PgUp, PgDn, Home, End;\n"
-"Enter opens; Esc or Backspace goes back (and cancels loading); / finds,\n"
-"n finds the next; r reloads; 1 to 9 go to a portal area; ? shows the\n"
-"keys; q quits. NO_COLOR set: no colour.\n"
-"\n"
-"See chartty(1) and chartty.conf(5).\n";
+"NO_COLOR set: no colour. See chartty(1) and chartty.conf(5).\n";
+
+/* --help: the usage, then the keys from the one key table. */
+static void
+main_help(void)
+{
+	const struct key_binding	*k;
+
+	fputs(main_usage, stdout);
+	printf("\nKeys in the full-screen portal:\n");
+	for (k = key_table; k->name != NULL; k++)
+		printf("  %-16s %s\n", k->keys, k->help);
+}
 
 static struct termios	main_saved_tty;
 static int		main_tty_saved;
@@ -338,7 +346,7 @@ main(int argc, char **argv)
 			plain = 1;
 			break;
 		case 'h':
-			fputs(main_usage, stdout);
+			main_help();
 			return 0;
 		case 'V':
 			printf("chartty %s\n", PACKAGE_VERSION);

@@ -20,6 +20,16 @@ done
 for cmd in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ {print $1}'); do
 	like "$man" "^ +$cmd" "chartty(1) describes the command $cmd"
 done
+# Every key binding (src/keys.c) is in --help and the README.
+for keys in $(sed -n 's/.*ACTION_[A-Z_]*, "[a-z-]*", "\([^"]*\)".*/\1/p' "$S/src/keys.c" | tr ' ' '_'); do
+	k=$(printf '%s' "$keys" | tr '_' ' ')
+	case $help in *"$k"*) ok 0 "--help lists the keys $k" ;; *) ok 1 "--help lists the keys $k" ;; esac
+	for one in $(printf '%s' "$k" | sed 's/, / /g; s/1 to 9/1_to_9/'); do
+		one=$(printf '%s' "$one" | tr '_' ' ')
+		case $(cat "$S/README") in *"$one"*) ok 0 "README mentions the key $one" ;;
+		*) ok 1 "README mentions the key $one" ;; esac
+	done
+done
 conf=$(plain "$S/man/chartty.conf.5")
 for key in default-account no-keyring no-color ascii server email label note; do
 	like "$conf" "$key" "chartty.conf(5) describes $key"

@@ -187,12 +187,14 @@ def run_size(width, height):
             t.keys(key)
             t.settle(0.15)
             check_focus(t, f"{size} {key}")
-        t.keys("2")  # the area key: Health summary again, from Home
-        ok(t.wait(r"Latest vital signs"), f"{size}: number key 2 opens the "
-           "summary")
         t.keys("1")
         ok(t.wait(r"^Home"), f"{size}: number key 1 goes Home")
         check_focus(t, f"{size} key 1")
+        t.keys("2")
+        ok(t.wait(r"^Health summary"), f"{size}: number key 2 opens the "
+           "summary")
+        t.keys("1")
+        ok(t.wait(r"^Home"), f"{size}: and 1 goes Home again")
         # Switch to Lily's record (a parent's proxy access).
         t.keys("Down")
         t.settle(0.15)
@@ -201,7 +203,9 @@ def run_size(width, height):
         t.keys("Enter")
         ok(t.wait(r"Lily Carter"), f"{size}: the records are listed")
         check_focus(t, f"{size} switch record")
-        while "Lily Carter" not in t.lines()[t.cursor()[1]]:
+        for _ in range(5):
+            if "Lily Carter" in t.lines()[t.cursor()[1]]:
+                break
             t.keys("Down")
             t.settle(0.15)
         t.keys("Enter")
@@ -344,6 +348,47 @@ def run_hostile():
         t.close()
 
 
+def run_cancel_and_signals():
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        ok(t.wait(r"Password:"), "cancel: sign-in shows")
+        t.type("Chartty-demo-1")
+        t.keys("Enter")
+        ok(t.wait(r"^Home"), "cancel: Home shows")
+        portal("/_test/fault", {"kind": "latency", "ms": 4000, "count": 1,
+                                "path": "/fhir"})
+        t.keys("Enter")
+        ok(t.wait(r"Loading health summary\.\.\.", 3),
+           "while a request runs, the status line says so", t.screen())
+        before = t.bytes()
+        time.sleep(1)
+        ok(t.bytes() == before, "and nothing moves meanwhile")
+        t.keys("Escape")
+        ok(t.wait(r"Cancelled", 2), "Esc cancels the slow request",
+           t.screen())
+        ok(t.lines()[0].startswith("Home"), "and stays on Home")
+        check_focus(t, "a cancelled request")
+        t.keys("Enter")
+        ok(t.wait(r"Latest vital signs"), "the next try loads the summary")
+        t.keys("C-c")
+        ok(t.exited() == "0", "Ctrl-C quits cleanly")
+        ok(t.raw().rstrip().endswith(b"\x1b[?1049l") or
+           b"\x1b[?1049l" in t.raw()[-64:],
+           "and restores the terminal (leaves the alternate screen)")
+    finally:
+        t.close()
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        ok(t.wait(r"Password:"), "SIGTERM: sign-in shows")
+        pid = t.tmux("display", "-p", "-t", "0", "#{pane_pid}").strip()
+        subprocess.run(["pkill", "-TERM", "-P", pid])
+        ok(t.exited() is not None, "SIGTERM ends chartty")
+        ok(b"\x1b[?1049l" in t.raw()[-64:], "and restores the terminal")
+    finally:
+        t.close()
+
+
 def run_plain():
     portal("/_test/reset", {})
     code = portal("/_test/totp?email=james@example.org")["code"]
@@ -389,6 +434,7 @@ def run_wallet_card():
 run_size(80, 24)
 run_size(132, 43)
 run_budgets()
+run_cancel_and_signals()
 run_no_color()
 run_hostile()
 run_plain()
