@@ -289,6 +289,43 @@ def run_budgets():
         t.close()
 
 
+def run_ascii_find_and_failure():
+    portal("/_test/reset", {})
+    t = Term("--ascii --no-keyring --server " + PORTAL +
+             " --user maria@example.org")
+    try:
+        ok(t.wait(r"Password:"), "ascii: sign-in shows")
+        t.type("wrong-password")
+        t.keys("Enter")
+        ok(t.wait(r"Email or password is invalid\."),
+           "a wrong password is said in one plain sentence", t.screen())
+        ok("wrong-password" not in t.screen() and
+           re.search(r"^> Password: *$", t.screen(), re.M),
+           "the password field is emptied and has the focus", t.screen())
+        t.type("Chartty-demo-1")
+        t.keys("Enter")
+        ok(t.wait(r"^Home"), "ascii: then the right one signs in")
+        t.keys("Enter")
+        ok(t.wait(r"Latest vital signs"), "ascii: summary shows")
+        ok(re.search(r"^-{40,}$", t.screen(), re.M),
+           "--ascii draws the rule with '-'")
+        raw = t.raw().decode("utf-8", "replace")
+        ok("\u2500" not in raw and "\x0e" not in raw and "\x1b(0" not in raw,
+           "--ascii writes no box-drawing characters")
+        t.keys("/")
+        t.settle(0.2)
+        t.type("tdap")
+        t.keys("Enter")
+        t.settle(0.3)
+        ok("Tdap" in t.lines()[t.cursor()[1]],
+           "/ finds text and moves the focus there", t.screen())
+        check_focus(t, "find")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
 def run_no_color():
     portal("/_test/reset", {})
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org",
@@ -435,6 +472,7 @@ run_size(80, 24)
 run_size(132, 43)
 run_budgets()
 run_cancel_and_signals()
+run_ascii_find_and_failure()
 run_no_color()
 run_hostile()
 run_plain()
