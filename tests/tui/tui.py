@@ -141,6 +141,14 @@ class Term:
         self.tmux("kill-server")
 
 
+def sign_in(t, label, password="Chartty-demo-1"):
+    """Sign in on the sign-in screen (no MFA) and wait for Home."""
+    ok(t.wait(r"Password:"), f"{label}: sign-in shows")
+    t.type(password)
+    t.keys("Enter")
+    ok(t.wait(r"^Home"), f"{label}: Home shows", t.screen())
+
+
 def check_focus(t, after):
     good, where = t.focus_ok()
     ok(good, f"after {after}: the cursor is on the focused row", where)
@@ -255,10 +263,7 @@ def run_budgets():
     portal("/_test/reset", {})
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
     try:
-        ok(t.wait(r"Password:"), "budgets: sign-in shows")
-        t.type("Chartty-demo-1")
-        t.keys("Enter")
-        ok(t.wait(r"^Home"), "budgets: Home shows")
+        sign_in(t, "budgets")
         before = t.bytes()
         t.keys("Enter")
         ok(t.wait(r"Latest vital signs"), "budgets: summary shows")
@@ -331,10 +336,7 @@ def run_no_color():
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org",
              env={"NO_COLOR": "1"})
     try:
-        ok(t.wait(r"Password:"), "NO_COLOR: sign-in shows")
-        t.type("Chartty-demo-1")
-        t.keys("Enter")
-        t.wait(r"^Home")
+        sign_in(t, "NO_COLOR")
         t.keys("Enter")
         ok(t.wait(r"Latest vital signs"), "NO_COLOR: summary shows")
         shown = t.tmux("capture-pane", "-p", "-e", "-t", "0")
@@ -355,10 +357,7 @@ def run_hostile():
     t = Term("--no-keyring --server " + PORTAL +
              " --user mallory@example.org")
     try:
-        ok(t.wait(r"Password:"), "hostile: sign-in shows")
-        t.type("Chartty-test-9")
-        t.keys("Enter")
-        t.wait(r"^Home")
+        sign_in(t, "hostile", "Chartty-test-9")
         t.keys("Enter")
         ok(t.wait(r"Allergies"), "hostile: summary shows")
         screen = t.screen()
@@ -389,10 +388,7 @@ def run_cancel_and_signals():
     portal("/_test/reset", {})
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
     try:
-        ok(t.wait(r"Password:"), "cancel: sign-in shows")
-        t.type("Chartty-demo-1")
-        t.keys("Enter")
-        ok(t.wait(r"^Home"), "cancel: Home shows")
+        sign_in(t, "cancel")
         portal("/_test/fault", {"kind": "latency", "ms": 4000, "count": 1,
                                 "path": "/fhir"})
         t.keys("Enter")
