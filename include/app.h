@@ -39,9 +39,10 @@ struct screen {
 	int		(*fetch)(struct app *, void *state, char **cause);
 	/* Describe the screen. */
 	void		(*view)(struct app *, void *state, struct view *);
-	/* Handle select on a row, or a field's submit: APP_* flags. */
+	/* Handle select on a row, or a field's submit: APP_* flags (or NULL). */
 	int		(*action)(struct app *, void *state, enum action,
 			    const struct view_row *);
+	/* Free the state (or NULL when there is none to free). */
 	void		(*close)(void *state);
 };
 

@@ -62,13 +62,6 @@ detail_view(struct app *app, void *state, struct view *v)
 		    ROW_INFO);
 }
 
-static int
-detail_action(struct app *app, void *state, enum action a,
-    const struct view_row *r)
-{
-	return 0;
-}
-
 static void
 detail_close(void *state)
 {
@@ -80,6 +73,5 @@ const struct screen screen_detail = {
 	.title = "Details",
 	.open = detail_open,
 	.view = detail_view,
-	.action = detail_action,
 	.close = detail_close,
 };

@@ -28,23 +28,9 @@ help_view(struct app *app, void *state, struct view *v)
 		    ROW_INFO);
 }
 
-static int
-help_action(struct app *app, void *state, enum action a,
-    const struct view_row *r)
-{
-	return 0;
-}
-
-static void
-help_close(void *state)
-{
-}
-
 const struct screen screen_help = {
 	.name = "help",
 	.title = "Help",
 	.open = help_open,
 	.view = help_view,
-	.action = help_action,
-	.close = help_close,
 };

@@ -43,16 +43,10 @@ records_action(struct app *app, void *state, enum action a,
 	return APP_HOME;
 }
 
-static void
-records_close(void *state)
-{
-}
-
 const struct screen screen_records = {
 	.name = "records",
 	.title = "Switch record",
 	.open = records_open,
 	.view = records_view,
 	.action = records_action,
-	.close = records_close,
 };
