@@ -55,6 +55,12 @@ extern const struct screen screen_summary;
 extern const struct screen screen_detail;
 extern const struct screen screen_help;
 extern const struct screen screen_records;
+extern const struct screen screen_results;
+extern const struct screen screen_report;
+extern const struct screen screen_trend;
+extern const struct screen screen_meds;
+extern const struct screen screen_refill;
+extern const struct screen screen_reading;
 
 struct app_options {
 	const char	*server;
@@ -80,19 +86,28 @@ struct app {
 	void			*next_arg;
 };
 
-/* What the detail screen shows: a title and label/value pairs. */
+/*
+ * What the detail screen shows: a title and label/value pairs, some of
+ * which open another screen (a trend, say) with a copy of their arg.
+ */
 struct detail {
-	struct arena	 *arena;
-	const char	 *title;
-	const char	**labels;
-	const char	**values;
-	size_t		  n, cap;
+	struct arena		 *arena;
+	const char		 *title;
+	const char		**labels;
+	const char		**values;
+	const struct screen	**links;	/* NULL for a plain fact */
+	const char		**args;
+	size_t			  n, cap;
 };
 /* A new detail (its strings copied into its arena). */
 struct detail	*detail_create(const char *title);
 /* Add a pair; empty or NULL values are left out. */
 void		 detail_add(struct detail *, const char *label,
 		     const char *value);
+/* Add a pair that opens screen s with a malloc'd copy of arg. */
+void		 detail_link(struct detail *, const char *label,
+		     const char *value, const struct screen *s,
+		     const char *arg);
 void		 detail_free(struct detail *);
 
 /* Run the interactive client until the person quits; exit status. */

@@ -61,6 +61,12 @@ int	 fhir_search(struct fhir *, const char *type, const char *query,
  */
 int	 fhir_next(struct fhir *, const struct json *bundle,
 	     struct fhir_result *, char **cause);
+/*
+ * The url of the bundle's link rel ("next", "self"), copied, or NULL
+ * when absent or not under this portal's base (never followed then).
+ */
+char	*fhir_link(const struct fhir *, const struct json *bundle,
+	     const char *rel);
 /* POST a batch Bundle of n GETs (urls relative to the base). */
 int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 	     struct fhir_result *, char **cause);
@@ -91,6 +97,30 @@ size_t		 fhir_bundle_count(const struct json *bundle);
 struct json	*fhir_bundle_resource(const struct json *bundle, size_t i);
 /* Bundle.total, or -1 when absent. */
 long		 fhir_bundle_total(const struct json *bundle);
+
+/*
+ * Paging through a search a page at a time, holding only the page on
+ * screen: the url of every page up to the current one (short strings),
+ * and the current page's next link.
+ */
+struct fhir_pages {
+	char	**urls;
+	size_t	  n;
+	char	 *next;
+};
+/* Start at first (a search path or url, copied); frees what was there. */
+void	 fhir_pages_start(struct fhir_pages *, const char *first);
+/*
+ * Fetch the current page (dir 0), the next (1) or the previous (-1).
+ * On success the pages move and *res holds the bundle (0); on failure
+ * nothing moves (-1 with *cause). Asking past either end is -1 too.
+ */
+int	 fhir_pages_fetch(struct fhir *, struct fhir_pages *, int dir,
+	     struct fhir_result *, char **cause);
+/* The current page number (1 for the first), and whether there is more. */
+size_t	 fhir_pages_number(const struct fhir_pages *);
+int	 fhir_pages_more(const struct fhir_pages *);
+void	 fhir_pages_free(struct fhir_pages *);
 
 /* The plain sentence for an HTTP status when the server gave none. */
 const char	*fhir_status_sentence(long status);

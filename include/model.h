@@ -35,6 +35,8 @@ int	 fhir_time_parse(const char *s, struct fhir_time *);
 void	 fhir_time_format(const struct fhir_time *, char *, size_t);
 /* The same, but only the (local) date: "12 May 2026". */
 void	 fhir_date_format(const struct fhir_time *, char *, size_t);
+/* t as a FHIR dateTime in local time: "2026-11-30T14:30:00+01:00". */
+void	 fhir_time_write(time_t, char *, size_t);
 
 /* A Quantity: value with unit, or absent. */
 struct quantity {
@@ -153,6 +155,18 @@ struct medication {
 	int			 refill_eligible;	/* 1, 0, or -1 */
 };
 
+/* A request to the care team (a refill request is a Task "fulfill"). */
+struct task {
+	char			*id;
+	char			*status;	/* "requested", "completed", ... */
+	char			*focus;		/* "MedicationRequest/<id>" */
+	char			*focus_name;	/* its display */
+	char			*reason;	/* statusReason, e.g. why declined */
+	char			*note;
+	struct fhir_time	 authored;
+	struct fhir_time	 modified;
+};
+
 struct immunization {
 	char			*id;
 	char			*vaccine;
@@ -177,6 +191,9 @@ int	 model_immunization(struct arena *, const struct json *,
 int	 model_observation(struct arena *, const struct json *,
 	     struct observation *);
 int	 model_report(struct arena *, const struct json *, struct report *);
+int	 model_task(struct arena *, const struct json *, struct task *);
+/* A task status in words for people: "Waiting for your care team". */
+const char *model_task_words(const char *status);
 
 /*
  * The display text of a CodeableConcept: text, else coding[0].display,
@@ -194,6 +211,16 @@ const struct json *model_extension(const struct json *, const char *url);
 const char *model_flag_words(const char *code);
 /* A value for people: "7.1 %", "120 to 140 mg/dL", "1:40", "Positive". */
 char	*model_value_format(struct arena *, const struct obs_value *);
+/*
+ * An observation's value for people, panels as "142/88 mmHg"; with_flag
+ * adds an out-of-range flag in words: "7.1 % (High)".
+ */
+char	*model_obs_value(struct arena *, const struct observation *,
+	     int with_flag);
+/* Non-zero for an interpretation code outside the range (H, LL, A...). */
+int	 model_flag_abnormal(const char *code);
+/* Non-zero when the observation or a component is flagged out of range. */
+int	 model_obs_abnormal(const struct observation *);
 /* A quantity for people: "<5.2 mmol/L"; "" when absent. */
 char	*model_quantity_format(struct arena *, const struct quantity *);
 /* A reference range for people: "3.5 to 5.0 mmol/L", "below 200". */

@@ -9,13 +9,15 @@
 #include <stddef.h>
 
 struct arena;
+struct trend;
 
 enum row_kind {
 	ROW_HEADING,	/* a section title; not focusable */
 	ROW_TEXT,	/* a paragraph; not focusable; wrapped */
 	ROW_ITEM,	/* label + value; focusable, Enter selects */
 	ROW_FIELD,	/* a form field the person types into */
-	ROW_BUTTON	/* a form's action */
+	ROW_BUTTON,	/* a form's action */
+	ROW_CHART	/* a trend chart drawn to the width; not in plain mode */
 };
 
 #define ROW_ALERT	0x1	/* out of range, severe: shown in words and bold */
@@ -24,11 +26,18 @@ enum row_kind {
 
 #define FIELD_MAX	256
 
-/* A form field's text and cursor (bytes; UTF-8 kept whole). */
+/*
+ * A form field's text and cursor (bytes; UTF-8 kept whole). A choice
+ * field has options (borrowed from the screen): its text is the chosen
+ * one, and Left/Right change it instead of editing.
+ */
 struct field {
-	char	text[FIELD_MAX];
-	size_t	len;
-	size_t	cursor;
+	char			 text[FIELD_MAX];
+	size_t			 len;
+	size_t			 cursor;
+	const char *const	*options;
+	int			 noptions;
+	int			 choice;
 };
 
 struct view_row {
@@ -39,6 +48,7 @@ struct view_row {
 	const char	*label;
 	const char	*value;
 	struct field	*field;	/* ROW_FIELD: owned by the screen */
+	const struct trend *chart; /* ROW_CHART: owned by the screen */
 	int		 pos, count;	/* place among rows of its noun */
 };
 
@@ -69,6 +79,8 @@ int	 view_item(struct view *, int id, const char *noun, const char *label,
 int	 view_field(struct view *, int id, const char *label, struct field *,
 	     int flags);
 int	 view_button(struct view *, int id, const char *label);
+/* A chart of trend t (borrowed: it must outlive the view). */
+int	 view_chart(struct view *, const struct trend *t);
 
 /* Number items by noun ("Allergy 2 of 3"); the UI calls it before drawing. */
 void	 view_number(struct view *);
@@ -89,5 +101,12 @@ void	 field_move(struct field *, int dir);
 void	 field_set(struct field *, const char *);
 /* Wipe a field's text (passwords, codes). */
 void	 field_clear(struct field *);
+/*
+ * Make f a choice among n options (borrowed), with option i chosen; then
+ * field_choose() moves by dir (+1/-1, wrapping) or to an absolute index
+ * with dir 0 and i. Both set the text to the chosen option.
+ */
+void	 field_options(struct field *, const char *const *, int n, int i);
+void	 field_choose(struct field *, int dir, int i);
 
 #endif

@@ -18,7 +18,8 @@ detail_create(const char *title)
 }
 
 void
-detail_add(struct detail *d, const char *label, const char *value)
+detail_link(struct detail *d, const char *label, const char *value,
+    const struct screen *s, const char *arg)
 {
 	if (value == NULL || *value == '\0')
 		return;
@@ -26,10 +27,20 @@ detail_add(struct detail *d, const char *label, const char *value)
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->labels = xrealloc(d->labels, d->cap * sizeof *d->labels);
 		d->values = xrealloc(d->values, d->cap * sizeof *d->values);
+		d->links = xrealloc(d->links, d->cap * sizeof *d->links);
+		d->args = xrealloc(d->args, d->cap * sizeof *d->args);
 	}
 	d->labels[d->n] = arena_strdup(d->arena, label);
 	d->values[d->n] = arena_strdup(d->arena, value);
+	d->links[d->n] = s;
+	d->args[d->n] = arena_strdup(d->arena, arg);
 	d->n++;
+}
+
+void
+detail_add(struct detail *d, const char *label, const char *value)
+{
+	detail_link(d, label, value, NULL, NULL);
 }
 
 void
@@ -40,6 +51,8 @@ detail_free(struct detail *d)
 	arena_free(d->arena);
 	free(d->labels);
 	free(d->values);
+	free(d->links);
+	free(d->args);
 	free(d);
 }
 
@@ -59,7 +72,18 @@ detail_view(struct app *app, void *state, struct view *v)
 	v->title = view_str(v, d->title);
 	for (i = 0; i < d->n; i++)
 		view_item(v, (int)i, "Detail", d->labels[i], d->values[i],
-		    ROW_INFO);
+		    d->links[i] != NULL ? 0 : ROW_INFO);
+}
+
+static int
+detail_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct detail	*d = state;
+
+	if (r->id < 0 || (size_t)r->id >= d->n || d->links[r->id] == NULL)
+		return 0;
+	return app_push(app, d->links[r->id], xstrdup(d->args[r->id]));
 }
 
 static void
@@ -73,5 +97,6 @@ const struct screen screen_detail = {
 	.title = "Details",
 	.open = detail_open,
 	.view = detail_view,
+	.action = detail_action,
 	.close = detail_close,
 };

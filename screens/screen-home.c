@@ -15,9 +15,14 @@
 #include "util.h"
 #include "view.h"
 
-enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP };
+enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
+    HOME_MEDS };
 
-#define HOME_COUNTS	4
+/* The summary's counts, then the results' and the medications'. */
+#define HOME_COUNTS	6
+#define HOME_SUMMARY_COUNTS 4
+#define HOME_REPORTS	4
+#define HOME_REFILLS	5
 
 struct home {
 	long	 count[HOME_COUNTS];	/* -1 when not known */
@@ -29,12 +34,16 @@ static const char *const home_queries[HOME_COUNTS] = {
 	"Condition?clinical-status=active&category=problem-list-item",
 	"MedicationRequest?status=active",
 	"Immunization?_summary=count",
+	"DiagnosticReport?_summary=count",
+	"Task?code=fulfill&status=requested",
 };
 static const char *const home_one[HOME_COUNTS] = {
-	"allergy", "active problem", "medication", "immunization"
+	"allergy", "active problem", "medication", "immunization",
+	"report", "refill request waiting for your care team"
 };
 static const char *const home_many[HOME_COUNTS] = {
-	"allergies", "active problems", "medications", "immunizations"
+	"allergies", "active problems", "medications", "immunizations",
+	"reports", "refill requests waiting for your care team"
 };
 
 static int
@@ -92,6 +101,17 @@ home_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
+/* "12 reports", or otherwise when the count is not known. */
+static const char *
+home_count(struct view *v, const struct home *h, size_t i,
+    const char *otherwise)
+{
+	if (h->count[i] < 0)
+		return otherwise;
+	return view_printf(v, "%ld %s", h->count[i], h->count[i] == 1 ?
+	    home_one[i] : home_many[i]);
+}
+
 static void
 home_view(struct app *app, void *state, struct view *v)
 {
@@ -100,7 +120,7 @@ home_view(struct app *app, void *state, struct view *v)
 	size_t		 i;
 
 	buf_init(&b, 4096);
-	for (i = 0; i < HOME_COUNTS; i++) {
+	for (i = 0; i < HOME_SUMMARY_COUNTS; i++) {
 		if (h->count[i] < 0)
 			continue;
 		buf_printf(&b, "%s%ld %s", b.len ? ", " : "", h->count[i],
@@ -111,6 +131,12 @@ home_view(struct app *app, void *state, struct view *v)
 	    b.len ? b.data : "allergies, problems, medications, "
 	    "immunizations, vital signs", 0);
 	buf_free(&b, 0);
+	view_item(v, HOME_RESULTS, "Area", "Test results",
+	    home_count(v, h, HOME_REPORTS, "reports, ranges, comments, "
+	    "trends"), 0);
+	view_item(v, HOME_MEDS, "Area", "Medications",
+	    h->count[HOME_REFILLS] > 0 ? home_count(v, h, HOME_REFILLS, NULL) :
+	    "refill requests, readings you enter", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -134,6 +160,10 @@ home_action(struct app *app, void *state, enum action a,
 	switch (r->id) {
 	case HOME_SUMMARY:
 		return app_push(app, &screen_summary, NULL);
+	case HOME_RESULTS:
+		return app_push(app, &screen_results, NULL);
+	case HOME_MEDS:
+		return app_push(app, &screen_meds, NULL);
 	case HOME_RECORDS:
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:

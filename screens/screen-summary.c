@@ -87,48 +87,6 @@ sum_join(struct arena *a, const char *const *parts, size_t n)
 	return s;
 }
 
-/* An observation's value for people: "142/88 mm[Hg]", "7.1 % (High)". */
-static const char *
-sum_obs_value(struct arena *a, const struct observation *o)
-{
-	const char	*v, *unit;
-	char		*s;
-
-	if (o->value.kind == VALUE_NONE && o->ncomponents >= 2 &&
-	    o->components[0].value.q.present &&
-	    o->components[1].value.q.present) {
-		/* A panel such as blood pressure: systolic/diastolic. */
-		char n1[32], n2[32];
-
-		unit = o->components[0].value.q.unit;
-		snprintf(n1, sizeof n1, "%g", o->components[0].value.q.value);
-		snprintf(n2, sizeof n2, "%g", o->components[1].value.q.value);
-		s = xasprintf("%s/%s%s%s", n1, n2, unit ? " " : "",
-		    unit ? unit : "");
-		v = arena_own(a, s);
-	} else
-		v = model_value_format(a, &o->value);
-	if (o->flag != NULL && (o->flag_code == NULL ||
-	    strcmp(o->flag_code, "N") != 0))
-		v = arena_own(a, xasprintf("%s (%s)", v, o->flag));
-	return v;
-}
-
-static int
-sum_obs_alert(const struct observation *o)
-{
-	size_t	i;
-
-	if (o->flag_code != NULL && strcmp(o->flag_code, "N") != 0)
-		return 1;
-	for (i = 0; i < o->ncomponents; i++) {
-		if (o->components[i].flag != NULL &&
-		    strcmp(o->components[i].flag, "Normal") != 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* The label and value of item i of a section, for lists and the card. */
 static void
 sum_row(struct summary *s, int section, size_t i, const char **label,
@@ -180,10 +138,10 @@ sum_row(struct summary *s, int section, size_t i, const char **label,
 		const struct observation *o = &s->vitals[i];
 
 		*label = o->name ? o->name : "Unnamed measurement";
-		parts[0] = sum_obs_value(a, o);
+		parts[0] = model_obs_value(a, o, 1);
 		parts[1] = sum_time(a, &o->effective);
 		*value = sum_join(a, parts, 2);
-		if (sum_obs_alert(o))
+		if (model_obs_abnormal(o))
 			*flags = ROW_ALERT;
 		break;
 	}
@@ -454,7 +412,7 @@ sum_detail(struct summary *s, int section, size_t i)
 
 		d = detail_create("Vital sign");
 		detail_add(d, "Measurement", o->name);
-		detail_add(d, "Value", sum_obs_value(a, o));
+		detail_add(d, "Value", model_obs_value(a, o, 1));
 		detail_add(d, "Normal range", model_range_format(a, &o->range));
 		detail_add(d, "Measured", sum_time(a, &o->effective));
 		detail_add(d, "Status", o->status);

@@ -45,6 +45,8 @@ struct loop {
 const struct screen *const app_areas[] = {
 	&screen_home,
 	&screen_summary,
+	&screen_results,
+	&screen_meds,
 	NULL
 };
 
@@ -310,6 +312,16 @@ app_edit(struct loop *l, const struct ui_event *ev)
 	if (v->focus < 0 || v->rows[v->focus].kind != ROW_FIELD)
 		return;
 	f = v->rows[v->focus].field;
+	if (f->noptions > 0) {
+		/* A choice: Left/Right (or Space) change it; no typing. */
+		if (ev->action == ACTION_LEFT)
+			field_choose(f, -1, 0);
+		else if (ev->action == ACTION_RIGHT || (ev->action ==
+		    ACTION_CHAR && ev->len == 1 && ev->text[0] == ' '))
+			field_choose(f, 1, 0);
+		l->dirty = 1;
+		return;
+	}
 	switch (ev->action) {
 	case ACTION_CHAR:
 		field_insert(f, ev->text, ev->len);

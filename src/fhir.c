@@ -318,6 +318,22 @@ fhir_next(struct fhir *f, const struct json *bundle,
 	return 1;
 }
 
+char *
+fhir_link(const struct fhir *f, const struct json *bundle, const char *rel)
+{
+	const struct json	*links = json_get(bundle, "link");
+	const char		*r, *url;
+	size_t			 i;
+
+	for (i = 0; i < json_size(links); i++) {
+		r = json_gets(json_at(links, i), "relation");
+		url = json_gets(json_at(links, i), "url");
+		if (r != NULL && url != NULL && strcmp(r, rel) == 0)
+			return fhir_url_ours(f, url) ? xstrdup(url) : NULL;
+	}
+	return NULL;
+}
+
 int
 fhir_batch(struct fhir *f, const char *const *urls, size_t n,
     struct fhir_result *res, char **cause)
@@ -451,4 +467,69 @@ fhir_bundle_total(const struct json *bundle)
 	if (json_num(json_get(bundle, "total"), &d) != 0 || d < 0)
 		return -1;
 	return (long)d;
+}
+
+void
+fhir_pages_start(struct fhir_pages *p, const char *first)
+{
+	fhir_pages_free(p);
+	p->urls = xcalloc(1, sizeof *p->urls);
+	p->urls[0] = xstrdup(first);
+	p->n = 1;
+}
+
+int
+fhir_pages_fetch(struct fhir *f, struct fhir_pages *p, int dir,
+    struct fhir_result *res, char **cause)
+{
+	const char	*url;
+
+	memset(res, 0, sizeof *res);
+	if (p->n == 0 || (dir > 0 && p->next == NULL) ||
+	    (dir < 0 && p->n < 2)) {
+		*cause = xstrdup(dir < 0 ? "This is the first page." :
+		    "There are no more pages.");
+		return -1;
+	}
+	if (dir > 0)
+		url = p->next;
+	else if (dir < 0)
+		url = p->urls[p->n - 2];
+	else
+		url = p->urls[p->n - 1];
+	if (fhir_request(f, "GET", url, NULL, NULL, res, cause) != 0)
+		return -1;
+	if (dir > 0) {
+		p->urls = xrealloc(p->urls, (p->n + 1) * sizeof *p->urls);
+		p->urls[p->n++] = p->next;
+		p->next = NULL;
+	} else if (dir < 0)
+		free(p->urls[--p->n]);
+	free(p->next);
+	p->next = fhir_link(f, res->body, "next");
+	return 0;
+}
+
+size_t
+fhir_pages_number(const struct fhir_pages *p)
+{
+	return p->n;
+}
+
+int
+fhir_pages_more(const struct fhir_pages *p)
+{
+	return p->next != NULL;
+}
+
+void
+fhir_pages_free(struct fhir_pages *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->urls[i]);
+	free(p->urls);
+	free(p->next);
+	memset(p, 0, sizeof *p);
 }

@@ -168,3 +168,17 @@ fhir_date_format(const struct fhir_time *ft, char *out, size_t size)
 	}
 	fhir_time_format(&day, out, size);
 }
+
+void
+fhir_time_write(time_t t, char *out, size_t size)
+{
+	struct tm	tm;
+	char		zone[8];
+
+	localtime_r(&t, &tm);
+	if (strftime(zone, sizeof zone, "%z", &tm) != 5)
+		strlcpy_c(zone, "+0000", sizeof zone);
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, zone, zone + 3);
+}

@@ -23,7 +23,8 @@ const struct key_binding key_table[] = {
 	{ ACTION_FIND_NEXT, "find-next", "n", "Find the next match" },
 	{ ACTION_REFRESH, "refresh", "r", "Load this screen again" },
 	{ ACTION_AREA, "area", "1 to 9",
-	    "Go to a portal area: 1 Home, 2 Health summary" },
+	    "Go to a portal area: 1 Home, 2 Health summary, 3 Test results, "
+	    "4 Medications" },
 	{ ACTION_HELP, "help", "?", "Show the keys" },
 	{ ACTION_QUIT, "quit", "q", "Quit chartty" },
 	{ ACTION_NONE, NULL, NULL, NULL }

@@ -368,6 +368,55 @@ model_medication(struct arena *a, const struct json *j,
 }
 
 int
+model_task(struct arena *a, const struct json *j, struct task *t)
+{
+	const struct json	*focus;
+
+	memset(t, 0, sizeof *t);
+	if (!model_is(j, "Task"))
+		return -1;
+	t->id = model_str(a, j, "id");
+	t->status = model_str(a, j, "status");
+	focus = json_get(j, "focus");
+	t->focus = model_str(a, focus, "reference");
+	t->focus_name = model_reference(a, focus);
+	t->reason = model_concept(a, json_get(j, "statusReason"));
+	t->note = model_join(a, json_get(j, "note"), "text", "\n", 0);
+	model_time(j, "authoredOn", &t->authored);
+	model_time(j, "lastModified", &t->modified);
+	return 0;
+}
+
+const char *
+model_task_words(const char *status)
+{
+	static const struct {
+		const char *code, *words;
+	} words[] = {
+		{ "draft", "Not sent yet" },
+		{ "requested", "Waiting for your care team" },
+		{ "received", "Received by your care team" },
+		{ "accepted", "Accepted; being prepared" },
+		{ "in-progress", "Being prepared" },
+		{ "on-hold", "On hold; your care team will contact you" },
+		{ "ready", "Ready" },
+		{ "completed", "Completed" },
+		{ "rejected", "Declined" },
+		{ "cancelled", "Cancelled" },
+		{ "failed", "Could not be done" },
+		{ "entered-in-error", "Withdrawn (entered in error)" },
+	};
+	size_t	i;
+
+	for (i = 0; status != NULL && i < sizeof words / sizeof words[0];
+	    i++) {
+		if (strcmp(status, words[i].code) == 0)
+			return words[i].words;
+	}
+	return status;
+}
+
+int
 model_immunization(struct arena *a, const struct json *j,
     struct immunization *im)
 {
@@ -713,4 +762,58 @@ const char *
 model_outcome_code(const struct json *j)
 {
 	return json_gets(json_at(json_get(j, "issue"), 0), "code");
+}
+
+char *
+model_obs_value(struct arena *a, const struct observation *o, int with_flag)
+{
+	const struct quantity	*q1, *q2;
+	char			*v, n1[32], n2[32];
+
+	q1 = o->ncomponents >= 2 ? &o->components[0].value.q : NULL;
+	q2 = o->ncomponents >= 2 ? &o->components[1].value.q : NULL;
+	if (o->value.kind == VALUE_NONE && q1 != NULL && q1->present &&
+	    q2->present) {
+		/* A panel such as blood pressure: systolic/diastolic. */
+		snprintf(n1, sizeof n1, "%g", q1->value);
+		snprintf(n2, sizeof n2, "%g", q2->value);
+		v = arena_own(a, xasprintf("%s/%s%s%s", n1, n2,
+		    q1->unit ? " " : "", q1->unit ? q1->unit : ""));
+	} else
+		v = model_value_format(a, &o->value);
+	if (with_flag && o->flag != NULL && (o->flag_code == NULL ||
+	    strcmp(o->flag_code, "N") != 0))
+		v = arena_own(a, xasprintf("%s (%s)", v, o->flag));
+	return v;
+}
+
+int
+model_flag_abnormal(const char *code)
+{
+	static const char *const out[] = {
+		"H", "L", "HH", "LL", "HU", "LU", "A", "AA", ">", "<"
+	};
+	size_t	i;
+
+	for (i = 0; code != NULL && i < sizeof out / sizeof out[0]; i++) {
+		if (strcmp(code, out[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+model_obs_abnormal(const struct observation *o)
+{
+	size_t	i;
+
+	if (model_flag_abnormal(o->flag_code))
+		return 1;
+	for (i = 0; i < o->ncomponents; i++) {
+		if (o->components[i].flag != NULL &&
+		    strcmp(o->components[i].flag, "Normal") != 0 &&
+		    strcmp(o->components[i].flag, "Negative") != 0)
+			return 1;
+	}
+	return 0;
 }

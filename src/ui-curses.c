@@ -14,6 +14,7 @@
 
 #include <curses.h>
 
+#include "trend.h"
 #include "ui.h"
 #include "util.h"
 #include "view.h"
@@ -23,6 +24,7 @@
 #define UI_BODY_TOP	3	/* title, record, rule */
 #define UI_PAIR_ALERT	1
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
+#define UI_STATUS_LINES	3	/* a message's lines at most */
 
 /* One screen line of the body: part of a view row. */
 struct ui_line {
@@ -147,10 +149,34 @@ ui_cut(struct ui_curses *c, struct view *v, size_t end)
 	c->nlines = end;
 }
 
+struct ui_chart_ctx {
+	struct ui_curses	*c;
+	struct view		*v;
+};
+
+static void
+ui_add_chart_line(void *arg, const char *s)
+{
+	struct ui_chart_ctx	*ctx = arg;
+	const char		*copy = view_str(ctx->v, s);
+
+	ui_add_line(ctx->c, copy, strlen(copy));
+}
+
+/* Plot rows for a chart: as many as leave room for the lines around it. */
+static int
+ui_chart_rows(int body)
+{
+	int	rows = body - 10;
+
+	return rows < 5 ? 5 : rows > 15 ? 15 : rows;
+}
+
 /* Lay the view's rows out as body lines wrapped to width. */
 static void
-ui_layout(struct ui_curses *c, struct view *v, int width)
+ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 {
+	struct ui_chart_ctx	 ctx = { c, v };
 	struct view_row	*r;
 	size_t		 i, before;
 	char		*text;
@@ -174,6 +200,11 @@ ui_layout(struct ui_curses *c, struct view *v, int width)
 		case ROW_TEXT:
 			ui_wrap(r->value ? r->value : "", width - 4,
 			    ui_add_line, c);
+			break;
+		case ROW_CHART:
+			trend_chart(r->chart, width - 3, ui_chart_rows(
+			    LINES - UI_BODY_TOP - 1), ui->ascii,
+			    ui_add_chart_line, &ctx);
 			break;
 		default:	/* headings, fields, buttons: one line */
 			ui_add_line(c, r->label ? r->label : "",
@@ -230,6 +261,13 @@ ui_draw_field(int y, const struct view_row *r, int width)
 		for (i = 0; i < chars && x + (int)i < width - 1; i++)
 			addch('*');
 		cx = x + (int)before;
+	} else if (f->noptions > 0) {
+		/* A choice: the chosen option, and how to change it. */
+		addnstr(f->text, (int)f->len);
+		cx = x;
+		if (x + ui_width(f->text) + 24 < width)
+			addstr("  (Left/Right: change)");
+		return cx;
 	} else {
 		char save[FIELD_MAX];
 
@@ -252,9 +290,29 @@ ui_too_small(void)
 	refresh();
 }
 
+/* The lines of a status message (at most UI_STATUS_LINES are kept). */
+struct ui_status_lines {
+	const char	*s[UI_STATUS_LINES];
+	size_t		 len[UI_STATUS_LINES];
+	int		 n;
+};
+
+static void
+ui_status_line(void *arg, const char *s, size_t n)
+{
+	struct ui_status_lines	*m = arg;
+
+	if (m->n < UI_STATUS_LINES) {
+		m->s[m->n] = s;
+		m->len[m->n++] = n;
+	}
+}
+
 static void
 ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 {
+	struct ui_status_lines	 smsg;
+	int			 extra;
 	struct ui_curses	*c = ui->priv;
 	const struct view_row	*r;
 	const struct ui_line	*l;
@@ -268,8 +326,14 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 	view_number(v);
 	view_fix_focus(v);
 	c->view = v;
-	ui_layout(c, v, COLS);
-	body = LINES - UI_BODY_TOP - 1;
+	if (status == NULL || *status == '\0')
+		status = view_focus_text(v);
+	/* A long message takes lines above the status line, never cut. */
+	smsg.n = 0;
+	ui_wrap(status, COLS - 10, ui_status_line, &smsg);
+	extra = smsg.n > 1 ? smsg.n - 1 : 0;
+	ui_layout(ui, c, v, COLS);
+	body = LINES - UI_BODY_TOP - 1 - extra;
 	ui->lines = body;
 
 	/* Scroll so the focused row is shown, its first line if it fits. */
@@ -326,6 +390,9 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 			if (l->row == v->focus)
 				cx = fy;
 			break;
+		case ROW_CHART:
+			ui_put(y, 2, l->s, l->n);
+			break;
 		case ROW_BUTTON:
 			mvaddstr(y, 2, "[ ");
 			addstr(l->s);
@@ -340,10 +407,12 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 
 	/* The status line: a message, or where the focus is; then help. */
 	attrset(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	if (status == NULL || *status == '\0')
-		status = view_focus_text(v);
-	mvaddnstr(LINES - 1, 0, status, COLS - 10);
+	for (i = 0; i <= extra; i++) {
+		mvhline(LINES - 1 - extra + i, 0, ' ', COLS);
+		if (i < smsg.n)
+			ui_put(LINES - 1 - extra + i, 0, smsg.s[i],
+			    smsg.len[i]);
+	}
 	mvaddstr(LINES - 1, COLS - 8, "? help");
 	attrset(A_NORMAL);
 

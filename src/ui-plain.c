@@ -109,7 +109,82 @@ ui_plain_item(const struct view *v, long n)
 	return -1;
 }
 
-/* A form: ask each field in turn, then press the first button. */
+/* Ask for a choice field: a number from the list, Enter keeps it. */
+static int
+ui_plain_choice(struct view_row *r)
+{
+	struct field	*f = r->field;
+	struct buf	 b;
+	char		*answer;
+	long long	 n;
+	int		 i;
+
+	buf_init(&b, 64 * 1024);
+	buf_printf(&b, "%s:", r->label);
+	for (i = 0; i < f->noptions; i++)
+		buf_printf(&b, " %d. %s%s", i + 1, f->options[i],
+		    i + 1 < f->noptions ? "," : "");
+	buf_printf(&b, " [%d]: ", f->choice + 1);
+	for (;;) {
+		if ((answer = ui_plain_line(b.data, 0)) == NULL) {
+			buf_free(&b, 0);
+			return -1;
+		}
+		if (*answer == '\0' || parse_number(answer, 1, f->noptions,
+		    &n) == 0)
+			break;
+		printf("Type a number from 1 to %d.\n", f->noptions);
+		free(answer);
+	}
+	if (*answer != '\0')
+		field_choose(f, 0, (int)n - 1);
+	free(answer);
+	buf_free(&b, 0);
+	return 0;
+}
+
+/* With several buttons, ask which one (Enter: the first); -1 at EOF. */
+static int
+ui_plain_button(struct view *v, int first)
+{
+	struct buf	 b;
+	char		*answer;
+	long long	 n;
+	size_t		 i;
+	int		 count = 0, rows[16];
+
+	for (i = (size_t)first; i < v->nrows && count < 16; i++) {
+		if (v->rows[i].kind == ROW_BUTTON)
+			rows[count++] = (int)i;
+	}
+	if (count < 2)
+		return first;
+	buf_init(&b, 64 * 1024);
+	buf_addstr(&b, "Choose:");
+	for (i = 0; i < (size_t)count; i++)
+		buf_printf(&b, " %zu. %s%s", i + 1, v->rows[rows[i]].label,
+		    i + 1 < (size_t)count ? "," : "");
+	buf_addstr(&b, " [1]: ");
+	for (;;) {
+		if ((answer = ui_plain_line(b.data, 0)) == NULL) {
+			buf_free(&b, 0);
+			return -1;
+		}
+		n = 1;
+		if (*answer == '\0' || parse_number(answer, 1, count, &n) == 0)
+			break;
+		printf("Type a number from 1 to %d.\n", count);
+		free(answer);
+	}
+	free(answer);
+	buf_free(&b, 0);
+	return rows[n - 1];
+}
+
+/*
+ * A form: ask each field in turn, then press the button (asking which
+ * when there are several).
+ */
 static int
 ui_plain_form(struct view *v, struct ui_event *ev)
 {
@@ -124,6 +199,11 @@ ui_plain_form(struct view *v, struct ui_event *ev)
 			button = (int)i;
 		if (r->kind != ROW_FIELD)
 			continue;
+		if (r->field->noptions > 0) {
+			if (ui_plain_choice(r) != 0)
+				return -1;
+			continue;
+		}
 		/* A field already filled is offered; Enter keeps it. */
 		if (r->field->len > 0 && !(r->flags & ROW_SECRET))
 			prompt = xasprintf("%s [%s]: ", r->label,
@@ -138,6 +218,8 @@ ui_plain_form(struct view *v, struct ui_event *ev)
 			field_set(r->field, answer);
 		secret_free(answer);
 	}
+	if (button >= 0 && (button = ui_plain_button(v, button)) < 0)
+		return -1;
 	v->focus = button;
 	ev->action = ACTION_SELECT;
 	return 1;

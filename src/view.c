@@ -110,6 +110,13 @@ view_button(struct view *v, int id, const char *label)
 	return (int)v->nrows - 1;
 }
 
+int
+view_chart(struct view *v, const struct trend *t)
+{
+	view_add(v, ROW_CHART, -1)->chart = t;
+	return (int)v->nrows - 1;
+}
+
 /* Is row i an item of the given noun? */
 static int
 view_same_noun(const struct view *v, size_t i, const char *noun)
@@ -143,7 +150,7 @@ int
 view_focusable(const struct view *v, size_t i)
 {
 	return i < v->nrows && v->rows[i].kind != ROW_HEADING &&
-	    v->rows[i].kind != ROW_TEXT;
+	    v->rows[i].kind != ROW_TEXT && v->rows[i].kind != ROW_CHART;
 }
 
 int
@@ -286,4 +293,25 @@ field_clear(struct field *f)
 {
 	secure_wipe(f->text, sizeof f->text);
 	f->len = f->cursor = 0;
+}
+
+void
+field_options(struct field *f, const char *const *options, int n, int i)
+{
+	f->options = options;
+	f->noptions = n;
+	field_choose(f, 0, i);
+}
+
+void
+field_choose(struct field *f, int dir, int i)
+{
+	if (f->noptions <= 0)
+		return;
+	if (dir != 0)
+		i = (f->choice + dir + f->noptions) % f->noptions;
+	if (i < 0 || i >= f->noptions)
+		i = 0;
+	f->choice = i;
+	field_set(f, f->options[i]);
 }

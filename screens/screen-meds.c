@@ -1,0 +1,328 @@
+/*
+ * Medications: the active ones with how to take them, who prescribed
+ * them, refills left and whether a refill can be requested (the server
+ * decides); the refill requests and their status; and the readings the
+ * patient enters (blood glucose, weight, blood pressure) with their
+ * trends. One batch request.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "util.h"
+#include "view.h"
+
+enum { MEDS_MED, MEDS_TASK, MEDS_ADD, MEDS_TREND };
+
+#define MEDS_ID(kind, i)	((kind) * 10000 + (int)(i))
+#define MEDS_MAX		200
+
+/* The readings a patient enters: what reading.c asks, what trend shows. */
+static const struct {
+	const char	*kind;		/* the reading screen's argument */
+	const char	*add;
+	const char	*trend;
+	const char	*code;
+} meds_readings[] = {
+	{ "glucose", "Add a blood glucose reading", "Blood glucose over time",
+	    "http://loinc.org|2339-0|Blood glucose" },
+	{ "weight", "Add your weight", "Weight over time",
+	    "http://loinc.org|29463-7|Weight" },
+	{ "bp", "Add a blood pressure reading", "Blood pressure over time",
+	    "http://loinc.org|85354-9|Blood pressure" },
+};
+#define MEDS_NREADINGS	(sizeof meds_readings / sizeof meds_readings[0])
+
+struct meds {
+	struct arena		*a;
+	struct medication	*meds;
+	size_t			 nmeds;
+	struct task		*tasks;
+	size_t			 ntasks;
+	char			*withheld;	/* why medications are not shown */
+	char			*tasks_withheld;
+};
+
+static void
+meds_clear(struct meds *s)
+{
+	arena_free(s->a);
+	free(s->withheld);
+	free(s->tasks_withheld);
+	memset(s, 0, sizeof *s);
+}
+
+static int
+meds_fetch(struct app *app, void *state, char **cause)
+{
+	struct meds		*s = state;
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[2];
+	long			 status;
+	size_t			 i, n;
+	int			 rc;
+
+	urls[0] = xasprintf("MedicationRequest?patient=Patient/%s"
+	    "&status=active&_count=%d", app_patient(app), MEDS_MAX);
+	urls[1] = xasprintf("Task?patient=Patient/%s&code=fulfill"
+	    "&_sort=-authored-on&_count=20", app_patient(app));
+	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
+	    cause);
+	free(urls[0]);
+	free(urls[1]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	meds_clear(s);
+	s->a = arena_create();
+	b = fhir_batch_entry(res.body, 0, &status, &s->withheld);
+	n = fhir_bundle_count(b);
+	s->meds = arena_alloc(s->a, (n + 1) * sizeof *s->meds);
+	for (i = 0; i < n && i < MEDS_MAX; i++) {
+		if (model_medication(s->a, fhir_bundle_resource(b, i),
+		    &s->meds[s->nmeds]) == 0)
+			s->nmeds++;
+	}
+	b = fhir_batch_entry(res.body, 1, &status, &s->tasks_withheld);
+	n = fhir_bundle_count(b);
+	s->tasks = arena_alloc(s->a, (n + 1) * sizeof *s->tasks);
+	for (i = 0; i < n && i < MEDS_MAX; i++) {
+		if (model_task(s->a, fhir_bundle_resource(b, i),
+		    &s->tasks[s->ntasks]) == 0)
+			s->ntasks++;
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+
+static int
+meds_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct meds	*s = xcalloc(1, sizeof *s);
+
+	if (meds_fetch(app, s, cause) != 0) {
+		meds_clear(s);
+		free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+/* Is the task still waiting on the care team? */
+static int
+meds_task_open(const struct task *t)
+{
+	static const char *const open[] = {
+		"draft", "requested", "received", "accepted", "in-progress",
+		"on-hold", "ready"
+	};
+	size_t	i;
+
+	for (i = 0; t->status != NULL && i < sizeof open / sizeof open[0];
+	    i++) {
+		if (strcmp(t->status, open[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The newest refill request for medication m, or NULL. */
+static const struct task *
+meds_task_for(const struct meds *s, const struct medication *m)
+{
+	size_t	i;
+
+	for (i = 0; m->id != NULL && i < s->ntasks; i++) {
+		const char *f = s->tasks[i].focus;
+
+		if (f != NULL && strncmp(f, "MedicationRequest/", 18) == 0 &&
+		    strcmp(f + 18, m->id) == 0)
+			return &s->tasks[i];
+	}
+	return NULL;
+}
+
+static const char *
+meds_date(struct arena *a, const struct fhir_time *t)
+{
+	char	out[64];
+
+	fhir_date_format(t, out, sizeof out);
+	return arena_strdup(a, out[0] ? out : "a date not given");
+}
+
+/* What can be done about a refill of m, in words. */
+static const char *
+meds_refill_words(struct meds *s, const struct medication *m)
+{
+	const struct task	*t = meds_task_for(s, m);
+
+	if (t != NULL && meds_task_open(t))
+		return arena_own(s->a, xasprintf("Refill requested %s: %s",
+		    meds_date(s->a, &t->authored),
+		    model_task_words(t->status)));
+	if (m->refill_eligible == 1)
+		return "You can request a refill here";
+	if (m->refill_eligible == 0)
+		return "No online refill: call your pharmacy or care team";
+	return NULL;
+}
+
+static void
+meds_view(struct app *app, void *state, struct view *v)
+{
+	struct meds		*s = state;
+	const struct medication	*m;
+	const struct task	*t;
+	struct buf		 b;
+	size_t			 i;
+	const char		*words;
+
+	view_heading(v, "Active medications");
+	if (s->withheld != NULL)
+		view_text(v, view_printf(v, "Not shown: %s", s->withheld));
+	else if (s->nmeds == 0)
+		view_text(v, "No active medications on file.");
+	for (i = 0; i < s->nmeds; i++) {
+		m = &s->meds[i];
+		buf_init(&b, 64 * 1024);
+		if (m->dosage != NULL)
+			buf_printf(&b, "%s ", m->dosage);
+		if (m->requester != NULL)
+			buf_printf(&b, "Prescribed by %s. ", m->requester);
+		if (m->refills >= 0)
+			buf_printf(&b, "%d refill%s left. ", m->refills,
+			    m->refills == 1 ? "" : "s");
+		if ((words = meds_refill_words(s, m)) != NULL)
+			buf_printf(&b, "%s.", words);
+		view_item(v, MEDS_ID(MEDS_MED, i), "Medication", m->name ?
+		    m->name : "Unnamed medication", b.data, 0);
+		buf_free(&b, 0);
+	}
+
+	view_heading(v, "Refill requests");
+	if (s->tasks_withheld != NULL)
+		view_text(v, view_printf(v, "Not shown: %s",
+		    s->tasks_withheld));
+	else if (s->ntasks == 0)
+		view_text(v, "No refill requests yet.");
+	for (i = 0; i < s->ntasks; i++) {
+		t = &s->tasks[i];
+		view_item(v, MEDS_ID(MEDS_TASK, i), "Request", t->focus_name ?
+		    t->focus_name : "Refill request", view_printf(v, "%s, "
+		    "requested %s%s%s", model_task_words(t->status),
+		    meds_date(s->a, &t->authored), t->reason ? ": " : "",
+		    t->reason ? t->reason : ""), 0);
+	}
+
+	view_heading(v, "Readings you enter");
+	for (i = 0; i < MEDS_NREADINGS; i++)
+		view_item(v, MEDS_ID(MEDS_ADD, i), "Reading",
+		    meds_readings[i].add, NULL, 0);
+	for (i = 0; i < MEDS_NREADINGS; i++)
+		view_item(v, MEDS_ID(MEDS_TREND, i), "Trend",
+		    meds_readings[i].trend, NULL, 0);
+}
+
+static struct detail *
+meds_task_detail(struct meds *s, const struct task *t)
+{
+	struct detail	*d = detail_create("Refill request");
+	char		 when[64];
+
+	detail_add(d, "Medication", t->focus_name);
+	detail_add(d, "Status", model_task_words(t->status));
+	detail_add(d, "Reason", t->reason);
+	fhir_time_format(&t->authored, when, sizeof when);
+	detail_add(d, "Requested", when);
+	fhir_time_format(&t->modified, when, sizeof when);
+	detail_add(d, "Last change", when);
+	detail_add(d, "Note", t->note);
+	return d;
+}
+
+static struct detail *
+meds_detail(struct meds *s, const struct medication *m)
+{
+	struct detail	*d = detail_create("Medication");
+	char		 when[64], refills[32];
+
+	detail_add(d, "Medication", m->name);
+	detail_add(d, "Instructions", m->dosage);
+	detail_add(d, "Prescribed by", m->requester);
+	fhir_date_format(&m->authored, when, sizeof when);
+	detail_add(d, "Prescribed", when);
+	if (m->refills >= 0) {
+		snprintf(refills, sizeof refills, "%d", m->refills);
+		detail_add(d, "Refills left", refills);
+	}
+	detail_add(d, "Refill", meds_refill_words(s, m));
+	return d;
+}
+
+static int
+meds_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct meds		*s = state;
+	int			 kind = r->id / 10000;
+	size_t			 i = (size_t)(r->id % 10000);
+	const struct medication	*m;
+	const struct task	*t;
+
+	switch (kind) {
+	case MEDS_MED:
+		if (i >= s->nmeds)
+			return 0;
+		m = &s->meds[i];
+		t = meds_task_for(s, m);
+		if (m->refill_eligible == 1 && m->id != NULL &&
+		    (t == NULL || !meds_task_open(t)))
+			return app_push(app, &screen_refill, xstrdup(m->id));
+		return app_push(app, &screen_detail, meds_detail(s, m));
+	case MEDS_TASK:
+		if (i >= s->ntasks)
+			return 0;
+		return app_push(app, &screen_detail,
+		    meds_task_detail(s, &s->tasks[i]));
+	case MEDS_ADD:
+		if (i >= MEDS_NREADINGS)
+			return 0;
+		return app_push(app, &screen_reading,
+		    xstrdup(meds_readings[i].kind));
+	case MEDS_TREND:
+		if (i >= MEDS_NREADINGS)
+			return 0;
+		return app_push(app, &screen_trend,
+		    xstrdup(meds_readings[i].code));
+	}
+	return 0;
+}
+
+static void
+meds_close(void *state)
+{
+	meds_clear(state);
+	free(state);
+}
+
+const struct screen screen_meds = {
+	.name = "medications",
+	.title = "Medications",
+	.loading = "Loading medications...",
+	.open = meds_open,
+	.fetch = meds_fetch,
+	.view = meds_view,
+	.action = meds_action,
+	.close = meds_close,
+};

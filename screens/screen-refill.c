@@ -1,0 +1,256 @@
+/*
+ * A refill request: the medication, a pharmacy (optional), a note for
+ * the care team (optional), then send. The request is a Task made at
+ * most once: the same request id goes with every retry, so a retry after
+ * a lost answer finds the first request instead of making a second.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "util.h"
+#include "view.h"
+
+enum { REFILL_PHARMACY, REFILL_NOTE, REFILL_SEND, REFILL_CANCEL };
+
+#define REFILL_PHARMACIES	"Organization?type=pharmacy&_count=50"
+#define REFILL_MAX_PHARMACIES	50
+#define REFILL_NO_PREFERENCE	"No preference (the pharmacy on file)"
+
+struct refill {
+	char			*id;		/* the MedicationRequest */
+	struct arena		*a;
+	struct medication	 med;
+	const char		*options[REFILL_MAX_PHARMACIES + 1];
+	const char		*org_refs[REFILL_MAX_PHARMACIES + 1];
+	int			 noptions;
+	struct field		 pharmacy;
+	struct field		 note;
+	char			*request_id;	/* kept until it is sent */
+};
+
+static int
+refill_fetch(struct app *app, void *state, char **cause)
+{
+	struct refill		*s = state;
+	struct fhir_result	 res;
+	const struct json	*b, *org;
+	char			*urls[2], *why = NULL;
+	long			 status;
+	size_t			 i;
+	int			 rc, choice = s->pharmacy.choice;
+
+	urls[0] = xasprintf("MedicationRequest/%s", s->id);
+	urls[1] = xstrdup(REFILL_PHARMACIES);
+	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
+	    cause);
+	free(urls[0]);
+	free(urls[1]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	if ((b = fhir_batch_entry(res.body, 0, &status, &why)) == NULL) {
+		*cause = why ? why : xstrdup("That medication could not be "
+		    "loaded.");
+		fhir_result_free(&res);
+		return -1;
+	}
+	arena_free(s->a);
+	s->a = arena_create();
+	model_medication(s->a, b, &s->med);
+	s->options[0] = REFILL_NO_PREFERENCE;
+	s->org_refs[0] = NULL;
+	s->noptions = 1;
+	b = fhir_batch_entry(res.body, 1, &status, NULL);
+	for (i = 0; i < fhir_bundle_count(b) &&
+	    s->noptions <= REFILL_MAX_PHARMACIES; i++) {
+		org = fhir_bundle_resource(b, i);
+		if (model_str(s->a, org, "id") == NULL ||
+		    model_str(s->a, org, "name") == NULL)
+			continue;
+		s->options[s->noptions] = model_str(s->a, org, "name");
+		s->org_refs[s->noptions++] = arena_own(s->a,
+		    xasprintf("Organization/%s", model_str(s->a, org, "id")));
+	}
+	fhir_result_free(&res);
+	field_options(&s->pharmacy, s->options, s->noptions,
+	    choice < s->noptions ? choice : 0);
+	return 0;
+}
+
+static void
+refill_free(struct refill *s)
+{
+	arena_free(s->a);
+	field_clear(&s->note);
+	free(s->request_id);
+	free(s->id);
+	free(s);
+}
+
+static int
+refill_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct refill	*s = xcalloc(1, sizeof *s);
+
+	s->id = arg;
+	if (refill_fetch(app, s, cause) != 0) {
+		refill_free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void
+refill_view(struct app *app, void *state, struct view *v)
+{
+	struct refill	*s = state;
+	struct buf	 b;
+
+	v->title = view_str(v, "Refill request");
+	view_heading(v, s->med.name ? s->med.name : "Medication");
+	buf_init(&b, 64 * 1024);
+	if (s->med.dosage != NULL)
+		buf_printf(&b, "%s ", s->med.dosage);
+	if (s->med.requester != NULL)
+		buf_printf(&b, "Prescribed by %s. ", s->med.requester);
+	if (s->med.refills >= 0)
+		buf_printf(&b, "%d refill%s left.", s->med.refills,
+		    s->med.refills == 1 ? "" : "s");
+	if (b.len > 0)
+		view_text(v, b.data);
+	buf_free(&b, 0);
+	if (s->med.refill_eligible != 1) {
+		view_text(v, "This medication cannot be refilled online now. "
+		    "Please call your pharmacy or your care team.");
+		return;
+	}
+	view_text(v, "Your care team usually answers within 2 business "
+	    "days. If you are out of a medicine you need today, call the "
+	    "clinic.");
+	view_field(v, REFILL_PHARMACY, "Pharmacy", &s->pharmacy, 0);
+	view_field(v, REFILL_NOTE, "Note for your care team (optional)",
+	    &s->note, 0);
+	view_button(v, REFILL_SEND, "Send refill request");
+	view_button(v, REFILL_CANCEL, "Cancel");
+}
+
+/* The Task of the request, as portal-api.md describes it. */
+static struct json *
+refill_task(struct app *app, struct refill *s)
+{
+	struct json	*t, *o, *arr, *coding;
+	const char	*org = s->org_refs[s->pharmacy.choice];
+	char		 now[64];
+
+	t = json_new_object();
+	json_add_str(t, "resourceType", "Task");
+	json_add_str(t, "status", "requested");
+	json_add_str(t, "intent", "order");
+	o = json_add_object(t, "code");
+	coding = json_add_object(json_add_array(o, "coding"), NULL);
+	json_add_str(coding, "system", "http://hl7.org/fhir/CodeSystem/"
+	    "task-code");
+	json_add_str(coding, "code", "fulfill");
+	json_add_str(o, "text", "Refill request");
+	fhir_time_write(time(NULL), now, sizeof now);
+	json_add_str(t, "authoredOn", now);
+	o = json_add_object(t, "focus");
+	json_add_str(o, "reference", s->med.id ? arena_own(s->a,
+	    xasprintf("MedicationRequest/%s", s->med.id)) : "");
+	if (s->med.name != NULL)
+		json_add_str(o, "display", s->med.name);
+	o = json_add_object(t, "for");
+	json_add_str(o, "reference", arena_own(s->a,
+	    xasprintf("Patient/%s", app_patient(app))));
+	if (app->me.profile != NULL) {
+		o = json_add_object(t, "requester");
+		json_add_str(o, "reference", app->me.profile);
+	}
+	if (org != NULL) {
+		arr = json_add_array(t, "input");
+		o = json_add_object(arr, NULL);
+		json_add_str(json_add_object(o, "type"), "text", "Pharmacy");
+		json_add_str(json_add_object(o, "valueReference"),
+		    "reference", org);
+	}
+	if (s->note.len > 0) {
+		arr = json_add_array(t, "note");
+		json_add_str(json_add_object(arr, NULL), "text", s->note.text);
+	}
+	return t;
+}
+
+static int
+refill_send(struct app *app, struct refill *s)
+{
+	struct fhir_result	 res;
+	struct json		*task;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (s->request_id == NULL)
+		s->request_id = crypto_uuid();
+	task = refill_task(app, s);
+	app_loading(app, "Sending the refill request...");
+	rc = fhir_create_resource(app->portal->fhir, "Task", task,
+	    s->request_id, &res, &cause);
+	json_free(task);
+	fhir_result_free(&res);
+	if (rc != 0) {
+		/* Everything stays as typed; sending again is safe. */
+		app_say(app, cause ? cause : "The request was not sent.");
+		free(cause);
+		return APP_REDRAW;
+	}
+	app_say(app, "Refill request sent. Your care team usually answers "
+	    "within 2 business days.");
+	free(s->request_id);
+	s->request_id = NULL;
+	return APP_POP | APP_REFETCH;
+}
+
+static int
+refill_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct refill	*s = state;
+
+	switch (r->id) {
+	case REFILL_CANCEL:
+		app_say(app, "No refill request was sent.");
+		return APP_POP;
+	case REFILL_SEND:
+	case REFILL_NOTE:
+		return refill_send(app, s);
+	}
+	return 0;
+}
+
+static void
+refill_close(void *state)
+{
+	refill_free(state);
+}
+
+const struct screen screen_refill = {
+	.name = "refill",
+	.title = "Refill request",
+	.loading = "Loading the medication...",
+	.open = refill_open,
+	.fetch = refill_fetch,
+	.view = refill_view,
+	.action = refill_action,
+	.close = refill_close,
+};

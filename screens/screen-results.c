@@ -1,0 +1,165 @@
+/*
+ * Test results: reports newest first, a page at a time, each with its
+ * status and, in words, how many results are outside their range. Only
+ * the page on screen is held; the next one is fetched when asked for.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "results.h"
+#include "util.h"
+#include "view.h"
+
+enum { RESULTS_NEXT = -2, RESULTS_PREV = -3 };
+
+#define RESULTS_PAGE	20
+
+struct results {
+	struct arena		*a;
+	struct fhir_pages	 pages;
+	struct results_page	 page;
+	long			 total;
+	int			 refocus;	/* a new page: focus its first */
+};
+
+/* Load the page dir away from the current one (0: the current again). */
+static int
+results_load(struct app *app, struct results *s, int dir, char **cause)
+{
+	struct fhir_result	 res;
+	struct arena		*a;
+
+	if (fhir_pages_fetch(app->portal->fhir, &s->pages, dir, &res,
+	    cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	/* Only now let the old page go: a failure keeps it on screen. */
+	a = arena_create();
+	results_page_parse(a, res.body, &s->page);
+	s->total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	arena_free(s->a);
+	s->a = a;
+	s->refocus = dir != 0;
+	return 0;
+}
+
+static int
+results_fetch(struct app *app, void *state, char **cause)
+{
+	return results_load(app, state, 0, cause);
+}
+
+static int
+results_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct results	*s = xcalloc(1, sizeof *s);
+	char		*first;
+
+	first = xasprintf("DiagnosticReport?patient=Patient/%s&_sort=-date"
+	    "&_count=%d&_include=DiagnosticReport:result", app_patient(app),
+	    RESULTS_PAGE);
+	fhir_pages_start(&s->pages, first);
+	free(first);
+	if (results_load(app, s, 0, cause) != 0) {
+		fhir_pages_free(&s->pages);
+		free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void
+results_view(struct app *app, void *state, struct view *v)
+{
+	struct results		*s = state;
+	const struct report	*r;
+	size_t			 i, first, unreviewed = 0;
+	int			 row, abnormal;
+
+	first = (fhir_pages_number(&s->pages) - 1) * RESULTS_PAGE + 1;
+	view_heading(v, "Reports, newest first");
+	if (s->page.nreports == 0) {
+		view_text(v, first > 1 ? "No more reports." :
+		    "No test results on file yet.");
+	} else if (s->total >= 0)
+		view_text(v, view_printf(v, "Reports %zu to %zu of %ld.",
+		    first, first + s->page.nreports - 1, s->total));
+	for (i = 0; i < s->page.nreports; i++) {
+		r = &s->page.reports[i];
+		unreviewed += !r->reviewed;
+		row = view_item(v, (int)i, "Report", r->name ? r->name :
+		    "Unnamed report", results_report_line(s->a, &s->page, r,
+		    &abnormal), abnormal ? ROW_ALERT : 0);
+		if (i == 0 && s->refocus)
+			v->focus = row;
+	}
+	s->refocus = 0;
+	if (unreviewed > 0)
+		view_text(v, RESULTS_UNREVIEWED_TEXT);
+	if (fhir_pages_more(&s->pages) || fhir_pages_number(&s->pages) > 1)
+		view_heading(v, "More");
+	if (fhir_pages_more(&s->pages))
+		view_item(v, RESULTS_NEXT, "Page", "Older reports",
+		    view_printf(v, "page %zu", fhir_pages_number(&s->pages) +
+		    1), 0);
+	if (fhir_pages_number(&s->pages) > 1)
+		view_item(v, RESULTS_PREV, "Page", "Newer reports",
+		    view_printf(v, "back to page %zu",
+		    fhir_pages_number(&s->pages) - 1), 0);
+}
+
+static int
+results_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct results	*s = state;
+	char		*cause = NULL;
+
+	if (r->id == RESULTS_NEXT || r->id == RESULTS_PREV) {
+		app_loading(app, "Loading more test results...");
+		if (results_load(app, s, r->id == RESULTS_NEXT ? 1 : -1,
+		    &cause) != 0) {
+			app_say(app, cause);
+			free(cause);
+			return APP_REDRAW;
+		}
+		return APP_REDRAW;
+	}
+	if (r->id < 0 || (size_t)r->id >= s->page.nreports ||
+	    s->page.reports[r->id].id == NULL)
+		return 0;
+	return app_push(app, &screen_report,
+	    xstrdup(s->page.reports[r->id].id));
+}
+
+static void
+results_close(void *state)
+{
+	struct results	*s = state;
+
+	arena_free(s->a);
+	fhir_pages_free(&s->pages);
+	free(s);
+}
+
+const struct screen screen_results = {
+	.name = "results",
+	.title = "Test results",
+	.loading = "Loading test results...",
+	.open = results_open,
+	.fetch = results_fetch,
+	.view = results_view,
+	.action = results_action,
+	.close = results_close,
+};

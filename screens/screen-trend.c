@@ -1,0 +1,269 @@
+/*
+ * A trend: every result of one test over time, as a sentence a screen
+ * reader can use, a chart with the normal range (drawn by the UI, left
+ * out in plain mode), and the values newest first, 100 at a time.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "trend.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+enum { TREND_OLDER = -2, TREND_NEWER = -3 };
+
+#define TREND_PAGE	100
+
+struct trend_screen {
+	char			*code;		/* "system|code" */
+	const char		*name;		/* for no results, or NULL */
+	struct arena		*a;
+	struct fhir_pages	 pages;
+	struct observation	*obs;		/* newest first */
+	size_t			 nobs;
+	long			 total;
+	struct trend		 t;
+	char			*sentence;
+	int			 refocus;
+};
+
+/* A component's name: "Systolic blood pressure" becomes "systolic". */
+static const char *
+trend_series_name(struct arena *a, const char *name)
+{
+	char	*s, *end;
+
+	if (name == NULL)
+		return NULL;
+	s = arena_strdup(a, name);
+	if ((end = strstr(s, " blood pressure")) != NULL)
+		*end = '\0';
+	s[0] = (char)tolower((unsigned char)s[0]);
+	return s;
+}
+
+/* The numbers of o for series k, into *v; -1 when it has none. */
+static int
+trend_value(const struct observation *o, size_t k, double *v)
+{
+	if (k == 0 && o->value.q.present && (o->value.kind == VALUE_QUANTITY ||
+	    o->value.kind == VALUE_INTEGER)) {
+		*v = o->value.q.value;
+		return 0;
+	}
+	if (o->value.kind == VALUE_NONE && k < o->ncomponents &&
+	    o->components[k].value.q.present) {
+		*v = o->components[k].value.q.value;
+		return 0;
+	}
+	return -1;
+}
+
+/* Turn the page of observations into the trend and its sentence. */
+static void
+trend_build(struct trend_screen *s)
+{
+	struct trend		*t = &s->t;
+	const struct observation *o, *newest = s->nobs ? &s->obs[0] : NULL;
+	size_t			 i, k;
+	double			 v;
+
+	memset(t, 0, sizeof *t);
+	t->name = newest && newest->name ? newest->name : s->name ?
+	    s->name : "This test";
+	t->nseries = newest && newest->value.kind == VALUE_NONE &&
+	    newest->ncomponents >= 2 ? 2 : 1;
+	for (k = 0; k < t->nseries; k++) {
+		t->s[k].p = arena_alloc(s->a, (s->nobs + 1) *
+		    sizeof *t->s[k].p);
+		if (t->nseries > 1)
+			t->s[k].name = trend_series_name(s->a,
+			    newest->components[k].name);
+		/* Oldest first. */
+		for (i = s->nobs; i-- > 0;) {
+			o = &s->obs[i];
+			if (trend_value(o, k, &v) != 0 ||
+			    o->effective.precision == FHIR_TIME_NONE)
+				continue;
+			t->s[k].p[t->s[k].n].t = o->effective.t;
+			t->s[k].p[t->s[k].n++].v = v;
+		}
+	}
+	if (newest != NULL) {
+		const struct quantity *q = t->nseries > 1 ?
+		    &newest->components[0].value.q : &newest->value.q;
+		const struct ref_range *r = t->nseries > 1 ?
+		    &newest->components[0].range : &newest->range;
+
+		t->unit = q->unit;
+		/* One band would mislead for two series: leave it out. */
+		if (t->nseries > 1)
+			r = &(struct ref_range){ { 0 }, { 0 }, NULL };
+		t->have_low = r->low.present;
+		t->low = r->low.value;
+		t->have_high = r->high.present;
+		t->high = r->high.value;
+		if (model_obs_abnormal(newest))
+			t->latest_flag = newest->flag ? newest->flag :
+			    "Out of range";
+	}
+	free(s->sentence);
+	s->sentence = trend_sentence(t);
+}
+
+static int
+trend_load(struct app *app, struct trend_screen *s, int dir, char **cause)
+{
+	struct fhir_result	 res;
+	struct arena		*a;
+	size_t			 i, n;
+
+	if (fhir_pages_fetch(app->portal->fhir, &s->pages, dir, &res,
+	    cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	a = arena_create();
+	arena_free(s->a);
+	s->a = a;
+	n = fhir_bundle_count(res.body);
+	if (n > TREND_PAGE * 2)
+		n = TREND_PAGE * 2;
+	s->obs = arena_alloc(a, (n + 1) * sizeof *s->obs);
+	s->nobs = 0;
+	for (i = 0; i < n; i++) {
+		if (model_observation(a, fhir_bundle_resource(res.body, i),
+		    &s->obs[s->nobs]) == 0)
+			s->nobs++;
+	}
+	s->total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	trend_build(s);
+	s->refocus = dir != 0;
+	return 0;
+}
+
+static int
+trend_fetch(struct app *app, void *state, char **cause)
+{
+	return trend_load(app, state, 0, cause);
+}
+
+static void
+trend_free(struct trend_screen *s)
+{
+	arena_free(s->a);
+	fhir_pages_free(&s->pages);
+	free(s->sentence);
+	free(s->code);
+	free(s);
+}
+
+static int
+trend_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct trend_screen	*s = xcalloc(1, sizeof *s);
+	char			*code, *first, *name;
+
+	/* arg: "system|code", then optionally "|name" for an empty trend. */
+	s->code = arg;
+	if ((name = strchr(s->code, '|')) != NULL &&
+	    (name = strchr(name + 1, '|')) != NULL) {
+		*name++ = '\0';
+		s->name = name;
+	}
+	code = url_escape(s->code);
+	first = xasprintf("Observation?patient=Patient/%s&code=%s"
+	    "&_sort=-date&_count=%d", app_patient(app), code, TREND_PAGE);
+	fhir_pages_start(&s->pages, first);
+	free(first);
+	free(code);
+	if (trend_load(app, s, 0, cause) != 0) {
+		trend_free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void
+trend_view(struct app *app, void *state, struct view *v)
+{
+	struct trend_screen	*s = state;
+	const struct observation *o;
+	size_t			 i, first;
+	char			 when[64];
+	int			 row;
+
+	v->title = view_str(v, "Trend");
+	view_heading(v, s->t.name);
+	view_text(v, s->sentence);
+	first = (fhir_pages_number(&s->pages) - 1) * TREND_PAGE + 1;
+	if (s->total > (long)s->nobs && s->nobs > 0)
+		view_text(v, view_printf(v, "Showing results %zu to %zu of "
+		    "%ld, newest first.", first, first + s->nobs - 1,
+		    s->total));
+	if (s->t.s[0].n >= 2)
+		view_chart(v, &s->t);
+	view_heading(v, "Results, newest first");
+	for (i = 0; i < s->nobs; i++) {
+		o = &s->obs[i];
+		fhir_time_format(&o->effective, when, sizeof when);
+		row = view_item(v, (int)i, "Result", when[0] ? when :
+		    "Date not given", model_obs_value(s->a, o, 1),
+		    ROW_INFO | (model_obs_abnormal(o) ? ROW_ALERT : 0));
+		if (i == 0 && s->refocus)
+			v->focus = row;
+	}
+	s->refocus = 0;
+	if (fhir_pages_more(&s->pages))
+		view_item(v, TREND_OLDER, "Page", "Earlier results",
+		    view_printf(v, "the %d before these", TREND_PAGE), 0);
+	if (fhir_pages_number(&s->pages) > 1)
+		view_item(v, TREND_NEWER, "Page", "Later results",
+		    "back towards the newest", 0);
+}
+
+static int
+trend_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct trend_screen	*s = state;
+	char			*cause = NULL;
+
+	if (r->id != TREND_OLDER && r->id != TREND_NEWER)
+		return 0;
+	app_loading(app, "Loading more results...");
+	if (trend_load(app, s, r->id == TREND_OLDER ? 1 : -1, &cause) != 0) {
+		app_say(app, cause);
+		free(cause);
+	}
+	return APP_REDRAW;
+}
+
+static void
+trend_close(void *state)
+{
+	trend_free(state);
+}
+
+const struct screen screen_trend = {
+	.name = "trend",
+	.title = "Trend",
+	.loading = "Loading the trend...",
+	.open = trend_open,
+	.fetch = trend_fetch,
+	.view = trend_view,
+	.action = trend_action,
+	.close = trend_close,
+};

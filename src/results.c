@@ -1,0 +1,167 @@
+/* Test results shared by the screens: pages of reports and their words. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "results.h"
+#include "util.h"
+
+#define RESULTS_MAX	1000	/* records of one page we keep at most */
+#define RESULTS_GROUPS	8
+
+void
+results_page_parse(struct arena *a, const struct json *bundle,
+    struct results_page *p)
+{
+	size_t			 i, n = fhir_bundle_count(bundle);
+	const struct json	*j;
+	const char		*type;
+
+	memset(p, 0, sizeof *p);
+	if (n > RESULTS_MAX)
+		n = RESULTS_MAX;
+	p->reports = arena_alloc(a, (n ? n : 1) * sizeof *p->reports);
+	p->obs = arena_alloc(a, (n ? n : 1) * sizeof *p->obs);
+	for (i = 0; i < n; i++) {
+		j = fhir_bundle_resource(bundle, i);
+		if ((type = json_gets(j, "resourceType")) == NULL)
+			continue;
+		if (strcmp(type, "DiagnosticReport") == 0 &&
+		    model_report(a, j, &p->reports[p->nreports]) == 0)
+			p->nreports++;
+		else if (strcmp(type, "Observation") == 0 &&
+		    model_observation(a, j, &p->obs[p->nobs]) == 0)
+			p->nobs++;
+	}
+}
+
+const struct observation *
+results_find(const struct results_page *p, const char *ref)
+{
+	size_t	i;
+
+	if (ref == NULL || strncmp(ref, "Observation/", 12) != 0)
+		return NULL;
+	for (i = 0; i < p->nobs; i++) {
+		if (p->obs[i].id != NULL && strcmp(p->obs[i].id, ref + 12) == 0)
+			return &p->obs[i];
+	}
+	return NULL;
+}
+
+const char *
+results_status_words(const char *status)
+{
+	static const struct {
+		const char *code, *words;
+	} words[] = {
+		{ "registered", "Ordered" }, { "partial", "Partial" },
+		{ "preliminary", "Preliminary" }, { "final", "Final" },
+		{ "amended", "Amended" }, { "corrected", "Corrected" },
+		{ "appended", "Final, with an addition" },
+		{ "cancelled", "Cancelled" },
+		{ "entered-in-error", "Withdrawn (entered in error)" },
+	};
+	size_t	i;
+
+	for (i = 0; status != NULL && i < sizeof words / sizeof words[0];
+	    i++) {
+		if (strcmp(status, words[i].code) == 0)
+			return words[i].words;
+	}
+	return status != NULL ? status : "Status not given";
+}
+
+/* Lower-case copy of a flag's words for the middle of a sentence. */
+static void
+results_lower(char *out, size_t size, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
+char *
+results_range_words(struct arena *a, const struct results_page *p,
+    const struct report *r, int *abnormal)
+{
+	const struct observation	*o;
+	const char			*group[RESULTS_GROUPS];
+	int				 count[RESULTS_GROUPS];
+	size_t				 i, k, ngroups = 0, found = 0, flagged = 0;
+	struct buf			 b;
+	char				 low[64];
+
+	*abnormal = 0;
+	for (i = 0; i < r->nresults; i++) {
+		if ((o = results_find(p, r->results[i])) == NULL)
+			continue;
+		found++;
+		if (o->flag_code != NULL || o->flag != NULL)
+			flagged++;
+		if (!model_obs_abnormal(o))
+			continue;
+		(*abnormal)++;
+		for (k = 0; k < ngroups; k++) {
+			if (o->flag != NULL && strcmp(group[k], o->flag) == 0)
+				break;
+		}
+		if (k == ngroups && ngroups < RESULTS_GROUPS) {
+			group[ngroups] = o->flag != NULL ? o->flag :
+			    "Out of range";
+			count[ngroups++] = 0;
+		}
+		if (k < ngroups)
+			count[k]++;
+	}
+	if (found == 0)
+		return NULL;
+	buf_init(&b, 4096);
+	if (*abnormal > 0) {
+		for (k = 0; k < ngroups; k++) {
+			results_lower(low, sizeof low, group[k]);
+			if (k == 0)
+				buf_printf(&b, "%d result%s %s", count[k],
+				    count[k] == 1 ? "" : "s", low);
+			else
+				buf_printf(&b, ", %d %s", count[k], low);
+		}
+	} else if (flagged > 0 && found == 1)
+		buf_addstr(&b, "in range");
+	else if (flagged > 0)
+		buf_printf(&b, "all %zu in range", found);
+	else
+		buf_printf(&b, "%zu result%s", found, found == 1 ? "" : "s");
+	return arena_own(a, buf_take(&b));
+}
+
+char *
+results_report_line(struct arena *a, const struct results_page *p,
+    const struct report *r, int *abnormal)
+{
+	struct buf	 b;
+	char		 date[64], *words;
+
+	buf_init(&b, 4096);
+	fhir_date_format(&r->effective, date, sizeof date);
+	if (date[0] == '\0')
+		fhir_date_format(&r->issued, date, sizeof date);
+	if (date[0] != '\0')
+		buf_printf(&b, "%s, ", date);
+	buf_addstr(&b, results_status_words(r->status));
+	if ((words = results_range_words(a, p, r, abnormal)) != NULL)
+		buf_printf(&b, ", %s", words);
+	else if (r->narrative != NULL || r->conclusion != NULL)
+		buf_addstr(&b, ", written report");
+	if (!r->reviewed)
+		buf_addstr(&b, ", not yet reviewed");
+	return arena_own(a, buf_take(&b));
+}
