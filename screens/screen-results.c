@@ -84,6 +84,7 @@ results_view(struct app *app, void *state, struct view *v)
 {
 	struct results		*s = state;
 	const struct report	*r;
+	const char		*line;
 	size_t			 i, first, unreviewed = 0;
 	int			 row, abnormal;
 
@@ -98,9 +99,9 @@ results_view(struct app *app, void *state, struct view *v)
 	for (i = 0; i < s->page.nreports; i++) {
 		r = &s->page.reports[i];
 		unreviewed += !r->reviewed;
+		line = results_report_line(s->a, &s->page, r, &abnormal);
 		row = view_item(v, (int)i, "Report", r->name ? r->name :
-		    "Unnamed report", results_report_line(s->a, &s->page, r,
-		    &abnormal), abnormal ? ROW_ALERT : 0);
+		    "Unnamed report", line, abnormal ? ROW_ALERT : 0);
 		if (i == 0 && s->refocus)
 			v->focus = row;
 	}

@@ -28,7 +28,7 @@ export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_RUNTIME_DIR TMPDIR CHARTTY_TEST_WO
 unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
 
 case $test in
-*/integration/*|*/keyring/*|*/tui/*)
+*/integration/*|*/keyring/*|*/tui/*|*/bench/*)
 	dir=${TEST_PORTAL_DIR:-$(dirname "$0")/portal}
 	if [ ! -d "$dir/node_modules/@medplum/fhir-router" ]; then
 		echo "Bail out! the test portal is not installed: run 'npm ci' in $dir"

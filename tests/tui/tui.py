@@ -5,12 +5,16 @@ resize, quit; the cursor on the focused row after every key; bytes written
 to the terminal within budget; NO_COLOR; hostile text; plain mode.
 Prints TAP. Runs under tests/harness.sh (CHARTTY, CHARTTY_TEST_PORTAL)."""
 
+import base64
+import hashlib
 import json
 import os
 import re
+import select
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 CHARTTY = os.environ.get("CHARTTY", "./chartty")
@@ -204,9 +208,7 @@ def run_size(width, height):
         t.keys("1")
         ok(t.wait(r"^Home"), f"{size}: and 1 goes Home again")
         # Switch to Lily's record (a parent's proxy access).
-        t.keys("Down")
-        t.settle(0.15)
-        ok("Switch record" in t.lines()[t.cursor()[1]],
+        ok(focus_down_to(t, r"Switch record"),
            f"{size}: Switch record is focused", t.screen())
         t.keys("Enter")
         ok(t.wait(r"Lily Carter"), f"{size}: the records are listed")
@@ -257,6 +259,288 @@ def run_size(width, height):
            f"{size}: the terminal is restored on quit")
     finally:
         t.close()
+
+
+def focus_down_to(t, pattern, tries=40):
+    """Move the focus down until its row matches pattern."""
+    for _ in range(tries):
+        if re.search(pattern, t.lines()[t.cursor()[1]]):
+            return True
+        t.keys("Down")
+        t.settle(0.1)
+    return False
+
+
+def run_results(width, height):
+    """Results list, a report, a result, its trend; cursor throughout."""
+    size = f"results {width}x{height}"
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org",
+             width, height)
+    try:
+        sign_in(t, size)
+        t.keys("3")
+        ok(t.wait(r"^Reports, newest first"), f"{size}: key 3 opens the "
+           "results", t.screen())
+        check_focus(t, f"{size} opening results")
+        screen = t.screen()
+        ok(re.search(r"Reports 1 to \d+ of \d+\.", screen),
+           f"{size}: the page says which reports it shows", screen)
+        ok(re.search(r"Hemoglobin A1c: .*\d{4}, Final, 1 result high", screen),
+           f"{size}: a report line says in words what is out of range",
+           screen)
+        for key in ["Down", "Down", "End", "Home"]:
+            t.keys(key)
+            t.settle(0.15)
+            check_focus(t, f"{size} {key} in results")
+        ok(focus_down_to(t, r"Hemoglobin A1c.*not yet reviewed"),
+           f"{size}: the unreviewed report is listed so", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Test report"), f"{size}: the report opens", t.screen())
+        check_focus(t, f"{size} opening a report")
+        screen = t.screen()
+        ok("Not yet reviewed by your care team." in screen,
+           f"{size}: not reviewed yet is said gently", screen)
+        ok(re.search(r"^> Hemoglobin A1c.*: 7\.2 % \(High\), normal range",
+                     screen, re.M), f"{size}: value, flag in words, range",
+           screen)
+        t.keys("Enter")
+        ok(t.wait(r"^Result"), f"{size}: a result opens", t.screen())
+        ok(re.search(r"Flag: High", t.screen()), f"{size}: its flag")
+        check_focus(t, f"{size} opening a result")
+        t.keys("End")
+        t.settle(0.15)
+        ok("Trend:" in t.lines()[t.cursor()[1]], f"{size}: the trend is "
+           "offered from a numeric result", t.screen())
+        check_focus(t, f"{size} End in a result")
+        t.keys("Enter")
+        ok(t.wait(r"^Trend"), f"{size}: the trend opens", t.screen())
+        screen = t.screen()
+        flat = " ".join(line.strip() for line in screen.split("\n"))
+        ok(re.search(r"Hemoglobin A1c[^,]*, \d+ results from [A-Z][a-z]+ "
+                     r"\d{4} to [A-Z][a-z]+ \d{4}: lowest [\d.]+ %, highest "
+                     r"[\d.]+ %, latest 7\.2 % \(high\)", flat),
+           f"{size}: the trend sentence", screen)
+        ok("\u25cf" in screen and "\u2514" in screen and "\u00b7" in screen,
+           f"{size}: a chart with marks, an axis and the normal band",
+           screen)
+        ok(re.search(r"normal range below 5\.7", screen),
+           f"{size}: the legend names the normal range", screen)
+        ok(re.search(r"^ +\d+(\.\d+)? [\u2502]", screen, re.M),
+           f"{size}: value labels on the axis", screen)
+        check_focus(t, f"{size} opening the trend")
+        t.keys("Down")
+        t.settle(0.15)
+        check_focus(t, f"{size} Down in the trend")
+        t.keys("Escape")
+        ok(t.wait(r"^Result"), f"{size}: Esc goes back to the result")
+        ok("Trend:" in t.lines()[t.cursor()[1]],
+           f"{size}: back on the same row", t.screen())
+        t.keys("Escape")
+        t.keys("Escape")
+        ok(t.wait(r"^Reports, newest first"), f"{size}: and to the list")
+        ok("not yet reviewed" in t.lines()[t.cursor()[1]],
+           f"{size}: on the report that was open", t.screen())
+        t.keys("q")
+        ok(t.exited() == "0", f"{size}: quits cleanly")
+    finally:
+        t.close()
+
+
+def run_refill():
+    """A refill request in the full-screen portal, then its status."""
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        sign_in(t, "refill")
+        t.keys("4")
+        ok(t.wait(r"^Active medications"), "refill: key 4 opens medications",
+           t.screen())
+        check_focus(t, "opening medications")
+        ok(focus_down_to(t, r"^> Lisinopril"), "refill: lisinopril listed",
+           t.screen())
+        ok("You can request a refill here" in t.screen(),
+           "refill: eligibility is said", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^> Pharmacy: "), "refill: the form opens on the pharmacy",
+           t.screen())
+        x, y = t.cursor()
+        ok(t.lines()[y].startswith("> Pharmacy: No preference"),
+           "refill: no preference first, cursor on it", (x, y))
+        t.keys("Right")
+        t.settle(0.2)
+        ok(re.search(r"^> Pharmacy: (?!No preference)\S", t.screen(), re.M),
+           "refill: Right picks a pharmacy", t.screen())
+        t.keys("Down")
+        t.type("Running low")
+        x, y = t.cursor()
+        ok(t.lines()[y].startswith("> Note for your care team") and
+           x == len("> Note for your care team (optional): Running low"),
+           "refill: the cursor is where typing happens", (x, y))
+        t.keys("Enter")
+        ok(t.wait(r"Refill request sent"), "refill: sent", t.screen())
+        ok(t.wait(r"Lisinopril.*\n.*Refill requested .*Waiting for"),
+           "refill: its status shows in the list", t.screen())
+        check_focus(t, "after a refill request")
+        tasks = [x for x in portal_tasks()
+                 if "Running low" in json.dumps(x)]
+        ok(len(tasks) == 1, f"refill: exactly one Task ({len(tasks)})")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def fhir_as(email, password, path):
+    """GET a FHIR path with a token of the account's own (PKCE sign-in)."""
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(
+        hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    login = portal("/auth/login", {"email": email, "password": password,
+                                   "codeChallenge": challenge,
+                                   "codeChallengeMethod": "S256",
+                                   "scope": "openid patient/*.*"})
+    form = urllib.parse.urlencode({"grant_type": "authorization_code",
+                                   "code": login["code"],
+                                   "code_verifier": verifier}).encode()
+    req = urllib.request.Request(PORTAL + "/oauth2/token", data=form)
+    with urllib.request.urlopen(req) as r:
+        token = json.loads(r.read())["access_token"]
+    req = urllib.request.Request(PORTAL + "/fhir/R4/" + path, headers={
+        "Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def portal_tasks():
+    """Maria's refill requests, as the portal holds them."""
+    b = fhir_as("maria@example.org", "Chartty-demo-1",
+                "Task?patient=Patient/maria-lopez&code=fulfill&_count=200")
+    return [e["resource"] for e in b.get("entry", [])]
+
+
+class Plain:
+    """chartty --plain on pipes, answered prompt by prompt."""
+
+    def __init__(self, args):
+        self.p = subprocess.Popen([CHARTTY, "--plain"] + args,
+                                  stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, TERM="xterm"))
+        self.all = b""
+        self.mark = 0
+
+    def until(self, pattern, timeout=15.0):
+        """Read until pattern shows in what came since the last answer."""
+        end = time.time() + timeout
+        while time.time() < end:
+            text = self.all[self.mark:].decode("utf-8", "replace")
+            if re.search(pattern, text, re.M):
+                return text
+            ready, _, _ = select.select([self.p.stdout], [], [], 0.1)
+            if ready:
+                chunk = os.read(self.p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                self.all += chunk
+        return None
+
+    def send(self, line):
+        self.mark = len(self.all)
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def number(self, pattern):
+        """The number of the item matching pattern in the latest screen."""
+        text = self.all[self.mark:].decode("utf-8", "replace")
+        m = re.search(r"^(\d+)\. " + pattern, text, re.M)
+        return m.group(1) if m else "0"
+
+    def choose(self, pattern, then, what):
+        ok(self.until(r"Choice: $"), f"plain: a list to choose from "
+           f"before {what}", self.tail())
+        self.send(self.number(pattern))
+        return ok(self.until(then), f"plain: {what}", self.tail())
+
+    def tail(self):
+        return self.all[-1500:].decode("utf-8", "replace")
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.p.wait(timeout=10)
+        self.p.stdout.close()
+
+
+def run_plain_results():
+    """Results, a trend, a refill and a reading in plain mode."""
+    portal("/_test/reset", {})
+    p = Plain(["--no-keyring", "--server", PORTAL, "--user",
+               "maria@example.org"])
+    try:
+        ok(p.until(r"Email \[maria@example.org\]: $"), "plain: email asked")
+        p.send("")
+        ok(p.until(r"Password: $"), "plain: password asked")
+        p.send("Chartty-demo-1")
+        p.choose(r"Test results", r"Reports, newest first", "results open")
+        p.choose(r"Hemoglobin A1c:.*not yet reviewed", r"Not yet reviewed "
+                 r"by your care team", "the unreviewed report opens")
+        p.choose(r"Hemoglobin A1c", r"Flag: High", "a result opens")
+        p.choose(r"Trend:", r"latest 7\.2 % \(high\)",
+                 "the trend says its sentence")
+        text = p.until(r"Choice: $") or ""
+        ok(re.search(r"^Hemoglobin A1c[^\n]*, \d+ results from \w+ \d{4} "
+                     r"to \w+ \d{4}: lowest", text, re.M),
+           "plain: the sentence replaces the chart", text)
+        ok("\u2502" not in text and "\u2514" not in text and
+           "\u25cf" not in text and not re.search(r"^ *[\d.]+ \|", text,
+                                                   re.M),
+           "plain: no chart is drawn", text)
+        p.send("h")
+        p.choose(r"Medications", r"Active medications", "medications open")
+        p.choose(r"Lisinopril", r"Pharmacy: 1\. No preference.*\[1\]: $",
+                 "the refill form asks for a pharmacy")
+        p.send("2")
+        ok(p.until(r"Note for your care team \(optional\): $"),
+           "plain: then a note", p.tail())
+        p.send("Plain note")
+        ok(p.until(r"Choose: 1\. Send refill request, 2\. Cancel \[1\]: $"),
+           "plain: then send or cancel", p.tail())
+        p.send("")
+        ok(p.until(r"Refill request sent"), "plain: the request is sent",
+           p.tail())
+        tasks = [x for x in portal_tasks() if "Plain note" in json.dumps(x)]
+        ok(len(tasks) == 1 and "org-" in json.dumps(tasks[0].get("input")),
+           "plain: one Task, with the pharmacy chosen", tasks)
+        p.choose(r"Add a blood glucose reading",
+                 r"Blood glucose \(mg/dL\): $", "a reading is asked for")
+        p.send("900")
+        ok(p.until(r"When .*\[now\]: $"), "plain: and when", p.tail())
+        p.send("")
+        ok(p.until(r"Choose: 1\. Save reading, 2\. Cancel \[1\]: $"),
+           "plain: then save or cancel", p.tail())
+        p.send("")
+        ok(p.until(r"between 20 and 600 mg/dL"), "plain: an implausible "
+           "value is refused in words", p.tail())
+        ok(p.until(r"Blood glucose \(mg/dL\) \[900\]: $"),
+           "plain: and asked again, keeping what was typed", p.tail())
+        p.send("104")
+        p.until(r"When .*\[now\]: $")
+        p.send("")
+        p.until(r"Choose: ")
+        p.send("")
+        ok(p.until(r"Reading saved"), "plain: the reading is saved",
+           p.tail())
+        p.choose(r"Blood glucose over time", r"1 result on [^:]+: 104 mg/dL",
+                 "the reading shows in its trend")
+        p.send("q")
+    finally:
+        p.close()
+    ok(p.p.returncode == 0, "plain: quits with status 0")
+    ok(b"\x1b" not in p.all, "plain: no escape byte in the transcript")
 
 
 def run_budgets():
@@ -425,7 +709,8 @@ def run_cancel_and_signals():
 def run_plain():
     portal("/_test/reset", {})
     code = portal("/_test/totp?email=james@example.org")["code"]
-    answers = f"\nChartty-demo-2\n{code}\n1\n2\nb\nb\nq\n"
+    # After the code: Enter picks the first button (Verify).
+    answers = f"\nChartty-demo-2\n{code}\n\n1\n2\nb\nb\nq\n"
     p = subprocess.run([CHARTTY, "--plain", "--no-keyring", "--server",
                         PORTAL, "--user", "james@example.org"],
                        input=answers.encode(), capture_output=True,
@@ -466,12 +751,16 @@ def run_wallet_card():
 
 run_size(80, 24)
 run_size(132, 43)
+run_results(80, 24)
+run_results(132, 43)
+run_refill()
 run_budgets()
 run_cancel_and_signals()
 run_ascii_find_and_failure()
 run_no_color()
 run_hostile()
 run_plain()
+run_plain_results()
 run_wallet_card()
 print(f"1..{n}")
 sys.exit(1 if failed else 0)
