@@ -207,6 +207,14 @@ char	*model_name(struct arena *, const struct json *names);
 /* The value of extension url among j's extensions, or NULL (borrowed). */
 const struct json *model_extension(const struct json *, const char *url);
 
+/* A code and how it is said to people. */
+struct code_words {
+	const char	*code;
+	const char	*words;
+};
+/* The words for code among n pairs, or NULL (also for a NULL code). */
+const char *model_words(const struct code_words *, size_t n,
+	     const char *code);
 /* Interpretation code in words ("H" -> "High"), or NULL if unknown. */
 const char *model_flag_words(const char *code);
 /* A value for people: "7.1 %", "120 to 140 mg/dL", "1:40", "Positive". */

@@ -390,9 +390,7 @@ model_task(struct arena *a, const struct json *j, struct task *t)
 const char *
 model_task_words(const char *status)
 {
-	static const struct {
-		const char *code, *words;
-	} words[] = {
+	static const struct code_words words[] = {
 		{ "draft", "Not sent yet" },
 		{ "requested", "Waiting for your care team" },
 		{ "received", "Received by your care team" },
@@ -406,14 +404,22 @@ model_task_words(const char *status)
 		{ "failed", "Could not be done" },
 		{ "entered-in-error", "Withdrawn (entered in error)" },
 	};
+	const char	*w;
+
+	w = model_words(words, sizeof words / sizeof words[0], status);
+	return w != NULL ? w : status;
+}
+
+const char *
+model_words(const struct code_words *words, size_t n, const char *code)
+{
 	size_t	i;
 
-	for (i = 0; status != NULL && i < sizeof words / sizeof words[0];
-	    i++) {
-		if (strcmp(status, words[i].code) == 0)
+	for (i = 0; code != NULL && i < n; i++) {
+		if (strcmp(code, words[i].code) == 0)
 			return words[i].words;
 	}
-	return status;
+	return NULL;
 }
 
 int
@@ -519,10 +525,7 @@ model_ref_range(struct arena *a, const struct json *j, struct ref_range *r)
 const char *
 model_flag_words(const char *code)
 {
-	static const struct {
-		const char	*code;
-		const char	*words;
-	} flags[] = {
+	static const struct code_words flags[] = {
 		{ "H", "High" }, { "L", "Low" },
 		{ "HH", "Critical high" }, { "LL", "Critical low" },
 		{ "HU", "Very high" }, { "LU", "Very low" },
@@ -534,15 +537,8 @@ model_flag_words(const char *code)
 		{ "I", "Intermediate" }, { ">", "Above the measurable range" },
 		{ "<", "Below the measurable range" },
 	};
-	size_t	i;
 
-	if (code == NULL)
-		return NULL;
-	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-		if (strcmp(flags[i].code, code) == 0)
-			return flags[i].words;
-	}
-	return NULL;
+	return model_words(flags, sizeof flags / sizeof flags[0], code);
 }
 
 /* The interpretation of j in words, and its code. */

@@ -58,9 +58,7 @@ results_find(const struct results_page *p, const char *ref)
 const char *
 results_status_words(const char *status)
 {
-	static const struct {
-		const char *code, *words;
-	} words[] = {
+	static const struct code_words words[] = {
 		{ "registered", "Ordered" }, { "partial", "Partial" },
 		{ "preliminary", "Preliminary" }, { "final", "Final" },
 		{ "amended", "Amended" }, { "corrected", "Corrected" },
@@ -68,14 +66,12 @@ results_status_words(const char *status)
 		{ "cancelled", "Cancelled" },
 		{ "entered-in-error", "Withdrawn (entered in error)" },
 	};
-	size_t	i;
+	const char	*w;
 
-	for (i = 0; status != NULL && i < sizeof words / sizeof words[0];
-	    i++) {
-		if (strcmp(status, words[i].code) == 0)
-			return words[i].words;
-	}
-	return status != NULL ? status : "Status not given";
+	w = model_words(words, sizeof words / sizeof words[0], status);
+	if (w == NULL)
+		w = status != NULL ? status : "Status not given";
+	return w;
 }
 
 /* Lower-case copy of a flag's words for the middle of a sentence. */
