@@ -75,6 +75,7 @@ trend_build(struct trend_screen *s)
 {
 	struct trend		*t = &s->t;
 	const struct observation *o, *newest = s->nobs ? &s->obs[0] : NULL;
+	struct ref_range	 none;
 	size_t			 i, k;
 	double			 v;
 
@@ -107,8 +108,9 @@ trend_build(struct trend_screen *s)
 
 		t->unit = q->unit;
 		/* One band would mislead for two series: leave it out. */
+		memset(&none, 0, sizeof none);
 		if (t->nseries > 1)
-			r = &(struct ref_range){ { 0 }, { 0 }, NULL };
+			r = &none;
 		t->have_low = r->low.present;
 		t->low = r->low.value;
 		t->have_high = r->high.present;

@@ -609,6 +609,20 @@ def run_ascii_find_and_failure():
         ok("Tdap" in t.lines()[t.cursor()[1]],
            "/ finds text and moves the focus there", t.screen())
         check_focus(t, "find")
+        t.keys("4")
+        ok(t.wait(r"^Active medications"), "ascii: medications open")
+        ok(focus_down_to(t, r"Weight over time"), "ascii: a reading's "
+           "trend is offered", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Trend"), "ascii: the weight trend opens", t.screen())
+        screen = t.screen()
+        ok(re.search(r"^ +\d+(\.\d+)? \|", screen, re.M) and
+           re.search(r"^ +\+-{20,}$", screen, re.M) and "*" in screen,
+           "ascii: the chart is drawn with | + - and *", screen)
+        raw = t.raw().decode("utf-8", "replace")
+        ok(not re.search("[\u2500-\u257f\u25cf\u25cb\u00b7]", raw),
+           "ascii: the chart writes no box drawing or round marks")
+        check_focus(t, "ascii trend")
         t.keys("q")
         t.exited()
     finally:
