@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "crypto.h"
@@ -16,6 +17,7 @@
 #include "model.h"
 #include "portal.h"
 #include "portal-test.h"
+#include "reading.h"
 #include "tap.h"
 #include "url.h"
 #include "util.h"
@@ -150,23 +152,13 @@ main(void)
 
 	/* Idempotent create: the same request id twice makes one. */
 	uuid = crypto_uuid();
-	obs = json_new_object();
-	json_add_str(obs, "resourceType", "Observation");
-	json_add_str(obs, "status", "final");
 	{
-		struct json *code = json_add_object(obs, "code");
-		struct json *c = json_add_object(json_add_array(code, "coding"),
-		    NULL);
-		struct json *sub = json_add_object(obs, "subject");
-		struct json *vq = json_add_object(obs, "valueQuantity");
+		/* A weight the patient enters: the kind the portal accepts. */
+		struct reading w = { READING_WEIGHT, 0, 71.5, 0, 0 };
 		char *ref = xasprintf("Patient/%s", id);
 
-		json_add_str(c, "system", "http://loinc.org");
-		json_add_str(c, "code", "29463-7");
-		json_add_str(code, "text", "Body weight");
-		json_add_str(sub, "reference", ref);
-		json_add_num(vq, "value", 71.5);
-		json_add_str(vq, "unit", "kg");
+		w.when = time(NULL);
+		obs = reading_observation(&w, ref);
 		free(ref);
 	}
 	copy = json_dup(obs);
