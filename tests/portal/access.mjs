@@ -4,7 +4,7 @@
 // record types withheld from it; a kiosk device token reads nothing here.
 
 import { COMPARTMENT_PARAMS, referenceValues } from './repo.mjs';
-import { fail, forbidden, notFound } from './util.mjs';
+import { badRequest, fail, forbidden, notFound } from './util.mjs';
 
 /** Shared directory data: readable by any patient, no patient named. */
 export const DIRECTORY_TYPES = new Set([
@@ -182,7 +182,7 @@ export function checkWrite(ctx, method, resource, repo) {
   }
   const compartment = compartmentOf(resource, repo);
   if (compartment.size === 0) {
-    forbidden(`A ${type} must name the patient it belongs to.`);
+    badRequest(`A ${type} must name the patient it belongs to.`);
   }
   for (const ref of compartment) {
     const grant = ctx.patients.get(ref);

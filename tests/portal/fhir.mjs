@@ -4,11 +4,13 @@
 // default page size and Bundle links, ETag / Last-Modified / Location,
 // If-None-Match -> 304, If-Match required on updates (428), per-entry
 // access control in batches, all-or-nothing transactions, friendly
-// OperationOutcomes and a real CapabilityStatement.
+// OperationOutcomes, a real CapabilityStatement, and the portal rules of
+// rules.mjs on creates (refill requests, readings).
 
-import { deepClone, getStatus, globalSchema } from '@medplum/core';
+import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
 import { checkRead, checkSearch, checkWrite, DIRECTORY_TYPES, readDenial, requireServed, SERVED_TYPES, WRITABLE } from './access.mjs';
 import { searchParam } from './defs.mjs';
+import { CREATE_RULES } from './rules.mjs';
 import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
 
 export const DEFAULT_COUNT = 20;
@@ -85,7 +87,9 @@ export function normalizeSearch(type, params) {
       out.append(key, value);
     }
   }
-  if (!out.has('_count')) {
+  if (out.get('_summary') === 'count') {
+    out.set('_count', '0'); // total only: no entries, no next link
+  } else if (!out.has('_count')) {
     out.set('_count', String(DEFAULT_COUNT));
   }
   return out;
@@ -302,6 +306,12 @@ export class FhirService {
     return entry.resource?.id ? { fullUrl: `${this.fhirBase()}/${entry.resource.resourceType}/${entry.resource.id}`, ...entry } : entry;
   }
 
+  /**
+   * Creates: access check, then the If-None-Exist lookup (a retry finds the
+   * first record, 200, before any rule could refuse it), then the portal
+   * rules of rules.mjs (400, 409, 422), then the write and what the rules
+   * do after it, in one journal.
+   */
   async create(ctx, type, body, headers) {
     if (body.resourceType !== type) {
       badRequest(`The body is a ${body.resourceType ?? 'resource without resourceType'}, not a ${type}.`);
@@ -312,15 +322,51 @@ export class FhirService {
     body = fresh;
     const h = {};
     if (headers['if-none-exist']) {
+      const first = await this.findExisting(type, headers['if-none-exist']);
+      if (first) {
+        return this.createdAnswer(ctx, 200, first);
+      }
       h['if-none-exist'] = headers['if-none-exist'];
     }
-    const { status, resource } = await this.route('POST', type, body, h);
+    const rule = CREATE_RULES[type];
+    rule?.check(ctx, this.repo, body);
+    return this.repo.atomically(async () => {
+      const { status, resource } = await this.route('POST', type, body, h);
+      await rule?.after?.(this.repo, resource);
+      return this.createdAnswer(ctx, status, resource);
+    });
+  }
+
+  /**
+   * The record an If-None-Exist search finds, or undefined; 400 for
+   * parameters a search would refuse, 412 when several match.
+   */
+  async findExisting(type, criteria) {
+    normalizeSearch(type, new URLSearchParams(criteria));
+    let found;
+    try {
+      const search = parseSearchRequest(`${type}?${criteria}`);
+      found = await this.repo.searchResources({ ...search, count: 2, offset: 0, sortRules: undefined });
+    } catch (err) {
+      const oc = err.outcome;
+      if (!oc) {
+        throw err;
+      }
+      throw new HttpError(getStatus(oc), friendlyOutcome(oc, getStatus(oc)));
+    }
+    if (found.length > 1) {
+      fail(412, 'multiple-matches', 'More than one record matches If-None-Exist.');
+    }
+    return found[0];
+  }
+
+  createdAnswer(ctx, status, resource) {
     if (readDenial(ctx, resource, this.repo)) {
       // If-None-Exist matched a record of someone else: do not reveal it.
       fail(409, 'duplicate', 'That request identifier was already used.');
     }
-    const location = `${this.fhirBase()}/${type}/${resource.id}/_history/${resource.meta.versionId}`;
-    return { status, body: resource, headers: this.resourceHeaders(resource, { Location: location }) };
+    const location = `${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`;
+    return { status, body: resource, headers: this.resourceHeaders(resource, { Location: `${this.fhirBase()}/${location}` }) };
   }
 
   async update(ctx, method, type, id, body, headers) {
@@ -405,6 +451,7 @@ export class FhirService {
    * undoes every write.
    */
   async transaction(ctx, bundle) {
+    const pending = []; // creates the rules accepted, for the rules of later entries
     for (const entry of bundle.entry ?? []) {
       const r = this.entryRequest(entry);
       const { seg, type } = parsePath(r.path);
@@ -429,11 +476,16 @@ export class FhirService {
         if (r.method !== 'PATCH') {
           checkWrite(ctx, r.method, r.body, this.repo);
         }
+        const rule = r.method === 'POST' && CREATE_RULES[type];
+        if (rule && !(r.headers['if-none-exist'] && (await this.findExisting(type, r.headers['if-none-exist'])))) {
+          rule.check(ctx, this.repo, r.body, pending);
+          pending.push(r.body);
+        }
       }
     }
     return this.repo.atomically(async () => {
       const { resource: result } = await this.route('POST', '', deepClone(bundle));
-      (result.entry ?? []).forEach((e, i) => {
+      for (const [i, e] of (result.entry ?? []).entries()) {
         const method = bundle.entry[i].request.method;
         if (e.resource?.resourceType === 'Bundle' && method === 'GET') {
           e.resource.entry = e.resource.entry?.filter((x) => !readDenial(ctx, x.resource, this.repo));
@@ -442,11 +494,14 @@ export class FhirService {
         } else if (e.resource) {
           checkWrite(ctx, method, e.resource, this.repo); // e.g. a conditional create that found another's record
         }
+        if (e.resource && method === 'POST') {
+          await CREATE_RULES[e.resource.resourceType]?.after?.(this.repo, e.resource);
+        }
         if (e.resource && e.response) {
           e.response.etag = etagOf(e.resource);
           e.response.lastModified = e.resource.meta?.lastUpdated;
         }
-      });
+      }
       return { status: 200, body: result };
     });
   }

@@ -224,15 +224,23 @@ export class PortalRepository extends MemoryRepository {
       typeIndex = new Map();
       this.index.set(type, typeIndex);
     }
-    for (const key of this.keysOf.get(ref) ?? []) {
-      typeIndex.get(key)?.delete(id);
-    }
     const stored = this.resources.get(type)?.get(id);
+    const keys = stored ? PortalRepository.indexKeys(stored) : [];
+    // Keys that stay are left alone, so an update keeps the record's place
+    // in unsorted results (as MemoryRepository's Map does).
+    const old = this.keysOf.get(ref);
+    if (old) {
+      const kept = new Set(keys);
+      for (const key of old) {
+        if (!kept.has(key)) {
+          typeIndex.get(key)?.delete(id);
+        }
+      }
+    }
     if (!stored) {
       this.keysOf.delete(ref);
       return;
     }
-    const keys = PortalRepository.indexKeys(stored);
     for (const key of keys) {
       let set = typeIndex.get(key);
       if (!set) {

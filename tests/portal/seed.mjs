@@ -2,6 +2,8 @@
 // accounts and codes. Everything is fictional; dates are relative to `now`
 // so the data never ages. Ids are stable so tests can name them.
 
+import { PHARMACY_TYPE, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
+
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
@@ -13,6 +15,9 @@ const MRN = 'http://main-street-clinic.example.org/mrn';
 const NPI = 'http://hl7.org/fhir/sid/us-npi';
 const OBS_CAT = 'http://terminology.hl7.org/CodeSystem/observation-category';
 const INTERP = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+const DIAG_SERVICE = 'http://terminology.hl7.org/CodeSystem/v2-0074';
+const ORG_TYPE = 'http://terminology.hl7.org/CodeSystem/organization-type';
+const REQUEST_ID = 'urn:chartty:request';
 
 /** The kiosk devices that may use client_credentials. */
 export const KIOSK_CLIENTS = [
@@ -89,12 +94,15 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     telecom: [{ system: 'phone', value: '555-0100', use: 'work' }],
     address: [{ line: ['100 Main Street'], city: 'Springfield', state: 'IL', postalCode: '62701' }],
   });
-  add({
-    resourceType: 'Organization', id: 'org-elm-pharmacy', active: true, name: 'Elm Street Pharmacy',
-    type: [cc('http://terminology.hl7.org/CodeSystem/organization-type', 'prov', 'Healthcare Provider', 'Pharmacy')],
-    telecom: [{ system: 'phone', value: '555-0142' }],
-    address: [{ line: ['42 Elm Street'], city: 'Springfield', state: 'IL', postalCode: '62702' }],
+  // Pharmacies: Organization?type=pharmacy lists them (PHARMACY_TYPE, rules.mjs).
+  const pharmacy = (id, name, phone, line, postalCode) => add({
+    resourceType: 'Organization', id, active: true, name,
+    type: [{ coding: [{ system: ORG_TYPE, code: 'prov', display: 'Healthcare Provider' }, PHARMACY_TYPE], text: 'Pharmacy' }],
+    telecom: [{ system: 'phone', value: phone }],
+    address: [{ line: [line], city: 'Springfield', state: 'IL', postalCode }],
   });
+  pharmacy('org-elm-pharmacy', 'Elm Street Pharmacy', '555-0142', '42 Elm Street', '62702');
+  pharmacy('org-oak-pharmacy', 'Oak Avenue Pharmacy (open 24 hours)', '555-0177', '310 Oak Avenue', '62704');
   add({
     resourceType: 'Organization', id: 'org-acme-health', active: true, name: 'Acme Health Plan',
     type: [cc('http://terminology.hl7.org/CodeSystem/organization-type', 'pay', 'Payer')],
@@ -126,6 +134,8 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   practitioner('pr-robert-kim', 'Robert', 'Kim', 'MD', '1245319599', 'Pediatrics');
   practitioner('pr-elena-garcia', 'Elena', 'Garcia', 'MD', '1538246375', 'Cardiology');
   practitioner('pr-david-chen', 'David', 'Chen', 'NP', '1679576722', 'Family nurse practitioner');
+  practitioner('pr-samir-haddad', 'Samir', 'Haddad', 'MD', '1487653290', 'Diagnostic radiology');
+  practitioner('pr-julia-weber', 'Julia', 'Weber', 'MD', '1093817465', 'Anatomic pathology');
   add({
     resourceType: 'Practitioner', id: 'pr-zoe-unal', active: true,
     name: [{ given: ['Zoë'], family: 'Ünal-Şahin 李', text: 'Zoë Ünal-Şahin 李' }],
@@ -138,6 +148,8 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     garcia: ref('Practitioner', 'pr-elena-garcia', 'Elena Garcia, MD'),
     chen: ref('Practitioner', 'pr-david-chen', 'David Chen, NP'),
     zoe: ref('Practitioner', 'pr-zoe-unal', 'Zoë Ünal-Şahin 李'),
+    haddad: ref('Practitioner', 'pr-samir-haddad', 'Samir Haddad, MD'),
+    weber: ref('Practitioner', 'pr-julia-weber', 'Julia Weber, MD'),
   };
 
   /* ---- patients ---- */
@@ -206,7 +218,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       numberOfRepeatsAllowed: repeats, quantity: qty(opts.quantity ?? 30, opts.unit ?? 'tablet', '{tbl}'),
       expectedSupplyDuration: { value: 30, unit: 'days', system: UCUM, code: 'd' },
     },
-    extension: [ext('refill-eligible', { valueBoolean: opts.refill ?? (opts.status ?? 'active') === 'active' })],
+    // urn:chartty:refill-eligible is computed at the end (seedEligibility).
   });
   const immunization = (pid, key, cvx, display, daysAgo) => add({
     resourceType: 'Immunization', id: `imm-${pid}-${key}`, status: 'completed',
@@ -222,7 +234,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     effectiveDateTime: typeof daysAgo === 'string' ? daysAgo : at(daysAgo, 9, 30), issued: typeof daysAgo === 'string' ? daysAgo : at(daysAgo, 11),
     ...value, ...extra,
   });
-  const flag = (code) => [cc(INTERP, code, { H: 'High', L: 'Low', N: 'Normal', HH: 'Critical high', A: 'Abnormal' }[code])];
+  const flag = (code) => [cc(INTERP, code, { H: 'High', L: 'Low', N: 'Normal', HH: 'Critical high', LL: 'Critical low', A: 'Abnormal' }[code])];
   const vitals = (pid, daysAgo, v, performer = doctors.patel) => {
     const p = { performer: [performer] };
     observation(pid, 'vital-signs', '85354-9', 'Blood pressure panel with all children optional', daysAgo, {
@@ -241,8 +253,9 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     }
     observation(pid, 'vital-signs', '8310-5', 'Body temperature', daysAgo, { valueQuantity: qty(v.temp ?? 36.8, 'Cel') }, p);
   };
-  const lab = (pid, code, display, daysAgo, value, unit, low, high, extra = {}) => {
-    const interp = high !== undefined && value > high ? 'H' : low !== undefined && value < low ? 'L' : 'N';
+  // extra.interp overrides the H/L/N flag computed from the range (e.g. LL).
+  const lab = (pid, code, display, daysAgo, value, unit, low, high, { interp: given, ...extra } = {}) => {
+    const interp = given ?? (high !== undefined && value > high ? 'H' : low !== undefined && value < low ? 'L' : 'N');
     return observation(pid, 'laboratory', code, display, daysAgo, {
       valueQuantity: qty(value, unit),
       referenceRange: [{
@@ -252,17 +265,42 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       interpretation: flag(interp),
     }, extra);
   };
+  // opts: status, category ([code, display] of v2-0074), issued, performer,
+  // interpreter, conclusion, narrative ({title, text}: presentedForm), reviewed.
   const report = (pid, key, code, display, daysAgo, results, opts = {}) => add({
-    resourceType: 'DiagnosticReport', id: `dr-${pid}-${key}`, status: 'final',
-    category: [cc('http://terminology.hl7.org/CodeSystem/v2-0074', 'LAB', 'Laboratory')],
+    resourceType: 'DiagnosticReport', id: `dr-${pid}-${key}`, status: opts.status ?? 'final',
+    category: [cc(DIAG_SERVICE, ...(opts.category ?? ['LAB', 'Laboratory']))],
     code: cc(LOINC, code, display), subject: ref('Patient', pid),
-    effectiveDateTime: at(daysAgo, 9, 30), issued: at(daysAgo, 15),
-    performer: [ref('Organization', 'org-main-street', 'Main Street Clinic Laboratory')],
+    effectiveDateTime: at(daysAgo, 9, 30), issued: opts.issued ?? at(daysAgo, 15),
+    performer: [opts.performer ?? ref('Organization', 'org-main-street', 'Main Street Clinic Laboratory')],
     resultsInterpreter: opts.interpreter ? [opts.interpreter] : undefined,
-    result: results.map((o) => ref('Observation', o.id, o.code.text)),
+    result: results.length ? results.map((o) => ref('Observation', o.id, o.code.text)) : undefined,
     conclusion: opts.conclusion,
+    presentedForm: opts.narrative ? [{
+      contentType: 'text/plain', language: 'en-US', title: opts.narrative.title,
+      data: Buffer.from(opts.narrative.text, 'utf8').toString('base64'), creation: opts.issued ?? at(daysAgo, 15),
+    }] : undefined,
     extension: opts.reviewed ? [ext('reviewed', { valueBoolean: true })] : undefined,
   });
+  // A refill request as the portal stores it (rules.mjs checks new ones).
+  const refillTask = (pid, key, medKey, status, daysAgo, opts = {}) => {
+    const med = out.find((r) => r.id === `medrx-${pid}-${medKey}`);
+    const who = out.find((r) => r.resourceType === 'Patient' && r.id === pid).name[0].text;
+    return add({
+      resourceType: 'Task', id: `task-${pid}-${key}`,
+      identifier: [{ system: REQUEST_ID, value: opts.uuid }],
+      status, intent: 'order', priority: 'routine',
+      ...(opts.reason ? { statusReason: { text: opts.reason } } : {}),
+      ...(opts.business ? { businessStatus: { text: opts.business } } : {}),
+      code: { coding: [{ system: TASK_CODE_SYSTEM, code: 'fulfill', display: 'Fulfill the focal request' }], text: 'Refill request' },
+      focus: ref('MedicationRequest', med.id, med.medicationCodeableConcept.text),
+      for: ref('Patient', pid, who),
+      authoredOn: at(daysAgo, 8, 10), lastModified: at(opts.modifiedDaysAgo ?? daysAgo, 16, 45),
+      requester: ref('Patient', pid, who), owner: med.requester,
+      ...(opts.pharmacy ? { input: [{ type: { text: 'Pharmacy' }, valueReference: ref('Organization', ...opts.pharmacy) }] } : {}),
+      ...(opts.notes ? { note: opts.notes } : {}),
+    });
+  };
   const appointment = (pid, key, daysFromNow, hour, practitionerRef, service, reason, status) => add({
     resourceType: 'Appointment', id: `appt-${pid}-${key}`, status,
     serviceType: [{ text: service }], reasonCode: [{ text: reason }],
@@ -320,6 +358,142 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     class: [{ type: cc('http://terminology.hl7.org/CodeSystem/coverage-class', 'group', 'Group'), value: 'ACME-GRP-20', name: 'Acme Silver PPO' }],
   });
 
+  /**
+   * Maria's other results: the rest of her HbA1c series, a CBC with a
+   * critical value, a metabolic panel, imaging and pathology narratives,
+   * urinalysis (text, coded and range values), a preliminary culture, a
+   * corrected TSH and an ANA titer (ratio). Observation ids are explicit
+   * (obs-maria-lopez-<key>) so the generated ids of the rest never move.
+   */
+  const mariaResults = (M) => {
+    const id = (key) => ({ id: `obs-${M}-${key}` });
+    const mlab = (key, code, display, daysAgo, value, unit, low, high, extra = {}) =>
+      lab(M, code, display, daysAgo, value, unit, low, high, { ...id(key), ...extra });
+    const coded = (system, code, display) => ({ valueCodeableConcept: cc(system, code, display) });
+
+    // HbA1c 7 to 9: the series then spans about 3.5 years.
+    [[650, 8.3], [960, 8.8], [1300, 9.4]].forEach(([d, v], i) => {
+      const o = mlab(`a1c-${i + 7}`, '4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', d, v, '%', undefined, 5.7, {
+        note: [{ text: i === 2 ? 'Your diabetes is not well controlled yet. We will start metformin today.' : 'Above goal; we will adjust metformin.' }],
+      });
+      report(M, `a1c-${i + 7}`, '4548-4', 'Hemoglobin A1c', d, [o], { reviewed: true, interpreter: doctors.patel });
+    });
+
+    // CBC with a critically low platelet count and the clinician's comment.
+    const cbc = [
+      mlab('cbc-wbc', '6690-2', 'Leukocytes [#/volume] in Blood by Automated count', 5, 6.8, '10*3/uL', 4.0, 11.0),
+      mlab('cbc-hgb', '718-7', 'Hemoglobin [Mass/volume] in Blood', 5, 11.6, 'g/dL', 12.0, 15.5),
+      mlab('cbc-hct', '4544-3', 'Hematocrit [Volume Fraction] of Blood by Automated count', 5, 36.4, '%', 36.0, 46.0),
+      mlab('cbc-plt', '777-3', 'Platelets [#/volume] in Blood by Automated count', 5, 38, '10*3/uL', 150, 400, {
+        interp: 'LL',
+        note: [{
+          authorReference: doctors.patel, time: at(5, 16, 20),
+          text: 'Critical value: your platelet count is very low. I called you about it the same afternoon. Avoid aspirin and ibuprofen, and go to urgent care if you notice unusual bleeding or bruising. We will repeat the test next week.',
+        }],
+      }),
+    ];
+    report(M, 'cbc', '58410-2', 'CBC panel - Blood by Automated count', 5, cbc,
+      { reviewed: true, interpreter: doctors.patel, conclusion: 'Severe thrombocytopenia (critical value, called to the patient). Mild anemia.' });
+
+    // Comprehensive metabolic panel, same draw as the newest HbA1c: high glucose.
+    const cmp = [
+      ['glucose', '2345-7', 'Glucose [Mass/volume] in Serum or Plasma', 182, 'mg/dL', 70, 99],
+      ['bun', '3094-0', 'Urea nitrogen [Mass/volume] in Serum or Plasma', 16, 'mg/dL', 7, 20],
+      ['creatinine', '2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 0.9, 'mg/dL', 0.6, 1.1],
+      ['sodium', '2951-2', 'Sodium [Moles/volume] in Serum or Plasma', 139, 'mmol/L', 136, 145],
+      ['potassium', '2823-3', 'Potassium [Moles/volume] in Serum or Plasma', 4.3, 'mmol/L', 3.5, 5.1],
+      ['chloride', '2075-0', 'Chloride [Moles/volume] in Serum or Plasma', 101, 'mmol/L', 98, 107],
+      ['co2', '2028-9', 'Carbon dioxide, total [Moles/volume] in Serum or Plasma', 25, 'mmol/L', 22, 29],
+      ['calcium', '17861-6', 'Calcium [Mass/volume] in Serum or Plasma', 9.5, 'mg/dL', 8.6, 10.3],
+    ].map(([key, code, display, v, unit, low, high]) => mlab(`cmp-${key}`, code, display, 20, v, unit, low, high));
+    report(M, 'cmp', '24323-8', 'Comprehensive metabolic panel - Serum or Plasma', 20, cmp, { interpreter: doctors.patel });
+
+    // Imaging: no results, a narrative and a conclusion.
+    report(M, 'chest-xray', '36643-5', 'XR Chest 2 Views', 698, [], {
+      category: ['RAD', 'Radiology'], reviewed: true, interpreter: doctors.haddad,
+      performer: ref('Organization', 'org-main-street', 'Main Street Clinic Radiology'),
+      conclusion: 'No acute cardiopulmonary process. No evidence of pneumonia.',
+      narrative: {
+        title: 'Chest X-ray report',
+        text: [
+          'EXAMINATION: XR chest, 2 views (PA and lateral).',
+          'CLINICAL HISTORY: Cough for 10 days and low-grade fever. Evaluate for pneumonia.',
+          'COMPARISON: None.',
+          'FINDINGS:\nLungs: The lungs are clear. No focal consolidation, pleural effusion or pneumothorax.\n' +
+            'Heart and mediastinum: The heart size is normal. The mediastinal contours are within normal limits.\n' +
+            'Bones and soft tissues: Mild degenerative changes of the thoracic spine. No acute bony abnormality.',
+          'IMPRESSION:\n1. No acute cardiopulmonary process. No evidence of pneumonia.\n2. Mild thoracic spondylosis.',
+          'Electronically signed by Samir Haddad, MD.',
+        ].join('\n\n'),
+      },
+    });
+
+    // Pathology: a skin biopsy, narrative only.
+    report(M, 'skin-biopsy', '60567-5', 'Skin biopsy pathology report', 320, [], {
+      category: ['PAT', 'Pathology'], reviewed: true, interpreter: doctors.weber, issued: at(316, 14),
+      performer: ref('Organization', 'org-main-street', 'Main Street Clinic Pathology'),
+      conclusion: 'Seborrheic keratosis, irritated (benign). Negative for dysplasia and malignancy.',
+      narrative: {
+        title: 'Surgical pathology report',
+        text: [
+          'SPECIMEN: Skin, left upper back, shave biopsy.',
+          'CLINICAL HISTORY: Pigmented lesion, 6 mm, recently darker. Rule out dysplastic nevus.',
+          'GROSS DESCRIPTION: Received in formalin, labeled with the patient\'s name and "left upper back", is a tan-brown ' +
+            'shave of skin measuring 0.7 x 0.6 x 0.2 cm. The specimen is inked, bisected and entirely submitted in one cassette.',
+          'MICROSCOPIC DESCRIPTION: Sections show an exophytic proliferation of basaloid keratinocytes with horn pseudocysts ' +
+            'and hyperpigmentation, with focal inflammation. There is no cytologic atypia. No melanocytic proliferation is identified.',
+          'DIAGNOSIS:\nSkin, left upper back, shave biopsy: seborrheic keratosis, irritated.\n' +
+            'The lesion does not extend to the margins. Negative for dysplasia and malignancy.',
+          'Electronically signed by Julia Weber, MD.',
+        ].join('\n\n'),
+      },
+    });
+
+    // Urinalysis: text, coded and range values; not reviewed yet.
+    const ua = [
+      observation(M, 'laboratory', '5778-6', 'Color of Urine', 2, { valueString: 'Yellow' }, id('ua-color')),
+      observation(M, 'laboratory', '5767-9', 'Appearance of Urine', 2, { valueString: 'Slightly cloudy', interpretation: flag('A'), referenceRange: [{ text: 'Clear' }] }, id('ua-appearance')),
+      observation(M, 'laboratory', '25428-4', 'Glucose [Presence] in Urine by Test strip', 2,
+        { ...coded(SNOMED, '260385009', 'Negative'), interpretation: flag('N'), referenceRange: [{ text: 'Negative' }] }, id('ua-glucose')),
+      observation(M, 'laboratory', '13945-1', 'Erythrocytes [#/area] in Urine sediment by Microscopy high power field', 2, {
+        valueRange: { low: qty(0, '/[HPF]'), high: qty(2, '/[HPF]') },
+        referenceRange: [{ high: qty(2, '/[HPF]'), text: '0–2 /[HPF]' }], interpretation: flag('N'),
+      }, id('ua-rbc')),
+      observation(M, 'laboratory', '5821-4', 'Leukocytes [#/area] in Urine sediment by Microscopy high power field', 2, {
+        valueRange: { low: qty(10, '/[HPF]'), high: qty(20, '/[HPF]') },
+        referenceRange: [{ high: qty(5, '/[HPF]'), text: '0–5 /[HPF]' }], interpretation: flag('H'),
+      }, id('ua-wbc')),
+    ];
+    report(M, 'urinalysis', '24356-8', 'Urinalysis complete panel - Urine', 2, ua, {});
+
+    // Urine culture, preliminary: results preliminary too, not reviewed.
+    const culture = observation(M, 'laboratory', '630-4', 'Bacteria identified in Urine by Culture', 2, {
+      status: 'preliminary', ...coded(SNOMED, '264868006', 'No growth'), issued: at(1, 8),
+      note: [{ text: 'Preliminary: no growth after 24 hours. The final result follows after 48 hours.' }],
+    }, id('urine-culture'));
+    report(M, 'urine-culture', '630-4', 'Urine culture', 2, [culture], {
+      status: 'preliminary', category: ['MB', 'Microbiology'], issued: at(1, 8),
+    });
+
+    // A corrected TSH: the observation says what was corrected.
+    const tsh = mlab('tsh', '3016-3', 'Thyrotropin [Units/volume] in Serum or Plasma', 60, 2.1, 'm[IU]/L', 0.4, 4.0, {
+      status: 'corrected', issued: at(57, 10),
+      note: [{ text: `Corrected result: the value first reported on ${date(59)}, 0.21 m[IU]/L (low), was a transcription error. The correct value is 2.1 m[IU]/L, which is normal.` }],
+    });
+    report(M, 'tsh', '3016-3', 'Thyrotropin (TSH)', 60, [tsh], {
+      status: 'corrected', issued: at(57, 10), reviewed: true, interpreter: doctors.patel,
+      conclusion: 'Corrected report: thyroid function is normal.',
+    });
+
+    // ANA titer 1:80, a Ratio value.
+    const ana = observation(M, 'laboratory', '5048-4', 'Nuclear Ab [Titer] in Serum by Immunofluorescence', 60, {
+      valueRatio: { numerator: { value: 1 }, denominator: { value: 80 } },
+      referenceRange: [{ text: 'Negative: less than 1:40' }], interpretation: flag('A'),
+      note: [{ text: 'A low positive ANA (1:80) is common in healthy people and does not by itself mean an autoimmune disease. We will talk about it at your next visit.' }],
+    }, id('ana'));
+    report(M, 'ana', '5048-4', 'Antinuclear antibody (ANA) titer', 60, [ana], { reviewed: true, interpreter: doctors.patel });
+  };
+
   /* ---- Maria Lopez ---- */
   const M = 'maria-lopez';
   careTeam(M, 'Maria Lopez care team', [[doctors.patel, 'Primary care physician'], [doctors.garcia, 'Cardiologist'], [doctors.chen, 'Nurse practitioner']]);
@@ -331,6 +505,8 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   medication(M, 'metformin', '861007', 'metformin hydrochloride 500 MG Oral Tablet', 'Take 1 tablet by mouth twice daily with meals.', doctors.patel, 3, { quantity: 60, text: 'Metformin 500 mg tablet' });
   medication(M, 'lisinopril', '314076', 'lisinopril 10 MG Oral Tablet', 'Take 1 tablet by mouth once daily.', doctors.patel, 5, { text: 'Lisinopril 10 mg tablet' });
   medication(M, 'ibuprofen', '197806', 'ibuprofen 400 MG Oral Tablet', 'Take 1 tablet by mouth every 6 hours as needed for pain.', doctors.chen, 0, { status: 'completed', authoredDaysAgo: 700, text: 'Ibuprofen 400 mg tablet' });
+  // Active but not refillable online: no refills left.
+  medication(M, 'prednisone', '312617', 'predniSONE 10 MG Oral Tablet', 'Take 1 tablet by mouth once daily with breakfast.', doctors.chen, 0, { authoredDaysAgo: 21, text: 'Prednisone 10 mg tablet' });
   immunization(M, 'flu', '150', 'Influenza, injectable, quadrivalent, preservative free', 35);
   immunization(M, 'covid', '213', 'SARS-COV-2 (COVID-19) vaccine, UNSPECIFIED FORMULATION', 210);
   immunization(M, 'tdap', '115', 'Tdap', 1900);
@@ -351,6 +527,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     ];
     report(M, `lipid-${i + 1}`, '24331-1', 'Lipid panel', d, res, { reviewed: true, interpreter: doctors.patel, conclusion: 'Cholesterol above goal.' });
   });
+  mariaResults(M);
   appointment(M, 'followup', 5, 15, doctors.patel, 'Diabetes follow-up', 'Three-month diabetes check', 'booked');
   appointment(M, 'cardio', 40, 10, doctors.garcia, 'Cardiology consult', 'Blood pressure review', 'booked');
   appointment(M, 'past', -20, 9, doctors.patel, 'Office visit', 'Diabetes and blood pressure check', 'fulfilled');
@@ -360,6 +537,28 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   ]);
   coverage(M, M, 'ACM-55501');
   billing(M, M, 'visit1', 20, 180, 130, 50);
+  // Refill requests in each state; metformin's is still open, so metformin
+  // is not refill-eligible until the care team finishes it.
+  refillTask(M, 'refill-metformin-1', 'metformin', 'completed', 95, {
+    uuid: '5f0c2a8e-3b1d-4c7a-9e21-6d4b8f0a1c01', modifiedDaysAgo: 94, pharmacy: ['org-elm-pharmacy', 'Elm Street Pharmacy'],
+  });
+  refillTask(M, 'refill-lisinopril-1', 'lisinopril', 'completed', 35, {
+    uuid: '5f0c2a8e-3b1d-4c7a-9e21-6d4b8f0a1c02', modifiedDaysAgo: 34, pharmacy: ['org-elm-pharmacy', 'Elm Street Pharmacy'],
+    business: 'Ready for pick-up',
+  });
+  refillTask(M, 'refill-prednisone-1', 'prednisone', 'rejected', 6, {
+    uuid: '5f0c2a8e-3b1d-4c7a-9e21-6d4b8f0a1c03', modifiedDaysAgo: 5,
+    reason: 'Prednisone is meant as a short course. Please book a visit with Dr. Patel before taking more.',
+    notes: [{ authorReference: ref('Patient', M, 'Maria Lopez'), time: at(6, 8, 10), text: 'I have 2 tablets left.' }],
+  });
+  refillTask(M, 'refill-metformin-2', 'metformin', 'in-progress', 2, {
+    uuid: '5f0c2a8e-3b1d-4c7a-9e21-6d4b8f0a1c04', modifiedDaysAgo: 1, pharmacy: ['org-oak-pharmacy', 'Oak Avenue Pharmacy (open 24 hours)'],
+    business: 'Sent to the pharmacy',
+    notes: [
+      { authorReference: ref('Patient', M, 'Maria Lopez'), time: at(2, 8, 10), text: 'I leave for a trip on Friday. Could it be ready before then?' },
+      { authorReference: doctors.chen, time: at(1, 16, 45), text: 'Approved and sent to Oak Avenue Pharmacy.' },
+    ],
+  });
 
   /* ---- James, Lily and Noah Carter ---- */
   const J = 'james-carter';
@@ -455,6 +654,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     generateLongHistory(out, W, now);
   }
 
+  seedEligibility(out);
   return { resources: out, activationCodes: activationCodes(now) };
 }
 
@@ -467,17 +667,60 @@ function activationCodes(now) {
   }];
 }
 
+/** Walter's lab panels: report code and display, then [code, display, min, max, unit, low, high] per result. */
+const WALTER_PANELS = [
+  ['51990-0', 'Basic metabolic panel - Blood', [
+    ['2345-7', 'Glucose [Mass/volume] in Serum or Plasma', 88, 168, 'mg/dL', 70, 99],
+    ['3094-0', 'Urea nitrogen [Mass/volume] in Serum or Plasma', 9, 27, 'mg/dL', 7, 20],
+    ['2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 0.8, 1.6, 'mg/dL', 0.7, 1.3],
+    ['2951-2', 'Sodium [Moles/volume] in Serum or Plasma', 134, 144, 'mmol/L', 136, 145],
+    ['2823-3', 'Potassium [Moles/volume] in Serum or Plasma', 3.6, 5.0, 'mmol/L', 3.5, 5.1],
+    ['2075-0', 'Chloride [Moles/volume] in Serum or Plasma', 97, 108, 'mmol/L', 98, 107],
+    ['2028-9', 'Carbon dioxide, total [Moles/volume] in Serum or Plasma', 21, 30, 'mmol/L', 22, 29],
+    ['17861-6', 'Calcium [Mass/volume] in Serum or Plasma', 8.5, 10.4, 'mg/dL', 8.6, 10.3],
+  ]],
+  ['4548-4', 'Hemoglobin A1c', [['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', 6.2, 8.6, '%', undefined, 5.7]]],
+  ['58410-2', 'CBC panel - Blood by Automated count', [
+    ['6690-2', 'Leukocytes [#/volume] in Blood by Automated count', 4.5, 10.5, '10*3/uL', 4.0, 11.0],
+    ['718-7', 'Hemoglobin [Mass/volume] in Blood', 12.8, 16.2, 'g/dL', 13.5, 17.5],
+    ['4544-3', 'Hematocrit [Volume Fraction] of Blood by Automated count', 38, 49, '%', 41, 53],
+    ['777-3', 'Platelets [#/volume] in Blood by Automated count', 145, 380, '10*3/uL', 150, 400],
+  ]],
+  ['24331-1', 'Lipid panel', [
+    ['2093-3', 'Cholesterol [Mass/volume] in Serum or Plasma', 150, 230, 'mg/dL', undefined, 200],
+    ['2085-9', 'HDL Cholesterol', 35, 60, 'mg/dL', 40, undefined],
+    ['13457-7', 'LDL Cholesterol (calculated)', 70, 150, 'mg/dL', undefined, 100],
+    ['2571-8', 'Triglyceride [Mass/volume] in Serum or Plasma', 90, 220, 'mg/dL', undefined, 150],
+  ]],
+  ['24325-3', 'Hepatic function panel - Serum or Plasma', [
+    ['1742-6', 'Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma', 12, 60, 'U/L', 7, 56],
+    ['1920-8', 'Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma', 12, 44, 'U/L', 10, 40],
+    ['6768-6', 'Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma', 45, 150, 'U/L', 44, 147],
+    ['1975-2', 'Bilirubin.total [Mass/volume] in Serum or Plasma', 0.2, 1.3, 'mg/dL', 0.1, 1.2],
+    ['1751-7', 'Albumin [Mass/volume] in Serum or Plasma', 3.3, 4.9, 'g/dL', 3.5, 5.0],
+  ]],
+  ['3016-3', 'Thyrotropin (TSH)', [['3016-3', 'Thyrotropin [Units/volume] in Serum or Plasma', 0.6, 4.6, 'm[IU]/L', 0.4, 4.0]]],
+  ['14959-1', 'Microalbumin/Creatinine ratio - Urine', [['14959-1', 'Microalbumin/Creatinine [Mass Ratio] in Urine', 5, 60, 'mg/g', undefined, 30]]],
+];
+/** Which panel each lab visit draws, in turn (metabolic panel three times a cycle). */
+const WALTER_ROTATION = [0, 1, 2, 0, 3, 4, 0, 5, 6];
+const WALTER_LAB_EVERY_DAYS = 8;
+
 /**
- * Ten years of daily home readings (6 a day) and monthly lab panels for
- * Walter Long: about 22,500 Observations and 120 DiagnosticReports.
+ * Ten years of daily home readings (6 a day) and a lab visit every 8
+ * days for Walter Long: about 23,900 Observations and 456
+ * DiagnosticReports of 1 to 8 results each; the newest two reports are
+ * not reviewed yet.
  */
 function generateLongHistory(out, pid, now) {
   const rand = rng(42);
   const subject = { reference: `Patient/${pid}` };
   const vital = { coding: [{ system: OBS_CAT, code: 'vital-signs', display: 'Vital Signs' }] };
   const labCat = { coding: [{ system: OBS_CAT, code: 'laboratory', display: 'Laboratory' }] };
+  const labService = { coding: [{ system: DIAG_SERVICE, code: 'LAB', display: 'Laboratory' }], text: 'Laboratory' };
   const code = (c, d) => ({ coding: [{ system: LOINC, code: c, display: d }], text: d });
   const q = (value, unit, ucum = unit) => ({ value, unit, system: UCUM, code: ucum });
+  const interpretation = (c) => [{ coding: [{ system: INTERP, code: c, display: { H: 'High', L: 'Low', N: 'Normal' }[c] }] }];
   const kinds = [
     ['8867-4', 'Heart rate', () => ({ valueQuantity: q(60 + Math.round(rand() * 30), 'beats/minute', '/min') })],
     ['29463-7', 'Body weight', (d) => ({ valueQuantity: q(Math.round((92 - d / 600 + rand()) * 10) / 10, 'kg') })],
@@ -486,6 +729,7 @@ function generateLongHistory(out, pid, now) {
     ['2339-0', 'Glucose [Mass/volume] in Blood', () => ({ valueQuantity: q(90 + Math.round(rand() * 90), 'mg/dL') }), labCat],
   ];
   let n = 0;
+  let visits = 0;
   const days = 3650;
   for (let d = days; d >= 1; d--) {
     const t = new Date(now.getTime() - d * 86400000);
@@ -504,32 +748,32 @@ function generateLongHistory(out, pid, now) {
     for (const [c, display, value, cat] of kinds) {
       out.push({ resourceType: 'Observation', id: id(), status: 'final', category: [cat ?? vital], code: code(c, display), subject, effectiveDateTime: when, ...value(d) });
     }
-    if (d % 30 === 0) {
-      const panel = [
-        ['2160-0', 'Creatinine [Mass/volume] in Serum or Plasma', 0.8 + rand() * 0.8, 'mg/dL', 0.7, 1.3],
-        ['2823-3', 'Potassium [Moles/volume] in Serum or Plasma', 3.6 + rand() * 1.4, 'mmol/L', 3.5, 5.1],
-        ['2951-2', 'Sodium [Moles/volume] in Serum or Plasma', 134 + rand() * 10, 'mmol/L', 136, 145],
-        ['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', 6.2 + rand() * 2.4, '%', undefined, 5.7],
-      ];
-      const ids = [];
-      for (const [c, display, raw, unit, low, high] of panel) {
-        const value = Math.round(raw * 10) / 10;
-        const interp = high !== undefined && value > high ? 'H' : low !== undefined && value < low ? 'L' : 'N';
-        const oid = id();
-        ids.push({ reference: `Observation/${oid}`, display });
-        out.push({
-          resourceType: 'Observation', id: oid, status: 'final', category: [labCat], code: code(c, display), subject,
-          effectiveDateTime: when, valueQuantity: q(value, unit),
-          referenceRange: [{ ...(low !== undefined ? { low: q(low, unit) } : {}), high: q(high, unit) }],
-          interpretation: [{ coding: [{ system: INTERP, code: interp }] }],
-        });
-      }
+    if (d % WALTER_LAB_EVERY_DAYS !== 0) {
+      continue;
+    }
+    // A lab visit: one panel, its results issued the same afternoon.
+    const [panelCode, panelName, tests] = WALTER_PANELS[WALTER_ROTATION[visits++ % WALTER_ROTATION.length]];
+    const drawn = new Date(t.getTime() + 75 * 60000).toISOString();
+    const issued = new Date(t.getTime() + 7 * 3600000).toISOString();
+    const ids = [];
+    for (const [c, display, min, max, unit, low, high] of tests) {
+      const raw = min + rand() * (max - min);
+      const value = max >= 100 ? Math.round(raw) : Math.round(raw * 10) / 10;
+      const interp = high !== undefined && value > high ? 'H' : low !== undefined && value < low ? 'L' : 'N';
+      const oid = id();
+      ids.push({ reference: `Observation/${oid}`, display });
       out.push({
-        resourceType: 'DiagnosticReport', id: `dr-${pid}-${d}`, status: 'final',
-        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: 'LAB', display: 'Laboratory' }] }],
-        code: code('51990-0', 'Basic metabolic panel - Blood'), subject, effectiveDateTime: when, issued: when, result: ids,
-        extension: [{ url: 'urn:chartty:reviewed', valueBoolean: true }],
+        resourceType: 'Observation', id: oid, status: 'final', category: [labCat], code: code(c, display), subject,
+        effectiveDateTime: drawn, issued, valueQuantity: q(value, unit),
+        referenceRange: [{ ...(low !== undefined ? { low: q(low, unit) } : {}), ...(high !== undefined ? { high: q(high, unit) } : {}) }],
+        interpretation: interpretation(interp),
       });
     }
+    out.push({
+      resourceType: 'DiagnosticReport', id: `dr-${pid}-${d}`, status: 'final', category: [labService],
+      code: code(panelCode, panelName), subject, effectiveDateTime: drawn, issued, result: ids,
+      performer: [{ reference: 'Organization/org-main-street', display: 'Main Street Clinic Laboratory' }],
+      ...(d > 2 * WALTER_LAB_EVERY_DAYS ? { extension: [{ url: 'urn:chartty:reviewed', valueBoolean: true }] } : {}),
+    });
   }
 }

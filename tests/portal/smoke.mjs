@@ -1,12 +1,13 @@
 // Smoke test of the test portal: starts server.mjs --test on an ephemeral
 // port and checks discovery, sign-in flows, tokens, FHIR conventions,
-// access control, test controls and every fault kind. Prints TAP lines and
-// a closing "N passed, N failed"; exits non-zero on any failure.
+// access control, test results, refill requests and readings, test
+// controls and every fault kind. Prints TAP lines and a closing
+// "N passed, N failed"; exits non-zero on any failure.
 //
 //   node --experimental-websocket tests/portal/smoke.mjs
 
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,9 @@ const parse = (r) => {
   }
 };
 const text = (j) => j?.issue?.[0]?.details?.text;
+const eligible = (m) => m?.extension?.find((e) => e.url === 'urn:chartty:refill-eligible')?.valueBoolean;
+const reviewed = (r) => r?.extension?.some((e) => e.url === 'urn:chartty:reviewed' && e.valueBoolean === true) ?? false;
+const isDescending = (xs) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
@@ -299,6 +303,157 @@ async function main() {
   const txFail = await fhir('POST', '', M, { body: newThread([{ resource: upd, request: { method: 'PUT', url: 'Patient/maria-lopez', ifMatch: etag } }]) });
   check(txFail.status === 412 && (await countComms()) === mid, 'failed transaction leaves nothing written', [txFail.status, text(txFail.json)]);
 
+  /* ---- test results ---- */
+  const list = await fhir('GET', 'DiagnosticReport?patient=Patient/maria-lopez&_sort=-date&_include=DiagnosticReport:result', M);
+  const reports = (list.json?.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource);
+  const included = new Map((list.json?.entry ?? []).filter((e) => e.search?.mode === 'include').map((e) => [`Observation/${e.resource.id}`, e.resource]));
+  const results = reports.flatMap((r) => (r.result ?? []).map((x) => included.get(x.reference)));
+  const statuses = new Set(reports.map((r) => r.status));
+  check(list.status === 200 && ['final', 'preliminary', 'corrected'].every((x) => statuses.has(x)) && results.length > 0 && results.every(Boolean) &&
+    isDescending(reports.map((r) => r.effectiveDateTime)), 'reports newest first: final, preliminary and corrected, every result included', [...statuses]);
+  check(results.every((o) => o.subject?.reference === 'Patient/maria-lopez' && o.effectiveDateTime && o.issued && o.status &&
+    o.category?.[0]?.coding?.[0]?.code === 'laboratory'), 'every result has subject, effectiveDateTime, issued, status and category laboratory');
+  const prelim = reports.find((r) => r.status === 'preliminary');
+  const corrected = reports.find((r) => r.status === 'corrected');
+  const fixed = corrected && included.get(corrected.result[0].reference);
+  check(prelim.result.every((x) => included.get(x.reference).status === 'preliminary') && !reviewed(prelim) &&
+    fixed?.status === 'corrected' && /correct/i.test(fixed.note?.[0]?.text ?? ''), 'preliminary report (preliminary results, not reviewed); corrected result says what was corrected');
+  const critical = results.find((o) => o.interpretation?.[0]?.coding?.[0]?.code === 'LL');
+  check(critical?.code?.coding?.[0]?.code === '777-3' && critical.interpretation[0].coding[0].display === 'Critical low' && critical.note?.[0]?.text?.length > 20,
+    'CBC: a critically low (LL) platelet count with a clinician comment', critical);
+  const narratives = reports.filter((r) => r.presentedForm);
+  const decoded = narratives.map((r) => Buffer.from(r.presentedForm[0].data, 'base64').toString('utf8'));
+  const cats = narratives.map((r) => r.category[0].coding[0].code).sort().join();
+  check(cats === 'PAT,RAD' && narratives.every((r) => !r.result && r.conclusion && r.presentedForm[0].contentType === 'text/plain' && r.presentedForm[0].title) &&
+    decoded.every((t) => t.split('\n\n').length >= 4) && decoded.some((t) => t.includes('IMPRESSION')) && decoded.some((t) => t.includes('DIAGNOSIS')),
+  'imaging and pathology narratives: text/plain base64 that decodes to paragraphs, a conclusion, no results', cats);
+  const kinds = new Set(results.map((o) => Object.keys(o).find((k) => k.startsWith('value'))));
+  check(['valueQuantity', 'valueString', 'valueCodeableConcept', 'valueRange', 'valueRatio'].every((k) => kinds.has(k)), 'results carry Quantity, string, CodeableConcept, Range and Ratio values', [...kinds]);
+  const unreviewed = reports.filter((r) => !reviewed(r)).map((r) => r.id);
+  check(unreviewed.length >= 3 && unreviewed.includes('dr-maria-lopez-a1c-1'), `${unreviewed.length} reports not reviewed yet, the newest HbA1c among them`, unreviewed);
+  const a1c = await fhir('GET', 'Observation?patient=Patient/maria-lopez&code=http://loinc.org|4548-4&_sort=-date&_count=100', M);
+  const series = (a1c.json?.entry ?? []).map((e) => e.resource);
+  const spanDays = series.length ? (Date.parse(series[0].effectiveDateTime) - Date.parse(series.at(-1).effectiveDateTime)) / 86400000 : 0;
+  check(a1c.json?.total === 9 && series.length === 9 && isDescending(series.map((o) => o.effectiveDateTime)) && series[0].valueQuantity.value === 7.2 &&
+    series[0].interpretation[0].coding[0].code === 'H' && spanDays > 3 * 365 && series.slice(1).every((o) => o.note?.[0]?.text),
+  `HbA1c trend: 9 results newest first over ${(spanDays / 365).toFixed(1)} years, newest 7.2 (H)`);
+
+  /* ---- medications and refills ---- */
+  const medsOf = async () => new Map(((await fhir('GET', 'MedicationRequest?patient=Patient/maria-lopez&status=active', M)).json?.entry ?? []).map((e) => [e.resource.id, e.resource]));
+  let meds = await medsOf();
+  check(eligible(meds.get('medrx-maria-lopez-lisinopril')) === true && eligible(meds.get('medrx-maria-lopez-prednisone')) === false &&
+    meds.get('medrx-maria-lopez-prednisone').dispenseRequest.numberOfRepeatsAllowed === 0 && eligible(meds.get('medrx-maria-lopez-metformin')) === false,
+  'refill-eligible: lisinopril yes; prednisone (no refills left) and metformin (a request is open) no');
+  const seededTasks = (await fhir('GET', 'Task?patient=Patient/maria-lopez&code=fulfill&_sort=-authored-on', M)).json?.entry?.map((e) => e.resource) ?? [];
+  const taskStatuses = seededTasks.map((t) => t.status);
+  check(['completed', 'rejected', 'in-progress'].every((x) => taskStatuses.includes(x)) && seededTasks.find((t) => t.status === 'rejected').statusReason?.text &&
+    isDescending(seededTasks.map((t) => t.authoredOn)) && seededTasks.every((t) => t.lastModified && t.focus?.display), 'seeded refill requests: completed, rejected with a reason, in progress; newest first', taskStatuses);
+  const pharmacies = await fhir('GET', 'Organization?type=pharmacy', M);
+  const pharmacyIds = (pharmacies.json?.entry ?? []).map((e) => e.resource.id);
+  check(pharmacies.status === 200 && pharmacyIds.includes('org-elm-pharmacy') && pharmacyIds.includes('org-oak-pharmacy') && !pharmacyIds.includes('org-acme-health'),
+    'Organization?type=pharmacy lists the pharmacies', pharmacyIds);
+  const refill = (med, uuid, extra = {}) => ({
+    resourceType: 'Task', identifier: [{ system: 'urn:chartty:request', value: uuid }], status: 'requested', intent: 'order',
+    code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'fulfill' }], text: 'Refill request' },
+    focus: { reference: `MedicationRequest/${med}` }, for: { reference: 'Patient/maria-lopez' }, requester: { reference: 'Patient/maria-lopez' },
+    input: [{ type: { text: 'Pharmacy' }, valueReference: { reference: 'Organization/org-oak-pharmacy' } }], note: [{ text: 'Before Friday, please.' }],
+    ...extra,
+  });
+  const postTask = (body) => fhir('POST', 'Task', M, { body, headers: { 'if-none-exist': `identifier=urn:chartty:request|${body.identifier[0].value}` } });
+  const LIS = 'medrx-maria-lopez-lisinopril';
+  const lisBefore = await fhir('GET', `MedicationRequest/${LIS}`, M);
+  const first = refill(LIS, randomUUID());
+  const t1 = await postTask(first);
+  const lisAfter = await fhir('GET', `MedicationRequest/${LIS}`, M);
+  check(t1.status === 201 && t1.json.status === 'requested' && t1.json.authoredOn && t1.json.focus.display === 'Lisinopril 10 mg tablet' &&
+    eligible(lisAfter.json) === false && lisAfter.headers.etag !== lisBefore.headers.etag, 'refill request: 201, and the prescription is no longer eligible (new ETag)', [t1.status, text(t1.json)]);
+  const t2 = await postTask(refill(LIS, randomUUID()));
+  check(t2.status === 409 && text(t2.json) === 'A refill request for this medication is already waiting for your care team.', 'a second request while one is open: 409', t2.json);
+  const t1again = await postTask(first);
+  check(t1again.status === 200 && t1again.json.id === t1.json.id, 'the same request id again: 200 with the first Task', [t1again.status, t1again.json?.id]);
+  const t3 = await postTask(refill('medrx-maria-lopez-prednisone', randomUUID()));
+  check(t3.status === 422 && t3.json.issue[0].code === 'business-rule' && /cannot be refilled online/.test(text(t3.json)), 'an ineligible prescription: 422 business-rule', t3.json);
+  const moved = await json('POST', '/_test/task-status', { id: t1.json.id, status: 'completed' });
+  const lisDone = (await fhir('GET', `MedicationRequest/${LIS}`, M)).json;
+  check(moved.status === 200 && moved.json.status === 'completed' && eligible(lisDone) === true &&
+    lisDone.dispenseRequest.numberOfRepeatsAllowed === lisBefore.json.dispenseRequest.numberOfRepeatsAllowed - 1,
+  '/_test/task-status completes it: one refill fewer, eligible again', [moved.status, lisDone.dispenseRequest]);
+  const t4 = await postTask(refill(LIS, randomUUID()));
+  const declined = await json('POST', '/_test/task-status', { id: `Task/${t4.json?.id}`, status: 'rejected', reason: 'Please book a blood pressure check first.' });
+  const t4read = await fhir('GET', `Task/${t4.json?.id}`, M);
+  check(t4.status === 201 && declined.status === 200 && t4read.json.status === 'rejected' && t4read.json.statusReason?.text === 'Please book a blood pressure check first.' &&
+    eligible((await fhir('GET', `MedicationRequest/${LIS}`, M)).json) === true, 'a declined request carries the reason; the prescription is eligible again');
+  const badMove = await json('POST', '/_test/task-status', { id: t4.json?.id, status: 'declined' });
+  const noTask = await json('POST', '/_test/task-status', { id: 'nope', status: 'completed' });
+  check(badMove.status === 400 && noTask.status === 404, '/_test/task-status: unknown status 400, unknown Task 404');
+  const invalid = [
+    ['status', { status: 'draft' }],
+    ['intent', { intent: 'proposal' }],
+    ['code', { code: { coding: [{ system: 'http://hl7.org/fhir/CodeSystem/task-code', code: 'approve' }] } }],
+    ['focus of someone else', { focus: { reference: 'MedicationRequest/medrx-james-carter-atorvastatin' } }],
+    ['focus missing', { focus: undefined }],
+    ['for missing', { for: undefined }],
+    ['pharmacy', { input: [{ type: { text: 'Pharmacy' }, valueReference: { reference: 'Organization/org-acme-health' } }] }],
+    ['requester', { requester: { reference: 'Patient/james-carter' } }],
+  ];
+  const answers = [];
+  for (const [what, change] of invalid) {
+    const r4 = await postTask(refill(LIS, randomUUID(), change));
+    answers.push([what, r4.status, text(r4.json)]);
+  }
+  check(answers.every(([, st, t]) => st === 400 && /^[A-Z].*\.$/.test(t ?? '')), 'malformed refill requests: 400 with a sentence', answers);
+  const forNoah = await fhir('POST', 'Task', J, { body: refill('medrx-noah-carter-albuterol', randomUUID(), { for: { reference: 'Patient/noah-carter' }, requester: { reference: 'Patient/james-carter' } }) });
+  const forJames = await fhir('POST', 'Task', J, { body: refill('medrx-james-carter-atorvastatin', randomUUID(), { for: { reference: 'Patient/james-carter' }, requester: undefined }) });
+  check(forNoah.status === 403 && text(forNoah.json) === noah.note && forJames.status === 201 && forJames.json.requester?.reference === 'Patient/james-carter',
+    'a limited proxy cannot request refills (403 with the note); the requester defaults to the signed-in person', [forNoah.status, forJames.status, text(forJames.json)]);
+  const txTask = (u) => ({ resource: refill(LIS, u), request: { method: 'POST', url: 'Task' } });
+  const countTasks = async () => (await fhir('GET', 'Task?patient=Patient/maria-lopez&_summary=count', M)).json.total;
+  const tasksBefore = await countTasks();
+  const txTwo = await fhir('POST', '', M, { body: { resourceType: 'Bundle', type: 'transaction', entry: [txTask(randomUUID()), txTask(randomUUID())] } });
+  check(txTwo.status === 409 && (await countTasks()) === tasksBefore, 'two requests for one prescription in a transaction: 409, nothing written');
+
+  /* ---- readings the patient enters ---- */
+  const vitalCat = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }];
+  const newReading = (code, value, extra = {}) => ({
+    resourceType: 'Observation', status: 'final', category: vitalCat, code: { coding: [{ system: 'http://loinc.org', code }] },
+    subject: { reference: 'Patient/maria-lopez' }, performer: [{ reference: 'Patient/maria-lopez' }],
+    effectiveDateTime: new Date(Date.now() - 60000).toISOString(), ...value, ...extra,
+  });
+  const ucum = (value, code, unit = code) => ({ valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code } });
+  const bp = (sys, dia) => ({
+    component: [
+      { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, ...ucum(sys, 'mm[Hg]', 'mmHg') },
+      { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, ...ucum(dia, 'mm[Hg]', 'mmHg') },
+    ],
+  });
+  const glucoseId = randomUUID();
+  const glucose = newReading('2339-0', ucum(126, 'mg/dL'), { identifier: [{ system: 'urn:chartty:request', value: glucoseId }] });
+  const g1 = await fhir('POST', 'Observation', M, { body: glucose, headers: { 'if-none-exist': `identifier=urn:chartty:request|${glucoseId}` } });
+  const g2 = await fhir('POST', 'Observation', M, { body: glucose, headers: { 'if-none-exist': `identifier=urn:chartty:request|${glucoseId}` } });
+  const gTrend = await fhir('GET', 'Observation?patient=Patient/maria-lopez&code=http://loinc.org|2339-0&_sort=-date', M);
+  check(g1.status === 201 && g2.status === 200 && g2.json.id === g1.json.id && gTrend.json.entry?.[0]?.resource.id === g1.json.id,
+    'a glucose reading: 201, a retry finds it, the trend search shows it first', [g1.status, g2.status, text(g1.json)]);
+  const goodBp = await fhir('POST', 'Observation', M, { body: newReading('85354-9', bp(128, 82)) });
+  const goodLb = await fhir('POST', 'Observation', M, { body: newReading('29463-7', { valueQuantity: { value: 176.4, unit: 'lb' } }) });
+  check(goodBp.status === 201 && goodLb.status === 201 && goodLb.json.valueQuantity.code === '[lb_av]', 'blood pressure and a weight in pounds: 201 (unit normalized to UCUM)', [text(goodBp.json), text(goodLb.json)]);
+  const badReadings = [
+    ['code', newReading('8867-4', ucum(70, '/min'))],
+    ['unit', newReading('2339-0', ucum(7.1, 'mmol/L'))],
+    ['implausible glucose', newReading('2339-0', ucum(900, 'mg/dL'))],
+    ['implausible weight', newReading('29463-7', ucum(0.5, 'kg'))],
+    ['future', newReading('29463-7', ucum(80, 'kg'), { effectiveDateTime: new Date(Date.now() + 2 * 3600000).toISOString() })],
+    ['no time', newReading('29463-7', ucum(80, 'kg'), { effectiveDateTime: undefined })],
+    ['performer', newReading('29463-7', ucum(80, 'kg'), { performer: [{ reference: 'Practitioner/pr-anita-patel' }] })],
+    ['status', newReading('29463-7', ucum(80, 'kg'), { status: 'preliminary' })],
+    ['systolic below diastolic', newReading('85354-9', bp(80, 95))],
+  ];
+  const readingAnswers = [];
+  for (const [what, body] of badReadings) {
+    const r5 = await fhir('POST', 'Observation', M, { body });
+    readingAnswers.push([what, r5.status, text(r5.json)]);
+  }
+  check(readingAnswers.every(([, st, t]) => st === 400 && /^[A-Z].*\.$/.test(t ?? '')), 'bad readings (code, unit, implausible values, future or missing time, performer, status, systolic <= diastolic): 400 with a sentence', readingAnswers);
+
   /* ---- the big patient ---- */
   const walter = (await signIn('long@example.org', 'Chartty-test-9')).access_token;
   let t0 = performance.now();
@@ -308,6 +463,22 @@ async function main() {
   const bigSorted = await fhir('GET', 'Observation?patient=Patient/walter-long&category=vital-signs&_sort=-date&_count=20', walter);
   const sortedMs = performance.now() - t0;
   check(big.json.total >= 20000 && bigMs < 500 && bigSorted.status === 200 && sortedMs < 500, `big patient search: ${big.json.total} obs in ${bigMs.toFixed(0)} ms, sorted vitals ${sortedMs.toFixed(0)} ms`);
+  const obsCount = await fhir('GET', 'Observation?patient=Patient/walter-long&_summary=count', walter);
+  const reportCount = await fhir('GET', 'DiagnosticReport?patient=Patient/walter-long&_summary=count', walter);
+  check(obsCount.json.total >= 20000 && !obsCount.json.entry && reportCount.json.total >= 420, `_summary=count: ${obsCount.json.total} observations, ${reportCount.json.total} reports, no entries`);
+  const reportPage = async (offset) => {
+    const t = performance.now();
+    const r6 = await fhir('GET', `DiagnosticReport?patient=Patient/walter-long&_sort=-date&_include=DiagnosticReport:result${offset ? `&_offset=${offset}` : ''}`, walter);
+    const ms = performance.now() - t;
+    const matches = (r6.json?.entry ?? []).filter((e) => e.search.mode === 'match').map((e) => e.resource);
+    const inc = new Set((r6.json?.entry ?? []).filter((e) => e.search.mode === 'include').map((e) => `Observation/${e.resource.id}`));
+    const whole = matches.length === 20 && matches.every((d) => d.result.length >= 1 && d.result.length <= 8 && d.result.every((x) => inc.has(x.reference)));
+    return { ms, whole, next: r6.json?.link?.some((l) => l.relation === 'next') };
+  };
+  const firstPage = await reportPage(0);
+  const farPage = await reportPage(400);
+  check(firstPage.whole && farPage.whole && firstPage.next && firstPage.ms < 500 && farPage.ms < 500,
+    `big patient reports with _include: first page ${firstPage.ms.toFixed(0)} ms, _offset=400 ${farPage.ms.toFixed(0)} ms, 1 to 8 results each`);
 
   /* ---- other account flows ---- */
   const kiosk = await form('/oauth2/token', { grant_type: 'client_credentials', client_id: 'kiosk-main-street', client_secret: 'kiosk-demo-secret' });
@@ -363,6 +534,11 @@ async function main() {
   const patientBack = await fhir('GET', 'Patient/maria-lopez', (await signIn('maria@example.org', 'Chartty-demo-1')).access_token);
   check(afterReset.status === 200 && afterReset.json.code && lindaOk.status === 200 && patientBack.json.telecom.length === read.json.telecom.length && (await json('GET', '/_test/outbox')).json.length === 0,
     'reset restores passwords, MFA, locks, data and outbox');
+  const R = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+  const lisReset = await fhir('GET', `MedicationRequest/${LIS}`, R);
+  const tasksReset = await fhir('GET', 'Task?patient=Patient/maria-lopez&code=fulfill&_summary=count', R);
+  check(lisReset.headers.etag === lisBefore.headers.etag && eligible(lisReset.json) === true && tasksReset.json.total === seededTasks.length,
+    'reset restores prescriptions and refill requests', [lisReset.headers.etag, tasksReset.json.total]);
   const browser = await http(base, 'POST', '/oauth2/authorize', { body: new URLSearchParams({ ...Object.fromEntries(authQ), email: 'linda@example.org', password: 'Chartty-demo-3' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   const loc = browser.headers.location ? new URL(browser.headers.location) : undefined;
   const bt = loc && await form('/oauth2/token', { grant_type: 'authorization_code', code: loc.searchParams.get('code'), code_verifier: pB.verifier, redirect_uri: 'http://127.0.0.1:9/callback' });

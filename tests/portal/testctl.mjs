@@ -1,6 +1,7 @@
 // Test-only controls (/_test/*, served only with --test) and the fault
 // injector that misbehaves on purpose for the next N requests.
 
+import { moveTask } from './rules.mjs';
 import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
 
 export const FAULT_KINDS = ['latency', 'drop', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
@@ -163,6 +164,11 @@ export async function handleTest(req, ctl) {
         notFound('No such patient.');
       }
       return { status: 200, body: { code: rec.code, patient: `Patient/${rec.patient}`, issued: rec.issued, expires: rec.expires } };
+    }
+    case 'POST /_test/task-status': {
+      // The care team moves a Task; refill eligibility follows (rules.mjs).
+      const body = parseJsonBody(req.headers, req.raw) ?? {};
+      return { status: 200, body: await moveTask(ctl.repo, body) };
     }
     default:
       return undefined;
