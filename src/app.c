@@ -370,6 +370,8 @@ app_select(struct loop *l)
 	}
 	f->focus = v->focus;
 	app_react(l, f->screen->action(&l->app, f->state, ACTION_SELECT, r));
+	/* A send that found the session over: sign in over the form. */
+	app_check_session(l);
 }
 
 static void
