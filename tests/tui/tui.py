@@ -342,7 +342,9 @@ def run_results(width, height):
         ok("not yet reviewed" in t.lines()[t.cursor()[1]],
            f"{size}: on the report that was open", t.screen())
         t.keys("q")
-        ok(t.exited() == "0", f"{size}: quits cleanly")
+        status = t.exited(10.0)
+        ok(status == "0", f"{size}: quits cleanly", f"status {status}\n"
+           + t.screen())
     finally:
         t.close()
 
