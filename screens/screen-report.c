@@ -18,6 +18,8 @@
 #include "util.h"
 #include "view.h"
 
+#define REPORT_PARAGRAPH	(-2)	/* a row of text: nothing behind it */
+
 struct report_screen {
 	char			*id;
 	struct arena		*a;
@@ -117,9 +119,12 @@ report_obs_line(struct view *v, struct arena *a,
 	return s;
 }
 
-/* Text with line breaks as one paragraph per line. */
+/*
+ * Text with line breaks as one paragraph per line, each one a row the
+ * focus can rest on, so a long report scrolls and is read in pieces.
+ */
 static void
-report_paragraphs(struct view *v, const char *text)
+report_paragraphs(struct view *v, const char *text, const char *noun)
 {
 	const char	*p = text, *nl;
 	char		*line;
@@ -128,7 +133,8 @@ report_paragraphs(struct view *v, const char *text)
 		nl = strchr(p, '\n');
 		line = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
 		if (*line != '\0')
-			view_text(v, line);
+			view_item(v, REPORT_PARAGRAPH, noun, line, NULL,
+			    ROW_INFO);
 		free(line);
 		p = nl ? nl + 1 : NULL;
 	}
@@ -183,11 +189,11 @@ report_view(struct app *app, void *state, struct view *v)
 	}
 	if (r->conclusion != NULL) {
 		view_heading(v, "Conclusion");
-		report_paragraphs(v, r->conclusion);
+		report_paragraphs(v, r->conclusion, "Conclusion");
 	}
 	if (r->narrative != NULL) {
 		view_heading(v, "Report");
-		report_paragraphs(v, r->narrative);
+		report_paragraphs(v, r->narrative, "Paragraph");
 	}
 	if (s->nobs == 0 && r->conclusion == NULL && r->narrative == NULL)
 		view_text(v, "This report has no results to show yet.");

@@ -85,6 +85,28 @@ results_lower(char *out, size_t size, const char *s)
 	out[i] = '\0';
 }
 
+/* Move the critical flags ("Critical low") ahead, keeping the order. */
+static void
+results_critical_first(const char **group, int *count, size_t n)
+{
+	const char	*g;
+	size_t		 i, j, k = 0;
+	int		 c;
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(group[i], "Critical", 8) != 0)
+			continue;
+		g = group[i];
+		c = count[i];
+		for (j = i; j > k; j--) {
+			group[j] = group[j - 1];
+			count[j] = count[j - 1];
+		}
+		group[k] = g;
+		count[k++] = c;
+	}
+}
+
 char *
 results_range_words(struct arena *a, const struct results_page *p,
     const struct report *r, int *abnormal)
@@ -120,6 +142,7 @@ results_range_words(struct arena *a, const struct results_page *p,
 	}
 	if (found == 0)
 		return NULL;
+	results_critical_first(group, count, ngroups);
 	buf_init(&b, 4096);
 	if (*abnormal > 0) {
 		for (k = 0; k < ngroups; k++) {

@@ -341,6 +341,18 @@ def run_results(width, height):
         ok(t.wait(r"^Reports, newest first"), f"{size}: and to the list")
         ok("not yet reviewed" in t.lines()[t.cursor()[1]],
            f"{size}: on the report that was open", t.screen())
+        # A written report (imaging): its text scrolls a paragraph at a time.
+        ok(focus_down_to(t, r"XR Chest.*written report"),
+           f"{size}: an imaging report is listed as a written report",
+           t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Report$"), f"{size}: its text shows", t.screen())
+        t.keys("End")
+        t.settle(0.2)
+        ok("Electronically signed" in t.lines()[t.cursor()[1]] and
+           re.match(r"Paragraph (\d+) of \1 ", t.lines()[height - 1]),
+           f"{size}: End reaches its last paragraph", t.screen())
+        check_focus(t, f"{size} End in a written report")
         t.keys("q")
         status = t.exited(10.0)
         ok(status == "0", f"{size}: quits cleanly", f"status {status}\n"

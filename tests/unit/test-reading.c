@@ -192,9 +192,10 @@ test_words(void)
 	w = words(OBS("a", FLAG("H")) OBS("b", FLAG("H")) OBS("c", FLAG("LL"))
 	    OBS("d", FLAG("N")), REF("a") "," REF("b") "," REF("c") ","
 	    REF("d"), &abnormal, &line);
-	is(w, "2 results high, 1 critical low", "flags counted in words");
+	is(w, "1 result critical low, 2 high", "flags counted in words, "
+	    "critical first");
 	ok(abnormal == 3, "three outside their range");
-	is(line, "12 May 2026, Final, 2 results high, 1 critical low, not "
+	is(line, "12 May 2026, Final, 1 result critical low, 2 high, not "
 	    "yet reviewed", "the list line");
 	free(w);
 	free(line);
