@@ -693,8 +693,17 @@ model_value_format(struct arena *a, const struct obs_value *v)
 	case VALUE_TIME:
 		return arena_strdup(a, v->text ? v->text : "");
 	case VALUE_RANGE:
-		lo = model_quantity_format(a, &v->q);
 		hi = model_quantity_format(a, &v->q2);
+		if (v->q.present && v->q2.present && v->q.comparator == NULL &&
+		    v->q.unit != NULL && v->q2.unit != NULL &&
+		    strcmp(v->q.unit, v->q2.unit) == 0) {
+			/* One unit: "10 to 20 /[HPF]", not said twice. */
+			char n[64];
+
+			model_number(v->q.value, n, sizeof n);
+			return arena_own(a, xasprintf("%s to %s", n, hi));
+		}
+		lo = model_quantity_format(a, &v->q);
 		if (*lo && *hi)
 			return arena_own(a, xasprintf("%s to %s", lo, hi));
 		if (*lo)

@@ -64,7 +64,8 @@ main(void)
 	    "\"http://snomed.info/sct\",\"code\":\"10828004\",\"display\":"
 	    "\"Positive\"}]}")), "Positive", "CodeableConcept via display");
 	is(value_of(a, OBS("\"valueRange\":{\"low\":{\"value\":2,\"unit\":\"h\"},"
-	    "\"high\":{\"value\":4,\"unit\":\"h\"}}")), "2 h to 4 h", "Range");
+	    "\"high\":{\"value\":4,\"unit\":\"h\"}}")), "2 to 4 h", "Range: "
+	    "one unit said once");
 	is(value_of(a, OBS("\"valueRatio\":{\"numerator\":{\"value\":1},"
 	    "\"denominator\":{\"value\":40}}")), "1:40", "Ratio");
 	is(value_of(a, OBS("\"valueBoolean\":true")), "Yes", "boolean");
