@@ -29,6 +29,7 @@ struct reading_screen {
 	enum reading_kind	 kind;
 	struct field		 value, value2, unit, when;
 	char			*request_id;
+	char			*sent;		/* what request_id was sent with */
 };
 
 static int
@@ -88,7 +89,7 @@ reading_save(struct app *app, struct reading_screen *s)
 	struct reading		 r;
 	struct fhir_result	 res;
 	struct json		*obs;
-	char			*cause = NULL, *patient;
+	char			*cause = NULL, *patient, *now;
 	int			 rc;
 
 	memset(&r, 0, sizeof r);
@@ -100,15 +101,23 @@ reading_save(struct app *app, struct reading_screen *s)
 		free(cause);
 		return APP_REDRAW;
 	}
-	if (s->request_id == NULL)
+	/* The same reading sent again keeps its id; a changed one is new. */
+	now = xasprintf("%s\037%s\037%d\037%s", s->value.text, s->value2.text,
+	    s->unit.choice, s->when.text);
+	if (s->request_id == NULL || s->sent == NULL ||
+	    strcmp(now, s->sent) != 0) {
+		free(s->request_id);
 		s->request_id = crypto_uuid();
+	}
+	secret_free(s->sent);
+	s->sent = now;
 	patient = xasprintf("Patient/%s", app_patient(app));
 	obs = reading_observation(&r, patient);
 	free(patient);
 	app_loading(app, "Saving the reading...");
 	rc = fhir_create_resource(app->portal->fhir, "Observation", obs,
 	    s->request_id, &res, &cause);
-	json_free(obs);
+	json_free_secret(obs);
 	fhir_result_free(&res);
 	if (rc != 0) {
 		app_say(app, cause ? cause : "The reading was not saved.");
@@ -140,6 +149,7 @@ reading_close(void *state)
 	field_clear(&s->value);
 	field_clear(&s->value2);
 	free(s->request_id);
+	secret_free(s->sent);
 	free(s);
 }
 

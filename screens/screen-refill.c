@@ -17,6 +17,7 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -36,7 +37,22 @@ struct refill {
 	struct field		 pharmacy;
 	struct field		 note;
 	char			*request_id;	/* kept until it is sent */
+	char			*sent;		/* what request_id was sent with */
 };
+
+/* A name short enough for a field, cut whole at a character. */
+static const char *
+refill_name(struct arena *a, const char *name)
+{
+	size_t	n = strlen(name);
+
+	if (n < FIELD_MAX / 2)
+		return name;
+	n = FIELD_MAX / 2;
+	while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+		n--;
+	return arena_own(a, xasprintf("%.*s...", (int)n, name));
+}
 
 static int
 refill_fetch(struct app *app, void *state, char **cause)
@@ -47,9 +63,12 @@ refill_fetch(struct app *app, void *state, char **cause)
 	char			*urls[2], *why = NULL;
 	long			 status;
 	size_t			 i;
-	int			 rc, choice = s->pharmacy.choice;
+	char			*chosen, *id;
+	int			 rc, k, choice = 0;
 
-	urls[0] = xasprintf("MedicationRequest/%s", s->id);
+	id = url_escape(s->id);
+	urls[0] = xasprintf("MedicationRequest/%s", id);
+	free(id);
 	urls[1] = xstrdup(REFILL_PHARMACIES);
 	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
 	    cause);
@@ -65,6 +84,9 @@ refill_fetch(struct app *app, void *state, char **cause)
 		fhir_result_free(&res);
 		return -1;
 	}
+	/* The pharmacy chosen is kept by what it is, not where it was. */
+	chosen = xstrdup(s->noptions > 0 ? s->org_refs[s->pharmacy.choice] :
+	    NULL);
 	arena_free(s->a);
 	s->a = arena_create();
 	model_medication(s->a, b, &s->med);
@@ -78,13 +100,18 @@ refill_fetch(struct app *app, void *state, char **cause)
 		if (model_str(s->a, org, "id") == NULL ||
 		    model_str(s->a, org, "name") == NULL)
 			continue;
-		s->options[s->noptions] = model_str(s->a, org, "name");
+		s->options[s->noptions] = refill_name(s->a,
+		    model_str(s->a, org, "name"));
 		s->org_refs[s->noptions++] = arena_own(s->a,
 		    xasprintf("Organization/%s", model_str(s->a, org, "id")));
 	}
 	fhir_result_free(&res);
-	field_options(&s->pharmacy, s->options, s->noptions,
-	    choice < s->noptions ? choice : 0);
+	for (k = 1; chosen != NULL && k < s->noptions; k++) {
+		if (strcmp(s->org_refs[k], chosen) == 0)
+			choice = k;
+	}
+	free(chosen);
+	field_options(&s->pharmacy, s->options, s->noptions, choice);
 	return 0;
 }
 
@@ -94,6 +121,7 @@ refill_free(struct refill *s)
 	arena_free(s->a);
 	field_clear(&s->note);
 	free(s->request_id);
+	secret_free(s->sent);
 	free(s->id);
 	free(s);
 }
@@ -197,16 +225,26 @@ refill_send(struct app *app, struct refill *s)
 {
 	struct fhir_result	 res;
 	struct json		*task;
-	char			*cause = NULL;
+	char			*cause = NULL, *now;
 	int			 rc;
 
-	if (s->request_id == NULL)
+	/*
+	 * A retry of the same request keeps its id, so a lost answer never
+	 * makes a second; a changed one is a new request.
+	 */
+	now = xasprintf("%d\037%s", s->pharmacy.choice, s->note.text);
+	if (s->request_id == NULL || s->sent == NULL ||
+	    strcmp(now, s->sent) != 0) {
+		free(s->request_id);
 		s->request_id = crypto_uuid();
+	}
+	secret_free(s->sent);
+	s->sent = now;
 	task = refill_task(app, s);
 	app_loading(app, "Sending the refill request...");
 	rc = fhir_create_resource(app->portal->fhir, "Task", task,
 	    s->request_id, &res, &cause);
-	json_free(task);
+	json_free_secret(task);
 	fhir_result_free(&res);
 	if (rc != 0) {
 		/* Everything stays as typed; sending again is safe. */
@@ -218,6 +256,8 @@ refill_send(struct app *app, struct refill *s)
 	    "within 2 business days.");
 	free(s->request_id);
 	s->request_id = NULL;
+	secret_free(s->sent);
+	s->sent = NULL;
 	return APP_POP | APP_REFETCH;
 }
 

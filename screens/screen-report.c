@@ -15,6 +15,7 @@
 #include "model.h"
 #include "portal.h"
 #include "results.h"
+#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -36,12 +37,14 @@ report_fetch(struct app *app, void *state, char **cause)
 	struct fhir_result	 res;
 	const struct observation *o;
 	struct arena		*a;
-	char			*query;
+	char			*query, *id;
 	size_t			 i;
 	int			 rc;
 
+	id = url_escape(s->id);
 	query = xasprintf("_id=%s&patient=Patient/%s"
-	    "&_include=DiagnosticReport:result", s->id, app_patient(app));
+	    "&_include=DiagnosticReport:result", id, app_patient(app));
+	free(id);
 	rc = fhir_search(app->portal->fhir, "DiagnosticReport", query, &res,
 	    cause);
 	free(query);

@@ -139,15 +139,22 @@ app_wait_hook(void *arg)
 		l->app.quit = 1;
 		return 1;
 	}
-	while (ui_read(l->app.ui, NULL, &ev) == 1) {
+	/* Keys read against the form on screen: typing stays typing. */
+	while (ui_read(l->app.ui, l->rebuild ? NULL : &l->view, &ev) == 1) {
 		if (ev.action == ACTION_BACK)
 			return 1;
 		if (ev.action == ACTION_QUIT) {
 			l->app.quit = 1;
 			return 1;
 		}
-		if (ev.action == ACTION_RESIZE && l->depth > 0)
+		/*
+		 * The view may belong to a screen closed before this request
+		 * (rebuild is set): then only the status line is drawn.
+		 */
+		if (ev.action == ACTION_RESIZE && l->depth > 0 && !l->rebuild)
 			ui_draw(l->app.ui, &l->view, "Loading...");
+		else if (ev.action == ACTION_RESIZE)
+			ui_status(l->app.ui, "Loading...");
 		else if (l->nahead < APP_TYPEAHEAD)
 			l->ahead[l->nahead++] = ev;	/* done after loading */
 	}
@@ -229,14 +236,31 @@ app_fetch(struct loop *l)
 	l->rebuild = l->dirty = 1;
 }
 
-/* Open Home alone (after sign-in or a change of record), then area. */
+/*
+ * Open Home alone (after sign-in or a change of record), then area. Home
+ * is opened first: when it cannot be, the screens stay as they were, so
+ * nothing typed in them is lost.
+ */
 static void
 app_home(struct loop *l, const struct screen *area)
 {
+	struct frame	home;
+	int		before;
+
+	if (l->depth == APP_MAX_DEPTH)
+		app_close_top(l);
+	before = l->depth;
+	app_open(l, &screen_home, NULL);
+	if (l->depth != before + 1 ||
+	    l->stack[l->depth - 1].screen != &screen_home)
+		return;		/* not opened (or sign-in came over it) */
+	home = l->stack[--l->depth];
 	while (l->depth > 0)
 		app_close_top(l);
-	app_open(l, &screen_home, NULL);
-	if (area != NULL && area != &screen_home && l->depth > 0)
+	l->stack[l->depth++] = home;
+	l->app.depth = l->depth;
+	l->rebuild = l->dirty = 1;
+	if (area != NULL && area != &screen_home)
 		app_open(l, area, NULL);
 }
 

@@ -309,6 +309,8 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
+	/* Numbers (FHIR, what is typed) use a point in every locale. */
+	setlocale(LC_NUMERIC, "C");
 	fatal_set_hook(main_restore_tty);
 	signal(SIGINT, main_signal);
 	signal(SIGTERM, main_signal);

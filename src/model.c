@@ -407,7 +407,9 @@ model_task_words(const char *status)
 	const char	*w;
 
 	w = model_words(words, sizeof words / sizeof words[0], status);
-	return w != NULL ? w : status;
+	if (w == NULL)
+		w = status != NULL ? status : "Status not given";
+	return w;
 }
 
 const char *
@@ -789,6 +791,22 @@ model_obs_value(struct arena *a, const struct observation *o, int with_flag)
 	if (with_flag && o->flag != NULL && (o->flag_code == NULL ||
 	    strcmp(o->flag_code, "N") != 0))
 		v = arena_own(a, xasprintf("%s (%s)", v, o->flag));
+	else if (with_flag && o->flag == NULL && model_obs_abnormal(o)) {
+		/* Only a part is flagged: say which, never colour alone. */
+		size_t i;
+
+		for (i = 0; i < o->ncomponents; i++) {
+			const struct obs_component *c = &o->components[i];
+
+			if (c->flag != NULL && strcmp(c->flag, "Normal") != 0 &&
+			    strcmp(c->flag, "Negative") != 0)
+				break;
+		}
+		if (i < o->ncomponents)
+			v = arena_own(a, xasprintf("%s (%s %s)", v,
+			    o->components[i].name ? o->components[i].name :
+			    "part", o->components[i].flag));
+	}
 	return v;
 }
 

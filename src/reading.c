@@ -70,14 +70,14 @@ reading_time_parse(const char *s, time_t now, time_t *out)
 		return 0;
 	}
 	localtime_r(&now, &tm);
-	if (sscanf(s, "%d:%d%n", &h, &mi, &n) == 2 && s[n] == '\0') {
+	if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) == 2 && s[n] == '\0') {
 		y = tm.tm_year + 1900;
 		mo = tm.tm_mon + 1;
 		d = tm.tm_mday;
-	} else if (sscanf(s, "%d-%d-%d %d:%d %c", &y, &mo, &d, &h, &mi,
+	} else if (sscanf(s, "%4d-%2d-%2d %2d:%2d %c", &y, &mo, &d, &h, &mi,
 	    &extra) == 5) {
 		/* a date and a time */
-	} else if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) == 3 &&
+	} else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 &&
 	    s[n] == '\0') {
 		h = 12;
 		mi = 0;

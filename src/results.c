@@ -112,7 +112,7 @@ results_range_words(struct arena *a, const struct results_page *p,
     const struct report *r, int *abnormal)
 {
 	const struct observation	*o;
-	const char			*group[RESULTS_GROUPS];
+	const char			*group[RESULTS_GROUPS], *flag;
 	int				 count[RESULTS_GROUPS];
 	size_t				 i, k, ngroups = 0, found = 0, flagged = 0;
 	struct buf			 b;
@@ -128,13 +128,13 @@ results_range_words(struct arena *a, const struct results_page *p,
 		if (!model_obs_abnormal(o))
 			continue;
 		(*abnormal)++;
+		flag = o->flag != NULL ? o->flag : "Out of range";
 		for (k = 0; k < ngroups; k++) {
-			if (o->flag != NULL && strcmp(group[k], o->flag) == 0)
+			if (strcmp(group[k], flag) == 0)
 				break;
 		}
 		if (k == ngroups && ngroups < RESULTS_GROUPS) {
-			group[ngroups] = o->flag != NULL ? o->flag :
-			    "Out of range";
+			group[ngroups] = flag;
 			count[ngroups++] = 0;
 		}
 		if (k < ngroups)

@@ -327,7 +327,14 @@ trend_axis(const struct trend *t, struct trend_step *st, double *k0,
 		trend_extend(t->high, &min, &max, &any);
 
 	span = max - min;
-	if (span <= 0 || !isfinite(span)) {
+	/*
+	 * A spread that is only rounding noise next to the values (250000
+	 * and 250000.00000000006) is flat too: steps that small would leave
+	 * the step counts beyond a double's whole numbers.
+	 */
+	if (span <= 0 || !isfinite(span) ||
+	    span < 1e-9 * fmax(fabs(min), fabs(max))) {
+		max = min;
 		/* Flat: steps of about a fortieth of the value. */
 		span = fabs(min) / 5;
 		if (span < 1e-9 || !isfinite(span))

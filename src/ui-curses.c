@@ -295,6 +295,7 @@ struct ui_status_lines {
 	const char	*s[UI_STATUS_LINES];
 	size_t		 len[UI_STATUS_LINES];
 	int		 n;
+	int		 cut;		/* lines were left out */
 };
 
 static void
@@ -305,7 +306,8 @@ ui_status_line(void *arg, const char *s, size_t n)
 	if (m->n < UI_STATUS_LINES) {
 		m->s[m->n] = s;
 		m->len[m->n++] = n;
-	}
+	} else
+		m->cut = 1;
 }
 
 static void
@@ -328,9 +330,22 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 	c->view = v;
 	if (status == NULL || *status == '\0')
 		status = view_focus_text(v);
-	/* A long message takes lines above the status line, never cut. */
-	smsg.n = 0;
+	/* A long message takes lines above the status line (three at most). */
+	smsg.n = smsg.cut = 0;
 	ui_wrap(status, COLS - 10, ui_status_line, &smsg);
+	if (smsg.cut) {
+		/* Say that more was cut rather than stopping mid-sentence. */
+		const char	*end = smsg.s[smsg.n - 1];
+		size_t		 n = smsg.len[smsg.n - 1];
+		char		*last;
+
+		n = n > 3 ? n - 3 : 0;
+		while (n > 0 && ((unsigned char)end[n] & 0xc0) == 0x80)
+			n--;
+		last = arena_own(v->arena, xasprintf("%.*s...", (int)n, end));
+		smsg.s[smsg.n - 1] = last;
+		smsg.len[smsg.n - 1] = strlen(last);
+	}
 	extra = smsg.n > 1 ? smsg.n - 1 : 0;
 	ui_layout(ui, c, v, COLS);
 	body = LINES - UI_BODY_TOP - 1 - extra;
@@ -342,7 +357,8 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 		c->top = focus_line;
 	if (focus_line >= c->top + body)
 		c->top = focus_line - body + 1;
-	if (v->focus < 0 || view_next(v, v->focus, -1) < 0)
+	if (v->focus < 0 || (view_next(v, v->focus, -1) < 0 &&
+	    focus_line < body))
 		c->top = 0;	/* show the headings above the first item */
 	if (c->top > (int)c->nlines - 1)
 		c->top = 0;

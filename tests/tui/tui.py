@@ -329,6 +329,14 @@ def run_results(width, height):
         ok(re.search(r"^ +\d+(\.\d+)? [\u2502]", screen, re.M),
            f"{size}: value labels on the axis", screen)
         check_focus(t, f"{size} opening the trend")
+        # A short terminal: the chart pushes the first result down, and
+        # the focused row must still be shown, with the cursor on it.
+        t.tmux("resize-window", "-t", "0", "-x", str(width), "-y", "16")
+        t.settle(0.3)
+        check_focus(t, f"{size} a 16-line terminal on the trend")
+        t.tmux("resize-window", "-t", "0", "-x", str(width), "-y",
+               str(height))
+        t.settle(0.3)
         t.keys("Down")
         t.settle(0.15)
         check_focus(t, f"{size} Down in the trend")
@@ -391,6 +399,17 @@ def run_refill():
         ok(t.lines()[y].startswith("> Note for your care team") and
            x == len("> Note for your care team (optional): Running low"),
            "refill: the cursor is where typing happens", (x, y))
+        # Home failing to load must not throw the form away.
+        t.keys("Down")
+        t.settle(0.15)
+        portal("/_test/fault", {"kind": "500", "count": 1, "path": "/fhir"})
+        t.keys("1")
+        ok(t.wait(r"Refill request\n") and "Running low" in t.screen() and
+           t.lines()[0].startswith("Refill request"),
+           "refill: when Home cannot load, the form and its note stay",
+           t.screen())
+        t.keys("Up")
+        t.settle(0.15)
         t.keys("Enter")
         ok(t.wait(r"Refill request sent"), "refill: sent", t.screen())
         ok(t.wait(r"Lisinopril.*\n.*Refill requested .*Waiting for"),
@@ -550,6 +569,23 @@ def run_plain_results():
            p.tail())
         p.choose(r"Blood glucose over time", r"1 result on [^:]+: 104 mg/dL",
                  "the reading shows in its trend")
+        p.send("b")
+        p.choose(r"Add your weight", r"Weight: $", "a weight is asked for")
+        p.send("180")
+        ok(p.until(r"Unit: 1\. kg, 2\. lb \[1\]: $"), "plain: the unit is "
+           "a choice", p.tail())
+        p.send("2")
+        p.until(r"When .*\[now\]: $")
+        p.send("")
+        p.until(r"Choose: ")
+        p.send("")
+        ok(p.until(r"Reading saved"), "plain: a weight in pounds is saved",
+           p.tail())
+        # Maria's earlier weights are in kg: shown in pounds, not mixed.
+        p.choose(r"Weight over time", r"latest 180 lb",
+                 "the weight trend says pounds")
+        ok(re.search(r"lowest 179(\.\d+)? lb", p.tail()),
+           "plain: kilograms are turned into pounds", p.tail())
         p.send("q")
     finally:
         p.close()

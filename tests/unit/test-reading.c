@@ -227,6 +227,41 @@ test_words(void)
 	is(results_status_words(NULL), "Status not given", "no status");
 }
 
+#define BP(id, sysflag) ",{\"resource\":{\"resourceType\":" \
+	"\"Observation\",\"id\":\"" id "\",\"status\":\"final\"," \
+	"\"code\":{\"text\":\"Blood pressure\"},\"component\":[" \
+	"{\"code\":{\"text\":\"Systolic blood pressure\"}," \
+	"\"valueQuantity\":{\"value\":150,\"unit\":\"mmHg\"}" sysflag "}," \
+	"{\"code\":{\"text\":\"Diastolic blood pressure\"}," \
+	"\"valueQuantity\":{\"value\":85,\"unit\":\"mmHg\"}}]}}"
+
+/* Results flagged only on a part: counted once, and said in words. */
+static void
+test_component_flags(void)
+{
+	struct arena		*a = arena_create();
+	struct observation	 o;
+	struct json		*j;
+	char			*w, *line, *src, *cause = NULL;
+	int			 abnormal;
+
+	w = words(BP("a", FLAG("H")) BP("b", FLAG("H")) BP("c", FLAG("H")),
+	    REF("a") "," REF("b") "," REF("c"), &abnormal, &line);
+	is(w, "3 results out of range", "part-flagged results make one group");
+	free(w);
+	free(line);
+	src = xstrdup(BP("a", FLAG("H")) + 13);	/* the resource alone */
+	src[strlen(src) - 1] = '\0';
+	j = json_parse(src, strlen(src), &cause);
+	ok(j != NULL && model_observation(a, j, &o) == 0, "a panel parses");
+	is(model_obs_value(a, &o, 1), "150/85 mmHg (Systolic blood pressure "
+	    "High)", "a flagged part is said in words, not colour alone");
+	json_free(j);
+	free(src);
+	free(cause);
+	arena_free(a);
+}
+
 static void
 test_choice(void)
 {
@@ -255,6 +290,7 @@ main(void)
 	test_times();
 	test_observation();
 	test_words();
+	test_component_flags();
 	test_choice();
 	return done_testing();
 }

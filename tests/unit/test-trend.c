@@ -312,6 +312,8 @@ test_scale(void)
 	struct trend_point	p[4];
 	static const double	flat[] = { 7, 7, 7 };
 	static const double	zero[] = { 0, 0 };
+	static const double	noise[] = { 250000, 250000.00000000006 };
+	static const double	huge[] = { 1e20, 100000000000000016384.0 };
 	static const double	neg[] = { -3.2, 1.7, -0.4 };
 	static const double	tiny[] = { 0.01, 0.013, 0.03 };
 	static const double	big[] = { 15000, 20000, 17250 };
@@ -341,6 +343,16 @@ test_scale(void)
 	simple(&t, p, zero, 2, 1);
 	trend_scale(&t, &lo, &hi);
 	ok(lo < 0 && hi > 0, "scale: flat zero (%g..%g)", lo, hi);
+
+	/* Rounding noise on a big value once looped for ever. */
+	simple(&t, p, noise, 2, 1);
+	trend_scale(&t, &lo, &hi);
+	ok(lo < 250000 && hi > 250000, "scale: a big value with rounding "
+	    "noise is flat (%g..%g)", lo, hi);
+	simple(&t, p, huge, 2, 1);
+	trend_scale(&t, &lo, &hi);
+	ok(lo < 1e20 && hi > 1e20, "scale: 1e20 and the next double are "
+	    "flat (%g..%g)", lo, hi);
 
 	simple(&t, p, neg, 3, 1);
 	trend_scale(&t, &lo, &hi);
