@@ -61,6 +61,9 @@ extern const struct screen screen_trend;
 extern const struct screen screen_meds;
 extern const struct screen screen_refill;
 extern const struct screen screen_reading;
+extern const struct screen screen_inbox;
+extern const struct screen screen_thread;
+extern const struct screen screen_compose;
 
 struct app_options {
 	const char	*server;

@@ -155,6 +155,37 @@ struct medication {
 	int			 refill_eligible;	/* 1, 0, or -1 */
 };
 
+/* A file sent with a message: listed, and saved when asked for. */
+struct attachment {
+	char			*title;		/* "statement-2026-10.pdf" */
+	char			*type;		/* contentType */
+	char			*url;		/* "Binary/<id>" or absolute */
+	long			 size;		/* bytes, or -1 */
+};
+
+/*
+ * A secure message (Communication): a conversation's header has no
+ * part_of; its messages name the header in part_of.
+ */
+struct message {
+	char			*id;
+	char			*etag;		/* W/"<versionId>", or NULL */
+	char			*part_of;	/* "Communication/<header>" */
+	char			*topic;
+	char			*category;
+	char			*sender;	/* display */
+	char			*sender_ref;	/* "Practitioner/<id>" */
+	int			 from_patient;	/* Patient or RelatedPerson */
+	char			*recipient;	/* display of the first */
+	char			*recipient_ref;
+	struct fhir_time	 sent;
+	struct fhir_time	 received;	/* NONE: not read yet */
+	char			*text;		/* payload contentString(s) */
+	struct attachment	*attachments;
+	size_t			 nattachments;
+	int			 unread;	/* header: urn:chartty:unread */
+};
+
 /* A request to the care team (a refill request is a Task "fulfill"). */
 struct task {
 	char			*id;
@@ -192,6 +223,7 @@ int	 model_observation(struct arena *, const struct json *,
 	     struct observation *);
 int	 model_report(struct arena *, const struct json *, struct report *);
 int	 model_task(struct arena *, const struct json *, struct task *);
+int	 model_message(struct arena *, const struct json *, struct message *);
 /* A task status in words for people: "Waiting for your care team". */
 const char *model_task_words(const char *status);
 

@@ -35,6 +35,7 @@ struct ui {
 	int	ascii;		/* no box drawing */
 	int	color;
 	int	lines;		/* body lines a page holds */
+	int	cols;		/* columns (0 in plain mode) */
 	void	*priv;
 };
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct arena;
+struct editor;
 struct trend;
 
 enum row_kind {
@@ -17,7 +18,8 @@ enum row_kind {
 	ROW_ITEM,	/* label + value; focusable, Enter selects */
 	ROW_FIELD,	/* a form field the person types into */
 	ROW_BUTTON,	/* a form's action */
-	ROW_CHART	/* a trend chart drawn to the width; not in plain mode */
+	ROW_CHART,	/* a trend chart drawn to the width; not in plain mode */
+	ROW_EDITOR	/* a message body: lines of text the person types */
 };
 
 #define ROW_ALERT	0x1	/* out of range, severe: shown in words and bold */
@@ -49,6 +51,7 @@ struct view_row {
 	const char	*value;
 	struct field	*field;	/* ROW_FIELD: owned by the screen */
 	const struct trend *chart; /* ROW_CHART: owned by the screen */
+	struct editor	*editor; /* ROW_EDITOR: owned by the screen */
 	int		 pos, count;	/* place among rows of its noun */
 };
 
@@ -79,6 +82,9 @@ int	 view_item(struct view *, int id, const char *noun, const char *label,
 int	 view_field(struct view *, int id, const char *label, struct field *,
 	     int flags);
 int	 view_button(struct view *, int id, const char *label);
+/* A text editor (borrowed, like fields); label says what to write. */
+int	 view_editor(struct view *, int id, const char *label,
+	     struct editor *);
 /* A chart of trend t (borrowed: it must outlive the view). */
 int	 view_chart(struct view *, const struct trend *t);
 

@@ -16,7 +16,7 @@
 #include "view.h"
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
-    HOME_MEDS };
+    HOME_MEDS, HOME_INBOX };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_COUNTS	6
@@ -137,6 +137,8 @@ home_view(struct app *app, void *state, struct view *v)
 	view_item(v, HOME_MEDS, "Area", "Medications",
 	    h->count[HOME_REFILLS] > 0 ? home_count(v, h, HOME_REFILLS, NULL) :
 	    "refill requests, readings you enter", 0);
+	view_item(v, HOME_INBOX, "Area", "Messages",
+	    "secure messages with your care team", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -164,6 +166,8 @@ home_action(struct app *app, void *state, enum action a,
 		return app_push(app, &screen_results, NULL);
 	case HOME_MEDS:
 		return app_push(app, &screen_meds, NULL);
+	case HOME_INBOX:
+		return app_push(app, &screen_inbox, NULL);
 	case HOME_RECORDS:
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:

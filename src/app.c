@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "editor.h"
 #include "http.h"
 #include "portal.h"
 #include "ui.h"
@@ -47,6 +48,7 @@ const struct screen *const app_areas[] = {
 	&screen_summary,
 	&screen_results,
 	&screen_meds,
+	&screen_inbox,
 	NULL
 };
 
@@ -327,12 +329,75 @@ app_move(struct loop *l, int dir, int n)
 	l->dirty = 1;
 }
 
+/* The wrap width of an editor on this terminal (as the UI draws it). */
+static int
+app_editor_width(const struct loop *l)
+{
+	int	w = l->app.ui->cols - 6;
+
+	return w < 10 ? 10 : w;
+}
+
+/* The focused editor, or NULL. */
+static struct editor *
+app_editor(struct loop *l)
+{
+	struct view	*v = &l->view;
+
+	if (v->focus < 0 || (size_t)v->focus >= v->nrows ||
+	    v->rows[v->focus].kind != ROW_EDITOR)
+		return NULL;
+	return v->rows[v->focus].editor;
+}
+
+/* Keys typed in an editor: text, deletions, moves along the lines. */
+static void
+app_edit_text(struct loop *l, struct editor *e, const struct ui_event *ev)
+{
+	char	*said;
+
+	switch (ev->action) {
+	case ACTION_CHAR:
+		if (editor_insert(e, ev->text, ev->len) != 0) {
+			said = xasprintf("The message is at its limit of %zu "
+			    "characters.", e->max);
+			app_say(&l->app, said);
+			free(said);
+		}
+		break;
+	case ACTION_ERASE:
+		editor_backspace(e);
+		break;
+	case ACTION_DELETE:
+		editor_delete(e);
+		break;
+	case ACTION_LEFT:
+		editor_move(e, -1);
+		break;
+	case ACTION_RIGHT:
+		editor_move(e, 1);
+		break;
+	case ACTION_LINE_START:
+		editor_line_edge(e, app_editor_width(l), 0);
+		break;
+	default:
+		editor_line_edge(e, app_editor_width(l), 1);
+		break;
+	}
+	l->dirty = 1;
+}
+
 static void
 app_edit(struct loop *l, const struct ui_event *ev)
 {
 	struct view	*v = &l->view;
 	struct field	*f;
+	struct editor	*e;
 
+	if ((e = app_editor(l)) != NULL) {
+		app_edit_text(l, e, ev);
+		return;
+	}
 	if (v->focus < 0 || v->rows[v->focus].kind != ROW_FIELD)
 		return;
 	f = v->rows[v->focus].field;
@@ -386,7 +451,8 @@ app_select(struct loop *l)
 	/* Enter in a field moves to the next field; in the last, submits. */
 	if (r->kind == ROW_FIELD) {
 		next = view_next(v, v->focus, 1);
-		if (next >= 0 && v->rows[next].kind == ROW_FIELD) {
+		if (next >= 0 && (v->rows[next].kind == ROW_FIELD ||
+		    v->rows[next].kind == ROW_EDITOR)) {
 			v->focus = next;
 			l->dirty = 1;
 			return;
@@ -407,10 +473,14 @@ app_event(struct loop *l, const struct ui_event *ev)
 
 	switch (ev->action) {
 	case ACTION_UP:
-		app_move(l, -1, 1);
-		break;
 	case ACTION_DOWN:
-		app_move(l, 1, 1);
+		n = ev->action == ACTION_UP ? -1 : 1;
+		/* In a text, Up and Down go along its lines, then out. */
+		if (ev->arg == 0 && app_editor(l) != NULL &&
+		    editor_line(app_editor(l), app_editor_width(l), n) == 0)
+			l->dirty = 1;
+		else
+			app_move(l, n, 1);
 		break;
 	case ACTION_PAGE_UP:
 		app_move(l, -1, page);

@@ -387,6 +387,75 @@ model_task(struct arena *a, const struct json *j, struct task *t)
 	return 0;
 }
 
+/* Is ref ("Patient/1") a patient or someone acting for one? */
+static int
+model_is_patient_ref(const char *ref)
+{
+	return ref != NULL && (strncmp(ref, "Patient/", 8) == 0 ||
+	    strncmp(ref, "RelatedPerson/", 14) == 0);
+}
+
+int
+model_message(struct arena *a, const struct json *j, struct message *m)
+{
+	const struct json	*payload, *p, *att, *v;
+	struct buf		 text;
+	size_t			 i, n;
+	double			 d;
+	const char		*s, *vid;
+
+	memset(m, 0, sizeof *m);
+	if (!model_is(j, "Communication"))
+		return -1;
+	m->id = model_str(a, j, "id");
+	if ((vid = json_gets(json_get(j, "meta"), "versionId")) != NULL)
+		m->etag = arena_own(a, xasprintf("W/\"%s\"", vid));
+	m->part_of = model_str(a, json_at(json_get(j, "partOf"), 0),
+	    "reference");
+	m->topic = model_concept(a, json_get(j, "topic"));
+	m->category = model_concept_first(a, json_get(j, "category"));
+	m->sender = model_reference(a, json_get(j, "sender"));
+	m->sender_ref = model_str(a, json_get(j, "sender"), "reference");
+	m->from_patient = model_is_patient_ref(m->sender_ref);
+	m->recipient = model_reference(a, json_at(json_get(j, "recipient"),
+	    0));
+	m->recipient_ref = model_str(a, json_at(json_get(j, "recipient"), 0),
+	    "reference");
+	model_time(j, "sent", &m->sent);
+	model_time(j, "received", &m->received);
+	v = model_extension(j, "urn:chartty:unread");
+	m->unread = json_num(v, &d) == 0 && d > 0 && d < 1e6 ? (int)d : 0;
+
+	payload = json_get(j, "payload");
+	n = json_size(payload);
+	if (n > 100)
+		n = 100;
+	buf_init(&text, MODEL_MAX_FIELD);
+	m->attachments = arena_alloc(a, (n + 1) * sizeof *m->attachments);
+	for (i = 0; i < n; i++) {
+		p = json_at(payload, i);
+		if ((s = json_gets(p, "contentString")) != NULL) {
+			if (text.len > 0)
+				buf_addstr(&text, "\n");
+			buf_addstr(&text, s);
+		}
+		if ((att = json_get(p, "contentAttachment")) != NULL) {
+			struct attachment *at =
+			    &m->attachments[m->nattachments++];
+
+			at->title = model_str(a, att, "title");
+			at->type = model_str(a, att, "contentType");
+			at->url = model_str(a, att, "url");
+			at->size = json_num(json_get(att, "size"), &d) == 0 &&
+			    d >= 0 ? (long)d : -1;
+		}
+	}
+	if (text.len > 0)
+		m->text = model_clean(a, text.data, SANITIZE_MULTILINE);
+	buf_free(&text, 1);
+	return 0;
+}
+
 const char *
 model_task_words(const char *status)
 {

@@ -14,6 +14,7 @@
 
 #include <curses.h>
 
+#include "editor.h"
 #include "trend.h"
 #include "ui.h"
 #include "util.h"
@@ -25,6 +26,7 @@
 #define UI_PAIR_ALERT	1
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
 #define UI_STATUS_LINES	3	/* a message's lines at most */
+#define UI_EDITOR_WIDTH(cols)	((cols) - 6)	/* text at column 4 */
 
 /* One screen line of the body: part of a view row. */
 struct ui_line {
@@ -38,6 +40,8 @@ struct ui_curses {
 	struct ui_line	*lines;
 	size_t		 nlines, cap;
 	int		 top;		/* first body line shown */
+	int		 edit_line;	/* the focused editor's cursor: line */
+	int		 edit_col;	/* and column, or -1 */
 	int		 last_focus;
 	const struct view *view;
 };
@@ -182,6 +186,7 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 	char		*text;
 
 	c->nlines = 0;
+	c->edit_col = -1;
 	for (i = 0; i < v->nrows; i++) {
 		r = &v->rows[i];
 		before = c->nlines;
@@ -205,6 +210,18 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 			trend_chart(r->chart, width - 3, ui_chart_rows(
 			    LINES - UI_BODY_TOP - 1), ui->ascii,
 			    ui_add_chart_line, &ctx);
+			break;
+		case ROW_EDITOR:
+			/* The label, then the text wrapped as the editor does. */
+			ui_add_line(c, r->label ? r->label : "",
+			    strlen(r->label ? r->label : ""));
+			if ((int)i == v->focus) {
+				editor_where(r->editor, UI_EDITOR_WIDTH(width),
+				    &c->edit_line, &c->edit_col);
+				c->edit_line += (int)c->nlines;
+			}
+			ui_wrap(r->editor->text, UI_EDITOR_WIDTH(width),
+			    ui_add_line, c);
 			break;
 		default:	/* headings, fields, buttons: one line */
 			ui_add_line(c, r->label ? r->label : "",
@@ -347,12 +364,15 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 		smsg.len[smsg.n - 1] = strlen(last);
 	}
 	extra = smsg.n > 1 ? smsg.n - 1 : 0;
+	ui->cols = COLS;
 	ui_layout(ui, c, v, COLS);
 	body = LINES - UI_BODY_TOP - 1 - extra;
 	ui->lines = body;
 
 	/* Scroll so the focused row is shown, its first line if it fits. */
 	focus_line = v->focus >= 0 ? ui_row_line(c, v->focus) : 0;
+	if (c->edit_col >= 0)
+		focus_line = c->edit_line;	/* keep the typing in view */
 	if (focus_line < c->top)
 		c->top = focus_line;
 	if (focus_line >= c->top + body)
@@ -409,6 +429,14 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 		case ROW_CHART:
 			ui_put(y, 2, l->s, l->n);
 			break;
+		case ROW_EDITOR:
+			ui_put(y, l->first ? 2 : 4, l->s, l->n);
+			if (c->edit_col >= 0 && c->top + i == c->edit_line) {
+				cy = y;
+				cx = 4 + c->edit_col < COLS ? 4 + c->edit_col :
+				    COLS - 1;
+			}
+			break;
 		case ROW_BUTTON:
 			mvaddstr(y, 2, "[ ");
 			addstr(l->s);
@@ -455,8 +483,11 @@ ui_curses_status(struct ui *ui, const char *s)
 static int
 ui_typing(const struct view *v)
 {
-	return v != NULL && v->focus >= 0 && (size_t)v->focus < v->nrows &&
-	    v->rows[v->focus].kind == ROW_FIELD;
+	if (v == NULL || v->focus < 0 || (size_t)v->focus >= v->nrows)
+		return 0;
+	if (v->rows[v->focus].kind == ROW_EDITOR)
+		return 2;	/* Enter is a new line, Tab leaves */
+	return v->rows[v->focus].kind == ROW_FIELD;
 }
 
 static int
@@ -464,8 +495,11 @@ ui_key(int key, int typing, struct ui_event *ev)
 {
 	switch (key) {
 	case KEY_UP:
+		ev->action = ACTION_UP;
+		break;
 	case KEY_BTAB:
 		ev->action = ACTION_UP;
+		ev->arg = 1;	/* to the item before, even from a text */
 		break;
 	case KEY_DOWN:
 		ev->action = ACTION_DOWN;
@@ -485,7 +519,12 @@ ui_key(int key, int typing, struct ui_event *ev)
 		ev->action = typing ? ACTION_LINE_END : ACTION_LAST;
 		break;
 	case KEY_ENTER:
-		ev->action = ACTION_SELECT;
+		if (typing == 2) {
+			ev->action = ACTION_CHAR;
+			ev->text[0] = '\n';
+			ev->len = 1;
+		} else
+			ev->action = ACTION_SELECT;
 		break;
 	case KEY_BACKSPACE:
 		ev->action = typing ? ACTION_ERASE : ACTION_BACK;
@@ -515,6 +554,12 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 	mbstate_t	ps;
 	size_t		n;
 
+	if (typing == 2 && (wc == '\r' || wc == '\n')) {
+		ev->action = ACTION_CHAR;	/* a new line in the text */
+		ev->text[0] = '\n';
+		ev->len = 1;
+		return 1;
+	}
 	switch (wc) {
 	case '\r':
 	case '\n':
@@ -525,6 +570,7 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 		return 1;
 	case '\t':
 		ev->action = ACTION_DOWN;
+		ev->arg = 1;	/* to the next item, even from a text */
 		return 1;
 	case 8:
 	case 127:

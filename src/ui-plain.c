@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "editor.h"
 #include "ui.h"
 #include "util.h"
 #include "view.h"
@@ -143,6 +144,49 @@ ui_plain_choice(struct view_row *r)
 	return 0;
 }
 
+/*
+ * Ask for a text of several lines, ended by a line holding only "." (a
+ * first line "." keeps what is there). -1 at end of input.
+ */
+static int
+ui_plain_text(struct view_row *r)
+{
+	struct editor	*e = r->editor;
+	struct buf	 b;
+	char		*line;
+	int		 first = 1;
+
+	printf("%s\n", r->label);
+	if (e->len > 0)
+		printf("It says now:\n%s\n(A line with only . keeps it.)\n",
+		    e->text);
+	printf("Type the text; end with a line holding only a dot (.). "
+	    "At most %zu characters.\n", e->max);
+	buf_init(&b, 4 * e->max + 4);
+	for (;;) {
+		if ((line = ui_plain_line("> ", 0)) == NULL) {
+			buf_free(&b, 1);
+			return -1;
+		}
+		if (strcmp(line, ".") == 0) {
+			secret_free(line);
+			break;
+		}
+		if (!first)
+			buf_addstr(&b, "\n");
+		buf_addstr(&b, line);
+		secret_free(line);
+		first = 0;
+	}
+	if (!first) {
+		editor_set(e, b.data);
+		if (e->len < b.len)
+			printf("The text was cut at %zu characters.\n", e->max);
+	}
+	buf_free(&b, 1);
+	return 0;
+}
+
 /* With several buttons, ask which one (Enter: the first); -1 at EOF. */
 static int
 ui_plain_button(struct view *v, int first)
@@ -197,6 +241,11 @@ ui_plain_form(struct view *v, struct ui_event *ev)
 		r = &v->rows[i];
 		if (r->kind == ROW_BUTTON && button < 0)
 			button = (int)i;
+		if (r->kind == ROW_EDITOR) {
+			if (ui_plain_text(r) != 0)
+				return -1;
+			continue;
+		}
 		if (r->kind != ROW_FIELD)
 			continue;
 		if (r->field->noptions > 0) {
@@ -235,7 +284,8 @@ ui_plain_read(struct ui *ui, struct view *v, struct ui_event *ev)
 
 	memset(ev, 0, sizeof *ev);
 	for (i = 0; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_FIELD)
+		if (v->rows[i].kind == ROW_FIELD ||
+		    v->rows[i].kind == ROW_EDITOR)
 			return ui_plain_form(v, ev);
 	}
 	if ((line = ui_plain_line("Choice: ", 0)) == NULL)

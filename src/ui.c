@@ -57,8 +57,9 @@ ui_wrap(const char *s, int width, void (*line)(void *, const char *, size_t),
 			if (s[i] == ' ')
 				brk = i;
 		}
-		if (i < n && s[i] != '\n' && brk > start)
-			i = brk;	/* break at the last space */
+		/* Break at the last space, or at this one after a full line. */
+		if (i < n && s[i] != '\n' && s[i] != ' ' && brk > start)
+			i = brk;
 		if (i == start && i < n && s[i] != '\n') {
 			ui_char(s + i, n - i, &len);	/* always progress */
 			i += len;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "editor.h"
 #include "view.h"
 
 void
@@ -111,6 +112,16 @@ view_button(struct view *v, int id, const char *label)
 }
 
 int
+view_editor(struct view *v, int id, const char *label, struct editor *e)
+{
+	struct view_row	*r = view_add(v, ROW_EDITOR, id);
+
+	r->label = view_str(v, label);
+	r->editor = e;
+	return (int)v->nrows - 1;
+}
+
+int
 view_chart(struct view *v, const struct trend *t)
 {
 	view_add(v, ROW_CHART, -1)->chart = t;
@@ -194,6 +205,9 @@ view_focus_text(const struct view *v)
 		snprintf(out, sizeof out, "%s field", r->label);
 	else if (r->kind == ROW_BUTTON)
 		snprintf(out, sizeof out, "%s button", r->label);
+	else if (r->kind == ROW_EDITOR)
+		snprintf(out, sizeof out, "%zu of %zu characters; Tab leaves "
+		    "the text", editor_chars(r->editor), r->editor->max);
 	return out;
 }
 

@@ -1,0 +1,395 @@
+/*
+ * Writing to the care team: a reply in a conversation, or a new one
+ * (recipient from the care team, a category, a subject), with the text
+ * in an editor. It says what messages are for before anything is typed.
+ * Sending is made at most once: the same request id goes with every
+ * retry of the same text, and a failure keeps everything as typed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "editor.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "ui.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+enum { COMPOSE_TO, COMPOSE_CATEGORY, COMPOSE_SUBJECT, COMPOSE_BODY,
+    COMPOSE_SEND, COMPOSE_CANCEL };
+
+#define COMPOSE_MAX_CHARS	5000
+#define COMPOSE_MAX_TEAM	32
+
+/* What a conversation is about: said to people, and its code. */
+static const char *const compose_categories[] = {
+	"Medical question", "Prescription", "Appointment", "Billing"
+};
+static const char *const compose_category_codes[] = {
+	"medical-question", "prescription", "appointment", "billing"
+};
+#define COMPOSE_NCATEGORIES \
+	(int)(sizeof compose_categories / sizeof compose_categories[0])
+
+struct compose {
+	char		*conv;		/* the conversation replied to, or NULL */
+	struct arena	*a;
+	const char	*topic;		/* a reply's subject */
+	const char	*names[COMPOSE_MAX_TEAM];	/* who can be written to */
+	const char	*refs[COMPOSE_MAX_TEAM];
+	int		 nteam;
+	struct field	 to, category, subject;
+	struct editor	 body;
+	char		*request_id;	/* kept while the text is unchanged */
+	char		*request_id2;	/* a new conversation's first message */
+	char		*sent;		/* what the ids were sent with */
+	int		 discard;	/* Cancel pressed once with a draft */
+};
+
+/* Add a care team member once. */
+static void
+compose_member(struct compose *s, const char *ref, const char *name)
+{
+	int	i;
+
+	if (ref == NULL || strncmp(ref, "Practitioner", 12) != 0 ||
+	    s->nteam == COMPOSE_MAX_TEAM)
+		return;
+	for (i = 0; i < s->nteam; i++) {
+		if (strcmp(s->refs[i], ref) == 0)
+			return;
+	}
+	s->refs[s->nteam] = ref;
+	s->names[s->nteam++] = name ? name : ref;
+}
+
+static int
+compose_fetch(struct app *app, void *state, char **cause)
+{
+	struct compose		*s = state;
+	struct fhir_result	 res;
+	const struct json	*b, *team, *parts, *who;
+	struct message		 head;
+	char			*urls[2], *id;
+	char			*chosen;
+	long			 status;
+	size_t			 i, k, n = 0;
+	int			 rc;
+
+	urls[n++] = xasprintf("CareTeam?patient=Patient/%s&status=active",
+	    app_patient(app));
+	if (s->conv != NULL) {
+		id = url_escape(s->conv);
+		urls[n++] = xasprintf("Communication/%s", id);
+		free(id);
+	}
+	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, n, &res,
+	    cause);
+	for (i = 0; i < n; i++)
+		free(urls[i]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	chosen = xstrdup(s->nteam > 0 ? s->refs[s->to.choice] : NULL);
+	arena_free(s->a);
+	s->a = arena_create();
+	s->nteam = 0;
+	if (s->conv != NULL && (b = fhir_batch_entry(res.body, 1, &status,
+	    cause)) != NULL && model_message(s->a, b, &head) == 0) {
+		/* A reply goes to the care team member of the conversation. */
+		s->topic = head.topic;
+		if (head.from_patient)
+			compose_member(s, head.recipient_ref, head.recipient);
+		else
+			compose_member(s, head.sender_ref, head.sender);
+	} else if (s->conv != NULL) {
+		fhir_result_free(&res);
+		free(chosen);
+		return -1;
+	}
+	b = fhir_batch_entry(res.body, 0, &status, NULL);
+	for (i = 0; s->conv == NULL && i < fhir_bundle_count(b); i++) {
+		team = fhir_bundle_resource(b, i);
+		parts = json_get(team, "participant");
+		for (k = 0; k < json_size(parts); k++) {
+			who = json_get(json_at(parts, k), "member");
+			compose_member(s, model_str(s->a, who, "reference"),
+			    model_str(s->a, who, "display"));
+		}
+	}
+	fhir_result_free(&res);
+	if (s->nteam == 0) {
+		free(chosen);
+		*cause = xstrdup("No one in your care team can be written to "
+		    "here. Please call the clinic.");
+		return -1;
+	}
+	rc = 0;
+	for (i = 0; chosen != NULL && i < (size_t)s->nteam; i++) {
+		if (strcmp(s->refs[i], chosen) == 0)
+			rc = (int)i;
+	}
+	free(chosen);
+	field_options(&s->to, s->names, s->nteam, rc);
+	return 0;
+}
+
+static void
+compose_free(struct compose *s)
+{
+	arena_free(s->a);
+	editor_clear(&s->body);
+	free(s->body.text);
+	field_clear(&s->subject);
+	free(s->conv);
+	free(s->request_id);
+	free(s->request_id2);
+	secret_free(s->sent);
+	free(s);
+}
+
+/* arg: "reply:<conversation id>" or "new"; taken over. */
+static int
+compose_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct compose	*s = xcalloc(1, sizeof *s);
+	char		*a = arg;
+
+	if (a != NULL && strncmp(a, "reply:", 6) == 0)
+		s->conv = xstrdup(a + 6);
+	free(a);
+	editor_init(&s->body, COMPOSE_MAX_CHARS);
+	field_options(&s->category, compose_categories, COMPOSE_NCATEGORIES,
+	    0);
+	if (compose_fetch(app, s, cause) != 0) {
+		compose_free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void
+compose_view(struct app *app, void *state, struct view *v)
+{
+	struct compose	*s = state;
+	int		 row;
+
+	v->title = view_str(v, s->conv ? "Reply" : "New message");
+	view_text(v, "Messages are for questions that are not urgent. For "
+	    "urgent symptoms call 911 or the clinic now. A reply usually "
+	    "comes within 1 to 2 business days. For a new or worsening "
+	    "problem, book a visit instead.");
+	if (s->conv != NULL)
+		view_text(v, view_printf(v, "To %s, about: %s.", s->names[0],
+		    s->topic ? s->topic : "no subject"));
+	else {
+		view_field(v, COMPOSE_TO, "To", &s->to, 0);
+		view_field(v, COMPOSE_CATEGORY, "About", &s->category, 0);
+		view_field(v, COMPOSE_SUBJECT, "Subject", &s->subject, 0);
+	}
+	row = view_editor(v, COMPOSE_BODY, view_printf(v, "Message (at most "
+	    "%d characters%s):", COMPOSE_MAX_CHARS, app->ui != NULL &&
+	    app->ui->plain ? "" : "; Tab leaves the text"), &s->body);
+	if (s->conv != NULL && v->focus < 0)
+		v->focus = row;
+	view_button(v, COMPOSE_SEND, s->conv ? "Send reply" : "Send message");
+	view_button(v, COMPOSE_CANCEL, "Cancel");
+}
+
+/* The common part of a message: subject, sender, recipient, sent, text. */
+static struct json *
+compose_message(struct app *app, struct compose *s)
+{
+	struct json	*m, *o;
+	char		 now[64], *ref;
+
+	m = json_new_object();
+	json_add_str(m, "resourceType", "Communication");
+	json_add_str(m, "status", "completed");
+	ref = xasprintf("Patient/%s", app_patient(app));
+	json_add_str(json_add_object(m, "subject"), "reference", ref);
+	o = json_add_object(m, "sender");
+	json_add_str(o, "reference", app->me.profile ? app->me.profile : ref);
+	if (app->me.display != NULL)
+		json_add_str(o, "display", app->me.display);
+	free(ref);
+	o = json_add_object(json_add_array(m, "recipient"), NULL);
+	json_add_str(o, "reference", s->refs[s->to.choice]);
+	json_add_str(o, "display", s->names[s->to.choice]);
+	fhir_time_write(time(NULL), now, sizeof now);
+	json_add_str(m, "sent", now);
+	o = json_add_object(json_add_array(m, "payload"), NULL);
+	json_add_str(o, "contentString", s->body.text);
+	return m;
+}
+
+/* A transaction entry POSTing resource r once (identifier, ifNoneExist). */
+static void
+compose_entry(struct json *entries, struct json *r, const char *full,
+    const char *request_id)
+{
+	struct json	*e, *req, *id;
+	char		*ine;
+
+	id = json_add_object(json_add_array(r, "identifier"), NULL);
+	json_add_str(id, "system", "urn:chartty:request");
+	json_add_str(id, "value", request_id);
+	e = json_add_object(entries, NULL);
+	json_add_str(e, "fullUrl", full);
+	json_add_child(e, "resource", r);
+	req = json_add_object(e, "request");
+	json_add_str(req, "method", "POST");
+	json_add_str(req, "url", "Communication");
+	ine = xasprintf("identifier=urn:chartty:request|%s", request_id);
+	json_add_str(req, "ifNoneExist", ine);
+	free(ine);
+}
+
+/* A new conversation: its header and first message, all or nothing. */
+static int
+compose_new(struct app *app, struct compose *s, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*bundle, *entries, *head, *msg, *o, *c;
+	char			*full;
+	int			 rc;
+
+	head = compose_message(app, s);
+	json_remove(head, "payload");
+	json_add_str(json_add_object(head, "topic"), "text", s->subject.text);
+	o = json_add_object(json_add_array(head, "category"), NULL);
+	c = json_add_object(json_add_array(o, "coding"), NULL);
+	json_add_str(c, "system", "urn:chartty:message-category");
+	json_add_str(c, "code", compose_category_codes[s->category.choice]);
+	json_add_str(c, "display", compose_categories[s->category.choice]);
+	json_add_str(o, "text", compose_categories[s->category.choice]);
+	msg = compose_message(app, s);
+	full = xasprintf("urn:uuid:%s", s->request_id);
+	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
+	    "reference", full);
+	bundle = json_new_object();
+	json_add_str(bundle, "resourceType", "Bundle");
+	json_add_str(bundle, "type", "transaction");
+	entries = json_add_array(bundle, "entry");
+	compose_entry(entries, head, full, s->request_id);
+	free(full);
+	full = xasprintf("urn:uuid:%s", s->request_id2);
+	compose_entry(entries, msg, full, s->request_id2);
+	free(full);
+	rc = fhir_request(app->portal->fhir, "POST", "", bundle, NULL, &res,
+	    cause);
+	json_free_secret(bundle);
+	fhir_result_free(&res);
+	return rc;
+}
+
+static int
+compose_reply(struct app *app, struct compose *s, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*msg;
+	char			*ref, *id;
+	int			 rc;
+
+	msg = compose_message(app, s);
+	id = url_escape(s->conv);
+	ref = xasprintf("Communication/%s", id);
+	free(id);
+	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
+	    "reference", ref);
+	free(ref);
+	rc = fhir_create_resource(app->portal->fhir, "Communication", msg,
+	    s->request_id, &res, cause);
+	json_free_secret(msg);
+	fhir_result_free(&res);
+	return rc;
+}
+
+static int
+compose_send(struct app *app, struct compose *s)
+{
+	char	*now, *cause = NULL;
+	int	 rc;
+
+	if (s->conv == NULL && s->subject.len == 0) {
+		app_say(app, "Please write a subject.");
+		return APP_REDRAW;
+	}
+	if (s->body.len == 0) {
+		app_say(app, "Please write your message.");
+		return APP_REDRAW;
+	}
+	/* The same message sent again keeps its ids; a changed one is new. */
+	now = xasprintf("%d\037%d\037%s\037%s", s->to.choice,
+	    s->category.choice, s->subject.text, s->body.text);
+	if (s->request_id == NULL || s->sent == NULL ||
+	    strcmp(now, s->sent) != 0) {
+		free(s->request_id);
+		free(s->request_id2);
+		s->request_id = crypto_uuid();
+		s->request_id2 = crypto_uuid();
+	}
+	secret_free(s->sent);
+	s->sent = now;
+	app_loading(app, "Sending...");
+	rc = s->conv != NULL ? compose_reply(app, s, &cause) :
+	    compose_new(app, s, &cause);
+	if (rc != 0) {
+		/* Everything stays as typed; sending again is safe. */
+		app_say(app, cause ? cause : "The message was not sent.");
+		free(cause);
+		return APP_REDRAW;
+	}
+	editor_clear(&s->body);
+	app_say(app, "Message sent. A reply usually comes within 1 to 2 "
+	    "business days.");
+	return APP_POP | APP_REFETCH;
+}
+
+static int
+compose_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct compose	*s = state;
+
+	if (r->id != COMPOSE_CANCEL) {
+		s->discard = 0;
+		return r->id == COMPOSE_SEND ? compose_send(app, s) : 0;
+	}
+	if (s->body.len > 0 && !s->discard) {
+		s->discard = 1;
+		app_say(app, "Your message is not sent. Choose Cancel again to "
+		    "throw it away.");
+		return APP_REDRAW;
+	}
+	app_say(app, "Nothing was sent.");
+	return APP_POP;
+}
+
+static void
+compose_close(void *state)
+{
+	compose_free(state);
+}
+
+const struct screen screen_compose = {
+	.name = "compose",
+	.title = "New message",
+	.loading = "Loading your care team...",
+	.open = compose_open,
+	.fetch = compose_fetch,
+	.view = compose_view,
+	.action = compose_action,
+	.close = compose_close,
+};

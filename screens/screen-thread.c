@@ -1,0 +1,336 @@
+/*
+ * One conversation: its messages oldest to newest with sender, time and
+ * text; opening it marks the care team's messages read (on the portal,
+ * each guarded by its version). Attachments are listed with their name
+ * and size and can be saved to a file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "ui.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+
+#define THREAD_MAX		200	/* messages of one conversation shown */
+#define THREAD_ATTACHMENT	100000	/* row ids: message * this + file */
+#define THREAD_REPLY		(-2)
+
+struct thread {
+	char			*id;		/* the header */
+	struct arena		*a;
+	struct message		 header;
+	int			 have_header;
+	struct message		*msgs;		/* oldest first */
+	size_t			 n;
+	int			 unmarked;	/* could not be marked read */
+};
+
+/* Mark one message from the care team read: received = now, If-Match. */
+static int
+thread_mark(struct app *app, const struct json *j, const struct message *m)
+{
+	struct fhir_result	 res;
+	struct json		*copy;
+	char			*path, *id, *cause = NULL, now[64];
+	int			 rc;
+
+	copy = json_dup(j);
+	fhir_time_write(time(NULL), now, sizeof now);
+	json_set_str(copy, "received", now);
+	id = url_escape(m->id);
+	path = xasprintf("Communication/%s", id);
+	rc = fhir_update(app->portal->fhir, path, copy, m->etag, &res, &cause);
+	free(path);
+	free(id);
+	free(cause);
+	fhir_result_free(&res);
+	json_free_secret(copy);
+	return rc;
+}
+
+static int
+thread_fetch(struct app *app, void *state, char **cause)
+{
+	struct thread		*s = state;
+	struct fhir_result	 res;
+	const struct json	*b, *j;
+	struct message		*m;
+	struct arena		*a;
+	char			*urls[2], *id;
+	long			 status;
+	size_t			 i, n;
+	int			 rc;
+
+	id = url_escape(s->id);
+	urls[0] = xasprintf("Communication/%s", id);
+	urls[1] = xasprintf("Communication?part-of=Communication/%s"
+	    "&_sort=sent&_count=%d", id, THREAD_MAX);
+	free(id);
+	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
+	    cause);
+	free(urls[0]);
+	free(urls[1]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	if ((b = fhir_batch_entry(res.body, 1, &status, cause)) == NULL) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	a = arena_create();
+	arena_free(s->a);
+	s->a = a;
+	s->have_header = model_message(a, fhir_batch_entry(res.body, 0,
+	    &status, NULL), &s->header) == 0;
+	n = fhir_bundle_count(b);
+	if (n > THREAD_MAX)
+		n = THREAD_MAX;
+	s->msgs = arena_alloc(a, (n + 1) * sizeof *s->msgs);
+	s->n = 0;
+	s->unmarked = 0;
+	for (i = 0; i < n; i++) {
+		j = fhir_bundle_resource(b, i);
+		m = &s->msgs[s->n];
+		if (model_message(a, j, m) != 0)
+			continue;
+		s->n++;
+		if (m->from_patient || m->received.precision != FHIR_TIME_NONE)
+			continue;
+		/* The care team's message, now read. */
+		if (m->etag == NULL || thread_mark(app, j, m) != 0)
+			s->unmarked++;
+		else
+			m->received.precision = FHIR_TIME_MINUTE;
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+
+static void
+thread_free(struct thread *s)
+{
+	arena_free(s->a);
+	free(s->id);
+	free(s);
+}
+
+static int
+thread_open(struct app *app, void *arg, void **state, char **cause)
+{
+	struct thread	*s = xcalloc(1, sizeof *s);
+
+	s->id = arg;
+	if (thread_fetch(app, s, cause) != 0) {
+		thread_free(s);
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+/* "12 KB", "1.5 MB", "300 bytes". */
+static const char *
+thread_size(struct view *v, long size)
+{
+	if (size < 0)
+		return "size not given";
+	if (size < 1024)
+		return view_printf(v, "%ld bytes", size);
+	if (size < 1024 * 1024)
+		return view_printf(v, "%ld KB", (size + 512) / 1024);
+	return view_printf(v, "%.1f MB", size / (1024.0 * 1024.0));
+}
+
+static void
+thread_view(struct app *app, void *state, struct view *v)
+{
+	struct thread		*s = state;
+	const struct message	*m;
+	const struct attachment	*at;
+	char			 when[64];
+	size_t			 i, k;
+
+	v->title = view_str(v, "Conversation");
+	view_heading(v, s->have_header && s->header.topic ? s->header.topic :
+	    "No subject");
+	if (s->have_header && s->header.category != NULL)
+		view_text(v, view_printf(v, "About: %s.", s->header.category));
+	if (s->n == 0)
+		view_text(v, "This conversation has no messages yet.");
+	for (i = 0; i < s->n; i++) {
+		m = &s->msgs[i];
+		fhir_time_format(&m->sent, when, sizeof when);
+		view_item(v, (int)(i * THREAD_ATTACHMENT), "Message",
+		    view_printf(v, "%s%s%s", m->sender ? m->sender :
+		    "Sender not given", when[0] ? ", " : "", when),
+		    m->text ? m->text : "(no text)", ROW_INFO);
+		for (k = 0; k < m->nattachments; k++) {
+			at = &m->attachments[k];
+			view_item(v, (int)(i * THREAD_ATTACHMENT + k + 1),
+			    "Attachment", view_printf(v, "Attachment: %s",
+			    at->title ? at->title : "unnamed file"),
+			    view_printf(v, "%s; open it to save a copy",
+			    thread_size(v, at->size)), 0);
+		}
+	}
+	if (s->unmarked > 0)
+		view_text(v, "Some new messages could not be marked as read; "
+		    "they will be marked the next time.");
+	view_item(v, THREAD_REPLY, "Action", "Reply", "write to your care "
+	    "team in this conversation", 0);
+}
+
+/* A file name from a title: no directories, no leading dot. */
+static char *
+thread_file_name(const char *title)
+{
+	char	*name, *p;
+
+	name = xstrdup(title != NULL && *title != '\0' ? title :
+	    "attachment");
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '/' || *p == '\\')
+			*p = '_';
+	}
+	while (name[0] == '.')
+		name[0] = '_';
+	return name;
+}
+
+/* Fetch the attachment and write it to path (a new file, mode 0600). */
+static int
+thread_save(struct app *app, const struct attachment *at, const char *path,
+    char **cause)
+{
+	struct fhir_result	 res;
+	const char		*data;
+	char			*bytes;
+	size_t			 len, off = 0;
+	ssize_t			 w;
+	int			 fd, rc = -1;
+
+	if (at->url == NULL) {
+		*cause = xstrdup("This attachment has no address to fetch.");
+		return -1;
+	}
+	app_loading(app, "Fetching the attachment...");
+	if (fhir_read(app->portal->fhir, at->url, NULL, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	data = json_gets(res.body, "data");
+	bytes = data != NULL ? crypto_base64_decode(data, &len) : NULL;
+	fhir_result_free(&res);
+	if (bytes == NULL) {
+		*cause = xstrdup("The attachment arrived damaged; nothing was "
+		    "saved.");
+		return -1;
+	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		*cause = errno == EEXIST ? xasprintf("%s is already there; "
+		    "choose another name.", path) : xasprintf("%s cannot be "
+		    "written: %s.", path, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		if ((w = write(fd, bytes + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			*cause = xasprintf("Writing %s failed: %s.", path,
+			    strerror(errno));
+			close(fd);
+			unlink(path);
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) != 0) {
+		*cause = xasprintf("Writing %s failed.", path);
+		unlink(path);
+		goto out;
+	}
+	rc = 0;
+out:
+	secure_wipe(bytes, len);
+	free(bytes);
+	return rc;
+}
+
+static int
+thread_action(struct app *app, void *state, enum action a,
+    const struct view_row *r)
+{
+	struct thread		*s = state;
+	const struct attachment	*at;
+	size_t			 i, k;
+	char			*name, *def, *answer, *prompt, *cause = NULL;
+	const char		*home = getenv("HOME");
+
+	if (r->id == THREAD_REPLY)
+		return app_push(app, &screen_compose, xasprintf("reply:%s",
+		    s->id));
+	if (r->id < 0)
+		return 0;
+	i = (size_t)r->id / THREAD_ATTACHMENT;
+	k = (size_t)r->id % THREAD_ATTACHMENT;
+	if (k == 0 || i >= s->n || k > s->msgs[i].nattachments)
+		return 0;
+	at = &s->msgs[i].attachments[k - 1];
+	name = thread_file_name(at->title);
+	def = xasprintf("%s/%s", home != NULL && *home != '\0' ? home : ".",
+	    name);
+	free(name);
+	prompt = xasprintf("Save as [%s]: ", def);
+	answer = ui_prompt(app->ui, prompt);
+	free(prompt);
+	if (answer != NULL && *answer != '\0') {
+		free(def);
+		def = answer;
+		answer = NULL;
+	}
+	free(answer);
+	if (thread_save(app, at, def, &cause) != 0) {
+		app_say(app, cause);
+		free(cause);
+	} else {
+		char *said = xasprintf("Saved to %s.", def);
+
+		app_say(app, said);
+		free(said);
+	}
+	free(def);
+	return APP_REDRAW;
+}
+
+static void
+thread_close(void *state)
+{
+	thread_free(state);
+}
+
+const struct screen screen_thread = {
+	.name = "thread",
+	.title = "Conversation",
+	.loading = "Loading the conversation...",
+	.open = thread_open,
+	.fetch = thread_fetch,
+	.view = thread_view,
+	.action = thread_action,
+	.close = thread_close,
+};
