@@ -44,6 +44,12 @@ struct screen {
 			    const struct view_row *);
 	/* Free the state (or NULL when there is none to free). */
 	void		(*close)(void *state);
+	/*
+	 * Before the person leaves (back, quit, another area): non-zero
+	 * keeps the screen open, having said why (an unsent draft); the
+	 * screen lets the next try go. NULL: always leave.
+	 */
+	int		(*leave)(struct app *, void *state);
 };
 
 /* The portal areas in number-key order; NULL-terminated. */

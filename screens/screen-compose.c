@@ -52,7 +52,8 @@ struct compose {
 	char		*request_id;	/* kept while the text is unchanged */
 	char		*request_id2;	/* a new conversation's first message */
 	char		*sent;		/* what the ids were sent with */
-	int		 discard;	/* Cancel pressed once with a draft */
+	int		 discard;	/* warned once about the draft */
+	unsigned long long warned;	/* the text when warned */
 };
 
 /* Add a care team member once. */
@@ -357,6 +358,18 @@ compose_send(struct app *app, struct compose *s)
 	return APP_POP | APP_REFETCH;
 }
 
+/* A fingerprint of the text (FNV-1a), to know it is unchanged. */
+static unsigned long long
+compose_hash(const struct compose *s)
+{
+	unsigned long long	h = 1469598103934665603ULL;
+	size_t			i;
+
+	for (i = 0; i < s->body.len; i++)
+		h = (h ^ (unsigned char)s->body.text[i]) * 1099511628211ULL;
+	return h;
+}
+
 static int
 compose_action(struct app *app, void *state, enum action a,
     const struct view_row *r)
@@ -367,8 +380,10 @@ compose_action(struct app *app, void *state, enum action a,
 		s->discard = 0;
 		return r->id == COMPOSE_SEND ? compose_send(app, s) : 0;
 	}
-	if (s->body.len > 0 && !s->discard) {
+	if (s->body.len > 0 && !(s->discard && s->warned ==
+	    compose_hash(s))) {
 		s->discard = 1;
+		s->warned = compose_hash(s);
 		app_say(app, "Your message is not sent. Choose Cancel again to "
 		    "throw it away.");
 		return APP_REDRAW;
@@ -383,6 +398,21 @@ compose_close(void *state)
 	compose_free(state);
 }
 
+/* Leaving with an unsent text asks once: the next try, unchanged, goes. */
+static int
+compose_leave(struct app *app, void *state)
+{
+	struct compose	*s = state;
+
+	if (s->body.len == 0 || (s->discard && s->warned == compose_hash(s)))
+		return 0;
+	s->discard = 1;
+	s->warned = compose_hash(s);
+	app_say(app, "Your message is not sent. Do the same again to throw it "
+	    "away, or go to Send.");
+	return 1;
+}
+
 const struct screen screen_compose = {
 	.name = "compose",
 	.title = "New message",
@@ -392,4 +422,5 @@ const struct screen screen_compose = {
 	.view = compose_view,
 	.action = compose_action,
 	.close = compose_close,
+	.leave = compose_leave,
 };

@@ -464,6 +464,24 @@ app_select(struct loop *l)
 	app_check_session(l);
 }
 
+/* May the screens from the top down to depth `to` close? 0 when so. */
+static int
+app_may_leave(struct loop *l, int to)
+{
+	struct frame	*f;
+	int		 i;
+
+	for (i = l->depth - 1; i >= to && i >= 0; i--) {
+		f = &l->stack[i];
+		if (f->screen->leave != NULL &&
+		    f->screen->leave(&l->app, f->state) != 0) {
+			l->dirty = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 app_event(struct loop *l, const struct ui_event *ev)
 {
@@ -498,6 +516,8 @@ app_event(struct loop *l, const struct ui_event *ev)
 		app_select(l);
 		break;
 	case ACTION_BACK:
+		if (l->depth > 1 && app_may_leave(l, l->depth - 1) != 0)
+			break;
 		if (l->depth > 1)
 			app_close_top(l);
 		else
@@ -506,7 +526,8 @@ app_event(struct loop *l, const struct ui_event *ev)
 		l->dirty = 1;
 		break;
 	case ACTION_QUIT:
-		app->quit = 1;
+		if (app_may_leave(l, 0) == 0)
+			app->quit = 1;
 		break;
 	case ACTION_HELP:
 		if (l->stack[l->depth - 1].screen != &screen_help)
@@ -532,7 +553,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 		else if (ev->arg < 1 || ev->arg > n)
 			app_say(app, "There is no area with that number. "
 			    "Press ? for the keys.");
-		else
+		else if (app_may_leave(l, 0) == 0)
 			app_home(l, app_areas[ev->arg - 1]);
 		l->dirty = 1;
 		break;
