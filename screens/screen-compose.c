@@ -53,6 +53,7 @@ struct compose {
 	char		*request_id2;	/* a new conversation's first message */
 	char		*sent;		/* what the ids were sent with */
 	int		 discard;	/* warned once about the draft */
+	int		 placed;	/* the focus was put in the text */
 	unsigned long long warned;	/* the text when warned */
 };
 
@@ -202,8 +203,10 @@ compose_view(struct app *app, void *state, struct view *v)
 	row = view_editor(v, COMPOSE_BODY, view_printf(v, "Message (at most "
 	    "%d characters%s):", COMPOSE_MAX_CHARS, app->ui != NULL &&
 	    app->ui->plain ? "" : "; Tab leaves the text"), &s->body);
-	if (s->conv != NULL && v->focus < 0)
-		v->focus = row;
+	if (s->conv != NULL && !s->placed) {
+		v->focus = row;		/* a reply starts in its text */
+		s->placed = 1;
+	}
 	view_button(v, COMPOSE_SEND, s->conv ? "Send reply" : "Send message");
 	view_button(v, COMPOSE_CANCEL, "Cancel");
 }
