@@ -4,13 +4,14 @@
 // default page size and Bundle links, ETag / Last-Modified / Location,
 // If-None-Match -> 304, If-Match required on updates (428), per-entry
 // access control in batches, all-or-nothing transactions, friendly
-// OperationOutcomes, a real CapabilityStatement, and the portal rules of
-// rules.mjs on creates (refill requests, readings).
+// OperationOutcomes, a real CapabilityStatement, the portal rules of
+// rules.mjs on creates and updates (refill requests, readings, messages),
+// and Binary reads as raw bytes.
 
 import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
 import { checkRead, checkSearch, checkWrite, DIRECTORY_TYPES, readDenial, requireServed, SERVED_TYPES, WRITABLE } from './access.mjs';
 import { searchParam } from './defs.mjs';
-import { CREATE_RULES } from './rules.mjs';
+import { CREATE_RULES, UPDATE_RULES } from './rules.mjs';
 import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
 
 export const DEFAULT_COUNT = 20;
@@ -47,6 +48,27 @@ export function friendlyOutcome(oc, status) {
 const etagOf = (r) => (r?.meta?.versionId ? `W/"${r.meta.versionId}"` : undefined);
 const lastModifiedOf = (r) => (r?.meta?.lastUpdated ? new Date(r.meta.lastUpdated).toUTCString() : undefined);
 const versionOfTag = (tag) => /^(?:W\/)?"([^"]*)"$/.exec(String(tag ?? '').trim())?.[1];
+
+/** FHIR's JSON media types: an Accept naming one of them gets a Binary as a resource. */
+const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir']);
+
+/**
+ * Does a read of a Binary want its raw bytes? Yes when the request has an
+ * Accept header that names no JSON type (e.g. application/octet-stream,
+ * the Binary's contentType, or *\/*); no Accept, or one naming
+ * application/fhir+json or application/json, gets the Binary resource.
+ */
+export function wantsRawBinary(headers) {
+  const accept = headers?.accept;
+  if (!accept) {
+    return false;
+  }
+  return !accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return JSON_TYPES.has(type) && !(q && Number(q.slice(2)) === 0);
+  });
+}
 
 /**
  * Validates and normalizes search parameters for `type`: unknown
@@ -200,7 +222,7 @@ export class FhirService {
     if (seg.some((s) => s.startsWith('$'))) {
       notFound(`Operation ${seg.find((s) => s.startsWith('$'))} is not supported.`);
     }
-    if (!globalSchema.types[type]?.searchParams) {
+    if (!globalSchema.types[type]?.searchParams && !SERVED_TYPES.has(type)) { // Binary has no search parameters
       notFound(`Unknown resource type "${type}".`);
     }
     requireServed(type);
@@ -256,6 +278,10 @@ export class FhirService {
     const inm = headers['if-none-match'];
     if (inm && inm.split(',').some((t) => t.trim() === '*' || versionOfTag(t) === resource.meta?.versionId)) {
       return { status: 304, body: null, headers: h };
+    }
+    if (type === 'Binary' && wantsRawBinary(headers)) {
+      const bytes = Buffer.from(resource.data ?? '', 'base64');
+      return { status: 200, bytes, headers: { ...h, 'Content-Type': resource.contentType ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' } };
     }
     return { status: 200, body: resource, headers: h };
   }
@@ -333,8 +359,17 @@ export class FhirService {
     return this.repo.atomically(async () => {
       const { status, resource } = await this.route('POST', type, body, h);
       await rule?.after?.(this.repo, resource);
-      return this.createdAnswer(ctx, status, resource);
+      return this.createdAnswer(ctx, status, this.current(resource));
     });
+  }
+
+  /**
+   * The stored version of `resource` when a rule's after() moved it on
+   * (e.g. a new conversation's header), else `resource` itself.
+   */
+  current(resource) {
+    const stored = resource?.id && this.repo.peek(resource.resourceType, resource.id);
+    return stored && stored.meta?.versionId !== resource.meta?.versionId ? deepClone(stored) : resource;
   }
 
   /**
@@ -390,7 +425,13 @@ export class FhirService {
     return this.repo.atomically(async () => {
       const { resource } = await this.route(method, `${type}/${id}`, body, { 'if-match': headers['if-match'] });
       checkWrite(ctx, method, resource, this.repo); // a patch must not move the record
-      return { status: 200, body: resource, headers: this.resourceHeaders(resource) };
+      const rule = UPDATE_RULES[type];
+      if (rule) {
+        rule.check(ctx, this.repo, stored, resource); // a throw undoes the write
+        await rule.after?.(this.repo, resource);
+      }
+      const answer = this.current(resource);
+      return { status: 200, body: answer, headers: this.resourceHeaders(answer) };
     });
   }
 
@@ -448,12 +489,31 @@ export class FhirService {
    * All or nothing: entries are checked first, then the library runs the
    * transaction (urn:uuid references, conditional creates) inside the
    * repository journal; any failure, or a result the token may not see,
-   * undoes every write.
+   * undoes every write. Creates whose ifNoneExist finds a record are not
+   * checked by the portal rules (the library returns the record, 200), and
+   * their fullUrl stands for that record in the rules of later entries.
    */
   async transaction(ctx, bundle) {
+    const entries = bundle.entry ?? [];
+    const requests = entries.map((entry) => this.entryRequest(entry));
+    // fullUrl -> resource (the entry's body, or the record its ifNoneExist finds),
+    // so that a message can name its new conversation by urn:uuid.
+    const placeholders = new Map();
+    const existing = [];
+    for (const [i, r] of requests.entries()) {
+      const type = parsePath(r.path).type;
+      if (r.method === 'POST' && r.headers['if-none-exist'] && type) {
+        requireServed(type);
+        existing[i] = await this.findExisting(type, r.headers['if-none-exist']);
+      }
+      const resource = existing[i] ?? entries[i].resource;
+      if (entries[i].fullUrl && resource) {
+        placeholders.set(entries[i].fullUrl, resource);
+      }
+    }
     const pending = []; // creates the rules accepted, for the rules of later entries
-    for (const entry of bundle.entry ?? []) {
-      const r = this.entryRequest(entry);
+    const before = []; // stored versions that PUT and PATCH entries change
+    for (const [i, r] of requests.entries()) {
       const { seg, type } = parsePath(r.path);
       requireServed(type);
       if (r.method === 'GET') {
@@ -472,21 +532,22 @@ export class FhirService {
         if (r.method !== 'POST') {
           const stored = this.repo.peek(type, seg[1]);
           stored && checkWrite(ctx, r.method, stored, this.repo);
+          before[i] = stored;
         }
         if (r.method !== 'PATCH') {
           checkWrite(ctx, r.method, r.body, this.repo);
         }
         const rule = r.method === 'POST' && CREATE_RULES[type];
-        if (rule && !(r.headers['if-none-exist'] && (await this.findExisting(type, r.headers['if-none-exist'])))) {
-          rule.check(ctx, this.repo, r.body, pending);
+        if (rule && !existing[i]) {
+          rule.check(ctx, this.repo, r.body, pending, placeholders);
           pending.push(r.body);
         }
       }
     }
     return this.repo.atomically(async () => {
       const { resource: result } = await this.route('POST', '', deepClone(bundle));
-      for (const [i, e] of (result.entry ?? []).entries()) {
-        const method = bundle.entry[i].request.method;
+      const done = (result.entry ?? []).map((e, i) => [e, entries[i].request.method]);
+      for (const [i, [e, method]] of done.entries()) {
         if (e.resource?.resourceType === 'Bundle' && method === 'GET') {
           e.resource.entry = e.resource.entry?.filter((x) => !readDenial(ctx, x.resource, this.repo));
         } else if (e.resource && method === 'GET') {
@@ -494,8 +555,20 @@ export class FhirService {
         } else if (e.resource) {
           checkWrite(ctx, method, e.resource, this.repo); // e.g. a conditional create that found another's record
         }
+        if (e.resource && (method === 'PUT' || method === 'PATCH')) {
+          UPDATE_RULES[e.resource.resourceType]?.check(ctx, this.repo, before[i], e.resource);
+        }
+      }
+      for (const [e, method] of done) {
         if (e.resource && method === 'POST') {
           await CREATE_RULES[e.resource.resourceType]?.after?.(this.repo, e.resource);
+        } else if (e.resource && (method === 'PUT' || method === 'PATCH')) {
+          await UPDATE_RULES[e.resource.resourceType]?.after?.(this.repo, e.resource);
+        }
+      }
+      for (const [e, method] of done) {
+        if (e.resource && method !== 'GET') {
+          e.resource = this.current(e.resource); // what the rules' after() wrote last
         }
         if (e.resource && e.response) {
           e.response.etag = etagOf(e.resource);

@@ -7,8 +7,13 @@
 // - Readings a patient enters: POST Observation of blood glucose, body
 //   weight or blood pressure.
 // - Moving a Task as the care team would (the /_test/task-status control).
+// - Messages (portal-api.md §4, "Messages"): unread counts and the time of
+//   each conversation kept on its header, replies and new conversations,
+//   marking the care team's messages read, and the care team's replies
+//   (the /_test/reply control).
 
-import { badRequest, fail, notFound } from './util.mjs';
+import { checkRead } from './access.mjs';
+import { badRequest, fail, forbidden, notFound } from './util.mjs';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -317,14 +322,403 @@ function checkComponents(obs, rule) {
 }
 
 /* ------------------------------------------------------------------ */
+/* Messages (Communication)                                             */
+/* ------------------------------------------------------------------ */
+
+/** Extension on a conversation header: messages from the care team not read yet (valueInteger). */
+export const UNREAD = 'urn:chartty:unread';
+/** Code system of conversation categories. */
+export const MESSAGE_CATEGORY_SYSTEM = 'urn:chartty:message-category';
+/** The categories a new conversation may have: code and display (the stored text). */
+export const MESSAGE_CATEGORIES = [
+  { code: 'medical-question', display: 'Medical question' },
+  { code: 'billing', display: 'Billing' },
+  { code: 'prescription', display: 'Prescription' },
+  { code: 'appointment', display: 'Appointment' },
+];
+export const MAX_MESSAGE = 10000;
+export const MAX_TOPIC = 200;
+
+/** A dateTime with a time and a zone (what sent and received must be). */
+const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))$/;
+
+/** The stored category for a code: coding and text. */
+export function messageCategory(code) {
+  const c = MESSAGE_CATEGORIES.find((x) => x.code === code);
+  return { coding: [{ system: MESSAGE_CATEGORY_SYSTEM, code: c.code, display: c.display }], text: c.display };
+}
+
+/** Is `c` a conversation header (a Communication without partOf)? */
+export const isHeader = (c) => !(c?.partOf?.length > 0);
+
+/** Is `ref` the patient's side of a conversation (a Patient or a RelatedPerson)? */
+const isPatientSide = (ref) => /^(Patient|RelatedPerson)\//.test(ref ?? '');
+
+/** Is the message from the care team: a sender that is neither a Patient nor a RelatedPerson? */
+export function fromCareTeam(msg) {
+  const ref = msg?.sender?.reference;
+  return typeof ref === 'string' && ref !== '' && !isPatientSide(ref);
+}
+
+/** Is the message from the care team and not read yet (no received)? */
+const unread = (msg) => fromCareTeam(msg) && !msg.received;
+
+/** The messages of the conversation `headerId` among `all` Communications. */
+function messagesOf(headerId, all) {
+  const ref = `Communication/${headerId}`;
+  return all.filter((c) => (c.partOf ?? []).some((p) => p.reference === ref));
+}
+
+/**
+ * A copy of `header` with what the server keeps on it: urn:chartty:unread
+ * (the care team's messages without received) and sent (the latest
+ * message's; the header's own while it has none).
+ */
+function withConversationState(header, messages) {
+  let sent = header.sent;
+  let latest = -Infinity;
+  for (const m of messages) {
+    const t = Date.parse(m.sent ?? '');
+    if (Number.isFinite(t) && t > latest) {
+      latest = t;
+      sent = m.sent;
+    }
+  }
+  const others = (header.extension ?? []).filter((e) => e.url !== UNREAD);
+  const count = messages.filter(unread).length;
+  return { ...header, ...(sent ? { sent } : {}), extension: [...others, { url: UNREAD, valueInteger: count }] };
+}
+
+/** Sets unread counts and times on the seed's conversation headers (before they are stored). */
+export function seedConversations(resources) {
+  const comms = resources.filter((r) => r.resourceType === 'Communication');
+  resources.forEach((r, i) => {
+    if (r.resourceType === 'Communication' && isHeader(r)) {
+      resources[i] = withConversationState(r, messagesOf(r.id, comms));
+    }
+  });
+}
+
+/**
+ * Recomputes the unread count and time of the conversation `ref`
+ * ("Communication/<id>" of a header) and writes a new version through the
+ * repository (new ETag, history, indexes) only when something changed.
+ */
+export async function updateConversation(repo, ref) {
+  const [type, id] = String(ref ?? '').split('/');
+  const header = type === 'Communication' ? repo.peek(type, id) : undefined;
+  if (!header || !isHeader(header)) {
+    return undefined;
+  }
+  const next = withConversationState(header, messagesOf(id, repo.peekAll('Communication')));
+  if (JSON.stringify(next) === JSON.stringify(header)) {
+    return header;
+  }
+  return repo.updateResource(next);
+}
+
+/** The conversation a message belongs to ("Communication/<id>"), or undefined. */
+const conversationOf = (msg) => msg?.partOf?.[0]?.reference;
+
+/** The Practitioners ("Practitioner/x") of the active CareTeams of patient `ref`. */
+export function careTeamOf(repo, ref) {
+  const out = new Set();
+  for (const team of repo.peekAll('CareTeam')) {
+    if (team.status === 'active' && team.subject?.reference === ref) {
+      for (const p of team.participant ?? []) {
+        const m = p.member?.reference;
+        if (m?.startsWith('Practitioner/')) {
+          out.add(m);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Throws 400 unless every recipient is a Practitioner of the patient's active care team. */
+function checkRecipients(repo, c, patient) {
+  const team = careTeamOf(repo, patient);
+  const name = (ref) => repo.peek('Practitioner', ref.split('/')[1])?.name?.[0]?.text;
+  const list = [...team].map((ref) => (name(ref) ? `${name(ref)} (${ref})` : ref)).join(', ') || 'no one';
+  if (!Array.isArray(c.recipient) || c.recipient.length === 0) {
+    badRequest(`Choose who the message is for: recipient must name a member of your care team (CareTeam?patient=${patient}&status=active: ${list}).`);
+  }
+  for (const r of c.recipient) {
+    if (!team.has(r?.reference)) {
+      badRequest(`${r?.reference ?? 'That recipient'} is not a member of your care team; you can write to ${list}.`);
+    }
+  }
+}
+
+/**
+ * Throws 400 unless sender is the signed-in person (profile of /auth/me)
+ * or the conversation's patient (whom the token acts for, as checkWrite
+ * made sure). Accounts are Patients here: no RelatedPerson qualifies.
+ */
+function checkSender(ctx, c, patient) {
+  const ref = c.sender?.reference;
+  if (ref !== ctx.profile && ref !== patient) {
+    badRequest(`The sender of a message must be you (${ctx.profile})${patient !== ctx.profile ? ` or ${patient}` : ''}.`);
+  }
+}
+
+/** Validates a dateTime field (with time and zone, not in the future) and stores it in UTC. */
+function checkInstant(c, field, what, now) {
+  const v = c[field];
+  if (typeof v !== 'string' || !INSTANT.test(v) || !Number.isFinite(Date.parse(v))) {
+    badRequest(`${what} (${field}) must be a date and time with a time zone, e.g. 2024-05-01T08:30:00Z.`);
+  }
+  if (Date.parse(v) > now.getTime() + CLOCK_SKEW_MS) {
+    badRequest(`${what} (${field}) is in the future.`);
+  }
+  c[field] = new Date(Date.parse(v)).toISOString();
+}
+
+/** status: absent (becomes completed) or completed. */
+function checkStatus(c, what) {
+  c.status ??= 'completed';
+  if (c.status !== 'completed') {
+    badRequest(`${what} has status "completed", not "${c.status}".`);
+  }
+}
+
+/** The subject patient reference "Patient/<id>", or a 400. */
+function subjectOf(c, what) {
+  const patient = c.subject?.reference;
+  if (!/^Patient\/[^/]+$/.test(patient ?? '')) {
+    badRequest(`${what} must name the patient in "subject" (Patient/<id>).`);
+  }
+  return patient;
+}
+
+/** Finds the category of a new conversation by coding or text, or a 400. */
+function categoryCode(header) {
+  const names = MESSAGE_CATEGORIES.map((c) => `"${c.display}"`).join(', ');
+  const help = `A new conversation needs one category: ${names} (as text, or as a coding of ${MESSAGE_CATEGORY_SYSTEM} with code ${MESSAGE_CATEGORIES.map((c) => c.code).join(', ')}).`;
+  if (!Array.isArray(header.category) || header.category.length !== 1) {
+    badRequest(help);
+  }
+  const cat = header.category[0];
+  const codes = new Set();
+  for (const coding of cat.coding ?? []) {
+    const known = coding.system === MESSAGE_CATEGORY_SYSTEM && MESSAGE_CATEGORIES.find((c) => c.code === coding.code);
+    if (!known) {
+      badRequest(help);
+    }
+    codes.add(known.code);
+  }
+  if (typeof cat.text === 'string') {
+    const t = cat.text.trim().toLowerCase();
+    const known = MESSAGE_CATEGORIES.find((c) => c.display.toLowerCase() === t || c.code === t);
+    if (!known) {
+      badRequest(help);
+    }
+    codes.add(known.code);
+  }
+  if (codes.size !== 1) {
+    badRequest(help);
+  }
+  return [...codes][0];
+}
+
+/**
+ * A new conversation header (POST Communication without partOf, alone or
+ * in a transaction): topic.text, one category, the patient as subject,
+ * the sender, recipients from the care team. The server sets the
+ * category's coding and text, status, sent (now unless given) and
+ * urn:chartty:unread.
+ */
+function checkHeader(ctx, repo, header, now) {
+  const patient = subjectOf(header, 'A conversation');
+  const topic = header.topic?.text;
+  if (typeof topic !== 'string' || topic.trim() === '') {
+    badRequest('A new conversation needs a subject line in topic.text.');
+  }
+  if (topic.length > MAX_TOPIC) {
+    badRequest(`The subject line (topic.text) can be at most ${MAX_TOPIC} characters.`);
+  }
+  const code = categoryCode(header);
+  checkSender(ctx, header, patient);
+  checkRecipients(repo, header, patient);
+  checkStatus(header, 'A conversation');
+  if (header.payload !== undefined) {
+    badRequest('A conversation carries no text itself: send the first message as its own Communication whose partOf points to the conversation.');
+  }
+  if (header.received !== undefined) {
+    badRequest('A new conversation cannot be marked as received.');
+  }
+  if (header.sent === undefined) {
+    header.sent = now.toISOString();
+  } else {
+    checkInstant(header, 'sent', 'The time of the conversation', now);
+  }
+  header.category = [messageCategory(code)];
+  header.extension = [...(header.extension ?? []).filter((e) => e.url !== UNREAD), { url: UNREAD, valueInteger: 0 }];
+}
+
+/**
+ * A reply or first message (POST Communication with partOf): the
+ * conversation must exist and be readable (403 otherwise), and the message
+ * must have its subject, a sender the token may speak as, recipients from
+ * the care team, sent, and text of 1 to 10,000 characters in
+ * payload[0].contentString. `placeholders` maps the fullUrls of a
+ * transaction's entries to their resources (new or found).
+ */
+function checkMessage(ctx, repo, msg, now, placeholders) {
+  if (msg.partOf.length !== 1) {
+    badRequest('A message belongs to exactly one conversation: give one reference in partOf.');
+  }
+  const ref = msg.partOf[0]?.reference ?? '';
+  let header;
+  if (ref.startsWith('urn:uuid:')) {
+    if (!/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(ref)) {
+      // The library resolves only these; anything else would be stored as is.
+      badRequest(`The placeholder ${ref} must be urn:uuid: followed by a UUID in lower case.`);
+    }
+    header = placeholders?.get(ref);
+  } else {
+    const [type, id, ...more] = ref.split('/');
+    header = type === 'Communication' && more.length === 0 ? repo.peek(type, id) : undefined;
+  }
+  if (!header || header.resourceType !== 'Communication') {
+    badRequest(`The conversation in partOf (${ref || 'none'}) was not found; it must be Communication/<id> of a conversation.`);
+  }
+  if (!isHeader(header)) {
+    badRequest('A reply must point (partOf) to the conversation, its first Communication without partOf, not to another message.');
+  }
+  checkRead(ctx, header, repo);
+  const patient = header.subject?.reference;
+  if (msg.subject?.reference !== patient) {
+    badRequest(`A message must have the subject of its conversation (${patient}).`);
+  }
+  checkSender(ctx, msg, patient);
+  checkRecipients(repo, msg, patient);
+  checkStatus(msg, 'A message you send');
+  const payload = msg.payload;
+  const text = payload?.[0]?.contentString;
+  if (!Array.isArray(payload) || typeof text !== 'string' || text.trim() === '') {
+    badRequest('The message is empty: put its text in payload[0].contentString.');
+  }
+  if (text.length > MAX_MESSAGE) {
+    badRequest(`A message can be at most ${MAX_MESSAGE.toLocaleString('en-US')} characters; this one has ${text.length.toLocaleString('en-US')}.`);
+  }
+  if (payload.length > 1 || Object.keys(payload[0]).some((k) => k !== 'contentString' && k !== 'id' && k !== 'extension')) {
+    badRequest('A message you send is text only (payload[0].contentString); attachments cannot be sent through the portal.');
+  }
+  checkInstant(msg, 'sent', 'The time the message was sent', now);
+  if (msg.received !== undefined) {
+    badRequest('A new message cannot be marked as received.');
+  }
+  if (msg.extension) {
+    msg.extension = msg.extension.filter((e) => e.url !== UNREAD);
+  }
+}
+
+/** Key order-independent JSON, for comparing two versions of a resource. */
+function canonical(value) {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonical).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).filter((k) => value[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * An update of a Communication (PUT or PATCH, checked on the new version
+ * before the write is kept): the only change allowed is setting received
+ * on a message from the care team that has none (marking it read).
+ */
+function checkCommunicationUpdate(before, after, now) {
+  if (isHeader(before)) {
+    forbidden('A conversation cannot be changed; the server keeps its time and unread count. To mark messages read, update each message.');
+  }
+  const { meta: _m1, received: r1, ...rest1 } = before;
+  const { meta: _m2, received: r2, ...rest2 } = after;
+  if (canonical(rest1) !== canonical(rest2)) {
+    forbidden('A message cannot be changed after it is sent. You can only mark a message from your care team as read (set received).');
+  }
+  if (r1 === r2) {
+    return;
+  }
+  if (!fromCareTeam(before)) {
+    badRequest('Only messages from your care team can be marked as read.');
+  }
+  if (r1 !== undefined) {
+    badRequest('This message is already marked as read; its received time cannot be changed or removed.');
+  }
+  const probe = { received: r2 };
+  checkInstant(probe, 'received', 'The time you read the message', now);
+}
+
+/* ------------------------------------------------------------------ */
+/* The care team's side (POST /_test/reply)                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Who replies for the care team by default: the conversation's first
+ * Practitioner recipient, else its sender when a Practitioner, else the
+ * first Practitioner of the patient's active care team.
+ */
+function defaultReplier(repo, header) {
+  const practitioner = (r) => (r?.reference?.startsWith('Practitioner/') ? r.reference : undefined);
+  return (header.recipient ?? []).map(practitioner).find(Boolean) ?? practitioner(header.sender) ??
+    [...careTeamOf(repo, header.subject?.reference)][0];
+}
+
+/**
+ * The care team replies in a conversation: a new message, not read yet,
+ * sent now, from `from` (a Practitioner; default as defaultReplier) to the
+ * patient's side of the conversation; the header's unread count and time
+ * follow.
+ * @returns the new message
+ */
+export async function careTeamReply(repo, { conversation, text, from } = {}) {
+  const id = String(conversation ?? '').replace(/^Communication\//, '');
+  const header = id && repo.peek('Communication', id);
+  if (!header) {
+    notFound(`There is no conversation "${id}".`);
+  }
+  if (!isHeader(header)) {
+    badRequest('conversation must be the first Communication of a conversation (one without partOf), not a message.');
+  }
+  if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_MESSAGE) {
+    badRequest(`text must be a non-empty string of at most ${MAX_MESSAGE.toLocaleString('en-US')} characters.`);
+  }
+  let sender = defaultReplier(repo, header);
+  if (from !== undefined) {
+    sender = String(from).includes('/') ? String(from) : `Practitioner/${from}`;
+  }
+  const [type, pid] = String(sender ?? '').split('/');
+  const who = type === 'Practitioner' ? repo.peek(type, pid) : undefined;
+  if (!who) {
+    badRequest(from === undefined ? 'The conversation names no care team member; give from (Practitioner/<id>).' : `from must be a Practitioner of the directory, not "${from}".`);
+  }
+  const patientSide = isPatientSide(header.sender?.reference) ? header.sender : header.subject;
+  return repo.atomically(async () => {
+    const msg = await repo.createResource({
+      resourceType: 'Communication', status: 'completed', partOf: [{ reference: `Communication/${id}` }],
+      subject: header.subject, sender: { reference: sender, ...(who.name?.[0]?.text ? { display: who.name[0].text } : {}) },
+      recipient: [patientSide], sent: new Date().toISOString(), payload: [{ contentString: text }],
+    });
+    await updateConversation(repo, `Communication/${id}`);
+    return msg;
+  });
+}
+
+/* ------------------------------------------------------------------ */
 /* The rules on creates, as FhirService uses them                       */
 /* ------------------------------------------------------------------ */
 
 /**
- * Per resource type: check(ctx, repo, body, pending) throws 400/409/422
- * and may fill in server-decided fields (it runs after the access check
- * and after an If-None-Exist lookup found nothing); after(repo, created)
- * runs inside the same write journal.
+ * Per resource type: check(ctx, repo, body, pending, placeholders) throws
+ * 400/403/409/422 and may fill in server-decided fields (it runs after the
+ * access check and after an If-None-Exist lookup found nothing; in a
+ * transaction `pending` holds the bodies accepted before and
+ * `placeholders` maps entry fullUrls to their resources); after(repo,
+ * created) runs inside the same write journal.
  */
 export const CREATE_RULES = {
   Task: {
@@ -336,6 +730,24 @@ export const CREATE_RULES = {
   },
   Observation: {
     check: (ctx, repo, obs) => checkReading(ctx, repo, obs, new Date()),
+  },
+  Communication: {
+    check(ctx, repo, comm, pending, placeholders) {
+      return isHeader(comm) ? checkHeader(ctx, repo, comm, new Date()) : checkMessage(ctx, repo, comm, new Date(), placeholders);
+    },
+    after: (repo, comm) => updateConversation(repo, isHeader(comm) ? `Communication/${comm.id}` : conversationOf(comm)),
+  },
+};
+
+/**
+ * Per resource type, for PUT and PATCH: check(ctx, repo, before, after)
+ * runs on the new version inside the write journal (a throw undoes the
+ * write); after(repo, updated) follows in the same journal.
+ */
+export const UPDATE_RULES = {
+  Communication: {
+    check: (ctx, repo, before, after) => checkCommunicationUpdate(before, after, new Date()),
+    after: (repo, comm) => updateConversation(repo, isHeader(comm) ? `Communication/${comm.id}` : conversationOf(comm)),
   },
 };
 

@@ -2,7 +2,7 @@
 // accounts and codes. Everything is fictional; dates are relative to `now`
 // so the data never ages. Ids are stable so tests can name them.
 
-import { PHARMACY_TYPE, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
+import { messageCategory, PHARMACY_TYPE, seedConversations, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
 
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
@@ -136,6 +136,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   practitioner('pr-david-chen', 'David', 'Chen', 'NP', '1679576722', 'Family nurse practitioner');
   practitioner('pr-samir-haddad', 'Samir', 'Haddad', 'MD', '1487653290', 'Diagnostic radiology');
   practitioner('pr-julia-weber', 'Julia', 'Weber', 'MD', '1093817465', 'Anatomic pathology');
+  practitioner('pr-karen-brooks', 'Karen', 'Brooks', undefined, '1456820392', 'Patient billing');
   add({
     resourceType: 'Practitioner', id: 'pr-zoe-unal', active: true,
     name: [{ given: ['Zoë'], family: 'Ünal-Şahin 李', text: 'Zoë Ünal-Şahin 李' }],
@@ -150,6 +151,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     zoe: ref('Practitioner', 'pr-zoe-unal', 'Zoë Ünal-Şahin 李'),
     haddad: ref('Practitioner', 'pr-samir-haddad', 'Samir Haddad, MD'),
     weber: ref('Practitioner', 'pr-julia-weber', 'Julia Weber, MD'),
+    brooks: ref('Practitioner', 'pr-karen-brooks', 'Karen Brooks'),
   };
 
   /* ---- patients ---- */
@@ -311,19 +313,31 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       { actor: ref('Location', 'loc-main-street', 'Main Street Clinic'), status: 'accepted' },
     ],
   });
-  const thread = (pid, key, topic, messages) => {
+  // A conversation: the header comm-<pid>-<key> (category a code of
+  // MESSAGE_CATEGORIES) and its messages comm-<pid>-<key>-<n>. A message
+  // with read: true has received an hour after sent; attachment:
+  // {binary, contentType, title, size} adds a contentAttachment. The
+  // header's sent and urn:chartty:unread are computed (seedConversations).
+  const thread = (pid, key, topic, messages, category = 'medical-question') => {
     const header = add({
       resourceType: 'Communication', id: `comm-${pid}-${key}`, status: 'completed',
-      category: [{ text: 'Medical question' }], topic: { text: topic },
+      category: [messageCategory(category)], topic: { text: topic },
       subject: ref('Patient', pid), recipient: [messages[0].to], sender: messages[0].from,
-      sent: at(messages.at(-1).daysAgo, messages.at(-1).hour ?? 14),
     });
     messages.forEach((m, i) => add({
       resourceType: 'Communication', id: `comm-${pid}-${key}-${i + 1}`, status: 'completed',
       partOf: [ref('Communication', header.id)], subject: ref('Patient', pid),
-      sender: m.from, recipient: [m.to], sent: at(m.daysAgo, m.hour ?? 14),
-      ...(m.read ? { received: at(m.daysAgo, (m.hour ?? 14) + 1) } : {}),
-      payload: [{ contentString: m.text }],
+      sender: m.from, recipient: [m.to], sent: at(m.daysAgo, m.hour ?? 14, m.minute ?? 0),
+      ...(m.read ? { received: at(m.daysAgo, (m.hour ?? 14) + 1, m.minute ?? 0) } : {}),
+      payload: [
+        { contentString: m.text },
+        ...(m.attachment ? [{
+          contentAttachment: {
+            contentType: m.attachment.contentType, url: `Binary/${m.attachment.binary}`, title: m.attachment.title,
+            size: m.attachment.size, creation: at(m.daysAgo, m.hour ?? 14, m.minute ?? 0),
+          },
+        }] : []),
+      ],
     }));
   };
   const billing = (pid, guarantor, invoiceKey, daysAgo, billed, insurance, balance) => {
@@ -496,7 +510,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
 
   /* ---- Maria Lopez ---- */
   const M = 'maria-lopez';
-  careTeam(M, 'Maria Lopez care team', [[doctors.patel, 'Primary care physician'], [doctors.garcia, 'Cardiologist'], [doctors.chen, 'Nurse practitioner']]);
+  careTeam(M, 'Maria Lopez care team', [[doctors.patel, 'Primary care physician'], [doctors.garcia, 'Cardiologist'], [doctors.chen, 'Nurse practitioner'], [doctors.brooks, 'Billing office']]);
   condition(M, 'diabetes', '44054006', 'Type 2 diabetes mellitus', 'E11.9', 3650);
   condition(M, 'hypertension', '59621000', 'Essential hypertension', 'I10', 4700);
   condition(M, 'bronchitis', '10509002', 'Acute bronchitis', 'J20.9', 700, 'resolved');
@@ -533,8 +547,32 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   appointment(M, 'past', -20, 9, doctors.patel, 'Office visit', 'Diabetes and blood pressure check', 'fulfilled');
   thread(M, 'metformin', 'Question about metformin', [
     { from: ref('Patient', M, 'Maria Lopez'), to: doctors.patel, daysAgo: 3, hour: 9, read: true, text: 'Should I take metformin before or after breakfast?' },
-    { from: doctors.patel, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 2, hour: 16, text: 'Take it with breakfast and with dinner. It upsets the stomach less that way.' },
+    { from: doctors.patel, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 2, hour: 16, read: true, text: 'Take it with breakfast and with dinner. It upsets the stomach less that way.' },
   ]);
+  // Two replies from the cardiologist, neither read yet.
+  thread(M, 'bp', 'Home blood pressure readings', [
+    { from: ref('Patient', M, 'Maria Lopez'), to: doctors.garcia, daysAgo: 4, hour: 19, minute: 20, read: true,
+      text: 'My home blood pressure readings have been around 145/92 in the mornings this week, even with lisinopril. Should I be worried?' },
+    { from: doctors.garcia, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 1, hour: 10, minute: 5,
+      text: 'Thank you for sending these. Readings around 145/92 are above your goal of 130/80, so I would like to adjust your treatment before it causes harm.' },
+    { from: doctors.garcia, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 1, hour: 10, minute: 12,
+      text: 'Please keep measuring every morning for the next two weeks and bring your log to your cardiology consult.\n\nCall 911 if you ever see 180/120 or higher together with chest pain, shortness of breath or a severe headache.' },
+  ]);
+  // The billing office answers with the statement attached (a Binary only Maria can read).
+  const statement = statementPdf();
+  add({
+    resourceType: 'Binary', id: `bin-${M}-statement`, contentType: 'application/pdf',
+    securityContext: ref('Patient', M), data: statement.toString('base64'),
+  });
+  thread(M, 'billing', 'Billing question', [
+    { from: ref('Patient', M, 'Maria Lopez'), to: doctors.brooks, daysAgo: 9, hour: 11, read: true,
+      text: 'I received a bill for $50.00 for my office visit. I thought my insurance covered it. Can you explain?' },
+    { from: doctors.brooks, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 8, hour: 15, minute: 30, read: true,
+      text: 'Acme Health Plan paid $130.00 of the $180.00 visit; the $50.00 left is your share under your deductible. I attached your statement.',
+      attachment: { binary: `bin-${M}-statement`, contentType: 'application/pdf', title: 'statement-2026-10.pdf', size: statement.length } },
+    { from: ref('Patient', M, 'Maria Lopez'), to: doctors.brooks, daysAgo: 7, hour: 9, read: true,
+      text: 'Thank you, that makes sense. I will pay it online.' },
+  ], 'billing');
   coverage(M, M, 'ACM-55501');
   billing(M, M, 'visit1', 20, 180, 130, 50);
   // Refill requests in each state; metformin's is still open, so metformin
@@ -650,12 +688,78 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   const W = 'walter-long';
   careTeam(W, 'Walter Long care team', [[doctors.patel, 'Primary care physician']]);
   condition(W, 'diabetes', '44054006', 'Type 2 diabetes mellitus', 'E11.9', 6000);
+  walterConversations(thread, ref('Patient', W, 'Walter Long'), doctors.patel);
   if (big) {
     generateLongHistory(out, W, now);
   }
 
   seedEligibility(out);
+  seedConversations(out);
   return { resources: out, activationCodes: activationCodes(now) };
+}
+
+/** Walter's topics, in turn: [category, topic, question, answer]. */
+const WALTER_TOPICS = [
+  ['medical-question', 'Morning glucose', 'My fasting glucose was 168 today. Should I change anything?', 'One high morning is not a worry. Keep logging; we will look at the trend at your next visit.'],
+  ['prescription', 'Metformin supply', 'I am running low on metformin. Is a refill on its way?', 'Yes, it was sent to your pharmacy this morning.'],
+  ['appointment', 'Lab visit time', 'Can I come to the lab visit an hour later?', 'Yes, the lab is open until 4 pm. No need to book again.'],
+  ['medical-question', 'Dizzy after standing', 'I felt dizzy when I stood up quickly yesterday.', 'Stand up slowly and drink enough water. Call us if it happens again or you faint.'],
+  ['billing', 'Lab bill', 'I got a bill for a lab test. Is that right?', 'That one is covered by your plan; the bill will be corrected within two weeks.'],
+  ['medical-question', 'Weight trend', 'I lost two kilograms this month without trying.', 'Thank you for telling us. Let us check it at the next visit; write if you lose more.'],
+  ['appointment', 'Flu shot', 'When can I get this year\'s flu shot?', 'Any weekday morning at the Main Street Clinic, no appointment needed.'],
+  ['prescription', 'Blood pressure pill', 'Should I take my blood pressure pill before the lab draw?', 'Yes, take it as usual with a little water.'],
+  ['medical-question', 'Foot check', 'My left foot feels numb in the evening.', 'Please book a foot check; numbness is worth looking at with diabetes.'],
+];
+
+/**
+ * Walter's 45 conversations with Dr. Patel (comm-walter-long-01 ... -45,
+ * 01 the newest), one every 9 days, so that his list has three pages of
+ * 20. Every fifth has no answer yet; the newest two answers are unread.
+ */
+function walterConversations(thread, walter, patel) {
+  for (let i = 1; i <= 45; i++) {
+    const [category, topic, question, answer] = WALTER_TOPICS[(i - 1) % WALTER_TOPICS.length];
+    const daysAgo = 2 + (i - 1) * 9;
+    const messages = [{ from: walter, to: patel, daysAgo, hour: 8, read: true, text: question }];
+    if (i % 5 !== 0) {
+      messages.push({ from: patel, to: walter, daysAgo: daysAgo - 1, hour: 12, read: i > 2, text: answer });
+    }
+    thread('walter-long', String(i).padStart(2, '0'), `${topic} (${i})`, messages, category);
+  }
+}
+
+/**
+ * A small one-page PDF: Maria's statement (the attachment of her billing
+ * conversation). Built byte by byte so the cross-reference offsets are right.
+ */
+function statementPdf() {
+  const lines = [
+    'Main Street Clinic - Patient statement',
+    'Statement period: October 2026',
+    'Patient: Maria Lopez    Account: acct-maria-lopez',
+    'Office visit, established patient        $180.00',
+    'Paid by insurance (Acme Health Plan)    -$130.00',
+    'Amount due                                $50.00',
+    'Questions? Call 555-0100 or write to us in chartty.',
+  ];
+  const text = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${Buffer.byteLength(text)} >>\nstream\n${text}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = Buffer.byteLength(pdf);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(pdf);
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
 }
 
 /** Pending activation codes (the clinic hands them out on paper). */

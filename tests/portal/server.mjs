@@ -82,11 +82,18 @@ function readBody(req) {
   });
 }
 
-/** Writes an answer {status, body, headers, html}, gzipped when the client accepts it. */
+/**
+ * Writes an answer {status, body, headers, html, bytes}, gzipped when the
+ * client accepts it. `bytes` (a Buffer: a Binary's content) is sent as is,
+ * with the Content-Type of answer.headers.
+ */
 function send(req, res, answer, path) {
   const headers = { ...answer.headers };
   let payload;
-  if (answer.html !== undefined) {
+  if (answer.bytes !== undefined) {
+    headers['Content-Type'] ??= 'application/octet-stream';
+    payload = answer.bytes;
+  } else if (answer.html !== undefined) {
     headers['Content-Type'] = 'text/html; charset=utf-8';
     payload = Buffer.from(answer.html);
   } else if (answer.body !== null && answer.body !== undefined) {

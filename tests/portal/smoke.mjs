@@ -1,7 +1,7 @@
 // Smoke test of the test portal: starts server.mjs --test on an ephemeral
 // port and checks discovery, sign-in flows, tokens, FHIR conventions,
-// access control, test results, refill requests and readings, test
-// controls and every fault kind. Prints TAP lines and a closing
+// access control, test results, refill requests and readings, messages,
+// test controls and every fault kind. Prints TAP lines and a closing
 // "N passed, N failed"; exits non-zero on any failure.
 //
 //   node --experimental-websocket tests/portal/smoke.mjs
@@ -291,8 +291,8 @@ async function main() {
   const before = await countComms();
   const newThread = (extra = []) => ({
     resourceType: 'Bundle', type: 'transaction', entry: [
-      { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: { resourceType: 'Communication', status: 'completed', subject: { reference: 'Patient/maria-lopez' }, topic: { text: 'Refill question' }, recipient: [{ reference: 'Practitioner/pr-anita-patel' }] }, request: { method: 'POST', url: 'Communication' } },
-      { resource: { resourceType: 'Communication', status: 'completed', partOf: [{ reference: 'urn:uuid:11111111-1111-4111-8111-111111111111' }], subject: { reference: 'Patient/maria-lopez' }, payload: [{ contentString: 'Hello' }] }, request: { method: 'POST', url: 'Communication' } },
+      { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: { resourceType: 'Communication', status: 'completed', subject: { reference: 'Patient/maria-lopez' }, topic: { text: 'Refill question' }, category: [{ text: 'Prescription' }], sender: { reference: 'Patient/maria-lopez' }, recipient: [{ reference: 'Practitioner/pr-anita-patel' }] }, request: { method: 'POST', url: 'Communication' } },
+      { resource: { resourceType: 'Communication', status: 'completed', partOf: [{ reference: 'urn:uuid:11111111-1111-4111-8111-111111111111' }], subject: { reference: 'Patient/maria-lopez' }, sender: { reference: 'Patient/maria-lopez' }, recipient: [{ reference: 'Practitioner/pr-anita-patel' }], sent: new Date(Date.now() - 3600000).toISOString(), payload: [{ contentString: 'Hello' }] }, request: { method: 'POST', url: 'Communication' } },
       ...extra,
     ],
   });
@@ -453,6 +453,194 @@ async function main() {
     readingAnswers.push([what, r5.status, text(r5.json)]);
   }
   check(readingAnswers.every(([, st, t]) => st === 400 && /^[A-Z].*\.$/.test(t ?? '')), 'bad readings (code, unit, implausible values, future or missing time, performer, status, systolic <= diastolic): 400 with a sentence', readingAnswers);
+
+  /* ---- messages ---- */
+  const unreadOf = (c) => c?.extension?.find((e) => e.url === 'urn:chartty:unread')?.valueInteger;
+  const LIST = 'Communication?subject=Patient/maria-lopez&part-of:missing=true&_sort=-sent';
+  const listHeaders = async () => ((await fhir('GET', LIST, M)).json?.entry ?? []).map((e) => e.resource);
+  const convo = async (id) => ((await fhir('GET', `Communication?part-of=Communication/${id}&_sort=sent&_count=200`, M)).json?.entry ?? []).map((e) => e.resource);
+  let headers = await listHeaders();
+  const seeded = ['comm-maria-lopez-bp', 'comm-maria-lopez-metformin', 'comm-maria-lopez-billing'];
+  const byId = new Map(headers.map((h) => [h.id, h]));
+  check(headers.length >= 3 && isDescending(headers.map((h) => h.sent)) && headers.every((h) => Number.isInteger(unreadOf(h)) && !h.partOf) &&
+    seeded.every((id) => byId.has(id)) && headers.map((h) => h.id).filter((id) => seeded.includes(id)).join() === seeded.join() &&
+    seeded.map((id) => unreadOf(byId.get(id))).join() === '2,0,0' && byId.get('comm-maria-lopez-billing').category[0].coding[0].code === 'billing',
+  'conversation list: headers newest first, unread 2, 0, 0 kept by the server', headers.map((h) => [h.id, h.sent, unreadOf(h)]));
+  const bpMsgs = await convo('comm-maria-lopez-bp');
+  check(bpMsgs.length === 3 && isDescending(bpMsgs.map((m) => m.sent).reverse()) && bpMsgs[0].sender.reference === 'Patient/maria-lopez' && bpMsgs[0].received &&
+    bpMsgs.slice(1).every((m) => m.sender.reference === 'Practitioner/pr-elena-garcia' && !m.received && m.payload[0].contentString) &&
+    byId.get('comm-maria-lopez-bp').sent === bpMsgs[2].sent, 'a conversation reads oldest first: the header\'s sent is its latest message\'s', bpMsgs.map((m) => [m.id, m.sent]));
+
+  // Changes other than marking read are refused.
+  const edits = [
+    ['change a care team message\'s text', 'comm-maria-lopez-bp-2', (m) => ({ ...m, received: new Date().toISOString(), payload: [{ contentString: 'Take two.' }] }), 403],
+    ['change a sender', 'comm-maria-lopez-bp-2', (m) => ({ ...m, sender: { reference: 'Practitioner/pr-david-chen' } }), 403],
+    ['mark her own message read', 'comm-maria-lopez-billing-3', (m) => { const { received: _r, ...rest } = m; return rest; }, 400],
+    ['change a conversation', 'comm-maria-lopez-metformin', (m) => ({ ...m, topic: { text: 'Something else' } }), 403],
+    ['a future received', 'comm-maria-lopez-bp-2', (m) => ({ ...m, received: new Date(Date.now() + 86400000).toISOString() }), 400],
+  ];
+  const editAnswers = [];
+  for (const [what, id, change, want] of edits) {
+    const cur = await fhir('GET', `Communication/${id}`, M);
+    const r7 = await fhir('PUT', `Communication/${id}`, M, { body: change(cur.json), headers: { 'if-match': cur.headers.etag } });
+    editAnswers.push([what, r7.status, want, text(r7.json)]);
+  }
+  const bpUnchanged = await fhir('GET', 'Communication/comm-maria-lopez-bp-2', M);
+  check(editAnswers.every(([, st, want, t]) => st === want && /^[A-Z].*\.$/.test(t ?? '')) && !bpUnchanged.json.received && bpUnchanged.json.meta.versionId === '1',
+    'changing a message, marking one\'s own message, changing a conversation or a future received: refused with a sentence, nothing written', editAnswers);
+  // Marking read: PUT with If-Match, then PATCH.
+  const msg2 = await fhir('GET', 'Communication/comm-maria-lopez-bp-2', M);
+  const readNow = new Date().toISOString();
+  const markPut = await fhir('PUT', 'Communication/comm-maria-lopez-bp-2', M, { body: { ...msg2.json, received: readNow }, headers: { 'if-match': msg2.headers.etag } });
+  const hdrAfterPut = await fhir('GET', 'Communication/comm-maria-lopez-bp', M);
+  check(markPut.status === 200 && markPut.json.received === readNow && unreadOf(hdrAfterPut.json) === 1 && hdrAfterPut.headers.etag !== `W/"${byId.get('comm-maria-lopez-bp').meta.versionId}"`,
+    'marking a care team message read (PUT with received, If-Match): unread 2 -> 1, the header gets a new version', [markPut.status, text(markPut.json), unreadOf(hdrAfterPut.json)]);
+  const staleMark = await fhir('PUT', 'Communication/comm-maria-lopez-bp-2', M, { body: { ...msg2.json, received: readNow }, headers: { 'if-match': msg2.headers.etag } });
+  check(staleMark.status === 412 && text(staleMark.json), 'marking read with a stale version: 412', staleMark.json);
+  const msg3 = await fhir('GET', 'Communication/comm-maria-lopez-bp-3', M);
+  const markPatch = await fhir('PATCH', 'Communication/comm-maria-lopez-bp-3', M, {
+    body: [{ op: 'add', path: '/received', value: new Date().toISOString() }], headers: { 'if-match': msg3.headers.etag, 'content-type': 'application/json-patch+json' },
+  });
+  const hdrAfterPatch = (await fhir('GET', 'Communication/comm-maria-lopez-bp', M)).json;
+  check(markPatch.status === 200 && markPatch.json.received && unreadOf(hdrAfterPatch) === 0, 'marking read by JSON Patch: unread 0', [markPatch.status, text(markPatch.json), unreadOf(hdrAfterPatch)]);
+
+  // A reply, then the same reply again.
+  const replyId = randomUUID();
+  const sentAt = new Date(Date.now() - 1000).toISOString();
+  const reply = (extra = {}) => ({
+    resourceType: 'Communication', identifier: [{ system: 'urn:chartty:request', value: replyId }], status: 'completed',
+    partOf: [{ reference: 'Communication/comm-maria-lopez-metformin' }], subject: { reference: 'Patient/maria-lopez' },
+    sender: { reference: 'Patient/maria-lopez' }, recipient: [{ reference: 'Practitioner/pr-anita-patel' }], sent: sentAt,
+    payload: [{ contentString: 'Thank you, I will take it with dinner too.' }], ...extra,
+  });
+  const postReply = (body, token = M) => fhir('POST', 'Communication', token, { body, headers: { 'if-none-exist': `identifier=urn:chartty:request|${body.identifier?.[0]?.value ?? randomUUID()}` } });
+  const metBefore = (await convo('comm-maria-lopez-metformin')).length;
+  const rep1 = await postReply(reply());
+  const metHeader = await fhir('GET', 'Communication/comm-maria-lopez-metformin', M);
+  headers = await listHeaders();
+  check(rep1.status === 201 && rep1.json.sent === sentAt && metHeader.json.sent === sentAt && headers[0].id === 'comm-maria-lopez-metformin' && unreadOf(metHeader.json) === 0,
+    'a reply: 201; its conversation\'s sent moves to the reply and it lists first (unread unchanged)', [rep1.status, text(rep1.json), metHeader.json.sent]);
+  const rep2 = await postReply(reply());
+  check(rep2.status === 200 && rep2.json.id === rep1.json.id && (await convo('comm-maria-lopez-metformin')).length === metBefore + 1,
+    'the same reply again (same identifier): 200 with the first, one message', [rep2.status, rep2.json?.id]);
+  const tooLong = 'x'.repeat(10001);
+  const badReplies = [
+    ['empty text', reply({ identifier: undefined, payload: [{ contentString: '   ' }] }), 400],
+    ['no payload', reply({ identifier: undefined, payload: undefined }), 400],
+    ['10,001 characters', reply({ identifier: undefined, payload: [{ contentString: tooLong }] }), 400],
+    ['recipient outside the care team', reply({ identifier: undefined, recipient: [{ reference: 'Practitioner/pr-robert-kim' }] }), 400],
+    ['no recipient', reply({ identifier: undefined, recipient: undefined }), 400],
+    ['sender someone else', reply({ identifier: undefined, sender: { reference: 'Practitioner/pr-anita-patel' } }), 400],
+    ['no sent', reply({ identifier: undefined, sent: undefined }), 400],
+    ['sent in the future', reply({ identifier: undefined, sent: new Date(Date.now() + 3600000).toISOString() }), 400],
+    ['partOf a message', reply({ identifier: undefined, partOf: [{ reference: 'Communication/comm-maria-lopez-metformin-1' }] }), 400],
+    ['unknown conversation', reply({ identifier: undefined, partOf: [{ reference: 'Communication/nope' }] }), 400],
+    ['someone else\'s conversation', reply({ identifier: undefined, partOf: [{ reference: 'Communication/comm-noah-carter-private' }] }), 403],
+    ['an attachment', reply({ identifier: undefined, payload: [{ contentString: 'See attached' }, { contentAttachment: { url: 'Binary/x' } }] }), 400],
+  ];
+  const replyAnswers = [];
+  for (const [what, body, want] of badReplies) {
+    const r8 = await fhir('POST', 'Communication', M, { body });
+    replyAnswers.push([what, r8.status, want, text(r8.json)]);
+  }
+  check(replyAnswers.every(([, st, want, t]) => st === want && /^[A-Z].*\.$/.test(t ?? '')) && (await convo('comm-maria-lopez-metformin')).length === metBefore + 1,
+    'reply refusals: empty, too long, recipient outside the care team, sender, sent, partOf (400); someone else\'s conversation (403)', replyAnswers);
+  const noahReply = await fhir('POST', 'Communication', J, { body: { ...reply({ identifier: undefined }), partOf: [{ reference: 'Communication/comm-noah-carter-private' }], subject: { reference: 'Patient/noah-carter' }, sender: { reference: 'Patient/james-carter' }, recipient: [{ reference: 'Practitioner/pr-robert-kim' }] } });
+  check(noahReply.status === 403 && text(noahReply.json) === noah.note, 'a limited proxy cannot write in the teenager\'s conversation (403 with the note)', noahReply.json);
+
+  // A new conversation as a transaction, then the same transaction again.
+  const hdrUuid = `urn:uuid:${randomUUID()}`;
+  const [hdrReq, firstReq] = [randomUUID(), randomUUID()];
+  const firstSent = new Date(Date.now() - 500).toISOString();
+  const newConversation = (category = [{ coding: [{ system: 'urn:chartty:message-category', code: 'appointment' }] }]) => ({
+    resourceType: 'Bundle', type: 'transaction', entry: [
+      {
+        fullUrl: hdrUuid,
+        resource: {
+          resourceType: 'Communication', identifier: [{ system: 'urn:chartty:request', value: hdrReq }], status: 'completed',
+          topic: { text: 'Moving my cardiology consult' }, category, subject: { reference: 'Patient/maria-lopez' },
+          sender: { reference: 'Patient/maria-lopez' }, recipient: [{ reference: 'Practitioner/pr-elena-garcia' }],
+        },
+        request: { method: 'POST', url: 'Communication', ifNoneExist: `identifier=urn:chartty:request|${hdrReq}` },
+      },
+      {
+        resource: {
+          resourceType: 'Communication', identifier: [{ system: 'urn:chartty:request', value: firstReq }], status: 'completed',
+          partOf: [{ reference: hdrUuid }], subject: { reference: 'Patient/maria-lopez' }, sender: { reference: 'Patient/maria-lopez' },
+          recipient: [{ reference: 'Practitioner/pr-elena-garcia' }], sent: firstSent, payload: [{ contentString: 'Could we move the consult to a Friday?' }],
+        },
+        request: { method: 'POST', url: 'Communication', ifNoneExist: `identifier=urn:chartty:request|${firstReq}` },
+      },
+    ],
+  });
+  const commsBefore = await countComms();
+  const badTx = await fhir('POST', '', M, { body: newConversation([{ text: 'Gossip' }]) });
+  check(badTx.status === 400 && /category/.test(text(badTx.json)) && (await countComms()) === commsBefore, 'a new conversation with an unknown category: 400, nothing written', text(badTx.json));
+  const oddTx = newConversation();
+  oddTx.entry[0].fullUrl = 'urn:uuid:header-1';
+  oddTx.entry[1].resource.partOf = [{ reference: 'urn:uuid:header-1' }];
+  const odd = await fhir('POST', '', M, { body: oddTx });
+  check(odd.status === 400 && /UUID/.test(text(odd.json)) && (await countComms()) === commsBefore, 'a urn:uuid placeholder that is not a UUID: 400, nothing written', text(odd.json));
+  const nc1 = await fhir('POST', '', M, { body: newConversation() });
+  const [ncHdr, ncMsg] = (nc1.json?.entry ?? []).map((e) => e.resource);
+  check(nc1.status === 200 && nc1.json.entry.every((e) => e.response.status === '201' && e.response.etag === `W/"${e.resource.meta.versionId}"`) &&
+    ncMsg.partOf[0].reference === `Communication/${ncHdr.id}` && ncHdr.sent === firstSent && unreadOf(ncHdr) === 0 &&
+    ncHdr.category[0].coding[0].code === 'appointment' && ncHdr.category[0].text === 'Appointment' && (await countComms()) === commsBefore + 2,
+  'a new conversation (transaction): 201 each; the header gets category text, sent and unread 0', nc1.json?.entry?.map((e) => [e.response, e.resource?.sent]));
+  const nc2 = await fhir('POST', '', M, { body: newConversation() });
+  check(nc2.status === 200 && nc2.json.entry.every((e) => e.response.status === '200') && nc2.json.entry[0].resource.id === ncHdr.id &&
+    nc2.json.entry[1].resource.id === ncMsg.id && (await countComms()) === commsBefore + 2, 'the same transaction again: 200 with the first records, nothing new', nc2.json?.entry?.map((e) => e.response.status));
+  const headerAlone = await fhir('POST', 'Communication', M, { body: { ...newConversation().entry[0].resource, identifier: undefined, topic: { text: '' } } });
+  check(headerAlone.status === 400 && /topic/.test(text(headerAlone.json)), 'a conversation without a subject line: 400', text(headerAlone.json));
+
+  // The attachment.
+  const billing = await convo('comm-maria-lopez-billing');
+  const att = billing.flatMap((m) => m.payload.map((p) => p.contentAttachment).filter(Boolean))[0];
+  const binId = att?.url?.replace(/^Binary\//, '');
+  const binJson = await fhir('GET', `Binary/${binId}`, M);
+  const pdfBytes = binJson.json?.data ? Buffer.from(binJson.json.data, 'base64') : Buffer.alloc(0);
+  check(att?.url === 'Binary/bin-maria-lopez-statement' && att.title === 'statement-2026-10.pdf' && att.contentType === 'application/pdf' &&
+    binJson.status === 200 && binJson.json.resourceType === 'Binary' && binJson.json.contentType === 'application/pdf' && pdfBytes.length === att.size &&
+    pdfBytes.subarray(0, 5).toString() === '%PDF-', 'the billing reply\'s attachment: Binary (application/fhir+json) with the PDF, its size as announced', att);
+  const binRaw = await http(base, 'GET', `/fhir/R4/Binary/${binId}`, { headers: { authorization: `Bearer ${M}`, accept: 'application/octet-stream' } });
+  const binAny = await http(base, 'GET', `/fhir/R4/Binary/${binId}`, { headers: { authorization: `Bearer ${M}`, accept: '*/*' } });
+  check(binRaw.status === 200 && binRaw.headers['content-type'] === 'application/pdf' && binRaw.body.equals(pdfBytes) && binRaw.headers.etag &&
+    binAny.status === 200 && binAny.body.equals(pdfBytes), 'Binary with Accept application/octet-stream or */*: the raw bytes as application/pdf', binRaw.headers);
+  const binJames = await fhir('GET', `Binary/${binId}`, J);
+  const binJamesRaw = await http(base, 'GET', `/fhir/R4/Binary/${binId}`, { headers: { authorization: `Bearer ${J}`, accept: '*/*' } });
+  check(binJames.status === 403 && binJamesRaw.status === 403, 'someone else\'s attachment: 403', binJames.json);
+
+  // The care team replies (test control).
+  const tr = await json('POST', '/_test/reply', { conversation: 'comm-maria-lopez-bp', text: 'One more thing: please skip salty food.' });
+  const bpHeader = (await fhir('GET', 'Communication/comm-maria-lopez-bp', M)).json;
+  const trFrom = await json('POST', '/_test/reply', { conversation: 'Communication/comm-maria-lopez-billing', text: 'Your payment arrived. Thank you!', from: 'Practitioner/pr-karen-brooks' });
+  headers = await listHeaders();
+  check(tr.status === 200 && tr.json.sender?.reference === 'Practitioner/pr-elena-garcia' && !tr.json.received && tr.json.recipient[0].reference === 'Patient/maria-lopez' &&
+    unreadOf(bpHeader) === 1 && bpHeader.sent === tr.json.sent && trFrom.status === 200 && headers[0].id === 'comm-maria-lopez-billing' && unreadOf(headers[0]) === 1,
+  '/_test/reply: the care team\'s message is unread; unread and sent follow', [tr.status, tr.json?.sender, unreadOf(bpHeader)]);
+  const trBad = await json('POST', '/_test/reply', { conversation: 'comm-maria-lopez-bp', text: '' });
+  const trNone = await json('POST', '/_test/reply', { conversation: 'nope', text: 'hi' });
+  const trMsg = await json('POST', '/_test/reply', { conversation: 'comm-maria-lopez-bp-1', text: 'hi' });
+  check(trBad.status === 400 && trNone.status === 404 && trMsg.status === 400, '/_test/reply: empty text 400, unknown conversation 404, a message 400');
+
+  // Care team and paging.
+  const team = await fhir('GET', 'CareTeam?patient=Patient/maria-lopez&status=active', M);
+  const members = (team.json?.entry?.[0]?.resource?.participant ?? []).map((p) => p.member.reference);
+  check(team.json?.total === 1 && ['pr-anita-patel', 'pr-elena-garcia', 'pr-david-chen', 'pr-karen-brooks'].every((p) => members.includes(`Practitioner/${p}`)), 'Maria\'s care team lists whom she can write to', members);
+  const W2 = (await signIn('long@example.org', 'Chartty-test-9')).access_token;
+  const pages = [];
+  let url = '/fhir/R4/Communication?subject=Patient/walter-long&part-of:missing=true&_sort=-sent';
+  while (url && pages.length < 5) {
+    const pg = parse(await http(base, 'GET', url, { headers: { authorization: `Bearer ${W2}`, accept: 'application/fhir+json' } }));
+    pages.push(pg);
+    url = pg?.link?.find((l) => l.relation === 'next')?.url;
+  }
+  const walterHeaders = pages.flatMap((pg) => (pg?.entry ?? []).map((e) => e.resource));
+  check(pages.length === 3 && pages[0].total === 45 && pages.map((pg) => pg.entry.length).join() === '20,20,5' && isDescending(walterHeaders.map((h) => h.sent)) &&
+    walterHeaders[0].id === 'comm-walter-long-01' && unreadOf(walterHeaders[0]) === 1, 'Walter\'s 45 conversations: three pages of 20 by next links, newest first', pages.map((pg) => pg?.entry?.length));
+  const mallory = (await signIn('mallory@example.org', 'Chartty-test-9')).access_token;
+  const hostile = await fhir('GET', 'Communication?part-of=Communication/comm-mallory-tester-escape&_sort=sent', mallory);
+  check(hostile.json?.entry?.[0]?.resource?.payload?.[0]?.contentString.includes('\u001b]8;;http://evil.example\u0007'), 'Mallory\'s hostile message keeps its escape sequences');
 
   /* ---- the big patient ---- */
   const walter = (await signIn('long@example.org', 'Chartty-test-9')).access_token;

@@ -1,7 +1,7 @@
 // Test-only controls (/_test/*, served only with --test) and the fault
 // injector that misbehaves on purpose for the next N requests.
 
-import { moveTask } from './rules.mjs';
+import { careTeamReply, moveTask } from './rules.mjs';
 import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
 
 export const FAULT_KINDS = ['latency', 'drop', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
@@ -169,6 +169,11 @@ export async function handleTest(req, ctl) {
       // The care team moves a Task; refill eligibility follows (rules.mjs).
       const body = parseJsonBody(req.headers, req.raw) ?? {};
       return { status: 200, body: await moveTask(ctl.repo, body) };
+    }
+    case 'POST /_test/reply': {
+      // The care team writes in a conversation: a new unread message (rules.mjs).
+      const body = parseJsonBody(req.headers, req.raw) ?? {};
+      return { status: 200, body: await careTeamReply(ctl.repo, body) };
     }
     default:
       return undefined;

@@ -597,6 +597,199 @@ def run_plain_results():
     ok(b"\x1b" not in p.all, "plain: no escape byte in the transcript")
 
 
+def run_inbox():
+    """Messages: the list, a conversation, marking read, an attachment."""
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        sign_in(t, "inbox")
+        t.keys("5")
+        ok(t.wait(r"^Conversations, newest first"), "inbox: key 5 opens "
+           "the messages", t.screen())
+        check_focus(t, "opening messages")
+        ok(re.search(r"Question about metformin: with Anita Patel, MD, last "
+                     r"\w{3} \d+ \w{3} \d{4} \d\d:\d\d", t.screen()),
+           "inbox: a conversation says with whom and when", t.screen())
+        ok(focus_down_to(t, r"unread"), "inbox: unread messages are counted",
+           t.screen())
+        unread_topic = t.lines()[t.cursor()[1]][2:].split(":")[0]
+        t.keys("Enter")
+        ok(t.wait(r"^Conversation"), "inbox: a conversation opens",
+           t.screen())
+        check_focus(t, "opening a conversation")
+        ok(re.search(r"^> .*, \w{3} \d+ \w{3} \d{4} \d\d:\d\d: ",
+                     t.screen(), re.M), "inbox: sender and time before the "
+           "text", t.screen())
+        for key in ["Down", "End", "Home"]:
+            t.keys(key)
+            t.settle(0.15)
+            check_focus(t, f"{key} in a conversation")
+        t.keys("Escape")
+        ok(t.wait(r"^Conversations, newest first"), "inbox: back to the "
+           "list")
+        ok(unread_topic in t.lines()[t.cursor()[1]] and
+           "unread" not in t.lines()[t.cursor()[1]],
+           "inbox: once opened it has nothing unread", t.screen())
+        t.keys("r")
+        t.settle(0.5)
+        ok(t.wait(unread_topic) and not re.search(
+            re.escape(unread_topic) + r": \d+ unread", t.screen()),
+           "inbox: and the portal agrees after a reload", t.screen())
+        # An attachment is saved to a new private file.
+        ok(focus_down_to(t, r"Billing"), "inbox: the billing conversation "
+           "is listed", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"Attachment: "), "inbox: its attachment is listed "
+           "with its size", t.screen())
+        ok(re.search(r"Attachment: [^:]+: \d+ (bytes|KB|MB)", t.screen()),
+           "inbox: name and size", t.screen())
+        ok(focus_down_to(t, r"Attachment: "), "inbox: the attachment can "
+           "take the focus", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"Save as \["), "inbox: saving asks where", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"Saved to "), "inbox: saved", t.screen())
+        home = os.environ.get("HOME", "")
+        m = re.search(r"Saved to (\S+)\.", t.screen())
+        path = m.group(1) if m else ""
+        ok(path.startswith(home) and os.path.exists(path) and
+           (os.stat(path).st_mode & 0o777) == 0o600 and
+           os.path.getsize(path) > 0,
+           "inbox: the file is in HOME, private, not empty", path)
+        t.keys("Enter")
+        ok(t.wait(r"Save as \["), "inbox: saving again asks again")
+        t.keys("Enter")
+        ok(t.wait(r"is already there;") and "choose another" in t.screen(),
+           "inbox: an existing file is never overwritten", t.screen())
+        check_focus(t, "after saving")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def run_inbox_hostile():
+    """A message body with escape sequences shows as harmless text."""
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL +
+             " --user mallory@example.org")
+    try:
+        sign_in(t, "inbox hostile", "Chartty-test-9")
+        t.keys("5")
+        ok(t.wait(r"^Conversations"), "hostile inbox: the list shows",
+           t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"line one"), "hostile inbox: the message shows",
+           t.screen())
+        raw = t.raw()
+        ok(b"evil.example" not in raw and b"\x1b]8" not in raw,
+           "hostile inbox: its hyperlink sequence never reached the terminal")
+        ok("click" in t.screen() and "31m" not in t.screen(),
+           "hostile inbox: the text is shown, the codes are not",
+           t.screen())
+        check_focus(t, "a hostile message")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+
+
+def run_compose():
+    """A reply and a new conversation at 80x24; the cursor where typing
+    happens; an unsent text is not lost by a stray Esc."""
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        sign_in(t, "compose")
+        t.keys("5")
+        ok(t.wait(r"^Conversations"), "compose: messages open")
+        ok(focus_down_to(t, r"Question about metformin"),
+           "compose: a conversation to reply in", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Conversation"), "compose: it opens")
+        t.keys("End")
+        t.settle(0.15)
+        ok("Reply" in t.lines()[t.cursor()[1]], "compose: Reply is offered",
+           t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Reply"), "compose: the reply screen opens", t.screen())
+        screen = t.screen()
+        flat = " ".join(l.strip() for l in screen.split("\n"))
+        ok("not urgent" in flat and "911" in flat and
+           "1 to 2 business days" in flat and "book a visit" in flat,
+           "compose: it says what messages are for, first", screen)
+        t.type("First line of my reply.")
+        t.keys("Enter")
+        t.type("Second line.")
+        t.settle(0.2)
+        x, y = t.cursor()
+        ok(t.lines()[y].strip() == "Second line." and
+           x == 4 + len("Second line."),
+           "compose: the cursor is where typing happens", (x, y, t.screen()))
+        ok(re.search(r"^36 of 5000 characters", t.lines()[23]),
+           "compose: the status line counts against the limit",
+           t.lines()[23])
+        t.keys("Up")
+        t.settle(0.15)
+        x, y = t.cursor()
+        ok(t.lines()[y].strip() == "First line of my reply." and
+           x == 4 + len("Second line."), "compose: Up moves along the text",
+           (x, y))
+        t.keys("Escape")
+        ok(t.wait(r"Your message is not sent"), "compose: Esc with an unsent "
+           "text asks first", t.screen())
+        ok(t.lines()[0].startswith("Reply") and "Second line." in t.screen(),
+           "compose: and keeps it", t.screen())
+        portal("/_test/fault", {"kind": "drop", "count": 2,
+                                "path": "/fhir/R4/Communication"})
+        t.keys("Tab")
+        t.keys("Enter")
+        ok(t.wait(r"connection .* lost|was lost|Try again"),
+           "compose: a dropped send is said", t.screen())
+        ok("Second line." in t.screen() and t.lines()[0].startswith("Reply"),
+           "compose: and the text is still there", t.screen())
+        check_focus(t, "a failed send")
+        t.keys("Enter")
+        ok(t.wait(r"Message sent"), "compose: sent on the second try",
+           t.screen())
+        ok(t.wait(r"First line of my reply\."), "compose: the reply shows "
+           "in the conversation", t.screen())
+        b = fhir_as("maria@example.org", "Chartty-demo-1",
+                    "Communication?subject=Patient/maria-lopez&_count=200")
+        mine = [e for e in b.get("entry", [])
+                if "First line of my reply." in json.dumps(e)]
+        ok(len(mine) == 1, f"compose: exactly one message exists "
+           f"({len(mine)})")
+        # A new conversation: recipient, topic, subject, then the text.
+        t.keys("Escape")
+        ok(t.wait(r"^Conversations"), "compose: back to the list")
+        t.keys("Home")
+        t.settle(0.15)
+        ok("New message" in t.lines()[t.cursor()[1]], "compose: New message "
+           "is offered", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^> To: "), "compose: a new message starts with whom",
+           t.screen())
+        t.keys("Down", "Right")
+        t.settle(0.15)
+        ok(re.search(r"^> About: Prescription", t.screen(), re.M),
+           "compose: the topic is a choice", t.screen())
+        t.keys("Down")
+        t.type("Travel next month")
+        t.keys("Enter")
+        t.type("Can I get my refill a week early?")
+        t.keys("Tab", "Enter")
+        ok(t.wait(r"Message sent"), "compose: the new conversation is sent",
+           t.screen())
+        ok(t.wait(r"Travel next month: with "), "compose: and listed",
+           t.screen())
+        check_focus(t, "after a new conversation")
+        t.keys("q")
+        ok(t.exited() == "0", "compose: quits cleanly")
+    finally:
+        t.close()
+
+
 def run_budgets():
     portal("/_test/reset", {})
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
@@ -822,6 +1015,9 @@ run_size(132, 43)
 run_results(80, 24)
 run_results(132, 43)
 run_refill()
+run_inbox()
+run_inbox_hostile()
+run_compose()
 run_budgets()
 run_cancel_and_signals()
 run_ascii_find_and_failure()
