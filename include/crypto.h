@@ -23,5 +23,24 @@ char	*pkce_verifier(void);
 char	*pkce_challenge(const char *verifier);
 /* A random version 4 UUID, for idempotency keys; caller frees. */
 char	*crypto_uuid(void);
+/* SHA-256 of n bytes as 64 hex digits into out[65]. */
+void	 crypto_sha256_hex(const void *, size_t n, char out[65]);
+
+#define CRYPTO_KEY_LEN		32	/* AES-256 */
+#define CRYPTO_SEAL_EXTRA	28	/* 12-byte nonce, then 16-byte tag */
+/*
+ * AES-256-GCM: seal n bytes under key with a fresh random nonce, bound to
+ * aad (a NUL-terminated label, not secret); *out (n + CRYPTO_SEAL_EXTRA
+ * bytes, caller frees) holds nonce, ciphertext, tag. 0, or -1.
+ */
+int	 crypto_seal(const unsigned char *key, const void *plain, size_t n,
+	     const char *aad, unsigned char **out, size_t *outlen);
+/*
+ * Open what crypto_seal made: 0 with *plain (NUL-terminated, caller
+ * wipes and frees) and *len, or -1 when it was changed, made with
+ * another key or aad, or is too short.
+ */
+int	 crypto_open(const unsigned char *key, const unsigned char *in,
+	     size_t n, const char *aad, char **plain, size_t *len);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "crypto.h"
+#include "drafts.h"
 #include "editor.h"
 #include "fhir.h"
 #include "json.h"
@@ -54,6 +55,9 @@ struct compose {
 	char		*sent;		/* what the ids were sent with */
 	int		 discard;	/* warned once about the draft */
 	int		 placed;	/* the focus was put in the text */
+	int		 thrown;	/* Cancel twice: forget the draft */
+	int		 keep;		/* drafts can be kept (a keyring) */
+	char		*server, *account, *draft;	/* where it is kept */
 	unsigned long long warned;	/* the text when warned */
 };
 
@@ -154,10 +158,65 @@ compose_free(struct compose *s)
 	free(s->body.text);
 	field_clear(&s->subject);
 	free(s->conv);
+	free(s->server);
+	free(s->account);
+	free(s->draft);
 	free(s->request_id);
 	free(s->request_id2);
 	secret_free(s->sent);
 	free(s);
+}
+
+/* Keep the draft, encrypted; 0, or -1 with *cause. */
+static int
+compose_keep(struct compose *s, char **cause)
+{
+	struct json	*f;
+	int		 rc;
+
+	if (!s->keep) {
+		*cause = xstrdup("Drafts are kept only with the system keyring.");
+		return -1;
+	}
+	f = json_new_object();
+	json_add_str(f, "to", s->nteam > 0 ? s->refs[s->to.choice] : "");
+	json_add_num(f, "category", s->category.choice);
+	json_add_str(f, "subject", s->subject.text);
+	json_add_str(f, "body", s->body.text);
+	rc = draft_save(s->server, s->account, s->draft, f, cause);
+	json_free_secret(f);
+	return rc;
+}
+
+/* A kept draft of this message, if there is one, back in the form. */
+static void
+compose_restore(struct app *app, struct compose *s)
+{
+	struct json	*f;
+	const char	*to;
+	char		*cause = NULL;
+	double		 d;
+	int		 i;
+
+	if (!s->keep || draft_load(s->server, s->account, s->draft, &f,
+	    &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if ((to = json_gets(f, "to")) != NULL) {
+		for (i = 0; i < s->nteam; i++) {
+			if (strcmp(s->refs[i], to) == 0)
+				field_choose(&s->to, 0, i);
+		}
+	}
+	if (json_num(json_get(f, "category"), &d) == 0 && d >= 0 &&
+	    d < COMPOSE_NCATEGORIES)
+		field_choose(&s->category, 0, (int)d);
+	field_set(&s->subject, json_gets(f, "subject"));
+	editor_set(&s->body, json_gets(f, "body"));
+	json_free_secret(f);
+	if (s->body.len > 0)
+		app_say(app, "Your unsent message is back, as you left it.");
 }
 
 /* arg: "reply:<conversation id>" or "new"; taken over. */
@@ -177,6 +236,12 @@ compose_open(struct app *app, void *arg, void **state, char **cause)
 		compose_free(s);
 		return -1;
 	}
+	s->keep = app->opt.use_keyring;
+	s->server = xstrdup(app->portal->srv.root);
+	s->account = xstrdup(app->portal->email);
+	s->draft = s->conv ? xasprintf("%s|reply:%s", app_patient(app),
+	    s->conv) : xasprintf("%s|new", app_patient(app));
+	compose_restore(app, s);
 	*state = s;
 	return 0;
 }
@@ -356,6 +421,7 @@ compose_send(struct app *app, struct compose *s)
 		return APP_REDRAW;
 	}
 	editor_clear(&s->body);
+	draft_remove(s->server, s->account, s->draft);
 	app_say(app, "Message sent. A reply usually comes within 1 to 2 "
 	    "business days.");
 	return APP_POP | APP_REFETCH;
@@ -391,6 +457,7 @@ compose_action(struct app *app, void *state, enum action a,
 		    "throw it away.");
 		return APP_REDRAW;
 	}
+	s->thrown = 1;
 	app_say(app, "Nothing was sent.");
 	return APP_POP;
 }
@@ -398,7 +465,15 @@ compose_action(struct app *app, void *state, enum action a,
 static void
 compose_close(void *state)
 {
-	compose_free(state);
+	struct compose	*s = state;
+	char		*cause = NULL;
+
+	/* Unsent text is kept for next time, unless thrown away. */
+	if (s->thrown || s->body.len == 0)
+		draft_remove(s->server, s->account, s->draft);
+	else if (compose_keep(s, &cause) != 0)
+		free(cause);
+	compose_free(s);
 }
 
 /* Leaving with an unsent text asks once: the next try, unchanged, goes. */
@@ -406,13 +481,22 @@ static int
 compose_leave(struct app *app, void *state)
 {
 	struct compose	*s = state;
+	char		*cause = NULL, *said;
 
 	if (s->body.len == 0 || (s->discard && s->warned == compose_hash(s)))
 		return 0;
 	s->discard = 1;
 	s->warned = compose_hash(s);
-	app_say(app, "Your message is not sent. Do the same again to throw it "
-	    "away, or go to Send.");
+	if (compose_keep(s, &cause) == 0)
+		app_say(app, "Your message is not sent. It is kept, encrypted, "
+		    "for next time: do the same again to leave.");
+	else {
+		said = xasprintf("Your message is not sent. %s Do the same "
+		    "again to throw it away.", cause);
+		app_say(app, said);
+		free(said);
+		free(cause);
+	}
 	return 1;
 }
 

@@ -1,4 +1,4 @@
-/* Randomness, hashing and base64, from OpenSSL; PKCE for sign-in. */
+/* Randomness, hashing, base64 and AES-GCM (OpenSSL); PKCE for sign-in. */
 #include "config.h"
 
 #include <ctype.h>
@@ -109,4 +109,81 @@ crypto_uuid(void)
 	return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
 	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+void
+crypto_sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char	md[SHA256_DIGEST_LENGTH];
+	size_t		i;
+
+	SHA256(p, n, md);
+	for (i = 0; i < sizeof md; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+int
+crypto_seal(const unsigned char *key, const void *plain, size_t n,
+    const char *aad, unsigned char **out, size_t *outlen)
+{
+	EVP_CIPHER_CTX	*ctx;
+	unsigned char	*buf;
+	int		 len, rc = -1;
+
+	*out = NULL;
+	if (n > 64 * 1024 * 1024 || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	buf = xmalloc(n + CRYPTO_SEAL_EXTRA);
+	crypto_random(buf, 12);
+	if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, buf) != 1 ||
+	    EVP_EncryptUpdate(ctx, NULL, &len, (const unsigned char *)aad,
+	    (int)strlen(aad)) != 1 ||
+	    EVP_EncryptUpdate(ctx, buf + 12, &len, plain, (int)n) != 1 ||
+	    EVP_EncryptFinal_ex(ctx, buf + 12 + len, &len) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16,
+	    buf + 12 + n) != 1)
+		goto out;
+	*out = buf;
+	*outlen = n + CRYPTO_SEAL_EXTRA;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+int
+crypto_open(const unsigned char *key, const unsigned char *in, size_t n,
+    const char *aad, char **plain, size_t *plen)
+{
+	EVP_CIPHER_CTX	*ctx;
+	unsigned char	*buf, tag[16];
+	size_t		 clen;
+	int		 len, rc = -1;
+
+	*plain = NULL;
+	if (n < CRYPTO_SEAL_EXTRA || (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	clen = n - CRYPTO_SEAL_EXTRA;
+	buf = xmalloc(clen + 1);
+	memcpy(tag, in + 12 + clen, sizeof tag);
+	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, in) != 1 ||
+	    EVP_DecryptUpdate(ctx, NULL, &len, (const unsigned char *)aad,
+	    (int)strlen(aad)) != 1 ||
+	    EVP_DecryptUpdate(ctx, buf, &len, in + 12, (int)clen) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, sizeof tag,
+	    tag) != 1 ||
+	    EVP_DecryptFinal_ex(ctx, buf + len, &len) != 1) {
+		secure_wipe(buf, clen + 1);
+		free(buf);
+		goto out;
+	}
+	buf[clen] = '\0';
+	*plain = (char *)buf;
+	*plen = clen;
+	rc = 0;
+out:
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
 }

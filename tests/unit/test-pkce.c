@@ -2,10 +2,45 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <string.h>
 
 #include "crypto.h"
 #include "tap.h"
 #include "util.h"
+
+/* AES-256-GCM drafts: round trip, and any change or mismatch refused. */
+static void
+test_seal(void)
+{
+	unsigned char	 key[CRYPTO_KEY_LEN], other[CRYPTO_KEY_LEN], *box;
+	const char	*text = "An unsent message, line one.\nLine two.";
+	char		*plain, hex[65];
+	size_t		 n, len;
+
+	crypto_random(key, sizeof key);
+	memcpy(other, key, sizeof key);
+	other[0] ^= 1;
+	ok(crypto_seal(key, text, strlen(text), "p|new", &box, &n) == 0 &&
+	    n == strlen(text) + CRYPTO_SEAL_EXTRA, "seal");
+	ok(memmem(box, n, "unsent", 6) == NULL, "the text is not in the box");
+	ok(crypto_open(key, box, n, "p|new", &plain, &len) == 0 &&
+	    len == strlen(text) && strcmp(plain, text) == 0, "open gives it "
+	    "back");
+	free(plain);
+	ok(crypto_open(other, box, n, "p|new", &plain, &len) == -1 &&
+	    plain == NULL, "another key cannot open it");
+	ok(crypto_open(key, box, n, "p|reply:1", &plain, &len) == -1,
+	    "nor can another draft's label");
+	box[20] ^= 0x40;
+	ok(crypto_open(key, box, n, "p|new", &plain, &len) == -1,
+	    "a changed byte is refused");
+	ok(crypto_open(key, box, 10, "p|new", &plain, &len) == -1,
+	    "a cut box is refused");
+	free(box);
+	crypto_sha256_hex("abc", 3, hex);
+	is(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f200"
+	    "15ad", "SHA-256 of abc");
+}
 
 int
 main(void)
@@ -55,5 +90,6 @@ main(void)
 	ok(strlen(u) == 36 && u[14] == '4' && strchr("89ab", u[19]) != NULL,
 	    "uuid is version 4 (%s)", u);
 	free(u);
+	test_seal();
 	return done_testing();
 }

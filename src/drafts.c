@@ -1,0 +1,214 @@
+/* Unsent messages kept across restarts, encrypted under a keyring key. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "drafts.h"
+#include "json.h"
+#include "keyring.h"
+#include "util.h"
+
+#define DRAFT_KEY_KIND	"draft-key"
+#define DRAFT_MAX	(1024 * 1024)	/* bytes of a draft file */
+
+/* $XDG_DATA_HOME/chartty/drafts (made, 0700); NULL without a home. */
+static char *
+draft_dir(void)
+{
+	const char	*xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char		*base, *dir;
+
+	if (xdg != NULL && *xdg == '/')
+		base = xstrdup(xdg);
+	else if (home != NULL && *home == '/')
+		base = xasprintf("%s/.local/share", home);
+	else
+		return NULL;
+	dir = xasprintf("%s/chartty", base);
+	free(base);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		free(dir);
+		return NULL;
+	}
+	base = dir;
+	dir = xasprintf("%s/drafts", base);
+	free(base);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* The file of a draft: named by a hash, so the name says nothing. */
+static char *
+draft_path(const char *server, const char *account, const char *name)
+{
+	char	*dir, *id, hex[65], *path;
+
+	if ((dir = draft_dir()) == NULL)
+		return NULL;
+	id = xasprintf("%s\n%s\n%s", server, account, name);
+	crypto_sha256_hex(id, strlen(id), hex);
+	free(id);
+	path = xasprintf("%s/%s.draft", dir, hex);
+	free(dir);
+	return path;
+}
+
+/* The key from the keyring (made and stored when create and missing). */
+static int
+draft_key(const char *server, const char *account, int create,
+    unsigned char key[CRYPTO_KEY_LEN], char **cause)
+{
+	char		*hex = NULL, stored[2 * CRYPTO_KEY_LEN + 1];
+	unsigned int	 b;
+	size_t		 i;
+	int		 rc;
+
+	rc = keyring_lookup(server, account, DRAFT_KEY_KIND, &hex, cause);
+	if (rc == KEYRING_NOT_FOUND && create) {
+		crypto_random(key, CRYPTO_KEY_LEN);
+		for (i = 0; i < CRYPTO_KEY_LEN; i++)
+			snprintf(stored + 2 * i, 3, "%02x", key[i]);
+		rc = keyring_store(server, account, DRAFT_KEY_KIND, stored,
+		    cause);
+		secure_wipe(stored, sizeof stored);
+		return rc == KEYRING_OK ? 0 : -1;
+	}
+	if (rc != KEYRING_OK)
+		return rc == KEYRING_NOT_FOUND ? 1 : -1;
+	rc = strlen(hex) == 2 * CRYPTO_KEY_LEN ? 0 : -1;
+	for (i = 0; rc == 0 && i < CRYPTO_KEY_LEN; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			rc = -1;
+		key[i] = (unsigned char)b;
+	}
+	secret_free(hex);
+	if (rc != 0)
+		*cause = xstrdup("The key of kept drafts is damaged.");
+	return rc;
+}
+
+int
+draft_save(const char *server, const char *account, const char *name,
+    const struct json *fields, char **cause)
+{
+	unsigned char	 key[CRYPTO_KEY_LEN], *sealed = NULL;
+	char		*text, *path, *tmp = NULL;
+	size_t		 n, off = 0;
+	ssize_t		 w;
+	int		 fd = -1, rc = -1;
+
+	if ((path = draft_path(server, account, name)) == NULL) {
+		*cause = xstrdup("There is no place to keep drafts.");
+		return -1;
+	}
+	if (draft_key(server, account, 1, key, cause) != 0) {
+		free(path);
+		return -1;
+	}
+	text = json_print(fields);
+	if (crypto_seal(key, text, strlen(text), name, &sealed, &n) != 0) {
+		*cause = xstrdup("The draft could not be encrypted.");
+		goto out;
+	}
+	tmp = xasprintf("%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1) {
+		*cause = xasprintf("The draft cannot be kept: %s.",
+		    strerror(errno));
+		goto out;
+	}
+	while (off < n) {
+		if ((w = write(fd, sealed + off, n - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			*cause = xstrdup("The draft could not be written.");
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		fd = -1;
+		*cause = xstrdup("The draft could not be written.");
+		goto out;
+	}
+	fd = -1;
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	if (rc != 0 && tmp != NULL)
+		unlink(tmp);
+	secure_wipe(key, sizeof key);
+	secret_free(text);
+	free(sealed);
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+int
+draft_load(const char *server, const char *account, const char *name,
+    struct json **fields, char **cause)
+{
+	unsigned char	 key[CRYPTO_KEY_LEN], *buf;
+	char		*path, *plain = NULL;
+	size_t		 n = 0, len;
+	ssize_t		 r;
+	int		 fd, rc;
+
+	*fields = NULL;
+	if ((path = draft_path(server, account, name)) == NULL)
+		return 1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		free(path);
+		return 1;
+	}
+	free(path);
+	buf = xmalloc(DRAFT_MAX);
+	while (n < DRAFT_MAX && (r = read(fd, buf + n, DRAFT_MAX - n)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if ((rc = draft_key(server, account, 0, key, cause)) != 0) {
+		free(buf);
+		return rc == 1 ? 1 : -1;
+	}
+	rc = -1;
+	if (crypto_open(key, buf, n, name, &plain, &len) != 0)
+		*cause = xstrdup("A kept draft could not be opened.");
+	else if ((*fields = json_parse(plain, len, cause)) != NULL)
+		rc = 0;
+	secure_wipe(key, sizeof key);
+	if (plain != NULL) {
+		secure_wipe(plain, len);
+		free(plain);
+	}
+	free(buf);
+	return rc;
+}
+
+void
+draft_remove(const char *server, const char *account, const char *name)
+{
+	char	*path;
+
+	if ((path = draft_path(server, account, name)) == NULL)
+		return;
+	unlink(path);	/* only ciphertext was ever in it */
+	free(path);
+}

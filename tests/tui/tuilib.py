@@ -1,0 +1,203 @@
+"""Helpers for chartty's tmux tests: TAP output, the test portal's
+controls, chartty in a private tmux server. Used by tests/tui/tui.py and
+tests/keyring/drafts.py."""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+CHARTTY = os.environ.get("CHARTTY", "./chartty")
+PORTAL = os.environ["CHARTTY_TEST_PORTAL"]
+WORLD = os.environ.get("CHARTTY_TEST_WORLD", "/tmp")
+BUDGET_FIRST_PAINT = 2500
+BUDGET_KEY = 400
+# An SGR sequence that sets a foreground or background colour.
+COLOUR = r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|38|4[0-7]|48)(?:;[0-9;]*)?m"
+
+
+
+TAP = {"n": 0, "failed": 0}
+
+
+def ok(cond, what, detail=None):
+    TAP["n"] += 1
+    print(("ok" if cond else "not ok") + f" {TAP['n']} - {what}")
+    if not cond:
+        TAP["failed"] += 1
+        if detail is not None:
+            for line in str(detail).splitlines():
+                print(f"#   {line}")
+    sys.stdout.flush()
+    return cond
+
+
+def diag(text):
+    print(f"# {text}")
+    sys.stdout.flush()
+
+
+def portal(path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(PORTAL + path, data=data,
+                                 method="POST" if body is not None else "GET",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        text = r.read().decode()
+        return json.loads(text) if text else None
+
+
+class Term:
+    """chartty in a private tmux server, its output bytes logged."""
+
+    count = 0
+
+    def __init__(self, args, width=80, height=24, env=None):
+        Term.count += 1
+        self.sock = f"chartty-test-{os.getpid()}-{Term.count}"
+        self.log = os.path.join(WORLD, f"bytes-{Term.count}.log")
+        self.go = os.path.join(WORLD, f"go-{Term.count}")
+        self.status = os.path.join(WORLD, f"status-{Term.count}")
+        open(self.log, "wb").close()
+        envs = " ".join(f"{k}={v}" for k, v in (env or {}).items())
+        cmd = (f"while [ ! -e {self.go} ]; do sleep 0.02; done; "
+               f"env TERM=tmux-256color {envs} {CHARTTY} {args}; "
+               f"echo $? > {self.status}")
+        self.tmux("new-session", "-d", "-x", str(width), "-y", str(height),
+                  cmd)
+        self.tmux("set-option", "-g", "remain-on-exit", "on")
+        self.tmux("pipe-pane", "-o", "-t", "0", f"cat >> {self.log}")
+        open(self.go, "w").close()
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null"]
+                              + list(args), capture_output=True,
+                              text=True).stdout
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "0")
+
+    def lines(self):
+        return self.screen().split("\n")
+
+    def cursor(self):
+        x, y = self.tmux("display", "-p", "-t", "0",
+                         "#{cursor_x},#{cursor_y}").strip().split(",")
+        return int(x), int(y)
+
+    def bytes(self):
+        return os.path.getsize(self.log)
+
+    def raw(self):
+        with open(self.log, "rb") as f:
+            return f.read()
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "0", *keys)
+
+    def type(self, text):
+        self.tmux("send-keys", "-t", "0", "-l", text)
+
+    def wait(self, pattern, timeout=10.0):
+        """Wait for pattern on screen, then for the output to settle."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if re.search(pattern, self.screen(), re.M):
+                self.settle()
+                return True
+            time.sleep(0.05)
+        return False
+
+    def settle(self, quiet=0.3):
+        last, since = self.bytes(), time.time()
+        while time.time() - since < quiet:
+            time.sleep(0.05)
+            if self.bytes() != last:
+                last, since = self.bytes(), time.time()
+
+    def focus_ok(self):
+        """The cursor's row is the focused row: it starts with '>'."""
+        x, y = self.cursor()
+        lines = self.lines()
+        row = lines[y] if y < len(lines) else ""
+        return row.startswith(">"), f"cursor {x},{y} on: {row!r}"
+
+    def exited(self, timeout=5.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if os.path.exists(self.status):
+                with open(self.status) as f:
+                    return f.read().strip()
+            time.sleep(0.05)
+        return None
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+def sign_in(t, label, password="Chartty-demo-1"):
+    """Sign in on the sign-in screen (no MFA) and wait for Home."""
+    ok(t.wait(r"Password:"), f"{label}: sign-in shows")
+    t.type(password)
+    t.keys("Enter")
+    ok(t.wait(r"^Home"), f"{label}: Home shows", t.screen())
+
+
+def check_focus(t, after):
+    good, where = t.focus_ok()
+    ok(good, f"after {after}: the cursor is on the focused row", where)
+
+
+def focus_down_to(t, pattern, tries=40):
+    """Move the focus down until its row matches pattern."""
+    for _ in range(tries):
+        if re.search(pattern, t.lines()[t.cursor()[1]]):
+            return True
+        t.keys("Down")
+        t.settle(0.1)
+    return False
+
+
+def fhir_as(email, password, path):
+    """GET a FHIR path with a token of the account's own (PKCE sign-in)."""
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(
+        hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    login = portal("/auth/login", {"email": email, "password": password,
+                                   "codeChallenge": challenge,
+                                   "codeChallengeMethod": "S256",
+                                   "scope": "openid patient/*.*"})
+    form = urllib.parse.urlencode({"grant_type": "authorization_code",
+                                   "code": login["code"],
+                                   "code_verifier": verifier}).encode()
+    req = urllib.request.Request(PORTAL + "/oauth2/token", data=form)
+    with urllib.request.urlopen(req) as r:
+        token = json.loads(r.read())["access_token"]
+    req = urllib.request.Request(PORTAL + "/fhir/R4/" + path, headers={
+        "Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def end_sessions(email, password):
+    """Sign every session of the account out (a password reset does)."""
+    portal("/auth/resetpassword", {"email": email})
+    mail = [m for m in portal("/_test/outbox?to=" + email)
+            if m.get("kind") == "reset-password"][-1]
+    portal("/auth/setpassword", {"id": mail["resetId"],
+                                 "secret": mail["resetSecret"],
+                                 "password": password})
+
+
+
+
+def done():
+    """The plan line, and the exit status."""
+    print(f"1..{TAP['n']}")
+    sys.exit(1 if TAP["failed"] else 0)
