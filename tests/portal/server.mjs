@@ -160,9 +160,19 @@ async function main() {
       return handleTest(r, ctl);
     }
     const fault = faults.take(path);
+    if (fault?.kind === 'drop-answer') {
+      // Do the work, then hang up: the client never learns it was done.
+      await route(req, r, path).catch(() => {});
+      req.socket.destroy();
+      return null;
+    }
     if (fault && (await applyFault(fault, req, res, { auth, token: bearerToken(req.headers) }))) {
       return null; // the fault answered (or hung up)
     }
+    return route(req, r, path);
+  }
+
+  async function route(req, r, path) {
     if (req.method === 'GET' && (path === '/.well-known/smart-configuration' || path === `${FHIR_PREFIX}/.well-known/smart-configuration`)) {
       return { status: 200, body: smartConfig() };
     }

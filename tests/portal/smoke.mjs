@@ -745,6 +745,15 @@ async function main() {
   t0 = performance.now();
   r = await fhir('GET', 'Patient/maria-lopez', T);
   check(r.status === 200 && performance.now() - t0 >= 290, 'latency fault delays the answer');
+  await fault({ kind: 'drop-answer', count: 1, path: '/fhir/R4/Observation' });
+  const lost = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
+    subject: { reference: 'Patient/maria-lopez' }, performer: [{ reference: 'Patient/maria-lopez' }],
+    effectiveDateTime: new Date().toISOString(), valueQuantity: { value: 70.1, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+    identifier: [{ system: 'urn:chartty:request', value: 'drop-answer-smoke' }] };
+  const lostAnswer = await fhir('POST', 'Observation', T, { body: JSON.stringify(lost) }).then(() => 'answered', (e) => e.code ?? e.message);
+  check(lostAnswer !== 'answered', `drop-answer hangs up (${lostAnswer})`);
+  const made = await fhir('GET', 'Observation?patient=Patient/maria-lopez&identifier=urn:chartty:request|drop-answer-smoke', T);
+  check(made.json?.total === 1, `drop-answer: the create was made before the hang-up (${made.json?.total})`);
   await fault({ kind: 'drop', count: 1 });
   const dropped = await fhir('GET', 'Patient/maria-lopez', T).then(() => 'answered', (e) => e.code ?? e.message);
   check(dropped !== 'answered', `drop fault hangs up (${dropped})`);

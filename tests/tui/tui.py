@@ -571,7 +571,8 @@ def run_compose():
            "text asks first", t.screen())
         ok(t.lines()[0].startswith("Reply") and "Second line." in t.screen(),
            "compose: and keeps it", t.screen())
-        portal("/_test/fault", {"kind": "drop", "count": 2,
+        # The portal takes the reply, then hangs up before answering.
+        portal("/_test/fault", {"kind": "drop-answer", "count": 2,
                                 "path": "/fhir/R4/Communication"})
         t.keys("Tab")
         t.keys("Enter")
