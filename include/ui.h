@@ -60,7 +60,10 @@ void		 ui_status(struct ui *, const char *);
  * view's fields before answering ACTION_SELECT.
  */
 int		 ui_read(struct ui *, struct view *, struct ui_event *);
-/* Ask for a line of text on the status line (find); caller frees. */
+/*
+ * Ask for a line of text on the status line (find, a file name); caller
+ * frees. "" when Enter was pressed on nothing; NULL for Esc or no input.
+ */
 char		*ui_prompt(struct ui *, const char *prompt);
 
 /* Display width of a UTF-8 string (invalid bytes count as 1). */

@@ -30,6 +30,7 @@ enum { COMPOSE_TO, COMPOSE_CATEGORY, COMPOSE_SUBJECT, COMPOSE_BODY,
 
 #define COMPOSE_MAX_CHARS	5000
 #define COMPOSE_MAX_TEAM	32
+#define COMPOSE_MAX_SUBJECT	200	/* characters, as the portal allows */
 
 /* What a conversation is about: said to people, and its code. */
 static const char *const compose_categories[] = {
@@ -385,17 +386,47 @@ compose_reply(struct app *app, struct compose *s, char **cause)
 	return rc;
 }
 
+/* Nothing but spaces and line breaks? */
+static int
+compose_blank(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s != ' ' && *s != '\n' && *s != '\t')
+			return 0;
+	}
+	return 1;
+}
+
+/* Characters (code points) of a UTF-8 string. */
+static size_t
+compose_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static int
 compose_send(struct app *app, struct compose *s)
 {
-	char	*now, *cause = NULL;
+	char	*now, *said, *cause = NULL;
 	int	 rc;
 
-	if (s->conv == NULL && s->subject.len == 0) {
+	if (s->conv == NULL && compose_blank(s->subject.text)) {
 		app_say(app, "Please write a subject.");
 		return APP_REDRAW;
 	}
-	if (s->body.len == 0) {
+	if (s->conv == NULL && compose_chars(s->subject.text) >
+	    COMPOSE_MAX_SUBJECT) {
+		said = xasprintf("The subject can be at most %d characters.",
+		    COMPOSE_MAX_SUBJECT);
+		app_say(app, said);
+		free(said);
+		return APP_REDRAW;
+	}
+	if (compose_blank(s->body.text)) {
 		app_say(app, "Please write your message.");
 		return APP_REDRAW;
 	}
@@ -421,7 +452,8 @@ compose_send(struct app *app, struct compose *s)
 		return APP_REDRAW;
 	}
 	editor_clear(&s->body);
-	draft_remove(s->server, s->account, s->draft);
+	if (s->keep)
+		draft_remove(s->server, s->account, s->draft);
 	app_say(app, "Message sent. A reply usually comes within 1 to 2 "
 	    "business days.");
 	return APP_POP | APP_REFETCH;
@@ -469,7 +501,9 @@ compose_close(void *state)
 	char		*cause = NULL;
 
 	/* Unsent text is kept for next time, unless thrown away. */
-	if (s->thrown || s->body.len == 0)
+	if (!s->keep)
+		;	/* nothing was ever kept */
+	else if (s->thrown || s->body.len == 0)
 		draft_remove(s->server, s->account, s->draft);
 	else if (compose_keep(s, &cause) != 0)
 		free(cause);

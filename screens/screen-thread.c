@@ -299,7 +299,12 @@ thread_action(struct app *app, void *state, enum action a,
 	prompt = xasprintf("Save as [%s]: ", def);
 	answer = ui_prompt(app->ui, prompt);
 	free(prompt);
-	if (answer != NULL && *answer != '\0') {
+	if (answer == NULL) {
+		free(def);
+		app_say(app, "Not saved.");
+		return APP_REDRAW;
+	}
+	if (*answer != '\0') {
 		free(def);
 		def = answer;
 		answer = NULL;

@@ -536,6 +536,10 @@ app_event(struct loop *l, const struct ui_event *ev)
 	case ACTION_FIND:
 		free(l->find);
 		l->find = ui_prompt(app->ui, "Find: ");
+		if (l->find != NULL && *l->find == '\0') {
+			free(l->find);
+			l->find = NULL;
+		}
 		app_find(l);
 		l->dirty = 1;
 		break;

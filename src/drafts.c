@@ -19,29 +19,42 @@
 #define DRAFT_KEY_KIND	"draft-key"
 #define DRAFT_MAX	(1024 * 1024)	/* bytes of a draft file */
 
-/* $XDG_DATA_HOME/chartty/drafts (made, 0700); NULL without a home. */
+/* Make every missing directory of path, each 0700; 0 or -1. */
+static int
+draft_mkdirs(char *path)
+{
+	char	*p;
+
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * $XDG_DATA_HOME/chartty/drafts, made (0700) when make is set; NULL
+ * without a home or when it cannot be made.
+ */
 static char *
-draft_dir(void)
+draft_dir(int make)
 {
 	const char	*xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	char		*base, *dir;
+	char		*dir;
 
 	if (xdg != NULL && *xdg == '/')
-		base = xstrdup(xdg);
+		dir = xasprintf("%s/chartty/drafts", xdg);
 	else if (home != NULL && *home == '/')
-		base = xasprintf("%s/.local/share", home);
+		dir = xasprintf("%s/.local/share/chartty/drafts", home);
 	else
 		return NULL;
-	dir = xasprintf("%s/chartty", base);
-	free(base);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		free(dir);
-		return NULL;
-	}
-	base = dir;
-	dir = xasprintf("%s/drafts", base);
-	free(base);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+	if (make && draft_mkdirs(dir) != 0) {
 		free(dir);
 		return NULL;
 	}
@@ -50,11 +63,12 @@ draft_dir(void)
 
 /* The file of a draft: named by a hash, so the name says nothing. */
 static char *
-draft_path(const char *server, const char *account, const char *name)
+draft_path(const char *server, const char *account, const char *name,
+    int make)
 {
 	char	*dir, *id, hex[65], *path;
 
-	if ((dir = draft_dir()) == NULL)
+	if ((dir = draft_dir(make)) == NULL)
 		return NULL;
 	id = xasprintf("%s\n%s\n%s", server, account, name);
 	crypto_sha256_hex(id, strlen(id), hex);
@@ -108,7 +122,7 @@ draft_save(const char *server, const char *account, const char *name,
 	ssize_t		 w;
 	int		 fd = -1, rc = -1;
 
-	if ((path = draft_path(server, account, name)) == NULL) {
+	if ((path = draft_path(server, account, name, 1)) == NULL) {
 		*cause = xstrdup("There is no place to keep drafts.");
 		return -1;
 	}
@@ -168,7 +182,7 @@ draft_load(const char *server, const char *account, const char *name,
 	int		 fd, rc;
 
 	*fields = NULL;
-	if ((path = draft_path(server, account, name)) == NULL)
+	if ((path = draft_path(server, account, name, 0)) == NULL)
 		return 1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		free(path);
@@ -207,7 +221,7 @@ draft_remove(const char *server, const char *account, const char *name)
 {
 	char	*path;
 
-	if ((path = draft_path(server, account, name)) == NULL)
+	if ((path = draft_path(server, account, name, 0)) == NULL)
 		return;
 	unlink(path);	/* only ciphertext was ever in it */
 	free(path);

@@ -678,8 +678,9 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 		if (wc == '\r' || wc == '\n')
 			break;
 		if (wc == 27) {
-			f.len = 0;
-			break;
+			field_clear(&f);
+			nodelay(stdscr, TRUE);
+			return NULL;	/* Esc: the question is withdrawn */
 		}
 		if (wc == 127 || wc == 8) {
 			field_backspace(&f);
@@ -693,5 +694,5 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 			field_insert(&f, mb, n);
 	}
 	nodelay(stdscr, TRUE);
-	return f.len ? xstrndup(f.text, f.len) : NULL;
+	return xstrndup(f.text, f.len);
 }

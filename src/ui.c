@@ -98,7 +98,7 @@ ui_read(struct ui *ui, struct view *v, struct ui_event *ev)
 char *
 ui_prompt(struct ui *ui, const char *prompt)
 {
-	return ui->ops->prompt(ui, prompt);
+	return ui != NULL ? ui->ops->prompt(ui, prompt) : NULL;
 }
 
 void
