@@ -22,7 +22,7 @@ int	 draft_save(const char *server, const char *account, const char *name,
  */
 int	 draft_load(const char *server, const char *account, const char *name,
 	     struct json **fields, char **cause);
-/* Forget the draft name (wiping its file); no draft is fine. */
+/* Forget the draft name (its file held only ciphertext); none is fine. */
 void	 draft_remove(const char *server, const char *account,
 	     const char *name);
 

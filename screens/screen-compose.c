@@ -42,41 +42,48 @@ static const char *const compose_category_codes[] = {
 #define COMPOSE_NCATEGORIES \
 	(int)(sizeof compose_categories / sizeof compose_categories[0])
 
+/* Who can be written to (and a reply's subject), from one load. */
+struct compose_team {
+	struct arena	*a;
+	const char	*topic;
+	const char	*names[COMPOSE_MAX_TEAM];
+	const char	*refs[COMPOSE_MAX_TEAM];
+	int		 n;
+};
+
 struct compose {
 	char		*conv;		/* the conversation replied to, or NULL */
-	struct arena	*a;
-	const char	*topic;		/* a reply's subject */
-	const char	*names[COMPOSE_MAX_TEAM];	/* who can be written to */
-	const char	*refs[COMPOSE_MAX_TEAM];
-	int		 nteam;
+	struct compose_team team;
 	struct field	 to, category, subject;
 	struct editor	 body;
 	char		*request_id;	/* kept while the text is unchanged */
 	char		*request_id2;	/* a new conversation's first message */
 	char		*sent;		/* what the ids were sent with */
-	int		 discard;	/* warned once about the draft */
+	int		 leaving;	/* warned once about leaving */
+	int		 cancelling;	/* warned once about Cancel */
 	int		 placed;	/* the focus was put in the text */
 	int		 thrown;	/* Cancel twice: forget the draft */
 	int		 keep;		/* drafts can be kept (a keyring) */
 	char		*server, *account, *draft;	/* where it is kept */
-	unsigned long long warned;	/* the text when warned */
+	unsigned long long left_at;	/* the text when warned of leaving */
+	unsigned long long cancel_at;	/* and of cancelling */
 };
 
 /* Add a care team member once. */
 static void
-compose_member(struct compose *s, const char *ref, const char *name)
+compose_member(struct compose_team *t, const char *ref, const char *name)
 {
 	int	i;
 
 	if (ref == NULL || strncmp(ref, "Practitioner", 12) != 0 ||
-	    s->nteam == COMPOSE_MAX_TEAM)
+	    t->n == COMPOSE_MAX_TEAM)
 		return;
-	for (i = 0; i < s->nteam; i++) {
-		if (strcmp(s->refs[i], ref) == 0)
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->refs[i], ref) == 0)
 			return;
 	}
-	s->refs[s->nteam] = ref;
-	s->names[s->nteam++] = name ? name : ref;
+	t->refs[t->n] = ref;
+	t->names[t->n++] = name ? name : ref;
 }
 
 static int
@@ -86,8 +93,8 @@ compose_fetch(struct app *app, void *state, char **cause)
 	struct fhir_result	 res;
 	const struct json	*b, *team, *parts, *who;
 	struct message		 head;
+	struct compose_team	 t;
 	char			*urls[2], *id;
-	char			*chosen;
 	long			 status;
 	size_t			 i, k, n = 0;
 	int			 rc;
@@ -107,21 +114,20 @@ compose_fetch(struct app *app, void *state, char **cause)
 		fhir_result_free(&res);
 		return -1;
 	}
-	chosen = xstrdup(s->nteam > 0 ? s->refs[s->to.choice] : NULL);
-	arena_free(s->a);
-	s->a = arena_create();
-	s->nteam = 0;
+	/* Built aside: what is on screen stays whole if this fails. */
+	memset(&t, 0, sizeof t);
+	t.a = arena_create();
 	if (s->conv != NULL && (b = fhir_batch_entry(res.body, 1, &status,
-	    cause)) != NULL && model_message(s->a, b, &head) == 0) {
+	    cause)) != NULL && model_message(t.a, b, &head) == 0) {
 		/* A reply goes to the care team member of the conversation. */
-		s->topic = head.topic;
+		t.topic = head.topic;
 		if (head.from_patient)
-			compose_member(s, head.recipient_ref, head.recipient);
+			compose_member(&t, head.recipient_ref, head.recipient);
 		else
-			compose_member(s, head.sender_ref, head.sender);
+			compose_member(&t, head.sender_ref, head.sender);
 	} else if (s->conv != NULL) {
 		fhir_result_free(&res);
-		free(chosen);
+		arena_free(t.a);
 		return -1;
 	}
 	b = fhir_batch_entry(res.body, 0, &status, NULL);
@@ -130,31 +136,33 @@ compose_fetch(struct app *app, void *state, char **cause)
 		parts = json_get(team, "participant");
 		for (k = 0; k < json_size(parts); k++) {
 			who = json_get(json_at(parts, k), "member");
-			compose_member(s, model_str(s->a, who, "reference"),
-			    model_str(s->a, who, "display"));
+			compose_member(&t, model_str(t.a, who, "reference"),
+			    model_str(t.a, who, "display"));
 		}
 	}
 	fhir_result_free(&res);
-	if (s->nteam == 0) {
-		free(chosen);
+	if (t.n == 0) {
+		arena_free(t.a);
 		*cause = xstrdup("No one in your care team can be written to "
 		    "here. Please call the clinic.");
 		return -1;
 	}
+	/* The same person stays chosen, wherever the list put them. */
 	rc = 0;
-	for (i = 0; chosen != NULL && i < (size_t)s->nteam; i++) {
-		if (strcmp(s->refs[i], chosen) == 0)
+	for (i = 0; s->team.n > 0 && i < (size_t)t.n; i++) {
+		if (strcmp(t.refs[i], s->team.refs[s->to.choice]) == 0)
 			rc = (int)i;
 	}
-	free(chosen);
-	field_options(&s->to, s->names, s->nteam, rc);
+	arena_free(s->team.a);
+	s->team = t;
+	field_options(&s->to, s->team.names, s->team.n, rc);
 	return 0;
 }
 
 static void
 compose_free(struct compose *s)
 {
-	arena_free(s->a);
+	arena_free(s->team.a);
 	editor_clear(&s->body);
 	free(s->body.text);
 	field_clear(&s->subject);
@@ -180,10 +188,17 @@ compose_keep(struct compose *s, char **cause)
 		return -1;
 	}
 	f = json_new_object();
-	json_add_str(f, "to", s->nteam > 0 ? s->refs[s->to.choice] : "");
+	json_add_str(f, "to", s->team.n > 0 ? s->team.refs[s->to.choice] : "");
 	json_add_num(f, "category", s->category.choice);
 	json_add_str(f, "subject", s->subject.text);
 	json_add_str(f, "body", s->body.text);
+	/* A send whose answer was lost keeps its ids: a retry finds it. */
+	if (s->request_id != NULL && s->request_id2 != NULL &&
+	    s->sent != NULL) {
+		json_add_str(f, "request_id", s->request_id);
+		json_add_str(f, "request_id2", s->request_id2);
+		json_add_str(f, "sent", s->sent);
+	}
 	rc = draft_save(s->server, s->account, s->draft, f, cause);
 	json_free_secret(f);
 	return rc;
@@ -205,8 +220,8 @@ compose_restore(struct app *app, struct compose *s)
 		return;
 	}
 	if ((to = json_gets(f, "to")) != NULL) {
-		for (i = 0; i < s->nteam; i++) {
-			if (strcmp(s->refs[i], to) == 0)
+		for (i = 0; i < s->team.n; i++) {
+			if (strcmp(s->team.refs[i], to) == 0)
 				field_choose(&s->to, 0, i);
 		}
 	}
@@ -215,6 +230,12 @@ compose_restore(struct app *app, struct compose *s)
 		field_choose(&s->category, 0, (int)d);
 	field_set(&s->subject, json_gets(f, "subject"));
 	editor_set(&s->body, json_gets(f, "body"));
+	if (json_gets(f, "request_id") != NULL &&
+	    json_gets(f, "request_id2") != NULL && json_gets(f, "sent")) {
+		s->request_id = xstrdup(json_gets(f, "request_id"));
+		s->request_id2 = xstrdup(json_gets(f, "request_id2"));
+		s->sent = xstrdup(json_gets(f, "sent"));
+	}
 	json_free_secret(f);
 	if (s->body.len > 0)
 		app_say(app, "Your unsent message is back, as you left it.");
@@ -259,8 +280,9 @@ compose_view(struct app *app, void *state, struct view *v)
 	    "comes within 1 to 2 business days. For a new or worsening "
 	    "problem, book a visit instead.");
 	if (s->conv != NULL)
-		view_text(v, view_printf(v, "To %s, about: %s.", s->names[0],
-		    s->topic ? s->topic : "no subject"));
+		view_text(v, view_printf(v, "To %s, about: %s.",
+		    s->team.names[0], s->team.topic ? s->team.topic :
+		    "no subject"));
 	else {
 		view_field(v, COMPOSE_TO, "To", &s->to, 0);
 		view_field(v, COMPOSE_CATEGORY, "About", &s->category, 0);
@@ -295,8 +317,8 @@ compose_message(struct app *app, struct compose *s)
 		json_add_str(o, "display", app->me.display);
 	free(ref);
 	o = json_add_object(json_add_array(m, "recipient"), NULL);
-	json_add_str(o, "reference", s->refs[s->to.choice]);
-	json_add_str(o, "display", s->names[s->to.choice]);
+	json_add_str(o, "reference", s->team.refs[s->to.choice]);
+	json_add_str(o, "display", s->team.names[s->to.choice]);
 	fhir_time_write(time(NULL), now, sizeof now);
 	json_add_str(m, "sent", now);
 	o = json_add_object(json_add_array(m, "payload"), NULL);
@@ -431,7 +453,7 @@ compose_send(struct app *app, struct compose *s)
 		return APP_REDRAW;
 	}
 	/* The same message sent again keeps its ids; a changed one is new. */
-	now = xasprintf("%d\037%d\037%s\037%s", s->to.choice,
+	now = xasprintf("%s\037%d\037%s\037%s", s->team.refs[s->to.choice],
 	    s->category.choice, s->subject.text, s->body.text);
 	if (s->request_id == NULL || s->sent == NULL ||
 	    strcmp(now, s->sent) != 0) {
@@ -478,13 +500,13 @@ compose_action(struct app *app, void *state, enum action a,
 	struct compose	*s = state;
 
 	if (r->id != COMPOSE_CANCEL) {
-		s->discard = 0;
+		s->cancelling = 0;
 		return r->id == COMPOSE_SEND ? compose_send(app, s) : 0;
 	}
-	if (s->body.len > 0 && !(s->discard && s->warned ==
+	if (s->body.len > 0 && !(s->cancelling && s->cancel_at ==
 	    compose_hash(s))) {
-		s->discard = 1;
-		s->warned = compose_hash(s);
+		s->cancelling = 1;
+		s->cancel_at = compose_hash(s);
 		app_say(app, "Your message is not sent. Choose Cancel again to "
 		    "throw it away.");
 		return APP_REDRAW;
@@ -517,10 +539,10 @@ compose_leave(struct app *app, void *state)
 	struct compose	*s = state;
 	char		*cause = NULL, *said;
 
-	if (s->body.len == 0 || (s->discard && s->warned == compose_hash(s)))
+	if (s->body.len == 0 || (s->leaving && s->left_at == compose_hash(s)))
 		return 0;
-	s->discard = 1;
-	s->warned = compose_hash(s);
+	s->leaving = 1;
+	s->left_at = compose_hash(s);
 	if (compose_keep(s, &cause) == 0)
 		app_say(app, "Your message is not sent. It is kept, encrypted, "
 		    "for next time: do the same again to leave.");

@@ -19,6 +19,7 @@ struct signin {
 	struct field	code;
 	int		ask_server;
 	int		mfa;		/* waiting for the code */
+	int		other;		/* signed in as someone else */
 };
 
 /* Say the portal's one-time notice (no keyring), if it has one. */
@@ -123,8 +124,12 @@ signin_done(struct app *app, struct signin *s)
 		free(cause);
 		return APP_REDRAW;
 	}
-	/* Back to the screens under us (their drafts kept), else Home. */
-	return app->depth > 1 ? APP_POP | APP_REFETCH : APP_HOME;
+	/*
+	 * Back to the screens under us (their drafts kept), else Home; for
+	 * another account, Home (the screens under us keep their drafts
+	 * for the account they belong to as they close).
+	 */
+	return app->depth > 1 && !s->other ? APP_POP | APP_REFETCH : APP_HOME;
 }
 
 static int
@@ -144,6 +149,7 @@ signin_password(struct app *app, struct signin *s)
 	    strcmp(app->portal->email, s->email.text) != 0)) {
 		portal_free(app->portal);
 		app->portal = NULL;
+		s->other = 1;	/* someone else: nothing under us is theirs */
 	}
 	if (app->portal == NULL) {
 		app->portal = portal_create(s->server.text, s->email.text,

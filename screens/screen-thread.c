@@ -77,8 +77,9 @@ thread_fetch(struct app *app, void *state, char **cause)
 
 	id = url_escape(s->id);
 	urls[0] = xasprintf("Communication/%s", id);
+	/* The newest THREAD_MAX, newest first; shown oldest first. */
 	urls[1] = xasprintf("Communication?part-of=Communication/%s"
-	    "&_sort=sent&_count=%d", id, THREAD_MAX);
+	    "&_sort=-sent&_count=%d", id, THREAD_MAX);
 	free(id);
 	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
 	    cause);
@@ -118,6 +119,12 @@ thread_fetch(struct app *app, void *state, char **cause)
 			m->received.precision = FHIR_TIME_MINUTE;
 	}
 	fhir_result_free(&res);
+	for (i = 0; i < s->n / 2; i++) {
+		struct message swap = s->msgs[i];
+
+		s->msgs[i] = s->msgs[s->n - 1 - i];
+		s->msgs[s->n - 1 - i] = swap;
+	}
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 #include "view.h"
 
 #define APP_MAX_DEPTH	16
-#define APP_TYPEAHEAD	32	/* keys kept while a request runs */
+#define APP_TYPEAHEAD	256	/* keys kept while a request runs */
 
 struct frame {
 	const struct screen	*screen;
@@ -130,7 +130,10 @@ app_signed_in(struct app *app, char **cause)
 	return 0;
 }
 
-/* While a request runs: Esc cancels, q quits, a resize redraws. */
+/*
+ * While a request runs: Esc cancels, a resize redraws, other keys wait
+ * for the screen that comes (q too: it may be the start of a text).
+ */
 static int
 app_wait_hook(void *arg)
 {
@@ -145,8 +148,8 @@ app_wait_hook(void *arg)
 	while (ui_read(l->app.ui, l->rebuild ? NULL : &l->view, &ev) == 1) {
 		if (ev.action == ACTION_BACK)
 			return 1;
-		if (ev.action == ACTION_QUIT) {
-			l->app.quit = 1;
+		if (ev.action == ACTION_QUIT && ev.len == 0) {
+			l->app.quit = 1;	/* not a letter that may be text */
 			return 1;
 		}
 		/*
@@ -572,6 +575,25 @@ app_event(struct loop *l, const struct ui_event *ev)
 	}
 }
 
+/*
+ * A key typed ahead was read as a command; if it lands in a field or a
+ * text (the screen that opened meanwhile starts in one), it is text.
+ */
+static void
+app_retype(struct loop *l, struct ui_event *ev)
+{
+	struct view	*v = &l->view;
+	enum row_kind	 kind;
+
+	if (ev->len == 0 || ev->action == ACTION_CHAR || v->focus < 0 ||
+	    (size_t)v->focus >= v->nrows)
+		return;
+	kind = v->rows[v->focus].kind;
+	if (kind == ROW_EDITOR ||
+	    (kind == ROW_FIELD && ev->text[0] != '\n'))
+		ev->action = ACTION_CHAR;
+}
+
 /* Wait for the terminal (no request is under way between keys). */
 static void
 app_idle(struct loop *l)
@@ -647,6 +669,7 @@ app_run(const struct app_options *opt)
 			ev = l->ahead[0];
 			memmove(l->ahead, l->ahead + 1,
 			    --l->nahead * sizeof l->ahead[0]);
+			app_retype(l, &ev);
 			rc = 1;
 		} else
 			rc = ui_read(app->ui, &l->view, &ev);

@@ -96,6 +96,8 @@ draft_key(const char *server, const char *account, int create,
 		rc = keyring_store(server, account, DRAFT_KEY_KIND, stored,
 		    cause);
 		secure_wipe(stored, sizeof stored);
+		if (rc != KEYRING_OK)
+			secure_wipe(key, CRYPTO_KEY_LEN);
 		return rc == KEYRING_OK ? 0 : -1;
 	}
 	if (rc != KEYRING_OK)
@@ -135,9 +137,8 @@ draft_save(const char *server, const char *account, const char *name,
 		*cause = xstrdup("The draft could not be encrypted.");
 		goto out;
 	}
-	tmp = xasprintf("%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1) {
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {	/* 0600, a name of its own */
 		*cause = xasprintf("The draft cannot be kept: %s.",
 		    strerror(errno));
 		goto out;
@@ -151,8 +152,10 @@ draft_save(const char *server, const char *account, const char *name,
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
+	rc = fsync(fd);
+	if (close(fd) != 0 || rc != 0 || rename(tmp, path) != 0) {
 		fd = -1;
+		rc = -1;
 		*cause = xstrdup("The draft could not be written.");
 		goto out;
 	}

@@ -8,13 +8,12 @@
 #include "ui.h"
 #include "util.h"
 
-#define EDITOR_LINES_MAX	4096	/* wrapped lines looked at */
-
+/* The wrapped lines of a text: at most one per byte, and one more. */
 struct editor_lines {
-	size_t	start[EDITOR_LINES_MAX];
-	size_t	len[EDITOR_LINES_MAX];
-	int	n;
-	const char *base;
+	size_t		*start;
+	size_t		*len;
+	int		 n, cap;
+	const char	*base;
 };
 
 void
@@ -152,18 +151,32 @@ editor_add_line(void *arg, const char *s, size_t n)
 {
 	struct editor_lines	*l = arg;
 
-	if (l->n < EDITOR_LINES_MAX) {
+	if (l->n < l->cap) {
 		l->start[l->n] = (size_t)(s - l->base);
 		l->len[l->n++] = n;
 	}
 }
 
-static void
-editor_layout(const struct editor *e, int width, struct editor_lines *l)
+/* Lay the text out (a new *l, editor_unlayout() after). */
+static struct editor_lines *
+editor_layout(const struct editor *e, int width)
 {
-	l->n = 0;
+	struct editor_lines	*l = xcalloc(1, sizeof *l);
+
+	l->cap = (int)e->len + 2;
+	l->start = xcalloc((size_t)l->cap, sizeof *l->start);
+	l->len = xcalloc((size_t)l->cap, sizeof *l->len);
 	l->base = e->text;
 	ui_wrap(e->text, width, editor_add_line, l);
+	return l;
+}
+
+static void
+editor_unlayout(struct editor_lines *l)
+{
+	free(l->start);
+	free(l->len);
+	free(l);
 }
 
 /* The line holding offset pos (the later one at a boundary). */
@@ -194,11 +207,10 @@ editor_width(const char *s, size_t from, size_t to)
 int
 editor_where(const struct editor *e, int width, int *line, int *col)
 {
-	struct editor_lines	*l = xmalloc(sizeof *l);
+	struct editor_lines	*l = editor_layout(e, width);
 	size_t			 end;
 	int			 i, n;
 
-	editor_layout(e, width, l);
 	i = editor_line_of(l, e->cursor);
 	end = l->start[i] + l->len[i];
 	if (line != NULL)
@@ -207,7 +219,7 @@ editor_where(const struct editor *e, int width, int *line, int *col)
 		*col = editor_width(e->text, l->start[i], e->cursor < end ?
 		    e->cursor : end);
 	n = l->n;
-	free(l);
+	editor_unlayout(l);
 	return n;
 }
 
@@ -235,28 +247,34 @@ editor_at_col(const struct editor *e, const struct editor_lines *l, int i,
 int
 editor_line(struct editor *e, int width, int dir)
 {
-	struct editor_lines	*l = xmalloc(sizeof *l);
+	struct editor_lines	*l = editor_layout(e, width);
 	int			 i, col, rc = -1;
 
-	editor_layout(e, width, l);
 	i = editor_line_of(l, e->cursor);
 	col = editor_width(e->text, l->start[i], e->cursor);
 	if (i + dir >= 0 && i + dir < l->n) {
 		e->cursor = editor_at_col(e, l, i + dir, col);
 		rc = 0;
 	}
-	free(l);
+	editor_unlayout(l);
 	return rc;
 }
 
 void
 editor_line_edge(struct editor *e, int width, int end)
 {
-	struct editor_lines	*l = xmalloc(sizeof *l);
+	struct editor_lines	*l = editor_layout(e, width);
 	int			 i;
 
-	editor_layout(e, width, l);
 	i = editor_line_of(l, e->cursor);
 	e->cursor = end ? l->start[i] + l->len[i] : l->start[i];
-	free(l);
+	/* A word cut to fit runs on with no break: stay on this line. */
+	if (end && i + 1 < l->n && l->start[i + 1] == e->cursor &&
+	    e->cursor > l->start[i]) {
+		do
+			e->cursor--;
+		while (e->cursor > l->start[i] &&
+		    !editor_lead((unsigned char)e->text[e->cursor]));
+	}
+	editor_unlayout(l);
 }

@@ -447,7 +447,7 @@ model_message(struct arena *a, const struct json *j, struct message *m)
 			at->type = model_str(a, att, "contentType");
 			at->url = model_str(a, att, "url");
 			at->size = json_num(json_get(att, "size"), &d) == 0 &&
-			    d >= 0 ? (long)d : -1;
+			    d >= 0 && d < 1e15 ? (long)d : -1;
 		}
 	}
 	if (text.len > 0)

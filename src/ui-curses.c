@@ -564,6 +564,8 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 	case '\r':
 	case '\n':
 		ev->action = ACTION_SELECT;
+		ev->text[0] = '\n';	/* a new line, if it lands in a text */
+		ev->len = 1;
 		return 1;
 	case 27:
 		ev->action = ACTION_BACK;
@@ -577,15 +579,16 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 		ev->action = typing ? ACTION_ERASE : ACTION_BACK;
 		return 1;
 	}
-	if (typing) {
-		if (wc < 0x20)
-			return 1;
+	if (wc >= 0x20) {
+		/* Kept even for a command: typed ahead, it may be text. */
 		memset(&ps, 0, sizeof ps);
 		n = wcrtomb(ev->text, (wchar_t)wc, &ps);
-		if (n == (size_t)-1 || n >= sizeof ev->text)
-			return 1;
-		ev->len = n;
-		ev->action = ACTION_CHAR;
+		if (n != (size_t)-1 && n < sizeof ev->text)
+			ev->len = n;
+	}
+	if (typing) {
+		if (ev->len > 0)
+			ev->action = ACTION_CHAR;
 		return 1;
 	}
 	switch (wc) {
@@ -629,6 +632,26 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 	return 1;
 }
 
+/*
+ * Is printable text already waiting behind this key (a paste, rather
+ * than Tab then Enter pressed to send)? What waits is left to be read.
+ */
+static int
+ui_pending_text(void)
+{
+	wint_t	wc;
+	int	rc = get_wch(&wc);
+
+	if (rc == ERR)
+		return 0;
+	if (rc == KEY_CODE_YES) {
+		ungetch((int)wc);
+		return 0;
+	}
+	unget_wch((wchar_t)wc);
+	return wc >= 0x20 && wc != 0x7f;
+}
+
 static int
 ui_curses_read(struct ui *ui, struct view *v, struct ui_event *ev)
 {
@@ -641,6 +664,13 @@ ui_curses_read(struct ui *ui, struct view *v, struct ui_event *ev)
 		return 0;
 	if (rc == KEY_CODE_YES)
 		return ui_key((int)wc, ui_typing(v), ev);
+	if (wc == '\t' && ui_typing(v) == 2 && ui_pending_text()) {
+		/* A tab inside pasted text is text, not a way out. */
+		ev->action = ACTION_CHAR;
+		ev->text[0] = ' ';
+		ev->len = 1;
+		return 1;
+	}
 	return ui_char_key(wc, ui_typing(v), ev);
 }
 

@@ -542,8 +542,22 @@ def run_compose():
         t.settle(0.15)
         ok("Reply" in t.lines()[t.cursor()[1]], "compose: Reply is offered",
            t.screen())
+        # Typed while the reply screen loads: text, not commands.
+        portal("/_test/fault", {"kind": "latency", "ms": 1500, "count": 1,
+                                "path": "/fhir"})
         t.keys("Enter")
+        t.type("I took 2 tablets? q")
         ok(t.wait(r"^Reply"), "compose: the reply screen opens", t.screen())
+        ok(t.wait(r"I took 2 tablets\? q"), "compose: keys typed while it "
+           "loaded are in the text", t.screen())
+        t.type("\tpasted")
+        t.settle(0.3)
+        ok("I took 2 tablets? q pasted" in t.screen() and
+           t.lines()[0].startswith("Reply"),
+           "compose: a tab inside pasted text stays text", t.screen())
+        for _ in range(len("I took 2 tablets? q pasted")):
+            t.keys("BSpace")
+        t.settle(0.3)
         screen = t.screen()
         flat = " ".join(l.strip() for l in screen.split("\n"))
         ok("not urgent" in flat and "911" in flat and

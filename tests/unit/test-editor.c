@@ -63,5 +63,26 @@ main(void)
 	    "cursor is on a new empty line (%d, %d, %d)", n, line, col);
 	editor_clear(&e);
 	free(e.text);
+
+	/* As many lines as the limit allows: the cursor line stays right. */
+	editor_init(&e, 5000);
+	for (n = 0; n < 5000; n++)
+		editor_insert(&e, "\n", 1);
+	n = editor_where(&e, 40, &line, &col);
+	ok(n == 5001 && line == 5000, "5,000 line breaks: 5,001 lines, the "
+	    "cursor on the last (%d, %d)", n, line);
+	editor_clear(&e);
+	free(e.text);
+
+	/* End on a word cut to fit stays on its line. */
+	editor_init(&e, 100);
+	editor_set(&e, "abcdefghijklmnopqrstuvwxyz");
+	e.cursor = 0;
+	editor_line_edge(&e, 10, 1);
+	editor_where(&e, 10, &line, &col);
+	ok(line == 0, "End on a cut word stays on its line (%d, %d)", line,
+	    col);
+	editor_clear(&e);
+	free(e.text);
 	return done_testing();
 }
