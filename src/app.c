@@ -602,7 +602,8 @@ app_idle(struct loop *l)
 
 	pfd.fd = l->app.ui->fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, -1) == -1 && errno == EINTR && app_signal)
+	if (poll(&pfd, 1, -1) == -1 && errno == EINTR && app_signal &&
+	    app_signal != SIGINT)
 		l->app.quit = 1;
 }
 
@@ -641,7 +642,14 @@ app_run(const struct app_options *opt)
 		app_home(l, NULL);
 	else
 		app_open(l, &screen_signin, NULL);
-	while (!app->quit && l->depth > 0 && !app_signal) {
+	while (!app->quit && l->depth > 0 && (!app_signal ||
+	    app_signal == SIGINT)) {
+		if (app_signal == SIGINT) {
+			/* Ctrl-C is a way to quit: an unsent text asks first. */
+			app_signal = 0;
+			if (app_may_leave(l, 0) == 0)
+				break;
+		}
 		f = &l->stack[l->depth - 1];
 		if (l->rebuild) {
 			int focus = f->focus;

@@ -580,9 +580,17 @@ def run_compose():
         ok(t.lines()[y].strip() == "First line of my reply." and
            x == 4 + len("Second line."), "compose: Up moves along the text",
            (x, y))
+        t.keys("C-c")
+        ok(t.wait(r"Your message is not sent"), "compose: Ctrl-C with an "
+           "unsent text asks first", t.screen())
+        ok(t.exited(0.5) is None and t.lines()[0].startswith("Reply"),
+           "compose: and does not quit", t.screen())
+        t.type("x")
+        t.settle(0.2)
         t.keys("Escape")
         ok(t.wait(r"Your message is not sent"), "compose: Esc with an unsent "
            "text asks first", t.screen())
+        t.keys("BSpace")
         ok(t.lines()[0].startswith("Reply") and "Second line." in t.screen(),
            "compose: and keeps it", t.screen())
         # The portal takes the reply, then hangs up before answering.
