@@ -157,7 +157,7 @@ def run_results(width, height):
                      screen, re.M), f"{size}: value, flag in words, range",
            screen)
         t.keys("Enter")
-        ok(t.wait(r"^Result"), f"{size}: a result opens", t.screen())
+        ok(t.wait(r"^Result *$"), f"{size}: a result opens", t.screen())
         ok(re.search(r"Flag: High", t.screen()), f"{size}: its flag")
         check_focus(t, f"{size} opening a result")
         t.keys("End")
@@ -193,7 +193,7 @@ def run_results(width, height):
         t.settle(0.15)
         check_focus(t, f"{size} Down in the trend")
         t.keys("Escape")
-        ok(t.wait(r"^Result"), f"{size}: Esc goes back to the result")
+        ok(t.wait(r"^Result *$"), f"{size}: Esc goes back to the result")
         ok("Trend:" in t.lines()[t.cursor()[1]],
            f"{size}: back on the same row", t.screen())
         t.keys("Escape")
@@ -445,7 +445,7 @@ def run_inbox():
            t.screen())
         unread_topic = t.lines()[t.cursor()[1]][2:].split(":")[0]
         t.keys("Enter")
-        ok(t.wait(r"^Conversation"), "inbox: a conversation opens",
+        ok(t.wait(r"^Conversation *$"), "inbox: a conversation opens",
            t.screen())
         check_focus(t, "opening a conversation")
         ok(re.search(r"^> .*, \w{3} \d+ \w{3} \d{4} \d\d:\d\d: ",
@@ -537,7 +537,7 @@ def run_compose():
         ok(focus_down_to(t, r"Question about metformin"),
            "compose: a conversation to reply in", t.screen())
         t.keys("Enter")
-        ok(t.wait(r"^Conversation"), "compose: it opens")
+        ok(t.wait(r"^Conversation *$"), "compose: it opens")
         t.keys("End")
         t.settle(0.15)
         ok("Reply" in t.lines()[t.cursor()[1]], "compose: Reply is offered",
