@@ -129,11 +129,16 @@ class Term:
         return row.startswith(">"), f"cursor {x},{y} on: {row!r}"
 
     def exited(self, timeout=5.0):
+        """chartty's exit status once the shell has written it, or None.
+        The shell creates the file before it writes the status into it,
+        so an empty file means "not yet"."""
         end = time.time() + timeout
         while time.time() < end:
             if os.path.exists(self.status):
                 with open(self.status) as f:
-                    return f.read().strip()
+                    status = f.read().strip()
+                if status:
+                    return status
             time.sleep(0.05)
         return None
 
