@@ -23,6 +23,13 @@ char	*pkce_verifier(void);
 char	*pkce_challenge(const char *verifier);
 /* A random version 4 UUID, for idempotency keys; caller frees. */
 char	*crypto_uuid(void);
+/*
+ * The idempotency id for sending what (a fingerprint of the form, taken
+ * over; the last one is kept in *sent): *id stays while the form is
+ * unchanged, so a retry finds the first request, and is new when it
+ * changed. Returns 1 when a new id was made.
+ */
+int	 crypto_request_id(char **id, char **sent, char *what);
 /* SHA-256 of n bytes as 64 hex digits into out[65]. */
 void	 crypto_sha256_hex(const void *, size_t n, char out[65]);
 

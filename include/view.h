@@ -82,6 +82,16 @@ int	 view_item(struct view *, int id, const char *noun, const char *label,
 int	 view_field(struct view *, int id, const char *label, struct field *,
 	     int flags);
 int	 view_button(struct view *, int id, const char *label);
+/* The row ids of a paged list's "Older ..." and "Newer ..." rows. */
+#define VIEW_PAGE_OLDER	(-2)
+#define VIEW_PAGE_NEWER	(-3)
+/*
+ * Add the rows that page a list of what ("reports"): "Older reports" when
+ * there is more, "Newer reports" after the first page (page is 1-based).
+ */
+void	 view_pages(struct view *, size_t page, int more, const char *what);
+/* +1 for the Older row, -1 for the Newer row, 0 for any other row id. */
+int	 view_page_dir(int id);
 /* A text editor (borrowed, like fields); label says what to write. */
 int	 view_editor(struct view *, int id, const char *label,
 	     struct editor *);

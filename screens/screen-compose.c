@@ -455,15 +455,11 @@ compose_send(struct app *app, struct compose *s)
 	/* The same message sent again keeps its ids; a changed one is new. */
 	now = xasprintf("%s\037%d\037%s\037%s", s->team.refs[s->to.choice],
 	    s->category.choice, s->subject.text, s->body.text);
-	if (s->request_id == NULL || s->sent == NULL ||
-	    strcmp(now, s->sent) != 0) {
-		free(s->request_id);
+	if (crypto_request_id(&s->request_id, &s->sent, now) ||
+	    s->request_id2 == NULL) {
 		free(s->request_id2);
-		s->request_id = crypto_uuid();
 		s->request_id2 = crypto_uuid();
 	}
-	secret_free(s->sent);
-	s->sent = now;
 	app_loading(app, "Sending...");
 	rc = s->conv != NULL ? compose_reply(app, s, &cause) :
 	    compose_new(app, s, &cause);

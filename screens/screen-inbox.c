@@ -17,7 +17,7 @@
 #include "util.h"
 #include "view.h"
 
-enum { INBOX_NEXT = -2, INBOX_PREV = -3, INBOX_NEW = -4 };
+enum { INBOX_NEW = -4 };	/* below the page rows' ids */
 
 #define INBOX_PAGE	20
 
@@ -136,14 +136,8 @@ inbox_view(struct app *app, void *state, struct view *v)
 			v->focus = row;
 	}
 	s->refocus = 0;
-	if (fhir_pages_more(&s->pages))
-		view_item(v, INBOX_NEXT, "Page", "Older conversations",
-		    view_printf(v, "page %zu", fhir_pages_number(&s->pages) +
-		    1), 0);
-	if (fhir_pages_number(&s->pages) > 1)
-		view_item(v, INBOX_PREV, "Page", "Newer conversations",
-		    view_printf(v, "back to page %zu",
-		    fhir_pages_number(&s->pages) - 1), 0);
+	view_pages(v, fhir_pages_number(&s->pages), fhir_pages_more(&s->pages),
+	    "conversations");
 }
 
 static int
@@ -155,9 +149,9 @@ inbox_action(struct app *app, void *state, enum action a,
 
 	if (r->id == INBOX_NEW)
 		return app_push(app, &screen_compose, xstrdup("new"));
-	if (r->id == INBOX_NEXT || r->id == INBOX_PREV) {
+	if (view_page_dir(r->id) != 0) {
 		app_loading(app, "Loading more conversations...");
-		if (inbox_load(app, s, r->id == INBOX_NEXT ? 1 : -1,
+		if (inbox_load(app, s, view_page_dir(r->id),
 		    &cause) != 0) {
 			app_say(app, cause);
 			free(cause);

@@ -104,13 +104,7 @@ reading_save(struct app *app, struct reading_screen *s)
 	/* The same reading sent again keeps its id; a changed one is new. */
 	now = xasprintf("%s\037%s\037%d\037%s", s->value.text, s->value2.text,
 	    s->unit.choice, s->when.text);
-	if (s->request_id == NULL || s->sent == NULL ||
-	    strcmp(now, s->sent) != 0) {
-		free(s->request_id);
-		s->request_id = crypto_uuid();
-	}
-	secret_free(s->sent);
-	s->sent = now;
+	crypto_request_id(&s->request_id, &s->sent, now);
 	patient = xasprintf("Patient/%s", app_patient(app));
 	obs = reading_observation(&r, patient);
 	free(patient);

@@ -233,13 +233,7 @@ refill_send(struct app *app, struct refill *s)
 	 * makes a second; a changed one is a new request.
 	 */
 	now = xasprintf("%d\037%s", s->pharmacy.choice, s->note.text);
-	if (s->request_id == NULL || s->sent == NULL ||
-	    strcmp(now, s->sent) != 0) {
-		free(s->request_id);
-		s->request_id = crypto_uuid();
-	}
-	secret_free(s->sent);
-	s->sent = now;
+	crypto_request_id(&s->request_id, &s->sent, now);
 	task = refill_task(app, s);
 	app_loading(app, "Sending the refill request...");
 	rc = fhir_create_resource(app->portal->fhir, "Task", task,

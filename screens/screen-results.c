@@ -18,8 +18,6 @@
 #include "util.h"
 #include "view.h"
 
-enum { RESULTS_NEXT = -2, RESULTS_PREV = -3 };
-
 #define RESULTS_PAGE	20
 
 struct results {
@@ -110,14 +108,8 @@ results_view(struct app *app, void *state, struct view *v)
 		view_text(v, RESULTS_UNREVIEWED_TEXT);
 	if (fhir_pages_more(&s->pages) || fhir_pages_number(&s->pages) > 1)
 		view_heading(v, "More");
-	if (fhir_pages_more(&s->pages))
-		view_item(v, RESULTS_NEXT, "Page", "Older reports",
-		    view_printf(v, "page %zu", fhir_pages_number(&s->pages) +
-		    1), 0);
-	if (fhir_pages_number(&s->pages) > 1)
-		view_item(v, RESULTS_PREV, "Page", "Newer reports",
-		    view_printf(v, "back to page %zu",
-		    fhir_pages_number(&s->pages) - 1), 0);
+	view_pages(v, fhir_pages_number(&s->pages), fhir_pages_more(&s->pages),
+	    "reports");
 }
 
 static int
@@ -127,9 +119,9 @@ results_action(struct app *app, void *state, enum action a,
 	struct results	*s = state;
 	char		*cause = NULL;
 
-	if (r->id == RESULTS_NEXT || r->id == RESULTS_PREV) {
+	if (view_page_dir(r->id) != 0) {
 		app_loading(app, "Loading more test results...");
-		if (results_load(app, s, r->id == RESULTS_NEXT ? 1 : -1,
+		if (results_load(app, s, view_page_dir(r->id),
 		    &cause) != 0) {
 			app_say(app, cause);
 			free(cause);

@@ -20,8 +20,6 @@
 #include "util.h"
 #include "view.h"
 
-enum { TREND_OLDER = -2, TREND_NEWER = -3 };
-
 #define TREND_PAGE	100
 
 struct trend_screen {
@@ -279,12 +277,8 @@ trend_view(struct app *app, void *state, struct view *v)
 			v->focus = row;
 	}
 	s->refocus = 0;
-	if (fhir_pages_more(&s->pages))
-		view_item(v, TREND_OLDER, "Page", "Earlier results",
-		    view_printf(v, "the %d before these", TREND_PAGE), 0);
-	if (fhir_pages_number(&s->pages) > 1)
-		view_item(v, TREND_NEWER, "Page", "Later results",
-		    "back towards the newest", 0);
+	view_pages(v, fhir_pages_number(&s->pages), fhir_pages_more(&s->pages),
+	    "results");
 }
 
 static int
@@ -294,10 +288,10 @@ trend_action(struct app *app, void *state, enum action a,
 	struct trend_screen	*s = state;
 	char			*cause = NULL;
 
-	if (r->id != TREND_OLDER && r->id != TREND_NEWER)
+	if (view_page_dir(r->id) == 0)
 		return 0;
 	app_loading(app, "Loading more results...");
-	if (trend_load(app, s, r->id == TREND_OLDER ? 1 : -1, &cause) != 0) {
+	if (trend_load(app, s, view_page_dir(r->id), &cause) != 0) {
 		app_say(app, cause);
 		free(cause);
 	}

@@ -187,3 +187,18 @@ out:
 	EVP_CIPHER_CTX_free(ctx);
 	return rc;
 }
+
+int
+crypto_request_id(char **id, char **sent, char *what)
+{
+	int	fresh = 0;
+
+	if (*id == NULL || *sent == NULL || strcmp(what, *sent) != 0) {
+		free(*id);
+		*id = crypto_uuid();
+		fresh = 1;
+	}
+	secret_free(*sent);
+	*sent = what;
+	return fresh;
+}

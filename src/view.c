@@ -121,6 +121,25 @@ view_editor(struct view *v, int id, const char *label, struct editor *e)
 	return (int)v->nrows - 1;
 }
 
+void
+view_pages(struct view *v, size_t page, int more, const char *what)
+{
+	if (more)
+		view_item(v, VIEW_PAGE_OLDER, "Page", view_printf(v,
+		    "Older %s", what), view_printf(v, "page %zu", page + 1),
+		    0);
+	if (page > 1)
+		view_item(v, VIEW_PAGE_NEWER, "Page", view_printf(v,
+		    "Newer %s", what), view_printf(v, "back to page %zu",
+		    page - 1), 0);
+}
+
+int
+view_page_dir(int id)
+{
+	return id == VIEW_PAGE_OLDER ? 1 : id == VIEW_PAGE_NEWER ? -1 : 0;
+}
+
 int
 view_chart(struct view *v, const struct trend *t)
 {

@@ -38,8 +38,8 @@
 #define GARCIA_REF	"Practitioner/pr-elena-garcia"
 #define CHEN_REF	"Practitioner/pr-david-chen"
 #define SENT_FLAGS	(APP_POP | APP_REFETCH)
-#define INBOX_OLDER	(-2)	/* the inbox's row ids */
-#define INBOX_NEWER	(-3)
+#define INBOX_OLDER	VIEW_PAGE_OLDER	/* the inbox's row ids */
+#define INBOX_NEWER	VIEW_PAGE_NEWER
 #define INBOX_NEW	(-4)
 
 /* One plain sentence: no JSON, some words, a full stop. */
