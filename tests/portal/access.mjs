@@ -17,7 +17,7 @@ export const PATIENT_TYPES = new Set([
   'Patient', 'RelatedPerson', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'MedicationStatement',
   'Immunization', 'Observation', 'DiagnosticReport', 'Procedure', 'Encounter', 'Communication',
   'Appointment', 'CareTeam', 'Coverage', 'Account', 'Invoice', 'Task', 'DocumentReference', 'Binary',
-  'QuestionnaireResponse', 'Consent', 'AuditEvent', 'Goal', 'CarePlan', 'ServiceRequest',
+  'QuestionnaireResponse', 'Consent', 'AuditEvent', 'Goal', 'CarePlan', 'ServiceRequest', 'PaymentNotice',
 ]);
 
 export const SERVED_TYPES = new Set([...DIRECTORY_TYPES, ...PATIENT_TYPES]);
@@ -59,6 +59,11 @@ export function compartmentOf(resource, repo) {
       const owner = repo.peek(type, id);
       owner && type !== 'Binary' && compartmentOf(owner, repo).forEach((r) => out.add(r));
     }
+  } else if (resource.resourceType === 'PaymentNotice') {
+    // A payment belongs to whoever's bill it paid.
+    const [type, id] = String(resource.request?.reference ?? '').split('/');
+    const bill = type === 'Invoice' && repo.peek(type, id);
+    bill && compartmentOf(bill, repo).forEach((r) => out.add(r));
   } else {
     for (const code of COMPARTMENT_PARAMS) {
       for (const ref of referenceValues(resource, code)) {

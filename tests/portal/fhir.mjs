@@ -12,6 +12,7 @@ import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum
 import { checkRead, checkSearch, checkWrite, DIRECTORY_TYPES, readDenial, requireServed, SERVED_TYPES, WRITABLE } from './access.mjs';
 import { searchParam } from './defs.mjs';
 import { CREATE_RULES, UPDATE_RULES } from './rules.mjs';
+import { present, stripComputed } from './visits.mjs';
 import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
 
 export const DEFAULT_COUNT = 20;
@@ -164,6 +165,12 @@ export class FhirService {
     this.auth = auth;
     this.baseUrl = baseUrl;
     this.operations = []; // {method, pattern: RegExp, handler(ctx, r, match)}
+    this.writes = Promise.resolve();
+  }
+
+  /** A resource as answered: with what the server computes (visits.mjs). */
+  present(resource) {
+    return present(this.repo, resource);
   }
 
   fhirBase() {
@@ -198,7 +205,15 @@ export class FhirService {
         badRequest('The request has no body.');
       }
     }
-    return this.handle(ctx, { method: req.method, path: req.path, query, headers: req.headers, body });
+    const r = { method: req.method, path: req.path, query, headers: req.headers, body, fault: req.fault };
+    if (req.method === 'GET') {
+      return this.handle(ctx, r);
+    }
+    // Writes one at a time, as a database would serialize them: a check
+    // and the write it allows never interleave with another request's.
+    const turn = this.writes.then(() => this.handle(ctx, r));
+    this.writes = turn.catch(() => {});
+    return turn;
   }
 
   /**
@@ -215,7 +230,7 @@ export class FhirService {
     const { seg, type, id } = parsePath(r.path);
     if (seg.length === 0) {
       if (r.method === 'POST') {
-        return this.bundle(ctx, r.body);
+        return this.bundle(ctx, r.body, r.fault);
       }
       forbidden('Searching across all record types is not allowed.');
     }
@@ -283,7 +298,7 @@ export class FhirService {
       const bytes = Buffer.from(resource.data ?? '', 'base64');
       return { status: 200, bytes, headers: { ...h, 'Content-Type': resource.contentType ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' } };
     }
-    return { status: 200, body: resource, headers: h };
+    return { status: 200, body: this.present(resource), headers: h };
   }
 
   async history(ctx, type, id, vid, headers) {
@@ -303,7 +318,7 @@ export class FhirService {
     if (versionOfTag(headers['if-none-match']) === resource.meta?.versionId) {
       return { status: 304, body: null, headers: h };
     }
-    return { status: 200, body: resource, headers: h };
+    return { status: 200, body: this.present(resource), headers: h };
   }
 
   async search(ctx, type, query) {
@@ -329,6 +344,9 @@ export class FhirService {
   }
 
   fullUrl(entry) {
+    if (entry.resource) {
+      entry = { ...entry, resource: this.present(entry.resource) };
+    }
     return entry.resource?.id ? { fullUrl: `${this.fhirBase()}/${entry.resource.resourceType}/${entry.resource.id}`, ...entry } : entry;
   }
 
@@ -344,7 +362,7 @@ export class FhirService {
     }
     checkWrite(ctx, 'POST', body, this.repo);
     // The server assigns id and meta on create, whatever the client sent.
-    const { id: _id, meta: _meta, ...fresh } = body;
+    const { id: _id, meta: _meta, ...fresh } = stripComputed(body);
     body = fresh;
     const h = {};
     if (headers['if-none-exist']) {
@@ -401,7 +419,7 @@ export class FhirService {
       fail(409, 'duplicate', 'That request identifier was already used.');
     }
     const location = `${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`;
-    return { status, body: resource, headers: this.resourceHeaders(resource, { Location: `${this.fhirBase()}/${location}` }) };
+    return { status, body: this.present(resource), headers: this.resourceHeaders(resource, { Location: `${this.fhirBase()}/${location}` }) };
   }
 
   async update(ctx, method, type, id, body, headers) {
@@ -423,7 +441,7 @@ export class FhirService {
       badRequest('PATCH takes a JSON Patch array (application/json-patch+json).');
     }
     return this.repo.atomically(async () => {
-      const { resource } = await this.route(method, `${type}/${id}`, body, { 'if-match': headers['if-match'] });
+      const { resource } = await this.route(method, `${type}/${id}`, method === 'PUT' ? stripComputed(body) : body, { 'if-match': headers['if-match'] });
       checkWrite(ctx, method, resource, this.repo); // a patch must not move the record
       const rule = UPDATE_RULES[type];
       if (rule) {
@@ -431,13 +449,13 @@ export class FhirService {
         await rule.after?.(this.repo, resource);
       }
       const answer = this.current(resource);
-      return { status: 200, body: answer, headers: this.resourceHeaders(answer) };
+      return { status: 200, body: this.present(answer), headers: this.resourceHeaders(answer) };
     });
   }
 
   /* ---------------- batch and transaction ---------------- */
 
-  async bundle(ctx, body) {
+  async bundle(ctx, body, fault) {
     if (body?.resourceType !== 'Bundle' || !['batch', 'transaction'].includes(body.type)) {
       badRequest('POST to the FHIR base takes a Bundle of type batch or transaction.');
     }
@@ -448,7 +466,7 @@ export class FhirService {
     if (entries.some((e) => !e.request?.method || !e.request?.url)) {
       badRequest('Every Bundle entry needs request.method and request.url.');
     }
-    return body.type === 'batch' ? this.batch(ctx, entries) : this.transaction(ctx, body);
+    return body.type === 'batch' ? this.batch(ctx, entries) : this.transaction(ctx, body, fault);
   }
 
   /** Splits an entry's request.url into path and query, relative to the base. */
@@ -493,8 +511,9 @@ export class FhirService {
    * checked by the portal rules (the library returns the record, 200), and
    * their fullUrl stands for that record in the rules of later entries.
    */
-  async transaction(ctx, bundle) {
-    const entries = bundle.entry ?? [];
+  async transaction(ctx, bundle, fault) {
+    bundle = { ...bundle, entry: (bundle.entry ?? []).map((e) => (e.resource ? { ...e, resource: stripComputed(e.resource) } : e)) };
+    const entries = bundle.entry;
     const requests = entries.map((entry) => this.entryRequest(entry));
     // fullUrl -> resource (the entry's body, or the record its ifNoneExist finds),
     // so that a message can name its new conversation by urn:uuid.
@@ -559,16 +578,20 @@ export class FhirService {
           UPDATE_RULES[e.resource.resourceType]?.check(ctx, this.repo, before[i], e.resource);
         }
       }
-      for (const [e, method] of done) {
+      for (const [i, [e, method]] of done.entries()) {
         if (e.resource && method === 'POST') {
           await CREATE_RULES[e.resource.resourceType]?.after?.(this.repo, e.resource);
         } else if (e.resource && (method === 'PUT' || method === 'PATCH')) {
           await UPDATE_RULES[e.resource.resourceType]?.after?.(this.repo, e.resource);
         }
+        if (fault === 'break-transaction' && i === 0 && done.length > 1) {
+          // The test control's fault: the server fails between the parts.
+          fail(500, 'exception', 'The portal had a problem. Please try again later.', { diagnostics: 'injected-fault' });
+        }
       }
       for (const [e, method] of done) {
         if (e.resource && method !== 'GET') {
-          e.resource = this.current(e.resource); // what the rules' after() wrote last
+          e.resource = this.present(this.current(e.resource)); // what the rules' after() wrote last
         }
         if (e.resource && e.response) {
           e.response.etag = etagOf(e.resource);

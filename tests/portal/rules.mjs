@@ -14,6 +14,7 @@
 
 import { checkRead } from './access.mjs';
 import { badRequest, fail, forbidden, notFound } from './util.mjs';
+import { VISIT_CREATE_RULES, VISIT_UPDATE_RULES } from './visits.mjs';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -737,6 +738,7 @@ export const CREATE_RULES = {
     },
     after: (repo, comm) => updateConversation(repo, isHeader(comm) ? `Communication/${comm.id}` : conversationOf(comm)),
   },
+  ...VISIT_CREATE_RULES,
 };
 
 /**
@@ -749,6 +751,7 @@ export const UPDATE_RULES = {
     check: (ctx, repo, before, after) => checkCommunicationUpdate(before, after, new Date()),
     after: (repo, comm) => updateConversation(repo, isHeader(comm) ? `Communication/${comm.id}` : conversationOf(comm)),
   },
+  ...VISIT_UPDATE_RULES,
 };
 
 /* ------------------------------------------------------------------ */

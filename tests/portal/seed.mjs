@@ -3,6 +3,7 @@
 // so the data never ages. Ids are stable so tests can name them.
 
 import { messageCategory, PHARMACY_TYPE, seedConversations, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
+import { copayInvoice, EXT, QUESTIONNAIRE_PREVISIT, VISIT_TYPE_SYSTEM, VISIT_TYPES, visitType } from './visits.mjs';
 
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
@@ -114,15 +115,19 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     telecom: [{ system: 'phone', value: '555-0100' }],
     address: { line: ['100 Main Street'], city: 'Springfield', state: 'IL', postalCode: '62701' },
   });
-  const urgentCare = (id, name, line, wait) => add({
+  // Urgent care (On My Way): the wait and the people already in line
+  // before the portal's own; each place taken adds 10 minutes (visits.mjs).
+  const urgentCare = (id, name, line, wait, waiting) => add({
     resourceType: 'Location', id, status: 'active', name,
     managingOrganization: ref('Organization', 'org-main-street'),
     type: [{ coding: [{ code: 'urgent-care', display: 'Urgent care' }], text: 'Urgent care' }],
+    telecom: [{ system: 'phone', value: '555-0190' }],
     address: { line: [line], city: 'Springfield', state: 'IL', postalCode: '62703' },
-    extension: [ext('wait-minutes', { valueInteger: wait })],
+    hoursOfOperation: [{ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], openingTime: '08:00:00', closingTime: '22:00:00' }],
+    extension: [ext('wait-minutes', { valueInteger: wait }), ext('queue-length', { valueInteger: waiting })],
   });
-  urgentCare('loc-urgent-north', 'Main Street Urgent Care North', '900 North Avenue', 25);
-  urgentCare('loc-urgent-east', 'Main Street Urgent Care East', '15 East Road', 50);
+  urgentCare('loc-urgent-north', 'Main Street Urgent Care North', '900 North Avenue', 25, 3);
+  urgentCare('loc-urgent-east', 'Main Street Urgent Care East', '15 East Road', 50, 6);
 
   const practitioner = (id, given, family, suffix, npi, specialty) => add({
     resourceType: 'Practitioner', id, active: true,
@@ -303,16 +308,30 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       ...(opts.notes ? { note: opts.notes } : {}),
     });
   };
-  const appointment = (pid, key, daysFromNow, hour, practitionerRef, service, reason, status) => add({
-    resourceType: 'Appointment', id: `appt-${pid}-${key}`, status,
-    serviceType: [{ text: service }], reasonCode: [{ text: reason }],
-    start: at(-daysFromNow, hour), end: at(-daysFromNow, hour, 30), minutesDuration: 30,
-    participant: [
-      { actor: ref('Patient', pid), status: 'accepted' },
-      { actor: practitionerRef, status: 'accepted' },
-      { actor: ref('Location', 'loc-main-street', 'Main Street Clinic'), status: 'accepted' },
-    ],
-  });
+  // A visit: daysFromNow at hour:minute UTC (or start, an ISO time), of a
+  // visit type of VISIT_TYPES. Its slot is made busy (seedSchedules) and a
+  // booked visit with a copay gets its copay Invoice.
+  const appointment = (pid, key, daysFromNow, hour, practitionerRef, type, reason, status, opts = {}) => {
+    const start = opts.start ?? at(-daysFromNow, hour, opts.minute ?? 0);
+    const appt = add({
+      resourceType: 'Appointment', id: `appt-${pid}-${key}`, status,
+      serviceType: [visitType(type)], reasonCode: [{ text: reason }],
+      start, end: new Date(Date.parse(start) + 30 * 60000).toISOString(), minutesDuration: 30,
+      created: at(Math.max(daysFromNow * -1, 0) + 14, 10),
+      participant: [
+        { actor: ref('Patient', pid), status: 'accepted' },
+        { actor: practitionerRef, status: 'accepted' },
+        ...(type === 'video-visit' ? [] : [{ actor: ref('Location', 'loc-main-street', 'Main Street Clinic'), status: 'accepted' }]),
+      ],
+      ...(opts.cancelled ? { cancelationReason: { text: opts.cancelled } } : {}),
+      ...(opts.instructions ? { patientInstruction: opts.instructions } : {}),
+    });
+    if (status === 'booked' && VISIT_TYPES[type].copay > 0) {
+      const inv = add(copayInvoice(appt, VISIT_TYPES[type].copay, `inv-${pid}-${key}-copay`));
+      appt.extension = [{ url: EXT.copayInvoice, valueReference: ref('Invoice', inv.id) }];
+    }
+    return appt;
+  };
   // A conversation: the header comm-<pid>-<key> (category a code of
   // MESSAGE_CATEGORIES) and its messages comm-<pid>-<key>-<n>. A message
   // with read: true has received an hour after sent; attachment:
@@ -542,9 +561,20 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     report(M, `lipid-${i + 1}`, '24331-1', 'Lipid panel', d, res, { reviewed: true, interpreter: doctors.patel, conclusion: 'Cholesterol above goal.' });
   });
   mariaResults(M);
-  appointment(M, 'followup', 5, 15, doctors.patel, 'Diabetes follow-up', 'Three-month diabetes check', 'booked');
-  appointment(M, 'cardio', 40, 10, doctors.garcia, 'Cardiology consult', 'Blood pressure review', 'booked');
-  appointment(M, 'past', -20, 9, doctors.patel, 'Office visit', 'Diabetes and blood pressure check', 'fulfilled');
+  appointment(M, 'followup', 5, 15, doctors.patel, 'follow-up', 'Three-month diabetes check', 'booked', {
+    instructions: 'Please bring your glucose meter and a list of your medicines. Do not eat for 8 hours before the visit: we will draw blood.',
+  });
+  appointment(M, 'video', 2, 16, doctors.chen, 'video-visit', 'Review of home blood sugar readings', 'booked', {
+    instructions: 'Join 5 minutes early from a quiet place with your readings at hand.',
+  });
+  // Tomorrow, less than 24 hours away: too late to cancel online.
+  appointment(M, 'lab', 0, 0, doctors.patel, 'lab-work', 'Fasting blood draw', 'booked', {
+    start: new Date(Math.floor((now.getTime() + 20 * 3600000) / 1800000) * 1800000).toISOString(),
+    instructions: 'Do not eat or drink anything but water for 8 hours before.',
+  });
+  appointment(M, 'cardio', 40, 10, doctors.garcia, 'cardiology-consult', 'Blood pressure review', 'booked');
+  appointment(M, 'past', -20, 9, doctors.patel, 'office-visit', 'Diabetes and blood pressure check', 'fulfilled');
+  appointment(M, 'skipped', -45, 11, doctors.chen, 'office-visit', 'Cough', 'cancelled', { cancelled: 'Feeling better' });
   thread(M, 'metformin', 'Question about metformin', [
     { from: ref('Patient', M, 'Maria Lopez'), to: doctors.patel, daysAgo: 3, hour: 9, read: true, text: 'Should I take metformin before or after breakfast?' },
     { from: doctors.patel, to: ref('Patient', M, 'Maria Lopez'), daysAgo: 2, hour: 16, read: true, text: 'Take it with breakfast and with dinner. It upsets the stomach less that way.' },
@@ -619,7 +649,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   immunization(L, 'ipv', '10', 'IPV', 800);
   immunization(L, 'flu', '150', 'Influenza, injectable, quadrivalent, preservative free', 40);
   vitals(L, 90, { sys: 98, dia: 62, hr: 92, kg: 21.0, cm: 117, temp: 36.9 }, doctors.kim);
-  appointment(L, 'wellchild', 12, 11, doctors.kim, 'Well-child visit', 'Annual check-up', 'booked');
+  appointment(L, 'wellchild', 12, 11, doctors.kim, 'well-child', 'Annual check-up', 'booked');
   coverage(L, J, 'ACM-66103');
 
   const N = 'noah-carter';
@@ -632,7 +662,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   immunization(N, 'menacwy', '114', 'meningococcal MCV4P', 1100);
   vitals(N, 70, { sys: 112, dia: 70, hr: 68, kg: 58.2, cm: 171 }, doctors.kim);
   lab(N, '718-7', 'Hemoglobin [Mass/volume] in Blood', 70, 14.6, 'g/dL', 13.0, 17.0);
-  appointment(N, 'sports', 9, 16, doctors.kim, 'Sports physical', 'School sports clearance', 'booked');
+  appointment(N, 'sports', 9, 16, doctors.kim, 'office-visit', 'Sports physical for school clearance', 'booked');
   thread(N, 'private', 'Private question', [
     { from: ref('Patient', N, 'Noah Carter'), to: doctors.kim, daysAgo: 6, text: 'Can I ask you something without my parents seeing it?' },
     { from: doctors.kim, to: ref('Patient', N, 'Noah Carter'), daysAgo: 5, text: 'Yes. Messages about your health are private to you. What is on your mind?' },
@@ -666,7 +696,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     lab(H, '33914-3', 'Glomerular filtration rate/1.73 sq M.predicted', 30, 38, 'mL/min/{1.73_m2}', 60, undefined),
   ];
   report(H, 'renal', '24362-6', 'Renal function panel', 30, hLabs, { interpreter: doctors.patel });
-  appointment(H, 'cardio', 8, 14, doctors.garcia, 'Cardiology follow-up', 'Atrial fibrillation check', 'booked');
+  appointment(H, 'cardio', 8, 14, doctors.garcia, 'follow-up', 'Atrial fibrillation check', 'booked');
   coverage(H, H, 'ACM-70010');
 
   /* ---- Mallory Tester: hostile strings ---- */
@@ -693,12 +723,92 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     generateLongHistory(out, W, now);
   }
 
+  seedSchedules(out, now, doctors);
   seedEligibility(out);
   seedConversations(out);
   return { resources: out, activationCodes: activationCodes(now) };
 }
 
 /** Walter's topics, in turn: [category, topic, question, answer]. */
+/**
+ * Schedules of the clinicians patients can book with, free slots on
+ * weekdays for the next 4 weeks (9:00 to 16:30 UTC, no lunch hour), some
+ * already taken, and the busy slot of every booked visit.
+ */
+function seedSchedules(out, now, doctors) {
+  const rand = rng(7);
+  const offers = [
+    ['patel', doctors.patel, ['office-visit', 'follow-up', 'annual-physical', 'video-visit', 'lab-work']],
+    ['garcia', doctors.garcia, ['cardiology-consult', 'follow-up']],
+    ['chen', doctors.chen, ['office-visit', 'follow-up', 'video-visit']],
+    ['kim', doctors.kim, ['well-child', 'office-visit', 'video-visit']],
+  ];
+  const appts = out.filter((r) => r.resourceType === 'Appointment' && r.status === 'booked');
+  const clinic = { reference: 'Location/loc-main-street', display: 'Main Street Clinic' };
+  const horizon = new Date(now.getTime() + 29 * 86400000).toISOString();
+  for (const [key, who, types] of offers) {
+    const sched = `sched-${key}`;
+    out.push({
+      resourceType: 'Schedule', id: sched, active: true, actor: [who, clinic],
+      serviceType: types.map((t) => ({ coding: [{ system: VISIT_TYPE_SYSTEM, code: t, display: VISIT_TYPES[t].display }], text: VISIT_TYPES[t].display })),
+      planningHorizon: { start: now.toISOString(), end: horizon },
+      comment: `${who.display}: visits of 30 minutes`,
+    });
+    const starts = new Set();
+    for (let d = 1; d <= 28; d++) {
+      const day = new Date(now.getTime() + d * 86400000);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) {
+        continue;
+      }
+      for (let h = 9; h < 17; h++) {
+        for (const m of h === 12 ? [] : [0, 30]) {
+          day.setUTCHours(h, m, 0, 0);
+          starts.add(day.toISOString());
+        }
+      }
+    }
+    for (const a of appts.filter((x) => x.participant.some((p) => p.actor.reference === who.reference))) {
+      starts.add(a.start);
+    }
+    for (const start of [...starts].sort()) {
+      const id = `slot-${key}-${start.slice(0, 16).replace(/[-:T]/g, '')}`;
+      const appt = appts.find((a) => a.start === start && a.participant.some((p) => p.actor.reference === who.reference));
+      out.push({
+        resourceType: 'Slot', id, schedule: { reference: `Schedule/${sched}` }, status: appt || rand() < 0.3 ? 'busy' : 'free',
+        start, end: new Date(Date.parse(start) + 30 * 60000).toISOString(),
+      });
+      if (appt) {
+        appt.slot = [{ reference: `Slot/${id}` }];
+      }
+    }
+  }
+  // The questions a patient answers before an in-person visit.
+  const option = (code, display) => ({ valueCoding: { system: 'urn:chartty:answer', code, display } });
+  out.push({
+    resourceType: 'Questionnaire', id: 'q-previsit', url: QUESTIONNAIRE_PREVISIT, status: 'active', title: 'Before your visit',
+    item: [
+      { linkId: 'concern', type: 'text', required: true, text: 'What would you like to talk about at this visit?' },
+      {
+        linkId: 'pain', type: 'integer', required: true, text: 'How much pain are you in today, from 0 (none) to 10 (the worst)?',
+        extension: [
+          { url: 'http://hl7.org/fhir/StructureDefinition/minValue', valueInteger: 0 },
+          { url: 'http://hl7.org/fhir/StructureDefinition/maxValue', valueInteger: 10 },
+        ],
+      },
+      { linkId: 'new-meds', type: 'boolean', required: true, text: 'Have you started any new medicines since your last visit?' },
+      {
+        linkId: 'feeling', type: 'choice', required: true, text: 'How have you been feeling overall?',
+        answerOption: [option('good', 'Good'), option('fair', 'Fair'), option('poor', 'Poor')],
+      },
+      {
+        linkId: 'symptoms', type: 'choice', repeats: true, text: 'Have you had any of these in the past 2 weeks?',
+        answerOption: [option('fever', 'Fever'), option('cough', 'Cough'), option('breath', 'Shortness of breath'), option('chest', 'Chest pain'), option('dizzy', 'Dizziness')],
+      },
+      { linkId: 'flu-shot', type: 'date', text: 'When was your last flu shot, if you know?' },
+    ],
+  });
+}
+
 const WALTER_TOPICS = [
   ['medical-question', 'Morning glucose', 'My fasting glucose was 168 today. Should I change anything?', 'One high morning is not a worry. Keep logging; we will look at the trend at your next visit.'],
   ['prescription', 'Metformin supply', 'I am running low on metformin. Is a refill on its way?', 'Yes, it was sent to your pharmacy this morning.'],

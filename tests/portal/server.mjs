@@ -14,6 +14,7 @@ import { PortalRepository } from './repo.mjs';
 import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
 import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
+import { registerVisitOperations } from './visits.mjs';
 import { Faults, applyFault, handleTest } from './testctl.mjs';
 import { HttpError, bearerToken, fail, outcome } from './util.mjs';
 
@@ -137,6 +138,7 @@ async function main() {
 
   const router = new FhirRouter();
   const fhir = new FhirService({ repo, router, auth, baseUrl: root });
+  registerVisitOperations(fhir);
   const faults = new Faults();
   const ctl = { repo, snapshot, auth, faults };
 
@@ -160,6 +162,10 @@ async function main() {
       return handleTest(r, ctl);
     }
     const fault = faults.take(path);
+    if (fault?.kind === 'break-transaction') {
+      r.fault = fault.kind; // the FHIR service fails between a transaction's parts
+      return route(req, r, path);
+    }
     if (fault?.kind === 'drop-answer') {
       // Do the work, then hang up: the client never learns it was done.
       await route(req, r, path).catch(() => {});

@@ -784,6 +784,181 @@ async function main() {
   const badFault = await fault({ kind: 'gremlins' });
   check(badFault.status === 400, 'unknown fault kind is 400');
 
+  /* ---- visits: schedules, booking, cancelling, rescheduling, eCheck-in, On My Way, $pay ---- */
+  {
+  await json('POST', '/_test/reset');
+  const V = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+  const V2 = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+  const extv = (r, name) => r?.extension?.find((e) => e.url === `urn:chartty:${name}`);
+  const flag = (r, name) => extv(r, name)?.valueBoolean;
+  const nowIso = new Date().toISOString();
+  const upcoming = await fhir('GET', `Appointment?patient=Patient/maria-lopez&date=ge${nowIso}&_sort=date`, V);
+  const ups = (upcoming.json?.entry ?? []).map((e) => e.resource);
+  const byId = (id) => ups.find((a) => a.id === id);
+  check(upcoming.status === 200 && ups.map((a) => a.id).join() === 'appt-maria-lopez-lab,appt-maria-lopez-video,appt-maria-lopez-followup,appt-maria-lopez-cardio',
+    'upcoming visits, soonest first', ups.map((a) => a.id));
+  check(flag(byId('appt-maria-lopez-lab'), 'checkin-open') === true && flag(byId('appt-maria-lopez-lab'), 'cancel-allowed') === false &&
+    flag(byId('appt-maria-lopez-followup'), 'checkin-open') === true && flag(byId('appt-maria-lopez-followup'), 'cancel-allowed') === true &&
+    flag(byId('appt-maria-lopez-cardio'), 'checkin-open') === false && extv(byId('appt-maria-lopez-video'), 'join-url')?.valueUrl?.startsWith('https://') &&
+    extv(byId('appt-maria-lopez-followup'), 'copay')?.valueMoney?.value === 25 && extv(byId('appt-maria-lopez-followup'), 'questionnaire')?.valueCanonical === 'urn:chartty:questionnaire:previsit' &&
+    extv(byId('appt-maria-lopez-followup'), 'copay-invoice')?.valueReference?.reference === 'Invoice/inv-maria-lopez-followup-copay',
+  'the server\'s flags: check-in from 7 days, no cancel within 24 hours, join link, copay and its invoice, questionnaire', ups.map((a) => a.extension));
+  const past = await fhir('GET', `Appointment?patient=Patient/maria-lopez&date=lt${nowIso}&_sort=-date`, V);
+  check(past.json?.entry?.map((e) => e.resource.status).join() === 'fulfilled,cancelled', 'past visits, newest first', past.json?.entry?.map((e) => e.resource.id));
+  const scheds = await fhir('GET', 'Schedule?actor=Practitioner/pr-anita-patel', V);
+  const sched = scheds.json?.entry?.[0]?.resource;
+  check(scheds.status === 200 && sched?.id === 'sched-patel' && sched.serviceType.some((t) => t.coding[0].code === 'follow-up'), 'Schedule?actor= finds the clinician\'s schedule and visit types', sched);
+  const from = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10); // more than 24 hours away: cancellable
+  const to = new Date(Date.now() + 15 * 86400000).toISOString().slice(0, 10);
+  const slotsAnswer = await fhir('GET', `Slot?schedule=Schedule/sched-patel&status=free&start=ge${from}&start=lt${to}&_sort=start&_count=200`, V);
+  const slots = (slotsAnswer.json?.entry ?? []).map((e) => e.resource);
+  check(slots.length > 40 && slots.every((s) => s.status === 'free' && s.start >= from && s.start < to) && isDescending(slots.map((s) => s.start).reverse()),
+    'free slots in a date range, by start', slots.length);
+  const booking = (slot, id, extra = {}) => ({
+    resourceType: 'Appointment', status: 'booked', slot: [{ reference: `Slot/${slot.id}` }],
+    identifier: [{ system: 'urn:chartty:request', value: id }],
+    serviceType: [{ coding: [{ system: 'urn:chartty:visit-type', code: 'office-visit' }] }], reasonCode: [{ text: 'Sore knee' }],
+    participant: [{ actor: { reference: 'Patient/maria-lopez' }, status: 'accepted' }, { actor: { reference: 'Practitioner/pr-anita-patel' }, status: 'accepted' }],
+    ...extra,
+  });
+  const book = (slot, id, token = V, extra) => fhir('POST', 'Appointment', token, { body: booking(slot, id, extra), headers: { 'if-none-exist': `identifier=urn:chartty:request|${id}` } });
+  const b1 = await book(slots[0], 'req-book-1');
+  const b1again = await book(slots[0], 'req-book-1');
+  const b1other = await book(slots[0], 'req-book-2');
+  const slot0 = (await fhir('GET', `Slot/${slots[0].id}`, V)).json;
+  check(b1.status === 201 && b1.json.start === slots[0].start && b1.json.participant.length === 3 && extv(b1.json, 'copay-invoice') && b1again.status === 200 && b1again.json.id === b1.json.id &&
+    b1other.status === 409 && /Someone else just booked that time/.test(text(b1other.json)) && slot0.status === 'busy',
+  'booking: 201 with the slot\'s time; the same request id again 200, the same visit; another 409; the slot is busy', [b1.status, b1again.status, b1other.status, text(b1other.json)]);
+  const race = await Promise.all([book(slots[1], 'req-race-a', V), book(slots[1], 'req-race-b', V2)]);
+  const liveOn = (slotId) => (async () => (await fhir('GET', 'Appointment?patient=Patient/maria-lopez&_count=200', V)).json.entry.map((e) => e.resource)
+    .filter((a) => a.status === 'booked' && a.slot?.[0]?.reference === `Slot/${slotId}`).length)();
+  check(race.map((x) => x.status).sort().join() === '201,409' && (await liveOn(slots[1].id)) === 1, 'two clients race for one slot: one 201, one 409, one visit', race.map((x) => x.status));
+  const badType = await book(slots[2], 'req-bad-type', V, { serviceType: [{ coding: [{ system: 'urn:chartty:visit-type', code: 'cardiology-consult' }] }] });
+  const noReason = await book(slots[2], 'req-no-reason', V, { reasonCode: [{ text: '  ' }] });
+  check(badType.status === 400 && /does not offer/.test(text(badType.json)) && noReason.status === 400 && /why you are coming/.test(text(noReason.json)), 'a visit type the clinician does not offer, or no reason: 400', [text(badType.json), text(noReason.json)]);
+  // Cancelling.
+  const cancelBody = (a, reason = 'Feeling better') => ({ ...a, status: 'cancelled', cancelationReason: { text: reason } });
+  const put = (a, body, etag) => fhir('PUT', `Appointment/${a.id}`, V, { body, headers: etag === null ? {} : { 'if-match': etag ?? `W/"${a.meta.versionId}"` } });
+  const lab = byId('appt-maria-lopez-lab');
+  const late = await put(lab, cancelBody(lab));
+  check(late.status === 400 && /within 24 hours cannot be cancelled online\. Please call the clinic at 555-0100/.test(text(late.json)), 'cancel within 24 hours: 400 in the clinic\'s words', text(late.json));
+  const b1now = (await fhir('GET', `Appointment/${b1.json.id}`, V));
+  const noMatch = await put(b1now.json, cancelBody(b1now.json), null);
+  const moved = await put(b1now.json, { ...cancelBody(b1now.json), start: slots[5].start });
+  const noWhy = await put(b1now.json, cancelBody(b1now.json, ''));
+  const cancelled = await put(b1now.json, cancelBody(b1now.json));
+  const slot0After = (await fhir('GET', `Slot/${slots[0].id}`, V)).json;
+  const copayAfter = (await fhir('GET', extv(b1.json, 'copay-invoice').valueReference.reference, V)).json;
+  check(noMatch.status === 428 && moved.status === 400 && noWhy.status === 400 && cancelled.status === 200 && cancelled.json.status === 'cancelled' && flag(cancelled.json, 'cancel-allowed') === false &&
+    slot0After.status === 'free' && copayAfter.status === 'cancelled', 'cancel: If-Match needed, only status and reason change, a reason needed; the slot is free again and the copay void',
+  [noMatch.status, moved.status, noWhy.status, cancelled.status, text(cancelled.json), slot0After.status, copayAfter.status]);
+  // Rescheduling: one transaction, all or nothing.
+  const followup = (await fhir('GET', 'Appointment/appt-maria-lopez-followup', V)).json;
+  const resched = (slot, id) => ({
+    resourceType: 'Bundle', type: 'transaction', entry: [
+      { fullUrl: 'urn:uuid:3b9c1f2e-0000-4000-8000-000000000001', resource: { ...booking(slot, id), serviceType: [{ coding: [{ system: 'urn:chartty:visit-type', code: 'follow-up' }] }] }, request: { method: 'POST', url: 'Appointment', ifNoneExist: `identifier=urn:chartty:request|${id}` } },
+      { resource: cancelBody(followup, 'Rescheduled'), request: { method: 'PUT', url: `Appointment/${followup.id}`, ifMatch: `W/"${followup.meta.versionId}"` } },
+    ],
+  });
+  await json('POST', '/_test/fault', { kind: 'break-transaction', count: 1, path: '/fhir/R4' });
+  const broken = await fhir('POST', '', V, { body: resched(slots[3], 'req-resched-1') });
+  const afterBreak = (await fhir('GET', 'Appointment?patient=Patient/maria-lopez&_count=200', V)).json.entry.map((e) => e.resource);
+  const slot3 = (await fhir('GET', `Slot/${slots[3].id}`, V)).json;
+  check(broken.status === 500 && afterBreak.find((a) => a.id === followup.id).status === 'booked' && !afterBreak.some((a) => a.slot?.[0]?.reference === `Slot/${slots[3].id}`) && slot3.status === 'free',
+    'reschedule with a failure between its parts: nothing changed (the old visit stays, no new one, the slot free)', broken.status);
+  const rs = await fhir('POST', '', V, { body: resched(slots[3], 'req-resched-1') });
+  const afterRs = (await fhir('GET', 'Appointment?patient=Patient/maria-lopez&_count=200', V)).json.entry.map((e) => e.resource);
+  check(rs.status === 200 && rs.json.entry[0].response.status.startsWith('201') && afterRs.find((a) => a.id === followup.id).status === 'cancelled' &&
+    afterRs.filter((a) => a.status === 'booked' && a.slot?.[0]?.reference === `Slot/${slots[3].id}`).length === 1, 'reschedule: the new visit and the cancellation together', rs.json?.entry?.map((e) => e.response));
+  const rsTaken = await fhir('POST', '', V, { body: resched(slots[3], 'req-resched-2') });
+  check(rsTaken.status === 409 || rsTaken.status === 412, 'reschedule onto a taken time: refused as a whole', rsTaken.status);
+  // eCheck-in on the video visit (copay 15, no questions) and the lab visit (no copay).
+  const video = (await fhir('GET', 'Appointment/appt-maria-lopez-video', V)).json;
+  const checkin = (a, params = []) => fhir('POST', `Appointment/${a.id}/$check-in`, V, { body: { resourceType: 'Parameters', parameter: params } });
+  const both = [{ name: 'confirmed-contact', valueBoolean: true }, { name: 'confirmed-coverage', valueBoolean: true }];
+  const c0 = await checkin(video);
+  const c1 = await checkin(video, both.slice(0, 1));
+  const c2 = await checkin(video, both);
+  check(c0.status === 400 && /confirm your address/.test(text(c0.json)) && c1.status === 400 && /confirm your insurance/.test(text(c1.json)) && c2.status === 400 && /sign the consent/.test(text(c2.json)),
+    '$check-in names the first missing step', [text(c0.json), text(c1.json), text(c2.json)]);
+  const apptExt = (a) => [{ url: 'urn:chartty:appointment', valueReference: { reference: `Appointment/${a.id}` } }];
+  const consent = (a, name) => ({
+    resourceType: 'Consent', status: 'active', patient: { reference: 'Patient/maria-lopez' }, scope: { text: 'Treatment' },
+    category: [{ text: 'Consent to treatment' }], extension: [...apptExt(a), { url: 'urn:chartty:typed-signature', valueString: name }],
+  });
+  const badSig = await fhir('POST', 'Consent', V, { body: consent(video, 'M. L.') });
+  const goodSig = await fhir('POST', 'Consent', V, { body: consent(video, '  maria   LOPEZ ') });
+  const c3 = await checkin(video, both);
+  check(badSig.status === 400 && /full name on the record \(Maria Lopez\)/.test(text(badSig.json)) && goodSig.status === 201 && goodSig.json.dateTime && c3.status === 400 && /pay the copay/.test(text(c3.json)),
+    'consent: the typed full name (case and spaces aside); then the copay is missing', [text(badSig.json), goodSig.status, text(c3.json)]);
+  const inv = extv(video, 'copay-invoice').valueReference.reference;
+  const payP = (number, key, extra = {}) => ({
+    resourceType: 'Parameters', parameter: [
+      { name: 'amount', valueMoney: { value: extra.amount ?? 15, currency: 'USD' } }, { name: 'method', valueCode: 'card' },
+      { name: 'card-number', valueString: number }, { name: 'card-expiry', valueString: extra.expiry ?? '12/30' }, { name: 'card-cvc', valueString: '123' },
+      ...(key ? [{ name: 'idempotency-key', valueString: key }] : []),
+    ],
+  });
+  const pay = (number, key, extra) => fhir('POST', `${inv}/$pay`, V, { body: payP(number, key, extra) });
+  const pNoKey = await pay('4242424242424242');
+  const pLuhn = await pay('4242424242424241', 'pay-key-luhn');
+  const pExpired = await pay('4242424242424242', 'pay-key-exp', { expiry: '01/20' });
+  const pTooMuch = await pay('4242424242424242', 'pay-key-much', { amount: 16 });
+  const pDeclined = await pay('4000000000000002', 'pay-key-declined');
+  check(pNoKey.status === 400 && /idempotency-key/.test(text(pNoKey.json)) && pLuhn.status === 400 && /not valid/.test(text(pLuhn.json)) && pExpired.status === 400 && /expired/.test(text(pExpired.json)) &&
+    pTooMuch.status === 400 && pDeclined.status === 402 && /declined/.test(text(pDeclined.json)), '$pay refuses: no key, Luhn, expired, more than due, a declined card (402)',
+  [pNoKey.status, pLuhn.status, pExpired.status, pTooMuch.status, pDeclined.status, text(pDeclined.json)]);
+  await json('POST', '/_test/fault', { kind: 'drop-answer', count: 1, path: `/fhir/R4/${inv}/$pay` });
+  const lost = await pay('4242 4242 4242 4242', 'pay-key-ok').catch((e) => ({ status: 'dropped', e }));
+  const p1 = await pay('4242 4242 4242 4242', 'pay-key-ok');
+  const invAfter = (await fhir('GET', inv, V)).json;
+  const notices = (await fhir('GET', `${inv}`, V)) && p1.json;
+  check(lost.status === 'dropped' && p1.status === 200 && extv(p1.json, 'card-last4')?.valueString === '4242' && !JSON.stringify(p1.json).includes('4242424242424242') &&
+    extv(invAfter, 'balance-due').valueMoney.value === 0 && invAfter.status === 'balanced' && notices.amount.value === 15,
+  '$pay after a lost answer: the same key answers the first payment (200), charged once, last four only', [lost.status, p1.status, extv(invAfter, 'balance-due')]);
+  const c4 = await checkin(video, both);
+  const c5 = await checkin(video, both);
+  check(c4.status === 200 && c4.json.status === 'checked-in' && c5.status === 200 && flag(c4.json, 'cancel-allowed') === false, '$check-in: checked-in once every step is done; again is the same answer', [c4.status, c4.json?.status, text(c4.json)]);
+  const fu = (await fhir('GET', 'Appointment/appt-maria-lopez-lab', V)).json;
+  const qr = (a, items, status = 'completed') => ({
+    resourceType: 'QuestionnaireResponse', status, questionnaire: 'urn:chartty:questionnaire:previsit', subject: { reference: 'Patient/maria-lopez' },
+    extension: apptExt(a), item: items,
+  });
+  const ans = (linkId, ...answer) => ({ linkId, answer });
+  const full = [ans('concern', { valueString: 'Knee pain' }), ans('pain', { valueInteger: 3 }), ans('new-meds', { valueBoolean: false }),
+    ans('feeling', { valueCoding: { system: 'urn:chartty:answer', code: 'fair' } }), ans('symptoms', { valueCoding: { system: 'urn:chartty:answer', code: 'cough' } }, { valueCoding: { system: 'urn:chartty:answer', code: 'fever' } }),
+    ans('flu-shot', { valueDate: '2026-10-01' })];
+  const cardio = (await fhir('GET', 'Appointment/appt-maria-lopez-cardio', V)).json;
+  const qMissing = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.filter((i) => i.linkId !== 'pain')) });
+  const qRange = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.map((i) => (i.linkId === 'pain' ? ans('pain', { valueInteger: 11 }) : i))) });
+  const qChoice = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.map((i) => (i.linkId === 'feeling' ? ans('feeling', { valueCoding: { system: 'urn:chartty:answer', code: 'great' } }) : i))) });
+  const qDraft = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.slice(0, 1), 'in-progress') });
+  const qOk = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full) });
+  const early = await checkin(cardio, both);
+  check(qMissing.status === 400 && /Please answer "How much pain/.test(text(qMissing.json)) && qRange.status === 400 && /from 0 to 10/.test(text(qRange.json)) && qChoice.status === 400 &&
+    qDraft.status === 201 && qOk.status === 201 && early.status === 400 && /opens 7 days before/.test(text(early.json)), 'questionnaire answers: required, ranges and choices checked; a draft may be partial; check-in opens 7 days before',
+  [text(qMissing.json), text(qRange.json), text(qChoice.json), qDraft.status, qOk.status, text(early.json)]);
+  check(fu.status === 'booked', 'the lab visit is still booked');
+  // On My Way.
+  const locs = await fhir('GET', 'Location?type=urgent-care', V);
+  const north = locs.json?.entry?.map((e) => e.resource).find((l) => l.id === 'loc-urgent-north');
+  check(locs.json?.total === 2 && extv(north, 'wait-minutes')?.valueInteger === 25, 'urgent-care locations with their waits', locs.json?.entry?.map((e) => extv(e.resource, 'wait-minutes')));
+  const omw = (loc, reason = 'Twisted ankle') => fhir('POST', 'Appointment/$on-my-way', V, { body: { resourceType: 'Parameters', parameter: [
+    { name: 'location', valueReference: { reference: `Location/${loc}` } }, { name: 'patient', valueReference: { reference: 'Patient/maria-lopez' } }, { name: 'reason', valueString: reason }] } });
+  const joined = await omw('loc-urgent-north');
+  const twice = await omw('loc-urgent-east');
+  const noReasonOmw = await omw('loc-urgent-east', '');
+  const notUrgent = await omw('loc-main-street');
+  const northNow = (await fhir('GET', 'Location/loc-urgent-north', V)).json;
+  check(joined.status === 201 && joined.json.status === 'waitlist' && extv(joined.json, 'queue-position')?.valueInteger === 4 && twice.status === 409 && /already in line at Main Street Urgent Care North/.test(text(twice.json)) &&
+    noReasonOmw.status === 400 && notUrgent.status === 400 && extv(northNow, 'wait-minutes').valueInteger === 35, 'On My Way: a waitlist place (4th in line); one line at a time; the wait grows',
+  [joined.status, extv(joined.json, 'queue-position'), twice.status, text(twice.json), noReasonOmw.status, notUrgent.status]);
+  const left = await fhir('PUT', `Appointment/${joined.json.id}`, V, { body: { ...joined.json, status: 'cancelled' }, headers: { 'if-match': joined.headers.etag } });
+  const joinedAgain = await omw('loc-urgent-east');
+  check(left.status === 200 && left.json.status === 'cancelled' && joinedAgain.status === 201 && extv(joinedAgain.json, 'queue-position').valueInteger === 7, 'leaving the line (cancel), then joining another', [left.status, text(left.json), joinedAgain.status]);
+  await json('POST', '/_test/reset');
+  }
+
   /* ---- shutdown, then a server without --test ---- */
   const exited = new Promise((resolve) => server.proc.on('exit', (c, s) => resolve(c ?? s)));
   server.proc.kill('SIGTERM');

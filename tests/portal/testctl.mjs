@@ -4,7 +4,7 @@
 import { careTeamReply, moveTask } from './rules.mjs';
 import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
 
-export const FAULT_KINDS = ['latency', 'drop', 'drop-answer', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
+export const FAULT_KINDS = ['latency', 'drop', 'drop-answer', 'break-transaction', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
 const HUGE_DEFAULT = 64 * 1024 * 1024;
 
 /** Queue of faults; each request consumes at most one. */
