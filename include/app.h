@@ -70,6 +70,10 @@ extern const struct screen screen_reading;
 extern const struct screen screen_inbox;
 extern const struct screen screen_thread;
 extern const struct screen screen_compose;
+extern const struct screen screen_visits;
+extern const struct screen screen_visit;
+extern const struct screen screen_book;
+extern const struct screen screen_onmyway;
 
 struct app_options {
 	const char	*server;
@@ -80,6 +84,7 @@ struct app_options {
 	int		 plain;
 	int		 ascii;
 	int		 color;
+	int		 kiosk;		/* a check-in terminal: no way out */
 };
 
 struct app {

@@ -234,6 +234,8 @@ const char *model_task_words(const char *status);
 char	*model_concept(struct arena *, const struct json *);
 /* A sanitized copy of the string member key, or NULL. */
 char	*model_str(struct arena *, const struct json *, const char *key);
+/* An Address as one line ("12 Oak Lane, Springfield, IL 62704"), or NULL. */
+char	*model_address(struct arena *, const struct json *address);
 /* A HumanName as "Given Family" (text when given), or NULL. */
 char	*model_name(struct arena *, const struct json *names);
 /* The value of extension url among j's extensions, or NULL (borrowed). */

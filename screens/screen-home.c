@@ -16,7 +16,7 @@
 #include "view.h"
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
-    HOME_MEDS, HOME_INBOX };
+    HOME_MEDS, HOME_INBOX, HOME_VISITS };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_COUNTS	6
@@ -139,6 +139,8 @@ home_view(struct app *app, void *state, struct view *v)
 	    "refill requests, readings you enter", 0);
 	view_item(v, HOME_INBOX, "Area", "Messages",
 	    "secure messages with your care team", 0);
+	view_item(v, HOME_VISITS, "Area", "Appointments",
+	    "visits, scheduling, eCheck-in, On My Way", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -168,6 +170,8 @@ home_action(struct app *app, void *state, enum action a,
 		return app_push(app, &screen_meds, NULL);
 	case HOME_INBOX:
 		return app_push(app, &screen_inbox, NULL);
+	case HOME_VISITS:
+		return app_push(app, &screen_visits, NULL);
 	case HOME_RECORDS:
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:

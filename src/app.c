@@ -49,6 +49,7 @@ const struct screen *const app_areas[] = {
 	&screen_results,
 	&screen_meds,
 	&screen_inbox,
+	&screen_visits,
 	NULL
 };
 
@@ -411,7 +412,8 @@ app_edit(struct loop *l, const struct ui_event *ev)
 		else if (ev->action == ACTION_RIGHT || (ev->action ==
 		    ACTION_CHAR && ev->len == 1 && ev->text[0] == ' '))
 			field_choose(f, 1, 0);
-		l->dirty = 1;
+		/* The screen may make other fields follow the choice. */
+		l->rebuild = l->dirty = 1;
 		return;
 	}
 	switch (ev->action) {

@@ -217,10 +217,39 @@ model_first_code(const struct json *cc)
 	return json_gets(json_at(json_get(cc, "coding"), 0), "code");
 }
 
+char *
+model_address(struct arena *a, const struct json *addr)
+{
+	struct buf	 b;
+	const char	*l;
+	char		*out = NULL;
+	size_t		 i;
+
+	if (addr == NULL)
+		return NULL;
+	if (json_gets(addr, "text") != NULL)
+		return model_str(a, addr, "text");
+	buf_init(&b, 4096);
+	for (i = 0; i < json_size(json_get(addr, "line")); i++) {
+		if ((l = json_str(json_at(json_get(addr, "line"), i))) != NULL)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", l);
+	}
+	if ((l = json_gets(addr, "city")) != NULL)
+		buf_printf(&b, "%s%s", b.len ? ", " : "", l);
+	if ((l = json_gets(addr, "state")) != NULL)
+		buf_printf(&b, "%s%s", b.len ? ", " : "", l);
+	if ((l = json_gets(addr, "postalCode")) != NULL)
+		buf_printf(&b, "%s%s", b.len ? " " : "", l);
+	if (b.len > 0)
+		out = model_clean(a, b.data, 0);
+	buf_free(&b, 1);
+	return out;
+}
+
 int
 model_patient(struct arena *a, const struct json *j, struct patient *p)
 {
-	const struct json	*telecom, *addr, *ids, *t;
+	const struct json	*telecom, *ids, *t;
 	const char		*sys;
 	size_t			 i;
 
@@ -241,32 +270,7 @@ model_patient(struct arena *a, const struct json *j, struct patient *p)
 		else if (strcmp(sys, "email") == 0 && p->email == NULL)
 			p->email = model_str(a, t, "value");
 	}
-	addr = json_at(json_get(j, "address"), 0);
-	if (addr != NULL) {
-		if (json_gets(addr, "text") != NULL)
-			p->address = model_str(a, addr, "text");
-		else {
-			struct buf b;
-
-			buf_init(&b, 4096);
-			for (i = 0; i < json_size(json_get(addr, "line")); i++) {
-				const char *l = json_str(json_at(
-				    json_get(addr, "line"), i));
-				if (l == NULL)
-					continue;
-				buf_printf(&b, "%s%s", b.len ? ", " : "", l);
-			}
-			if ((sys = json_gets(addr, "city")) != NULL)
-				buf_printf(&b, "%s%s", b.len ? ", " : "", sys);
-			if ((sys = json_gets(addr, "state")) != NULL)
-				buf_printf(&b, "%s%s", b.len ? ", " : "", sys);
-			if ((sys = json_gets(addr, "postalCode")) != NULL)
-				buf_printf(&b, "%s%s", b.len ? " " : "", sys);
-			if (b.len > 0)
-				p->address = model_clean(a, b.data, 0);
-			buf_free(&b, 1);
-		}
-	}
+	p->address = model_address(a, json_at(json_get(j, "address"), 0));
 	ids = json_get(j, "identifier");
 	for (i = 0; i < json_size(ids); i++) {
 		t = json_at(ids, i);

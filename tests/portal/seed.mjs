@@ -308,11 +308,19 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       ...(opts.notes ? { note: opts.notes } : {}),
     });
   };
-  // A visit: daysFromNow at hour:minute UTC (or start, an ISO time), of a
-  // visit type of VISIT_TYPES. Its slot is made busy (seedSchedules) and a
-  // booked visit with a copay gets its copay Invoice.
+  // A visit: daysFromNow at hour:minute UTC, moved on to the Monday when
+  // that is a weekend (or start, an ISO time), of a visit type of
+  // VISIT_TYPES. Its slot is made busy (seedSchedules) and a booked visit
+  // with a copay gets its copay Invoice.
+  const weekday = (iso) => {
+    const d = new Date(iso);
+    while (d.getUTCDay() === 0 || d.getUTCDay() === 6) {
+      d.setUTCDate(d.getUTCDate() + 1);
+    }
+    return d.toISOString();
+  };
   const appointment = (pid, key, daysFromNow, hour, practitionerRef, type, reason, status, opts = {}) => {
-    const start = opts.start ?? at(-daysFromNow, hour, opts.minute ?? 0);
+    const start = opts.start ?? weekday(at(-daysFromNow, hour, opts.minute ?? 0));
     const appt = add({
       resourceType: 'Appointment', id: `appt-${pid}-${key}`, status,
       serviceType: [visitType(type)], reasonCode: [{ text: reason }],
@@ -561,7 +569,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     report(M, `lipid-${i + 1}`, '24331-1', 'Lipid panel', d, res, { reviewed: true, interpreter: doctors.patel, conclusion: 'Cholesterol above goal.' });
   });
   mariaResults(M);
-  appointment(M, 'followup', 5, 15, doctors.patel, 'follow-up', 'Three-month diabetes check', 'booked', {
+  appointment(M, 'followup', 4, 15, doctors.patel, 'follow-up', 'Three-month diabetes check', 'booked', {
     instructions: 'Please bring your glucose meter and a list of your medicines. Do not eat for 8 hours before the visit: we will draw blood.',
   });
   appointment(M, 'video', 2, 16, doctors.chen, 'video-visit', 'Review of home blood sugar readings', 'booked', {

@@ -135,7 +135,7 @@ function presentAppointment(repo, appt, now) {
   if (type === 'video-visit' && LIVE.has(appt.status)) {
     extension.push({ url: EXT.joinUrl, valueUrl: `https://video.example.org/join/${appt.id}` });
   }
-  if (type && VISIT_TYPES[type].copay > 0) {
+  if (type && VISIT_TYPES[type].copay > 0 && LIVE.has(appt.status)) {
     extension.push({ url: EXT.copay, valueMoney: { value: VISIT_TYPES[type].copay, currency: 'USD' } });
   }
   if (type && VISIT_TYPES[type].questions) {
