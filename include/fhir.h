@@ -71,6 +71,12 @@ char	*fhir_link(const struct fhir *, const struct json *bundle,
 int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 	     struct fhir_result *, char **cause);
 /*
+ * fhir_batch, then free the n urls (each malloc'd); on failure *res is
+ * freed as well, so the caller only has *cause to say.
+ */
+int	 fhir_batch_take(struct fhir *, char **urls, size_t n,
+	     struct fhir_result *, char **cause);
+/*
  * Entry i of a batch answer: its resource (borrowed) and HTTP status in
  * *status; NULL when the entry failed (then *outcome, if non-NULL, gets
  * its sentence, caller frees).

@@ -190,7 +190,7 @@ book_load_team(struct app *app, struct book *s, char **cause)
 	struct book_team	 t;
 	const struct json	*b;
 	struct buf		 q;
-	char			*urls[2], *why = NULL, *id;
+	char			*urls[2], *id;
 	long			 status;
 	size_t			 i, n = 1;
 	int			 rc, j, keep = -1;
@@ -202,14 +202,8 @@ book_load_team(struct app *app, struct book *s, char **cause)
 		urls[n++] = xasprintf("Appointment/%s", id);
 		free(id);
 	}
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, n, &res,
-	    cause);
-	for (i = 0; i < n; i++)
-		free(urls[i]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
 		return -1;
-	}
 	if (s->nwho > 0)	/* a reload keeps the clinician chosen */
 		keep = s->f_who.choice;
 	arena_free(s->a);
@@ -218,18 +212,17 @@ book_load_team(struct app *app, struct book *s, char **cause)
 	free(s->none);
 	s->none = NULL;
 	memset(&t, 0, sizeof t);
-	if ((b = fhir_batch_entry(res.body, 0, &status, &why)) == NULL) {
-		*cause = why ? why : xstrdup("Your care team could not be "
-		    "loaded.");
+	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
 		fhir_result_free(&res);
 		return -1;
 	}
 	book_team(s->a, b, &t);
 	if (s->old_id != NULL) {
-		b = fhir_batch_entry(res.body, 1, &status, &why);
+		b = fhir_batch_entry(res.body, 1, &status, cause);
 		if (b == NULL || visit_parse(s->a, b, &s->old_v) != 0) {
-			*cause = why ? why : xstrdup("The visit to move could "
-			    "not be loaded.");
+			if (*cause == NULL)
+				*cause = xstrdup("The visit to move could not "
+				    "be loaded.");
 			fhir_result_free(&res);
 			return -1;
 		}

@@ -106,14 +106,8 @@ compose_fetch(struct app *app, void *state, char **cause)
 		urls[n++] = xasprintf("Communication/%s", id);
 		free(id);
 	}
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, n, &res,
-	    cause);
-	for (i = 0; i < n; i++)
-		free(urls[i]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
 		return -1;
-	}
 	/* Built aside: what is on screen stays whole if this fails. */
 	memset(&t, 0, sizeof t);
 	t.a = arena_create();

@@ -85,25 +85,16 @@ omw_fetch(struct app *app, void *state, char **cause)
 	struct omw		*s = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[2], *why = NULL;
+	char			*urls[2];
 	long			 status;
 	size_t			 i;
-	int			 rc;
 
 	urls[0] = xasprintf("Location?type=urgent-care&_count=%d", OMW_MAX);
 	urls[1] = xasprintf("Appointment?patient=Patient/%s&status=waitlist",
 	    app_patient(app));
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
-	    cause);
-	free(urls[0]);
-	free(urls[1]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
 		return -1;
-	}
-	if ((b = fhir_batch_entry(res.body, 0, &status, &why)) == NULL) {
-		*cause = why ? why : xstrdup("The urgent-care locations could "
-		    "not be loaded.");
+	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
 		fhir_result_free(&res);
 		return -1;
 	}

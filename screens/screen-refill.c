@@ -60,27 +60,19 @@ refill_fetch(struct app *app, void *state, char **cause)
 	struct refill		*s = state;
 	struct fhir_result	 res;
 	const struct json	*b, *org;
-	char			*urls[2], *why = NULL;
+	char			*urls[2];
 	long			 status;
 	size_t			 i;
 	char			*chosen, *id;
-	int			 rc, k, choice = 0;
+	int			 k, choice = 0;
 
 	id = url_escape(s->id);
 	urls[0] = xasprintf("MedicationRequest/%s", id);
 	free(id);
 	urls[1] = xstrdup(REFILL_PHARMACIES);
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
-	    cause);
-	free(urls[0]);
-	free(urls[1]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
 		return -1;
-	}
-	if ((b = fhir_batch_entry(res.body, 0, &status, &why)) == NULL) {
-		*cause = why ? why : xstrdup("That medication could not be "
-		    "loaded.");
+	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
 		fhir_result_free(&res);
 		return -1;
 	}

@@ -51,7 +51,6 @@ visits_fetch(struct app *app, void *state, char **cause)
 	char			*urls[3], now[32], *why;
 	long			 status;
 	size_t			 i, k, n;
-	int			 rc;
 
 	visit_instant_write(time(NULL), now, sizeof now);
 	urls[0] = xasprintf("Appointment?patient=Patient/%s&date=ge%s"
@@ -61,14 +60,8 @@ visits_fetch(struct app *app, void *state, char **cause)
 	    "&_sort=-date&_count=%d", app_patient(app), now, VISITS_MAX_PAST);
 	urls[2] = xasprintf("Appointment?patient=Patient/%s&status=waitlist",
 	    app_patient(app));
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 3, &res,
-	    cause);
-	for (i = 0; i < 3; i++)
-		free(urls[i]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (fhir_batch_take(app->portal->fhir, urls, 3, &res, cause) != 0)
 		return -1;
-	}
 	visits_clear(s);
 	s->a = arena_create();
 	for (k = 0; k < 3; k++) {

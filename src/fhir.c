@@ -361,6 +361,21 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 	return rc;
 }
 
+int
+fhir_batch_take(struct fhir *f, char **urls, size_t n,
+    struct fhir_result *res, char **cause)
+{
+	size_t	i;
+	int	rc;
+
+	rc = fhir_batch(f, (const char *const *)urls, n, res, cause);
+	for (i = 0; i < n; i++)
+		free(urls[i]);
+	if (rc != 0)
+		fhir_result_free(res);
+	return rc;
+}
+
 struct json *
 fhir_batch_entry(const struct json *bundle, size_t i, long *status,
     char **outcome)

@@ -24,6 +24,7 @@
 #include "model.h"
 #include "portal.h"
 #include "portal-test.h"
+#include "screen-test.h"
 #include "tap.h"
 #include "util.h"
 #include "view.h"
@@ -174,107 +175,6 @@ count_topic(const struct message *m, size_t n, const char *topic,
 	return count;
 }
 
-/* A fresh app signed in as email with its own record open; 0 or -1. */
-static int
-app_start(struct app *app, const char *email, const char *password)
-{
-	char	*cause = NULL;
-	int	 rc;
-
-	memset(app, 0, sizeof *app);
-	app->portal = pt_sign_in(email, password);
-	rc = app_signed_in(app, &cause);
-	ok(rc == 0 && app->ui == NULL, "signed in as %s, no curses%s%s",
-	    email, cause ? ": " : "", cause ? cause : "");
-	free(cause);
-	return rc;
-}
-
-/* Free what the app holds: the portal, who may be viewed, what was said. */
-static void
-app_end(struct app *app)
-{
-	auth_me_free(&app->me);
-	portal_free(app->portal);
-	free(app->message);
-	free(app->next_arg);
-	memset(app, 0, sizeof *app);
-}
-
-/* Forget what was said, before an action that should say something. */
-static void
-app_unsay(struct app *app)
-{
-	free(app->message);
-	app->message = NULL;
-}
-
-/* Forget the screen an action asked for. */
-static void
-app_unpush(struct app *app)
-{
-	free(app->next_arg);
-	app->next_arg = NULL;
-	app->next = NULL;
-}
-
-/* The first row of kind whose label starts with label (NULL: any). */
-static const struct view_row *
-row_find(const struct view *v, enum row_kind kind, const char *label)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nrows; i++) {
-		if (v->rows[i].kind != kind)
-			continue;
-		if (label == NULL || (v->rows[i].label != NULL &&
-		    strncmp(v->rows[i].label, label, strlen(label)) == 0))
-			return &v->rows[i];
-	}
-	return NULL;
-}
-
-/* The item with id, or NULL. */
-static const struct view_row *
-row_id(const struct view *v, int id)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_ITEM && v->rows[i].id == id)
-			return &v->rows[i];
-	}
-	return NULL;
-}
-
-/* How many items of noun v has. */
-static size_t
-row_count(const struct view *v, const char *noun)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_ITEM && v->rows[i].noun != NULL &&
-		    strcmp(v->rows[i].noun, noun) == 0)
-			n++;
-	}
-	return n;
-}
-
-/* Non-zero when a paragraph of v is exactly text. */
-static int
-view_says(const struct view *v, const char *text)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_TEXT && v->rows[i].value != NULL &&
-		    strcmp(v->rows[i].value, text) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Make dir and its parents, as a desktop account has them; errors ignored. */
 static void
 make_dirs(const char *dir)
@@ -354,47 +254,7 @@ faults_left(void)
 static void *
 compose_start(struct app *app, const char *arg)
 {
-	void	*state = NULL;
-	char	*cause = NULL;
-	int	 rc;
-
-	rc = screen_compose.open(app, xstrdup(arg), &state, &cause);
-	ok(rc == 0 && state != NULL, "compose opens for %s%s%s", arg,
-	    cause ? ": " : "", cause ? cause : "");
-	free(cause);
-	return rc == 0 ? state : NULL;
-}
-
-/*
- * Set the field labelled label to value, as typed; a choice gets its
- * first option containing value. 0, or -1 when there is no such field.
- */
-static int
-compose_field(struct app *app, void *state, const char *label,
-    const char *value)
-{
-	struct view		 v;
-	const struct view_row	*r;
-	struct field		*f;
-	int			 i, rc = -1;
-
-	view_init(&v);
-	screen_compose.view(app, state, &v);
-	if ((r = row_find(&v, ROW_FIELD, label)) != NULL &&
-	    (f = r->field) != NULL) {
-		if (f->noptions == 0) {
-			field_set(f, value);
-			rc = 0;
-		}
-		for (i = 0; rc != 0 && i < f->noptions; i++) {
-			if (strstr(f->options[i], value) != NULL) {
-				field_choose(f, 0, i);
-				rc = 0;
-			}
-		}
-	}
-	view_free(&v);
-	return rc;
+	return st_open(&screen_compose, app, xstrdup(arg));
 }
 
 /* Put text in the message editor; 0, or -1 when there is none. */
@@ -407,7 +267,7 @@ compose_write(struct app *app, void *state, const char *text)
 
 	view_init(&v);
 	screen_compose.view(app, state, &v);
-	if ((r = row_find(&v, ROW_EDITOR, NULL)) != NULL &&
+	if ((r = st_row(&v, ROW_EDITOR, NULL)) != NULL &&
 	    r->editor != NULL) {
 		editor_set(r->editor, text);
 		rc = 0;
@@ -426,45 +286,11 @@ compose_text(struct app *app, void *state)
 
 	view_init(&v);
 	screen_compose.view(app, state, &v);
-	if ((r = row_find(&v, ROW_EDITOR, NULL)) != NULL &&
+	if ((r = st_row(&v, ROW_EDITOR, NULL)) != NULL &&
 	    r->editor != NULL)
 		text = xstrdup(r->editor->text ? r->editor->text : "");
 	view_free(&v);
 	return text;
-}
-
-/* Press the button whose label starts with label: the flags, or -1. */
-static int
-compose_press(struct app *app, void *state, const char *label)
-{
-	struct view		 v;
-	const struct view_row	*r;
-	int			 flags = -1;
-
-	app_unsay(app);
-	view_init(&v);
-	screen_compose.view(app, state, &v);
-	if ((r = row_find(&v, ROW_BUTTON, label)) != NULL)
-		flags = screen_compose.action(app, state, ACTION_SELECT, r);
-	view_free(&v);
-	return flags;
-}
-
-/* Select the inbox item with id: the flags, or -1 when it is not shown. */
-static int
-inbox_press(struct app *app, void *state, int id)
-{
-	struct view		 v;
-	const struct view_row	*r;
-	int			 flags = -1;
-
-	app_unsay(app);
-	view_init(&v);
-	screen_inbox.view(app, state, &v);
-	if ((r = row_id(&v, id)) != NULL)
-		flags = screen_inbox.action(app, state, ACTION_SELECT, r);
-	view_free(&v);
-	return flags;
 }
 
 /* The conversation the inbox item with id opens (caller frees), or NULL. */
@@ -473,12 +299,12 @@ inbox_opens(struct app *app, void *state, int id)
 {
 	char	*conv = NULL;
 
-	if (inbox_press(app, state, id) == APP_PUSH &&
+	if (st_select(&screen_inbox, app, state, id) == APP_PUSH &&
 	    app->next == &screen_thread) {
 		conv = app->next_arg;
 		app->next_arg = NULL;
 	}
-	app_unpush(app);
+	st_unpush(app);
 	return conv;
 }
 
@@ -499,15 +325,15 @@ check_walter_page(struct app *app, void *state, size_t page, size_t from,
 	view_init(&v);
 	screen_inbox.view(app, state, &v);
 	says = xasprintf("Conversations %zu to %zu of %zu.", from, to, total);
-	ok(view_says(&v, says), "page %zu says \"%s\"", page, says);
-	ok(row_count(&v, "Conversation") == to - from + 1,
+	ok(st_says(&v, says), "page %zu says \"%s\"", page, says);
+	ok(st_count(&v, "Conversation") == to - from + 1,
 	    "page %zu lists %zu conversations (%zu)", page, to - from + 1,
-	    row_count(&v, "Conversation"));
+	    st_count(&v, "Conversation"));
 	focused = v.focus >= 0 && (size_t)v.focus < v.nrows &&
 	    v.rows[v.focus].kind == ROW_ITEM && v.rows[v.focus].id == 0;
 	ok(focused, "page %zu starts on its newest conversation", page);
-	older = row_id(&v, INBOX_OLDER);
-	newer = row_id(&v, INBOX_NEWER);
+	older = st_row_id(&v, INBOX_OLDER);
+	newer = st_row_id(&v, INBOX_NEWER);
 	if (to < total) {
 		want = xasprintf("page %zu", page + 1);
 		ok(older != NULL && older->label != NULL && strcmp(older->label,
@@ -563,7 +389,7 @@ test_list_and_read(void)
 	};
 
 	pt_reset();
-	if (app_start(&app, MARIA) != 0)
+	if (st_start(&app, MARIA) != 0)
 		goto out;
 
 	m = conversations(app.portal, a, "maria-lopez", &n);
@@ -610,14 +436,14 @@ test_list_and_read(void)
 		goto out;
 	view_init(&v);
 	screen_inbox.view(&app, inbox, &v);
-	r = row_id(&v, 0);
+	r = st_row_id(&v, 0);
 	is(r ? r->label : NULL, "Question about metformin",
 	    "the inbox lists it first");
 	ok(r != NULL && r->value != NULL && strncmp(r->value,
 	    "2 unread, with Anita Patel, MD, last ", 37) == 0,
 	    "with its 2 unread: %s", r && r->value ? r->value : "(none)");
 	view_free(&v);
-	rc = inbox_press(&app, inbox, 0);
+	rc = st_select(&screen_inbox, &app, inbox, 0);
 	ok(rc == APP_PUSH && app.next == &screen_thread && app.next_arg !=
 	    NULL && strcmp(app.next_arg, id) == 0,
 	    "selecting it asks for the conversation %s", id);
@@ -643,7 +469,7 @@ test_list_and_read(void)
 			}
 			ok(rc, "the new message \"%s\" is shown", texts[k]);
 		}
-		ok(!view_says(&v, "Some new messages could not be marked as "
+		ok(!st_says(&v, "Some new messages could not be marked as "
 		    "read; they will be marked the next time."),
 		    "every new message was marked read");
 		view_free(&v);
@@ -662,7 +488,7 @@ test_list_and_read(void)
 	cause = NULL;
 	view_init(&v);
 	screen_inbox.view(&app, inbox, &v);
-	r = row_id(&v, 0);
+	r = st_row_id(&v, 0);
 	ok(r != NULL && r->label != NULL && strcmp(r->label,
 	    "Question about metformin") == 0 && r->value != NULL &&
 	    strstr(r->value, "unread") == NULL,
@@ -672,7 +498,7 @@ out:
 	if (inbox != NULL)
 		screen_inbox.close(inbox);
 	free(id);
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -738,7 +564,7 @@ test_reply(void)
 		make_dirs(local);
 		free(local);
 	}
-	if (app_start(&app, MARIA) != 0)
+	if (st_start(&app, MARIA) != 0)
 		goto out;
 	m = conversations(app.portal, a, "maria-lopez", &n);
 	head = find_id(m, n, CONV_BP);
@@ -756,16 +582,16 @@ test_reply(void)
 	view_init(&v);
 	screen_compose.view(&app, state, &v);
 	is(v.title, "Reply", "the screen is a reply");
-	ok(view_says(&v, "To Elena Garcia, MD, about: Home blood pressure "
+	ok(st_says(&v, "To Elena Garcia, MD, about: Home blood pressure "
 	    "readings."), "it says to whom and about what");
-	ok(row_find(&v, ROW_FIELD, NULL) == NULL, "a reply has no fields");
-	r = row_find(&v, ROW_EDITOR, NULL);
+	ok(st_row(&v, ROW_FIELD, NULL) == NULL, "a reply has no fields");
+	r = st_row(&v, ROW_EDITOR, NULL);
 	ok(r != NULL && v.focus == (int)(r - v.rows),
 	    "the focus starts in the text");
 	view_free(&v);
 
 	ok(compose_write(&app, state, text) == 0, "the text is written");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == SENT_FLAGS, "Send reply closes the screen and reloads "
 	    "the one below (%#x)", flags);
 	like(app.message, "Message sent.", "and says it was sent");
@@ -790,7 +616,7 @@ test_reply(void)
 	if ((state = compose_start(&app, "reply:" CONV_BP)) == NULL)
 		goto out;
 	compose_write(&app, state, draft);
-	app_unsay(&app);
+	st_unsay(&app);
 	ok(screen_compose.leave(&app, state) == 1,
 	    "leaving with an unsent text asks first");
 	like(app.message, "Drafts are kept only with the system keyring.",
@@ -803,7 +629,7 @@ test_reply(void)
 	ok(count_text(m, n, draft, NULL) == 0, "and sent nothing");
 out:
 	free(practitioner);
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -825,14 +651,14 @@ test_reply_dropped(void)
 	int			 flags;
 
 	pt_reset();
-	if (app_start(&app, MARIA) != 0 ||
+	if (st_start(&app, MARIA) != 0 ||
 	    (state = compose_start(&app, "reply:" CONV_METFORMIN)) == NULL)
 		goto out;
 	compose_write(&app, state, text);
 
 	/* Twice: libcurl sends once more on a dropped reused connection. */
 	pt_fault("drop", 2, 0, "/fhir/R4/Communication");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a dropped reply stays on the screen (%#x)",
 	    flags);
 	like(app.message, "was lost", "saying the connection was lost");
@@ -845,7 +671,7 @@ test_reply_dropped(void)
 	m = thread_messages(app.portal, a, CONV_METFORMIN, &n);
 	ok(count_text(m, n, text, NULL) == 0, "nothing arrived");
 
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == SENT_FLAGS, "sent again, it goes (%#x)%s%s", flags,
 	    flags != SENT_FLAGS ? ": " : "", flags != SENT_FLAGS &&
 	    app.message ? app.message : "");
@@ -854,7 +680,7 @@ test_reply_dropped(void)
 	    count_text(m, n, text, NULL));
 	screen_compose.close(state);
 out:
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -880,19 +706,19 @@ test_send_lost_answer(void)
 	int			 flags;
 
 	pt_reset();
-	if (app_start(&app, MARIA) != 0 ||
+	if (st_start(&app, MARIA) != 0 ||
 	    (state = compose_start(&app, "reply:" CONV_BP)) == NULL)
 		goto out;
 	compose_write(&app, state, text);
 	pt_fault("drop-answer", 2, 0, "/fhir/R4/Communication");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW && sentence(app.message),
 	    "a reply whose answer is lost says so (%#x): %s", flags,
 	    app.message ? app.message : "(none)");
 	m = thread_messages(app.portal, a, CONV_BP, &n);
 	ok(count_text(m, n, text, NULL) == 1, "the portal made it before "
 	    "hanging up (%d)", count_text(m, n, text, NULL));
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == SENT_FLAGS, "sent again, it is found (%#x)", flags);
 	m = thread_messages(app.portal, a, CONV_BP, &n);
 	ok(count_text(m, n, text, NULL) == 1, "and not made twice (%d)",
@@ -901,18 +727,18 @@ test_send_lost_answer(void)
 
 	if ((state = compose_start(&app, "new")) == NULL)
 		goto out;
-	ok(compose_field(&app, state, "To", "David Chen") == 0 &&
-	    compose_field(&app, state, "About", "Prescription") == 0 &&
-	    compose_field(&app, state, "Subject", subject) == 0 &&
+	ok(st_field(&screen_compose, &app, state, "To", "David Chen") == 0 &&
+	    st_field(&screen_compose, &app, state, "About", "Prescription") == 0 &&
+	    st_field(&screen_compose, &app, state, "Subject", subject) == 0 &&
 	    compose_write(&app, state, first) == 0, "the form is filled");
 	/* The transaction is posted to the FHIR base itself. */
 	pt_fault("drop-answer", 2, 0, "/fhir/R4");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW && sentence(app.message),
 	    "a new conversation whose answer is lost says so (%#x): %s",
 	    flags, app.message ? app.message : "(none)");
 	ok(faults_left() == 0, "both hang-ups were used by that one send");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == SENT_FLAGS, "sent again, it is found (%#x)%s%s", flags,
 	    flags != SENT_FLAGS ? ": " : "", flags != SENT_FLAGS &&
 	    app.message ? app.message : "");
@@ -928,7 +754,7 @@ test_send_lost_answer(void)
 	} else
 		ok(0, "with one message (no conversation)");
 out:
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -956,7 +782,7 @@ test_new_conversation(void)
 	int			 flags, rc;
 
 	pt_reset();
-	if (app_start(&app, MARIA) != 0)
+	if (st_start(&app, MARIA) != 0)
 		goto out;
 	rc = screen_inbox.open(&app, NULL, &inbox, &cause);
 	ok(rc == 0, "the inbox opens%s%s", cause ? ": " : "",
@@ -965,7 +791,7 @@ test_new_conversation(void)
 	cause = NULL;
 	if (rc != 0)
 		goto out;
-	flags = inbox_press(&app, inbox, INBOX_NEW);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_NEW);
 	ok(flags == APP_PUSH && app.next == &screen_compose && app.next_arg !=
 	    NULL && strcmp(app.next_arg, "new") == 0,
 	    "New message asks for the compose screen with \"new\"");
@@ -983,24 +809,24 @@ test_new_conversation(void)
 	view_init(&v);
 	screen_compose.view(&app, state, &v);
 	is(v.title, "New message", "the screen is a new message");
-	to = row_find(&v, ROW_FIELD, "To");
-	about = row_find(&v, ROW_FIELD, "About");
+	to = st_row(&v, ROW_FIELD, "To");
+	about = st_row(&v, ROW_FIELD, "About");
 	ok(to != NULL && to->field->noptions == 4,
 	    "To offers Maria's care team of 4 (%d)",
 	    to ? to->field->noptions : -1);
 	ok(about != NULL && about->field->noptions == 4,
 	    "About offers 4 categories (%d)",
 	    about ? about->field->noptions : -1);
-	ok(row_find(&v, ROW_FIELD, "Subject") != NULL &&
-	    row_find(&v, ROW_EDITOR, NULL) != NULL &&
-	    row_find(&v, ROW_BUTTON, "Send message") != NULL,
+	ok(st_row(&v, ROW_FIELD, "Subject") != NULL &&
+	    st_row(&v, ROW_EDITOR, NULL) != NULL &&
+	    st_row(&v, ROW_BUTTON, "Send message") != NULL,
 	    "with a subject, a text and Send message");
 	view_free(&v);
-	ok(compose_field(&app, state, "To", "David Chen") == 0 &&
-	    compose_field(&app, state, "About", "Appointment") == 0 &&
-	    compose_field(&app, state, "Subject", subject) == 0 &&
+	ok(st_field(&screen_compose, &app, state, "To", "David Chen") == 0 &&
+	    st_field(&screen_compose, &app, state, "About", "Appointment") == 0 &&
+	    st_field(&screen_compose, &app, state, "Subject", subject) == 0 &&
 	    compose_write(&app, state, text) == 0, "the form is filled");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == SENT_FLAGS, "Send message closes the screen and reloads "
 	    "the inbox (%#x)%s%s", flags, flags != SENT_FLAGS ? ": " : "",
 	    flags != SENT_FLAGS && app.message ? app.message : "");
@@ -1047,7 +873,7 @@ test_new_conversation(void)
 	cause = NULL;
 	view_init(&v);
 	screen_inbox.view(&app, inbox, &v);
-	r = row_id(&v, 0);
+	r = st_row_id(&v, 0);
 	ok(rc == 0 && r != NULL && r->label != NULL && strcmp(r->label,
 	    subject) == 0 && r->value != NULL && strstr(r->value,
 	    "with David Chen, NP") != NULL && strstr(r->value,
@@ -1058,7 +884,7 @@ out:
 	if (inbox != NULL)
 		screen_inbox.close(inbox);
 	free(id);
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -1188,18 +1014,18 @@ test_compose_refusals(void)
 	int		 flags;
 
 	pt_reset();
-	if (app_start(&app, MARIA) != 0)
+	if (st_start(&app, MARIA) != 0)
 		goto out;
 	(void)thread_messages(app.portal, a, CONV_BP, &before);
 
 	/* A reply: nothing, or only spaces. */
 	if ((state = compose_start(&app, "reply:" CONV_BP)) == NULL)
 		goto out;
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "an empty reply stays (%#x)", flags);
 	is(app.message, "Please write your message.", "and asks for a text");
 	compose_write(&app, state, "   ");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a reply of spaces stays (%#x)", flags);
 	ok(sentence(app.message) && strncmp(app.message, "Message sent",
 	    12) != 0, "and says why in a sentence: %s",
@@ -1215,20 +1041,20 @@ test_compose_refusals(void)
 	if ((state = compose_start(&app, "new")) == NULL)
 		goto out;
 	compose_write(&app, state, "Compose test: a message without subject.");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a new message without a subject stays "
 	    "(%#x)", flags);
 	is(app.message, "Please write a subject.", "and asks for one");
-	compose_field(&app, state, "Subject", "Compose test: no text");
+	st_field(&screen_compose, &app, state, "Subject", "Compose test: no text");
 	compose_write(&app, state, "");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "one without a text stays (%#x)", flags);
 	is(app.message, "Please write your message.", "and asks for a text");
 	memset(long_subject, 's', 201);
 	long_subject[201] = '\0';
-	compose_field(&app, state, "Subject", long_subject);
+	st_field(&screen_compose, &app, state, "Subject", long_subject);
 	compose_write(&app, state, "Compose test: a subject of 201.");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a subject of 201 characters is refused by "
 	    "the portal (%#x)", flags);
 	ok(sentence(app.message) && strncmp(app.message, "Message sent",
@@ -1240,7 +1066,7 @@ test_compose_refusals(void)
 	    "one (%zu)", n);
 	ok(drafts_kept() == 0, "no draft file was written");
 out:
-	app_end(&app);
+	st_end(&app);
 	arena_free(a);
 }
 
@@ -1258,7 +1084,7 @@ test_inbox_pages(void)
 	int		 rc, flags;
 
 	pt_reset();
-	if (app_start(&app, "long@example.org", "Chartty-test-9") != 0)
+	if (st_start(&app, "long@example.org", "Chartty-test-9") != 0)
 		goto out;
 	rc = screen_inbox.open(&app, NULL, &inbox, &cause);
 	ok(rc == 0, "Walter's inbox opens%s%s", cause ? ": " : "",
@@ -1270,34 +1096,34 @@ test_inbox_pages(void)
 
 	/* The portal fails once: the page stays, and says why. */
 	pt_fault("500", 1, 0, "/fhir/R4/Communication");
-	flags = inbox_press(&app, inbox, INBOX_OLDER);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_OLDER);
 	ok(flags == APP_REDRAW, "a failed page move redraws (%#x)", flags);
 	is(app.message, "The portal had a problem. Please try again later.",
 	    "with the portal's sentence");
 	view_init(&v);
 	screen_inbox.view(&app, inbox, &v);
-	ok(view_says(&v, "Conversations 1 to 20 of 45."), "on page 1 still");
+	ok(st_says(&v, "Conversations 1 to 20 of 45."), "on page 1 still");
 	view_free(&v);
 
-	flags = inbox_press(&app, inbox, INBOX_OLDER);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_OLDER);
 	ok(flags == APP_REDRAW && app.message == NULL, "Older conversations "
 	    "moves on (%#x)", flags);
 	check_walter_page(&app, inbox, 2, 21, 40, 45);
-	flags = inbox_press(&app, inbox, INBOX_OLDER);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_OLDER);
 	ok(flags == APP_REDRAW && app.message == NULL, "and on (%#x)", flags);
 	check_walter_page(&app, inbox, 3, 41, 45, 45);
-	flags = inbox_press(&app, inbox, INBOX_NEWER);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_NEWER);
 	ok(flags == APP_REDRAW && app.message == NULL, "Newer conversations "
 	    "goes back (%#x)", flags);
 	check_walter_page(&app, inbox, 2, 21, 40, 45);
-	flags = inbox_press(&app, inbox, INBOX_NEWER);
+	flags = st_select(&screen_inbox, &app, inbox, INBOX_NEWER);
 	ok(flags == APP_REDRAW && app.message == NULL, "and back (%#x)",
 	    flags);
 	check_walter_page(&app, inbox, 1, 1, 20, 45);
 out:
 	if (inbox != NULL)
 		screen_inbox.close(inbox);
-	app_end(&app);
+	st_end(&app);
 }
 
 /*
@@ -1315,7 +1141,7 @@ test_limited_proxy(void)
 	int				 rc, flags;
 
 	pt_reset();
-	if (app_start(&app, "james@example.org", "Chartty-demo-2") != 0)
+	if (st_start(&app, "james@example.org", "Chartty-demo-2") != 0)
 		goto out;
 	for (i = 0; i < app.me.npeople; i++) {
 		if (app.me.people[i].reference != NULL &&
@@ -1355,14 +1181,14 @@ test_limited_proxy(void)
 
 	if ((state = compose_start(&app, "new")) == NULL)
 		goto out;
-	compose_field(&app, state, "Subject", "Proxy test: a question");
+	st_field(&screen_compose, &app, state, "Subject", "Proxy test: a question");
 	compose_write(&app, state, "Proxy test: how is Noah doing?");
-	flags = compose_press(&app, state, "Send");
+	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a new message for Noah stays (%#x)", flags);
 	is(app.message, noah->note, "refused with the note");
 	screen_compose.close(state);
 out:
-	app_end(&app);
+	st_end(&app);
 }
 
 int

@@ -1,0 +1,534 @@
+/*
+ * Integration tests of appointments against the real test portal, driving
+ * the real screens (visits, visit, book, On My Way) through their
+ * callbacks without curses: the list with the server's flags; booking at
+ * most once, also when the answer is lost; two people racing for one
+ * time; cancelling inside and outside the 24-hour rule; a move that fails
+ * between its parts leaves exactly one live visit; joining and leaving an
+ * urgent-care line.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "portal.h"
+#include "portal-test.h"
+#include "screen-test.h"
+#include "tap.h"
+#include "util.h"
+#include "view.h"
+#include "visit.h"
+
+#define MARIA		"maria@example.org", "Chartty-demo-1"
+#define LAB		"appt-maria-lopez-lab"		/* within 24 hours */
+#define FOLLOWUP	"appt-maria-lopez-followup"	/* in 4 to 6 days */
+#define VIDEO		"appt-maria-lopez-video"
+#define BOOK_SLOT	1000	/* screen-book.c: the first free time's id */
+#define DONE_FLAGS	(APP_POP | APP_REFETCH)
+
+/* One plain sentence: no JSON, some words, a full stop. */
+static int
+sentence(const char *s)
+{
+	size_t	n;
+
+	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
+		return 0;
+	return strchr(".!?", s[n - 1]) != NULL;
+}
+
+/* Maria's visits as the portal has them now (into a; n of them). */
+static struct visit *
+all_visits(struct app *app, struct arena *a, size_t *n)
+{
+	struct fhir_result	 res;
+	struct visit		*v;
+	char			*cause = NULL;
+	size_t			 i, count;
+
+	*n = 0;
+	if (fhir_search(app->portal->fhir, "Appointment",
+	    "patient=Patient/maria-lopez&_count=200", &res, &cause) != 0) {
+		diag("search: %s", cause ? cause : "?");
+		free(cause);
+		fhir_result_free(&res);
+		return NULL;
+	}
+	count = fhir_bundle_count(res.body);
+	v = arena_alloc(a, (count + 1) * sizeof *v);
+	for (i = 0; i < count; i++) {
+		if (visit_parse(a, fhir_bundle_resource(res.body, i),
+		    &v[*n]) == 0)
+			(*n)++;
+	}
+	fhir_result_free(&res);
+	return v;
+}
+
+/* How many of Maria's visits have reason and status ("booked"...). */
+static int
+count_visits(struct app *app, const char *reason, const char *status)
+{
+	struct arena	*a = arena_create();
+	struct visit	*v;
+	size_t		 i, n;
+	int		 k = 0;
+
+	v = all_visits(app, a, &n);
+	for (i = 0; v != NULL && i < n; i++) {
+		if (v[i].reason && strcmp(v[i].reason, reason) == 0 &&
+		    v[i].status && strcmp(v[i].status, status) == 0)
+			k++;
+	}
+	arena_free(a);
+	return k;
+}
+
+/* The status of Maria's visit id now (a static copy), or "". */
+static const char *
+status_of(struct app *app, const char *id)
+{
+	static char	 out[32];
+	struct arena	*a = arena_create();
+	struct visit	*v;
+	size_t		 i, n;
+
+	out[0] = '\0';
+	v = all_visits(app, a, &n);
+	for (i = 0; v != NULL && i < n; i++) {
+		if (v[i].id && strcmp(v[i].id, id) == 0 && v[i].status)
+			strlcpy_c(out, v[i].status, sizeof out);
+	}
+	arena_free(a);
+	return out;
+}
+
+/* The view of screen s now (view_free it). */
+static void
+view_of(const struct screen *s, struct app *app, void *state,
+    struct view *v)
+{
+	view_init(v);
+	s->view(app, state, v);
+}
+
+/* The book screen (for a move when old is set) with its search typed in. */
+static void *
+book_search(struct app *app, const char *old, const char *who,
+    const char *type, const char *from, const char *to)
+{
+	void	*state;
+	int	 flags;
+
+	state = st_open(&screen_book, app, old ? xstrdup(old) : NULL);
+	if (state == NULL)
+		return NULL;
+	ok(st_field(&screen_book, app, state, "Clinician", who) == 0 &&
+	    st_field(&screen_book, app, state, "First day", from) == 0 &&
+	    st_field(&screen_book, app, state, "Last day", to) == 0,
+	    "the search is typed: %s, %s to %s", who, from, to);
+	/* The kinds of visit follow the clinician when the view is built. */
+	flags = st_field(&screen_book, app, state, "Kind of visit", type);
+	ok(flags == 0, "kind of visit: %s", type);
+	flags = st_press(&screen_book, app, state, ROW_BUTTON, "Find free");
+	ok(flags == APP_REDRAW, "Find free times (%s)", app->message ?
+	    app->message : "no message");
+	return state;
+}
+
+/* Choose the first free time and type reason; 0 when the form is shown. */
+static int
+book_choose(struct app *app, void *state, const char *reason)
+{
+	struct view	v;
+	int		rc;
+
+	if (st_select(&screen_book, app, state, BOOK_SLOT) != APP_REDRAW)
+		return -1;
+	rc = st_field(&screen_book, app, state, "Reason", reason);
+	view_of(&screen_book, app, state, &v);
+	if (st_row(&v, ROW_BUTTON, "Book") == NULL &&
+	    st_row(&v, ROW_BUTTON, "Move") == NULL)
+		rc = -1;
+	view_free(&v);
+	return rc;
+}
+
+static void
+test_list(void)
+{
+	struct app	 app;
+	struct view	 v;
+	void		*state;
+	const struct view_row *r;
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	if ((state = st_open(&screen_visits, &app, NULL)) == NULL) {
+		st_end(&app);
+		return;
+	}
+	view_of(&screen_visits, &app, state, &v);
+	ok(st_count(&v, "Visit") == 6, "6 visits: 4 upcoming, 2 past (%zu)",
+	    st_count(&v, "Visit"));
+	r = st_row(&v, ROW_ITEM, NULL);
+	ok(r != NULL && r->value && strstr(r->value, "Lab work with Anita "
+	    "Patel, MD") && strstr(r->value, "eCheck-in is open") &&
+	    (r->flags & ROW_ALERT), "the soonest first, with eCheck-in open "
+	    "said in words: %s", r && r->value ? r->value : "(none)");
+	ok(st_mentions(&v, "Video visit with David Chen, NP."),
+	    "a video visit says so, without a place");
+	ok(st_mentions(&v, "Completed.") && st_mentions(&v, "Cancelled."),
+	    "past visits say how they ended");
+	ok(st_row(&v, ROW_ITEM, "Schedule a visit") != NULL &&
+	    st_row(&v, ROW_ITEM, "On My Way") != NULL,
+	    "scheduling and On My Way are items (plain mode can choose them)");
+	view_free(&v);
+	screen_visits.close(state);
+
+	/* One visit: its facts and what the server allows. */
+	state = st_open(&screen_visit, &app, xstrdup(FOLLOWUP));
+	if (state != NULL) {
+		view_of(&screen_visit, &app, state, &v);
+		ok(st_mentions(&v, "Follow-up visit") &&
+		    st_mentions(&v, "Anita Patel, MD") &&
+		    st_mentions(&v, "glucose meter") &&
+		    st_mentions(&v, "$25.00") &&
+		    st_mentions(&v, "30 minutes"),
+		    "a visit: kind, clinician, preparation, copay, length");
+		ok(st_row(&v, ROW_ITEM, "Reschedule") != NULL &&
+		    st_row(&v, ROW_ITEM, "Cancel this visit") != NULL,
+		    "more than 24 hours away: reschedule and cancel offered");
+		view_free(&v);
+		screen_visit.close(state);
+	}
+	state = st_open(&screen_visit, &app, xstrdup(LAB));
+	if (state != NULL) {
+		view_of(&screen_visit, &app, state, &v);
+		ok(st_row(&v, ROW_ITEM, "Cancel") == NULL &&
+		    st_row(&v, ROW_ITEM, "Reschedule") == NULL &&
+		    st_says(&v, "To cancel or change this visit now, please "
+		    "call the clinic."), "within 24 hours: no cancel, and "
+		    "the person is told to call");
+		view_free(&v);
+		screen_visit.close(state);
+	}
+	st_end(&app);
+}
+
+static void
+test_book(void)
+{
+	struct app	 app;
+	struct view	 v;
+	void		*state;
+	int		 flags;
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	state = book_search(&app, NULL, "Anita Patel", "Office visit", "+2",
+	    "+9");
+	if (state == NULL) {
+		st_end(&app);
+		return;
+	}
+	view_of(&screen_book, &app, state, &v);
+	ok(st_count(&v, "Time") > 20, "free times are listed (%zu)",
+	    st_count(&v, "Time"));
+	ok(st_mentions(&v, "Office visit with Anita Patel, MD:"),
+	    "the times say what they are for");
+	view_free(&v);
+	ok(book_choose(&app, state, "Sore knee, test_book") == 0,
+	    "a time is chosen and the reason typed");
+	/* The portal books it but the answer never arrives (twice: libcurl
+	 * retries a dropped reused connection once). */
+	pt_fault("drop-answer", 2, 0, "/fhir/R4/Appointment");
+	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Book");
+	ok(flags == APP_REDRAW && sentence(app.message),
+	    "a lost answer is said in a sentence: %s", app.message ?
+	    app.message : "(none)");
+	ok(count_visits(&app, "Sore knee, test_book", "booked") == 1,
+	    "the portal has the visit once");
+	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Book");
+	ok(flags == DONE_FLAGS, "booking again (same request id) succeeds");
+	like(app.message, "Booked: Office visit with Anita Patel, MD on ",
+	    "and says what was booked");
+	ok(count_visits(&app, "Sore knee, test_book", "booked") == 1,
+	    "still exactly one visit");
+	screen_book.close(state);
+
+	/* A blank reason is refused before anything is sent. */
+	state = book_search(&app, NULL, "David Chen", "Video visit", "+2",
+	    "+9");
+	if (state != NULL) {
+		ok(book_choose(&app, state, "   ") == 0, "a blank reason");
+		flags = st_press(&screen_book, &app, state, ROW_BUTTON,
+		    "Book");
+		like(app.message, "Please say briefly why you are coming.",
+		    "is refused in words");
+		ok(flags == APP_REDRAW, "and the form stays");
+		screen_book.close(state);
+	}
+	/* Days typed wrong are said, not searched. */
+	state = book_search(&app, NULL, "Anita Patel", "Office visit",
+	    "next week", "+9");
+	if (state != NULL) {
+		like(app.message, "Type the first day as a date like",
+		    "a first day that is not a date is explained");
+		view_of(&screen_book, &app, state, &v);
+		ok(st_row(&v, ROW_BUTTON, "Find free") != NULL,
+		    "and the search form stays");
+		view_free(&v);
+		ok(st_field(&screen_book, &app, state, "First day", "+9") ==
+		    0 && st_field(&screen_book, &app, state, "Last day",
+		    "+2") == 0 && st_press(&screen_book, &app, state,
+		    ROW_BUTTON, "Find free") == APP_REDRAW,
+		    "a last day before the first");
+		like(app.message, "The last day is before the first day.",
+		    "is said");
+		screen_book.close(state);
+	}
+	st_end(&app);
+}
+
+static void
+test_race(void)
+{
+	struct app	 a, b;
+	void		*sa, *sb;
+	struct view	 v;
+	int		 fa, fb;
+
+	pt_reset();
+	if (st_start(&a, MARIA) != 0 || st_start(&b, MARIA) != 0)
+		return;
+	sa = book_search(&a, NULL, "Elena Garcia", "Cardiology", "+3", "+3");
+	sb = book_search(&b, NULL, "Elena Garcia", "Cardiology", "+3", "+3");
+	if (sa == NULL || sb == NULL)
+		goto out;
+	ok(book_choose(&a, sa, "Race, first") == 0 &&
+	    book_choose(&b, sb, "Race, second") == 0,
+	    "two people choose the same first free time");
+	fa = st_press(&screen_book, &a, sa, ROW_BUTTON, "Book");
+	fb = st_press(&screen_book, &b, sb, ROW_BUTTON, "Book");
+	ok(fa == DONE_FLAGS, "the first books it");
+	ok(fb == APP_REDRAW, "the second does not");
+	like(b.message, "Someone else just booked that time.",
+	    "and is told in the portal's words");
+	like(b.message, "Here are the free times now.",
+	    "and shown the times as they are now");
+	view_of(&screen_book, &b, sb, &v);
+	ok(st_count(&v, "Time") > 0 && st_row(&v, ROW_BUTTON, "Book") ==
+	    NULL, "the second sees the free times again");
+	view_free(&v);
+	ok(count_visits(&a, "Race, first", "booked") == 1 &&
+	    count_visits(&a, "Race, second", "booked") == 0,
+	    "the portal has exactly one visit at that time");
+	/* The second books the next time, from the fresh list. */
+	ok(book_choose(&b, sb, "Race, second") == 0 &&
+	    st_press(&screen_book, &b, sb, ROW_BUTTON, "Book") == DONE_FLAGS,
+	    "the second books another time from the fresh list");
+out:
+	if (sa)
+		screen_book.close(sa);
+	if (sb)
+		screen_book.close(sb);
+	st_end(&a);
+	st_end(&b);
+}
+
+static void
+test_cancel(void)
+{
+	struct app		 a, b;
+	struct fhir_result	 res;
+	struct json		*body;
+	void			*sa, *sb;
+	char			*cause = NULL;
+	int			 rc, flags;
+
+	pt_reset();
+	if (st_start(&a, MARIA) != 0 || st_start(&b, MARIA) != 0)
+		return;
+	/* Inside the rule: the portal refuses, and its words come through. */
+	rc = fhir_read(a.portal->fhir, "Appointment/" LAB, NULL, &res, &cause);
+	body = rc == 0 ? json_dup(res.body) : NULL;
+	if (body != NULL) {
+		char *etag = res.etag ? xstrdup(res.etag) : NULL;
+
+		fhir_result_free(&res);
+		json_set_str(body, "status", "cancelled");
+		json_add_str(json_add_object(body, "cancelationReason"),
+		    "text", "Feeling better");
+		rc = fhir_update(a.portal->fhir, "Appointment/" LAB, body,
+		    etag, &res, &cause);
+		ok(rc != 0 && res.status == 400, "cancelling within 24 hours "
+		    "is refused (%ld)", res.status);
+		is(cause, "Visits within 24 hours cannot be cancelled online. "
+		    "Please call the clinic at 555-0100.",
+		    "in the clinic's words");
+		json_free(body);
+		free(etag);
+	}
+	fhir_result_free(&res);
+	free(cause);
+	ok(strcmp(status_of(&a, LAB), "booked") == 0, "the visit stays booked");
+
+	/* Outside the rule, from the screen; a second, stale screen then
+	 * finds it cancelled instead of failing. */
+	sa = st_open(&screen_visit, &a, xstrdup(FOLLOWUP));
+	sb = st_open(&screen_visit, &b, xstrdup(FOLLOWUP));
+	if (sa == NULL || sb == NULL)
+		goto out;
+	ok(st_press(&screen_visit, &a, sa, ROW_ITEM, "Cancel this visit") ==
+	    APP_REDRAW, "Cancel this visit opens the form");
+	ok(st_field(&screen_visit, &a, sa, "Reason", "cannot come") == 0 &&
+	    st_field(&screen_visit, &a, sa, "More about", "Travelling") == 0,
+	    "a reason is chosen and more typed");
+	flags = st_press(&screen_visit, &a, sa, ROW_BUTTON, "Keep");
+	ok(flags == APP_REDRAW && strcmp(status_of(&a, FOLLOWUP), "booked") ==
+	    0, "Keep the visit sends nothing");
+	st_press(&screen_visit, &a, sa, ROW_ITEM, "Cancel this visit");
+	flags = st_press(&screen_visit, &a, sa, ROW_BUTTON, "Cancel the");
+	ok(flags == DONE_FLAGS, "Cancel the visit");
+	like(a.message, "is cancelled.", "says it is cancelled");
+	ok(strcmp(status_of(&a, FOLLOWUP), "cancelled") == 0 &&
+	    count_visits(&a, "Three-month diabetes check", "cancelled") == 1,
+	    "the portal has it cancelled");
+	st_press(&screen_visit, &b, sb, ROW_ITEM, "Cancel this visit");
+	flags = st_press(&screen_visit, &b, sb, ROW_BUTTON, "Cancel the");
+	ok(flags == DONE_FLAGS, "a second screen, opened before, finds it "
+	    "cancelled (412, reloaded)");
+	like(b.message, "is cancelled", "and says so");
+out:
+	if (sa)
+		screen_visit.close(sa);
+	if (sb)
+		screen_visit.close(sb);
+	st_end(&a);
+	st_end(&b);
+}
+
+/* Live visits (booked) among Maria's with reason. */
+static int
+live(struct app *app, const char *reason)
+{
+	return count_visits(app, reason, "booked");
+}
+
+static void
+test_reschedule(void)
+{
+	struct app	 app;
+	void		*state;
+	int		 flags;
+	const char	*why = "Three-month diabetes check";
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	state = book_search(&app, FOLLOWUP, "Anita Patel", "Follow-up", "+2",
+	    "+12");
+	if (state == NULL) {
+		st_end(&app);
+		return;
+	}
+	ok(book_choose(&app, state, why) == 0, "a new time, same reason");
+	/* The portal fails between the booking and the cancellation. */
+	pt_fault("break-transaction", 1, 0, "/fhir/R4");
+	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Move");
+	ok(flags == APP_REDRAW && sentence(app.message),
+	    "a failure between the parts is said: %s", app.message ?
+	    app.message : "(none)");
+	ok(live(&app, why) == 1 && strcmp(status_of(&app, FOLLOWUP),
+	    "booked") == 0, "exactly one live visit: the old one");
+	/* The move is made, but its answer lost (and retried by libcurl). */
+	pt_fault("drop-answer", 2, 0, "/fhir/R4");
+	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Move");
+	ok(flags == DONE_FLAGS, "a move whose answer was lost is found "
+	    "made");
+	like(app.message, "Your visit is moved to ", "and said so");
+	ok(live(&app, why) == 1 && strcmp(status_of(&app, FOLLOWUP),
+	    "cancelled") == 0, "exactly one live visit: the new one");
+	screen_book.close(state);
+
+	/* A visit that can no longer be moved does not open the form. */
+	{
+		void	*s = NULL;
+		char	*cause = NULL;
+
+		ok(screen_book.open(&app, xstrdup(FOLLOWUP), &s, &cause) !=
+		    0, "a cancelled visit cannot be moved");
+		like(cause, "can no longer be moved online", "said in words");
+		free(cause);
+	}
+	st_end(&app);
+}
+
+static void
+test_onmyway(void)
+{
+	struct app	 app;
+	struct view	 v;
+	void		*state;
+	int		 flags;
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	if ((state = st_open(&screen_onmyway, &app, NULL)) == NULL) {
+		st_end(&app);
+		return;
+	}
+	view_of(&screen_onmyway, &app, state, &v);
+	ok(st_count(&v, "Location") == 2 && st_mentions(&v, "about 25 "
+	    "minutes wait") && st_mentions(&v, "about 50 minutes wait"),
+	    "two urgent-care locations with their waits");
+	ok(st_mentions(&v, "call 911"), "emergencies are sent to 911");
+	view_free(&v);
+	st_press(&screen_onmyway, &app, state, ROW_ITEM, "Main Street Urgent "
+	    "Care North");
+	flags = st_press(&screen_onmyway, &app, state, ROW_BUTTON, "Join");
+	like(app.message, "Please say briefly what brings you in.",
+	    "joining without a reason is refused in words");
+	ok(st_field(&screen_onmyway, &app, state, "What brings", "Sprained "
+	    "ankle") == 0, "a reason is typed");
+	flags = st_press(&screen_onmyway, &app, state, ROW_BUTTON, "Join");
+	ok(flags == APP_REDRAW, "Join the line");
+	like(app.message, "You are in line.", "says so");
+	view_of(&screen_onmyway, &app, state, &v);
+	ok(st_mentions(&v, "You are number 4 in line.") && st_mentions(&v,
+	    "about 35 minutes"), "the place in line, and the wait now");
+	view_free(&v);
+	st_press(&screen_onmyway, &app, state, ROW_ITEM, "Main Street Urgent "
+	    "Care East");
+	like(app.message, "already in line", "one line at a time");
+	flags = st_press(&screen_onmyway, &app, state, ROW_ITEM, "Leave");
+	like(app.message, "You have left the line.", "leaving the line");
+	view_of(&screen_onmyway, &app, state, &v);
+	ok(!st_mentions(&v, "in line.") && st_mentions(&v, "about 25 "
+	    "minutes wait"), "no place held, the wait as before");
+	view_free(&v);
+	screen_onmyway.close(state);
+	st_end(&app);
+}
+
+int
+main(void)
+{
+	test_list();
+	test_book();
+	test_race();
+	test_cancel();
+	test_reschedule();
+	test_onmyway();
+	return done_testing();
+}
