@@ -74,6 +74,7 @@ extern const struct screen screen_visits;
 extern const struct screen screen_visit;
 extern const struct screen screen_book;
 extern const struct screen screen_onmyway;
+extern const struct screen screen_checkin;
 
 struct app_options {
 	const char	*server;

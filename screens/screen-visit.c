@@ -155,6 +155,10 @@ visit_view(struct app *app, void *state, struct view *v)
 		visit_fact(v, "Copay", visit_money(v->arena, x->copay));
 	visit_fact(v, "Video link", x->join_url);
 	view_heading(v, "What you can do");
+	if (x->checkin_open == 1 && booked)
+		view_item(v, VISIT_CHECKIN, "Action", "eCheck-in",
+		    "confirm your details, answer the questions, sign, pay "
+		    "the copay", ROW_ALERT);
 	if (x->join_url != NULL && !app->opt.kiosk && browser_available())
 		view_item(v, VISIT_BROWSER, "Action", "Open the video visit",
 		    "in your web browser", 0);
@@ -240,6 +244,8 @@ visit_action(struct app *app, void *state, enum action a,
 	char			*cause = NULL;
 
 	switch (r->id) {
+	case VISIT_CHECKIN:
+		return app_push(app, &screen_checkin, xstrdup(s->id));
 	case VISIT_BROWSER:
 		if (app->opt.kiosk)
 			return 0;

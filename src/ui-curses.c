@@ -27,6 +27,7 @@
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
 #define UI_STATUS_LINES	3	/* a message's lines at most */
 #define UI_EDITOR_WIDTH(cols)	((cols) - 6)	/* text at column 4 */
+#define UI_FIELD_ROOM	24	/* a field's text beside its label, at least */
 
 /* One screen line of the body: part of a view row. */
 struct ui_line {
@@ -34,6 +35,7 @@ struct ui_line {
 	const char	*s;
 	size_t		 n;
 	int		 first;		/* the row's first line */
+	int		 input;		/* a field's text, below its label */
 };
 
 struct ui_curses {
@@ -135,6 +137,7 @@ ui_add_line(void *arg, const char *s, size_t n)
 	l->s = s;
 	l->n = n;
 	l->first = 0;
+	l->input = 0;
 }
 
 /* Keep the lines before end; the last kept one ends in "...". */
@@ -223,7 +226,21 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 			ui_wrap(r->editor->text, UI_EDITOR_WIDTH(width),
 			    ui_add_line, c);
 			break;
-		default:	/* headings, fields, buttons: one line */
+		case ROW_FIELD:
+			/* A long label (a question) is wrapped, and the text
+			 * typed goes on a line of its own below it. */
+			if (r->label != NULL && ui_width(r->label) + 2 +
+			    UI_FIELD_ROOM > width - 4) {
+				text = arena_own(v->arena, xasprintf("%s:",
+				    r->label));
+				ui_wrap(text, width - 4, ui_add_line, c);
+				ui_add_line(c, "", 0);
+				c->lines[c->nlines - 1].input = 1;
+				break;
+			}
+			ui_add_line(c, r->label, strlen(r->label));
+			break;
+		default:	/* headings, buttons: one line */
 			ui_add_line(c, r->label ? r->label : "",
 			    strlen(r->label ? r->label : ""));
 			break;
@@ -256,17 +273,25 @@ ui_put(int y, int x, const char *s, size_t n)
 	mvaddnstr(y, x, s, (int)n);
 }
 
-/* Draw a field's line; returns the cursor column. */
+/*
+ * Draw a field's line: its label and text, or (alone set) the text alone
+ * at column 4 below a wrapped label. Returns the cursor column.
+ */
 static int
-ui_draw_field(int y, const struct view_row *r, int width)
+ui_draw_field(int y, const struct view_row *r, int width, int alone)
 {
 	const struct field	*f = r->field;
 	int			 x, cx;
 	size_t			 i, chars = 0, before = 0;
 
-	x = 2 + ui_width(r->label) + 2;
-	mvaddstr(y, 2, r->label);
-	addstr(": ");
+	if (alone) {
+		x = 4;
+		move(y, x);
+	} else {
+		x = 2 + ui_width(r->label) + 2;
+		mvaddstr(y, 2, r->label);
+		addstr(": ");
+	}
 	if (r->flags & ROW_SECRET) {
 		for (i = 0; i < f->len; i++) {
 			if (((unsigned char)f->text[i] & 0xc0) != 0x80) {
@@ -422,9 +447,17 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 			ui_put(y, 0, l->s, l->n);
 			break;
 		case ROW_FIELD:
-			fy = ui_draw_field(y, r, COLS);
-			if (l->row == v->focus)
+			if (!l->input && !(l->first && (size_t)(c->top + i +
+			    1) >= c->nlines) && !(l->first &&
+			    c->lines[c->top + i + 1].row != l->row)) {
+				ui_put(y, l->first ? 2 : 4, l->s, l->n);
+				break;	/* a line of a wrapped label */
+			}
+			fy = ui_draw_field(y, r, COLS, l->input);
+			if (l->row == v->focus) {
 				cx = fy;
+				cy = y;
+			}
 			break;
 		case ROW_CHART:
 			ui_put(y, 2, l->s, l->n);

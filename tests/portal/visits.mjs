@@ -394,7 +394,17 @@ function checkResponse(ctx, repo, qr) {
       badRequest(`Please answer "${q.text}".`);
     }
   }
-  qr.authored = new Date().toISOString();
+}
+
+/** A response kept for later may be finished or changed; a finished one stays as sent. */
+function checkResponseUpdate(ctx, repo, before, after) {
+  if (before.status === 'completed') {
+    badRequest('These answers were already sent. To change them, tell your care team at the visit.');
+  }
+  if (after.questionnaire !== before.questionnaire || extOf(after, EXT.appointment)?.valueReference?.reference !== extOf(before, EXT.appointment)?.valueReference?.reference) {
+    badRequest('The questionnaire and the visit of a response cannot change.');
+  }
+  checkResponse(ctx, repo, after);
 }
 
 const words = (s) => String(s ?? '').normalize('NFC').toLowerCase().split(/\s+/).filter(Boolean).join(' ');
@@ -642,7 +652,12 @@ export const VISIT_CREATE_RULES = {
     },
     after: afterBooking,
   },
-  QuestionnaireResponse: { check: (ctx, repo, qr) => checkResponse(ctx, repo, qr) },
+  QuestionnaireResponse: {
+    check(ctx, repo, qr) {
+      checkResponse(ctx, repo, qr);
+      qr.authored = new Date().toISOString();
+    },
+  },
   Consent: { check: (ctx, repo, c) => checkConsent(ctx, repo, c) },
 };
 
@@ -651,4 +666,5 @@ export const VISIT_UPDATE_RULES = {
     check: (ctx, repo, before, after) => checkCancel(ctx, repo, before, after, new Date()),
     after: afterCancel,
   },
+  QuestionnaireResponse: { check: checkResponseUpdate },
 };

@@ -1,0 +1,1350 @@
+/* eCheck-in steps (include/checkin.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "card.h"
+#include "checkin.h"
+#include "crypto.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "sanitize.h"
+#include "url.h"
+#include "util.h"
+#include "view.h"
+#include "visit.h"
+
+#define CHECKIN_MAX_ITEMS	40
+#define CHECKIN_MAX_OPTIONS	12
+#define CHECKIN_NOT_ANSWERED	"Not answered"
+#define EXT_APPOINTMENT		"urn:chartty:appointment"
+#define EXT_SIGNATURE		"urn:chartty:typed-signature"
+#define EXT_MIN			"http://hl7.org/fhir/StructureDefinition/minValue"
+#define EXT_MAX			"http://hl7.org/fhir/StructureDefinition/maxValue"
+
+/* One question of the visit's form and where its answer is typed. */
+struct checkin_item {
+	const char	*link_id;
+	const char	*text;
+	const char	*type;		/* text, string, integer, boolean, ... */
+	int		 required;
+	int		 repeats;	/* choices: several may be chosen */
+	int		 has_range;
+	long		 min, max;
+	const char	*options[CHECKIN_MAX_OPTIONS + 1];	/* displays */
+	const struct json *codings[CHECKIN_MAX_OPTIONS];	/* borrowed */
+	int		 noptions;
+	struct field	 field;		/* one answer */
+	struct field	*each;		/* repeats: one Yes/No per option */
+};
+
+static const char *const checkin_names[CHECKIN_NSTEPS] = {
+	"Contact details", "Insurance", "Questions", "Consent", "Copay",
+	"Check in"
+};
+static const char *const checkin_yes_no[] = { CHECKIN_NOT_ANSWERED, "Yes",
+	"No" };
+static const char *const checkin_no_yes[] = { "No", "Yes" };
+static const char *const checkin_methods[] = { "Credit or debit card",
+	"HSA card" };
+
+const char *
+checkin_step_name(enum checkin_step step)
+{
+	return step < CHECKIN_NSTEPS ? checkin_names[step] : "";
+}
+
+int
+checkin_needed(const struct checkin *c, enum checkin_step step)
+{
+	switch (step) {
+	case CHECKIN_COVERAGE:
+		return c->cov != NULL;
+	case CHECKIN_QUESTIONS:
+		return c->form != NULL;
+	case CHECKIN_COPAY:
+		return c->invoice != NULL && (c->due > 0.004 ||
+		    c->receipt != NULL);
+	case CHECKIN_NSTEPS:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+enum checkin_step
+checkin_first(const struct checkin *c)
+{
+	int	i;
+
+	for (i = 0; i < CHECKIN_FINISH; i++) {
+		if (checkin_needed(c, i) && !c->done[i])
+			return i;
+	}
+	return CHECKIN_FINISH;
+}
+
+int
+checkin_move(const struct checkin *c, enum checkin_step step, int dir)
+{
+	int	i;
+
+	for (i = (int)step + dir; i >= 0 && i < CHECKIN_NSTEPS; i += dir) {
+		if (checkin_needed(c, i))
+			return i;
+	}
+	return -1;
+}
+
+/* The extension url's object (not its value) among j's, or NULL. */
+static const struct json *
+checkin_ext(const struct json *j, const char *url)
+{
+	const struct json	*e;
+	size_t			 i;
+
+	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
+		e = json_at(json_get(j, "extension"), i);
+		if (json_gets(e, "url") && strcmp(json_gets(e, "url"), url) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Does record r name this visit (urn:chartty:appointment)? */
+static int
+checkin_names_visit(const struct checkin *c, const struct json *r)
+{
+	const char	*ref;
+
+	ref = json_gets(json_get(checkin_ext(r, EXT_APPOINTMENT),
+	    "valueReference"), "reference");
+	return ref != NULL && strncmp(ref, "Appointment/", 12) == 0 &&
+	    strcmp(ref + 12, c->appt_id) == 0;
+}
+
+/* Add the extension naming this visit to record r. */
+static void
+checkin_add_visit(struct checkin *c, struct json *r)
+{
+	struct json	*e;
+	char		*ref;
+
+	e = json_add_object(json_add_array(r, "extension"), NULL);
+	json_add_str(e, "url", EXT_APPOINTMENT);
+	ref = xasprintf("Appointment/%s", c->appt_id);
+	json_add_str(json_add_object(e, "valueReference"), "reference", ref);
+	free(ref);
+}
+
+/* "W/\"<versionId>\"" of a resource, in the arena, or NULL. */
+static char *
+checkin_etag(struct arena *a, const struct json *r)
+{
+	const char	*v = json_gets(json_get(r, "meta"), "versionId");
+
+	return v ? arena_own(a, xasprintf("W/\"%s\"", v)) : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Contact details                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The first telecom value of system in the Patient, or "". */
+static const char *
+checkin_telecom(struct arena *a, const struct json *pat, const char *sys)
+{
+	const struct json	*t;
+	const char		*s;
+	size_t			 i;
+
+	for (i = 0; i < json_size(json_get(pat, "telecom")); i++) {
+		t = json_at(json_get(pat, "telecom"), i);
+		if ((s = json_gets(t, "system")) && strcmp(s, sys) == 0 &&
+		    model_str(a, t, "value") != NULL)
+			return model_str(a, t, "value");
+	}
+	return "";
+}
+
+/* Put the Patient's address, phone and email in the fields. */
+static void
+checkin_contact_fill(struct checkin *c)
+{
+	const struct json	*addr = json_at(json_get(c->pat, "address"), 0);
+	struct buf		 b;
+	const char		*l;
+	size_t			 i;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < json_size(json_get(addr, "line")); i++) {
+		if ((l = json_str(json_at(json_get(addr, "line"), i))) != NULL)
+			buf_printf(&b, "%s%s", b.len ? ", " : "", l);
+	}
+	field_set(&c->street, b.len ? arena_own(c->a, sanitize_str(
+	    b.data, 0)) : "");
+	buf_free(&b, 1);
+	field_set(&c->city, model_str(c->a, addr, "city") ?
+	    model_str(c->a, addr, "city") : "");
+	field_set(&c->state, model_str(c->a, addr, "state") ?
+	    model_str(c->a, addr, "state") : "");
+	field_set(&c->zip, model_str(c->a, addr, "postalCode") ?
+	    model_str(c->a, addr, "postalCode") : "");
+	field_set(&c->phone, checkin_telecom(c->a, c->pat, "phone"));
+	field_set(&c->email, checkin_telecom(c->a, c->pat, "email"));
+	c->name = model_name(c->a, json_get(c->pat, "name"));
+}
+
+static void
+checkin_contact_view(struct checkin *c, struct view *v)
+{
+	view_text(v, "Check that the clinic can reach you, and correct "
+	    "anything that changed.");
+	view_field(v, CHECKIN_FIELD + 0, "Street address", &c->street, 0);
+	view_field(v, CHECKIN_FIELD + 1, "City", &c->city, 0);
+	view_field(v, CHECKIN_FIELD + 2, "State or region", &c->state, 0);
+	view_field(v, CHECKIN_FIELD + 3, "ZIP or postal code", &c->zip, 0);
+	view_field(v, CHECKIN_FIELD + 4, "Phone", &c->phone, 0);
+	view_field(v, CHECKIN_FIELD + 5, "Email", &c->email, 0);
+	view_button(v, CHECKIN_NEXT, "These are right: continue");
+}
+
+/* Blank, or only spaces? */
+static int
+checkin_blank(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s == '\0';
+}
+
+/* A phone number: 7 to 15 digits, with spaces, dashes, dots, (), +. */
+static int
+checkin_phone_ok(const char *s)
+{
+	int	digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (strchr(" -.()+", *s) == NULL)
+			return 0;
+	}
+	return digits >= 7 && digits <= 15;
+}
+
+/* An email address: something@something.something, no spaces. */
+static int
+checkin_email_ok(const char *s)
+{
+	const char	*at = strchr(s, '@');
+
+	return at != NULL && at > s && strchr(at + 1, '@') == NULL &&
+	    strchr(at, '.') != NULL && strchr(at, '.')[1] != '\0' &&
+	    strpbrk(s, " \t") == NULL && at[1] != '.';
+}
+
+/* Set (or add) the first telecom of system to value in the Patient p. */
+static void
+checkin_set_telecom(struct json *p, const char *sys, const char *value)
+{
+	struct json	*arr, *t;
+	size_t		 i;
+
+	if ((arr = json_get(p, "telecom")) == NULL)
+		arr = json_add_array(p, "telecom");
+	for (i = 0; i < json_size(arr); i++) {
+		t = json_at(arr, i);
+		if (json_gets(t, "system") && strcmp(json_gets(t, "system"),
+		    sys) == 0) {
+			json_set_str(t, "value", value);
+			return;
+		}
+	}
+	t = json_add_object(arr, NULL);
+	json_add_str(t, "system", sys);
+	json_add_str(t, "value", value);
+}
+
+/* The Patient with the address, phone and email as typed (new root). */
+static struct json *
+checkin_contact_patient(struct checkin *c)
+{
+	struct json	*p = json_dup(c->pat), *arr, *addr;
+
+	if ((arr = json_get(p, "address")) == NULL || json_size(arr) == 0) {
+		json_remove(p, "address");
+		arr = json_add_array(p, "address");
+		json_add_object(arr, NULL);
+	}
+	addr = json_at(arr, 0);
+	json_remove(addr, "text");
+	json_remove(addr, "line");
+	json_add_str(json_add_array(addr, "line"), NULL, c->street.text);
+	json_set_str(addr, "city", c->city.text);
+	if (c->state.len > 0)
+		json_set_str(addr, "state", c->state.text);
+	else
+		json_remove(addr, "state");
+	if (c->zip.len > 0)
+		json_set_str(addr, "postalCode", c->zip.text);
+	else
+		json_remove(addr, "postalCode");
+	if (c->phone.len > 0)
+		checkin_set_telecom(p, "phone", c->phone.text);
+	if (c->email.len > 0)
+		checkin_set_telecom(p, "email", c->email.text);
+	return p;
+}
+
+/* Load the Patient again (after 412) and put it in the fields. */
+static int
+checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	char			*path;
+
+	path = xasprintf("Patient/%s", c->patient);
+	if (fhir_read(f, path, NULL, &res, cause) != 0) {
+		free(path);
+		fhir_result_free(&res);
+		return -1;
+	}
+	free(path);
+	json_free(c->pat);
+	c->pat = res.body;
+	res.body = NULL;
+	c->pat_etag = checkin_etag(c->a, c->pat);
+	fhir_result_free(&res);
+	checkin_contact_fill(c);
+	return 0;
+}
+
+static int
+checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*p;
+	struct checkin		 before;
+	char			*path;
+	int			 rc;
+
+	if (checkin_blank(c->street.text) || checkin_blank(c->city.text)) {
+		*cause = xstrdup("Please give your street address and city.");
+		return -1;
+	}
+	if (c->phone.len > 0 && !checkin_phone_ok(c->phone.text)) {
+		*cause = xstrdup("Type the phone number with its area code, "
+		    "for example 555-0111.");
+		return -1;
+	}
+	if (c->email.len > 0 && !checkin_email_ok(c->email.text)) {
+		*cause = xstrdup("That email address does not look right: it "
+		    "should be like name@example.org.");
+		return -1;
+	}
+	/* Unchanged: confirmed, nothing to send. */
+	memset(&before, 0, sizeof before);
+	before.a = c->a;
+	before.pat = c->pat;
+	checkin_contact_fill(&before);
+	if (strcmp(before.street.text, c->street.text) == 0 &&
+	    strcmp(before.city.text, c->city.text) == 0 &&
+	    strcmp(before.state.text, c->state.text) == 0 &&
+	    strcmp(before.zip.text, c->zip.text) == 0 &&
+	    strcmp(before.phone.text, c->phone.text) == 0 &&
+	    strcmp(before.email.text, c->email.text) == 0)
+		return 0;
+	if (c->pat_etag == NULL) {
+		*cause = xstrdup("Your record has no version, so it cannot be "
+		    "changed safely online. Please tell the front desk.");
+		return -1;
+	}
+	p = checkin_contact_patient(c);
+	path = xasprintf("Patient/%s", c->patient);
+	rc = fhir_update(f, path, p, c->pat_etag, &res, cause);
+	free(path);
+	json_free(p);
+	if (rc == 0 && res.body != NULL) {
+		json_free(c->pat);
+		c->pat = res.body;
+		res.body = NULL;
+		c->pat_etag = checkin_etag(c->a, c->pat);
+	}
+	if (rc != 0 && res.status == 412) {
+		free(*cause);
+		*cause = NULL;
+		fhir_result_free(&res);
+		if (checkin_contact_reload(c, f, cause) != 0)
+			return -1;
+		*cause = xstrdup("Your details were changed somewhere else "
+		    "since you opened this. Here they are now: check them "
+		    "and continue again.");
+		return -1;
+	}
+	fhir_result_free(&res);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Insurance                                                            */
+/* ------------------------------------------------------------------ */
+
+static void
+checkin_coverage_fill(struct checkin *c)
+{
+	const struct json	*cl;
+	size_t			 i;
+
+	c->payer = model_str(c->a, json_at(json_get(c->cov, "payor"), 0),
+	    "display");
+	c->plan = c->group = NULL;
+	for (i = 0; i < json_size(json_get(c->cov, "class")); i++) {
+		cl = json_at(json_get(c->cov, "class"), i);
+		if (c->plan == NULL)
+			c->plan = model_str(c->a, cl, "name");
+		if (c->group == NULL)
+			c->group = model_str(c->a, cl, "value");
+	}
+	field_set(&c->member, model_str(c->a, c->cov, "subscriberId") ?
+	    model_str(c->a, c->cov, "subscriberId") : "");
+}
+
+static void
+checkin_coverage_view(struct checkin *c, struct view *v)
+{
+	view_text(v, "Check the insurance on file. If your member ID "
+	    "changed, type the new one; for a new insurer, bring the card to "
+	    "the front desk.");
+	if (c->payer != NULL)
+		view_item(v, 0, "Fact", "Insurer", c->payer, ROW_INFO);
+	if (c->plan != NULL)
+		view_item(v, 0, "Fact", "Plan", c->plan, ROW_INFO);
+	if (c->group != NULL)
+		view_item(v, 0, "Fact", "Group", c->group, ROW_INFO);
+	view_field(v, CHECKIN_FIELD + 0, "Member ID", &c->member, 0);
+	view_button(v, CHECKIN_NEXT, "This is right: continue");
+}
+
+static int
+checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*cov;
+	const char		*was, *id;
+	char			*path, *eid;
+	int			 rc;
+
+	if (checkin_blank(c->member.text)) {
+		*cause = xstrdup("Please type the member ID from your "
+		    "insurance card.");
+		return -1;
+	}
+	was = json_gets(c->cov, "subscriberId");
+	if (was != NULL && strcmp(was, c->member.text) == 0)
+		return 0;
+	if (c->cov_etag == NULL || (id = json_gets(c->cov, "id")) == NULL) {
+		*cause = xstrdup("Your insurance has no version, so it cannot "
+		    "be changed safely online. Please tell the front desk.");
+		return -1;
+	}
+	cov = json_dup(c->cov);
+	json_set_str(cov, "subscriberId", c->member.text);
+	eid = url_escape(id);
+	path = xasprintf("Coverage/%s", eid);
+	free(eid);
+	rc = fhir_update(f, path, cov, c->cov_etag, &res, cause);
+	free(path);
+	json_free(cov);
+	if (rc == 0 && res.body != NULL) {
+		json_free(c->cov);
+		c->cov = res.body;
+		res.body = NULL;
+		c->cov_etag = checkin_etag(c->a, c->cov);
+		checkin_coverage_fill(c);
+	} else if (res.status == 412) {
+		free(*cause);
+		*cause = xstrdup("Your insurance was changed somewhere else "
+		    "since you opened this. Go back to the visit and start "
+		    "eCheck-in again to see it.");
+	}
+	fhir_result_free(&res);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Questions                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Collect the questions of items (groups flattened) into c->items. */
+static void
+checkin_items(struct checkin *c, const struct json *items)
+{
+	const struct json	*q, *opt, *cd;
+	struct checkin_item	*it;
+	const char		*type;
+	double			 n;
+	size_t			 i, k;
+
+	for (i = 0; i < json_size(items) && c->nitems < CHECKIN_MAX_ITEMS;
+	    i++) {
+		q = json_at(items, i);
+		if ((type = json_gets(q, "type")) == NULL ||
+		    json_gets(q, "linkId") == NULL)
+			continue;
+		if (strcmp(type, "group") == 0) {
+			checkin_items(c, json_get(q, "item"));
+			continue;
+		}
+		if (strcmp(type, "display") == 0) {
+			continue;
+		}
+		it = &c->items[c->nitems];
+		memset(it, 0, sizeof *it);
+		it->link_id = arena_strdup(c->a, json_gets(q, "linkId"));
+		it->text = model_str(c->a, q, "text");
+		if (it->text == NULL)
+			it->text = it->link_id;
+		it->type = arena_strdup(c->a, type);
+		it->required = json_bool(json_get(q, "required")) == 1;
+		it->repeats = json_bool(json_get(q, "repeats")) == 1;
+		if (json_num(model_extension(q, EXT_MIN), &n) == 0) {
+			it->min = (long)n;
+			it->has_range = 1;
+			it->max = 1000000;
+		}
+		if (json_num(model_extension(q, EXT_MAX), &n) == 0) {
+			it->max = (long)n;
+			it->has_range = 1;
+		}
+		for (k = 0; k < json_size(json_get(q, "answerOption")) &&
+		    it->noptions < CHECKIN_MAX_OPTIONS; k++) {
+			opt = json_at(json_get(q, "answerOption"), k);
+			if ((cd = json_get(opt, "valueCoding")) == NULL)
+				continue;
+			it->codings[it->noptions] = cd;
+			it->options[it->noptions] = model_str(c->a, cd,
+			    "display") ? model_str(c->a, cd, "display") :
+			    model_str(c->a, cd, "code");
+			if (it->options[it->noptions] != NULL)
+				it->noptions++;
+		}
+		if (strcmp(type, "boolean") == 0)
+			field_options(&it->field, checkin_yes_no, 3, 0);
+		else if (strcmp(type, "choice") == 0 && it->repeats) {
+			it->each = arena_alloc(c->a, (it->noptions + 1) *
+			    sizeof *it->each);
+			for (k = 0; k < (size_t)it->noptions; k++)
+				field_options(&it->each[k], checkin_no_yes, 2,
+				    0);
+		} else if (strcmp(type, "choice") == 0 ||
+		    strcmp(type, "open-choice") == 0) {
+			/* "Not answered" first, then the form's choices. */
+			memmove(&it->options[1], &it->options[0],
+			    it->noptions * sizeof it->options[0]);
+			it->options[0] = CHECKIN_NOT_ANSWERED;
+			field_options(&it->field, it->options,
+			    it->noptions + 1, 0);
+		}
+		c->nitems++;
+	}
+}
+
+/* Is option k of item it the coding cd? */
+static int
+checkin_same_coding(const struct checkin_item *it, int k,
+    const struct json *cd)
+{
+	const struct json	*o = it->codings[k];
+	const char		*a = json_gets(o, "code"), *b = json_gets(cd,
+	    "code");
+
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Put the answers of a response kept for later back in the fields. */
+static void
+checkin_answers_fill(struct checkin *c, const struct json *resp)
+{
+	const struct json	*ri, *ans;
+	struct checkin_item	*it;
+	const char		*s;
+	char			 num[32];
+	double			 n;
+	size_t			 i, k, j;
+	int			 b;
+
+	for (i = 0; i < json_size(json_get(resp, "item")); i++) {
+		ri = json_at(json_get(resp, "item"), i);
+		for (k = 0, it = NULL; k < c->nitems; k++) {
+			if (json_gets(ri, "linkId") && strcmp(c->items[k].link_id,
+			    json_gets(ri, "linkId")) == 0)
+				it = &c->items[k];
+		}
+		if (it == NULL)
+			continue;
+		for (j = 0; j < json_size(json_get(ri, "answer")); j++) {
+			ans = json_at(json_get(ri, "answer"), j);
+			if ((s = json_gets(ans, "valueString")) != NULL ||
+			    (s = json_gets(ans, "valueDate")) != NULL) {
+				char *clean = sanitize_str(s, 0);
+
+				field_set(&it->field, clean);
+				free(clean);
+			} else if (json_num(json_get(ans, "valueInteger"),
+			    &n) == 0) {
+				snprintf(num, sizeof num, "%ld", (long)n);
+				field_set(&it->field, num);
+			} else if ((b = json_bool(json_get(ans,
+			    "valueBoolean"))) >= 0)
+				field_choose(&it->field, 0, b ? 1 : 2);
+			else if (json_get(ans, "valueCoding") != NULL) {
+				for (k = 0; k < (size_t)it->noptions; k++) {
+					if (!checkin_same_coding(it, (int)k,
+					    json_get(ans, "valueCoding")))
+						continue;
+					if (it->each != NULL)
+						field_choose(&it->each[k], 0, 1);
+					else
+						field_choose(&it->field, 0,
+						    (int)k + 1);
+				}
+			}
+		}
+	}
+}
+
+static void
+checkin_questions_view(struct checkin *c, struct view *v)
+{
+	struct checkin_item	*it;
+	const char		*label;
+	size_t			 i;
+	int			 k, id = CHECKIN_FIELD;
+
+	if (c->done[CHECKIN_QUESTIONS]) {
+		view_text(v, "Your answers were sent. Thank you.");
+		view_button(v, CHECKIN_NEXT, "Continue");
+		return;
+	}
+	view_text(v, view_printf(v, "%s: the questions marked (optional) may "
+	    "be left blank.", c->form_title ? c->form_title : "Before your "
+	    "visit"));
+	for (i = 0; i < c->nitems; i++) {
+		it = &c->items[i];
+		if (it->each != NULL) {
+			view_text(v, view_printf(v, "%s%s", it->text,
+			    it->required ? "" : " (optional)"));
+			for (k = 0; k < it->noptions; k++)
+				view_field(v, id++, it->options[k],
+				    &it->each[k], 0);
+			continue;
+		}
+		if (strcmp(it->type, "integer") == 0 && it->has_range)
+			label = view_printf(v, "%s (a number, %ld to %ld)",
+			    it->text, it->min, it->max);
+		else if (strcmp(it->type, "date") == 0)
+			label = view_printf(v, "%s (YYYY-MM-DD)", it->text);
+		else
+			label = it->text;
+		if (!it->required)
+			label = view_printf(v, "%s (optional)", label);
+		view_field(v, id++, label, &it->field, 0);
+	}
+	view_button(v, CHECKIN_NEXT, "Send the answers: continue");
+	view_button(v, CHECKIN_SAVE, "Save and finish later");
+}
+
+/*
+ * Add item it's answers to the response item list; 0, or -1 with *cause
+ * (the question named) when one is not right or a required one is
+ * missing and complete is set.
+ */
+static int
+checkin_answer(struct checkin_item *it, struct json *items, int complete,
+    char **cause)
+{
+	struct json	*ri = NULL, *ans;
+	const char	*t = it->field.text;
+	long long	 n;
+	struct fhir_time ft;
+	int		 k, count = 0;
+
+#define ANSWER() (ri == NULL ? (ri = json_add_object(items, NULL), \
+	json_add_str(ri, "linkId", it->link_id), \
+	json_add_object(json_add_array(ri, "answer"), NULL)) : \
+	json_add_object(json_get(ri, "answer"), NULL))
+	if (it->each != NULL) {
+		for (k = 0; k < it->noptions; k++) {
+			if (it->each[k].choice != 1)
+				continue;
+			ans = ANSWER();
+			json_add_child(ans, "valueCoding",
+			    json_dup(it->codings[k]));
+			count++;
+		}
+	} else if (it->field.noptions > 0) {
+		if (it->field.choice > 0) {
+			ans = ANSWER();
+			if (strcmp(it->type, "boolean") == 0)
+				json_add_bool(ans, "valueBoolean",
+				    it->field.choice == 1);
+			else
+				json_add_child(ans, "valueCoding", json_dup(
+				    it->codings[it->field.choice - 1]));
+			count++;
+		}
+	} else if (!checkin_blank(t)) {
+		if (strcmp(it->type, "integer") == 0) {
+			if (parse_number(t, it->has_range ? it->min : -1000000,
+			    it->has_range ? it->max : 1000000, &n) != 0) {
+				*cause = it->has_range ? xasprintf("Answer "
+				    "\"%s\" with a number from %ld to %ld.",
+				    it->text, it->min, it->max) : xasprintf(
+				    "Answer \"%s\" with a whole number.",
+				    it->text);
+				return -1;
+			}
+			json_add_num(ANSWER(), "valueInteger", (double)n);
+		} else if (strcmp(it->type, "date") == 0) {
+			if (fhir_time_parse(t, &ft) != 0 || ft.precision !=
+			    FHIR_TIME_DAY) {
+				*cause = xasprintf("Answer \"%s\" with a date "
+				    "like 2026-10-01.", it->text);
+				return -1;
+			}
+			json_add_str(ANSWER(), "valueDate", t);
+		} else
+			json_add_str(ANSWER(), "valueString", t);
+		count++;
+	}
+#undef ANSWER
+	if (complete && it->required && count == 0) {
+		*cause = xasprintf("Please answer \"%s\".", it->text);
+		return -1;
+	}
+	return 0;
+}
+
+/* What the answers typed are now, to tell whether they were saved. */
+static char *
+checkin_answers_print(const struct checkin *c)
+{
+	const struct checkin_item	*it;
+	struct buf			 b;
+	size_t				 i;
+	int				 k;
+
+	buf_init(&b, 1024 * 1024);
+	for (i = 0; i < c->nitems; i++) {
+		it = &c->items[i];
+		buf_printf(&b, "%s\037%d\037", it->field.text,
+		    it->field.choice);
+		for (k = 0; it->each != NULL && k < it->noptions; k++)
+			buf_printf(&b, "%d", it->each[k].choice);
+		buf_addstr(&b, "\036");
+	}
+	return buf_take(&b);
+}
+
+/* Send the answers: completed, or kept in progress for later. */
+static int
+checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
+    char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*r, *items;
+	struct buf		 what;
+	char			*path, *id, *ref;
+	size_t			 i;
+	int			 rc;
+
+	if (c->done[CHECKIN_QUESTIONS])
+		return 0;
+	r = json_new_object();
+	json_add_str(r, "resourceType", "QuestionnaireResponse");
+	json_add_str(r, "status", later ? "in-progress" : "completed");
+	json_add_str(r, "questionnaire", json_gets(c->form, "url"));
+	ref = xasprintf("Patient/%s", c->patient);
+	json_add_str(json_add_object(r, "subject"), "reference", ref);
+	free(ref);
+	checkin_add_visit(c, r);
+	items = json_add_array(r, "item");
+	for (i = 0; i < c->nitems; i++) {
+		if (checkin_answer(&c->items[i], items, !later, cause) != 0) {
+			json_free(r);
+			return -1;
+		}
+	}
+	if (c->resp_id != NULL) {
+		/* Kept for later before: this is its next version. */
+		json_add_str(r, "id", c->resp_id);
+		id = url_escape(c->resp_id);
+		path = xasprintf("QuestionnaireResponse/%s", id);
+		free(id);
+		rc = fhir_update(f, path, r, c->resp_etag, &res, cause);
+		free(path);
+	} else {
+		buf_init(&what, 1024 * 1024);
+		ref = json_print(r);
+		buf_addstr(&what, ref);
+		free(ref);
+		crypto_request_id(&c->resp_key, &c->resp_sent, buf_take(&what));
+		rc = fhir_create_resource(f, "QuestionnaireResponse", r,
+		    c->resp_key, &res, cause);
+	}
+	json_free(r);
+	if (rc == 0 && res.body != NULL) {
+		c->resp_id = arena_strdup(c->a, json_gets(res.body, "id"));
+		c->resp_etag = checkin_etag(c->a, res.body);
+		if (json_gets(res.body, "status") && strcmp(json_gets(res.body,
+		    "status"), "completed") == 0)
+			c->done[CHECKIN_QUESTIONS] = 1;
+	}
+	fhir_result_free(&res);
+	if (rc != 0)
+		return -1;
+	free(c->saved_answers);
+	c->saved_answers = checkin_answers_print(c);
+	if (later) {
+		*cause = xstrdup("Your answers are saved. You can finish "
+		    "eCheck-in later, before the visit.");
+		return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Consent                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+checkin_consent_view(struct checkin *c, struct view *v)
+{
+	if (c->done[CHECKIN_CONSENT]) {
+		view_text(v, "You signed the consent for this visit.");
+		view_button(v, CHECKIN_NEXT, "Continue");
+		return;
+	}
+	view_text(v, "By signing, you agree that Main Street Clinic may "
+	    "examine and treat you at this visit, that you have been offered "
+	    "its notice of privacy practices, and that you are responsible "
+	    "for any amount your insurance does not pay.");
+	view_text(v, view_printf(v, "To sign, type your full name as it is "
+	    "on your record%s%s%s.", c->name ? " (" : "", c->name ? c->name :
+	    "", c->name ? ")" : ""));
+	view_field(v, CHECKIN_FIELD + 0, "Full name", &c->signature, 0);
+	view_button(v, CHECKIN_NEXT, "Sign: continue");
+}
+
+static int
+checkin_consent_submit(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*r, *e;
+	char			*ref, *now, when[64];
+	int			 rc;
+
+	if (c->done[CHECKIN_CONSENT])
+		return 0;
+	if (checkin_blank(c->signature.text)) {
+		*cause = xstrdup("Type your full name to sign.");
+		return -1;
+	}
+	r = json_new_object();
+	json_add_str(r, "resourceType", "Consent");
+	json_add_str(r, "status", "active");
+	json_add_str(json_add_object(r, "scope"), "text", "Treatment");
+	json_add_str(json_add_object(json_add_array(r, "category"), NULL),
+	    "text", "Consent to treatment");
+	ref = xasprintf("Patient/%s", c->patient);
+	json_add_str(json_add_object(r, "patient"), "reference", ref);
+	free(ref);
+	fhir_time_write(time(NULL), when, sizeof when);
+	json_add_str(r, "dateTime", when);
+	checkin_add_visit(c, r);
+	e = json_add_object(json_get(r, "extension"), NULL);
+	json_add_str(e, "url", EXT_SIGNATURE);
+	json_add_str(e, "valueString", c->signature.text);
+	now = xstrdup(c->signature.text);
+	crypto_request_id(&c->consent_key, &c->consent_sent, now);
+	rc = fhir_create_resource(f, "Consent", r, c->consent_key, &res,
+	    cause);
+	json_free(r);
+	fhir_result_free(&res);
+	if (rc == 0)
+		c->done[CHECKIN_CONSENT] = 1;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Copay                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Forget the card: the number, expiry and code, typed or checked. */
+static void
+checkin_card_wipe(struct checkin *c)
+{
+	field_clear(&c->card);
+	field_clear(&c->expiry);
+	field_clear(&c->cvc);
+	secure_wipe(c->digits, sizeof c->digits);
+	c->confirming = 0;
+}
+
+static void
+checkin_copay_view(struct checkin *c, struct view *v)
+{
+	if (c->receipt != NULL) {
+		view_text(v, c->receipt);
+		view_button(v, CHECKIN_NEXT, "Continue");
+		return;
+	}
+	if (c->confirming) {
+		view_text(v, view_printf(v, "Pay $%.2f now with the %s ending "
+		    "%s? Nothing has been charged yet.", c->due,
+		    c->method.choice == 1 ? "HSA card" : "card", c->last4));
+		view_button(v, CHECKIN_PAY, view_printf(v, "Pay $%.2f",
+		    c->due));
+		view_button(v, CHECKIN_CHANGE_CARD, "Change the card");
+		return;
+	}
+	view_text(v, view_printf(v, "Your copay for this visit is $%.2f. The "
+	    "card number is sent once over a secure connection and never "
+	    "kept.", c->due));
+	view_field(v, CHECKIN_FIELD + 0, "Pay with", &c->method, 0);
+	view_field(v, CHECKIN_FIELD + 1, "Card number", &c->card, ROW_SECRET);
+	view_field(v, CHECKIN_FIELD + 2, "Expiry (MM/YY)", &c->expiry, 0);
+	view_field(v, CHECKIN_FIELD + 3, "Security code", &c->cvc,
+	    ROW_SECRET);
+	view_button(v, CHECKIN_NEXT, "Continue to confirm");
+}
+
+/* The $pay Parameters for the confirmed card (a new root; wipe it). */
+static struct json *
+checkin_pay_params(struct checkin *c)
+{
+	struct json	*p, *arr, *e, *m;
+
+	p = json_new_object();
+	json_add_str(p, "resourceType", "Parameters");
+	arr = json_add_array(p, "parameter");
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "amount");
+	m = json_add_object(e, "valueMoney");
+	json_add_num(m, "value", c->due);
+	json_add_str(m, "currency", "USD");
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "method");
+	json_add_str(e, "valueCode", c->method.choice == 1 ? "hsa" : "card");
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "card-number");
+	json_add_str(e, "valueString", c->digits);
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "card-expiry");
+	json_add_str(e, "valueString", c->expiry.text);
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "card-cvc");
+	json_add_str(e, "valueString", c->cvc.text);
+	e = json_add_object(arr, NULL);
+	json_add_str(e, "name", "idempotency-key");
+	json_add_str(e, "valueString", c->pay_key);
+	return p;
+}
+
+static int
+checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
+    char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*p;
+	const struct json	*r;
+	const char		*receipt = NULL;
+	char			 hash[65], *what, *path;
+	size_t			 i;
+	int			 rc;
+
+	if (c->receipt != NULL)
+		return 0;
+	if (id == CHECKIN_CHANGE_CARD) {
+		checkin_card_wipe(c);
+		return 1;
+	}
+	if (!c->confirming) {
+		/* Checked here, before anything is sent or charged. */
+		if (card_check(c->card.text, c->expiry.text, c->cvc.text,
+		    time(NULL), c->digits, cause) != 0)
+			return -1;
+		memcpy(c->last4, c->digits + strlen(c->digits) - 4, 5);
+		field_clear(&c->card);	/* only the checked digits stay */
+		c->confirming = 1;
+		return 1;
+	}
+	if (id != CHECKIN_PAY)
+		return 1;
+	/* The same card and amount keep the key: a retry never charges
+	 * twice. The key's fingerprint holds a hash, never the number. */
+	crypto_sha256_hex(c->digits, strlen(c->digits), hash);
+	what = xasprintf("%s\037%.2f\037%s\037%s", c->invoice, c->due, hash,
+	    c->expiry.text);
+	secure_wipe(hash, sizeof hash);
+	crypto_request_id(&c->pay_key, &c->pay_sent, what);
+	p = checkin_pay_params(c);
+	path = xasprintf("%s/$pay", c->invoice);
+	rc = fhir_operation(f, path, p, &res, cause);
+	free(path);
+	json_free_secret(p);
+	if (rc == 0) {
+		r = res.body;
+		for (i = 0; i < json_size(json_get(r, "identifier")); i++) {
+			const struct json *x = json_at(json_get(r,
+			    "identifier"), i);
+
+			if (json_gets(x, "system") && strcmp(json_gets(x,
+			    "system"), "urn:chartty:receipt") == 0)
+				receipt = model_str(c->a, x, "value");
+		}
+		c->receipt = arena_own(c->a, xasprintf("Paid $%.2f with the "
+		    "%s ending %s.%s%s", c->due, c->method.choice == 1 ?
+		    "HSA card" : "card", c->last4, receipt ? " Receipt " : "",
+		    receipt ? receipt : ""));
+		checkin_card_wipe(c);
+		c->done[CHECKIN_COPAY] = 1;
+		*cause = xstrdup(c->receipt);	/* said as the step ends */
+	} else if (res.status >= 400 && res.status < 500) {
+		/* Refused (declined, invalid): the card is forgotten. */
+		checkin_card_wipe(c);
+	} else {
+		/* No answer: keep the checked card for a retry that finds
+		 * the first payment, if there was one. */
+		what = *cause;
+		*cause = xasprintf("%s You can try again: you will not be "
+		    "charged twice.", what ? what : "The payment did not go "
+		    "through.");
+		free(what);
+	}
+	fhir_result_free(&res);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Check in                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+checkin_finish_view(struct checkin *c, struct view *v)
+{
+	int	i;
+
+	view_text(v, "Check your steps, then check in.");
+	for (i = 0; i < CHECKIN_FINISH; i++) {
+		if (!checkin_needed(c, i))
+			continue;
+		view_item(v, 0, "Step", checkin_names[i], c->done[i] ? "done" :
+		    "not done yet", ROW_INFO | (c->done[i] ? 0 : ROW_ALERT));
+	}
+	view_button(v, CHECKIN_NEXT, "Check in now");
+}
+
+/* A Parameters part name = valueBoolean b. */
+static void
+checkin_flag(struct json *arr, const char *name, int b)
+{
+	struct json	*e = json_add_object(arr, NULL);
+
+	json_add_str(e, "name", name);
+	json_add_bool(e, "valueBoolean", b);
+}
+
+static int
+checkin_finish_submit(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*p, *arr;
+	char			*path, *id;
+	int			 rc;
+
+	p = json_new_object();
+	json_add_str(p, "resourceType", "Parameters");
+	arr = json_add_array(p, "parameter");
+	checkin_flag(arr, "confirmed-contact", c->done[CHECKIN_CONTACT]);
+	checkin_flag(arr, "confirmed-coverage", c->done[CHECKIN_COVERAGE] ||
+	    c->cov == NULL);
+	id = url_escape(c->appt_id);
+	path = xasprintf("Appointment/%s/$check-in", id);
+	free(id);
+	rc = fhir_operation(f, path, p, &res, cause);
+	free(path);
+	json_free(p);
+	if (rc == 0) {
+		c->checked_in = 1;
+		c->done[CHECKIN_FINISH] = 1;
+	}
+	fhir_result_free(&res);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The steps together                                                   */
+/* ------------------------------------------------------------------ */
+
+void
+checkin_view(struct checkin *c, enum checkin_step step, struct view *v)
+{
+	switch (step) {
+	case CHECKIN_CONTACT:
+		checkin_contact_view(c, v);
+		break;
+	case CHECKIN_COVERAGE:
+		checkin_coverage_view(c, v);
+		break;
+	case CHECKIN_QUESTIONS:
+		checkin_questions_view(c, v);
+		break;
+	case CHECKIN_CONSENT:
+		checkin_consent_view(c, v);
+		break;
+	case CHECKIN_COPAY:
+		checkin_copay_view(c, v);
+		break;
+	default:
+		checkin_finish_view(c, v);
+		break;
+	}
+}
+
+int
+checkin_submit(struct checkin *c, struct fhir *f, enum checkin_step step,
+    int id, char **cause)
+{
+	int	rc;
+
+	*cause = NULL;
+	switch (step) {
+	case CHECKIN_CONTACT:
+		rc = checkin_contact_submit(c, f, cause);
+		break;
+	case CHECKIN_COVERAGE:
+		rc = checkin_coverage_submit(c, f, cause);
+		break;
+	case CHECKIN_QUESTIONS:
+		return checkin_questions_submit(c, f, id == CHECKIN_SAVE,
+		    cause);
+	case CHECKIN_CONSENT:
+		return checkin_consent_submit(c, f, cause);
+	case CHECKIN_COPAY:
+		return checkin_copay_submit(c, f, id, cause);
+	default:
+		return checkin_finish_submit(c, f, cause);
+	}
+	if (rc == 0)
+		c->done[step] = 1;
+	return rc;
+}
+
+int
+checkin_unsaved(const struct checkin *c)
+{
+	const struct checkin_item	*it;
+	char				*now;
+	size_t				 i;
+	int				 k, typed = 0, same;
+
+	if (c->done[CHECKIN_QUESTIONS])
+		return 0;
+	for (i = 0; i < c->nitems && !typed; i++) {
+		it = &c->items[i];
+		if (it->field.len > 0 && !(it->field.noptions > 0 &&
+		    it->field.choice == 0))
+			typed = 1;
+		for (k = 0; it->each != NULL && k < it->noptions; k++) {
+			if (it->each[k].choice != 0)
+				typed = 1;
+		}
+	}
+	if (!typed)
+		return 0;
+	now = checkin_answers_print(c);
+	same = c->saved_answers != NULL && strcmp(now, c->saved_answers) == 0;
+	free(now);
+	return !same;
+}
+
+/* The first active record of a bundle that names this visit, or NULL. */
+static const struct json *
+checkin_for_visit(const struct checkin *c, const struct json *bundle,
+    const char *status)
+{
+	const struct json	*r;
+	size_t			 i;
+
+	for (i = 0; i < fhir_bundle_count(bundle); i++) {
+		r = fhir_bundle_resource(bundle, i);
+		if (checkin_names_visit(c, r) && (status == NULL ||
+		    (json_gets(r, "status") && strcmp(json_gets(r, "status"),
+		    status) == 0)))
+			return r;
+	}
+	return NULL;
+}
+
+/* The form and the copay invoice the visit names: a second batch. */
+static int
+checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
+    char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b, *r;
+	char			*urls[2], *e;
+	long			 status;
+	double			 due;
+	size_t			 n = 0, form = 2, inv = 2;
+
+	if (c->visit.questionnaire != NULL) {
+		e = url_escape(c->visit.questionnaire);
+		urls[form = n++] = xasprintf("Questionnaire?url=%s", e);
+		free(e);
+	}
+	if (c->visit.copay_invoice != NULL &&
+	    strncmp(c->visit.copay_invoice, "Invoice/", 8) == 0)
+		urls[inv = n++] = xstrdup(c->visit.copay_invoice);
+	if (n == 0)
+		return 0;
+	if (fhir_batch_take(f, urls, n, &res, cause) != 0)
+		return -1;
+	if (form < n) {
+		if ((b = fhir_batch_entry(res.body, form, &status, cause)) ==
+		    NULL)
+			goto fail;
+		if (fhir_bundle_count(b) > 0) {
+			c->form = json_dup(fhir_bundle_resource(b, 0));
+			c->form_title = model_str(c->a, c->form, "title");
+			c->items = arena_alloc(c->a, (CHECKIN_MAX_ITEMS + 1) *
+			    sizeof *c->items);
+			checkin_items(c, json_get(c->form, "item"));
+			if ((r = checkin_for_visit(c, qrs, "completed")))
+				c->done[CHECKIN_QUESTIONS] = 1;
+			else if ((r = checkin_for_visit(c, qrs,
+			    "in-progress")) != NULL) {
+				c->resp_id = model_str(c->a, r, "id");
+				c->resp_etag = checkin_etag(c->a, r);
+				checkin_answers_fill(c, r);
+				c->saved_answers = checkin_answers_print(c);
+			}
+		}
+	}
+	if (inv < n) {
+		if ((b = fhir_batch_entry(res.body, inv, &status, cause)) ==
+		    NULL)
+			goto fail;
+		c->invoice = arena_strdup(c->a, c->visit.copay_invoice);
+		if (json_num(json_get(model_extension(b,
+		    "urn:chartty:balance-due"), "value"), &due) == 0)
+			c->due = due;
+		if (c->due < 0.005)
+			c->done[CHECKIN_COPAY] = 1;
+	}
+	fhir_result_free(&res);
+	return 0;
+fail:
+	fhir_result_free(&res);
+	return -1;
+}
+
+int
+checkin_load(struct checkin *c, struct fhir *f, const char *patient,
+    const char *appt_id, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b, *qrs;
+	char			*urls[5], *id;
+	long			 status;
+	int			 rc = -1;
+
+	memset(c, 0, sizeof *c);
+	c->a = arena_create();
+	c->patient = xstrdup(patient);
+	c->appt_id = xstrdup(appt_id);
+	field_options(&c->method, checkin_methods, 2, 0);
+	id = url_escape(appt_id);
+	urls[0] = xasprintf("Appointment/%s", id);
+	free(id);
+	urls[1] = xasprintf("Patient/%s", patient);
+	urls[2] = xasprintf("Coverage?beneficiary=Patient/%s&status=active",
+	    patient);
+	urls[3] = xasprintf("QuestionnaireResponse?subject=Patient/%s"
+	    "&_sort=-authored&_count=50", patient);
+	urls[4] = xasprintf("Consent?patient=Patient/%s&status=active"
+	    "&_count=50", patient);
+	if (fhir_batch_take(f, urls, 5, &res, cause) != 0)
+		return -1;
+	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL ||
+	    visit_parse(c->a, b, &c->visit) != 0)
+		goto out;
+	if (c->visit.status == NULL || (strcmp(c->visit.status, "booked") &&
+	    strcmp(c->visit.status, "checked-in") &&
+	    strcmp(c->visit.status, "arrived"))) {
+		*cause = xstrdup("This visit is not booked, so it cannot be "
+		    "checked in.");
+		goto out;
+	}
+	if (strcmp(c->visit.status, "booked") != 0) {
+		c->checked_in = 1;
+	} else if (c->visit.checkin_open != 1) {
+		*cause = xstrdup("eCheck-in opens 7 days before the visit.");
+		goto out;
+	}
+	if ((b = fhir_batch_entry(res.body, 1, &status, cause)) == NULL)
+		goto out;
+	c->pat = json_dup(b);
+	c->pat_etag = checkin_etag(c->a, c->pat);
+	checkin_contact_fill(c);
+	b = fhir_batch_entry(res.body, 2, &status, NULL);
+	if (fhir_bundle_count(b) > 0) {
+		c->cov = json_dup(fhir_bundle_resource(b, 0));
+		c->cov_etag = checkin_etag(c->a, c->cov);
+		checkin_coverage_fill(c);
+	}
+	qrs = fhir_batch_entry(res.body, 3, &status, NULL);
+	if (checkin_for_visit(c, fhir_batch_entry(res.body, 4, &status, NULL),
+	    "active"))
+		c->done[CHECKIN_CONSENT] = 1;
+	rc = checkin_load_more(c, f, qrs, cause);
+out:
+	fhir_result_free(&res);
+	return rc;
+}
+
+void
+checkin_free(struct checkin *c)
+{
+	size_t	i;
+	int	k;
+
+	checkin_card_wipe(c);
+	for (i = 0; i < c->nitems; i++) {
+		field_clear(&c->items[i].field);
+		for (k = 0; c->items[i].each && k < c->items[i].noptions; k++)
+			field_clear(&c->items[i].each[k]);
+	}
+	field_clear(&c->signature);
+	json_free(c->pat);
+	json_free(c->cov);
+	json_free(c->form);
+	free(c->patient);
+	free(c->appt_id);
+	free(c->resp_key);
+	secret_free(c->resp_sent);
+	free(c->saved_answers);
+	free(c->consent_key);
+	secret_free(c->consent_sent);
+	free(c->pay_key);
+	secret_free(c->pay_sent);
+	arena_free(c->a);
+	memset(c, 0, sizeof *c);
+}
