@@ -521,6 +521,253 @@ test_onmyway(void)
 	st_end(&app);
 }
 
+/* The text of the field labelled label (a copy, caller frees), or NULL. */
+static char *
+field_text(const struct screen *sc, struct app *app, void *state,
+    const char *label)
+{
+	struct view		 v;
+	const struct view_row	*r;
+	char			*t = NULL;
+
+	view_of(sc, app, state, &v);
+	if ((r = st_row(&v, ROW_FIELD, label)) != NULL)
+		t = xstrdup(r->field->text);
+	view_free(&v);
+	return t;
+}
+
+/* The heading of the eCheck-in step shown ("Step 2 of 6: Insurance"). */
+static char *
+step_of(struct app *app, void *state)
+{
+	struct view		 v;
+	const struct view_row	*r;
+	char			*t;
+
+	view_of(&screen_checkin, app, state, &v);
+	r = st_row(&v, ROW_HEADING, NULL);
+	t = xstrdup(r && r->label ? r->label : "");
+	view_free(&v);
+	return t;
+}
+
+/* Is the step shown the one named (its heading ends with name)? */
+static int
+at_step(struct app *app, void *state, const char *name)
+{
+	char	*t = step_of(app, state);
+	size_t	 n = strlen(t), k = strlen(name);
+	int	 yes = n >= k && strcmp(t + n - k, name) == 0;
+
+	if (!yes)
+		diag("at step \"%s\", not %s", t, name);
+	free(t);
+	return yes;
+}
+
+/* A portal resource as JSON (json_free it), or NULL. */
+static struct json *
+read_json(struct app *app, const char *path)
+{
+	struct fhir_result	 res;
+	struct json		*j = NULL;
+	char			*cause = NULL;
+
+	if (fhir_read(app->portal->fhir, path, NULL, &res, &cause) == 0) {
+		j = res.body;
+		res.body = NULL;
+	}
+	free(cause);
+	fhir_result_free(&res);
+	return j;
+}
+
+/* How many payments the portal took for invoice. */
+static size_t
+charges(const char *invoice)
+{
+	struct json	*j;
+	char		*path;
+	size_t		 n;
+
+	path = xasprintf("/_test/payments?invoice=%s", invoice);
+	j = pt_get(path);
+	free(path);
+	n = json_size(json_get(j, "payments"));
+	json_free(j);
+	return n;
+}
+
+/* The last four digits of the one payment of invoice, or "". */
+static const char *
+charged_card(const char *invoice)
+{
+	static char		 out[8];
+	struct json		*j;
+	const struct json	*v;
+	char			*path;
+
+	path = xasprintf("/_test/payments?invoice=%s", invoice);
+	j = pt_get(path);
+	free(path);
+	v = model_extension(json_at(json_get(j, "payments"), 0),
+	    "urn:chartty:card-last4");
+	strlcpy_c(out, json_str(v) ? json_str(v) : "", sizeof out);
+	json_free(j);
+	return out;
+}
+
+static void
+test_checkin(void)
+{
+	struct app	 app;
+	void		*state;
+	struct json	*j;
+	struct view	 v;
+	char		*t;
+	int		 flags;
+	const char	*inv = "inv-maria-lopez-followup-copay";
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	if ((state = st_open(&screen_checkin, &app, xstrdup(FOLLOWUP))) ==
+	    NULL) {
+		st_end(&app);
+		return;
+	}
+	ok(at_step(&app, state, "Step 1 of 6: Contact details"),
+	    "eCheck-in starts with the contact details, 6 steps");
+	t = field_text(&screen_checkin, &app, state, "Phone");
+	is(t, "555-0111", "the phone on file is filled in");
+	free(t);
+	st_field(&screen_checkin, &app, state, "Email", "maria@");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "These");
+	like(app.message, "does not look right", "a wrong email is explained");
+	ok(at_step(&app, state, "Contact details"), "and the step stays");
+	st_field(&screen_checkin, &app, state, "Email", "maria@example.org");
+	st_field(&screen_checkin, &app, state, "Phone", "555-0199");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "These");
+	ok(flags == APP_REDRAW && at_step(&app, state, "Insurance"),
+	    "a changed phone is sent, then Insurance");
+	j = read_json(&app, "Patient/maria-lopez");
+	t = (char *)json_gets(json_at(json_get(j, "telecom"), 0), "value");
+	is(t ? t : "", "555-0199", "the portal has the new phone");
+	json_free(j);
+
+	/* A failure loses nothing typed. */
+	st_field(&screen_checkin, &app, state, "Member ID", "ACM-55501-B");
+	pt_fault("500", 1, 0, "/fhir/R4/Coverage");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "This is");
+	ok(sentence(app.message) && at_step(&app, state, "Insurance"),
+	    "a 500 is said, the step stays: %s", app.message ? app.message :
+	    "");
+	t = field_text(&screen_checkin, &app, state, "Member ID");
+	is(t, "ACM-55501-B", "what was typed is still there");
+	free(t);
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "This is");
+	ok(at_step(&app, state, "Questions"), "sent again: the questions");
+
+	/* Questions: required ones, ranges; kept for later. */
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Send");
+	like(app.message, "Please answer \"What would you like to talk about",
+	    "a required question is named");
+	st_field(&screen_checkin, &app, state, "What would you like",
+	    "Knee pain");
+	st_field(&screen_checkin, &app, state, "How much pain", "11");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Send");
+	like(app.message, "with a number from 0 to 10", "a range is said");
+	st_field(&screen_checkin, &app, state, "How much pain", "3");
+	st_field(&screen_checkin, &app, state, "Have you started", "Yes");
+	st_field(&screen_checkin, &app, state, "Cough", "Yes");
+	ok(screen_checkin.leave(&app, state) == 1, "leaving with answers "
+	    "not saved asks first");
+	like(app.message, "not saved", "and says why");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Save");
+	like(app.message, "Your answers are saved.", "Save and finish later");
+	screen_checkin.close(state);
+
+	state = st_open(&screen_checkin, &app, xstrdup(FOLLOWUP));
+	if (state == NULL) {
+		st_end(&app);
+		return;
+	}
+	ok(st_press(&screen_checkin, &app, state, ROW_BUTTON, "These") ==
+	    APP_REDRAW && st_press(&screen_checkin, &app, state, ROW_BUTTON,
+	    "This is") == APP_REDRAW && at_step(&app, state, "Questions"),
+	    "opened again: contact and insurance confirmed, then questions");
+	t = field_text(&screen_checkin, &app, state, "How much pain");
+	is(t, "3", "the answers kept for later are back");
+	free(t);
+	t = field_text(&screen_checkin, &app, state, "Cough");
+	is(t, "Yes", "also the choices");
+	free(t);
+	ok(screen_checkin.leave(&app, state) == 0, "nothing unsaved now");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Send");
+	like(app.message, "Please answer \"How have you been feeling",
+	    "the last required question");
+	st_field(&screen_checkin, &app, state, "How have you been", "Fair");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Send");
+	ok(at_step(&app, state, "Consent"), "the answers are sent: consent");
+
+	st_field(&screen_checkin, &app, state, "Full name", "M. L.");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Sign");
+	like(app.message, "full name on the record (Maria Lopez)",
+	    "a signature that is not the name: the portal's words");
+	st_field(&screen_checkin, &app, state, "Full name", "Maria Lopez");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Sign");
+	ok(at_step(&app, state, "Copay"), "signed: the copay");
+
+	/* Copay: checked before sending, confirmed before charging. */
+	st_field(&screen_checkin, &app, state, "Card number",
+	    "4242 4242 4242 4241");
+	st_field(&screen_checkin, &app, state, "Expiry", "12/30");
+	st_field(&screen_checkin, &app, state, "Security", "123");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Continue");
+	like(app.message, "card number is not valid", "a typo is caught");
+	ok(charges(inv) == 0, "and nothing was sent");
+	st_field(&screen_checkin, &app, state, "Card number",
+	    "4000 0000 0000 0002");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Continue");
+	view_of(&screen_checkin, &app, state, &v);
+	ok(st_says(&v, "Pay $25.00 now with the card ending 0002? Nothing "
+	    "has been charged yet.") && st_row(&v, ROW_BUTTON, "Pay $25.00"),
+	    "the amount and the last four digits, before any charge");
+	view_free(&v);
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Pay");
+	like(app.message, "Your card was declined.", "a declined card: the "
+	    "bank's reason");
+	t = field_text(&screen_checkin, &app, state, "Card number");
+	is(t, "", "and the number is forgotten");
+	free(t);
+	ok(charges(inv) == 0, "nothing charged");
+	st_field(&screen_checkin, &app, state, "Card number",
+	    "4242424242424242");
+	st_field(&screen_checkin, &app, state, "Expiry", "12/30");
+	st_field(&screen_checkin, &app, state, "Security", "123");
+	st_press(&screen_checkin, &app, state, ROW_BUTTON, "Continue");
+	pt_fault("drop-answer", 2, 0, "/fhir/R4/Invoice");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Pay");
+	like(app.message, "you will not be charged twice", "a lost answer: "
+	    "try again, safely");
+	ok(charges(inv) == 1, "the portal charged once");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Pay");
+	like(app.message, "Paid $25.00 with the card ending 4242. Receipt R-",
+	    "again: the receipt of the first payment");
+	ok(charges(inv) == 1 && strcmp(charged_card(inv), "4242") == 0,
+	    "still one charge, and the portal kept only the last four");
+	ok(at_step(&app, state, "Step 6 of 6: Check in"), "then check in");
+	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Check in");
+	ok(flags == DONE_FLAGS, "Check in now");
+	like(app.message, "You are checked in for your visit on",
+	    "says so");
+	ok(strcmp(status_of(&app, FOLLOWUP), "checked-in") == 0,
+	    "the portal has the visit checked-in");
+	screen_checkin.close(state);
+	st_end(&app);
+}
+
 int
 main(void)
 {
@@ -530,5 +777,6 @@ main(void)
 	test_cancel();
 	test_reschedule();
 	test_onmyway();
+	test_checkin();
 	return done_testing();
 }

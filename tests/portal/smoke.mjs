@@ -916,6 +916,8 @@ async function main() {
   check(lost.status === 'dropped' && p1.status === 200 && extv(p1.json, 'card-last4')?.valueString === '4242' && !JSON.stringify(p1.json).includes('4242424242424242') &&
     extv(invAfter, 'balance-due').valueMoney.value === 0 && invAfter.status === 'balanced' && notices.amount.value === 15,
   '$pay after a lost answer: the same key answers the first payment (200), charged once, last four only', [lost.status, p1.status, extv(invAfter, 'balance-due')]);
+  const charges = (await json('GET', `/_test/payments?invoice=${inv}`)).json?.payments ?? [];
+  check(charges.length === 1 && charges[0].amount.value === 15, '/_test/payments: one charge for the copay', charges.length);
   const c4 = await checkin(video, both);
   const c5 = await checkin(video, both);
   check(c4.status === 200 && c4.json.status === 'checked-in' && c5.status === 200 && flag(c4.json, 'cancel-allowed') === false, '$check-in: checked-in once every step is done; again is the same answer', [c4.status, c4.json?.status, text(c4.json)]);
@@ -939,6 +941,11 @@ async function main() {
     qDraft.status === 201 && qOk.status === 201 && early.status === 400 && /opens 7 days before/.test(text(early.json)), 'questionnaire answers: required, ranges and choices checked; a draft may be partial; check-in opens 7 days before',
   [text(qMissing.json), text(qRange.json), text(qChoice.json), qDraft.status, qOk.status, text(early.json)]);
   check(fu.status === 'booked', 'the lab visit is still booked');
+  const draftEtag = qDraft.headers.etag;
+  const qFinish = await fhir('PUT', `QuestionnaireResponse/${qDraft.json.id}`, V, { body: { ...qr(cardio, full), id: qDraft.json.id }, headers: { 'if-match': draftEtag } });
+  const qMissing2 = await fhir('PUT', `QuestionnaireResponse/${qDraft.json.id}`, V, { body: { ...qr(cardio, full.slice(0, 1)), id: qDraft.json.id }, headers: { 'if-match': qFinish.headers.etag } });
+  check(qFinish.status === 200 && qFinish.json.status === 'completed' && qMissing2.status === 400 && /already sent/.test(text(qMissing2.json)),
+    'answers kept for later are finished by PUT; sent answers cannot change', [qFinish.status, text(qFinish.json), qMissing2.status, text(qMissing2.json)]);
   // On My Way.
   const locs = await fhir('GET', 'Location?type=urgent-care', V);
   const north = locs.json?.entry?.map((e) => e.resource).find((l) => l.id === 'loc-urgent-north');

@@ -170,6 +170,12 @@ export async function handleTest(req, ctl) {
       const body = parseJsonBody(req.headers, req.raw) ?? {};
       return { status: 200, body: await moveTask(ctl.repo, body) };
     }
+    case 'GET /_test/payments': {
+      // Every payment taken, to count charges (a patient cannot search them).
+      const invoice = req.query.get('invoice');
+      const all = ctl.repo.peekAll('PaymentNotice').filter((p) => !invoice || p.request?.reference === invoice.replace(/^(?!Invoice\/)/, 'Invoice/'));
+      return { status: 200, body: { payments: all } };
+    }
     case 'POST /_test/reply': {
       // The care team writes in a conversation: a new unread message (rules.mjs).
       const body = parseJsonBody(req.headers, req.raw) ?? {};
