@@ -22,6 +22,23 @@ static const char ui_plain_choices[] =
 	"Type a number to open it, or: b back, h home, r reload, "
 	"? help, q quit.";
 
+/* Has v buttons, and no item that can be chosen? */
+static int
+ui_plain_only_buttons(const struct view *v)
+{
+	size_t	i;
+	int	buttons = 0;
+
+	for (i = 0; i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_BUTTON)
+			buttons++;
+		else if (v->rows[i].kind == ROW_ITEM &&
+		    !(v->rows[i].flags & ROW_INFO))
+			return 0;
+	}
+	return buttons > 0;
+}
+
 static void
 ui_plain_draw(struct ui *ui, struct view *v, const char *status)
 {
@@ -56,7 +73,7 @@ ui_plain_draw(struct ui *ui, struct view *v, const char *status)
 	}
 	if (status != NULL && *status != '\0')
 		printf("\n%s\n", status);
-	if (items > 0)
+	if (items > 0 && !ui_plain_only_buttons(v))
 		printf("\n%s\n", ui_plain_choices);
 	fflush(stdout);
 }
@@ -288,6 +305,9 @@ ui_plain_read(struct ui *ui, struct view *v, struct ui_event *ev)
 		    v->rows[i].kind == ROW_EDITOR)
 			return ui_plain_form(v, ev);
 	}
+	/* Buttons and nothing else to choose (a confirmation): a form. */
+	if (ui_plain_only_buttons(v))
+		return ui_plain_form(v, ev);
 	if ((line = ui_plain_line("Choice: ", 0)) == NULL)
 		return -1;
 	if (parse_number(line, 1, 100000, &n) == 0) {

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import subprocess
 import sys
 import time
@@ -144,6 +145,66 @@ class Term:
 
     def close(self):
         self.tmux("kill-server")
+
+
+class Plain:
+    """chartty --plain on pipes, answered prompt by prompt."""
+
+    def __init__(self, args):
+        self.p = subprocess.Popen([CHARTTY, "--plain"] + args,
+                                  stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, TERM="xterm"))
+        self.all = b""
+        self.mark = 0
+
+    def until(self, pattern, timeout=15.0):
+        """Read until pattern shows in what came since the last answer."""
+        end = time.time() + timeout
+        while time.time() < end:
+            text = self.all[self.mark:].decode("utf-8", "replace")
+            if re.search(pattern, text, re.M):
+                return text
+            ready, _, _ = select.select([self.p.stdout], [], [], 0.1)
+            if ready:
+                chunk = os.read(self.p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                self.all += chunk
+        return None
+
+    def send(self, line):
+        # Answer only once the question is all there: every prompt ends
+        # in ": ", and what is still on its way must not count as the
+        # next screen.
+        self.until(r": $")
+        self.mark = len(self.all)
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def number(self, pattern):
+        """The number of the item matching pattern in the latest screen."""
+        text = self.all[self.mark:].decode("utf-8", "replace")
+        m = re.search(r"^(\d+)\. " + pattern, text, re.M)
+        return m.group(1) if m else "0"
+
+    def choose(self, pattern, then, what):
+        ok(self.until(r"Choice: $"), f"plain: a list to choose from "
+           f"before {what}", self.tail())
+        self.send(self.number(pattern))
+        return ok(self.until(then), f"plain: {what}", self.tail())
+
+    def tail(self):
+        return self.all[-1500:].decode("utf-8", "replace")
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except BrokenPipeError:
+            pass
+        self.p.wait(timeout=10)
+        self.p.stdout.close()
 
 
 def sign_in(t, label, password="Chartty-demo-1"):
