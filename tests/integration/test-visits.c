@@ -618,6 +618,32 @@ charged_card(const char *invoice)
 	return out;
 }
 
+/* How many records of a search have both texts in their JSON. */
+static int
+stored(struct app *app, const char *search, const char *a, const char *b)
+{
+	struct fhir_result	 res;
+	char			*cause = NULL, *type, *q, *s;
+	size_t			 i;
+	int			 n = 0;
+
+	type = xstrdup(search);
+	q = strchr(type, '?');
+	*q++ = '\0';
+	if (fhir_search(app->portal->fhir, type, q, &res, &cause) == 0) {
+		for (i = 0; i < fhir_bundle_count(res.body); i++) {
+			s = json_print(fhir_bundle_resource(res.body, i));
+			if (strstr(s, a) && strstr(s, b))
+				n++;
+			free(s);
+		}
+	}
+	free(cause);
+	free(type);
+	fhir_result_free(&res);
+	return n;
+}
+
 static void
 test_checkin(void)
 {
@@ -764,6 +790,12 @@ test_checkin(void)
 	    "says so");
 	ok(strcmp(status_of(&app, FOLLOWUP), "checked-in") == 0,
 	    "the portal has the visit checked-in");
+	ok(stored(&app, "QuestionnaireResponse?subject=Patient/maria-lopez",
+	    "\"status\":\"completed\"", "\"valueInteger\":3") == 1,
+	    "the answers are stored, completed (pain 3)");
+	ok(stored(&app, "Consent?patient=Patient/maria-lopez",
+	    "\"valueString\":\"Maria Lopez\"", FOLLOWUP) == 1,
+	    "the consent is stored with the typed name, for this visit");
 	screen_checkin.close(state);
 	st_end(&app);
 }
