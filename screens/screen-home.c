@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "fhir.h"
@@ -14,6 +15,7 @@
 #include "portal.h"
 #include "util.h"
 #include "view.h"
+#include "visit.h"
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
     HOME_MEDS, HOME_INBOX, HOME_VISITS };
@@ -27,6 +29,7 @@ enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
 struct home {
 	long	 count[HOME_COUNTS];	/* -1 when not known */
 	char	*withheld;		/* why some counts are missing */
+	char	*next_visit;		/* "Wed 2 Dec 2026 12:30, Lab work" */
 };
 
 static const char *const home_queries[HOME_COUNTS] = {
@@ -52,10 +55,11 @@ home_fetch(struct app *app, void *state, char **cause)
 	struct home		*h = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[HOME_COUNTS], *why;
+	char			*urls[HOME_COUNTS + 1], *why, now[32];
 	long			 status;
 	size_t			 i;
-	int			 rc;
+	struct arena		*a;
+	struct visit		 v;
 
 	for (i = 0; i < HOME_COUNTS; i++) {
 		urls[i] = xasprintf("%s&patient=Patient/%s%s", home_queries[i],
@@ -63,16 +67,28 @@ home_fetch(struct app *app, void *state, char **cause)
 		    "" : "&_summary=count");
 		h->count[i] = -1;
 	}
+	/* The next visit, for the Appointments line. */
+	visit_instant_write(time(NULL), now, sizeof now);
+	urls[HOME_COUNTS] = xasprintf("Appointment?patient=Patient/%s"
+	    "&date=ge%s&status=booked,checked-in,arrived&_sort=date&_count=1",
+	    app_patient(app), now);
 	free(h->withheld);
 	h->withheld = NULL;
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls,
-	    HOME_COUNTS, &res, cause);
-	for (i = 0; i < HOME_COUNTS; i++)
-		free(urls[i]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	free(h->next_visit);
+	h->next_visit = NULL;
+	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 1, &res,
+	    cause) != 0)
 		return -1;
+	b = fhir_batch_entry(res.body, HOME_COUNTS, &status, NULL);
+	a = arena_create();
+	if (fhir_bundle_count(b) > 0 && visit_parse(a,
+	    fhir_bundle_resource(b, 0), &v) == 0) {
+		fhir_time_format(&v.start, now, sizeof now);
+		h->next_visit = xasprintf("next: %s, %s%s", now, v.type ?
+		    v.type : "visit", v.checkin_open == 1 ? "; eCheck-in is "
+		    "open" : "");
 	}
+	arena_free(a);
 	for (i = 0; i < HOME_COUNTS; i++) {
 		why = NULL;
 		b = fhir_batch_entry(res.body, i, &status, &why);
@@ -139,8 +155,8 @@ home_view(struct app *app, void *state, struct view *v)
 	    "refill requests, readings you enter", 0);
 	view_item(v, HOME_INBOX, "Area", "Messages",
 	    "secure messages with your care team", 0);
-	view_item(v, HOME_VISITS, "Area", "Appointments",
-	    "visits, scheduling, eCheck-in, On My Way", 0);
+	view_item(v, HOME_VISITS, "Area", "Appointments", h->next_visit ?
+	    h->next_visit : "visits, scheduling, eCheck-in, On My Way", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -194,6 +210,7 @@ home_close(void *state)
 	struct home	*h = state;
 
 	free(h->withheld);
+	free(h->next_visit);
 	free(h);
 }
 

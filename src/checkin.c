@@ -468,10 +468,25 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 		c->cov_etag = checkin_etag(c->a, c->cov);
 		checkin_coverage_fill(c);
 	} else if (res.status == 412) {
+		/* Changed meanwhile: show it as it is now, never overwrite. */
+		fhir_result_free(&res);
 		free(*cause);
-		*cause = xstrdup("Your insurance was changed somewhere else "
-		    "since you opened this. Go back to the visit and start "
-		    "eCheck-in again to see it.");
+		*cause = NULL;
+		eid = url_escape(id);
+		path = xasprintf("Coverage/%s", eid);
+		free(eid);
+		if (fhir_read(f, path, NULL, &res, cause) == 0 &&
+		    res.body != NULL) {
+			json_free(c->cov);
+			c->cov = res.body;
+			res.body = NULL;
+			c->cov_etag = checkin_etag(c->a, c->cov);
+			checkin_coverage_fill(c);
+			*cause = xstrdup("Your insurance was changed somewhere "
+			    "else since you opened this. Here it is now: check "
+			    "it and continue again.");
+		}
+		free(path);
 	}
 	fhir_result_free(&res);
 	return rc;

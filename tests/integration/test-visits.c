@@ -171,6 +171,16 @@ test_list(void)
 	pt_reset();
 	if (st_start(&app, MARIA) != 0)
 		return;
+	if ((state = st_open(&screen_home, &app, NULL)) != NULL) {
+		view_of(&screen_home, &app, state, &v);
+		r = st_row(&v, ROW_ITEM, "Appointments");
+		ok(r != NULL && r->value && strstr(r->value, "next: ") &&
+		    strstr(r->value, ", Lab work; eCheck-in is open"),
+		    "Home says the next visit: %s", r && r->value ? r->value :
+		    "(none)");
+		view_free(&v);
+		screen_home.close(state);
+	}
 	if ((state = st_open(&screen_visits, &app, NULL)) == NULL) {
 		st_end(&app);
 		return;
