@@ -3,7 +3,9 @@
  * visit's questions, the consent signed by typing one's name, the copay,
  * then the check-in itself. Each step describes itself as view rows and
  * sends what it needs; the patient's screen and the kiosk drive the same
- * steps. What was typed stays in the steps whatever fails, and what was
+ * steps. What was typed stays in the steps whatever fails (except a
+ * card the bank refused, and details someone else changed meanwhile:
+ * those are shown as they are now, never overwritten), and what was
  * sent (answers, consent, payment) is found again when eCheck-in is
  * opened later.
  */
@@ -79,8 +81,9 @@ struct checkin {
 	struct field		 method, card, expiry, cvc;
 	int			 confirming;	/* the amount and card shown */
 	char			 digits[CARD_DIGITS_MAX + 1];
+	char			 exp_sent[CARD_EXPIRY_LEN + 1];
 	char			 last4[5];
-	char			*pay_key, *pay_sent;
+	char			*pay_key;	/* one per card confirmed */
 	char			*receipt;
 };
 

@@ -204,13 +204,7 @@ book_load_team(struct app *app, struct book *s, char **cause)
 	}
 	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
 		return -1;
-	if (s->nwho > 0)	/* a reload keeps the clinician chosen */
-		keep = s->f_who.choice;
-	arena_free(s->a);
-	s->a = arena_create();
-	s->nwho = 0;
-	free(s->none);
-	s->none = NULL;
+	s->a = arena_create();	/* once: the screen is new */
 	memset(&t, 0, sizeof t);
 	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
 		fhir_result_free(&res);
@@ -308,10 +302,12 @@ book_fetch(struct app *app, void *state, char **cause)
 {
 	struct book	*s = state;
 
-	if (book_load_team(app, s, cause) != 0)
-		return -1;
-	if (s->step != STEP_SEARCH && s->searched != NULL && s->nwho > 0) {
-		s->searched = &s->who[s->f_who.choice];
+	/*
+	 * Who can be booked is loaded once, when the screen opens: the
+	 * choices and the times shown point into it. A reload looks at
+	 * the free times again (built aside: they stay if it fails).
+	 */
+	if (s->step != STEP_SEARCH && s->searched != NULL) {
 		if (book_load_slots(app, s, cause) != 0)
 			return -1;
 		s->step = STEP_TIMES;

@@ -34,6 +34,13 @@ echeckin_fetch(struct app *app, void *state, char **cause)
 	struct echeckin	*s = state;
 	struct checkin	 fresh;
 
+	if (s->c.a != NULL && checkin_unsaved(&s->c)) {
+		/* A reload would start the steps again from the portal. */
+		*cause = xstrdup("Your answers are not saved, so the screen "
+		    "was not reloaded. Choose \"Save and finish later\" "
+		    "first.");
+		return -1;
+	}
 	/* Built aside: the steps as typed stay if this fails. */
 	if (checkin_load(&fresh, app->portal->fhir, app_patient(app), s->id,
 	    cause) != 0) {
@@ -131,6 +138,20 @@ echeckin_view(struct app *app, void *state, struct view *v)
 }
 
 static int
+echeckin_leave(struct app *app, void *state)
+{
+	struct echeckin	*s = state;
+
+	if (s->warned || !checkin_unsaved(&s->c))
+		return 0;
+	s->warned = 1;
+	app_say(app, "Your answers to the questions are not saved. Choose "
+	    "\"Save and finish later\" to keep them, or leave again to let "
+	    "them go.");
+	return 1;
+}
+
+static int
 echeckin_action(struct app *app, void *state, enum action a,
     const struct view_row *r)
 {
@@ -148,6 +169,8 @@ echeckin_action(struct app *app, void *state, enum action a,
 		}
 		return APP_REDRAW;
 	case ECHECKIN_LATER:
+		if (echeckin_leave(app, s) != 0)
+			return APP_REDRAW;	/* unsaved answers: said once */
 		app_say(app, "eCheck-in is kept as far as you got. Come back "
 		    "to finish it before the visit.");
 		s->warned = 1;
@@ -160,6 +183,7 @@ echeckin_action(struct app *app, void *state, enum action a,
 	    "Sending...");
 	rc = checkin_submit(&s->c, app->portal->fhir, s->step,
 	    r->kind == ROW_FIELD ? CHECKIN_NEXT : r->id, &cause);
+	s->warned = 0;		/* what is unsaved now is said again */
 	if (rc == 0 && s->step == CHECKIN_FINISH) {
 		fhir_time_format(&s->c.visit.start, when, sizeof when);
 		said = xasprintf("You are checked in for your visit on %s.",
@@ -178,20 +202,6 @@ echeckin_action(struct app *app, void *state, enum action a,
 		app_say(app, cause);
 	free(cause);
 	return APP_REDRAW;
-}
-
-static int
-echeckin_leave(struct app *app, void *state)
-{
-	struct echeckin	*s = state;
-
-	if (s->warned || !checkin_unsaved(&s->c))
-		return 0;
-	s->warned = 1;
-	app_say(app, "Your answers to the questions are not saved. Choose "
-	    "\"Save and finish later\" to keep them, or leave again to let "
-	    "them go.");
-	return 1;
 }
 
 static void

@@ -40,6 +40,7 @@ struct omw {
 	int			 in_line;
 	int			 joining;	/* index of the place, or -1 */
 	struct field		 reason;
+	char			 joining_id[128];	/* kept over a reload */
 	char			*withheld;
 };
 
@@ -111,11 +112,15 @@ omw_fetch(struct app *app, void *state, char **cause)
 	    fhir_bundle_resource(b, 0), &s->line) == 0) {
 		s->in_line = 1;
 		s->line_json = json_dup(fhir_bundle_resource(b, 0));
-		s->joining = -1;
+		s->joining_id[0] = '\0';
 	}
 	fhir_result_free(&res);
-	if (s->joining >= s->nplaces)
-		s->joining = -1;
+	/* The place being joined, found again by what it is. */
+	for (i = 0, s->joining = -1; s->joining_id[0] != '\0' &&
+	    i < (size_t)s->nplaces && !s->in_line; i++) {
+		if (strcmp(s->places[i].id, s->joining_id) == 0)
+			s->joining = (int)i;
+	}
 	return 0;
 }
 
@@ -185,9 +190,10 @@ omw_view(struct app *app, void *state, struct view *v)
 		    "You are in line.", ROW_INFO);
 		view_item(v, OMW_LEAVE, "Action", "Leave the line",
 		    "if you no longer need to come", 0);
-		if (s->withheld != NULL)
-			view_text(v, s->withheld);
 	}
+	if (!s->in_line && s->withheld != NULL)
+		view_text(v, view_printf(v, "Whether you are in line could not "
+		    "be loaded: %s", s->withheld));
 	view_heading(v, "Urgent care near you");
 	for (i = 0; i < s->nplaces; i++) {
 		p = &s->places[i];
@@ -210,7 +216,7 @@ omw_join(struct app *app, struct omw *s)
 	const char		*t;
 	char			*cause = NULL, *again = NULL, *ref;
 	long			 status;
-	int			 rc, joining = s->joining;
+	int			 rc;
 
 	for (t = s->reason.text; *t == ' '; t++)
 		;
@@ -245,7 +251,6 @@ omw_join(struct app *app, struct omw *s)
 		    "You are in line. Your place is shown here." : cause);
 		field_clear(&s->reason);
 	} else {
-		s->joining = joining < s->nplaces ? joining : -1;
 		app_say(app, cause ? cause : again ? again : "You could not "
 		    "join the line.");
 	}
@@ -301,6 +306,8 @@ omw_action(struct app *app, void *state, enum action a,
 			return APP_REDRAW;
 		}
 		s->joining = r->id - OMW_PLACE;
+		strlcpy_c(s->joining_id, s->places[s->joining].id,
+		    sizeof s->joining_id);
 		return APP_REDRAW;
 	}
 	switch (r->id) {
@@ -311,6 +318,7 @@ omw_action(struct app *app, void *state, enum action a,
 		return omw_join(app, s);
 	case OMW_BACK:
 		s->joining = -1;
+		s->joining_id[0] = '\0';
 		return APP_REDRAW;
 	}
 	return 0;

@@ -216,10 +216,21 @@ visit_cancel(struct app *app, struct visit_screen *s)
 	}
 	if (res.status == 412 || res.status == 0) {
 		/* Changed meanwhile, or the answer was lost: look again. */
+		long	lost = res.status == 0;
+		char	*said = cause;
+
 		fhir_result_free(&res);
-		free(cause);
 		cause = NULL;
-		if (visit_fetch(app, s, &cause) == 0 && s->v.status != NULL &&
+		if (visit_fetch(app, s, &cause) == 0 && lost && s->v.status &&
+		    strcmp(s->v.status, "booked") == 0) {
+			/* The request never arrived: nothing changed. */
+			app_say(app, said ? said : "The visit was not "
+			    "cancelled.");
+			free(said);
+			return APP_REDRAW;
+		}
+		free(said);
+		if (cause == NULL && s->v.status != NULL &&
 		    strcmp(s->v.status, "cancelled") == 0) {
 			app_say(app, "Your visit is cancelled.");
 			s->cancelling = 0;

@@ -51,7 +51,11 @@ card_expiry(const char *s, int *month, int *year)
 
 	while (*s == ' ')
 		s++;
-	if (sscanf(s, "%2d/%4d%n", &m, &y, &used) != 2 || m < 1 || m > 12)
+	/* Digits only: "8/29" and "08/ 29" are not what a card shows. */
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != '/' || sscanf(s, "%2d/%4d%n", &m, &y, &used) != 2 ||
+	    m < 1 || m > 12 || (used != 5 && used != 7) ||
+	    strspn(s + 3, "0123456789") != (size_t)used - 3)
 		return -1;
 	for (s += used; *s == ' '; s++)
 		;
@@ -68,7 +72,7 @@ card_expiry(const char *s, int *month, int *year)
 
 int
 card_check(const char *number, const char *expiry, const char *cvc,
-    time_t now, char *digits, char **cause)
+    time_t now, char *digits, char *expiry_out, char **cause)
 {
 	struct tm	tm;
 	int		month, year;
@@ -99,5 +103,7 @@ card_check(const char *number, const char *expiry, const char *cvc,
 		    "the card.");
 		return -1;
 	}
+	snprintf(expiry_out, CARD_EXPIRY_LEN + 1, "%02d/%02d", month,
+	    year % 100);
 	return 0;
 }

@@ -310,9 +310,11 @@ checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
 	char			*path;
 
 	path = xasprintf("Patient/%s", c->patient);
-	if (fhir_read(f, path, NULL, &res, cause) != 0) {
+	if (fhir_read(f, path, NULL, &res, cause) != 0 || res.body == NULL) {
 		free(path);
 		fhir_result_free(&res);
+		if (*cause == NULL)
+			*cause = xstrdup("Your record could not be loaded.");
 		return -1;
 	}
 	free(path);
@@ -348,11 +350,18 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 		    "should be like name@example.org.");
 		return -1;
 	}
-	/* Unchanged: confirmed, nothing to send. */
 	memset(&before, 0, sizeof before);
 	before.a = c->a;
 	before.pat = c->pat;
 	checkin_contact_fill(&before);
+	if ((c->phone.len == 0 && before.phone.len > 0) ||
+	    (c->email.len == 0 && before.email.len > 0)) {
+		*cause = xstrdup("To remove your phone or email from your "
+		    "record, tell the front desk; here, type the one to "
+		    "use.");
+		return -1;
+	}
+	/* Unchanged: confirmed, nothing to send. */
 	if (strcmp(before.street.text, c->street.text) == 0 &&
 	    strcmp(before.city.text, c->city.text) == 0 &&
 	    strcmp(before.state.text, c->state.text) == 0 &&
@@ -767,6 +776,42 @@ checkin_answers_print(const struct checkin *c)
 	return buf_take(&b);
 }
 
+/*
+ * After a 412 on the answers kept for later: read them again. Finished
+ * meanwhile (a lost answer) is done; else the new version is kept for
+ * the next try.
+ */
+static int
+checkin_questions_again(struct checkin *c, struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	char			*path, *id, *why = NULL;
+	const char		*st;
+
+	id = url_escape(c->resp_id);
+	path = xasprintf("QuestionnaireResponse/%s", id);
+	free(id);
+	if (fhir_read(f, path, NULL, &res, &why) == 0 && res.body != NULL) {
+		c->resp_etag = checkin_etag(c->a, res.body);
+		st = json_gets(res.body, "status");
+		if (st != NULL && strcmp(st, "completed") == 0) {
+			c->done[CHECKIN_QUESTIONS] = 1;
+			free(*cause);
+			*cause = NULL;
+			free(path);
+			fhir_result_free(&res);
+			return 0;
+		}
+	}
+	free(path);
+	free(why);
+	fhir_result_free(&res);
+	free(*cause);
+	*cause = xstrdup("Your answers were saved from somewhere else "
+	    "meanwhile. Check them and send again.");
+	return -1;
+}
+
 /* Send the answers: completed, or kept in progress for later. */
 static int
 checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
@@ -784,7 +829,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	r = json_new_object();
 	json_add_str(r, "resourceType", "QuestionnaireResponse");
 	json_add_str(r, "status", later ? "in-progress" : "completed");
-	json_add_str(r, "questionnaire", json_gets(c->form, "url"));
+	json_add_str(r, "questionnaire", c->visit.questionnaire);
 	ref = xasprintf("Patient/%s", c->patient);
 	json_add_str(json_add_object(r, "subject"), "reference", ref);
 	free(ref);
@@ -814,6 +859,11 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 		    c->resp_key, &res, cause);
 	}
 	json_free(r);
+	if (rc != 0 && res.status == 412 && c->resp_id != NULL) {
+		/* Saved meanwhile (a lost answer): look at it as it is. */
+		fhir_result_free(&res);
+		return checkin_questions_again(c, f, cause);
+	}
 	if (rc == 0 && res.body != NULL) {
 		c->resp_id = arena_strdup(c->a, json_gets(res.body, "id"));
 		c->resp_etag = checkin_etag(c->a, res.body);
@@ -909,7 +959,26 @@ checkin_card_wipe(struct checkin *c)
 	field_clear(&c->expiry);
 	field_clear(&c->cvc);
 	secure_wipe(c->digits, sizeof c->digits);
+	secure_wipe(c->exp_sent, sizeof c->exp_sent);
 	c->confirming = 0;
+	free(c->pay_key);	/* another card is another payment */
+	c->pay_key = NULL;
+}
+
+/* Read what is still due on the copay's invoice; errors keep it as is. */
+static void
+checkin_reload_due(struct checkin *c, struct fhir *f)
+{
+	struct fhir_result	 res;
+	char			*cause = NULL;
+	double			 due;
+
+	if (fhir_read(f, c->invoice, NULL, &res, &cause) == 0 &&
+	    json_num(json_get(model_extension(res.body,
+	    "urn:chartty:balance-due"), "value"), &due) == 0 && due >= 0)
+		c->due = due;
+	free(cause);
+	fhir_result_free(&res);
 }
 
 static void
@@ -962,7 +1031,7 @@ checkin_pay_params(struct checkin *c)
 	json_add_str(e, "valueString", c->digits);
 	e = json_add_object(arr, NULL);
 	json_add_str(e, "name", "card-expiry");
-	json_add_str(e, "valueString", c->expiry.text);
+	json_add_str(e, "valueString", c->exp_sent);
 	e = json_add_object(arr, NULL);
 	json_add_str(e, "name", "card-cvc");
 	json_add_str(e, "valueString", c->cvc.text);
@@ -980,7 +1049,7 @@ checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
 	struct json		*p;
 	const struct json	*r;
 	const char		*receipt = NULL;
-	char			 hash[65], *what, *path;
+	char			*what, *path;
 	size_t			 i;
 	int			 rc;
 
@@ -993,7 +1062,7 @@ checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
 	if (!c->confirming) {
 		/* Checked here, before anything is sent or charged. */
 		if (card_check(c->card.text, c->expiry.text, c->cvc.text,
-		    time(NULL), c->digits, cause) != 0)
+		    time(NULL), c->digits, c->exp_sent, cause) != 0)
 			return -1;
 		memcpy(c->last4, c->digits + strlen(c->digits) - 4, 5);
 		field_clear(&c->card);	/* only the checked digits stay */
@@ -1002,13 +1071,10 @@ checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
 	}
 	if (id != CHECKIN_PAY)
 		return 1;
-	/* The same card and amount keep the key: a retry never charges
-	 * twice. The key's fingerprint holds a hash, never the number. */
-	crypto_sha256_hex(c->digits, strlen(c->digits), hash);
-	what = xasprintf("%s\037%.2f\037%s\037%s", c->invoice, c->due, hash,
-	    c->expiry.text);
-	secure_wipe(hash, sizeof hash);
-	crypto_request_id(&c->pay_key, &c->pay_sent, what);
+	/* One key per card confirmed: pressing Pay again after a lost
+	 * answer finds the first payment, never a second charge. */
+	if (c->pay_key == NULL)
+		c->pay_key = crypto_uuid();
 	p = checkin_pay_params(c);
 	path = xasprintf("%s/$pay", c->invoice);
 	rc = fhir_operation(f, path, p, &res, cause);
@@ -1031,9 +1097,20 @@ checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
 		checkin_card_wipe(c);
 		c->done[CHECKIN_COPAY] = 1;
 		*cause = xstrdup(c->receipt);	/* said as the step ends */
-	} else if (res.status >= 400 && res.status < 500) {
-		/* Refused (declined, invalid): the card is forgotten. */
+	} else if (res.status == 402 || res.status == 400) {
+		/* Declined or refused: the card is forgotten, and what is due
+		 * is read again (it may have been paid meanwhile). */
 		checkin_card_wipe(c);
+		checkin_reload_due(c, f);
+		if (c->due < 0.005) {
+			fhir_result_free(&res);
+			free(*cause);
+			*cause = xstrdup("The copay is already paid.");
+			c->done[CHECKIN_COPAY] = 1;
+			return 0;
+		}
+	} else if (res.status >= 400 && res.status < 500) {
+		c->confirming = 1;	/* kept: pressing Pay again is safe */
 	} else {
 		/* No answer: keep the checked card for a retry that finds
 		 * the first payment, if there was one. */
@@ -1236,7 +1313,7 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 		if ((b = fhir_batch_entry(res.body, form, &status, cause)) ==
 		    NULL)
 			goto fail;
-		if (fhir_bundle_count(b) > 0) {
+		if (fhir_bundle_resource(b, 0) != NULL) {
 			c->form = json_dup(fhir_bundle_resource(b, 0));
 			c->form_title = model_str(c->a, c->form, "title");
 			c->items = arena_alloc(c->a, (CHECKIN_MAX_ITEMS + 1) *
@@ -1316,18 +1393,27 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 	}
 	if ((b = fhir_batch_entry(res.body, 1, &status, cause)) == NULL)
 		goto out;
+	if (json_gets(b, "resourceType") == NULL ||
+	    strcmp(json_gets(b, "resourceType"), "Patient") != 0) {
+		*cause = xstrdup("Your record could not be read.");
+		goto out;
+	}
 	c->pat = json_dup(b);
 	c->pat_etag = checkin_etag(c->a, c->pat);
 	checkin_contact_fill(c);
-	b = fhir_batch_entry(res.body, 2, &status, NULL);
-	if (fhir_bundle_count(b) > 0) {
+	/* Insurance, answers and consent must be known: a step skipped
+	 * because its record did not load would be wrong. */
+	if ((b = fhir_batch_entry(res.body, 2, &status, cause)) == NULL)
+		goto out;
+	if (fhir_bundle_resource(b, 0) != NULL) {
 		c->cov = json_dup(fhir_bundle_resource(b, 0));
 		c->cov_etag = checkin_etag(c->a, c->cov);
 		checkin_coverage_fill(c);
 	}
-	qrs = fhir_batch_entry(res.body, 3, &status, NULL);
-	if (checkin_for_visit(c, fhir_batch_entry(res.body, 4, &status, NULL),
-	    "active"))
+	if ((qrs = fhir_batch_entry(res.body, 3, &status, cause)) == NULL ||
+	    (b = fhir_batch_entry(res.body, 4, &status, cause)) == NULL)
+		goto out;
+	if (checkin_for_visit(c, b, "active"))
 		c->done[CHECKIN_CONSENT] = 1;
 	rc = checkin_load_more(c, f, qrs, cause);
 out:
@@ -1358,8 +1444,6 @@ checkin_free(struct checkin *c)
 	free(c->saved_answers);
 	free(c->consent_key);
 	secret_free(c->consent_sent);
-	free(c->pay_key);
-	secret_free(c->pay_sent);
 	arena_free(c->a);
 	memset(c, 0, sizeof *c);
 }

@@ -193,6 +193,8 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 	q.headers = h;
 	q.body = body;
 	q.body_len = body ? strlen(body) : 0;
+	/* Bodies hold health data and, for $pay, a card: wipe every copy. */
+	q.secret = 1;
 	rc = http_perform(f->http, &q, &resp, cause);
 	secret_free(auth);
 	if (rc != HTTP_OK) {

@@ -305,6 +305,11 @@ main(int argc, char **argv)
 	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
+	/*
+	 * Lines typed (passwords, card numbers) are read one byte at a time
+	 * into buffers that are wiped, never kept in stdio's own buffer.
+	 */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	/* Portal text is UTF-8: use the locale, or C.UTF-8 when it is not. */
 	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)

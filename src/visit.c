@@ -218,7 +218,7 @@ visit_date_parse(const char *s, time_t now, time_t *out)
 	char		 word[32], *end;
 	size_t		 n;
 	long		 days;
-	int		 y, m, d;
+	int		 y, m, d, used = 0;
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -244,8 +244,8 @@ visit_date_parse(const char *s, time_t now, time_t *out)
 		*out = visit_midnight(now, (int)days);
 		return 0;
 	}
-	if (sscanf(word, "%4d-%2d-%2d%n", &y, &m, &d, (int *)&n) != 3 ||
-	    word[n] != '\0' || y < 1900 || y > 9999 || m < 1 || m > 12 ||
+	if (sscanf(word, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 ||
+	    word[used] != '\0' || y < 1900 || y > 9999 || m < 1 || m > 12 ||
 	    d < 1 || d > 31)
 		return -1;
 	memset(&tm, 0, sizeof tm);

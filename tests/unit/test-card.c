@@ -24,6 +24,8 @@ june_2026(void)
 	return mktime(&tm);
 }
 
+static char	exp_sent[CARD_EXPIRY_LEN + 1];
+
 /* card_check's cause for these entries, or "ok" (static). */
 static const char *
 check(const char *number, const char *expiry, const char *cvc,
@@ -32,7 +34,8 @@ check(const char *number, const char *expiry, const char *cvc,
 	static char	 out[256];
 	char		*cause = NULL;
 
-	if (card_check(number, expiry, cvc, june_2026(), digits, &cause) == 0)
+	if (card_check(number, expiry, cvc, june_2026(), digits, exp_sent,
+	    &cause) == 0)
 		return "ok";
 	strlcpy_c(out, cause ? cause : "(no cause)", sizeof out);
 	free(cause);
@@ -54,8 +57,16 @@ main(void)
 	is(check("4242 4242 4242 4242", "12/30", "123", d), "ok",
 	    "spaces are allowed");
 	is(d, "4242424242424242", "and the digits are kept without them");
-	is(check("4242-4242-4242-4242", "06/2026", "1234", d), "ok",
+	is(exp_sent, "12/30", "the expiry as sent");
+	is(check("4242-4242-4242-4242", " 06/2026 ", "1234", d), "ok",
 	    "dashes, a four-digit year, this month, a 4-digit code");
+	is(exp_sent, "06/26", "a four-digit year is sent as two");
+	like(check("4242424242424242", "8/29", "123", d), "MM/YY",
+	    "a one-digit month is not as on the card");
+	like(check("4242424242424242", "08/ 29", "123", d), "MM/YY",
+	    "nor a space inside");
+	like(check("4242424242424242", "08/029", "123", d), "MM/YY",
+	    "nor a three-digit year");
 	is(check("4000 0000 0000 0002", "01/27", "999", d), "ok",
 	    "a card the bank will decline is still well formed");
 	like(check("4242 4242 4242 4241", "12/30", "123", d), "not valid",
