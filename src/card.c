@@ -103,7 +103,11 @@ card_check(const char *number, const char *expiry, const char *cvc,
 		    "the card.");
 		return -1;
 	}
-	snprintf(expiry_out, CARD_EXPIRY_LEN + 1, "%02d/%02d", month,
-	    year % 100);
+	expiry_out[0] = (char)('0' + month / 10);
+	expiry_out[1] = (char)('0' + month % 10);
+	expiry_out[2] = '/';
+	expiry_out[3] = (char)('0' + year % 100 / 10);
+	expiry_out[4] = (char)('0' + year % 10);
+	expiry_out[5] = '\0';
 	return 0;
 }
