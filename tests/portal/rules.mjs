@@ -14,6 +14,7 @@
 
 import { checkRead } from './access.mjs';
 import { badRequest, fail, forbidden, notFound } from './util.mjs';
+import { BILLING_UPDATE_RULES } from './billing.mjs';
 import { VISIT_CREATE_RULES, VISIT_UPDATE_RULES } from './visits.mjs';
 
 const LOINC = 'http://loinc.org';
@@ -752,6 +753,7 @@ export const UPDATE_RULES = {
     after: (repo, comm) => updateConversation(repo, isHeader(comm) ? `Communication/${comm.id}` : conversationOf(comm)),
   },
   ...VISIT_UPDATE_RULES,
+  ...BILLING_UPDATE_RULES,
 };
 
 /* ------------------------------------------------------------------ */

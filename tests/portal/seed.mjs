@@ -3,6 +3,7 @@
 // so the data never ages. Ids are stable so tests can name them.
 
 import { messageCategory, PHARMACY_TYPE, seedConversations, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
+import { planExtension } from './billing.mjs';
 import { copayInvoice, EXT, QUESTIONNAIRE_PREVISIT, VISIT_TYPE_SYSTEM, VISIT_TYPES, visitType } from './visits.mjs';
 
 const LOINC = 'http://loinc.org';
@@ -367,28 +368,49 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       ],
     }));
   };
-  const billing = (pid, guarantor, invoiceKey, daysAgo, billed, insurance, balance) => {
-    add({
-      resourceType: 'Account', id: `acct-${pid}`, status: 'active', name: 'Main Street Clinic guarantor account',
-      subject: [ref('Patient', pid)], owner: ref('Organization', 'org-main-street'),
-      guarantor: [{ party: ref('Patient', guarantor) }],
-      extension: [ext('paperless', { valueBoolean: false })],
-    });
-    add({
-      resourceType: 'Invoice', id: `inv-${pid}-${invoiceKey}`, status: 'issued', date: at(daysAgo),
-      subject: ref('Patient', pid), recipient: ref('Patient', guarantor), account: ref('Account', `acct-${pid}`),
+  // Billing: a guarantor account (paperless off, an optional payment
+  // plan), and invoices by visit. Each line is [text, billed, paid by
+  // insurance, adjustment]; the patient's share is what is left, and
+  // `paid` of it was paid before (balance due = share - paid).
+  const usd = (value) => ({ value, currency: 'USD' });
+  const account = (pid, guarantor, plan) => add({
+    resourceType: 'Account', id: `acct-${pid}`, status: 'active', name: 'Main Street Clinic guarantor account',
+    subject: [ref('Patient', pid)], owner: ref('Organization', 'org-main-street'),
+    guarantor: [{ party: ref('Patient', guarantor) }],
+    extension: [ext('paperless', { valueBoolean: false }), ...(plan ? [planExtension(plan.monthly, plan.months, date(-plan.dueInDays))] : [])],
+  });
+  const invoice = (pid, guarantor, key, daysAgo, visit, lines, paid = 0) => {
+    const cents = (v) => Math.round(v * 100);
+    const sum = (i) => lines.reduce((t, l) => t + cents(l[i] ?? 0), 0) / 100;
+    const share = (cents(sum(1)) - cents(sum(2)) - cents(sum(3))) / 100;
+    const due = (cents(share) - cents(paid)) / 100;
+    return add({
+      resourceType: 'Invoice', id: `inv-${pid}-${key}`, status: due > 0 ? 'issued' : 'balanced', date: at(daysAgo),
+      type: { text: visit }, subject: ref('Patient', pid), recipient: ref('Patient', guarantor), account: ref('Account', `acct-${pid}`),
       issuer: ref('Organization', 'org-main-street', 'Main Street Clinic'),
-      lineItem: [{
-        sequence: 1, chargeItemCodeableConcept: { text: 'Office visit, established patient' },
+      lineItem: lines.map(([text, billed, insurance, adjustment], i) => ({
+        sequence: i + 1, chargeItemCodeableConcept: { text },
         priceComponent: [
-          { type: 'base', amount: { value: billed, currency: 'USD' } },
-          { type: 'deduction', code: { text: 'Paid by insurance' }, amount: { value: insurance, currency: 'USD' } },
+          { type: 'base', amount: usd(billed) },
+          ...(insurance ? [{ type: 'deduction', code: { text: 'Paid by insurance' }, amount: usd(insurance) }] : []),
+          ...(adjustment ? [{ type: 'discount', code: { text: 'Adjustment' }, amount: usd(adjustment) }] : []),
         ],
-      }],
-      totalGross: { value: billed, currency: 'USD' }, totalNet: { value: billed - insurance, currency: 'USD' },
-      extension: [ext('balance-due', { valueMoney: { value: balance, currency: 'USD' } })],
+      })),
+      totalGross: usd(sum(1)), totalNet: usd(share),
+      extension: [ext('balance-due', { valueMoney: usd(due) })],
     });
   };
+  const billing = (pid, guarantor, invoiceKey, daysAgo, billed, insurance, balance) => {
+    account(pid, guarantor);
+    invoice(pid, guarantor, invoiceKey, daysAgo, 'Office visit', [['Office visit, established patient', billed, insurance]], billed - insurance - balance);
+  };
+  // A monthly statement: a PDF (Binary) and its DocumentReference.
+  const statementDoc = (pid, key, daysAgo, binary, title, size) => add({
+    resourceType: 'DocumentReference', id: `doc-${pid}-${key}`, status: 'current',
+    type: { coding: [{ system: 'urn:chartty:document-type', code: 'statement', display: 'Statement' }], text: 'Statement' },
+    subject: ref('Patient', pid), date: at(daysAgo), description: `Statement ${title.replace(/^statement-|\.pdf$/g, '')}`,
+    content: [{ attachment: { contentType: 'application/pdf', url: `Binary/${binary}`, title, size, creation: at(daysAgo) } }],
+  });
   const coverage = (pid, subscriber, memberId) => add({
     resourceType: 'Coverage', id: `cov-${pid}`, status: 'active',
     type: cc('http://terminology.hl7.org/CodeSystem/v3-ActCode', 'HIP', 'health insurance plan policy'),
@@ -612,7 +634,19 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       text: 'Thank you, that makes sense. I will pay it online.' },
   ], 'billing');
   coverage(M, M, 'ACM-55501');
-  billing(M, M, 'visit1', 20, 180, 130, 50);
+  // Maria's bills: $225.00 due over three visits, one paid in full (the
+  // copays of her booked visits join the account at the end).
+  account(M, M);
+  invoice(M, M, 'visit1', 20, 'Office visit', [['Office visit, established patient', 180, 130]]);
+  invoice(M, M, 'labs', 45, 'Lab work', [['Complete blood count', 45, 30], ['Comprehensive metabolic panel', 60, 40, 5]], 10);
+  invoice(M, M, 'urgent', 90, 'Urgent care visit', [['Urgent care visit, moderate', 350, 200, 25], ['X-ray of the wrist, 2 views', 120, 90]]);
+  invoice(M, M, 'physical', 200, 'Annual physical', [['Preventive visit, 40 to 64 years', 250, 250]]);
+  statementDoc(M, 'statement-1', 8, `bin-${M}-statement`, 'statement-2026-10.pdf', statement.length);
+  for (const [n, daysAgo, month] of [[2, 38, 'September 2026'], [3, 68, 'August 2026']]) {
+    const pdf = statementPdf(month);
+    add({ resourceType: 'Binary', id: `bin-${M}-statement-${n}`, contentType: 'application/pdf', securityContext: ref('Patient', M), data: pdf.toString('base64') });
+    statementDoc(M, `statement-${n}`, daysAgo, `bin-${M}-statement-${n}`, `statement-2026-${String(11 - n).padStart(2, '0')}.pdf`, pdf.length);
+  }
   // Refill requests in each state; metformin's is still open, so metformin
   // is not refill-eligible until the care team finishes it.
   refillTask(M, 'refill-metformin-1', 'metformin', 'completed', 95, {
@@ -676,7 +710,8 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     { from: doctors.kim, to: ref('Patient', N, 'Noah Carter'), daysAgo: 5, text: 'Yes. Messages about your health are private to you. What is on your mind?' },
   ]);
   coverage(N, J, 'ACM-66104');
-  billing(N, J, 'sports', 70, 150, 120, 30);
+  account(N, J, { monthly: 10, months: 3, dueInDays: 12 });
+  invoice(N, J, 'sports', 70, 'Office visit', [['Office visit, established patient', 150, 120]]);
 
   /* ---- Linda and Harold Nguyen ---- */
   const LN = 'linda-nguyen';
@@ -732,6 +767,13 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   }
 
   seedSchedules(out, now, doctors);
+  // Copays join the patient's guarantor account, when there is one.
+  for (const inv of out.filter((r) => r.resourceType === 'Invoice' && !r.account)) {
+    const acct = `acct-${inv.subject.reference.split('/')[1]}`;
+    if (out.some((r) => r.resourceType === 'Account' && r.id === acct)) {
+      inv.account = ref('Account', acct);
+    }
+  }
   seedEligibility(out);
   seedConversations(out);
   return { resources: out, activationCodes: activationCodes(now) };
@@ -850,10 +892,10 @@ function walterConversations(thread, walter, patel) {
  * A small one-page PDF: Maria's statement (the attachment of her billing
  * conversation). Built byte by byte so the cross-reference offsets are right.
  */
-function statementPdf() {
+function statementPdf(month = 'October 2026') {
   const lines = [
     'Main Street Clinic - Patient statement',
-    'Statement period: October 2026',
+    `Statement period: ${month}`,
     'Patient: Maria Lopez    Account: acct-maria-lopez',
     'Office visit, established patient        $180.00',
     'Paid by insurance (Acme Health Plan)    -$130.00',

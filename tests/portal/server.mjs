@@ -14,6 +14,7 @@ import { PortalRepository } from './repo.mjs';
 import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
 import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
+import { registerBillingOperations } from './billing.mjs';
 import { registerVisitOperations } from './visits.mjs';
 import { Faults, applyFault, handleTest } from './testctl.mjs';
 import { HttpError, bearerToken, fail, outcome } from './util.mjs';
@@ -139,6 +140,7 @@ async function main() {
   const router = new FhirRouter();
   const fhir = new FhirService({ repo, router, auth, baseUrl: root });
   registerVisitOperations(fhir);
+  registerBillingOperations(fhir);
   const faults = new Faults();
   const ctl = { repo, snapshot, auth, faults };
 

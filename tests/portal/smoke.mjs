@@ -966,6 +966,58 @@ async function main() {
   await json('POST', '/_test/reset');
   }
 
+  /* ---- billing: invoices, paperless, payment plans, statements ---- */
+  {
+    await json('POST', '/_test/reset');
+    const B = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+    const extv = (r, name) => r?.extension?.find((e) => e.url === `urn:chartty:${name}`);
+    const due = (r) => extv(r, 'balance-due')?.valueMoney?.value;
+    const invs = (await fhir('GET', 'Invoice?subject=Patient/maria-lopez&_sort=-date', B)).json?.entry?.map((e) => e.resource) ?? [];
+    const byId = (id) => invs.find((i) => i.id === id);
+    const owed = invs.reduce((t, i) => t + Math.round((due(i) ?? 0) * 100), 0) / 100;
+    check(invs.length === 7 && owed === 305 && due(byId('inv-maria-lopez-labs')) === 20 && byId('inv-maria-lopez-physical').status === 'balanced' &&
+      invs.every((i) => i.account?.reference === 'Account/acct-maria-lopez'),
+    'Maria: 7 invoices on her account, $305.00 due (3 visits and 3 copays), one paid in full', [invs.length, owed]);
+    const labs = byId('inv-maria-lopez-labs');
+    const comps = labs.lineItem.flatMap((l) => l.priceComponent.map((p) => p.type));
+    check(comps.join() === 'base,deduction,base,deduction,discount' && labs.totalGross.value === 105 && labs.totalNet.value === 30,
+      'an invoice: billed, paid by insurance, adjustments; gross and the patient\'s share', comps);
+    let acct = await fhir('GET', 'Account/acct-maria-lopez', B);
+    const paperless = (a) => extv(a, 'paperless')?.valueBoolean;
+    const on = { ...acct.json, extension: acct.json.extension.map((e) => (e.url === 'urn:chartty:paperless' ? { ...e, valueBoolean: true } : e)) };
+    const noMatch = await fhir('PUT', 'Account/acct-maria-lopez', B, { body: on });
+    const renamed = await fhir('PUT', 'Account/acct-maria-lopez', B, { body: { ...on, name: 'Mine' }, headers: { 'if-match': acct.headers.etag } });
+    const turnedOn = await fhir('PUT', 'Account/acct-maria-lopez', B, { body: on, headers: { 'if-match': acct.headers.etag } });
+    const stale = await fhir('PUT', 'Account/acct-maria-lopez', B, { body: on, headers: { 'if-match': acct.headers.etag } });
+    check(noMatch.status === 428 && renamed.status === 400 && /Only paperless billing/.test(text(renamed.json)) && turnedOn.status === 200 &&
+      paperless(turnedOn.json) === true && stale.status === 412, 'paperless: If-Match needed, only it may change, a stale version is 412',
+    [noMatch.status, renamed.status, turnedOn.status, stale.status]);
+    const plan = (amount) => fhir('POST', 'Account/acct-maria-lopez/$payment-plan', B, { body: { resourceType: 'Parameters', parameter: [{ name: 'monthly-amount', valueMoney: { value: amount, currency: 'USD' } }] } });
+    const low = await plan(20);
+    const high = await plan(400);
+    const good = await plan(50);
+    const p = extv(good.json, 'payment-plan')?.extension ?? [];
+    const part = (n) => p.find((x) => x.url === n);
+    check(low.status === 400 && /at least \$25\.00 a month and at most 12 months: for \$305\.00 owed, pay at least \$25\.42 a month/.test(text(low.json)) &&
+      high.status === 400 && /more than the \$305\.00 owed/.test(text(high.json)) && good.status === 200 &&
+      part('monthly-amount')?.valueMoney?.value === 50 && part('months-left')?.valueInteger === 7 && /^\d{4}-\d\d-\d\d$/.test(part('next-due')?.valueDate ?? ''),
+    '$payment-plan: the rule in words when refused; accepted: $50.00 a month for 7 months', [text(low.json), text(high.json), good.status, p]);
+    const noah = await fhir('GET', 'Account/acct-noah-carter', (await signIn('james@example.org', 'Chartty-demo-2')).access_token);
+    check(noah.status === 200 && extv(noah.json, 'payment-plan'), 'Noah\'s account (James is guarantor) has a plan', noah.status);
+    const docs = await fhir('GET', 'DocumentReference?patient=Patient/maria-lopez&type=statement&_sort=-date', B);
+    const atts = (docs.json?.entry ?? []).map((e) => e.resource.content[0].attachment);
+    const bin = atts[1] ? await fhir('GET', atts[1].url, B) : {};
+    check(atts.length === 3 && atts[0].title === 'statement-2026-10.pdf' && atts[1].title === 'statement-2026-09.pdf' && bin.status === 200 &&
+      Buffer.from(bin.json.data, 'base64').length === atts[1].size, 'statements: three PDFs, newest first, each readable at its size', atts.map((a) => a.title));
+    const part1 = await fhir('POST', 'Invoice/inv-maria-lopez-urgent/$pay', B, { body: { resourceType: 'Parameters', parameter: [
+      { name: 'amount', valueMoney: { value: 55, currency: 'USD' } }, { name: 'method', valueCode: 'hsa' }, { name: 'card-number', valueString: '5555555555554444' },
+      { name: 'card-expiry', valueString: '10/29' }, { name: 'card-cvc', valueString: '321' }, { name: 'idempotency-key', valueString: 'smoke-part-1' }] } });
+    const urgent = (await fhir('GET', 'Invoice/inv-maria-lopez-urgent', B)).json;
+    check(part1.status === 201 && due(urgent) === 100 && urgent.status === 'issued' && extv(part1.json, 'card-last4').valueString === '4444',
+      'a partial payment with an HSA card: $100.00 left, still issued', [part1.status, due(urgent)]);
+    await json('POST', '/_test/reset');
+  }
+
   /* ---- shutdown, then a server without --test ---- */
   const exited = new Promise((resolve) => server.proc.on('exit', (c, s) => resolve(c ?? s)));
   server.proc.kill('SIGTERM');

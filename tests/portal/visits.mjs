@@ -12,9 +12,8 @@
 //   (On My Way) can always be left.
 // - eCheck-in: POST Appointment/<id>/$check-in once every step is done.
 // - On My Way: POST Appointment/$on-my-way.
-// - Payments: POST Invoice/<id>/$pay (the copay step; billing uses it too).
+// - The copay is paid with Invoice/<id>/$pay (billing.mjs).
 
-import { randomUUID } from 'node:crypto';
 import { checkRead, checkWrite } from './access.mjs';
 import { badRequest, fail, forbidden, notFound } from './util.mjs';
 
@@ -75,10 +74,10 @@ export function visitTypeOf(appt) {
   return undefined;
 }
 
-const extOf = (r, url) => (r?.extension ?? []).find((e) => e.url === url);
-const withoutExt = (r, urls) => (r.extension ?? []).filter((e) => !urls.has(e.url));
+export const extOf = (r, url) => (r?.extension ?? []).find((e) => e.url === url);
+export const withoutExt = (r, urls) => (r.extension ?? []).filter((e) => !urls.has(e.url));
 const refOf = (appt, type) => (appt.participant ?? []).map((p) => p.actor?.reference ?? '').find((x) => x.startsWith(`${type}/`));
-const partOf = (params, name) => (params?.parameter ?? []).find((p) => p.name === name);
+export const partOf = (params, name) => (params?.parameter ?? []).find((p) => p.name === name);
 
 /** A copy of `r` without the extensions the server computes. */
 export function stripComputed(r) {
@@ -223,18 +222,24 @@ async function afterBooking(repo, appt) {
   await repo.updateResource({ ...slot, status: 'busy' });
   const copay = VISIT_TYPES[visitTypeOf(appt)]?.copay ?? 0;
   if (copay > 0) {
-    const invoice = await repo.createResource(copayInvoice(appt, copay));
+    const pid = refOf(appt, 'Patient').split('/')[1];
+    const account = repo.peek('Account', `acct-${pid}`) ? `Account/acct-${pid}` : undefined;
+    const invoice = await repo.createResource(copayInvoice(appt, copay, undefined, account));
     await repo.updateResource({ ...appt, extension: [{ url: EXT.copayInvoice, valueReference: { reference: `Invoice/${invoice.id}` } }] });
   }
 }
 
-/** The Invoice of a visit's copay (points back with urn:chartty:appointment). */
-export function copayInvoice(appt, copay, id) {
+/**
+ * The Invoice of a visit's copay (points back with urn:chartty:appointment),
+ * on the patient's guarantor account when there is one.
+ */
+export function copayInvoice(appt, copay, id, account) {
   const patient = refOf(appt, 'Patient');
   const money = (value) => ({ value, currency: 'USD' });
   return {
     resourceType: 'Invoice', ...(id ? { id } : {}), status: 'issued', date: appt.created ?? new Date().toISOString(),
     type: { text: 'Copay' }, subject: { reference: patient }, recipient: { reference: patient },
+    ...(account ? { account: { reference: account } } : {}),
     issuer: { reference: 'Organization/org-main-street', display: 'Main Street Clinic' },
     lineItem: [{
       sequence: 1, chargeItemCodeableConcept: { text: `Copay: ${appt.serviceType?.[0]?.text ?? 'visit'}` },
@@ -516,112 +521,17 @@ async function onMyWay(ctx, repo, params, now) {
 }
 
 /* ------------------------------------------------------------------ */
-/* Payments (POST Invoice/<id>/$pay)                                    */
-/* ------------------------------------------------------------------ */
-
-/** Test cards: every other number that passes the Luhn check is approved. */
-export const TEST_CARDS = {
-  '4000000000000002': 'Your card was declined. Please use another card or call your bank.',
-  '4000000000009995': 'Your card has insufficient funds.',
-  '4000000000000069': 'Your card has expired.',
-};
-
-export function luhn(number) {
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let d = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      d -= d > 9 ? 9 : 0;
-    }
-    sum += d;
-  }
-  return number.length >= 12 && sum % 10 === 0;
-}
-
-const cents = (v) => Math.round(v * 100);
-
-/**
- * Charges a card (or HSA card) for an invoice. The idempotency key is
- * required; a key seen before answers the first payment (200) and never
- * charges again. The card number is never stored: only its last four.
- */
-async function pay(ctx, repo, id, params, now) {
-  const inv = repo.peek('Invoice', id);
-  if (!inv) {
-    notFound('That bill was not found.');
-  }
-  checkRead(ctx, inv, repo);
-  const key = partOf(params, 'idempotency-key')?.valueString;
-  if (typeof key !== 'string' || key.length < 8 || key.length > 200) {
-    badRequest('A payment needs an idempotency-key (8 to 200 characters), so that it can never be charged twice.');
-  }
-  const first = repo.peekAll('PaymentNotice').find((p) => (p.identifier ?? []).some((i) => i.system === EXT.idempotencyKey && i.value === key));
-  if (first) {
-    checkRead(ctx, first, repo);
-    return { status: 200, body: first };
-  }
-  const method = partOf(params, 'method')?.valueCode ?? partOf(params, 'method')?.valueString;
-  if (!['card', 'hsa'].includes(method)) {
-    badRequest('The payment method must be card or hsa.');
-  }
-  const amount = partOf(params, 'amount')?.valueMoney;
-  const due = extOf(inv, EXT.balanceDue)?.valueMoney?.value ?? 0;
-  if (!(typeof amount?.value === 'number' && cents(amount.value) > 0) || (amount.currency && amount.currency !== 'USD')) {
-    badRequest('The amount must be more than $0.00 (USD).');
-  }
-  if (cents(amount.value) > cents(due)) {
-    badRequest(`The amount is more than what is due ($${due.toFixed(2)}).`);
-  }
-  const number = String(partOf(params, 'card-number')?.valueString ?? '').replace(/[\s-]/g, '');
-  if (!/^\d{12,19}$/.test(number) || !luhn(number)) {
-    badRequest('That card number is not valid. Please check it.');
-  }
-  const m = /^(\d{2})\/(\d{2}|\d{4})$/.exec(String(partOf(params, 'card-expiry')?.valueString ?? ''));
-  const month = m ? Number(m[1]) : 0;
-  const year = m ? Number(m[2].length === 2 ? `20${m[2]}` : m[2]) : 0;
-  if (!m || month < 1 || month > 12) {
-    badRequest('The expiry date must be MM/YY.');
-  }
-  if (year * 12 + month < now.getUTCFullYear() * 12 + now.getUTCMonth() + 1) {
-    badRequest('The card has expired.');
-  }
-  if (!/^\d{3,4}$/.test(String(partOf(params, 'card-cvc')?.valueString ?? ''))) {
-    badRequest('The security code (CVC) is the 3 or 4 digits on the card.');
-  }
-  if (TEST_CARDS[number]) {
-    fail(402, 'business-rule', TEST_CARDS[number]);
-  }
-  const money = (value) => ({ value, currency: 'USD' });
-  const left = (cents(due) - cents(amount.value)) / 100;
-  return repo.atomically(async () => {
-    const notice = await repo.createResource({
-      resourceType: 'PaymentNotice', status: 'active', created: now.toISOString(),
-      identifier: [{ system: EXT.idempotencyKey, value: key }, { system: 'urn:chartty:receipt', value: `R-${randomUUID().slice(0, 8).toUpperCase()}` }],
-      request: { reference: `Invoice/${id}` }, payment: { display: method === 'hsa' ? 'HSA card' : 'Card' },
-      recipient: inv.issuer ?? { reference: 'Organization/org-main-street' }, amount: money(amount.value), paymentDate: now.toISOString().slice(0, 10),
-      extension: [{ url: EXT.cardLast4, valueString: number.slice(-4) }],
-    });
-    await repo.updateResource({
-      ...inv, status: left === 0 ? 'balanced' : inv.status,
-      extension: [...withoutExt(inv, new Set([EXT.balanceDue])), { url: EXT.balanceDue, valueMoney: money(left) }],
-    });
-    return { status: 201, body: notice };
-  });
-}
-
-/* ------------------------------------------------------------------ */
 /* Wiring                                                               */
 /* ------------------------------------------------------------------ */
 
-function parametersOf(body) {
+export function parametersOf(body) {
   if (body?.resourceType !== 'Parameters') {
     badRequest('This operation takes a Parameters resource.');
   }
   return body;
 }
 
-/** Registers $check-in, $on-my-way and $pay with the FHIR service. */
+/** Registers $check-in and $on-my-way with the FHIR service. */
 export function registerVisitOperations(fhir) {
   const repo = fhir.repo;
   const patientOnly = (ctx) => {
@@ -638,10 +548,6 @@ export function registerVisitOperations(fhir) {
     patientOnly(ctx);
     const appt = await onMyWay(ctx, repo, parametersOf(r.body), new Date());
     return { status: 201, body: present(repo, appt), headers: fhir.resourceHeaders(appt) };
-  });
-  fhir.addOperation('POST', /^Invoice\/([^/]+)\/\$pay$/, async (ctx, r, m) => {
-    patientOnly(ctx);
-    return pay(ctx, repo, m[1], parametersOf(r.body), new Date());
   });
 }
 
