@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "card.h"
+#include "payment.h"
 #include "view.h"
 #include "visit.h"
 
@@ -35,11 +36,9 @@ enum checkin_step {
 
 /* The row ids the steps use; a driving screen keeps its own apart. */
 enum {
-	CHECKIN_NEXT = 1,	/* the step's main button */
-	CHECKIN_SAVE,		/* questions: keep the answers for later */
-	CHECKIN_PAY,		/* copay: charge, after the confirmation */
-	CHECKIN_CHANGE_CARD,
-	CHECKIN_FIELD = 100	/* fields: CHECKIN_FIELD + n */
+	CHECKIN_NEXT = PAYMENT_CONTINUE,	/* the step's main button */
+	CHECKIN_SAVE = 2,	/* questions: keep the answers for later */
+	CHECKIN_FIELD = PAYMENT_FIELD	/* fields: CHECKIN_FIELD + n */
 };
 
 struct checkin {
@@ -75,16 +74,10 @@ struct checkin {
 	struct field		 signature;
 	char			*consent_key, *consent_sent;
 
-	/* Copay: what is due on the copay's invoice. */
+	/* Copay: what is due on the copay's invoice, and its payment. */
 	char			*invoice;	/* "Invoice/<id>" */
 	double			 due;
-	struct field		 method, card, expiry, cvc;
-	int			 confirming;	/* the amount and card shown */
-	char			 digits[CARD_DIGITS_MAX + 1];
-	char			 exp_sent[CARD_EXPIRY_LEN + 1];
-	char			 last4[5];
-	char			*pay_key;	/* one per card confirmed */
-	char			*receipt;
+	struct payment		 pay;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
+#include "payment.h"
 #include "sanitize.h"
 #include "url.h"
 #include "util.h"
@@ -50,8 +51,6 @@ static const char *const checkin_names[CHECKIN_NSTEPS] = {
 static const char *const checkin_yes_no[] = { CHECKIN_NOT_ANSWERED, "Yes",
 	"No" };
 static const char *const checkin_no_yes[] = { "No", "Yes" };
-static const char *const checkin_methods[] = { "Credit or debit card",
-	"HSA card" };
 
 const char *
 checkin_step_name(enum checkin_step step)
@@ -69,7 +68,7 @@ checkin_needed(const struct checkin *c, enum checkin_step step)
 		return c->form != NULL;
 	case CHECKIN_COPAY:
 		return c->invoice != NULL && (c->due > 0.004 ||
-		    c->receipt != NULL);
+		    c->pay.receipt != NULL);
 	case CHECKIN_NSTEPS:
 		return 0;
 	default:
@@ -951,20 +950,6 @@ checkin_consent_submit(struct checkin *c, struct fhir *f, char **cause)
 /* Copay                                                                */
 /* ------------------------------------------------------------------ */
 
-/* Forget the card: the number, expiry and code, typed or checked. */
-static void
-checkin_card_wipe(struct checkin *c)
-{
-	field_clear(&c->card);
-	field_clear(&c->expiry);
-	field_clear(&c->cvc);
-	secure_wipe(c->digits, sizeof c->digits);
-	secure_wipe(c->exp_sent, sizeof c->exp_sent);
-	c->confirming = 0;
-	free(c->pay_key);	/* another card is another payment */
-	c->pay_key = NULL;
-}
-
 /* Read what is still due on the copay's invoice; errors keep it as is. */
 static void
 checkin_reload_due(struct checkin *c, struct fhir *f)
@@ -984,143 +969,35 @@ checkin_reload_due(struct checkin *c, struct fhir *f)
 static void
 checkin_copay_view(struct checkin *c, struct view *v)
 {
-	if (c->receipt != NULL) {
-		view_text(v, c->receipt);
+	if (c->pay.receipt == NULL)
+		view_text(v, view_printf(v, "Your copay for this visit is "
+		    "$%.2f.", c->due));
+	payment_view(&c->pay, v, c->due);
+	if (c->pay.receipt != NULL)
 		view_button(v, CHECKIN_NEXT, "Continue");
-		return;
-	}
-	if (c->confirming) {
-		view_text(v, view_printf(v, "Pay $%.2f now with the %s ending "
-		    "%s? Nothing has been charged yet.", c->due,
-		    c->method.choice == 1 ? "HSA card" : "card", c->last4));
-		view_button(v, CHECKIN_PAY, view_printf(v, "Pay $%.2f",
-		    c->due));
-		view_button(v, CHECKIN_CHANGE_CARD, "Change the card");
-		return;
-	}
-	view_text(v, view_printf(v, "Your copay for this visit is $%.2f. The "
-	    "card number is sent once over a secure connection and never "
-	    "kept.", c->due));
-	view_field(v, CHECKIN_FIELD + 0, "Pay with", &c->method, 0);
-	view_field(v, CHECKIN_FIELD + 1, "Card number", &c->card, ROW_SECRET);
-	view_field(v, CHECKIN_FIELD + 2, "Expiry (MM/YY)", &c->expiry, 0);
-	view_field(v, CHECKIN_FIELD + 3, "Security code", &c->cvc,
-	    ROW_SECRET);
-	view_button(v, CHECKIN_NEXT, "Continue to confirm");
-}
-
-/* The $pay Parameters for the confirmed card (a new root; wipe it). */
-static struct json *
-checkin_pay_params(struct checkin *c)
-{
-	struct json	*p, *arr, *e, *m;
-
-	p = json_new_object();
-	json_add_str(p, "resourceType", "Parameters");
-	arr = json_add_array(p, "parameter");
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "amount");
-	m = json_add_object(e, "valueMoney");
-	json_add_num(m, "value", c->due);
-	json_add_str(m, "currency", "USD");
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "method");
-	json_add_str(e, "valueCode", c->method.choice == 1 ? "hsa" : "card");
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "card-number");
-	json_add_str(e, "valueString", c->digits);
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "card-expiry");
-	json_add_str(e, "valueString", c->exp_sent);
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "card-cvc");
-	json_add_str(e, "valueString", c->cvc.text);
-	e = json_add_object(arr, NULL);
-	json_add_str(e, "name", "idempotency-key");
-	json_add_str(e, "valueString", c->pay_key);
-	return p;
 }
 
 static int
 checkin_copay_submit(struct checkin *c, struct fhir *f, int id,
     char **cause)
 {
-	struct fhir_result	 res;
-	struct json		*p;
-	const struct json	*r;
-	const char		*receipt = NULL;
-	char			*what, *path;
-	size_t			 i;
-	int			 rc;
+	int	rc;
 
-	if (c->receipt != NULL)
+	if (c->pay.receipt != NULL)
 		return 0;
-	if (id == CHECKIN_CHANGE_CARD) {
-		checkin_card_wipe(c);
-		return 1;
-	}
-	if (!c->confirming) {
-		/* Checked here, before anything is sent or charged. */
-		if (card_check(c->card.text, c->expiry.text, c->cvc.text,
-		    time(NULL), c->digits, c->exp_sent, cause) != 0)
-			return -1;
-		memcpy(c->last4, c->digits + strlen(c->digits) - 4, 5);
-		field_clear(&c->card);	/* only the checked digits stay */
-		c->confirming = 1;
-		return 1;
-	}
-	if (id != CHECKIN_PAY)
-		return 1;
-	/* One key per card confirmed: pressing Pay again after a lost
-	 * answer finds the first payment, never a second charge. */
-	if (c->pay_key == NULL)
-		c->pay_key = crypto_uuid();
-	p = checkin_pay_params(c);
-	path = xasprintf("%s/$pay", c->invoice);
-	rc = fhir_operation(f, path, p, &res, cause);
-	free(path);
-	json_free_secret(p);
-	if (rc == 0) {
-		r = res.body;
-		for (i = 0; i < json_size(json_get(r, "identifier")); i++) {
-			const struct json *x = json_at(json_get(r,
-			    "identifier"), i);
-
-			if (json_gets(x, "system") && strcmp(json_gets(x,
-			    "system"), "urn:chartty:receipt") == 0)
-				receipt = model_str(c->a, x, "value");
-		}
-		c->receipt = arena_own(c->a, xasprintf("Paid $%.2f with the "
-		    "%s ending %s.%s%s", c->due, c->method.choice == 1 ?
-		    "HSA card" : "card", c->last4, receipt ? " Receipt " : "",
-		    receipt ? receipt : ""));
-		checkin_card_wipe(c);
+	rc = payment_submit(&c->pay, f, c->invoice, c->due, id, cause);
+	if (rc == 0)
 		c->done[CHECKIN_COPAY] = 1;
-		*cause = xstrdup(c->receipt);	/* said as the step ends */
-	} else if (res.status == 402 || res.status == 400) {
-		/* Declined or refused: the card is forgotten, and what is due
-		 * is read again (it may have been paid meanwhile). */
-		checkin_card_wipe(c);
+	else if (c->pay.refused) {
+		/* It may have been paid meanwhile: read what is due. */
 		checkin_reload_due(c, f);
 		if (c->due < 0.005) {
-			fhir_result_free(&res);
 			free(*cause);
 			*cause = xstrdup("The copay is already paid.");
 			c->done[CHECKIN_COPAY] = 1;
 			return 0;
 		}
-	} else if (res.status >= 400 && res.status < 500) {
-		c->confirming = 1;	/* kept: pressing Pay again is safe */
-	} else {
-		/* No answer: keep the checked card for a retry that finds
-		 * the first payment, if there was one. */
-		what = *cause;
-		*cause = xasprintf("%s You can try again: you will not be "
-		    "charged twice.", what ? what : "The payment did not go "
-		    "through.");
-		free(what);
 	}
-	fhir_result_free(&res);
 	return rc;
 }
 
@@ -1362,7 +1239,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 	c->a = arena_create();
 	c->patient = xstrdup(patient);
 	c->appt_id = xstrdup(appt_id);
-	field_options(&c->method, checkin_methods, 2, 0);
+	payment_init(&c->pay);
 	id = url_escape(appt_id);
 	urls[0] = xasprintf("Appointment/%s", id);
 	free(id);
@@ -1427,7 +1304,7 @@ checkin_free(struct checkin *c)
 	size_t	i;
 	int	k;
 
-	checkin_card_wipe(c);
+	payment_free(&c->pay);
 	for (i = 0; i < c->nitems; i++) {
 		field_clear(&c->items[i].field);
 		for (k = 0; c->items[i].each && k < c->items[i].noptions; k++)
