@@ -75,6 +75,10 @@ extern const struct screen screen_visit;
 extern const struct screen screen_book;
 extern const struct screen screen_onmyway;
 extern const struct screen screen_checkin;
+extern const struct screen screen_billing;
+extern const struct screen screen_bill;
+extern const struct screen screen_pay;
+extern const struct screen screen_plan;
 
 struct app_options {
 	const char	*server;

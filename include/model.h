@@ -224,6 +224,9 @@ int	 model_observation(struct arena *, const struct json *,
 int	 model_report(struct arena *, const struct json *, struct report *);
 int	 model_task(struct arena *, const struct json *, struct task *);
 int	 model_message(struct arena *, const struct json *, struct message *);
+/* An Attachment (title, type, url, size). */
+void	 model_attachment(struct arena *, const struct json *,
+	     struct attachment *);
 /* A task status in words for people: "Waiting for your care team". */
 const char *model_task_words(const char *status);
 

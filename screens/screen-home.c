@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "bill.h"
 #include "fhir.h"
 #include "json.h"
 #include "portal.h"
@@ -18,7 +19,7 @@
 #include "visit.h"
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
-    HOME_MEDS, HOME_INBOX, HOME_VISITS };
+    HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_COUNTS	6
@@ -30,6 +31,7 @@ struct home {
 	long	 count[HOME_COUNTS];	/* -1 when not known */
 	char	*withheld;		/* why some counts are missing */
 	char	*next_visit;		/* "Wed 2 Dec 2026 12:30, Lab work" */
+	double	 owed;			/* on the bills, or -1 */
 };
 
 static const char *const home_queries[HOME_COUNTS] = {
@@ -55,7 +57,7 @@ home_fetch(struct app *app, void *state, char **cause)
 	struct home		*h = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[HOME_COUNTS + 1], *why, now[32];
+	char			*urls[HOME_COUNTS + 2], *why, now[32];
 	long			 status;
 	size_t			 i;
 	struct arena		*a;
@@ -76,7 +78,9 @@ home_fetch(struct app *app, void *state, char **cause)
 	h->withheld = NULL;
 	free(h->next_visit);
 	h->next_visit = NULL;
-	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 1, &res,
+	urls[HOME_COUNTS + 1] = xasprintf("Invoice?subject=Patient/%s"
+	    "&status=issued&_count=50", app_patient(app));
+	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 2, &res,
 	    cause) != 0)
 		return -1;
 	b = fhir_batch_entry(res.body, HOME_COUNTS, &status, NULL);
@@ -87,6 +91,14 @@ home_fetch(struct app *app, void *state, char **cause)
 		h->next_visit = xasprintf("next: %s, %s%s", now, v.type ?
 		    v.type : "visit", v.checkin_open == 1 ? "; eCheck-in is "
 		    "open" : "");
+	}
+	b = fhir_batch_entry(res.body, HOME_COUNTS + 1, &status, NULL);
+	h->owed = b != NULL ? 0 : -1;
+	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
+		struct bill bill;
+
+		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0)
+			h->owed += bill.due;
 	}
 	arena_free(a);
 	for (i = 0; i < HOME_COUNTS; i++) {
@@ -157,6 +169,9 @@ home_view(struct app *app, void *state, struct view *v)
 	    "secure messages with your care team", 0);
 	view_item(v, HOME_VISITS, "Area", "Appointments", h->next_visit ?
 	    h->next_visit : "visits, scheduling, eCheck-in, On My Way", 0);
+	view_item(v, HOME_BILLING, "Area", "Billing", h->owed > 0.004 ?
+	    view_printf(v, "%s due", bill_money(v->arena, h->owed)) :
+	    "bills, payments, payment plans, statements", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -188,6 +203,8 @@ home_action(struct app *app, void *state, enum action a,
 		return app_push(app, &screen_inbox, NULL);
 	case HOME_VISITS:
 		return app_push(app, &screen_visits, NULL);
+	case HOME_BILLING:
+		return app_push(app, &screen_billing, NULL);
 	case HOME_RECORDS:
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:

@@ -50,6 +50,7 @@ const struct screen *const app_areas[] = {
 	&screen_meds,
 	&screen_inbox,
 	&screen_visits,
+	&screen_billing,
 	NULL
 };
 

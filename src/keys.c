@@ -24,7 +24,7 @@ const struct key_binding key_table[] = {
 	{ ACTION_REFRESH, "refresh", "r", "Load this screen again" },
 	{ ACTION_AREA, "area", "1 to 9",
 	    "Go to a portal area: 1 Home, 2 Health summary, 3 Test results, "
-	    "4 Medications, 5 Messages, 6 Appointments" },
+	    "4 Medications, 5 Messages, 6 Appointments, 7 Billing" },
 	{ ACTION_HELP, "help", "?", "Show the keys" },
 	{ ACTION_QUIT, "quit", "q", "Quit chartty" },
 	{ ACTION_NONE, NULL, NULL, NULL }

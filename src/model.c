@@ -246,6 +246,19 @@ model_address(struct arena *a, const struct json *addr)
 	return out;
 }
 
+void
+model_attachment(struct arena *a, const struct json *att,
+    struct attachment *at)
+{
+	double	d;
+
+	at->title = model_str(a, att, "title");
+	at->type = model_str(a, att, "contentType");
+	at->url = model_str(a, att, "url");
+	at->size = json_num(json_get(att, "size"), &d) == 0 && d >= 0 &&
+	    d < 1e15 ? (long)d : -1;
+}
+
 int
 model_patient(struct arena *a, const struct json *j, struct patient *p)
 {
@@ -443,16 +456,9 @@ model_message(struct arena *a, const struct json *j, struct message *m)
 				buf_addstr(&text, "\n");
 			buf_addstr(&text, s);
 		}
-		if ((att = json_get(p, "contentAttachment")) != NULL) {
-			struct attachment *at =
-			    &m->attachments[m->nattachments++];
-
-			at->title = model_str(a, att, "title");
-			at->type = model_str(a, att, "contentType");
-			at->url = model_str(a, att, "url");
-			at->size = json_num(json_get(att, "size"), &d) == 0 &&
-			    d >= 0 && d < 1e15 ? (long)d : -1;
-		}
+		if ((att = json_get(p, "contentAttachment")) != NULL)
+			model_attachment(a, att,
+			    &m->attachments[m->nattachments++]);
 	}
 	if (text.len > 0)
 		m->text = model_clean(a, text.data, SANITIZE_MULTILINE);

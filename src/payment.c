@@ -167,9 +167,10 @@ payment_submit(struct payment *p, struct fhir *f, const char *invoice,
 	if (rc == 0) {
 		no = payment_receipt_no(res.body);
 		clean = no ? sanitize_str(no, 0) : NULL;
-		p->receipt = xasprintf("Paid $%.2f with the %s ending %s.%s%s",
-		    amount, payment_card_word(p), p->last4, clean ?
-		    " Receipt " : "", clean ? clean : "");
+		p->receipt = xasprintf("Paid $%.2f with the %s ending "
+		    "%s.%s%s%s", amount, payment_card_word(p), p->last4,
+		    clean ? " Receipt " : "", clean ? clean : "", clean ? "." :
+		    "");
 		free(clean);
 		payment_wipe(p);
 		*cause = xstrdup(p->receipt);

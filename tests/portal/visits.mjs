@@ -238,7 +238,7 @@ export function copayInvoice(appt, copay, id, account) {
   const money = (value) => ({ value, currency: 'USD' });
   return {
     resourceType: 'Invoice', ...(id ? { id } : {}), status: 'issued', date: appt.created ?? new Date().toISOString(),
-    type: { text: 'Copay' }, subject: { reference: patient }, recipient: { reference: patient },
+    type: { text: `Copay for ${appt.serviceType?.[0]?.text ?? 'a visit'}` }, subject: { reference: patient }, recipient: { reference: patient },
     ...(account ? { account: { reference: account } } : {}),
     issuer: { reference: 'Organization/org-main-street', display: 'Main Street Clinic' },
     lineItem: [{

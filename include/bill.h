@@ -1,0 +1,64 @@
+/*
+ * Bills as the billing screens show them: what was billed for a visit,
+ * what insurance paid, adjustments, the patient's share, what was paid
+ * and what is still due; guarantor accounts with paperless and any
+ * payment plan; and amounts as people type them.
+ */
+#ifndef CHARTTY_BILL_H
+#define CHARTTY_BILL_H
+
+#include "model.h"
+
+struct arena;
+struct fhir;
+struct json;
+
+struct bill_line {
+	char		*text;
+	double		 billed, insurance, adjustment;
+};
+
+struct bill {
+	char			*id;
+	char			*status;	/* issued, balanced, cancelled */
+	struct fhir_time	 date;
+	char			*visit;		/* type.text: "Office visit" */
+	char			*account;	/* "Account/<id>" */
+	double			 billed;	/* totalGross */
+	double			 insurance;	/* deductions */
+	double			 adjustments;	/* discounts */
+	double			 share;		/* totalNet */
+	double			 due;		/* urn:chartty:balance-due */
+	double			 paid;		/* share - due */
+	struct bill_line	*lines;
+	size_t			 nlines;
+};
+
+struct bill_account {
+	char			*id;
+	char			*etag;
+	char			*name;
+	int			 paperless;	/* 1, 0, or -1 not said */
+	int			 has_plan;
+	double			 plan_monthly;
+	long			 plan_months;
+	struct fhir_time	 plan_next;
+};
+
+/* Fill b from an Invoice; -1 when j is not one. */
+int	 bill_parse(struct arena *, const struct json *, struct bill *);
+/* Fill a from an Account; -1 when j is not one. */
+int	 bill_account_parse(struct arena *, const struct json *,
+	     struct bill_account *);
+/* Read Invoice/<id> into b, in a new arena *a; 0, or -1 with *cause. */
+int	 bill_read(struct fhir *, const char *id, struct arena **a,
+	     struct bill *b, char **cause);
+/* "$1,234.50" (in the arena). */
+char	*bill_money(struct arena *, double);
+/*
+ * An amount as typed ("50", "$1,234.5", "12.50"): 0 and the value, or -1
+ * for anything else (more than two decimals, negative, letters).
+ */
+int	 bill_amount_parse(const char *, double *);
+
+#endif

@@ -1,0 +1,219 @@
+/* Bills and accounts for the billing screens (include/bill.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bill.h"
+#include "fhir.h"
+#include "json.h"
+#include "model.h"
+#include "url.h"
+#include "util.h"
+
+/* Money.value of j, or 0 (amounts missing from a bill count as none). */
+static double
+bill_value(const struct json *money)
+{
+	double	v;
+
+	if (json_num(json_get(money, "value"), &v) != 0 || !isfinite(v))
+		return 0;
+	return v;
+}
+
+/* Round to cents, so sums of many amounts stay exact to the cent. */
+static double
+bill_cents(double v)
+{
+	return round(v * 100) / 100;
+}
+
+int
+bill_parse(struct arena *a, const struct json *j, struct bill *b)
+{
+	const struct json	*li, *pc;
+	struct bill_line	*l;
+	const char		*t;
+	double			 v;
+	size_t			 i, k, n;
+
+	memset(b, 0, sizeof *b);
+	if ((t = json_gets(j, "resourceType")) == NULL ||
+	    strcmp(t, "Invoice") != 0)
+		return -1;
+	b->id = model_str(a, j, "id");
+	b->status = model_str(a, j, "status");
+	fhir_time_parse(json_gets(j, "date"), &b->date);
+	b->visit = model_concept(a, json_get(j, "type"));
+	b->account = model_str(a, json_get(j, "account"), "reference");
+	n = json_size(json_get(j, "lineItem"));
+	b->lines = arena_alloc(a, (n + 1) * sizeof *b->lines);
+	for (i = 0; i < n; i++) {
+		li = json_at(json_get(j, "lineItem"), i);
+		l = &b->lines[b->nlines++];
+		l->text = model_concept(a, json_get(li,
+		    "chargeItemCodeableConcept"));
+		for (k = 0; k < json_size(json_get(li, "priceComponent"));
+		    k++) {
+			pc = json_at(json_get(li, "priceComponent"), k);
+			v = bill_value(json_get(pc, "amount"));
+			if ((t = json_gets(pc, "type")) == NULL)
+				continue;
+			if (strcmp(t, "base") == 0)
+				l->billed += v;
+			else if (strcmp(t, "deduction") == 0)
+				l->insurance += v;
+			else if (strcmp(t, "discount") == 0)
+				l->adjustment += v;
+		}
+		b->insurance = bill_cents(b->insurance + l->insurance);
+		b->adjustments = bill_cents(b->adjustments + l->adjustment);
+	}
+	b->billed = json_get(j, "totalGross") ? bill_cents(bill_value(
+	    json_get(j, "totalGross"))) : 0;
+	for (i = 0; b->billed == 0 && i < b->nlines; i++)
+		b->billed = bill_cents(b->billed + b->lines[i].billed);
+	b->share = json_get(j, "totalNet") ? bill_cents(bill_value(
+	    json_get(j, "totalNet"))) : bill_cents(b->billed - b->insurance -
+	    b->adjustments);
+	b->due = bill_cents(bill_value(model_extension(j,
+	    "urn:chartty:balance-due")));
+	if (b->due < 0)
+		b->due = 0;
+	b->paid = bill_cents(b->share - b->due);
+	if (b->paid < 0)
+		b->paid = 0;
+	return 0;
+}
+
+int
+bill_account_parse(struct arena *a, const struct json *j,
+    struct bill_account *acct)
+{
+	const struct json	*plan, *e;
+	const char		*t, *u;
+	double			 v;
+	size_t			 i;
+
+	memset(acct, 0, sizeof *acct);
+	if ((t = json_gets(j, "resourceType")) == NULL ||
+	    strcmp(t, "Account") != 0)
+		return -1;
+	acct->id = model_str(a, j, "id");
+	if ((t = json_gets(json_get(j, "meta"), "versionId")) != NULL)
+		acct->etag = arena_own(a, xasprintf("W/\"%s\"", t));
+	acct->name = model_str(a, j, "name");
+	acct->paperless = json_bool(model_extension(j, "urn:chartty:paperless"));
+	plan = NULL;
+	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
+		e = json_at(json_get(j, "extension"), i);
+		if ((u = json_gets(e, "url")) && strcmp(u,
+		    "urn:chartty:payment-plan") == 0)
+			plan = e;
+	}
+	for (i = 0; plan != NULL && i < json_size(json_get(plan,
+	    "extension")); i++) {
+		e = json_at(json_get(plan, "extension"), i);
+		if ((u = json_gets(e, "url")) == NULL)
+			continue;
+		if (strcmp(u, "monthly-amount") == 0) {
+			acct->plan_monthly = bill_cents(bill_value(json_get(e,
+			    "valueMoney")));
+			acct->has_plan = acct->plan_monthly > 0;
+		} else if (strcmp(u, "months-left") == 0 &&
+		    json_num(json_get(e, "valueInteger"), &v) == 0 && v >= 0)
+			acct->plan_months = (long)v;
+		else if (strcmp(u, "next-due") == 0)
+			fhir_time_parse(json_gets(e, "valueDate"),
+			    &acct->plan_next);
+	}
+	return 0;
+}
+
+char *
+bill_money(struct arena *a, double v)
+{
+	char		 digits[64], out[96];
+	long long	 c = llround(fabs(v) * 100);
+	size_t		 n, i, o = 0;
+
+	snprintf(digits, sizeof digits, "%lld", c / 100);
+	n = strlen(digits);
+	if (v < 0 && c > 0)
+		out[o++] = '-';
+	out[o++] = '$';
+	for (i = 0; i < n; i++) {
+		out[o++] = digits[i];
+		if ((n - i - 1) % 3 == 0 && i + 1 < n)
+			out[o++] = ',';
+	}
+	snprintf(out + o, sizeof out - o, ".%02lld", c % 100);
+	return arena_strdup(a, out);
+}
+
+int
+bill_amount_parse(const char *s, double *out)
+{
+	char	buf[32];
+	size_t	n = 0, decimals = 0;
+	int	dot = 0, digits = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '$')
+		s++;
+	for (; *s != '\0' && !isspace((unsigned char)*s); s++) {
+		if (*s == ',' && !dot)
+			continue;
+		if (*s == '.' && !dot)
+			dot = 1;
+		else if (isdigit((unsigned char)*s)) {
+			digits++;
+			if (dot && ++decimals > 2)
+				return -1;
+		} else
+			return -1;
+		if (n + 1 >= sizeof buf)
+			return -1;
+		buf[n++] = *s;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s != '\0' || digits == 0)
+		return -1;
+	buf[n] = '\0';
+	*out = bill_cents(strtod(buf, NULL));
+	return 0;
+}
+
+/* Read Invoice/<id> into b (in a new arena *a); 0, or -1 with *cause. */
+int
+bill_read(struct fhir *f, const char *id, struct arena **a,
+    struct bill *b, char **cause)
+{
+	struct fhir_result	 res;
+	char			*path, *e;
+	int			 rc = -1;
+
+	e = url_escape(id);
+	path = xasprintf("Invoice/%s", e);
+	free(e);
+	if (fhir_read(f, path, NULL, &res, cause) == 0) {
+		*a = arena_create();
+		if (bill_parse(*a, res.body, b) == 0)
+			rc = 0;
+		else {
+			arena_free(*a);
+			*a = NULL;
+			*cause = xstrdup("That bill could not be read.");
+		}
+	}
+	free(path);
+	fhir_result_free(&res);
+	return rc;
+}
+
