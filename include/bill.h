@@ -57,7 +57,8 @@ int	 bill_read(struct fhir *, const char *id, struct arena **a,
 char	*bill_money(struct arena *, double);
 /*
  * An amount as typed ("50", "$1,234.5", "12.50"): 0 and the value, or -1
- * for anything else (more than two decimals, negative, letters).
+ * for anything else (more than two decimals, negative, letters, a
+ * billion dollars or more).
  */
 int	 bill_amount_parse(const char *, double *);
 

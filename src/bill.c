@@ -175,6 +175,8 @@ bill_amount_parse(const char *s, double *out)
 			digits++;
 			if (dot && ++decimals > 2)
 				return -1;
+			if (!dot && digits > 9)
+				return -1;	/* a billion dollars or more */
 		} else
 			return -1;
 		if (n + 1 >= sizeof buf)
