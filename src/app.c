@@ -28,6 +28,7 @@ struct frame {
 	const struct screen	*screen;
 	void			*state;
 	int			 focus;
+	unsigned		 seen;	/* the loop's changes when loaded */
 };
 
 /* The loop's own state, beside the public struct app. */
@@ -36,6 +37,7 @@ struct loop {
 	struct frame	 stack[APP_MAX_DEPTH];
 	int		 depth;
 	struct view	 view;
+	unsigned	 changes;	/* writes made (a screen done, APP_POP|REFETCH) */
 	int		 rebuild;	/* build the view again */
 	int		 dirty;		/* draw again */
 	char		*find;		/* the last text searched for */
@@ -222,6 +224,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	f->screen = s;
 	f->state = state;
 	f->focus = -1;
+	f->seen = l->changes;
 	app->depth = l->depth;
 	l->rebuild = l->dirty = 1;
 }
@@ -234,6 +237,7 @@ app_fetch(struct loop *l)
 
 	if (f->screen->fetch == NULL)
 		return;
+	f->seen = l->changes;
 	app_loading(&l->app, f->screen->loading);
 	if (f->screen->fetch(&l->app, f->state, &cause) != 0) {
 		app_say(&l->app, cause ? cause : "Loading failed.");
@@ -280,6 +284,8 @@ app_react(struct loop *l, int flags)
 		app->quit = 1;
 	if (flags & APP_HOME)
 		app_home(l, NULL);
+	if ((flags & APP_POP) && (flags & APP_REFETCH))
+		l->changes++;	/* something was sent: screens below reload */
 	if ((flags & APP_POP) && l->depth > 1)
 		app_close_top(l);
 	if ((flags & APP_PUSH) && app->next != NULL) {
@@ -524,9 +530,12 @@ app_event(struct loop *l, const struct ui_event *ev)
 	case ACTION_BACK:
 		if (l->depth > 1 && app_may_leave(l, l->depth - 1) != 0)
 			break;
-		if (l->depth > 1)
+		if (l->depth > 1) {
 			app_close_top(l);
-		else
+			/* Back to a screen loaded before a change: reload. */
+			if (l->stack[l->depth - 1].seen != l->changes)
+				app_fetch(l);
+		} else
 			app_say(app, "This is the first screen. Press q to "
 			    "quit.");
 		l->dirty = 1;
