@@ -103,6 +103,7 @@ struct app {
 	char			*message;	/* said on the next draw */
 	const struct screen	*next;		/* set by app_push() */
 	void			*next_arg;
+	unsigned		 changes;	/* see app_changed() */
 };
 
 /*
@@ -133,6 +134,12 @@ void		 detail_free(struct detail *);
 int	 app_run(const struct app_options *);
 /* Ask for screen s (with arg) to be opened; return APP_PUSH. */
 int	 app_push(struct app *, const struct screen *, void *arg);
+/*
+ * Something was sent that other screens show (a payment, a booking):
+ * each screen loaded before reloads when it is on top again. APP_POP
+ * with APP_REFETCH says the same.
+ */
+void	 app_changed(struct app *);
 /* Set the message said on the next draw (copied). */
 void	 app_say(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */

@@ -26,6 +26,7 @@ struct payment {
 	struct field	 method, card, expiry, cvc;
 	int		 confirming;	/* the amount and card are shown */
 	int		 refused;	/* the last try was declined or refused */
+	int		 unanswered;	/* the last Pay got no answer */
 	char		 digits[CARD_DIGITS_MAX + 1];
 	char		 exp_sent[CARD_EXPIRY_LEN + 1];
 	char		 last4[5];

@@ -41,7 +41,10 @@ struct billing {
 	struct attachment	*docs;
 	struct fhir_time	*doc_dates;
 	size_t			 ndocs;
+	long			 total_bills;	/* Bundle.total, or -1 */
 	char			*withheld;
+	int			 chosen;	/* the row last chosen, by id */
+	int			 refocus;	/* reloaded: focus it again */
 };
 
 static void
@@ -128,6 +131,7 @@ billing_load(struct app *app, struct billing *s, char **cause)
 	}
 	b = billing_entry(s, res.body, 1);
 	n = fhir_bundle_count(b);
+	s->total_bills = fhir_bundle_total(b);
 	s->bills = arena_alloc(s->a, (n + 1) * sizeof *s->bills);
 	for (i = 0; i < n && i < BILLING_MAX; i++) {
 		if (bill_parse(s->a, fhir_bundle_resource(b, i),
@@ -172,6 +176,8 @@ billing_fetch(struct app *app, void *state, char **cause)
 		billing_clear(&fresh);
 		return -1;
 	}
+	fresh.chosen = s->chosen;
+	fresh.refocus = s->chosen != 0;
 	billing_clear(s);
 	*s = fresh;
 	return 0;
@@ -277,6 +283,9 @@ billing_view(struct app *app, void *state, struct view *v)
 	view_text(v, owed > 0.004 ? view_printf(v, "You owe %s in all. Choose "
 	    "a bill below to see it and pay it.", bill_money(v->arena,
 	    owed)) : "You owe nothing. Thank you.");
+	if (s->total_bills > (long)s->nbills)
+		view_text(v, view_printf(v, "Only the %zu newest of %ld bills "
+		    "are shown, and counted here.", s->nbills, s->total_bills));
 	billing_accounts(v, s);
 	view_heading(v, "Bills by visit");
 	if (s->nbills == 0)
@@ -299,6 +308,12 @@ billing_view(struct app *app, void *state, struct view *v)
 		    view_printf(v, "%s%s%s", when, when[0] ? ". " : "",
 		    app->opt.kiosk ? "" : "Choose to save it to a file."), 0);
 	}
+	/* After a reload the rows move: the focus stays on what it was. */
+	for (i = 0; s->refocus && i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_ITEM && v->rows[i].id == s->chosen)
+			v->focus = (int)i;
+	}
+	s->refocus = 0;
 }
 
 /* Switch paperless for account i, guarded by its ETag. */
@@ -364,6 +379,7 @@ billing_action(struct app *app, void *state, enum action a,
 	int		 kind = r->id / 10000;
 	size_t		 i = (size_t)(r->id % 10000);
 
+	s->chosen = r->id;
 	switch (kind) {
 	case BILLING_PAPERLESS:
 		return i < s->nacct ? billing_paperless(app, s, i) : 0;

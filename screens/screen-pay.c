@@ -17,7 +17,7 @@
 #include "util.h"
 #include "view.h"
 
-enum { PAY_AMOUNT = PAYMENT_FIELD + 10 };
+enum { PAY_AMOUNT = PAYMENT_FIELD + 10, PAY_CANCEL = 50 };
 
 struct pay {
 	char		*id;		/* the Invoice */
@@ -28,6 +28,7 @@ struct pay {
 	double		 paying;	/* the amount confirmed */
 	struct payment	 p;
 	int		 refocus;
+	int		 warned;	/* Cancel after no answer: said once */
 };
 
 static int
@@ -105,11 +106,17 @@ pay_view(struct app *app, void *state, struct view *v)
 	payment_view(&s->p, v, s->paying);
 	if (s->p.receipt != NULL)
 		view_button(v, PAYMENT_CONTINUE, "Done");
+	else
+		view_button(v, PAY_CANCEL, "Cancel");
 	if (s->refocus) {
-		/* A new step starts at its field, else at its first button. */
+		/* A new step starts at its field (after a refusal, the card
+		 * number to type again), else at its first button. */
 		v->focus = field;
-		for (; v->focus < 0 && i < v->nrows; i++) {
-			if (v->rows[i].kind == ROW_BUTTON)
+		for (; i < v->nrows; i++) {
+			if (v->rows[i].kind == ROW_FIELD && s->p.refused &&
+			    v->rows[i].id == PAYMENT_FIELD + 1)
+				v->focus = (int)i;
+			if (v->focus < 0 && v->rows[i].kind == ROW_BUTTON)
 				v->focus = (int)i;
 		}
 	}
@@ -151,6 +158,19 @@ pay_action(struct app *app, void *state, enum action a,
 		return 0;
 	if (s->p.receipt != NULL)
 		return APP_POP | APP_REFETCH;
+	if (id == PAY_CANCEL) {
+		if (s->p.unanswered && !s->warned) {
+			s->warned = 1;	/* said once; Cancel again leaves */
+			app_say(app, "The last try got no answer, so it may "
+			    "have gone through. Press Pay again to find out "
+			    "(you will not be charged twice), or Cancel again "
+			    "and check the bill later.");
+			return APP_REDRAW;
+		}
+		payment_wipe(&s->p);
+		app_say(app, "Nothing was paid.");
+		return APP_POP;
+	}
 	if (id == PAYMENT_CONTINUE && !s->p.confirming &&
 	    pay_amount(app, s) != 0)
 		return APP_REDRAW;
@@ -158,8 +178,9 @@ pay_action(struct app *app, void *state, enum action a,
 		app_loading(app, "Paying...");
 	rc = payment_submit(&s->p, app->portal->fhir, s->ref, s->paying, id,
 	    &cause);
-	s->refocus = rc >= 0;
+	s->refocus = rc >= 0 || s->p.refused;
 	if (rc == 0) {
+		app_changed(app);	/* Billing and Home show the new total */
 		/* The bill as it is now: what is still due. */
 		if (pay_fetch(app, s, &why) == 0)
 			said = xasprintf("%s %s still due on this bill.",

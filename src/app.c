@@ -37,7 +37,6 @@ struct loop {
 	struct frame	 stack[APP_MAX_DEPTH];
 	int		 depth;
 	struct view	 view;
-	unsigned	 changes;	/* writes made (a screen done, APP_POP|REFETCH) */
 	int		 rebuild;	/* build the view again */
 	int		 dirty;		/* draw again */
 	char		*find;		/* the last text searched for */
@@ -70,6 +69,12 @@ app_push(struct app *app, const struct screen *s, void *arg)
 	app->next = s;
 	app->next_arg = arg;
 	return APP_PUSH;
+}
+
+void
+app_changed(struct app *app)
+{
+	app->changes++;
 }
 
 void
@@ -224,7 +229,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	f->screen = s;
 	f->state = state;
 	f->focus = -1;
-	f->seen = l->changes;
+	f->seen = l->app.changes;
 	app->depth = l->depth;
 	l->rebuild = l->dirty = 1;
 }
@@ -237,7 +242,7 @@ app_fetch(struct loop *l)
 
 	if (f->screen->fetch == NULL)
 		return;
-	f->seen = l->changes;
+	f->seen = l->app.changes;
 	app_loading(&l->app, f->screen->loading);
 	if (f->screen->fetch(&l->app, f->state, &cause) != 0) {
 		app_say(&l->app, cause ? cause : "Loading failed.");
@@ -285,7 +290,7 @@ app_react(struct loop *l, int flags)
 	if (flags & APP_HOME)
 		app_home(l, NULL);
 	if ((flags & APP_POP) && (flags & APP_REFETCH))
-		l->changes++;	/* something was sent: screens below reload */
+		app_changed(app);	/* something was sent: screens below reload */
 	if ((flags & APP_POP) && l->depth > 1)
 		app_close_top(l);
 	if ((flags & APP_PUSH) && app->next != NULL) {
@@ -533,7 +538,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 		if (l->depth > 1) {
 			app_close_top(l);
 			/* Back to a screen loaded before a change: reload. */
-			if (l->stack[l->depth - 1].seen != l->changes)
+			if (l->stack[l->depth - 1].seen != l->app.changes)
 				app_fetch(l);
 		} else
 			app_say(app, "This is the first screen. Press q to "

@@ -20,7 +20,9 @@ bill_value(const struct json *money)
 {
 	double	v;
 
-	if (json_num(json_get(money, "value"), &v) != 0 || !isfinite(v))
+	/* A hundred billion dollars or more is not a bill: malformed. */
+	if (json_num(json_get(money, "value"), &v) != 0 || !isfinite(v) ||
+	    fabs(v) >= 1e11)
 		return 0;
 	return v;
 }
@@ -73,10 +75,12 @@ bill_parse(struct arena *a, const struct json *j, struct bill *b)
 		b->insurance = bill_cents(b->insurance + l->insurance);
 		b->adjustments = bill_cents(b->adjustments + l->adjustment);
 	}
-	b->billed = json_get(j, "totalGross") ? bill_cents(bill_value(
-	    json_get(j, "totalGross"))) : 0;
-	for (i = 0; b->billed == 0 && i < b->nlines; i++)
-		b->billed = bill_cents(b->billed + b->lines[i].billed);
+	if (json_get(j, "totalGross") != NULL)
+		b->billed = bill_cents(bill_value(json_get(j, "totalGross")));
+	else {
+		for (i = 0; i < b->nlines; i++)
+			b->billed = bill_cents(b->billed + b->lines[i].billed);
+	}
 	b->share = json_get(j, "totalNet") ? bill_cents(bill_value(
 	    json_get(j, "totalNet"))) : bill_cents(b->billed - b->insurance -
 	    b->adjustments);
@@ -125,7 +129,8 @@ bill_account_parse(struct arena *a, const struct json *j,
 			    "valueMoney")));
 			acct->has_plan = acct->plan_monthly > 0;
 		} else if (strcmp(u, "months-left") == 0 &&
-		    json_num(json_get(e, "valueInteger"), &v) == 0 && v >= 0)
+		    json_num(json_get(e, "valueInteger"), &v) == 0 && v >= 0 &&
+		    v <= 1000)
 			acct->plan_months = (long)v;
 		else if (strcmp(u, "next-due") == 0)
 			fhir_time_parse(json_gets(e, "valueDate"),
@@ -138,7 +143,11 @@ char *
 bill_money(struct arena *a, double v)
 {
 	char		 digits[64], out[96];
-	long long	 c = llround(fabs(v) * 100);
+	long long	 c;
+
+	if (!isfinite(v) || fabs(v) >= 1e11)
+		v = 0;			/* never from bill_parse */
+	c = llround(fabs(v) * 100);
 	size_t		 n, i, o = 0;
 
 	snprintf(digits, sizeof digits, "%lld", c / 100);

@@ -1,6 +1,7 @@
 /* A small JSON API over cJSON, so no other file depends on that library. */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,27 @@
 
 #define J(x)	((cJSON *)(x))
 #define W(x)	((struct json *)(x))
+
+/*
+ * Every block cJSON frees is wiped first: trees and printed text hold
+ * health data, and a payment's card number, and cJSON frees its print
+ * buffers as they grow. With these hooks cJSON never uses realloc.
+ */
+static void
+json_wiping_free(void *p)
+{
+	if (p != NULL)
+		secure_wipe(p, malloc_usable_size(p));
+	free(p);
+}
+
+__attribute__((constructor)) static void
+json_hooks(void)
+{
+	cJSON_Hooks	h = { malloc, json_wiping_free };
+
+	cJSON_InitHooks(&h);
+}
 
 static int
 json_depth_ok(const char *s, size_t len)

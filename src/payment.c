@@ -34,6 +34,7 @@ payment_wipe(struct payment *p)
 	secure_wipe(p->digits, sizeof p->digits);
 	secure_wipe(p->exp_sent, sizeof p->exp_sent);
 	p->confirming = 0;
+	p->unanswered = 0;
 	free(p->key);		/* another card is another payment */
 	p->key = NULL;
 }
@@ -57,6 +58,14 @@ payment_view(struct payment *p, struct view *v, double amount)
 {
 	if (p->receipt != NULL) {
 		view_text(v, p->receipt);
+		return;
+	}
+	if (p->confirming && p->unanswered) {
+		view_text(v, view_printf(v, "Paying $%.2f with the %s ending %s "
+		    "got no answer: it may have gone through. Press Pay again "
+		    "to find out; you will not be charged twice.", amount,
+		    payment_card_word(p), p->last4));
+		view_button(v, PAYMENT_PAY, view_printf(v, "Pay $%.2f", amount));
 		return;
 	}
 	if (p->confirming) {
@@ -140,6 +149,13 @@ payment_submit(struct payment *p, struct fhir *f, const char *invoice,
 	if (p->receipt != NULL)
 		return 0;
 	if (id == PAYMENT_CHANGE) {
+		if (p->unanswered) {
+			/* It may have gone through: find out with this key. */
+			*cause = xstrdup("The last try got no answer, so it may "
+			    "have gone through. Press Pay again to find out: "
+			    "you will not be charged twice.");
+			return 1;
+		}
 		payment_wipe(p);
 		return 1;
 	}
@@ -164,6 +180,7 @@ payment_submit(struct payment *p, struct fhir *f, const char *invoice,
 	rc = fhir_operation(f, path, j, &res, cause);
 	free(path);
 	json_free_secret(j);
+	p->unanswered = 0;
 	if (rc == 0) {
 		no = payment_receipt_no(res.body);
 		clean = no ? sanitize_str(no, 0) : NULL;
@@ -183,6 +200,7 @@ payment_submit(struct payment *p, struct fhir *f, const char *invoice,
 	} else {
 		/* No answer: keep the checked card for a retry that finds
 		 * the first payment, if there was one. */
+		p->unanswered = 1;
 		what = *cause;
 		*cause = xasprintf("%s You can try again: you will not be "
 		    "charged twice.", what ? what : "The payment did not go "

@@ -236,6 +236,17 @@ test_declined_and_lost(void)
 	like(app.message, "you will not be charged twice", "and that trying "
 	    "again is safe");
 	ok(charges(LABS) == 1, "the portal charged once");
+	view_init(&v);
+	screen_pay.view(&app, s, &v);
+	ok(!st_mentions(&v, "Nothing has been charged yet") && st_mentions(&v,
+	    "got no answer: it may have gone through"), "the screen no "
+	    "longer says nothing was charged");
+	ok(st_row(&v, ROW_BUTTON, "Change") == NULL && st_row(&v, ROW_BUTTON,
+	    "Pay $20.00") != NULL, "another card is not offered until the "
+	    "first try is known; Pay again is");
+	view_free(&v);
+	ok(st_press(&screen_pay, &app, s, ROW_BUTTON, "Cancel") == APP_REDRAW,
+	    "Cancel warns once");
 	flags = st_press(&screen_pay, &app, s, ROW_BUTTON, "Pay");
 	like(app.message, "Paid $20.00 with the card ending 4242.",
 	    "pressing Pay again gives the first payment's receipt");

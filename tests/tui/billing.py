@@ -176,8 +176,12 @@ def run_plain():
         p.send("11/29")
         p.until(r"Security code: $")
         p.send("321")
-        ok(p.until(r"Choose: 1\. Pay \$20\.00, 2\. Change the card \[1\]: $"),
-           "plain: the confirmation", p.tail())
+        ok(p.until(r"Choose: 1\. Continue to confirm, 2\. Cancel \[1\]: $"),
+           "plain: continue or cancel", p.tail())
+        p.send("")
+        ok(p.until(r"Choose: 1\. Pay \$20\.00, 2\. Change the card, "
+                   r"3\. Cancel \[1\]: $"), "plain: the confirmation",
+           p.tail())
         ok("ending 4444? Nothing has been charged yet." in p.tail(),
            "plain: amount and last four said first", p.tail())
         p.send("")
