@@ -106,6 +106,31 @@ pt_fault(const char *kind, int count, int ms, const char *path)
 	free(body);
 }
 
+int
+pt_sentence(const char *s)
+{
+	size_t	n;
+
+	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
+		return 0;
+	return strchr(".!?", s[n - 1]) != NULL;
+}
+
+size_t
+pt_charges(const char *invoice)
+{
+	struct json	*j;
+	char		*path;
+	size_t		 n;
+
+	path = xasprintf("/_test/payments?invoice=%s", invoice);
+	j = pt_get(path);
+	free(path);
+	n = json_size(json_get(j, "payments"));
+	json_free(j);
+	return n;
+}
+
 struct portal *
 pt_sign_in(const char *email, const char *password)
 {

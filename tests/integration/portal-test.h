@@ -2,6 +2,8 @@
 #ifndef CHARTTY_PORTAL_TEST_H
 #define CHARTTY_PORTAL_TEST_H
 
+#include <stddef.h>
+
 struct portal;
 struct json;
 
@@ -16,6 +18,10 @@ void		 pt_reset(void);
 const char	*pt_totp(const char *email);
 /* Inject count faults of kind (latency uses ms); path may be NULL. */
 void		 pt_fault(const char *kind, int count, int ms, const char *path);
+/* One plain sentence: no JSON, some words, a full stop. */
+int		 pt_sentence(const char *);
+/* How many payments the portal took for an invoice ("inv-..."). */
+size_t		 pt_charges(const char *invoice);
 /*
  * A portal signed in as email/password (answering MFA from the portal's
  * controls when asked), without keyring. Exits on failure.

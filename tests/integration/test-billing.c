@@ -28,17 +28,6 @@
 #define LABS		"inv-maria-lopez-labs"		/* $20.00 due */
 #define DONE_FLAGS	(APP_POP | APP_REFETCH)
 
-/* One plain sentence: no JSON, some words, a full stop. */
-static int
-sentence(const char *s)
-{
-	size_t	n;
-
-	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
-		return 0;
-	return strchr(".!?", s[n - 1]) != NULL;
-}
-
 /* What the portal says is still due on bill id, or -1. */
 static double
 due_now(struct app *app, const char *id)
@@ -53,22 +42,6 @@ due_now(struct app *app, const char *id)
 	free(cause);
 	arena_free(a);
 	return d;
-}
-
-/* How many payments the portal took for bill id. */
-static size_t
-charges(const char *id)
-{
-	struct json	*j;
-	char		*path;
-	size_t		 n;
-
-	path = xasprintf("/_test/payments?invoice=%s", id);
-	j = pt_get(path);
-	free(path);
-	n = json_size(json_get(j, "payments"));
-	json_free(j);
-	return n;
 }
 
 /* The pay screen for bill id with amount and a card typed in. */
@@ -158,14 +131,14 @@ test_pay(void)
 		    "Nothing has been charged yet."), "the amount and last four "
 		    "before any charge");
 		view_free(&v);
-		ok(charges(VISIT1) == 0, "nothing charged yet");
+		ok(pt_charges(VISIT1) == 0, "nothing charged yet");
 		flags = st_press(&screen_pay, &app, s, ROW_BUTTON, "Pay");
 		ok(flags == APP_REDRAW, "Pay");
 		like(app.message, "Paid $50.00 with the card ending 4242. "
 		    "Receipt R-", "a receipt");
 		like(app.message, "$0.00 still due on this bill.",
 		    "and what is left");
-		ok(due_now(&app, VISIT1) == 0 && charges(VISIT1) == 1,
+		ok(due_now(&app, VISIT1) == 0 && pt_charges(VISIT1) == 1,
 		    "the portal: nothing due, one charge");
 		ok(st_press(&screen_pay, &app, s, ROW_BUTTON, "Done") ==
 		    DONE_FLAGS, "Done goes back");
@@ -221,7 +194,7 @@ test_declined_and_lost(void)
 	    ROW_FIELD, "Card number")->field->text, "") == 0,
 	    "the number is forgotten, the form is back");
 	view_free(&v);
-	ok(charges(LABS) == 0 && due_now(&app, LABS) == 20,
+	ok(pt_charges(LABS) == 0 && due_now(&app, LABS) == 20,
 	    "nothing charged");
 	st_field(&screen_pay, &app, s, "Card number", "4242424242424242");
 	st_field(&screen_pay, &app, s, "Expiry", "11/29");
@@ -231,11 +204,11 @@ test_declined_and_lost(void)
 	 * dropped reused connection once: two faults). */
 	pt_fault("drop-answer", 2, 0, "/fhir/R4/Invoice");
 	flags = st_press(&screen_pay, &app, s, ROW_BUTTON, "Pay");
-	ok(flags == APP_REDRAW && sentence(app.message), "a lost answer is "
+	ok(flags == APP_REDRAW && pt_sentence(app.message), "a lost answer is "
 	    "said: %s", app.message ? app.message : "(none)");
 	like(app.message, "you will not be charged twice", "and that trying "
 	    "again is safe");
-	ok(charges(LABS) == 1, "the portal charged once");
+	ok(pt_charges(LABS) == 1, "the portal charged once");
 	view_init(&v);
 	screen_pay.view(&app, s, &v);
 	ok(!st_mentions(&v, "Nothing has been charged yet") && st_mentions(&v,
@@ -250,7 +223,7 @@ test_declined_and_lost(void)
 	flags = st_press(&screen_pay, &app, s, ROW_BUTTON, "Pay");
 	like(app.message, "Paid $20.00 with the card ending 4242.",
 	    "pressing Pay again gives the first payment's receipt");
-	ok(charges(LABS) == 1 && due_now(&app, LABS) == 0,
+	ok(pt_charges(LABS) == 1 && due_now(&app, LABS) == 0,
 	    "exactly one charge, and nothing due");
 	screen_pay.close(s);
 	st_end(&app);

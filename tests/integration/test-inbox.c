@@ -43,17 +43,6 @@
 #define INBOX_NEWER	VIEW_PAGE_NEWER
 #define INBOX_NEW	(-4)
 
-/* One plain sentence: no JSON, some words, a full stop. */
-static int
-sentence(const char *s)
-{
-	size_t	n;
-
-	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
-		return 0;
-	return strchr(".!?", s[n - 1]) != NULL;
-}
-
 /* Communication?query parsed into a (n of them); NULL when it failed. */
 static struct message *
 search_messages(struct portal *p, struct arena *a, const char *query,
@@ -662,7 +651,7 @@ test_reply_dropped(void)
 	ok(flags == APP_REDRAW, "a dropped reply stays on the screen (%#x)",
 	    flags);
 	like(app.message, "was lost", "saying the connection was lost");
-	ok(sentence(app.message), "in a plain sentence: %s",
+	ok(pt_sentence(app.message), "in a plain sentence: %s",
 	    app.message ? app.message : "(none)");
 	ok(faults_left() == 0, "both drops were used by that one send");
 	got = compose_text(&app, state);
@@ -712,7 +701,7 @@ test_send_lost_answer(void)
 	compose_write(&app, state, text);
 	pt_fault("drop-answer", 2, 0, "/fhir/R4/Communication");
 	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
-	ok(flags == APP_REDRAW && sentence(app.message),
+	ok(flags == APP_REDRAW && pt_sentence(app.message),
 	    "a reply whose answer is lost says so (%#x): %s", flags,
 	    app.message ? app.message : "(none)");
 	m = thread_messages(app.portal, a, CONV_BP, &n);
@@ -734,7 +723,7 @@ test_send_lost_answer(void)
 	/* The transaction is posted to the FHIR base itself. */
 	pt_fault("drop-answer", 2, 0, "/fhir/R4");
 	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
-	ok(flags == APP_REDRAW && sentence(app.message),
+	ok(flags == APP_REDRAW && pt_sentence(app.message),
 	    "a new conversation whose answer is lost says so (%#x): %s",
 	    flags, app.message ? app.message : "(none)");
 	ok(faults_left() == 0, "both hang-ups were used by that one send");
@@ -1027,7 +1016,7 @@ test_compose_refusals(void)
 	compose_write(&app, state, "   ");
 	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a reply of spaces stays (%#x)", flags);
-	ok(sentence(app.message) && strncmp(app.message, "Message sent",
+	ok(pt_sentence(app.message) && strncmp(app.message, "Message sent",
 	    12) != 0, "and says why in a sentence: %s",
 	    app.message ? app.message : "(none)");
 	got = compose_text(&app, state);
@@ -1057,7 +1046,7 @@ test_compose_refusals(void)
 	flags = st_press(&screen_compose, &app, state, ROW_BUTTON, "Send");
 	ok(flags == APP_REDRAW, "a subject of 201 characters is refused by "
 	    "the portal (%#x)", flags);
-	ok(sentence(app.message) && strncmp(app.message, "Message sent",
+	ok(pt_sentence(app.message) && strncmp(app.message, "Message sent",
 	    12) != 0, "in the portal's sentence: %s",
 	    app.message ? app.message : "(none)");
 	screen_compose.close(state);
@@ -1150,7 +1139,7 @@ test_limited_proxy(void)
 			noah = &app.me.people[i];
 	}
 	ok(noah != NULL && noah->access != NULL && strcmp(noah->access,
-	    "limited") == 0 && sentence(noah->note),
+	    "limited") == 0 && pt_sentence(noah->note),
 	    "James may see Noah, limited, and is told why");
 	if (noah == NULL || noah->note == NULL)
 		goto out;
@@ -1164,7 +1153,7 @@ test_limited_proxy(void)
 		state = NULL;
 	}
 	is(cause, noah->note, "the reason is the portal's note");
-	ok(sentence(cause), "in a plain sentence");
+	ok(pt_sentence(cause), "in a plain sentence");
 	free(cause);
 	cause = NULL;
 

@@ -29,22 +29,11 @@
 #define PAGES		4
 #define A1C_RESULTS	9	/* HbA1c results in Maria's seed */
 
-/* One plain sentence: no JSON, some words, a full stop. */
-static int
-sentence(const char *s)
-{
-	size_t	n;
-
-	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
-		return 0;
-	return strchr(".!?", s[n - 1]) != NULL;
-}
-
 /* A sentence the portal wrote itself, not chartty's fallback for status. */
 static int
 portal_sentence(const char *s, long status)
 {
-	return sentence(s) && strcmp(s, fhir_status_sentence(status)) != 0;
+	return pt_sentence(s) && strcmp(s, fhir_status_sentence(status)) != 0;
 }
 
 /* Search type?query; the bundle (caller frees) or NULL with a diagnostic. */
@@ -310,7 +299,7 @@ test_paging(void)
 		ok(rc == -1 && fhir_pages_number(&pages) == 1 &&
 		    fhir_pages_more(&pages),
 		    "previous from page 1 is refused and stays on page 1");
-		ok(sentence(cause), "with a sentence: %s", cause ? cause :
+		ok(pt_sentence(cause), "with a sentence: %s", cause ? cause :
 		    "(none)");
 		free(cause);
 		cause = NULL;
@@ -383,7 +372,7 @@ test_last_page(struct portal *p)
 	rc = fhir_pages_fetch(p->fhir, &pages, 1, &res, &cause);
 	ok(rc == -1 && fhir_pages_number(&pages) == 1,
 	    "next from the last page is refused and stays put");
-	ok(sentence(cause), "with a sentence: %s", cause ? cause : "(none)");
+	ok(pt_sentence(cause), "with a sentence: %s", cause ? cause : "(none)");
 	free(cause);
 	fhir_result_free(&res);
 	fhir_pages_free(&pages);
@@ -426,7 +415,7 @@ test_refill_retry(struct portal *p)
 	    "error (%d, status %ld)", rc, res.status);
 	like(cause, "was lost", "the dropped request says the connection "
 	    "was lost");
-	ok(sentence(cause), "in one plain sentence: %s", cause ? cause :
+	ok(pt_sentence(cause), "in one plain sentence: %s", cause ? cause :
 	    "(none)");
 	free(cause);
 	fhir_result_free(&res);
@@ -652,14 +641,14 @@ test_reading_refusals(void)
 	r.kind = READING_GLUCOSE;
 	cause = NULL;
 	rc = reading_check(&r, "900", NULL, "now", now, &cause);
-	ok(rc == -1 && sentence(cause), "glucose 900 is refused: %s",
+	ok(rc == -1 && pt_sentence(cause), "glucose 900 is refused: %s",
 	    cause ? cause : "(none)");
 	like(cause, "between 20 and 600", "and says the plausible range");
 	free(cause);
 
 	cause = NULL;
 	rc = reading_check(&r, "abc", NULL, "now", now, &cause);
-	ok(rc == -1 && sentence(cause), "\"abc\" is refused: %s",
+	ok(rc == -1 && pt_sentence(cause), "\"abc\" is refused: %s",
 	    cause ? cause : "(none)");
 	like(cause, "type a number", "and asks for a number");
 	free(cause);
@@ -668,7 +657,7 @@ test_reading_refusals(void)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	cause = NULL;
 	rc = reading_check(&r, "104", NULL, when, now, &cause);
-	ok(rc == -1 && sentence(cause), "a reading at %s (3 hours ahead) is "
+	ok(rc == -1 && pt_sentence(cause), "a reading at %s (3 hours ahead) is "
 	    "refused: %s", when, cause ? cause : "(none)");
 	like(cause, "future", "because it is in the future");
 	free(cause);
@@ -676,7 +665,7 @@ test_reading_refusals(void)
 	r.kind = READING_BP;
 	cause = NULL;
 	rc = reading_check(&r, "80", "90", "now", now, &cause);
-	ok(rc == -1 && sentence(cause), "blood pressure 80/90 is refused: %s",
+	ok(rc == -1 && pt_sentence(cause), "blood pressure 80/90 is refused: %s",
 	    cause ? cause : "(none)");
 	like(cause, "higher than the bottom", "the top must be higher");
 	free(cause);

@@ -32,17 +32,6 @@
 #define BOOK_SLOT	1000	/* screen-book.c: the first free time's id */
 #define DONE_FLAGS	(APP_POP | APP_REFETCH)
 
-/* One plain sentence: no JSON, some words, a full stop. */
-static int
-sentence(const char *s)
-{
-	size_t	n;
-
-	if (s == NULL || strchr(s, '{') != NULL || (n = strlen(s)) < 10)
-		return 0;
-	return strchr(".!?", s[n - 1]) != NULL;
-}
-
 /* Maria's visits as the portal has them now (into a; n of them). */
 static struct visit *
 all_visits(struct app *app, struct arena *a, size_t *n)
@@ -262,7 +251,7 @@ test_book(void)
 	 * retries a dropped reused connection once). */
 	pt_fault("drop-answer", 2, 0, "/fhir/R4/Appointment");
 	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Book");
-	ok(flags == APP_REDRAW && sentence(app.message),
+	ok(flags == APP_REDRAW && pt_sentence(app.message),
 	    "a lost answer is said in a sentence: %s", app.message ?
 	    app.message : "(none)");
 	ok(count_visits(&app, "Sore knee, test_book", "booked") == 1,
@@ -455,7 +444,7 @@ test_reschedule(void)
 	/* The portal fails between the booking and the cancellation. */
 	pt_fault("break-transaction", 1, 0, "/fhir/R4");
 	flags = st_press(&screen_book, &app, state, ROW_BUTTON, "Move");
-	ok(flags == APP_REDRAW && sentence(app.message),
+	ok(flags == APP_REDRAW && pt_sentence(app.message),
 	    "a failure between the parts is said: %s", app.message ?
 	    app.message : "(none)");
 	ok(live(&app, why) == 1 && strcmp(status_of(&app, FOLLOWUP),
@@ -593,22 +582,6 @@ read_json(struct app *app, const char *path)
 	return j;
 }
 
-/* How many payments the portal took for invoice. */
-static size_t
-charges(const char *invoice)
-{
-	struct json	*j;
-	char		*path;
-	size_t		 n;
-
-	path = xasprintf("/_test/payments?invoice=%s", invoice);
-	j = pt_get(path);
-	free(path);
-	n = json_size(json_get(j, "payments"));
-	json_free(j);
-	return n;
-}
-
 /* The last four digits of the one payment of invoice, or "". */
 static const char *
 charged_card(const char *invoice)
@@ -696,7 +669,7 @@ test_checkin(void)
 	st_field(&screen_checkin, &app, state, "Member ID", "ACM-55501-B");
 	pt_fault("500", 1, 0, "/fhir/R4/Coverage");
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "This is");
-	ok(sentence(app.message) && at_step(&app, state, "Insurance"),
+	ok(pt_sentence(app.message) && at_step(&app, state, "Insurance"),
 	    "a 500 is said, the step stays: %s", app.message ? app.message :
 	    "");
 	t = field_text(&screen_checkin, &app, state, "Member ID");
@@ -762,7 +735,7 @@ test_checkin(void)
 	st_field(&screen_checkin, &app, state, "Security", "123");
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Continue");
 	like(app.message, "card number is not valid", "a typo is caught");
-	ok(charges(inv) == 0, "and nothing was sent");
+	ok(pt_charges(inv) == 0, "and nothing was sent");
 	st_field(&screen_checkin, &app, state, "Card number",
 	    "4000 0000 0000 0002");
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Continue");
@@ -777,7 +750,7 @@ test_checkin(void)
 	t = field_text(&screen_checkin, &app, state, "Card number");
 	is(t, "", "and the number is forgotten");
 	free(t);
-	ok(charges(inv) == 0, "nothing charged");
+	ok(pt_charges(inv) == 0, "nothing charged");
 	st_field(&screen_checkin, &app, state, "Card number",
 	    "4242424242424242");
 	st_field(&screen_checkin, &app, state, "Expiry", "12/30");
@@ -787,11 +760,11 @@ test_checkin(void)
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Pay");
 	like(app.message, "you will not be charged twice", "a lost answer: "
 	    "try again, safely");
-	ok(charges(inv) == 1, "the portal charged once");
+	ok(pt_charges(inv) == 1, "the portal charged once");
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Pay");
 	like(app.message, "Paid $25.00 with the card ending 4242. Receipt R-",
 	    "again: the receipt of the first payment");
-	ok(charges(inv) == 1 && strcmp(charged_card(inv), "4242") == 0,
+	ok(pt_charges(inv) == 1 && strcmp(charged_card(inv), "4242") == 0,
 	    "still one charge, and the portal kept only the last four");
 	ok(at_step(&app, state, "Step 6 of 6: Check in"), "then check in");
 	flags = st_press(&screen_checkin, &app, state, ROW_BUTTON, "Check in");

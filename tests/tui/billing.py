@@ -7,13 +7,13 @@ file; and a payment done in plain mode. Prints TAP."""
 import os
 import re
 import stat
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tuilib import (PORTAL, WORLD, Plain, Term, check_focus,  # noqa: E402
-                    done, fhir_as, focus_down_to, ok, portal, sign_in)
+from tuilib import (PORTAL, Plain, Term, check_focus,  # noqa: E402
+                    cursor_at_end, done, fhir_as, files_holding,
+                    focus_down_to, ok, portal, sign_in)
 
 CARD = "5555555555554444"
 STARTED = time.time()
@@ -29,26 +29,8 @@ def charges(invoice):
     return len(portal("/_test/payments?invoice=" + invoice)["payments"])
 
 
-def written_since(path, t):
-    """Written at or after t, and not part of a source checkout."""
-    try:
-        if os.path.getmtime(path) < t - 1:
-            return False
-    except OSError:
-        return False
-    d = os.path.dirname(os.path.abspath(path))
-    while d != os.path.dirname(d):
-        if os.path.exists(os.path.join(d, ".git")):
-            return False
-        d = os.path.dirname(d)
-    return True
 
 
-def cursor_at_end(t, prefix, what):
-    x, y = t.cursor()
-    line = t.lines()[y]
-    ok(line.startswith(prefix) and x == len(line.rstrip()),
-       f"{what}: the cursor is where typing happens", (x, y, line))
 
 
 def run_pay():
@@ -142,12 +124,7 @@ def run_pay():
         t.exited()
     finally:
         t.close()
-    found = []
-    for top in {WORLD, os.environ.get("HOME", WORLD), "/tmp"}:
-        r = subprocess.run(["grep", "-rlsF", CARD, top],
-                           capture_output=True, text=True)
-        found += [f for f in r.stdout.split("\n")
-                  if f and written_since(f, STARTED)]
+    found = files_holding(CARD, STARTED)
     ok(not found, "billing: the card number is in no file written under "
        "HOME or /tmp during the run (logs included)", found)
 

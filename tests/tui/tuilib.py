@@ -207,6 +207,42 @@ class Plain:
         self.p.stdout.close()
 
 
+def cursor_at_end(t, prefix, what):
+    """The focused line starts with prefix and the cursor is at its end."""
+    x, y = t.cursor()
+    line = t.lines()[y]
+    ok(line.startswith(prefix) and x == len(line.rstrip()),
+       f"{what}: the cursor is where typing happens", (x, y, line))
+
+
+def written_since(path, t):
+    """Written at or after t, and not part of a source checkout (tests
+    and the test portal hold the test cards on purpose)."""
+    try:
+        if os.path.getmtime(path) < t - 1:
+            return False
+    except OSError:
+        return False
+    d = os.path.dirname(os.path.abspath(path))
+    while d != os.path.dirname(d):
+        if os.path.exists(os.path.join(d, ".git")):
+            return False
+        d = os.path.dirname(d)
+    return True
+
+
+def files_holding(text, since):
+    """Files under WORLD, HOME and /tmp written since `since` that hold
+    text (a card number that must never be written)."""
+    found = []
+    for top in {WORLD, os.environ.get("HOME", WORLD), "/tmp"}:
+        r = subprocess.run(["grep", "-rlsF", text, top],
+                           capture_output=True, text=True)
+        found += [f for f in r.stdout.split("\n")
+                  if f and written_since(f, since)]
+    return found
+
+
 def sign_in(t, label, password="Chartty-demo-1"):
     """Sign in on the sign-in screen (no MFA) and wait for Home."""
     ok(t.wait(r"Password:"), f"{label}: sign-in shows")

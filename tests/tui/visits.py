@@ -7,32 +7,18 @@ mode. Prints TAP."""
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tuilib import (PORTAL, WORLD, Plain, Term, check_focus,  # noqa: E402
-                    done, fhir_as, focus_down_to, ok, portal, sign_in)
+from tuilib import (PORTAL, Plain, Term, check_focus,  # noqa: E402
+                    cursor_at_end, done, fhir_as, files_holding,
+                    focus_down_to, ok, portal, sign_in)
 
 CARD = "4242424242424242"
 STARTED = time.time()
 
 
-def written_since(path, t):
-    """Written at or after t, and not part of a source checkout (these
-    tests and the test portal hold the test card on purpose)."""
-    try:
-        if os.path.getmtime(path) < t - 1:
-            return False
-    except OSError:
-        return False
-    d = os.path.dirname(os.path.abspath(path))
-    while d != os.path.dirname(d):
-        if os.path.exists(os.path.join(d, ".git")):
-            return False
-        d = os.path.dirname(d)
-    return True
 
 
 def visits():
@@ -52,12 +38,6 @@ def status_of(appt_id):
     return next((v["status"] for v in visits() if v["id"] == appt_id), "")
 
 
-def cursor_at_end(t, prefix, what):
-    """The focused line starts with prefix and the cursor is at its end."""
-    x, y = t.cursor()
-    line = t.lines()[y]
-    ok(line.startswith(prefix) and x == len(line.rstrip()),
-       f"{what}: the cursor is where typing happens", (x, y, line))
 
 
 def clear_field(t, n=12):
@@ -242,12 +222,7 @@ def run_checkin():
         t.exited()
     finally:
         t.close()
-    found = []
-    for top in {WORLD, os.environ.get("HOME", WORLD), "/tmp"}:
-        r = subprocess.run(["grep", "-rlsF", CARD, top],
-                           capture_output=True, text=True)
-        found += [f for f in r.stdout.split("\n")
-                  if f and written_since(f, STARTED)]
+    found = files_holding(CARD, STARTED)
     ok(not found, "echeckin: the card number is in no file written under "
        "HOME or /tmp during the run", found)
 
