@@ -134,10 +134,7 @@ def run_plain():
     p = Plain(["--no-keyring", "--server", PORTAL, "--user",
                "maria@example.org"])
     try:
-        p.until(r"Email \[maria@example.org\]: $")
-        p.send("")
-        p.until(r"Password: $")
-        p.send("Chartty-demo-1")
+        p.sign_in()
         p.choose(r"Billing", r"You owe \$305\.00 in all\.", "billing opens")
         p.choose(r"[^\n]*: Lab work", r"Still due: \$20\.00",
                  "the lab bill opens")

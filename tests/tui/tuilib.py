@@ -198,6 +198,14 @@ class Plain:
     def tail(self):
         return self.all[-1500:].decode("utf-8", "replace")
 
+    def sign_in(self, password="Chartty-demo-1"):
+        """Answer the sign-in prompts (the email is offered: keep it)."""
+        ok(self.until(r"Email \[[^]]+\]: $"), "plain: email asked",
+           self.tail())
+        self.send("")
+        ok(self.until(r"Password: $"), "plain: password asked", self.tail())
+        self.send(password)
+
     def close(self):
         try:
             self.p.stdin.close()

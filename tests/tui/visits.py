@@ -232,10 +232,7 @@ def run_plain():
     p = Plain(["--no-keyring", "--server", PORTAL, "--user",
                "maria@example.org"])
     try:
-        p.until(r"Email \[maria@example.org\]: $")
-        p.send("")
-        p.until(r"Password: $")
-        p.send("Chartty-demo-1")
+        p.sign_in()
         p.choose(r"Appointments", r"Upcoming visits", "appointments open")
         p.choose(r"Schedule a visit", r"Clinician: 1\. Anita Patel, MD, "
                  r"Primary care physician, 2\..*\[1\]: $",
