@@ -116,20 +116,41 @@ app_loading(struct app *app, const char *s)
 int
 app_signed_in(struct app *app, char **cause)
 {
-	size_t	i;
-	int	rc;
+	char	*was = NULL, *who = NULL;
+	size_t	 i;
+	int	 rc;
 
+	/*
+	 * Signing in again (the session ended) keeps the record that was
+	 * open: a parent's form for a child must not go to the parent.
+	 */
+	if (app->record != NULL && app->record->reference != NULL &&
+	    app->me.profile != NULL) {
+		was = xstrdup(app->record->reference);
+		who = xstrdup(app->me.profile);
+	}
 	auth_me_free(&app->me);
 	app->record = NULL;
 	app_loading(app, "Loading your records...");
-	if ((rc = auth_me(app->portal->fhir, &app->me, cause)) != AUTH_OK)
+	if ((rc = auth_me(app->portal->fhir, &app->me, cause)) != AUTH_OK) {
+		free(was);
+		free(who);
 		return -1;
+	}
 	for (i = 0; i < app->me.npeople; i++) {
 		const char *rel = app->me.people[i].relationship;
 
 		if (rel != NULL && strcmp(rel, "self") == 0)
 			app->record = &app->me.people[i];
 	}
+	for (i = 0; was != NULL && app->me.profile != NULL &&
+	    strcmp(who, app->me.profile) == 0 && i < app->me.npeople; i++) {
+		if (app->me.people[i].reference != NULL &&
+		    strcmp(app->me.people[i].reference, was) == 0)
+			app->record = &app->me.people[i];
+	}
+	free(was);
+	free(who);
 	if (app->record == NULL && app->me.npeople > 0)
 		app->record = &app->me.people[0];
 	if (app->record == NULL) {

@@ -318,6 +318,46 @@ out:
 	st_end(&b);
 }
 
+/*
+ * A parent with a child's record open signs in again (the session
+ * ended): the child's record stays open, and the child's bills show.
+ */
+static void
+test_proxy_resign(void)
+{
+	struct app	 app;
+	struct view	 v;
+	void		*s;
+	char		*cause = NULL;
+	size_t		 i;
+
+	pt_reset();
+	if (st_start(&app, "james@example.org", "Chartty-demo-2") != 0)
+		return;
+	for (i = 0; i < app.me.npeople; i++) {
+		if (strcmp(app.me.people[i].reference, "Patient/noah-carter") == 0)
+			app.record = &app.me.people[i];
+	}
+	is(app_patient(&app), "noah-carter", "James opens Noah's record");
+	ok(app_signed_in(&app, &cause) == 0, "signing in again");
+	is(app_patient(&app), "noah-carter", "keeps Noah's record open");
+	free(cause);
+	if ((s = st_open(&screen_billing, &app, NULL)) != NULL) {
+		view_init(&v);
+		screen_billing.view(&app, s, &v);
+		ok(st_says(&v, "You owe $55.00 in all. Choose a bill below to see "
+		    "it and pay it.") && st_mentions(&v, "Payment plan: $10.00 a "
+		    "month, 3 months left, next due ") && st_mentions(&v,
+		    "member ID ACM-66104"), "Noah's bills (a visit and a copay), "
+		    "plan and insurance, for his guarantor");
+		ok(st_mentions(&v, "Because Noah is 15"), "what a limited proxy "
+		    "may not see is said, not shown empty");
+		view_free(&v);
+		screen_billing.close(s);
+	}
+	st_end(&app);
+}
+
 int
 main(void)
 {
@@ -326,5 +366,6 @@ main(void)
 	test_declined_and_lost();
 	test_plan();
 	test_paperless();
+	test_proxy_resign();
 	return done_testing();
 }
