@@ -75,4 +75,18 @@ int		 ui_width(const char *);
 int		 ui_wrap(const char *s, int width,
 		     void (*line)(void *, const char *, size_t), void *arg);
 
+/*
+ * Ask prompt on stdout and read one line (at most UI_LINE_MAX bytes) from
+ * stdin, for the command line and plain mode. With UI_LINE_SECRET the
+ * line is not echoed on a terminal; with UI_LINE_PIPED, when stdin is not
+ * a terminal, the prompt's line is ended (nothing echoed it). A new
+ * string (the caller wipes it), or NULL at end of input.
+ */
+#define UI_LINE_MAX	1024
+#define UI_LINE_SECRET	0x1
+#define UI_LINE_PIPED	0x2
+char	*ui_read_line(const char *prompt, int flags);
+/* Put the terminal's echo back if a secret line is being read (signals). */
+void	 ui_line_restore(void);
+
 #endif

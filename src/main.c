@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -17,9 +16,9 @@
 #include "conf.h"
 #include "keys.h"
 #include "portal.h"
+#include "ui.h"
 #include "util.h"
 
-#define MAIN_MAX_ANSWER	1024
 
 static const char main_usage[] =
 "usage: chartty [--plain] [--ascii] [--no-keyring] [--config FILE]\n"
@@ -67,23 +66,10 @@ main_help(void)
 		printf("  %-16s %s\n", k->keys, k->help);
 }
 
-static struct termios	main_saved_tty;
-static int		main_tty_saved;
-
-/* Put the terminal back the way it was (also from fatal()). */
-static void
-main_restore_tty(void)
-{
-	if (main_tty_saved) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &main_saved_tty);
-		main_tty_saved = 0;
-	}
-}
-
 static void
 main_signal(int sig)
 {
-	main_restore_tty();
+	ui_line_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -95,28 +81,7 @@ main_signal(int sig)
 static char *
 main_ask(const char *prompt, int secret)
 {
-	struct termios	 t;
-	char		 line[MAIN_MAX_ANSWER];
-	char		*answer = NULL;
-	size_t		 n;
-
-	fputs(prompt, stdout);
-	fflush(stdout);
-	if (secret && isatty(STDIN_FILENO) &&
-	    tcgetattr(STDIN_FILENO, &main_saved_tty) == 0) {
-		t = main_saved_tty;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		t.c_lflag |= ECHONL;
-		main_tty_saved = 1;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
-	}
-	if (fgets(line, sizeof line, stdin) != NULL) {
-		n = strcspn(line, "\r\n");
-		answer = xstrndup(line, n);
-	}
-	main_restore_tty();
-	secure_wipe(line, sizeof line);
-	return answer;
+	return ui_read_line(prompt, secret ? UI_LINE_SECRET : 0);
 }
 
 static void
@@ -316,7 +281,7 @@ main(int argc, char **argv)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	/* Numbers (FHIR, what is typed) use a point in every locale. */
 	setlocale(LC_NUMERIC, "C");
-	fatal_set_hook(main_restore_tty);
+	fatal_set_hook(ui_line_restore);
 	signal(SIGINT, main_signal);
 	signal(SIGTERM, main_signal);
 	signal(SIGHUP, main_signal);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "editor.h"
@@ -16,7 +15,6 @@
 #include "util.h"
 #include "view.h"
 
-#define UI_PLAIN_LINE	1024
 
 static const char ui_plain_choices[] =
 	"Type a number to open it, or: b back, h home, r reload, "
@@ -89,29 +87,8 @@ ui_plain_status(struct ui *ui, const char *s)
 static char *
 ui_plain_line(const char *prompt, int secret)
 {
-	struct termios	 saved, t;
-	char		 line[UI_PLAIN_LINE], *out = NULL;
-	int		 quiet = 0;
-
-	fputs(prompt, stdout);
-	fflush(stdout);
-	if (secret && isatty(STDIN_FILENO) &&
-	    tcgetattr(STDIN_FILENO, &saved) == 0) {
-		t = saved;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		t.c_lflag |= ECHONL;
-		quiet = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
-	}
-	if (fgets(line, sizeof line, stdin) != NULL)
-		out = xstrndup(line, strcspn(line, "\r\n"));
-	if (!isatty(STDIN_FILENO)) {
-		putchar('\n');	/* nothing echoed the answer's line end */
-		fflush(stdout);
-	}
-	if (quiet)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	secure_wipe(line, sizeof line);
-	return out;
+	return ui_read_line(prompt, UI_LINE_PIPED | (secret ? UI_LINE_SECRET :
+	    0));
 }
 
 /* The row of the n-th item (1-based), or -1. */

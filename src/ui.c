@@ -1,11 +1,16 @@
 /* The UI's common part: dispatch to curses or plain, and text measure. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "sanitize.h"
 #include "ui.h"
+#include "util.h"
 
 /* Width of the character at s (n bytes left) and its length in *len. */
 static int
@@ -106,4 +111,43 @@ ui_free(struct ui *ui)
 {
 	if (ui != NULL)
 		ui->ops->free(ui);
+}
+
+/* The terminal's settings while a secret line is read without echo. */
+static struct termios	ui_saved_tty;
+static volatile int	ui_tty_saved;
+
+void
+ui_line_restore(void)
+{
+	if (ui_tty_saved) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &ui_saved_tty);
+		ui_tty_saved = 0;
+	}
+}
+
+char *
+ui_read_line(const char *prompt, int flags)
+{
+	struct termios	 t;
+	char		 line[UI_LINE_MAX], *out = NULL;
+
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if ((flags & UI_LINE_SECRET) && isatty(STDIN_FILENO) &&
+	    tcgetattr(STDIN_FILENO, &ui_saved_tty) == 0) {
+		t = ui_saved_tty;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		t.c_lflag |= ECHONL;
+		ui_tty_saved = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+	}
+	if (fgets(line, sizeof line, stdin) != NULL)
+		out = xstrndup(line, strcspn(line, "\r\n"));
+	if ((flags & UI_LINE_PIPED) && !isatty(STDIN_FILENO)) {
+		putchar('\n');	/* nothing echoed the answer's line end */
+		fflush(stdout);
+	}
+	ui_line_restore();
+	secure_wipe(line, sizeof line);
+	return out;
 }
