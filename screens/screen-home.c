@@ -13,6 +13,7 @@
 #include "bill.h"
 #include "fhir.h"
 #include "json.h"
+#include "model.h"
 #include "portal.h"
 #include "util.h"
 #include "view.h"
@@ -32,6 +33,7 @@ struct home {
 	char	*withheld;		/* why some counts are missing */
 	char	*next_visit;		/* "Wed 2 Dec 2026 12:30, Lab work" */
 	double	 owed;			/* on the bills, or -1 */
+	long	 unread;		/* the care team's new messages, or -1 */
 };
 
 static const char *const home_queries[HOME_COUNTS] = {
@@ -57,7 +59,7 @@ home_fetch(struct app *app, void *state, char **cause)
 	struct home		*h = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[HOME_COUNTS + 2], *why, now[32];
+	char			*urls[HOME_COUNTS + 3], *why, now[32];
 	long			 status;
 	size_t			 i;
 	struct arena		*a;
@@ -80,7 +82,9 @@ home_fetch(struct app *app, void *state, char **cause)
 	h->next_visit = NULL;
 	urls[HOME_COUNTS + 1] = xasprintf("Invoice?subject=Patient/%s"
 	    "&status=issued&_count=50", app_patient(app));
-	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 2, &res,
+	urls[HOME_COUNTS + 2] = xasprintf("Communication?subject=Patient/%s"
+	    "&part-of:missing=true&_count=50", app_patient(app));
+	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 3, &res,
 	    cause) != 0)
 		return -1;
 	b = fhir_batch_entry(res.body, HOME_COUNTS, &status, NULL);
@@ -99,6 +103,15 @@ home_fetch(struct app *app, void *state, char **cause)
 
 		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0)
 			h->owed += bill.due;
+	}
+	/* New messages: the unread counts the portal keeps per conversation. */
+	b = fhir_batch_entry(res.body, HOME_COUNTS + 2, &status, NULL);
+	h->unread = b != NULL ? 0 : -1;
+	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
+		struct message m;
+
+		if (model_message(a, fhir_bundle_resource(b, i), &m) == 0)
+			h->unread += m.unread;
 	}
 	arena_free(a);
 	for (i = 0; i < HOME_COUNTS; i++) {
@@ -165,8 +178,10 @@ home_view(struct app *app, void *state, struct view *v)
 	view_item(v, HOME_MEDS, "Area", "Medications",
 	    h->count[HOME_REFILLS] > 0 ? home_count(v, h, HOME_REFILLS, NULL) :
 	    "refill requests, readings you enter", 0);
-	view_item(v, HOME_INBOX, "Area", "Messages",
-	    "secure messages with your care team", 0);
+	view_item(v, HOME_INBOX, "Area", "Messages", h->unread > 0 ?
+	    view_printf(v, "%ld new message%s from your care team", h->unread,
+	    h->unread == 1 ? "" : "s") : "secure messages with your care "
+	    "team", 0);
 	view_item(v, HOME_VISITS, "Area", "Appointments", h->next_visit ?
 	    h->next_visit : "visits, scheduling, eCheck-in, On My Way", 0);
 	view_item(v, HOME_BILLING, "Area", "Billing", h->owed > 0.004 ?

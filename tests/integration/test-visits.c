@@ -167,6 +167,13 @@ test_list(void)
 		    strstr(r->value, ", Lab work; eCheck-in is open"),
 		    "Home says the next visit: %s", r && r->value ? r->value :
 		    "(none)");
+		r = st_row(&v, ROW_ITEM, "Messages");
+		ok(r != NULL && r->value && strcmp(r->value, "2 new messages "
+		    "from your care team") == 0, "and the new messages: %s",
+		    r && r->value ? r->value : "(none)");
+		r = st_row(&v, ROW_ITEM, "Billing");
+		ok(r != NULL && r->value && strcmp(r->value, "$305.00 due") == 0,
+		    "and what is due: %s", r && r->value ? r->value : "(none)");
 		view_free(&v);
 		screen_home.close(state);
 	}
