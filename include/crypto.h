@@ -32,6 +32,9 @@ char	*crypto_uuid(void);
 int	 crypto_request_id(char **id, char **sent, char *what);
 /* SHA-256 of n bytes as 64 hex digits into out[65]. */
 void	 crypto_sha256_hex(const void *, size_t n, char out[65]);
+/* HMAC-SHA-256 of n bytes under key, as 64 hex digits into out[65]. */
+void	 crypto_hmac_sha256_hex(const unsigned char *key, size_t keylen,
+	     const void *, size_t n, char out[65]);
 
 #define CRYPTO_KEY_LEN		32	/* AES-256 */
 #define CRYPTO_SEAL_EXTRA	28	/* 12-byte nonce, then 16-byte tag */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -120,6 +121,21 @@ crypto_sha256_hex(const void *p, size_t n, char out[65])
 	SHA256(p, n, md);
 	for (i = 0; i < sizeof md; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void
+crypto_hmac_sha256_hex(const unsigned char *key, size_t keylen,
+    const void *p, size_t n, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	len = 0;
+	size_t		i;
+
+	HMAC(EVP_sha256(), key, (int)keylen, p, n, md, &len);
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+	secure_wipe(md, sizeof md);
 }
 
 int

@@ -61,18 +61,26 @@ draft_dir(int make)
 	return dir;
 }
 
-/* The file of a draft: named by a hash, so the name says nothing. */
+/*
+ * The file of a draft: named by an HMAC under the drafts' key, so the
+ * name says nothing and cannot be guessed from a conversation's id. With
+ * no key, the name earlier versions gave it (a plain hash), to find and
+ * move drafts kept before.
+ */
 static char *
 draft_path(const char *server, const char *account, const char *name,
-    int make)
+    const unsigned char *key, int make)
 {
 	char	*dir, *id, hex[65], *path;
 
 	if ((dir = draft_dir(make)) == NULL)
 		return NULL;
 	id = xasprintf("%s\n%s\n%s", server, account, name);
-	crypto_sha256_hex(id, strlen(id), hex);
-	free(id);
+	if (key != NULL)
+		crypto_hmac_sha256_hex(key, CRYPTO_KEY_LEN, id, strlen(id), hex);
+	else
+		crypto_sha256_hex(id, strlen(id), hex);
+	secret_free(id);
 	path = xasprintf("%s/%s.draft", dir, hex);
 	free(dir);
 	return path;
@@ -124,12 +132,11 @@ draft_save(const char *server, const char *account, const char *name,
 	ssize_t		 w;
 	int		 fd = -1, rc = -1;
 
-	if ((path = draft_path(server, account, name, 1)) == NULL) {
-		*cause = xstrdup("There is no place to keep drafts.");
+	if (draft_key(server, account, 1, key, cause) != 0)
 		return -1;
-	}
-	if (draft_key(server, account, 1, key, cause) != 0) {
-		free(path);
+	if ((path = draft_path(server, account, name, key, 1)) == NULL) {
+		secure_wipe(key, sizeof key);
+		*cause = xstrdup("There is no place to keep drafts.");
 		return -1;
 	}
 	text = json_print(fields);
@@ -179,19 +186,30 @@ draft_load(const char *server, const char *account, const char *name,
     struct json **fields, char **cause)
 {
 	unsigned char	 key[CRYPTO_KEY_LEN], *buf;
-	char		*path, *plain = NULL;
+	char		*path, *old, *plain = NULL;
 	size_t		 n = 0, len;
 	ssize_t		 r;
 	int		 fd, rc;
 
 	*fields = NULL;
-	if ((path = draft_path(server, account, name, 0)) == NULL)
-		return 1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		free(path);
+	if ((rc = draft_key(server, account, 0, key, cause)) != 0)
+		return rc == 1 ? 1 : -1;	/* no key: no drafts */
+	if ((path = draft_path(server, account, name, key, 0)) == NULL) {
+		secure_wipe(key, sizeof key);
 		return 1;
 	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		/* Kept by an earlier version: move it to its new name. */
+		old = draft_path(server, account, name, NULL, 0);
+		if (old != NULL && rename(old, path) == 0)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(old);
+	}
 	free(path);
+	if (fd == -1) {
+		secure_wipe(key, sizeof key);
+		return 1;
+	}
 	buf = xmalloc(DRAFT_MAX);
 	while (n < DRAFT_MAX && (r = read(fd, buf + n, DRAFT_MAX - n)) != 0) {
 		if (r == -1 && errno == EINTR)
@@ -201,10 +219,6 @@ draft_load(const char *server, const char *account, const char *name,
 		n += (size_t)r;
 	}
 	close(fd);
-	if ((rc = draft_key(server, account, 0, key, cause)) != 0) {
-		free(buf);
-		return rc == 1 ? 1 : -1;
-	}
 	rc = -1;
 	if (crypto_open(key, buf, n, name, &plain, &len) != 0)
 		*cause = xstrdup("A kept draft could not be opened.");
@@ -222,10 +236,19 @@ draft_load(const char *server, const char *account, const char *name,
 void
 draft_remove(const char *server, const char *account, const char *name)
 {
-	char	*path;
+	unsigned char	 key[CRYPTO_KEY_LEN];
+	char		*path, *cause = NULL;
 
-	if ((path = draft_path(server, account, name, 0)) == NULL)
-		return;
-	unlink(path);	/* only ciphertext was ever in it */
-	free(path);
+	/* Only ciphertext was ever in it; an earlier version's name too. */
+	if (draft_key(server, account, 0, key, &cause) == 0 &&
+	    (path = draft_path(server, account, name, key, 0)) != NULL) {
+		unlink(path);
+		free(path);
+	}
+	secure_wipe(key, sizeof key);
+	free(cause);
+	if ((path = draft_path(server, account, name, NULL, 0)) != NULL) {
+		unlink(path);
+		free(path);
+	}
 }

@@ -6,6 +6,7 @@ it too; no file under HOME or /tmp holds its text in the clear.
 Prints TAP. Runs under tests/harness.sh (keyring, portal)."""
 
 import glob
+import hashlib
 import os
 import subprocess
 import sys
@@ -72,6 +73,11 @@ def main():
         t.close()
     files = drafts()
     ok(len(files) == 1, f"drafts: one draft file is kept ({files})")
+    guess = hashlib.sha256(f"{PORTAL}\nmaria@example.org\nmaria-lopez|new"
+                           .encode()).hexdigest()
+    ok(files and os.path.basename(files[0]) != guess + ".draft",
+       "drafts: its name cannot be guessed from the conversation (an "
+       "HMAC under the drafts' key, not a plain hash)", files)
     ok(files and (os.stat(files[0]).st_mode & 0o777) == 0o600,
        "drafts: readable by its owner only")
     ok(in_clear(marker) == [], "drafts: no file under HOME or /tmp holds "

@@ -40,6 +40,10 @@ test_seal(void)
 	crypto_sha256_hex("abc", 3, hex);
 	is(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f200"
 	    "15ad", "SHA-256 of abc");
+	crypto_hmac_sha256_hex((const unsigned char *)"Jefe", 4,
+	    "what do ya want for nothing?", 28, hex);
+	is(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec"
+	    "3843", "HMAC-SHA-256 (RFC 4231 test case 2)");
 }
 
 int
