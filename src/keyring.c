@@ -43,8 +43,12 @@ keyring_store(const char *server, const char *account, const char *kind,
 	gboolean	 ok;
 
 	host = url_host(server);
+	/* Labels people see in their keyring manager: say what each is. */
 	if (strcmp(kind, KEYRING_CLIENT_SECRET) == 0)
 		label = xasprintf("chartty: kiosk device %s at %s", account,
+		    host ? host : server);
+	else if (strcmp(kind, KEYRING_REFRESH) != 0)
+		label = xasprintf("chartty: %s for %s at %s", kind, account,
 		    host ? host : server);
 	else
 		label = xasprintf("chartty: %s at %s", account,

@@ -73,6 +73,14 @@ def main():
         t.close()
     files = drafts()
     ok(len(files) == 1, f"drafts: one draft file is kept ({files})")
+    found = subprocess.run(["secret-tool", "search", "server", PORTAL,
+                            "account", "maria@example.org", "kind",
+                            "draft-key"], capture_output=True,
+                           text=True)
+    label = found.stdout + found.stderr
+    ok("label = chartty: draft-key for maria@example.org at 127.0.0.1"
+       in label, "drafts: the key's label in the keyring says what it is",
+       label)
     guess = hashlib.sha256(f"{PORTAL}\nmaria@example.org\nmaria-lopez|new"
                            .encode()).hexdigest()
     ok(files and os.path.basename(files[0]) != guess + ".draft",
