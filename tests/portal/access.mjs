@@ -45,6 +45,19 @@ function isVitalSigns(resource) {
   return (resource.category ?? []).some((c) => (c.coding ?? []).some((x) => x.code === 'vital-signs'));
 }
 
+/**
+ * A billing statement (or its PDF, a Binary whose securityContext is the
+ * statement): for the guarantor, even of a teenager's record.
+ */
+function isStatement(resource, repo) {
+  if (resource.resourceType === 'Binary') {
+    const [type, id] = String(resource.securityContext?.reference ?? '').split('/');
+    const doc = type === 'DocumentReference' && repo.peek(type, id);
+    return Boolean(doc) && isStatement(doc, repo);
+  }
+  return resource.resourceType === 'DocumentReference' && (resource.type?.coding ?? []).some((x) => x.code === 'statement');
+}
+
 /** The patients ("Patient/x") whose compartment holds `resource`. */
 export function compartmentOf(resource, repo) {
   const out = new Set();
@@ -104,7 +117,7 @@ export function readDenial(ctx, resource, repo) {
   let note;
   for (const ref of compartmentOf(resource, repo)) {
     const grant = ctx.patients.get(ref);
-    if (grant?.access === 'full' || (grant && (LIMITED_TYPES.has(type) || (type === 'Observation' && isVitalSigns(resource))))) {
+    if (grant?.access === 'full' || (grant && (LIMITED_TYPES.has(type) || (type === 'Observation' && isVitalSigns(resource)) || isStatement(resource, repo)))) {
       return undefined;
     }
     note ??= grant?.note;
@@ -167,7 +180,9 @@ export function checkSearch(ctx, type, params, repo) {
     if (grant.access !== 'full' && !LIMITED_TYPES.has(type)) {
       const categories = params.getAll('category').flatMap((v) => v.toLowerCase().split(','));
       const vitalsOnly = type === 'Observation' && categories.length > 0 && categories.every((c) => VITAL_SIGNS.has(c));
-      if (!vitalsOnly) {
+      const docTypes = params.getAll('type').flatMap((v) => v.split(','));
+      const statementsOnly = type === 'DocumentReference' && docTypes.length > 0 && docTypes.every((t) => t === 'statement' || t.endsWith('|statement'));
+      if (!vitalsOnly && !statementsOnly) {
         forbidden(grant.note ?? GENERIC_DENIAL);
       }
     }

@@ -712,6 +712,11 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   coverage(N, J, 'ACM-66104');
   account(N, J, { monthly: 10, months: 3, dueInDays: 12 });
   invoice(N, J, 'sports', 70, 'Office visit', [['Office visit, established patient', 150, 120]]);
+  // Noah's statement goes to James, his guarantor, though Noah is 15: its
+  // PDF belongs to the statement (securityContext), not to Noah's record.
+  const noahPdf = statementPdf('October 2026');
+  add({ resourceType: 'Binary', id: `bin-${N}-statement`, contentType: 'application/pdf', securityContext: ref('DocumentReference', `doc-${N}-statement-1`), data: noahPdf.toString('base64') });
+  statementDoc(N, 'statement-1', 9, `bin-${N}-statement`, 'statement-2026-10.pdf', noahPdf.length);
 
   /* ---- Linda and Harold Nguyen ---- */
   const LN = 'linda-nguyen';

@@ -1004,6 +1004,13 @@ async function main() {
     '$payment-plan: the rule in words when refused; accepted: $50.00 a month for 7 months', [text(low.json), text(high.json), good.status, p]);
     const noah = await fhir('GET', 'Account/acct-noah-carter', (await signIn('james@example.org', 'Chartty-demo-2')).access_token);
     check(noah.status === 200 && extv(noah.json, 'payment-plan'), 'Noah\'s account (James is guarantor) has a plan', noah.status);
+    const JT = (await signIn('james@example.org', 'Chartty-demo-2')).access_token;
+    const noahDocs = await fhir('GET', 'DocumentReference?patient=Patient/noah-carter&type=statement', JT);
+    const noahAll = await fhir('GET', 'DocumentReference?patient=Patient/noah-carter', JT);
+    const noahPdf = noahDocs.json?.entry?.[0] ? await fhir('GET', noahDocs.json.entry[0].resource.content[0].attachment.url, JT) : {};
+    const noahOther = await fhir('GET', 'Binary/bin-maria-lopez-statement', JT);
+    check(noahDocs.status === 200 && noahDocs.json.total === 1 && noahPdf.status === 200 && noahAll.status === 403 && noahOther.status === 403,
+      'a limited proxy reads the teenager\'s statements and their PDF (the guarantor), nothing else of DocumentReference', [noahDocs.status, noahPdf.status, noahAll.status]);
     const docs = await fhir('GET', 'DocumentReference?patient=Patient/maria-lopez&type=statement&_sort=-date', B);
     const atts = (docs.json?.entry ?? []).map((e) => e.resource.content[0].attachment);
     const bin = atts[1] ? await fhir('GET', atts[1].url, B) : {};
