@@ -224,6 +224,11 @@ draft_load(const char *server, const char *account, const char *name,
 		*cause = xstrdup("A kept draft could not be opened.");
 	else if ((*fields = json_parse(plain, len, cause)) != NULL)
 		rc = 0;
+	else {
+		free(*cause);
+		*cause = xstrdup("A kept draft is damaged and could not be "
+		    "read.");
+	}
 	secure_wipe(key, sizeof key);
 	if (plain != NULL) {
 		secure_wipe(plain, len);

@@ -213,9 +213,9 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 		res->body = json_parse(resp.body, resp.len, &perr);
 		if (res->body == NULL && resp.status >= 200 &&
 		    resp.status < 300) {
-			*cause = xasprintf("The portal's answer could not be "
-			    "read: %s", perr);
-			free(perr);
+			/* One sentence, as json_parse says it. */
+			*cause = perr ? perr : xstrdup("The portal's answer "
+			    "could not be read.");
 			http_response_free(&resp);
 			return -1;
 		}

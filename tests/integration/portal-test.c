@@ -73,6 +73,12 @@ pt_post(const char *path, const char *body)
 }
 
 void
+pt_clear_faults(void)
+{
+	json_free(pt_call("DELETE", "/_test/fault", NULL));
+}
+
+void
 pt_reset(void)
 {
 	json_free(pt_post("/_test/reset", NULL));

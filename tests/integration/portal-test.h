@@ -16,6 +16,8 @@ struct json	*pt_post(const char *path, const char *body);
 void		 pt_reset(void);
 /* The current TOTP code for email (static buffer). */
 const char	*pt_totp(const char *email);
+/* Take back every fault not yet used. */
+void		 pt_clear_faults(void);
 /* Inject count faults of kind (latency uses ms); path may be NULL. */
 void		 pt_fault(const char *kind, int count, int ms, const char *path);
 /* One plain sentence: no JSON, some words, a full stop. */

@@ -359,6 +359,64 @@ test_proxy_resign(void)
 	st_end(&app);
 }
 
+/*
+ * Every new screen, opened while the portal misbehaves, says so in one
+ * sentence and opens nothing half-built; opened again, it works.
+ */
+static void
+test_bad_answers(void)
+{
+	static const char *const kinds[] = { "malformed", "500", "truncate",
+	    "huge" };
+	struct {
+		const struct screen	*s;
+		const char		*arg;
+	} screens[] = {
+		{ &screen_billing, NULL }, { &screen_bill, LABS },
+		{ &screen_pay, LABS }, { &screen_plan, "acct-maria-lopez" },
+		{ &screen_visits, NULL }, { &screen_visit,
+		    "appt-maria-lopez-followup" }, { &screen_book, NULL },
+		{ &screen_checkin, "appt-maria-lopez-followup" },
+		{ &screen_onmyway, NULL },
+	};
+	struct app	 app;
+	void		*state;
+	char		*cause;
+	size_t		 i, k;
+	int		 rc;
+
+	pt_reset();
+	if (st_start(&app, MARIA) != 0)
+		return;
+	for (i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			/* Two: libcurl retries a dropped reused connection. */
+			pt_fault(kinds[k], 2, 0, "/fhir/R4");
+			state = NULL;
+			cause = NULL;
+			rc = screens[i].s->open(&app, screens[i].arg ?
+			    xstrdup(screens[i].arg) : NULL, &state, &cause);
+			ok(rc != 0 && state == NULL && pt_sentence(cause),
+			    "%s with a %s answer: %s", screens[i].s->name,
+			    kinds[k], cause ? cause : "(no sentence)");
+			free(cause);
+			if (rc == 0)
+				screens[i].s->close(state);
+			pt_clear_faults();
+		}
+		state = NULL;
+		cause = NULL;
+		rc = screens[i].s->open(&app, screens[i].arg ?
+		    xstrdup(screens[i].arg) : NULL, &state, &cause);
+		ok(rc == 0, "%s opens once the portal is well%s%s",
+		    screens[i].s->name, cause ? ": " : "", cause ? cause : "");
+		free(cause);
+		if (rc == 0)
+			screens[i].s->close(state);
+	}
+	st_end(&app);
+}
+
 int
 main(void)
 {
@@ -368,5 +426,6 @@ main(void)
 	test_plan();
 	test_paperless();
 	test_proxy_resign();
+	test_bad_answers();
 	return done_testing();
 }
