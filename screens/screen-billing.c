@@ -322,11 +322,9 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 {
 	struct fhir_result	 res;
 	struct json		*body, *e;
-	const struct json	*x;
 	char			*cause = NULL, *path, *id;
 	int			 on = s->accts[i].paperless != 1, rc;
 	long			 status;
-	size_t			 k;
 
 	if (s->accts[i].etag == NULL) {
 		app_say(app, "This account has no version, so it cannot be "
@@ -334,12 +332,7 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 		return APP_REDRAW;
 	}
 	body = json_dup(s->acct_json[i]);
-	for (k = 0, e = NULL; k < json_size(json_get(body, "extension")); k++) {
-		x = json_at(json_get(body, "extension"), k);
-		if (json_gets(x, "url") && strcmp(json_gets(x, "url"),
-		    "urn:chartty:paperless") == 0)
-			e = (struct json *)x;
-	}
+	e = (struct json *)model_extension_obj(body, "urn:chartty:paperless");
 	if (e == NULL) {
 		if (json_get(body, "extension") == NULL)
 			json_add_array(body, "extension");

@@ -112,13 +112,7 @@ bill_account_parse(struct arena *a, const struct json *j,
 		acct->etag = arena_own(a, xasprintf("W/\"%s\"", t));
 	acct->name = model_str(a, j, "name");
 	acct->paperless = json_bool(model_extension(j, "urn:chartty:paperless"));
-	plan = NULL;
-	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
-		e = json_at(json_get(j, "extension"), i);
-		if ((u = json_gets(e, "url")) && strcmp(u,
-		    "urn:chartty:payment-plan") == 0)
-			plan = e;
-	}
+	plan = model_extension_obj(j, "urn:chartty:payment-plan");
 	for (i = 0; plan != NULL && i < json_size(json_get(plan,
 	    "extension")); i++) {
 		e = json_at(json_get(plan, "extension"), i);

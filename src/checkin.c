@@ -100,28 +100,13 @@ checkin_move(const struct checkin *c, enum checkin_step step, int dir)
 	return -1;
 }
 
-/* The extension url's object (not its value) among j's, or NULL. */
-static const struct json *
-checkin_ext(const struct json *j, const char *url)
-{
-	const struct json	*e;
-	size_t			 i;
-
-	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
-		e = json_at(json_get(j, "extension"), i);
-		if (json_gets(e, "url") && strcmp(json_gets(e, "url"), url) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* Does record r name this visit (urn:chartty:appointment)? */
 static int
 checkin_names_visit(const struct checkin *c, const struct json *r)
 {
 	const char	*ref;
 
-	ref = json_gets(json_get(checkin_ext(r, EXT_APPOINTMENT),
+	ref = json_gets(json_get(model_extension_obj(r, EXT_APPOINTMENT),
 	    "valueReference"), "reference");
 	return ref != NULL && strncmp(ref, "Appointment/", 12) == 0 &&
 	    strcmp(ref + 12, c->appt_id) == 0;

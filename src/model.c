@@ -178,20 +178,33 @@ model_name(struct arena *a, const struct json *names)
 const struct json *
 model_extension(const struct json *j, const char *url)
 {
-	const struct json	*ext = json_get(j, "extension");
 	const struct json	*e, *v;
-	const char		*u;
 	size_t			 i;
 
-	for (i = 0; i < json_size(ext); i++) {
-		e = json_at(ext, i);
-		u = json_gets(e, "url");
-		if (u == NULL || strcmp(u, url) != 0)
+	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
+		e = json_at(json_get(j, "extension"), i);
+		if (json_gets(e, "url") == NULL ||
+		    strcmp(json_gets(e, "url"), url) != 0)
 			continue;
 		for (v = json_first(e); v != NULL; v = json_next(v)) {
 			if (strncmp(json_key(v), "value", 5) == 0)
 				return v;
 		}
+	}
+	return NULL;
+}
+
+const struct json *
+model_extension_obj(const struct json *j, const char *url)
+{
+	const struct json	*e;
+	size_t			 i;
+
+	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
+		e = json_at(json_get(j, "extension"), i);
+		if (json_gets(e, "url") != NULL &&
+		    strcmp(json_gets(e, "url"), url) == 0)
+			return e;
 	}
 	return NULL;
 }

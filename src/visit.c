@@ -42,21 +42,6 @@ visit_flag(const struct json *j, const char *url)
 	return json_bool(model_extension(j, url));
 }
 
-/* The extension url itself (not its value), or NULL. */
-static const struct json *
-visit_ext(const struct json *j, const char *url)
-{
-	const struct json	*e;
-	size_t			 i;
-
-	for (i = 0; i < json_size(json_get(j, "extension")); i++) {
-		e = json_at(json_get(j, "extension"), i);
-		if (json_gets(e, "url") && strcmp(json_gets(e, "url"), url) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* The visit type: text or display, and its code in VISIT_TYPE_SYSTEM. */
 static void
 visit_type(struct arena *a, const struct json *j, struct visit *v)
@@ -131,14 +116,14 @@ visit_parse(struct arena *a, const struct json *j, struct visit *v)
 	v->cancel_reason = model_concept(a, json_get(j, "cancelationReason"));
 	v->checkin_open = visit_flag(j, "urn:chartty:checkin-open");
 	v->cancel_allowed = visit_flag(j, "urn:chartty:cancel-allowed");
-	v->join_url = model_str(a, visit_ext(j, "urn:chartty:join-url"),
+	v->join_url = model_str(a, model_extension_obj(j, "urn:chartty:join-url"),
 	    "valueUrl");
 	m = model_extension(j, "urn:chartty:copay");
 	if (json_num(json_get(m, "value"), &n) == 0 && n >= 0)
 		v->copay = n;
 	e = model_extension(j, "urn:chartty:copay-invoice");
 	v->copay_invoice = model_str(a, e, "reference");
-	v->questionnaire = model_str(a, visit_ext(j,
+	v->questionnaire = model_str(a, model_extension_obj(j,
 	    "urn:chartty:questionnaire"), "valueCanonical");
 	if (json_num(model_extension(j, "urn:chartty:queue-position"),
 	    &n) == 0 && n >= 0)

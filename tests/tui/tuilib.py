@@ -239,6 +239,17 @@ def written_since(path, t):
     return True
 
 
+def never_shown(t, secret, spaced, label):
+    """The secret (and as typed, with spaces) reached neither chartty's
+    output bytes nor the terminal's scrollback."""
+    raw = t.raw()
+    ok(secret.encode() not in raw and spaced.encode() not in raw,
+       f"{label}: the number never reached the terminal")
+    back = t.tmux("capture-pane", "-p", "-S", "-", "-t", "0")
+    ok(secret not in back and spaced not in back,
+       f"{label}: nor its scrollback")
+
+
 def files_holding(text, since):
     """Files under WORLD, HOME and /tmp written since `since` that hold
     text (a card number that must never be written)."""
