@@ -67,6 +67,11 @@ int	 fhir_next(struct fhir *, const struct json *bundle,
  */
 char	*fhir_link(const struct fhir *, const struct json *bundle,
 	     const char *rel);
+/*
+ * The path of a record, "type/<id>" with id escaped, then "/op" when op
+ * is set ("$pay"); a new string.
+ */
+char	*fhir_path(const char *type, const char *id, const char *op);
 /* POST a batch Bundle of n GETs (urls relative to the base). */
 int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 	     struct fhir_result *, char **cause);

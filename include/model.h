@@ -243,6 +243,8 @@ char	*model_address(struct arena *, const struct json *address);
 char	*model_name(struct arena *, const struct json *names);
 /* The value of extension url among j's extensions, or NULL (borrowed). */
 const struct json *model_extension(const struct json *, const char *url);
+/* A resource's ETag, W/"<meta.versionId>", in the arena, or NULL. */
+char	*model_etag(struct arena *, const struct json *);
 /* The extension url itself (with its url and value), or NULL (borrowed). */
 const struct json *model_extension_obj(const struct json *,
 	     const char *url);

@@ -14,7 +14,6 @@
 #include "fhir.h"
 #include "json.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 

@@ -19,7 +19,6 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -322,7 +321,7 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 {
 	struct fhir_result	 res;
 	struct json		*body, *e;
-	char			*cause = NULL, *path, *id;
+	char			*cause = NULL, *path;
 	int			 on = s->accts[i].paperless != 1, rc;
 	long			 status;
 
@@ -341,9 +340,7 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 	}
 	json_remove(e, "valueBoolean");
 	json_add_bool(e, "valueBoolean", on);
-	id = url_escape(s->accts[i].id);
-	path = xasprintf("Account/%s", id);
-	free(id);
+	path = fhir_path("Account", s->accts[i].id, NULL);
 	app_loading(app, "Saving...");
 	rc = fhir_update(app->portal->fhir, path, body, s->accts[i].etag,
 	    &res, &cause);

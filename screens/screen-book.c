@@ -190,7 +190,7 @@ book_load_team(struct app *app, struct book *s, char **cause)
 	struct book_team	 t;
 	const struct json	*b;
 	struct buf		 q;
-	char			*urls[2], *id;
+	char			*urls[2];
 	long			 status;
 	size_t			 i, n = 1;
 	int			 rc, j, keep = -1;
@@ -198,9 +198,7 @@ book_load_team(struct app *app, struct book *s, char **cause)
 	urls[0] = xasprintf("CareTeam?patient=Patient/%s&status=active",
 	    app_patient(app));
 	if (s->old_id != NULL) {
-		id = url_escape(s->old_id);
-		urls[n++] = xasprintf("Appointment/%s", id);
-		free(id);
+		urls[n++] = fhir_path("Appointment", s->old_id, NULL);
 	}
 	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
 		return -1;
@@ -628,10 +626,8 @@ book_move(struct app *app, struct book *s, struct json *appt,
 	json_add_child(e, "resource", old);
 	req = json_add_object(e, "request");
 	json_add_str(req, "method", "PUT");
-	s1 = url_escape(s->old_id);
-	json_add_str(req, "url", arena_own(s->a, xasprintf("Appointment/%s",
-	    s1)));
-	free(s1);
+	json_add_str(req, "url", arena_own(s->a, fhir_path("Appointment",
+	    s->old_id, NULL)));
 	json_add_str(req, "ifMatch", s->old_v.etag ? s->old_v.etag : "");
 	rc = fhir_request(app->portal->fhir, "POST", "", bundle, NULL, res,
 	    cause);

@@ -21,7 +21,6 @@
 #include "model.h"
 #include "portal.h"
 #include "ui.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -94,7 +93,7 @@ compose_fetch(struct app *app, void *state, char **cause)
 	const struct json	*b, *team, *parts, *who;
 	struct message		 head;
 	struct compose_team	 t;
-	char			*urls[2], *id;
+	char			*urls[2];
 	long			 status;
 	size_t			 i, k, n = 0;
 	int			 rc;
@@ -102,9 +101,7 @@ compose_fetch(struct app *app, void *state, char **cause)
 	urls[n++] = xasprintf("CareTeam?patient=Patient/%s&status=active",
 	    app_patient(app));
 	if (s->conv != NULL) {
-		id = url_escape(s->conv);
-		urls[n++] = xasprintf("Communication/%s", id);
-		free(id);
+		urls[n++] = fhir_path("Communication", s->conv, NULL);
 	}
 	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
 		return -1;
@@ -385,13 +382,11 @@ compose_reply(struct app *app, struct compose *s, char **cause)
 {
 	struct fhir_result	 res;
 	struct json		*msg;
-	char			*ref, *id;
+	char			*ref;
 	int			 rc;
 
 	msg = compose_message(app, s);
-	id = url_escape(s->conv);
-	ref = xasprintf("Communication/%s", id);
-	free(id);
+	ref = fhir_path("Communication", s->conv, NULL);
 	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
 	    "reference", ref);
 	free(ref);

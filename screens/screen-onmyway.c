@@ -14,7 +14,6 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 #include "visit.h"
@@ -264,16 +263,14 @@ omw_leave(struct app *app, struct omw *s)
 {
 	struct fhir_result	 res;
 	struct json		*body;
-	char			*cause = NULL, *again = NULL, *path, *id;
+	char			*cause = NULL, *again = NULL, *path;
 	int			 rc;
 
 	if (!s->in_line || s->line.etag == NULL)
 		return 0;
 	body = json_dup(s->line_json);
 	json_set_str(body, "status", "cancelled");
-	id = url_escape(s->line.id);
-	path = xasprintf("Appointment/%s", id);
-	free(id);
+	path = fhir_path("Appointment", s->line.id, NULL);
 	app_loading(app, "Leaving the line...");
 	rc = fhir_update(app->portal->fhir, path, body, s->line.etag, &res,
 	    &cause);

@@ -14,7 +14,6 @@
 #include "fhir.h"
 #include "json.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -36,13 +35,11 @@ plan_fetch(struct app *app, void *state, char **cause)
 	const struct json	*b;
 	struct arena		*a;
 	struct bill		 bill;
-	char			*urls[2], *e, *ref;
+	char			*urls[2], *ref;
 	long			 status;
 	size_t			 i;
 
-	e = url_escape(s->id);
-	urls[0] = xasprintf("Account/%s", e);
-	free(e);
+	urls[0] = fhir_path("Account", s->id, NULL);
 	urls[1] = xasprintf("Invoice?subject=Patient/%s&_count=200",
 	    app_patient(app));
 	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
@@ -117,7 +114,7 @@ plan_send(struct app *app, struct plan *s)
 	struct json		*p, *e, *m;
 	struct bill_account	 now;
 	struct arena		*a;
-	char			*cause = NULL, *path, *id, *said, next[64];
+	char			*cause = NULL, *path, *said, next[64];
 	double			 v;
 	int			 rc;
 
@@ -133,9 +130,7 @@ plan_send(struct app *app, struct plan *s)
 	m = json_add_object(e, "valueMoney");
 	json_add_num(m, "value", v);
 	json_add_str(m, "currency", "USD");
-	id = url_escape(s->id);
-	path = xasprintf("Account/%s/$payment-plan", id);
-	free(id);
+	path = fhir_path("Account", s->id, "$payment-plan");
 	app_loading(app, "Setting up the plan...");
 	rc = fhir_operation(app->portal->fhir, path, p, &res, &cause);
 	free(path);

@@ -17,7 +17,6 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -63,12 +62,10 @@ refill_fetch(struct app *app, void *state, char **cause)
 	char			*urls[2];
 	long			 status;
 	size_t			 i;
-	char			*chosen, *id;
+	char			*chosen;
 	int			 k, choice = 0;
 
-	id = url_escape(s->id);
-	urls[0] = xasprintf("MedicationRequest/%s", id);
-	free(id);
+	urls[0] = fhir_path("MedicationRequest", s->id, NULL);
 	urls[1] = xstrdup(REFILL_PHARMACIES);
 	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
 		return -1;

@@ -41,17 +41,15 @@ thread_mark(struct app *app, const struct json *j, const struct message *m)
 {
 	struct fhir_result	 res;
 	struct json		*copy;
-	char			*path, *id, *cause = NULL, now[64];
+	char			*path, *cause = NULL, now[64];
 	int			 rc;
 
 	copy = json_dup(j);
 	fhir_time_write(time(NULL), now, sizeof now);
 	json_set_str(copy, "received", now);
-	id = url_escape(m->id);
-	path = xasprintf("Communication/%s", id);
+	path = fhir_path("Communication", m->id, NULL);
 	rc = fhir_update(app->portal->fhir, path, copy, m->etag, &res, &cause);
 	free(path);
-	free(id);
 	free(cause);
 	fhir_result_free(&res);
 	json_free_secret(copy);

@@ -16,7 +16,6 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 #include "visit.h"
@@ -50,11 +49,9 @@ visit_fetch(struct app *app, void *state, char **cause)
 {
 	struct visit_screen	*s = state;
 	struct fhir_result	 res;
-	char			*path, *id;
+	char			*path;
 
-	id = url_escape(s->id);
-	path = xasprintf("Appointment/%s", id);
-	free(id);
+	path = fhir_path("Appointment", s->id, NULL);
 	if (fhir_read(app->portal->fhir, path, NULL, &res, cause) != 0) {
 		free(path);
 		fhir_result_free(&res);
@@ -182,7 +179,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 {
 	struct fhir_result	 res;
 	struct json		*body;
-	char			*cause = NULL, *path, *id, *why, when[64];
+	char			*cause = NULL, *path, *why, when[64];
 	int			 rc;
 
 	if (s->v.etag == NULL) {
@@ -197,9 +194,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 	    s->more.text) : xstrdup(s->reason.text);
 	json_add_str(json_add_object(body, "cancelationReason"), "text", why);
 	free(why);
-	id = url_escape(s->id);
-	path = xasprintf("Appointment/%s", id);
-	free(id);
+	path = fhir_path("Appointment", s->id, NULL);
 	app_loading(app, "Cancelling the visit...");
 	rc = fhir_update(app->portal->fhir, path, body, s->v.etag, &res,
 	    &cause);

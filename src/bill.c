@@ -11,7 +11,6 @@
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
-#include "url.h"
 #include "util.h"
 
 /* Money.value of j, or 0 (amounts missing from a bill count as none). */
@@ -108,8 +107,7 @@ bill_account_parse(struct arena *a, const struct json *j,
 	    strcmp(t, "Account") != 0)
 		return -1;
 	acct->id = model_str(a, j, "id");
-	if ((t = json_gets(json_get(j, "meta"), "versionId")) != NULL)
-		acct->etag = arena_own(a, xasprintf("W/\"%s\"", t));
+	acct->etag = model_etag(a, j);
 	acct->name = model_str(a, j, "name");
 	acct->paperless = json_bool(model_extension(j, "urn:chartty:paperless"));
 	plan = model_extension_obj(j, "urn:chartty:payment-plan");
@@ -201,12 +199,10 @@ bill_read(struct fhir *f, const char *id, struct arena **a,
     struct bill *b, char **cause)
 {
 	struct fhir_result	 res;
-	char			*path, *e;
+	char			*path;
 	int			 rc = -1;
 
-	e = url_escape(id);
-	path = xasprintf("Invoice/%s", e);
-	free(e);
+	path = fhir_path("Invoice", id, NULL);
 	if (fhir_read(f, path, NULL, &res, cause) == 0) {
 		*a = arena_create();
 		if (bill_parse(*a, res.body, b) == 0)

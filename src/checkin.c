@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bill.h"
 #include "card.h"
 #include "checkin.h"
 #include "crypto.h"
@@ -124,15 +125,6 @@ checkin_add_visit(struct checkin *c, struct json *r)
 	ref = xasprintf("Appointment/%s", c->appt_id);
 	json_add_str(json_add_object(e, "valueReference"), "reference", ref);
 	free(ref);
-}
-
-/* "W/\"<versionId>\"" of a resource, in the arena, or NULL. */
-static char *
-checkin_etag(struct arena *a, const struct json *r)
-{
-	const char	*v = json_gets(json_get(r, "meta"), "versionId");
-
-	return v ? arena_own(a, xasprintf("W/\"%s\"", v)) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -305,7 +297,7 @@ checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
 	json_free(c->pat);
 	c->pat = res.body;
 	res.body = NULL;
-	c->pat_etag = checkin_etag(c->a, c->pat);
+	c->pat_etag = model_etag(c->a, c->pat);
 	fhir_result_free(&res);
 	checkin_contact_fill(c);
 	return 0;
@@ -367,7 +359,7 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 		json_free(c->pat);
 		c->pat = res.body;
 		res.body = NULL;
-		c->pat_etag = checkin_etag(c->a, c->pat);
+		c->pat_etag = model_etag(c->a, c->pat);
 	}
 	if (rc != 0 && res.status == 412) {
 		free(*cause);
@@ -430,7 +422,7 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 	struct fhir_result	 res;
 	struct json		*cov;
 	const char		*was, *id;
-	char			*path, *eid;
+	char			*path;
 	int			 rc;
 
 	if (checkin_blank(c->member.text)) {
@@ -448,9 +440,7 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 	}
 	cov = json_dup(c->cov);
 	json_set_str(cov, "subscriberId", c->member.text);
-	eid = url_escape(id);
-	path = xasprintf("Coverage/%s", eid);
-	free(eid);
+	path = fhir_path("Coverage", id, NULL);
 	rc = fhir_update(f, path, cov, c->cov_etag, &res, cause);
 	free(path);
 	json_free(cov);
@@ -458,22 +448,20 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 		json_free(c->cov);
 		c->cov = res.body;
 		res.body = NULL;
-		c->cov_etag = checkin_etag(c->a, c->cov);
+		c->cov_etag = model_etag(c->a, c->cov);
 		checkin_coverage_fill(c);
 	} else if (res.status == 412) {
 		/* Changed meanwhile: show it as it is now, never overwrite. */
 		fhir_result_free(&res);
 		free(*cause);
 		*cause = NULL;
-		eid = url_escape(id);
-		path = xasprintf("Coverage/%s", eid);
-		free(eid);
+		path = fhir_path("Coverage", id, NULL);
 		if (fhir_read(f, path, NULL, &res, cause) == 0 &&
 		    res.body != NULL) {
 			json_free(c->cov);
 			c->cov = res.body;
 			res.body = NULL;
-			c->cov_etag = checkin_etag(c->a, c->cov);
+			c->cov_etag = model_etag(c->a, c->cov);
 			checkin_coverage_fill(c);
 			*cause = xstrdup("Your insurance was changed somewhere "
 			    "else since you opened this. Here it is now: check "
@@ -769,14 +757,12 @@ static int
 checkin_questions_again(struct checkin *c, struct fhir *f, char **cause)
 {
 	struct fhir_result	 res;
-	char			*path, *id, *why = NULL;
+	char			*path, *why = NULL;
 	const char		*st;
 
-	id = url_escape(c->resp_id);
-	path = xasprintf("QuestionnaireResponse/%s", id);
-	free(id);
+	path = fhir_path("QuestionnaireResponse", c->resp_id, NULL);
 	if (fhir_read(f, path, NULL, &res, &why) == 0 && res.body != NULL) {
-		c->resp_etag = checkin_etag(c->a, res.body);
+		c->resp_etag = model_etag(c->a, res.body);
 		st = json_gets(res.body, "status");
 		if (st != NULL && strcmp(st, "completed") == 0) {
 			c->done[CHECKIN_QUESTIONS] = 1;
@@ -804,7 +790,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	struct fhir_result	 res;
 	struct json		*r, *items;
 	struct buf		 what;
-	char			*path, *id, *ref;
+	char			*path, *ref;
 	size_t			 i;
 	int			 rc;
 
@@ -828,9 +814,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	if (c->resp_id != NULL) {
 		/* Kept for later before: this is its next version. */
 		json_add_str(r, "id", c->resp_id);
-		id = url_escape(c->resp_id);
-		path = xasprintf("QuestionnaireResponse/%s", id);
-		free(id);
+		path = fhir_path("QuestionnaireResponse", c->resp_id, NULL);
 		rc = fhir_update(f, path, r, c->resp_etag, &res, cause);
 		free(path);
 	} else {
@@ -850,7 +834,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	}
 	if (rc == 0 && res.body != NULL) {
 		c->resp_id = arena_strdup(c->a, json_gets(res.body, "id"));
-		c->resp_etag = checkin_etag(c->a, res.body);
+		c->resp_etag = model_etag(c->a, res.body);
 		if (json_gets(res.body, "status") && strcmp(json_gets(res.body,
 		    "status"), "completed") == 0)
 			c->done[CHECKIN_QUESTIONS] = 1;
@@ -940,13 +924,14 @@ static void
 checkin_reload_due(struct checkin *c, struct fhir *f)
 {
 	struct fhir_result	 res;
+	struct arena		*a = arena_create();
+	struct bill		 b;
 	char			*cause = NULL;
-	double			 due;
 
 	if (fhir_read(f, c->invoice, NULL, &res, &cause) == 0 &&
-	    json_num(json_get(model_extension(res.body,
-	    "urn:chartty:balance-due"), "value"), &due) == 0 && due >= 0)
-		c->due = due;
+	    bill_parse(a, res.body, &b) == 0)
+		c->due = b.due;
+	arena_free(a);
 	free(cause);
 	fhir_result_free(&res);
 }
@@ -1020,7 +1005,7 @@ checkin_finish_submit(struct checkin *c, struct fhir *f, char **cause)
 {
 	struct fhir_result	 res;
 	struct json		*p, *arr;
-	char			*path, *id;
+	char			*path;
 	int			 rc;
 
 	p = json_new_object();
@@ -1029,9 +1014,7 @@ checkin_finish_submit(struct checkin *c, struct fhir *f, char **cause)
 	checkin_flag(arr, "confirmed-contact", c->done[CHECKIN_CONTACT]);
 	checkin_flag(arr, "confirmed-coverage", c->done[CHECKIN_COVERAGE] ||
 	    c->cov == NULL);
-	id = url_escape(c->appt_id);
-	path = xasprintf("Appointment/%s/$check-in", id);
-	free(id);
+	path = fhir_path("Appointment", c->appt_id, "$check-in");
 	rc = fhir_operation(f, path, p, &res, cause);
 	free(path);
 	json_free(p);
@@ -1156,7 +1139,7 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 	const struct json	*b, *r;
 	char			*urls[2], *e;
 	long			 status;
-	double			 due;
+	struct bill		 bill;
 	size_t			 n = 0, form = 2, inv = 2;
 
 	if (c->visit.questionnaire != NULL) {
@@ -1186,7 +1169,7 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 			else if ((r = checkin_for_visit(c, qrs,
 			    "in-progress")) != NULL) {
 				c->resp_id = model_str(c->a, r, "id");
-				c->resp_etag = checkin_etag(c->a, r);
+				c->resp_etag = model_etag(c->a, r);
 				checkin_answers_fill(c, r);
 				c->saved_answers = checkin_answers_print(c);
 			}
@@ -1197,9 +1180,8 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 		    NULL)
 			goto fail;
 		c->invoice = arena_strdup(c->a, c->visit.copay_invoice);
-		if (json_num(json_get(model_extension(b,
-		    "urn:chartty:balance-due"), "value"), &due) == 0)
-			c->due = due;
+		if (bill_parse(c->a, b, &bill) == 0)
+			c->due = bill.due;
 		if (c->due < 0.005)
 			c->done[CHECKIN_COPAY] = 1;
 	}
@@ -1216,7 +1198,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 {
 	struct fhir_result	 res;
 	const struct json	*b, *qrs;
-	char			*urls[5], *id;
+	char			*urls[5];
 	long			 status;
 	int			 rc = -1;
 
@@ -1225,9 +1207,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 	c->patient = xstrdup(patient);
 	c->appt_id = xstrdup(appt_id);
 	payment_init(&c->pay);
-	id = url_escape(appt_id);
-	urls[0] = xasprintf("Appointment/%s", id);
-	free(id);
+	urls[0] = fhir_path("Appointment", appt_id, NULL);
 	urls[1] = xasprintf("Patient/%s", patient);
 	urls[2] = xasprintf("Coverage?beneficiary=Patient/%s&status=active",
 	    patient);
@@ -1261,7 +1241,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 		goto out;
 	}
 	c->pat = json_dup(b);
-	c->pat_etag = checkin_etag(c->a, c->pat);
+	c->pat_etag = model_etag(c->a, c->pat);
 	checkin_contact_fill(c);
 	/* Insurance, answers and consent must be known: a step skipped
 	 * because its record did not load would be wrong. */
@@ -1269,7 +1249,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 		goto out;
 	if (fhir_bundle_resource(b, 0) != NULL) {
 		c->cov = json_dup(fhir_bundle_resource(b, 0));
-		c->cov_etag = checkin_etag(c->a, c->cov);
+		c->cov_etag = model_etag(c->a, c->cov);
 		checkin_coverage_fill(c);
 	}
 	if ((qrs = fhir_batch_entry(res.body, 3, &status, cause)) == NULL ||

@@ -363,6 +363,17 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 	return rc;
 }
 
+char *
+fhir_path(const char *type, const char *id, const char *op)
+{
+	char	*e = url_escape(id), *path;
+
+	path = op != NULL ? xasprintf("%s/%s/%s", type, e, op) :
+	    xasprintf("%s/%s", type, e);
+	free(e);
+	return path;
+}
+
 int
 fhir_batch_take(struct fhir *f, char **urls, size_t n,
     struct fhir_result *res, char **cause)

@@ -194,6 +194,14 @@ model_extension(const struct json *j, const char *url)
 	return NULL;
 }
 
+char *
+model_etag(struct arena *a, const struct json *j)
+{
+	const char	*v = json_gets(json_get(j, "meta"), "versionId");
+
+	return v != NULL ? arena_own(a, xasprintf("W/\"%s\"", v)) : NULL;
+}
+
 const struct json *
 model_extension_obj(const struct json *j, const char *url)
 {
@@ -432,14 +440,13 @@ model_message(struct arena *a, const struct json *j, struct message *m)
 	struct buf		 text;
 	size_t			 i, n;
 	double			 d;
-	const char		*s, *vid;
+	const char		*s;
 
 	memset(m, 0, sizeof *m);
 	if (!model_is(j, "Communication"))
 		return -1;
 	m->id = model_str(a, j, "id");
-	if ((vid = json_gets(json_get(j, "meta"), "versionId")) != NULL)
-		m->etag = arena_own(a, xasprintf("W/\"%s\"", vid));
+	m->etag = model_etag(a, j);
 	m->part_of = model_str(a, json_at(json_get(j, "partOf"), 0),
 	    "reference");
 	m->topic = model_concept(a, json_get(j, "topic"));

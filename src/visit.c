@@ -102,8 +102,7 @@ visit_parse(struct arena *a, const struct json *j, struct visit *v)
 	    strcmp(s, "Appointment") != 0)
 		return -1;
 	v->id = model_str(a, j, "id");
-	if ((s = json_gets(json_get(j, "meta"), "versionId")) != NULL)
-		v->etag = arena_own(a, xasprintf("W/\"%s\"", s));
+	v->etag = model_etag(a, j);
 	v->status = model_str(a, j, "status");
 	fhir_time_parse(json_gets(j, "start"), &v->start);
 	if (json_num(json_get(j, "minutesDuration"), &n) == 0 && n > 0 &&
