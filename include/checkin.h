@@ -41,6 +41,12 @@ enum {
 	CHECKIN_FIELD = PAYMENT_FIELD	/* fields: CHECKIN_FIELD + n */
 };
 
+/* The contact details asked for, in order. */
+enum {
+	CONTACT_STREET, CONTACT_CITY, CONTACT_STATE, CONTACT_ZIP,
+	CONTACT_PHONE, CONTACT_EMAIL, CHECKIN_CONTACT_N
+};
+
 struct checkin {
 	struct arena		*a;
 	char			*patient;	/* "maria-lopez" */
@@ -53,7 +59,7 @@ struct checkin {
 	struct json		*pat;
 	char			*pat_etag;
 	const char		*name;		/* for the signature */
-	struct field		 street, city, state, zip, phone, email;
+	struct field		 contact[CHECKIN_CONTACT_N];
 
 	/* Insurance: the active Coverage, or none. */
 	struct json		*cov;

@@ -148,11 +148,13 @@ checkin_telecom(struct arena *a, const struct json *pat, const char *sys)
 	return "";
 }
 
-/* Put the Patient's address, phone and email in the fields. */
+/* The Patient's address, phone and email, as the fields show them. */
 static void
-checkin_contact_fill(struct checkin *c)
+checkin_contact_fill(struct arena *a, const struct json *pat,
+    struct field *f)
 {
-	const struct json	*addr = json_at(json_get(c->pat, "address"), 0);
+	const struct json	*addr = json_at(json_get(pat, "address"), 0);
+	static const char *const keys[] = { "city", "state", "postalCode" };
 	struct buf		 b;
 	const char		*l;
 	size_t			 i;
@@ -162,31 +164,29 @@ checkin_contact_fill(struct checkin *c)
 		if ((l = json_str(json_at(json_get(addr, "line"), i))) != NULL)
 			buf_printf(&b, "%s%s", b.len ? ", " : "", l);
 	}
-	field_set(&c->street, b.len ? arena_own(c->a, sanitize_str(
+	field_set(&f[CONTACT_STREET], b.len ? arena_own(a, sanitize_str(
 	    b.data, 0)) : "");
 	buf_free(&b, 1);
-	field_set(&c->city, model_str(c->a, addr, "city") ?
-	    model_str(c->a, addr, "city") : "");
-	field_set(&c->state, model_str(c->a, addr, "state") ?
-	    model_str(c->a, addr, "state") : "");
-	field_set(&c->zip, model_str(c->a, addr, "postalCode") ?
-	    model_str(c->a, addr, "postalCode") : "");
-	field_set(&c->phone, checkin_telecom(c->a, c->pat, "phone"));
-	field_set(&c->email, checkin_telecom(c->a, c->pat, "email"));
-	c->name = model_name(c->a, json_get(c->pat, "name"));
+	for (i = 0; i < 3; i++)
+		field_set(&f[CONTACT_CITY + i], model_str(a, addr, keys[i]) ?
+		    model_str(a, addr, keys[i]) : "");
+	field_set(&f[CONTACT_PHONE], checkin_telecom(a, pat, "phone"));
+	field_set(&f[CONTACT_EMAIL], checkin_telecom(a, pat, "email"));
 }
 
 static void
 checkin_contact_view(struct checkin *c, struct view *v)
 {
+	static const char *const labels[CHECKIN_CONTACT_N] = {
+		"Street address", "City", "State or region",
+		"ZIP or postal code", "Phone", "Email"
+	};
+	int	i;
+
 	view_text(v, "Check that the clinic can reach you, and correct "
 	    "anything that changed.");
-	view_field(v, CHECKIN_FIELD + 0, "Street address", &c->street, 0);
-	view_field(v, CHECKIN_FIELD + 1, "City", &c->city, 0);
-	view_field(v, CHECKIN_FIELD + 2, "State or region", &c->state, 0);
-	view_field(v, CHECKIN_FIELD + 3, "ZIP or postal code", &c->zip, 0);
-	view_field(v, CHECKIN_FIELD + 4, "Phone", &c->phone, 0);
-	view_field(v, CHECKIN_FIELD + 5, "Email", &c->email, 0);
+	for (i = 0; i < CHECKIN_CONTACT_N; i++)
+		view_field(v, CHECKIN_FIELD + i, labels[i], &c->contact[i], 0);
 	view_button(v, CHECKIN_NEXT, "These are right: continue");
 }
 
@@ -261,20 +261,20 @@ checkin_contact_patient(struct checkin *c)
 	addr = json_at(arr, 0);
 	json_remove(addr, "text");
 	json_remove(addr, "line");
-	json_add_str(json_add_array(addr, "line"), NULL, c->street.text);
-	json_set_str(addr, "city", c->city.text);
-	if (c->state.len > 0)
-		json_set_str(addr, "state", c->state.text);
+	json_add_str(json_add_array(addr, "line"), NULL, c->contact[CONTACT_STREET].text);
+	json_set_str(addr, "city", c->contact[CONTACT_CITY].text);
+	if (c->contact[CONTACT_STATE].len > 0)
+		json_set_str(addr, "state", c->contact[CONTACT_STATE].text);
 	else
 		json_remove(addr, "state");
-	if (c->zip.len > 0)
-		json_set_str(addr, "postalCode", c->zip.text);
+	if (c->contact[CONTACT_ZIP].len > 0)
+		json_set_str(addr, "postalCode", c->contact[CONTACT_ZIP].text);
 	else
 		json_remove(addr, "postalCode");
-	if (c->phone.len > 0)
-		checkin_set_telecom(p, "phone", c->phone.text);
-	if (c->email.len > 0)
-		checkin_set_telecom(p, "email", c->email.text);
+	if (c->contact[CONTACT_PHONE].len > 0)
+		checkin_set_telecom(p, "phone", c->contact[CONTACT_PHONE].text);
+	if (c->contact[CONTACT_EMAIL].len > 0)
+		checkin_set_telecom(p, "email", c->contact[CONTACT_EMAIL].text);
 	return p;
 }
 
@@ -299,7 +299,8 @@ checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
 	res.body = NULL;
 	c->pat_etag = model_etag(c->a, c->pat);
 	fhir_result_free(&res);
-	checkin_contact_fill(c);
+	checkin_contact_fill(c->a, c->pat, c->contact);
+	c->name = model_name(c->a, json_get(c->pat, "name"));
 	return 0;
 }
 
@@ -308,42 +309,37 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 {
 	struct fhir_result	 res;
 	struct json		*p;
-	struct checkin		 before;
+	struct field		 before[CHECKIN_CONTACT_N];
 	char			*path;
-	int			 rc;
+	int			 rc, i, same = 1;
 
-	if (checkin_blank(c->street.text) || checkin_blank(c->city.text)) {
+	if (checkin_blank(c->contact[CONTACT_STREET].text) || checkin_blank(c->contact[CONTACT_CITY].text)) {
 		*cause = xstrdup("Please give your street address and city.");
 		return -1;
 	}
-	if (c->phone.len > 0 && !checkin_phone_ok(c->phone.text)) {
+	if (c->contact[CONTACT_PHONE].len > 0 && !checkin_phone_ok(c->contact[CONTACT_PHONE].text)) {
 		*cause = xstrdup("Type the phone number with its area code, "
 		    "for example 555-0111.");
 		return -1;
 	}
-	if (c->email.len > 0 && !checkin_email_ok(c->email.text)) {
+	if (c->contact[CONTACT_EMAIL].len > 0 && !checkin_email_ok(c->contact[CONTACT_EMAIL].text)) {
 		*cause = xstrdup("That email address does not look right: it "
 		    "should be like name@example.org.");
 		return -1;
 	}
-	memset(&before, 0, sizeof before);
-	before.a = c->a;
-	before.pat = c->pat;
-	checkin_contact_fill(&before);
-	if ((c->phone.len == 0 && before.phone.len > 0) ||
-	    (c->email.len == 0 && before.email.len > 0)) {
+	memset(before, 0, sizeof before);
+	checkin_contact_fill(c->a, c->pat, before);
+	if ((c->contact[CONTACT_PHONE].len == 0 && before[CONTACT_PHONE].len > 0) ||
+	    (c->contact[CONTACT_EMAIL].len == 0 && before[CONTACT_EMAIL].len > 0)) {
 		*cause = xstrdup("To remove your phone or email from your "
 		    "record, tell the front desk; here, type the one to "
 		    "use.");
 		return -1;
 	}
 	/* Unchanged: confirmed, nothing to send. */
-	if (strcmp(before.street.text, c->street.text) == 0 &&
-	    strcmp(before.city.text, c->city.text) == 0 &&
-	    strcmp(before.state.text, c->state.text) == 0 &&
-	    strcmp(before.zip.text, c->zip.text) == 0 &&
-	    strcmp(before.phone.text, c->phone.text) == 0 &&
-	    strcmp(before.email.text, c->email.text) == 0)
+	for (i = 0; i < CHECKIN_CONTACT_N; i++)
+		same = same && strcmp(before[i].text, c->contact[i].text) == 0;
+	if (same)
 		return 0;
 	if (c->pat_etag == NULL) {
 		*cause = xstrdup("Your record has no version, so it cannot be "
@@ -1242,7 +1238,8 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 	}
 	c->pat = json_dup(b);
 	c->pat_etag = model_etag(c->a, c->pat);
-	checkin_contact_fill(c);
+	checkin_contact_fill(c->a, c->pat, c->contact);
+	c->name = model_name(c->a, json_get(c->pat, "name"));
 	/* Insurance, answers and consent must be known: a step skipped
 	 * because its record did not load would be wrong. */
 	if ((b = fhir_batch_entry(res.body, 2, &status, cause)) == NULL)
