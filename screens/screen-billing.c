@@ -42,8 +42,6 @@ struct billing {
 	size_t			 ndocs;
 	long			 total_bills;	/* Bundle.total, or -1 */
 	char			*withheld;
-	int			 chosen;	/* the row last chosen, by id */
-	int			 refocus;	/* reloaded: focus it again */
 };
 
 static void
@@ -175,8 +173,6 @@ billing_fetch(struct app *app, void *state, char **cause)
 		billing_clear(&fresh);
 		return -1;
 	}
-	fresh.chosen = s->chosen;
-	fresh.refocus = s->chosen != 0;
 	billing_clear(s);
 	*s = fresh;
 	return 0;
@@ -307,12 +303,6 @@ billing_view(struct app *app, void *state, struct view *v)
 		    view_printf(v, "%s%s%s", when, when[0] ? ". " : "",
 		    app->opt.kiosk ? "" : "Choose to save it to a file."), 0);
 	}
-	/* After a reload the rows move: the focus stays on what it was. */
-	for (i = 0; s->refocus && i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_ITEM && v->rows[i].id == s->chosen)
-			v->focus = (int)i;
-	}
-	s->refocus = 0;
 }
 
 /* Switch paperless for account i, guarded by its ETag. */
@@ -369,7 +359,6 @@ billing_action(struct app *app, void *state, enum action a,
 	int		 kind = r->id / 10000;
 	size_t		 i = (size_t)(r->id % 10000);
 
-	s->chosen = r->id;
 	switch (kind) {
 	case BILLING_PAPERLESS:
 		return i < s->nacct ? billing_paperless(app, s, i) : 0;

@@ -28,6 +28,9 @@ struct frame {
 	const struct screen	*screen;
 	void			*state;
 	int			 focus;
+	/* What the focused row was, to find it again when rows move. */
+	int			 focus_kind, focus_id;
+	char			 focus_label[128];
 	unsigned		 seen;	/* the loop's changes when loaded */
 };
 
@@ -196,6 +199,54 @@ app_wait_hook(void *arg)
 	return 0;
 }
 
+/* Keep where the focus is, and what row it is on. */
+static void
+app_note_focus(struct frame *f, const struct view *v)
+{
+	const struct view_row	*r;
+
+	f->focus = v->focus;
+	f->focus_kind = -1;
+	if (v->focus < 0 || (size_t)v->focus >= v->nrows)
+		return;
+	r = &v->rows[v->focus];
+	f->focus_kind = (int)r->kind;
+	f->focus_id = r->id;
+	strlcpy_c(f->focus_label, r->label ? r->label : "",
+	    sizeof f->focus_label);
+}
+
+/* Is row r the one noted in f (its kind, id and label)? */
+static int
+app_same_row(const struct frame *f, const struct view_row *r)
+{
+	char	label[sizeof f->focus_label];
+
+	strlcpy_c(label, r->label ? r->label : "", sizeof label);
+	return (int)r->kind == f->focus_kind && r->id == f->focus_id &&
+	    strcmp(label, f->focus_label) == 0;
+}
+
+/*
+ * The row to focus in a view built again: the noted row where it was,
+ * else where it is now (a reload added or dropped rows above it), else
+ * the same place.
+ */
+static int
+app_find_focus(const struct frame *f, const struct view *v, int at)
+{
+	size_t	i;
+
+	if (f->focus_kind < 0 || (at >= 0 && (size_t)at < v->nrows &&
+	    app_same_row(f, &v->rows[at])))
+		return at;
+	for (i = 0; i < v->nrows; i++) {
+		if (app_same_row(f, &v->rows[i]))
+			return (int)i;
+	}
+	return at;
+}
+
 static void
 app_close_top(struct loop *l)
 {
@@ -245,11 +296,12 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 		return;
 	}
 	if (l->depth > 0)
-		l->stack[l->depth - 1].focus = l->view.focus;
+		app_note_focus(&l->stack[l->depth - 1], &l->view);
 	f = &l->stack[l->depth++];
 	f->screen = s;
 	f->state = state;
 	f->focus = -1;
+	f->focus_kind = -1;
 	f->seen = l->app.changes;
 	app->depth = l->depth;
 	l->rebuild = l->dirty = 1;
@@ -496,7 +548,7 @@ app_select(struct loop *l)
 			return;
 		}
 	}
-	f->focus = v->focus;
+	app_note_focus(f, v);
 	app_react(l, f->screen->action(&l->app, f->state, ACTION_SELECT, r));
 	/* A send that found the session over: sign in over the form. */
 	app_check_session(l);
@@ -697,9 +749,11 @@ app_run(const struct app_options *opt)
 			l->view.title = f->screen->title;
 			l->view.whose = app_whose(app);
 			f->screen->view(app, f->state, &l->view);
-			/* The screen may place the focus; else keep the last. */
+			/* The screen may place the focus; else keep the last,
+			 * found again when a reload moved the rows. */
 			if (l->view.focus < 0)
-				l->view.focus = focus;
+				l->view.focus = app_find_focus(f, &l->view,
+				    focus);
 			view_fix_focus(&l->view);
 			l->rebuild = 0;
 		}
@@ -709,7 +763,7 @@ app_run(const struct app_options *opt)
 			app->message = NULL;
 			l->dirty = 0;
 		}
-		f->focus = l->view.focus;
+		app_note_focus(f, &l->view);
 		if (l->nahead > 0) {
 			/* Keys typed while loading, in order. */
 			ev = l->ahead[0];
