@@ -104,6 +104,9 @@ void	 view_number(struct view *);
 int	 view_focusable(const struct view *, size_t i);
 /* The next focusable row from i in direction dir (+1/-1), or -1. */
 int	 view_next(const struct view *, int i, int dir);
+/* Where a form starts from row i on: its first field, else its first
+ * button, else -1. */
+int	 view_start(const struct view *, size_t i);
 /* Put the focus on the first focusable row if it is not on one. */
 void	 view_fix_focus(struct view *);
 /* The focus line for the status: "Allergy 2 of 3", or "" (static buffer). */

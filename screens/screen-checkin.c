@@ -86,23 +86,6 @@ echeckin_count(const struct checkin *c, enum checkin_step step, int *k,
 	}
 }
 
-/* Where a step starts: its first field, else its first button. */
-static int
-echeckin_start(const struct view *v, size_t first)
-{
-	size_t	i;
-
-	for (i = first; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_FIELD)
-			return (int)i;
-	}
-	for (i = first; i < v->nrows; i++) {
-		if (v->rows[i].kind == ROW_BUTTON)
-			return (int)i;
-	}
-	return -1;
-}
-
 static void
 echeckin_view(struct app *app, void *state, struct view *v)
 {
@@ -133,7 +116,7 @@ echeckin_view(struct app *app, void *state, struct view *v)
 		view_button(v, ECHECKIN_BACK, "Back");
 	view_button(v, ECHECKIN_LATER, "Finish later");
 	if (s->refocus)
-		v->focus = echeckin_start(v, first);
+		v->focus = view_start(v, first);
 	s->refocus = 0;
 }
 

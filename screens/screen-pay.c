@@ -89,7 +89,6 @@ pay_view(struct app *app, void *state, struct view *v)
 	struct pay	*s = state;
 	char		 when[64];
 	size_t		 i;
-	int		 field = -1;
 
 	v->title = view_str(v, "Pay a bill");
 	fhir_date_format(&s->b.date, when, sizeof when);
@@ -99,24 +98,20 @@ pay_view(struct app *app, void *state, struct view *v)
 		view_text(v, view_printf(v, "%s is due. Pay all of it, or type "
 		    "a smaller amount to pay part.", bill_money(v->arena,
 		    s->b.due)));
-		field = view_field(v, PAY_AMOUNT, "Amount in dollars",
-		    &s->amount, 0);
+		view_field(v, PAY_AMOUNT, "Amount in dollars", &s->amount, 0);
 	}
-	i = v->nrows;
 	payment_view(&s->p, v, s->paying);
 	if (s->p.receipt != NULL)
 		view_button(v, PAYMENT_CONTINUE, "Done");
 	else
 		view_button(v, PAY_CANCEL, "Cancel");
 	if (s->refocus) {
-		/* A new step starts at its field (after a refusal, the card
-		 * number to type again), else at its first button. */
-		v->focus = field;
-		for (; i < v->nrows; i++) {
-			if (v->rows[i].kind == ROW_FIELD && s->p.refused &&
+		/* A new step starts at its first field or button; after a
+		 * refusal, at the card number to type again. */
+		v->focus = view_start(v, 0);
+		for (i = 0; s->p.refused && i < v->nrows; i++) {
+			if (v->rows[i].kind == ROW_FIELD &&
 			    v->rows[i].id == PAYMENT_FIELD + 1)
-				v->focus = (int)i;
-			if (v->focus < 0 && v->rows[i].kind == ROW_BUTTON)
 				v->focus = (int)i;
 		}
 	}

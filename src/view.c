@@ -193,6 +193,22 @@ view_next(const struct view *v, int i, int dir)
 	return -1;
 }
 
+int
+view_start(const struct view *v, size_t from)
+{
+	size_t	i;
+
+	for (i = from; i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_FIELD)
+			return (int)i;
+	}
+	for (i = from; i < v->nrows; i++) {
+		if (v->rows[i].kind == ROW_BUTTON)
+			return (int)i;
+	}
+	return -1;
+}
+
 void
 view_fix_focus(struct view *v)
 {
