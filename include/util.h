@@ -36,6 +36,8 @@ void	 secret_free(char *);
 /* Copy with truncation; always NUL-terminates; returns strlen(src). */
 size_t	 strlcpy_c(char *, const char *, size_t);
 
+/* Nothing but spaces, tabs and line breaks (or nothing at all)? */
+int	 str_blank(const char *);
 /* Parse a whole decimal number in [min, max]; -1 on anything else. */
 int	 parse_number(const char *, long long, long long, long long *);
 

@@ -665,13 +665,10 @@ book_send(struct app *app, struct book *s)
 {
 	struct fhir_result	 res;
 	struct json		*appt;
-	const char		*p;
 	char			*cause = NULL, *what, when[64], *said;
 	int			 rc;
 
-	for (p = s->f_reason.text; *p == ' '; p++)
-		;
-	if (*p == '\0') {
+	if (str_blank(s->f_reason.text)) {
 		app_say(app, "Please say briefly why you are coming.");
 		return APP_REDRAW;
 	}

@@ -397,17 +397,6 @@ compose_reply(struct app *app, struct compose *s, char **cause)
 	return rc;
 }
 
-/* Nothing but spaces and line breaks? */
-static int
-compose_blank(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s != ' ' && *s != '\n' && *s != '\t')
-			return 0;
-	}
-	return 1;
-}
-
 /* Characters (code points) of a UTF-8 string. */
 static size_t
 compose_chars(const char *s)
@@ -425,7 +414,7 @@ compose_send(struct app *app, struct compose *s)
 	char	*now, *said, *cause = NULL;
 	int	 rc;
 
-	if (s->conv == NULL && compose_blank(s->subject.text)) {
+	if (s->conv == NULL && str_blank(s->subject.text)) {
 		app_say(app, "Please write a subject.");
 		return APP_REDRAW;
 	}
@@ -437,7 +426,7 @@ compose_send(struct app *app, struct compose *s)
 		free(said);
 		return APP_REDRAW;
 	}
-	if (compose_blank(s->body.text)) {
+	if (str_blank(s->body.text)) {
 		app_say(app, "Please write your message.");
 		return APP_REDRAW;
 	}

@@ -212,14 +212,11 @@ omw_join(struct app *app, struct omw *s)
 {
 	struct fhir_result	 res;
 	struct json		*params, *p;
-	const char		*t;
 	char			*cause = NULL, *again = NULL, *ref;
 	long			 status;
 	int			 rc;
 
-	for (t = s->reason.text; *t == ' '; t++)
-		;
-	if (*t == '\0') {
+	if (str_blank(s->reason.text)) {
 		app_say(app, "Please say briefly what brings you in.");
 		return APP_REDRAW;
 	}

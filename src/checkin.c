@@ -190,15 +190,6 @@ checkin_contact_view(struct checkin *c, struct view *v)
 	view_button(v, CHECKIN_NEXT, "These are right: continue");
 }
 
-/* Blank, or only spaces? */
-static int
-checkin_blank(const char *s)
-{
-	while (*s == ' ')
-		s++;
-	return *s == '\0';
-}
-
 /* A phone number: 7 to 15 digits, with spaces, dashes, dots, (), +. */
 static int
 checkin_phone_ok(const char *s)
@@ -252,6 +243,7 @@ static struct json *
 checkin_contact_patient(struct checkin *c)
 {
 	struct json	*p = json_dup(c->pat), *arr, *addr;
+	struct field	*f = c->contact;
 
 	if ((arr = json_get(p, "address")) == NULL || json_size(arr) == 0) {
 		json_remove(p, "address");
@@ -261,20 +253,20 @@ checkin_contact_patient(struct checkin *c)
 	addr = json_at(arr, 0);
 	json_remove(addr, "text");
 	json_remove(addr, "line");
-	json_add_str(json_add_array(addr, "line"), NULL, c->contact[CONTACT_STREET].text);
-	json_set_str(addr, "city", c->contact[CONTACT_CITY].text);
-	if (c->contact[CONTACT_STATE].len > 0)
-		json_set_str(addr, "state", c->contact[CONTACT_STATE].text);
+	json_add_str(json_add_array(addr, "line"), NULL, f[CONTACT_STREET].text);
+	json_set_str(addr, "city", f[CONTACT_CITY].text);
+	if (f[CONTACT_STATE].len > 0)
+		json_set_str(addr, "state", f[CONTACT_STATE].text);
 	else
 		json_remove(addr, "state");
-	if (c->contact[CONTACT_ZIP].len > 0)
-		json_set_str(addr, "postalCode", c->contact[CONTACT_ZIP].text);
+	if (f[CONTACT_ZIP].len > 0)
+		json_set_str(addr, "postalCode", f[CONTACT_ZIP].text);
 	else
 		json_remove(addr, "postalCode");
-	if (c->contact[CONTACT_PHONE].len > 0)
-		checkin_set_telecom(p, "phone", c->contact[CONTACT_PHONE].text);
-	if (c->contact[CONTACT_EMAIL].len > 0)
-		checkin_set_telecom(p, "email", c->contact[CONTACT_EMAIL].text);
+	if (f[CONTACT_PHONE].len > 0)
+		checkin_set_telecom(p, "phone", f[CONTACT_PHONE].text);
+	if (f[CONTACT_EMAIL].len > 0)
+		checkin_set_telecom(p, "email", f[CONTACT_EMAIL].text);
 	return p;
 }
 
@@ -309,28 +301,31 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 {
 	struct fhir_result	 res;
 	struct json		*p;
-	struct field		 before[CHECKIN_CONTACT_N];
+	struct field		 before[CHECKIN_CONTACT_N], *in = c->contact;
 	char			*path;
 	int			 rc, i, same = 1;
 
-	if (checkin_blank(c->contact[CONTACT_STREET].text) || checkin_blank(c->contact[CONTACT_CITY].text)) {
+	if (str_blank(in[CONTACT_STREET].text) ||
+	    str_blank(in[CONTACT_CITY].text)) {
 		*cause = xstrdup("Please give your street address and city.");
 		return -1;
 	}
-	if (c->contact[CONTACT_PHONE].len > 0 && !checkin_phone_ok(c->contact[CONTACT_PHONE].text)) {
+	if (in[CONTACT_PHONE].len > 0 &&
+	    !checkin_phone_ok(in[CONTACT_PHONE].text)) {
 		*cause = xstrdup("Type the phone number with its area code, "
 		    "for example 555-0111.");
 		return -1;
 	}
-	if (c->contact[CONTACT_EMAIL].len > 0 && !checkin_email_ok(c->contact[CONTACT_EMAIL].text)) {
+	if (in[CONTACT_EMAIL].len > 0 &&
+	    !checkin_email_ok(in[CONTACT_EMAIL].text)) {
 		*cause = xstrdup("That email address does not look right: it "
 		    "should be like name@example.org.");
 		return -1;
 	}
 	memset(before, 0, sizeof before);
 	checkin_contact_fill(c->a, c->pat, before);
-	if ((c->contact[CONTACT_PHONE].len == 0 && before[CONTACT_PHONE].len > 0) ||
-	    (c->contact[CONTACT_EMAIL].len == 0 && before[CONTACT_EMAIL].len > 0)) {
+	if ((in[CONTACT_PHONE].len == 0 && before[CONTACT_PHONE].len > 0) ||
+	    (in[CONTACT_EMAIL].len == 0 && before[CONTACT_EMAIL].len > 0)) {
 		*cause = xstrdup("To remove your phone or email from your "
 		    "record, tell the front desk; here, type the one to "
 		    "use.");
@@ -338,7 +333,7 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 	}
 	/* Unchanged: confirmed, nothing to send. */
 	for (i = 0; i < CHECKIN_CONTACT_N; i++)
-		same = same && strcmp(before[i].text, c->contact[i].text) == 0;
+		same = same && strcmp(before[i].text, in[i].text) == 0;
 	if (same)
 		return 0;
 	if (c->pat_etag == NULL) {
@@ -421,7 +416,7 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 	char			*path;
 	int			 rc;
 
-	if (checkin_blank(c->member.text)) {
+	if (str_blank(c->member.text)) {
 		*cause = xstrdup("Please type the member ID from your "
 		    "insurance card.");
 		return -1;
@@ -691,7 +686,7 @@ checkin_answer(struct checkin_item *it, struct json *items, int complete,
 				    it->codings[it->field.choice - 1]));
 			count++;
 		}
-	} else if (!checkin_blank(t)) {
+	} else if (!str_blank(t)) {
 		if (strcmp(it->type, "integer") == 0) {
 			if (parse_number(t, it->has_range ? it->min : -1000000,
 			    it->has_range ? it->max : 1000000, &n) != 0) {
@@ -881,7 +876,7 @@ checkin_consent_submit(struct checkin *c, struct fhir *f, char **cause)
 
 	if (c->done[CHECKIN_CONSENT])
 		return 0;
-	if (checkin_blank(c->signature.text)) {
+	if (str_blank(c->signature.text)) {
 		*cause = xstrdup("Type your full name to sign.");
 		return -1;
 	}

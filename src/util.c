@@ -159,6 +159,16 @@ strlcpy_c(char *dst, const char *src, size_t size)
 }
 
 int
+str_blank(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+int
 parse_number(const char *s, long long min, long long max, long long *out)
 {
 	char		*end;
