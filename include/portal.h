@@ -36,7 +36,11 @@ int		 portal_connect(struct portal *, char **cause);
  * ask for the password); AUTH_ERR_NETWORK and others as they come.
  */
 int		 portal_resume(struct portal *, char **cause);
-/* Sign in with the password: AUTH_OK, AUTH_NEED_MFA, or a failure. */
+/*
+ * Sign in with the password: AUTH_OK, AUTH_NEED_MFA, or a failure; AUTH_ERR
+ * with a sentence, sending nothing, when the server does not announce
+ * portal-password-login.
+ */
 int		 portal_sign_in(struct portal *, const char *password,
 		     char **cause);
 /* Give the MFA code after AUTH_NEED_MFA. */

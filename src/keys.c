@@ -22,7 +22,7 @@ const struct key_binding key_table[] = {
 	{ ACTION_FIND, "find", "/", "Find text in this screen" },
 	{ ACTION_FIND_NEXT, "find-next", "n", "Find the next match" },
 	{ ACTION_REFRESH, "refresh", "r", "Load this screen again" },
-	{ ACTION_AREA, "area", "1 to 9",
+	{ ACTION_AREA, "area", "1 to 7",
 	    "Go to a portal area: 1 Home, 2 Health summary, 3 Test results, "
 	    "4 Medications, 5 Messages, 6 Appointments, 7 Billing" },
 	{ ACTION_HELP, "help", "?", "Show the keys" },

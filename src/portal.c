@@ -178,6 +178,12 @@ portal_sign_in(struct portal *p, const char *password, char **cause)
 {
 	int	rc;
 
+	/* A client hides what a server does not announce (portal-api.md). */
+	if (!(p->srv.caps & AUTH_CAP_PASSWORD)) {
+		*cause = xstrdup("This portal does not offer password "
+		    "sign-in.");
+		return AUTH_ERR;
+	}
 	auth_session_clear(&p->session);
 	rc = auth_password(p->http, &p->srv, p->email, password, &p->login,
 	    &p->session, cause);

@@ -1,13 +1,20 @@
 #!/bin/sh
 # Run chartty's whole test suite on this machine: set up what is missing,
 # then make check (unit, integration against the real test portal, the
-# real keyring) and make distcheck. Ends with "N passed, N failed".
+# real keyring), make check-calendar (the tests that meet the clock, under
+# libfaketime at five instants) and make distcheck. Ends with
+# "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 sh tests/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 make -j2 check >check.out 2>&1
 check_rc=$?
+# The same tests on other days and at other hours (tests/calendar.sh);
+# their results join the others' under tests/calendar/.
+echo "make check-calendar: the tests that meet the clock, at five instants"
+make check-calendar >calendar.out 2>&1 || check_rc=1
+grep '^check-calendar: ' calendar.out
 # One line per test file, then any failing file's log in full.
 for trs in $(find tests -name '*.trs' | sort); do
 	p=$(grep -c '^:test-result: PASS' "$trs")
@@ -24,7 +31,7 @@ pass=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: PAS
 fail=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -cE '^:test-result: (FAIL|ERROR|XPASS)')
 skip=$(cat $(find tests -name '*.trs') 2>/dev/null | grep -c '^:test-result: SKIP')
 if [ "$check_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
-	tail -n 30 check.out
+	tail -n 30 check.out calendar.out
 	fail=1
 fi
 

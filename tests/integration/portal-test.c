@@ -4,14 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
+#include "fhir.h"
 #include "http.h"
 #include "json.h"
 #include "portal.h"
 #include "portal-test.h"
 #include "url.h"
 #include "util.h"
+#include "visit.h"
 
 const char *
 pt_url(void)
@@ -155,4 +158,65 @@ pt_sign_in(const char *email, const char *password)
 	}
 	free(portal_notice(p));
 	return p;
+}
+
+/* The local day of t as "YYYY-MM-DD". */
+static void
+pt_day(time_t t, char day[11])
+{
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}
+
+int
+pt_free_days(struct portal *p, const char *schedule, size_t n, char from[11],
+    char to[11])
+{
+	struct fhir_result	 res;
+	struct arena		*a = arena_create();
+	struct slot		 slot;
+	char			 now[32], *q, *cause = NULL, day[11], last[11];
+	size_t			 i, count, taken = 0, same = 0;
+	int			 rc = -1;
+
+	from[0] = to[0] = last[0] = '\0';
+	/* A minute on, as the book screen lists only times still ahead. */
+	visit_instant_write(time(NULL) + 60, now, sizeof now);
+	q = xasprintf("schedule=Schedule/%s&status=free&start=ge%s"
+	    "&_sort=start&_count=200", schedule, now);
+	if (fhir_search(p->fhir, "Slot", q, &res, &cause) != 0) {
+		printf("# free times of %s: %s\n", schedule, cause ? cause :
+		    "?");
+		goto out;
+	}
+	count = fhir_bundle_count(res.body);
+	for (i = 0; i < count && taken < n; i++) {
+		if (visit_slot_parse(a, fhir_bundle_resource(res.body, i),
+		    &slot) != 0)
+			continue;
+		pt_day(slot.start.t, day);
+		same = strcmp(day, last) == 0 ? same + 1 : 1;
+		memcpy(last, day, sizeof last);
+		/* A day starts counting once it has a second free time. */
+		if (same == 2) {
+			if (from[0] == '\0')
+				memcpy(from, day, 11);
+			memcpy(to, day, 11);
+		}
+		if (from[0] != '\0')
+			taken++;
+	}
+	if (taken < n)
+		printf("# %s has %zu of the %zu free times asked for\n",
+		    schedule, taken, n);
+	else
+		rc = 0;
+out:
+	free(q);
+	free(cause);
+	fhir_result_free(&res);
+	arena_free(a);
+	return rc;
 }

@@ -29,5 +29,13 @@ size_t		 pt_charges(const char *invoice);
  * controls when asked), without keyring. Exits on failure.
  */
 struct portal	*pt_sign_in(const char *email, const char *password);
+/*
+ * The days the portal offers, never a day picked by adding days: the first
+ * and the last local day ("YYYY-MM-DD") of the first n free times of
+ * schedule ("sched-garcia"), each of those days with at least two free
+ * times. 0 on success, -1 (said as a TAP diagnostic) when there are fewer.
+ */
+int		 pt_free_days(struct portal *, const char *schedule, size_t n,
+		    char from[11], char to[11]);
 
 #endif

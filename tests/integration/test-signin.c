@@ -209,6 +209,26 @@ main(void)
 	ok(!portal_signed_in(p), "the session is dropped");
 	portal_free(p);
 
+	/* A server that does not announce password sign-in is not sent a
+	 * password: six wrong tries lock nothing. */
+	pt_reset();
+	json_free(pt_post("/_test/capabilities",
+	    "{\"without\":[\"portal-password-login\"]}"));
+	for (i = 0; i < 6; i++) {
+		rc = try_sign_in(MARIA, "wrong-password", &cause);
+		if (i < 5)
+			free(cause);
+	}
+	ok(rc == AUTH_ERR, "no portal-password-login: sign-in refused");
+	is(cause, "This portal does not offer password sign-in.",
+	    "in one sentence");
+	free(cause);
+	json_free(pt_post("/_test/capabilities", "{\"without\":[]}"));
+	rc = try_sign_in(MARIA, "Chartty-demo-1", &cause);
+	ok(rc == AUTH_OK, "and no password was sent (no lockout): %s",
+	    cause ? cause : "signed in");
+	free(cause);
+
 	http_free(h);
 	return done_testing();
 }

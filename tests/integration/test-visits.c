@@ -235,14 +235,15 @@ test_book(void)
 	struct app	 app;
 	struct view	 v;
 	void		*state;
+	char		 from[11], to[11], other[11], unused[11];
 	int		 flags;
 
 	pt_reset();
 	if (st_start(&app, MARIA) != 0)
 		return;
-	state = book_search(&app, NULL, "Anita Patel", "Office visit", "+2",
-	    "+9");
-	if (state == NULL) {
+	if (pt_free_days(app.portal, "sched-patel", 30, from, to) != 0 ||
+	    (state = book_search(&app, NULL, "Anita Patel", "Office visit",
+	    from, to)) == NULL) {
 		st_end(&app);
 		return;
 	}
@@ -272,8 +273,10 @@ test_book(void)
 	screen_book.close(state);
 
 	/* A blank reason is refused before anything is sent. */
-	state = book_search(&app, NULL, "David Chen", "Video visit", "+2",
-	    "+9");
+	state = NULL;
+	if (pt_free_days(app.portal, "sched-chen", 2, other, unused) == 0)
+		state = book_search(&app, NULL, "David Chen", "Video visit",
+		    other, other);
 	if (state != NULL) {
 		ok(book_choose(&app, state, "   ") == 0, "a blank reason");
 		flags = st_press(&screen_book, &app, state, ROW_BUTTON,
@@ -285,7 +288,7 @@ test_book(void)
 	}
 	/* Days typed wrong are said, not searched. */
 	state = book_search(&app, NULL, "Anita Patel", "Office visit",
-	    "next week", "+9");
+	    "next week", to);
 	if (state != NULL) {
 		like(app.message, "Type the first day as a date like",
 		    "a first day that is not a date is explained");
@@ -293,9 +296,9 @@ test_book(void)
 		ok(st_row(&v, ROW_BUTTON, "Find free") != NULL,
 		    "and the search form stays");
 		view_free(&v);
-		ok(st_field(&screen_book, &app, state, "First day", "+9") ==
+		ok(st_field(&screen_book, &app, state, "First day", to) ==
 		    0 && st_field(&screen_book, &app, state, "Last day",
-		    "+2") == 0 && st_press(&screen_book, &app, state,
+		    from) == 0 && st_press(&screen_book, &app, state,
 		    ROW_BUTTON, "Find free") == APP_REDRAW,
 		    "a last day before the first");
 		like(app.message, "The last day is before the first day.",
@@ -310,14 +313,20 @@ test_race(void)
 {
 	struct app	 a, b;
 	void		*sa, *sb;
+	char		 from[11], to[11];
 	struct view	 v;
 	int		 fa, fb;
 
 	pt_reset();
 	if (st_start(&a, MARIA) != 0 || st_start(&b, MARIA) != 0)
 		return;
-	sa = book_search(&a, NULL, "Elena Garcia", "Cardiology", "+3", "+3");
-	sb = book_search(&b, NULL, "Elena Garcia", "Cardiology", "+3", "+3");
+	/* One day with two free times at least: the first is raced for,
+	 * the second is left for the one who loses. */
+	sa = sb = NULL;
+	if (pt_free_days(a.portal, "sched-garcia", 2, from, to) != 0)
+		goto out;
+	sa = book_search(&a, NULL, "Elena Garcia", "Cardiology", from, from);
+	sb = book_search(&b, NULL, "Elena Garcia", "Cardiology", from, from);
 	if (sa == NULL || sb == NULL)
 		goto out;
 	ok(book_choose(&a, sa, "Race, first") == 0 &&
@@ -435,15 +444,16 @@ test_reschedule(void)
 {
 	struct app	 app;
 	void		*state;
+	char		 from[11], to[11];
 	int		 flags;
 	const char	*why = "Three-month diabetes check";
 
 	pt_reset();
 	if (st_start(&app, MARIA) != 0)
 		return;
-	state = book_search(&app, FOLLOWUP, "Anita Patel", "Follow-up", "+2",
-	    "+12");
-	if (state == NULL) {
+	if (pt_free_days(app.portal, "sched-patel", 30, from, to) != 0 ||
+	    (state = book_search(&app, FOLLOWUP, "Anita Patel", "Follow-up",
+	    from, to)) == NULL) {
 		st_end(&app);
 		return;
 	}

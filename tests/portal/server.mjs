@@ -142,7 +142,8 @@ async function main() {
   registerVisitOperations(fhir);
   registerBillingOperations(fhir);
   const faults = new Faults();
-  const ctl = { repo, snapshot, auth, faults };
+  // capabilities: what discovery announces (/_test/capabilities narrows it).
+  const ctl = { repo, snapshot, auth, faults, capabilities: [...CAPABILITIES], allCapabilities: CAPABILITIES };
 
   const smartConfig = () => ({
     issuer: root(),
@@ -154,7 +155,7 @@ async function main() {
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'fhirUser', 'offline_access', 'patient/*.*', 'patient/*.read', 'system/kiosk'],
-    capabilities: CAPABILITIES,
+    capabilities: ctl.capabilities,
   });
 
   async function dispatch(req, res, url, raw) {

@@ -120,7 +120,7 @@ async function streamHuge(res, bytes) {
 
 /**
  * Handles /_test/*. Returns {status, body} or undefined for unknown paths.
- * ctl = {repo, snapshot, auth, faults}.
+ * ctl = {repo, snapshot, auth, faults, capabilities, allCapabilities}.
  */
 export async function handleTest(req, ctl) {
   const route = `${req.method} ${req.path}`;
@@ -130,7 +130,15 @@ export async function handleTest(req, ctl) {
       ctl.repo.restore(ctl.snapshot);
       ctl.auth.reset();
       ctl.faults.clear();
+      ctl.capabilities = [...ctl.allCapabilities];
       return { status: 200, body: OK_OUTCOME };
+    case 'POST /_test/capabilities': {
+      // Announce fewer capabilities until the next reset: {without: [...]}.
+      const body = parseJsonBody(req.headers, req.raw) ?? {};
+      const without = Array.isArray(body.without) ? body.without : [];
+      ctl.capabilities = ctl.allCapabilities.filter((c) => !without.includes(c));
+      return { status: 200, body: { capabilities: ctl.capabilities } };
+    }
     case 'GET /_test/outbox': {
       const to = req.query.get('to');
       return { status: 200, body: ctl.auth.outbox.filter((m) => !to || m.to === to) };

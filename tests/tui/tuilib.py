@@ -3,6 +3,7 @@ controls, chartty in a private tmux server. Used by tests/tui/tui.py and
 tests/keyring/drafts.py."""
 
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -304,6 +305,27 @@ def fhir_as(email, password, path):
         "Authorization": "Bearer " + token})
     with urllib.request.urlopen(req) as r:
         return json.loads(r.read())
+
+
+def free_days(schedule, n, email="maria@example.org",
+              password="Chartty-demo-1"):
+    """The days the portal offers, never a day picked by adding days: the
+    first and the last local day (YYYY-MM-DD) of the first n free times of
+    schedule ("sched-patel"), each of those days with two free times or
+    more. Asserts there are that many."""
+    after = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                          time.gmtime(time.time() + 60))
+    bundle = fhir_as(email, password,
+                     f"Slot?schedule=Schedule/{schedule}&status=free"
+                     f"&start=ge{after}&_sort=start&_count=200")
+    days = []
+    for e in bundle.get("entry", []):
+        start = e["resource"]["start"].replace("Z", "+00:00")
+        t = datetime.datetime.fromisoformat(start).timestamp()
+        days.append(time.strftime("%Y-%m-%d", time.localtime(t)))
+    taken = [d for d in days if days.count(d) >= 2][:n]
+    assert len(taken) == n, f"{schedule}: {len(taken)} of {n} free times"
+    return taken[0], taken[-1]
 
 
 def end_sessions(email, password):

@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tuilib import (PORTAL, Plain, Term, check_focus,  # noqa: E402
-                    cursor_at_end, done, fhir_as, files_holding,
+                    cursor_at_end, done, fhir_as, files_holding, free_days,
                     focus_down_to, never_shown, ok, portal, sign_in)
 
 CARD = "4242424242424242"
@@ -46,6 +46,7 @@ def clear_field(t, n=12):
 
 def run_schedule():
     portal("/_test/reset", {})
+    first, last = free_days("sched-patel", 20)
     t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
     try:
         sign_in(t, "schedule")
@@ -72,15 +73,15 @@ def run_schedule():
         t.keys("Down")
         t.settle(0.15)
         clear_field(t)
-        t.type("+2")
+        t.type(first)
         t.settle(0.15)
-        cursor_at_end(t, "> First day: +2", "schedule: first day")
+        cursor_at_end(t, "> First day: " + first, "schedule: first day")
         t.keys("Down")
         t.settle(0.15)
         clear_field(t)
-        t.type("+9")
+        t.type(last)
         t.settle(0.15)
-        cursor_at_end(t, "> Last day: +9", "schedule: last day")
+        cursor_at_end(t, "> Last day: " + last, "schedule: last day")
         t.keys("Down")
         t.settle(0.15)
         check_focus(t, "moving to Find free times")
@@ -224,6 +225,7 @@ def run_checkin():
 
 def run_plain():
     portal("/_test/reset", {})
+    first, last = free_days("sched-patel", 20)
     p = Plain(["--no-keyring", "--server", PORTAL, "--user",
                "maria@example.org"])
     try:
@@ -238,9 +240,9 @@ def run_plain():
         p.send("")
         ok(p.until(r"First day \[\d{4}-\d\d-\d\d\]: $"),
            "plain: then the days", p.tail())
-        p.send("+2")
+        p.send(first)
         p.until(r"Last day \[\d{4}-\d\d-\d\d\]: $")
-        p.send("+9")
+        p.send(last)
         p.choose(r"\d\d:\d\d", r"Reason for the visit: $",
                  "the free times are numbered; one is chosen")
         p.send("Plain booking")
