@@ -72,6 +72,20 @@ char	*fhir_link(const struct fhir *, const struct json *bundle,
  * is set ("$pay"); a new string.
  */
 char	*fhir_path(const char *type, const char *id, const char *op);
+/*
+ * A reference as "Type/id", whether it came relative ("Practitioner/1"),
+ * absolute ("https://host/fhir/R4/Practitioner/1") or versioned
+ * (".../_history/2"); a new string, or NULL for anything else (contained
+ * "#x", "urn:uuid:...").
+ */
+char	*fhir_ref_local(const char *ref);
+/*
+ * A search URL relative to the base: type, then "?" and the pairs given as
+ * key, value, ..., NULL, every key and value escaped (so an id put in a
+ * value cannot change the search); pairs whose value is NULL are left out.
+ * A new string.
+ */
+char	*fhir_query(const char *type, ...);
 /* POST a batch Bundle of n GETs (urls relative to the base). */
 int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 	     struct fhir_result *, char **cause);
@@ -95,6 +109,16 @@ struct json *fhir_batch_entry(const struct json *bundle, size_t i,
  */
 int	 fhir_create_resource(struct fhir *, const char *type,
 	     struct json *resource, const char *request_id, struct fhir_result *, char **cause);
+/* A new transaction Bundle (caller frees); its entry array in *entries. */
+struct json *fhir_transaction(struct json **entries);
+/*
+ * Add to a transaction's entries a POST of resource r (taken over) of
+ * type that happens once: identifier urn:chartty:request|<request_id>,
+ * fullUrl urn:uuid:<request_id> (for references between entries) and
+ * ifNoneExist on that identifier.
+ */
+void	 fhir_transaction_create(struct json *entries, const char *type,
+	     struct json *r, const char *request_id);
 /* PUT path with If-Match: etag (required). 412 means changed meanwhile. */
 int	 fhir_update(struct fhir *, const char *path, const struct json *,
 	     const char *etag, struct fhir_result *, char **cause);

@@ -71,5 +71,8 @@ void	 visit_day_format(time_t, char *, size_t);
 void	 visit_date_write(time_t, char *, size_t);
 /* t as a FHIR instant in UTC for a search: "2026-12-05T06:00:00Z". */
 void	 visit_instant_write(time_t, char *, size_t);
+/* Local midnight of the day holding t, plus days (a day is not always
+ * 24 hours: daylight saving). */
+time_t	 visit_midnight(time_t t, int days);
 
 #endif

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "careteam.h"
 #include "crypto.h"
 #include "drafts.h"
 #include "editor.h"
@@ -68,7 +69,7 @@ struct compose {
 	unsigned long long cancel_at;	/* and of cancelling */
 };
 
-/* Add a care team member once. */
+/* Add a care team member (Practitioner or PractitionerRole) once. */
 static void
 compose_member(struct compose_team *t, const char *ref, const char *name)
 {
@@ -76,6 +77,9 @@ compose_member(struct compose_team *t, const char *ref, const char *name)
 
 	if (ref == NULL || strncmp(ref, "Practitioner", 12) != 0 ||
 	    t->n == COMPOSE_MAX_TEAM)
+		return;
+	ref = arena_own(t->a, fhir_ref_local(ref));
+	if (ref == NULL)
 		return;
 	for (i = 0; i < t->n; i++) {
 		if (strcmp(t->refs[i], ref) == 0)
@@ -90,16 +94,16 @@ compose_fetch(struct app *app, void *state, char **cause)
 {
 	struct compose		*s = state;
 	struct fhir_result	 res;
-	const struct json	*b, *team, *parts, *who;
+	const struct json	*b;
 	struct message		 head;
 	struct compose_team	 t;
+	struct careteam		 ct;
 	char			*urls[2];
 	long			 status;
-	size_t			 i, k, n = 0;
+	size_t			 i, n = 0;
 	int			 rc;
 
-	urls[n++] = xasprintf("CareTeam?patient=Patient/%s&status=active",
-	    app_patient(app));
+	urls[n++] = careteam_query(app_patient(app));
 	if (s->conv != NULL) {
 		urls[n++] = fhir_path("Communication", s->conv, NULL);
 	}
@@ -122,16 +126,18 @@ compose_fetch(struct app *app, void *state, char **cause)
 		return -1;
 	}
 	b = fhir_batch_entry(res.body, 0, &status, NULL);
-	for (i = 0; s->conv == NULL && i < fhir_bundle_count(b); i++) {
-		team = fhir_bundle_resource(b, i);
-		parts = json_get(team, "participant");
-		for (k = 0; k < json_size(parts); k++) {
-			who = json_get(json_at(parts, k), "member");
-			compose_member(&t, model_str(t.a, who, "reference"),
-			    model_str(t.a, who, "display"));
-		}
-	}
+	memset(&ct, 0, sizeof ct);
+	if (s->conv == NULL)
+		careteam_parse(t.a, b, &ct);
 	fhir_result_free(&res);
+	/* Members the server gave without a name are read once. */
+	if (ct.n > 0 && careteam_name(app->portal->fhir, t.a, &ct,
+	    cause) != 0) {
+		arena_free(t.a);
+		return -1;
+	}
+	for (i = 0; i < ct.n; i++)
+		compose_member(&t, ct.m[i].ref, ct.m[i].name);
 	if (t.n == 0) {
 		arena_free(t.a);
 		*cause = xstrdup("No one in your care team can be written to "
@@ -317,28 +323,6 @@ compose_message(struct app *app, struct compose *s)
 	return m;
 }
 
-/* A transaction entry POSTing resource r once (identifier, ifNoneExist). */
-static void
-compose_entry(struct json *entries, struct json *r, const char *full,
-    const char *request_id)
-{
-	struct json	*e, *req, *id;
-	char		*ine;
-
-	id = json_add_object(json_add_array(r, "identifier"), NULL);
-	json_add_str(id, "system", "urn:chartty:request");
-	json_add_str(id, "value", request_id);
-	e = json_add_object(entries, NULL);
-	json_add_str(e, "fullUrl", full);
-	json_add_child(e, "resource", r);
-	req = json_add_object(e, "request");
-	json_add_str(req, "method", "POST");
-	json_add_str(req, "url", "Communication");
-	ine = xasprintf("identifier=urn:chartty:request|%s", request_id);
-	json_add_str(req, "ifNoneExist", ine);
-	free(ine);
-}
-
 /* A new conversation: its header and first message, all or nothing. */
 static int
 compose_new(struct app *app, struct compose *s, char **cause)
@@ -361,15 +345,12 @@ compose_new(struct app *app, struct compose *s, char **cause)
 	full = xasprintf("urn:uuid:%s", s->request_id);
 	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
 	    "reference", full);
-	bundle = json_new_object();
-	json_add_str(bundle, "resourceType", "Bundle");
-	json_add_str(bundle, "type", "transaction");
-	entries = json_add_array(bundle, "entry");
-	compose_entry(entries, head, full, s->request_id);
 	free(full);
-	full = xasprintf("urn:uuid:%s", s->request_id2);
-	compose_entry(entries, msg, full, s->request_id2);
-	free(full);
+	bundle = fhir_transaction(&entries);
+	fhir_transaction_create(entries, "Communication", head,
+	    s->request_id);
+	fhir_transaction_create(entries, "Communication", msg,
+	    s->request_id2);
 	rc = fhir_request(app->portal->fhir, "POST", "", bundle, NULL, &res,
 	    cause);
 	json_free_secret(bundle);

@@ -159,7 +159,12 @@ visit_view(struct app *app, void *state, struct view *v)
 	if (x->join_url != NULL && !app->opt.kiosk && browser_available())
 		view_item(v, VISIT_BROWSER, "Action", "Open the video visit",
 		    "in your web browser", 0);
-	if (x->cancel_allowed == 1 && booked) {
+	if (x->cancel_allowed == 1 && booked && x->etag == NULL)
+		/* No version: no guarded update, so nothing is offered. */
+		view_text(v, "The portal does not say which version of this "
+		    "visit this is, so it cannot be changed safely online. To "
+		    "cancel or change it, please call the clinic.");
+	else if (x->cancel_allowed == 1 && booked) {
 		view_item(v, VISIT_RESCHEDULE, "Action", "Reschedule",
 		    "choose another time; this one is freed when the new one "
 		    "is booked", 0);

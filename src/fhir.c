@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -372,6 +374,101 @@ fhir_path(const char *type, const char *id, const char *op)
 	    xasprintf("%s/%s", type, e);
 	free(e);
 	return path;
+}
+
+char *
+fhir_ref_local(const char *ref)
+{
+	const char	*end, *id, *type, *p;
+	size_t		 n;
+
+	if (ref == NULL || *ref == '#' || strncmp(ref, "urn:", 4) == 0)
+		return NULL;
+	if ((p = strstr(ref, "/_history/")) != NULL)
+		end = p;
+	else
+		end = ref + strlen(ref);
+	while (end > ref && end[-1] == '/')
+		end--;
+	for (id = end; id > ref && id[-1] != '/'; id--)
+		;
+	if (id == ref || id == end)
+		return NULL;
+	for (type = id - 1; type > ref && type[-1] != '/'; type--)
+		;
+	if (type == id - 1 || !isupper((unsigned char)*type))
+		return NULL;
+	for (p = type; p < id - 1; p++) {
+		if (!isalpha((unsigned char)*p))
+			return NULL;
+	}
+	for (p = id, n = 0; p < end; p++, n++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return NULL;
+	}
+	if (n > 64)
+		return NULL;
+	return xasprintf("%.*s", (int)(end - type), type);
+}
+
+char *
+fhir_query(const char *type, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	const char	*k, *v;
+	char		*out, *e;
+
+	buf_init(&b, 64 * 1024);
+	buf_addstr(&b, type);
+	va_start(ap, type);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		if ((v = va_arg(ap, const char *)) == NULL)
+			continue;
+		/* Keys are the program's own ("part-of:missing"). */
+		e = url_escape(v);
+		buf_printf(&b, "%s%s=%s", strchr(b.data, '?') ? "&" : "?", k,
+		    e);
+		free(e);
+	}
+	va_end(ap);
+	out = xstrdup(b.data);
+	buf_free(&b, 0);
+	return out;
+}
+
+struct json *
+fhir_transaction(struct json **entries)
+{
+	struct json	*bundle = json_new_object();
+
+	json_add_str(bundle, "resourceType", "Bundle");
+	json_add_str(bundle, "type", "transaction");
+	*entries = json_add_array(bundle, "entry");
+	return bundle;
+}
+
+void
+fhir_transaction_create(struct json *entries, const char *type,
+    struct json *r, const char *request_id)
+{
+	struct json	*e, *req, *id;
+	char		*s;
+
+	id = json_add_object(json_add_array(r, "identifier"), NULL);
+	json_add_str(id, "system", "urn:chartty:request");
+	json_add_str(id, "value", request_id);
+	e = json_add_object(entries, NULL);
+	s = xasprintf("urn:uuid:%s", request_id);
+	json_add_str(e, "fullUrl", s);
+	free(s);
+	json_add_child(e, "resource", r);
+	req = json_add_object(e, "request");
+	json_add_str(req, "method", "POST");
+	json_add_str(req, "url", type);
+	s = xasprintf("identifier=urn:chartty:request|%s", request_id);
+	json_add_str(req, "ifNoneExist", s);
+	free(s);
 }
 
 int

@@ -885,6 +885,19 @@ model_obs_value(struct arena *a, const struct observation *o, int with_flag)
 		snprintf(n2, sizeof n2, "%g", q2->value);
 		v = arena_own(a, xasprintf("%s/%s%s%s", n1, n2,
 		    q1->unit ? " " : "", q1->unit ? q1->unit : ""));
+	} else if (o->value.kind == VALUE_NONE && o->ncomponents > 0) {
+		/* Its parts, each named: "Glucose 1000 mg/dL; HIV REACTIVE". */
+		struct buf	b;
+		size_t		i;
+
+		buf_init(&b, 4096);
+		for (i = 0; i < o->ncomponents; i++)
+			buf_printf(&b, "%s%s%s%s", i ? "; " : "",
+			    o->components[i].name ? o->components[i].name : "",
+			    o->components[i].name ? " " : "",
+			    model_value_format(a, &o->components[i].value));
+		v = arena_own(a, xstrdup(b.data ? b.data : ""));
+		buf_free(&b, 0);
 	} else
 		v = model_value_format(a, &o->value);
 	if (with_flag && o->flag != NULL && (o->flag_code == NULL ||

@@ -182,8 +182,7 @@ visit_slot_parse(struct arena *a, const struct json *j, struct slot *s)
 	return 0;
 }
 
-/* Local midnight of the day holding t, plus days. */
-static time_t
+time_t
 visit_midnight(time_t t, int days)
 {
 	struct tm	tm;

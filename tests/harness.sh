@@ -34,8 +34,12 @@ case $test in
 		echo "Bail out! the test portal is not installed: run 'npm ci' in $dir"
 		exit 1
 	fi
+	# Tests named *contract* meet the contract-only clinic (Medplum's
+	# example data, tests/portal/springfield.mjs); the others Main Street.
+	clinic=main-street
+	case ${test##*/} in *contract*) clinic=springfield ;; esac
 	node --experimental-websocket "$dir/server.mjs" --test --port 0 \
-	    >"$world/portal.out" 2>"$world/portal.err" &
+	    --clinic "$clinic" >"$world/portal.out" 2>"$world/portal.err" &
 	portal_pid=$!
 	url=
 	for _ in $(seq 1 300); do

@@ -85,6 +85,13 @@ export function compartmentOf(resource, repo) {
         }
       }
     }
+    // A message that names no patient of its own belongs to its
+    // conversation (portal-api.md: part-of= a conversation one may read).
+    const [type, id] = String(resource.partOf?.[0]?.reference ?? '').split('/');
+    if (out.size === 0 && resource.resourceType === 'Communication' && type === 'Communication' && id !== resource.id) {
+      const header = repo.peek(type, id);
+      header && !header.partOf?.length && compartmentOf(header, repo).forEach((r) => out.add(r));
+    }
   }
   return out;
 }

@@ -77,7 +77,8 @@ export class AuthService {
    * @param {number} opts.tokenTtl       access token lifetime in seconds
    * @param {object} opts.repo           PortalRepository (patients are read from it)
    */
-  constructor({ baseUrl, tokenTtl, repo }) {
+  constructor({ baseUrl, tokenTtl, repo, accounts = ACCOUNTS }) {
+    this.accounts = accounts;
     this.baseUrl = baseUrl;
     this.tokenTtl = tokenTtl;
     this.repo = repo;
@@ -87,7 +88,7 @@ export class AuthService {
 
   /** Hashes the seed passwords (in parallel, off the main thread). */
   async init(activationCodes) {
-    this.templates = await Promise.all(ACCOUNTS.map(async (a) => ({
+    this.templates = await Promise.all(this.accounts.map(async (a) => ({
       email: a.email,
       passwordHash: await hashPassword(a.password),
       patient: a.patient,

@@ -422,7 +422,12 @@ export async function updateConversation(repo, ref) {
 /** The conversation a message belongs to ("Communication/<id>"), or undefined. */
 const conversationOf = (msg) => msg?.partOf?.[0]?.reference;
 
-/** The Practitioners ("Practitioner/x") of the active CareTeams of patient `ref`. */
+/**
+ * The clinicians of the active CareTeams of patient `ref`: each member that
+ * is a Practitioner ("Practitioner/x") or a PractitionerRole (then both
+ * "PractitionerRole/r" and its practitioner), as a message may be sent to
+ * either.
+ */
 export function careTeamOf(repo, ref) {
   const out = new Set();
   for (const team of repo.peekAll('CareTeam')) {
@@ -431,6 +436,12 @@ export function careTeamOf(repo, ref) {
         const m = p.member?.reference;
         if (m?.startsWith('Practitioner/')) {
           out.add(m);
+        } else if (m?.startsWith('PractitionerRole/')) {
+          out.add(m);
+          const role = repo.peek('PractitionerRole', m.split('/')[1]);
+          if (role?.practitioner?.reference?.startsWith('Practitioner/')) {
+            out.add(role.practitioner.reference);
+          }
         }
       }
     }
@@ -667,7 +678,7 @@ function checkCommunicationUpdate(before, after, now) {
 function defaultReplier(repo, header) {
   const practitioner = (r) => (r?.reference?.startsWith('Practitioner/') ? r.reference : undefined);
   return (header.recipient ?? []).map(practitioner).find(Boolean) ?? practitioner(header.sender) ??
-    [...careTeamOf(repo, header.subject?.reference)][0];
+    [...careTeamOf(repo, header.subject?.reference)].find((r) => r.startsWith('Practitioner/'));
 }
 
 /**

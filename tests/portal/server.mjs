@@ -3,6 +3,10 @@
 //
 //   node --experimental-websocket tests/portal/server.mjs [--port N]
 //        [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big]
+//        [--clinic main-street|springfield]
+//
+// --clinic springfield serves the contract-only clinic (springfield.mjs):
+// Medplum's example data with only what the contract needs added.
 //
 // Prints "portal listening on http://127.0.0.1:PORT" once ready.
 
@@ -12,6 +16,7 @@ import { FhirRouter } from '@medplum/fhir-router';
 import { loadDefinitions } from './defs.mjs';
 import { PortalRepository } from './repo.mjs';
 import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
+import { buildSpringfieldSeed, SPRINGFIELD_ACCOUNTS, SPRINGFIELD_CAPABILITIES } from './springfield.mjs';
 import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
 import { registerBillingOperations } from './billing.mjs';
@@ -31,12 +36,12 @@ function usage(message) {
   if (message) {
     process.stderr.write(`server.mjs: ${message}\n`);
   }
-  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big]\n');
+  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big] [--clinic main-street|springfield]\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { port: 0, host: '127.0.0.1', demo: false, test: false, tokenTtl: 3600, big: true, verbose: false };
+  const opts = { port: 0, host: '127.0.0.1', demo: false, test: false, tokenTtl: 3600, big: true, verbose: false, clinic: 'main-street' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
@@ -49,6 +54,7 @@ function parseArgs(argv) {
       case '--big': opts.big = true; break;
       case '--no-big': opts.big = false; break;
       case '--verbose': opts.verbose = true; break;
+      case '--clinic': opts.clinic = value(); break;
       case '-h':
       case '--help': usage(); break;
       default: usage(`unknown option ${arg}`);
@@ -59,6 +65,9 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.tokenTtl) || opts.tokenTtl < 1) {
     usage('--token-ttl must be a positive number of seconds');
+  }
+  if (!['main-street', 'springfield'].includes(opts.clinic)) {
+    usage('--clinic is main-street or springfield');
   }
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
     usage('the test portal listens on loopback addresses only');
@@ -126,9 +135,12 @@ async function main() {
   const root = () => `http://${hostPart}:${port}`;
 
   // Password hashing runs on the thread pool while definitions load.
+  const springfield = opts.clinic === 'springfield';
   const repo = new PortalRepository();
-  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo });
-  const seed = buildSeed(new Date(), { big: opts.big });
+  const accounts = springfield ? SPRINGFIELD_ACCOUNTS : ACCOUNTS;
+  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo, accounts });
+  const seed = springfield ? buildSpringfieldSeed() : buildSeed(new Date(), { big: opts.big });
+  const capabilities = springfield ? SPRINGFIELD_CAPABILITIES : CAPABILITIES;
   const authReady = auth.init(seed.activationCodes);
   loadDefinitions();
   for (const r of seed.resources) {
@@ -143,7 +155,7 @@ async function main() {
   registerBillingOperations(fhir);
   const faults = new Faults();
   // capabilities: what discovery announces (/_test/capabilities narrows it).
-  const ctl = { repo, snapshot, auth, faults, capabilities: [...CAPABILITIES], allCapabilities: CAPABILITIES };
+  const ctl = { repo, snapshot, auth, faults, capabilities: [...capabilities], allCapabilities: capabilities };
 
   const smartConfig = () => ({
     issuer: root(),
@@ -231,7 +243,7 @@ async function main() {
       process.stderr.write(`ready in ${(performance.now() - started).toFixed(0)} ms (${seed.resources.length} resources)\n`);
     }
     if (opts.demo) {
-      process.stdout.write(demoText(root(), opts));
+      process.stdout.write(springfield ? springfieldText(root()) : demoText(root(), opts));
     }
   });
 }
@@ -252,6 +264,15 @@ function demoText(root, opts) {
   lines.push(`Kiosk device: client_id ${KIOSK_CLIENTS[0].clientId}, client_secret ${KIOSK_CLIENTS[0].secret}`);
   lines.push(`FHIR base: ${root}${FHIR_PREFIX}`);
   lines.push('');
+  return lines.join('\n');
+}
+
+function springfieldText(root) {
+  const lines = ['', 'Demo sign-in (Springfield, the contract-only clinic):'];
+  for (const a of SPRINGFIELD_ACCOUNTS) {
+    lines.push(`  ${a.email.padEnd(20)} password ${a.password}`);
+  }
+  lines.push(`FHIR base: ${root}${FHIR_PREFIX}`, '');
   return lines.join('\n');
 }
 

@@ -74,6 +74,30 @@ export function visitTypeOf(appt) {
   return undefined;
 }
 
+/**
+ * The kind of visit of the Schedule that a booking names, as the Schedule
+ * has it: the entry of schedule.serviceType that shares a coding (system
+ * and code) with the booking's first serviceType, or, where either has no
+ * coding, the same text. Servers code visit types in their own systems,
+ * or not at all (text only).
+ */
+export function offeredType(schedule, appt) {
+  const asked = appt?.serviceType?.[0];
+  const codes = (cc) => (cc?.coding ?? []).filter((c) => c?.code).map((c) => `${c.system ?? ''}|${c.code}`);
+  const text = (cc) => String(cc?.text ?? '').trim().toLowerCase();
+  if (!asked || typeof asked !== 'object') {
+    return undefined;
+  }
+  return (schedule?.serviceType ?? []).find((st) => {
+    const mine = codes(st);
+    const theirs = codes(asked);
+    if (mine.length && theirs.length) {
+      return theirs.some((c) => mine.includes(c));
+    }
+    return text(st) !== '' && text(st) === text(asked);
+  });
+}
+
 export const extOf = (r, url) => (r?.extension ?? []).find((e) => e.url === url);
 export const withoutExt = (r, urls) => (r.extension ?? []).filter((e) => !urls.has(e.url));
 const refOf = (appt, type) => (appt.participant ?? []).map((p) => p.actor?.reference ?? '').find((x) => x.startsWith(`${type}/`));
@@ -192,8 +216,7 @@ function checkBooking(ctx, repo, appt, pending, now) {
   if (named && named !== clinician?.reference) {
     badRequest('The clinician of a booking must be the one whose time it is.');
   }
-  const type = visitTypeOf(appt);
-  const offered = (schedule?.serviceType ?? []).some((st) => (st.coding ?? []).some((c) => c.system === VISIT_TYPE_SYSTEM && c.code === type));
+  const offered = offeredType(schedule, appt);
   if (!offered) {
     badRequest(`${clinician?.display ?? 'This clinician'} does not offer that kind of visit.`);
   }
@@ -201,7 +224,7 @@ function checkBooking(ctx, repo, appt, pending, now) {
   const location = schedule.actor.find((a) => a.reference?.startsWith('Location/'));
   Object.assign(appt, {
     start: slot.start, end: slot.end, minutesDuration: Math.round((Date.parse(slot.end) - Date.parse(slot.start)) / 60000),
-    created: now.toISOString(), serviceType: [visitType(type)],
+    created: now.toISOString(), serviceType: [structuredClone(offered)],
     participant: [
       { actor: { reference: patient }, status: 'accepted' },
       { actor: clinician, status: 'accepted' },

@@ -1,0 +1,88 @@
+/*
+ * Booking a visit as portal-api.md describes it: who on the care team has
+ * a Schedule, the kinds of visit each offers (the Schedule's serviceType
+ * as the server codes it: text only, or any code system), their free
+ * times, and the booking or the move (one transaction) that sends the
+ * chosen kind back unchanged.
+ */
+#ifndef CHARTTY_BOOKING_H
+#define CHARTTY_BOOKING_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "careteam.h"
+#include "visit.h"
+
+struct fhir;
+struct fhir_result;
+struct json;
+
+#define BOOKING_MAX_WHO		20
+#define BOOKING_MAX_TYPES	20
+#define BOOKING_MAX_SLOTS	200
+
+/* A clinician who can be booked, with the kinds of visit offered. */
+struct booking_who {
+	const char		*name;		/* "Anita Patel, MD" */
+	const char		*option;	/* with the role, for a choice */
+	const char		*member;	/* the care team's reference */
+	const struct json	*actor;		/* the Schedule's, sent back */
+	const char		*schedule;	/* "Schedule/<id>" */
+	const char		*place;		/* the clinic on the schedule */
+	const char		*types[BOOKING_MAX_TYPES];	/* for people */
+	const struct json	*concepts[BOOKING_MAX_TYPES];	/* as sent */
+	int			 ntypes;
+};
+
+struct booking {
+	struct arena		*a;
+	struct json		*schedules;	/* the Schedules, kept */
+	struct booking_who	 who[BOOKING_MAX_WHO];
+	const char		*options[BOOKING_MAX_WHO];
+	int			 nwho;
+	char			*none;		/* why no one can be booked */
+	char			*old_id;	/* the visit being moved */
+	struct json		*old;		/* as loaded, sent back cancelled */
+	struct visit		 old_v;
+};
+
+/*
+ * Load who can be booked for patient (and, with old_id, the visit to
+ * move, copied): the care team, named where the server gave no names,
+ * then their Schedules. 0 with b filled (b->none says why when no one
+ * can be booked), or -1 with *cause. booking_free() in either case.
+ */
+int	 booking_load(struct fhir *, const char *patient, const char *old_id,
+	     struct booking *, char **cause);
+void	 booking_free(struct booking *);
+/* The kind of visit of w that concept names (a shared coding, or the
+ * same text), or -1. */
+int	 booking_type_of(const struct booking_who *, const struct json *);
+/* For a move: the clinician (*who, index in b->who) and the kind of visit
+ * (*type, or -1) of the visit being moved, where they can be booked;
+ * both left as they are otherwise. */
+void	 booking_old_choice(const struct booking *, int *who, int *type);
+/*
+ * The free times of w from the local midnight from to the end of the day
+ * to (at most BOOKING_MAX_SLOTS, none already past), into the arena:
+ * *slots and *n; *total is the server's count, or -1. 0, or -1 with
+ * *cause.
+ */
+int	 booking_slots(struct fhir *, const struct booking_who *, time_t from,
+	     time_t to, struct arena *, struct slot **, size_t *n, long *total,
+	     char **cause);
+/*
+ * Book slot with w for patient (kind type, reason typed), or, when b
+ * holds a visit to move, move it there in one transaction. request_id
+ * makes it happen once however often it is sent; a move whose answer
+ * was lost is looked for and found made. 0, or -1 with *cause and the
+ * answer's status in *status (409: the time was taken meanwhile; 412:
+ * the visit changed meanwhile).
+ */
+int	 booking_send(struct fhir *, const struct booking *,
+	     const struct booking_who *, int type, const struct slot *,
+	     const char *patient, const char *reason, const char *request_id,
+	     long *status, char **cause);
+
+#endif
