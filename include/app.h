@@ -52,35 +52,18 @@ struct screen {
 	int		(*leave)(struct app *, void *state);
 };
 
-/* The portal areas in number-key order; NULL-terminated. */
-extern const struct screen *const app_areas[];
-
-extern const struct screen screen_signin;
-extern const struct screen screen_home;
-extern const struct screen screen_summary;
-extern const struct screen screen_detail;
-extern const struct screen screen_help;
-extern const struct screen screen_records;
-extern const struct screen screen_results;
-extern const struct screen screen_report;
-extern const struct screen screen_trend;
-extern const struct screen screen_meds;
-extern const struct screen screen_refill;
-extern const struct screen screen_reading;
-extern const struct screen screen_inbox;
-extern const struct screen screen_thread;
-extern const struct screen screen_compose;
-extern const struct screen screen_visits;
-extern const struct screen screen_visit;
-extern const struct screen screen_book;
-extern const struct screen screen_onmyway;
-extern const struct screen screen_checkin;
-extern const struct screen screen_billing;
-extern const struct screen screen_bill;
-extern const struct screen screen_pay;
-extern const struct screen screen_plan;
+/*
+ * The screens main hands the loop: sign-in, Home and help, and the areas
+ * a number key reaches (NULL-terminated, areas[0] being Home). The loop
+ * names no screen of its own.
+ */
+struct app_screens {
+	const struct screen		*signin, *home, *help;
+	const struct screen *const	*areas;
+};
 
 struct app_options {
+	const struct app_screens *screens;
 	const char	*server;
 	const char	*email;
 	const char	*label;		/* the account's name for the portal */
@@ -144,18 +127,16 @@ void	 app_changed(struct app *);
 void	 app_say(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */
 const char *app_patient(const struct app *);
+/* The open record as a reference ("Patient/maria-lopez"), or NULL: a
+ * search value for fhir_query. */
+const char *app_patient_ref(const struct app *);
 /* The open record's display name. */
 const char *app_whose(const struct app *);
 /* Tell the person a request has started ("Loading..."), drawn at once. */
 void	 app_loading(struct app *, const char *);
 /* Sign-in finished: load who may be viewed and open Home. */
 int	 app_signed_in(struct app *, char **cause);
-/* Sign in from the keyring without asking; 0 when that worked. */
-int	 signin_resume(struct app *);
-/*
- * The health summary of the open record as plain text (the wallet card),
- * written to out; 0, or -1 with *cause.
- */
-int	 summary_write_text(struct app *, FILE *out, char **cause);
+/* Say the portal's one-time notice (no keyring), if it has one. */
+void	 app_notice(struct app *);
 
 #endif

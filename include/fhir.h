@@ -80,12 +80,19 @@ char	*fhir_path(const char *type, const char *id, const char *op);
  */
 char	*fhir_ref_local(const char *ref);
 /*
- * A search URL relative to the base: type, then "?" and the pairs given as
- * key, value, ..., NULL, every key and value escaped (so an id put in a
- * value cannot change the search); pairs whose value is NULL are left out.
- * A new string.
+ * A search URL relative to the base: type (which may carry the program's
+ * own constant parameters: "Condition?category=problem-list-item"), then
+ * the pairs given as key, value, ..., NULL, every value escaped (so an id
+ * put in a value cannot change the search); pairs whose value is NULL are
+ * left out. A new string.
  */
 char	*fhir_query(const char *type, ...);
+/* A reference "type/id" (a new string): a search value for fhir_query, or
+ * a resource's reference in a body. */
+char	*fhir_ref(const char *type, const char *id);
+/* A number as a search value ("_count", FHIR_NUM(20)). */
+#define FHIR_NUM(n)	FHIR_NUM_(n)
+#define FHIR_NUM_(n)	#n
 /* POST a batch Bundle of n GETs (urls relative to the base). */
 int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 	     struct fhir_result *, char **cause);

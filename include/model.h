@@ -8,35 +8,10 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "fhirtime.h"
 #include "util.h"
 
 struct json;
-
-/* A FHIR date, dateTime or instant and how precise it is. */
-enum fhir_precision {
-	FHIR_TIME_NONE = 0,
-	FHIR_TIME_YEAR,
-	FHIR_TIME_MONTH,
-	FHIR_TIME_DAY,
-	FHIR_TIME_MINUTE	/* has a time of day (and a zone) */
-};
-struct fhir_time {
-	enum fhir_precision	 precision;
-	int			 year, month, day;	/* as written */
-	time_t			 t;	/* the instant (MINUTE), else midnight local */
-};
-
-/* Parse s; 0 on success, -1 (precision NONE) for anything malformed. */
-int	 fhir_time_parse(const char *s, struct fhir_time *);
-/*
- * Format for people: "12 May 2026", "May 2026", "2026", or, with a time,
- * "Tue 12 May 2026 10:30" in the local time zone. Writes "" for NONE.
- */
-void	 fhir_time_format(const struct fhir_time *, char *, size_t);
-/* The same, but only the (local) date: "12 May 2026". */
-void	 fhir_date_format(const struct fhir_time *, char *, size_t);
-/* t as a FHIR dateTime in local time: "2026-11-30T14:30:00+01:00". */
-void	 fhir_time_write(time_t, char *, size_t);
 
 /* A Quantity: value with unit, or absent. */
 struct quantity {

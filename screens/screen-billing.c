@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "attach.h"
 #include "bill.h"
 #include "fhir.h"
@@ -105,14 +106,15 @@ billing_load(struct app *app, struct billing *s, char **cause)
 	char			*urls[4];
 	size_t			 i, n;
 
-	urls[0] = xasprintf("Account?patient=Patient/%s&_count=%d",
-	    app_patient(app), BILLING_MAX);
-	urls[1] = xasprintf("Invoice?subject=Patient/%s&_sort=-date"
-	    "&_count=%d", app_patient(app), BILLING_MAX);
-	urls[2] = xasprintf("Coverage?beneficiary=Patient/%s&status=active",
-	    app_patient(app));
-	urls[3] = xasprintf("DocumentReference?patient=Patient/%s"
-	    "&type=statement&_sort=-date&_count=12", app_patient(app));
+	urls[0] = fhir_query("Account", "patient", app_patient_ref(app),
+	    "_count", FHIR_NUM(BILLING_MAX), NULL);
+	urls[1] = fhir_query("Invoice", "subject", app_patient_ref(app),
+	    "_sort", "-date", "_count", FHIR_NUM(BILLING_MAX), NULL);
+	urls[2] = fhir_query("Coverage", "beneficiary", app_patient_ref(app),
+	    "status", "active", NULL);
+	urls[3] = fhir_query("DocumentReference", "patient",
+	    app_patient_ref(app), "type", "statement", "_sort", "-date",
+	    "_count", "12", NULL);
 	if (fhir_batch_take(app->portal->fhir, urls, 4, &res, cause) != 0)
 		return -1;
 	s->a = arena_create();

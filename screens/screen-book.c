@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "booking.h"
 #include "crypto.h"
 #include "fhir.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "checkin.h"
 #include "portal.h"
 #include "util.h"

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "careteam.h"
 #include "crypto.h"
 #include "drafts.h"
@@ -306,7 +307,7 @@ compose_message(struct app *app, struct compose *s)
 	m = json_new_object();
 	json_add_str(m, "resourceType", "Communication");
 	json_add_str(m, "status", "completed");
-	ref = xasprintf("Patient/%s", app_patient(app));
+	ref = fhir_ref("Patient", app_patient(app));
 	json_add_str(json_add_object(m, "subject"), "reference", ref);
 	o = json_add_object(m, "sender");
 	json_add_str(o, "reference", app->me.profile ? app->me.profile : ref);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "screens.h"
 #include "util.h"
 #include "view.h"
 

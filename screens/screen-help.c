@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "screens.h"
 #include "keys.h"
 #include "view.h"
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "bill.h"
 #include "fhir.h"
 #include "json.h"
@@ -59,31 +60,34 @@ home_fetch(struct app *app, void *state, char **cause)
 	struct home		*h = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[HOME_COUNTS + 3], *why, now[32];
+	char			*urls[HOME_COUNTS + 3], *why, now[32], *ge;
 	long			 status;
 	size_t			 i;
 	struct arena		*a;
 	struct visit		 v;
 
 	for (i = 0; i < HOME_COUNTS; i++) {
-		urls[i] = xasprintf("%s&patient=Patient/%s%s", home_queries[i],
-		    app_patient(app), strstr(home_queries[i], "_summary") ?
-		    "" : "&_summary=count");
+		urls[i] = fhir_query(home_queries[i], "patient",
+		    app_patient_ref(app), "_summary",
+		    strstr(home_queries[i], "_summary") ? NULL : "count",
+		    NULL);
 		h->count[i] = -1;
 	}
 	/* The next visit, for the Appointments line. */
 	visit_instant_write(time(NULL), now, sizeof now);
-	urls[HOME_COUNTS] = xasprintf("Appointment?patient=Patient/%s"
-	    "&date=ge%s&status=booked,checked-in,arrived&_sort=date&_count=1",
-	    app_patient(app), now);
+	ge = xasprintf("ge%s", now);
+	urls[HOME_COUNTS] = fhir_query("Appointment?status=booked,"
+	    "checked-in,arrived&_sort=date&_count=1", "patient",
+	    app_patient_ref(app), "date", ge, NULL);
+	free(ge);
 	free(h->withheld);
 	h->withheld = NULL;
 	free(h->next_visit);
 	h->next_visit = NULL;
-	urls[HOME_COUNTS + 1] = xasprintf("Invoice?subject=Patient/%s"
-	    "&status=issued&_count=50", app_patient(app));
-	urls[HOME_COUNTS + 2] = xasprintf("Communication?subject=Patient/%s"
-	    "&part-of:missing=true&_count=50", app_patient(app));
+	urls[HOME_COUNTS + 1] = fhir_query("Invoice?status=issued&_count=50",
+	    "subject", app_patient_ref(app), NULL);
+	urls[HOME_COUNTS + 2] = fhir_query("Communication?part-of:missing="
+	    "true&_count=50", "subject", app_patient_ref(app), NULL);
 	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 3, &res,
 	    cause) != 0)
 		return -1;

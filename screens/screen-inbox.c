@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -81,9 +82,9 @@ inbox_open(struct app *app, void *arg, void **state, char **cause)
 	struct inbox	*s = xcalloc(1, sizeof *s);
 	char		*first;
 
-	first = xasprintf("Communication?subject=Patient/%s"
-	    "&part-of:missing=true&_sort=-sent&_count=%d", app_patient(app),
-	    INBOX_PAGE);
+	first = fhir_query("Communication?part-of:missing=true&_sort=-sent"
+	    "&_count=" FHIR_NUM(INBOX_PAGE), "subject", app_patient_ref(app),
+	    NULL);
 	fhir_pages_start(&s->pages, first);
 	free(first);
 	if (inbox_load(app, s, 0, cause) != 0) {

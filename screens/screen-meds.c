@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -70,10 +71,10 @@ meds_fetch(struct app *app, void *state, char **cause)
 	size_t			 i, n;
 	int			 rc;
 
-	urls[0] = xasprintf("MedicationRequest?patient=Patient/%s"
-	    "&status=active&_count=%d", app_patient(app), MEDS_MAX);
-	urls[1] = xasprintf("Task?patient=Patient/%s&code=fulfill"
-	    "&_sort=-authored-on&_count=20", app_patient(app));
+	urls[0] = fhir_query("MedicationRequest?status=active&_count="
+	    FHIR_NUM(MEDS_MAX), "patient", app_patient_ref(app), NULL);
+	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
+	    "patient", app_patient_ref(app), NULL);
 	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
 	    cause);
 	free(urls[0]);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -90,8 +91,8 @@ omw_fetch(struct app *app, void *state, char **cause)
 	size_t			 i;
 
 	urls[0] = xasprintf("Location?type=urgent-care&_count=%d", OMW_MAX);
-	urls[1] = xasprintf("Appointment?patient=Patient/%s&status=waitlist",
-	    app_patient(app));
+	urls[1] = fhir_query("Appointment?status=waitlist", "patient",
+	    app_patient_ref(app), NULL);
 	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
 		return -1;
 	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
@@ -223,12 +224,12 @@ omw_join(struct app *app, struct omw *s)
 	params = json_new_object();
 	json_add_str(params, "resourceType", "Parameters");
 	p = json_add_array(params, "parameter");
-	ref = xasprintf("Location/%s", s->places[s->joining].id);
+	ref = fhir_ref("Location", s->places[s->joining].id);
 	json_add_str(json_add_object(p, NULL), "name", "location");
 	json_add_str(json_add_object(json_at(p, 0), "valueReference"),
 	    "reference", ref);
 	free(ref);
-	ref = xasprintf("Patient/%s", app_patient(app));
+	ref = fhir_ref("Patient", app_patient(app));
 	json_add_str(json_add_object(p, NULL), "name", "patient");
 	json_add_str(json_add_object(json_at(p, 1), "valueReference"),
 	    "reference", ref);

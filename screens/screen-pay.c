@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "bill.h"
+#include "fhir.h"
 #include "payment.h"
 #include "portal.h"
 #include "util.h"
@@ -67,7 +69,7 @@ pay_open(struct app *app, void *arg, void **state, char **cause)
 	struct pay	*s = xcalloc(1, sizeof *s);
 
 	s->id = arg;
-	s->ref = xasprintf("Invoice/%s", s->id);
+	s->ref = fhir_path("Invoice", s->id, NULL);
 	payment_init(&s->p);
 	if (pay_fetch(app, s, cause) != 0) {
 		pay_free(s);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "bill.h"
 #include "fhir.h"
 #include "json.h"
@@ -40,8 +41,8 @@ plan_fetch(struct app *app, void *state, char **cause)
 	size_t			 i;
 
 	urls[0] = fhir_path("Account", s->id, NULL);
-	urls[1] = xasprintf("Invoice?subject=Patient/%s&_count=200",
-	    app_patient(app));
+	urls[1] = fhir_query("Invoice?_count=200", "subject",
+	    app_patient_ref(app), NULL);
 	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
 		return -1;
 	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
@@ -51,7 +52,7 @@ plan_fetch(struct app *app, void *state, char **cause)
 	a = arena_create();
 	bill_account_parse(a, b, &s->acct);
 	b = fhir_batch_entry(res.body, 1, &status, NULL);
-	ref = xasprintf("Account/%s", s->id);
+	ref = fhir_ref("Account", s->id);
 	for (i = 0, s->owed = 0; i < fhir_bundle_count(b); i++) {
 		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0 &&
 		    bill.account && strcmp(bill.account, ref) == 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "crypto.h"
 #include "fhir.h"
 #include "json.h"
@@ -105,7 +106,7 @@ reading_save(struct app *app, struct reading_screen *s)
 	now = xasprintf("%s\037%s\037%d\037%s", s->value.text, s->value2.text,
 	    s->unit.choice, s->when.text);
 	crypto_request_id(&s->request_id, &s->sent, now);
-	patient = xasprintf("Patient/%s", app_patient(app));
+	patient = fhir_ref("Patient", app_patient(app));
 	obs = reading_observation(&r, patient);
 	free(patient);
 	app_loading(app, "Saving the reading...");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "view.h"
 
 static int

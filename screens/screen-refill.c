@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "crypto.h"
 #include "fhir.h"
 #include "json.h"
@@ -92,7 +93,7 @@ refill_fetch(struct app *app, void *state, char **cause)
 		s->options[s->noptions] = refill_name(s->a,
 		    model_str(s->a, org, "name"));
 		s->org_refs[s->noptions++] = arena_own(s->a,
-		    xasprintf("Organization/%s", model_str(s->a, org, "id")));
+		    fhir_ref("Organization", model_str(s->a, org, "id")));
 	}
 	fhir_result_free(&res);
 	for (k = 1; chosen != NULL && k < s->noptions; k++) {
@@ -185,12 +186,12 @@ refill_task(struct app *app, struct refill *s)
 	json_add_str(t, "authoredOn", now);
 	o = json_add_object(t, "focus");
 	json_add_str(o, "reference", s->med.id ? arena_own(s->a,
-	    xasprintf("MedicationRequest/%s", s->med.id)) : "");
+	    fhir_ref("MedicationRequest", s->med.id)) : "");
 	if (s->med.name != NULL)
 		json_add_str(o, "display", s->med.name);
 	o = json_add_object(t, "for");
 	json_add_str(o, "reference", arena_own(s->a,
-	    xasprintf("Patient/%s", app_patient(app))));
+	    fhir_ref("Patient", app_patient(app))));
 	if (app->me.profile != NULL) {
 		o = json_add_object(t, "requester");
 		json_add_str(o, "reference", app->me.profile);

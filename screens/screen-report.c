@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
 #include "results.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -37,15 +37,13 @@ report_fetch(struct app *app, void *state, char **cause)
 	struct fhir_result	 res;
 	const struct observation *o;
 	struct arena		*a;
-	char			*query, *id;
+	char			*query;
 	size_t			 i;
 	int			 rc;
 
-	id = url_escape(s->id);
-	query = xasprintf("_id=%s&patient=Patient/%s"
-	    "&_include=DiagnosticReport:result", id, app_patient(app));
-	free(id);
-	rc = fhir_search(app->portal->fhir, "DiagnosticReport", query, &res,
+	query = fhir_query("DiagnosticReport?_include=DiagnosticReport:result",
+	    "_id", s->id, "patient", app_patient_ref(app), NULL);
+	rc = fhir_request(app->portal->fhir, "GET", query, NULL, NULL, &res,
 	    cause);
 	free(query);
 	if (rc != 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -63,9 +64,9 @@ results_open(struct app *app, void *arg, void **state, char **cause)
 	struct results	*s = xcalloc(1, sizeof *s);
 	char		*first;
 
-	first = xasprintf("DiagnosticReport?patient=Patient/%s&_sort=-date"
-	    "&_count=%d&_include=DiagnosticReport:result", app_patient(app),
-	    RESULTS_PAGE);
+	first = fhir_query("DiagnosticReport?_sort=-date&_count="
+	    FHIR_NUM(RESULTS_PAGE) "&_include=DiagnosticReport:result",
+	    "patient", app_patient_ref(app), NULL);
 	fhir_pages_start(&s->pages, first);
 	free(first);
 	if (results_load(app, s, 0, cause) != 0) {

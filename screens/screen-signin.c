@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "portal.h"
 #include "util.h"
 #include "view.h"
@@ -21,45 +22,6 @@ struct signin {
 	int		mfa;		/* waiting for the code */
 	int		other;		/* signed in as someone else */
 };
-
-/* Say the portal's one-time notice (no keyring), if it has one. */
-static void
-signin_notice(struct app *app)
-{
-	char	*n;
-
-	if (app->portal != NULL && (n = portal_notice(app->portal)) != NULL) {
-		app_say(app, n);
-		free(n);
-	}
-}
-
-int
-signin_resume(struct app *app)
-{
-	char	*cause = NULL;
-	int	 rc;
-
-	if (app->opt.server == NULL || app->opt.email == NULL ||
-	    !app->opt.use_keyring)
-		return -1;
-	app->portal = portal_create(app->opt.server, app->opt.email, 1);
-	app_loading(app, "Connecting to the portal...");
-	rc = portal_connect(app->portal, &cause);
-	if (rc == AUTH_OK) {
-		app_loading(app, "Signing in...");
-		rc = portal_resume(app->portal, &cause);
-	}
-	if (rc == AUTH_OK && app_signed_in(app, &cause) == 0) {
-		signin_notice(app);
-		return 0;
-	}
-	if (rc != AUTH_ERR_EXPIRED && cause != NULL)
-		app_say(app, cause);	/* unreachable, ...: say why */
-	free(cause);
-	signin_notice(app);
-	return -1;
-}
 
 static int
 signin_open(struct app *app, void *arg, void **state, char **cause)
@@ -118,7 +80,7 @@ signin_done(struct app *app, struct signin *s)
 
 	field_clear(&s->password);
 	field_clear(&s->code);
-	signin_notice(app);
+	app_notice(app);
 	if (app_signed_in(app, &cause) != 0) {
 		app_say(app, cause);
 		free(cause);

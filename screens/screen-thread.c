@@ -12,12 +12,12 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "attach.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -69,11 +69,11 @@ thread_fetch(struct app *app, void *state, char **cause)
 	size_t			 i, n;
 	int			 rc;
 
-	id = url_escape(s->id);
-	urls[0] = xasprintf("Communication/%s", id);
+	urls[0] = fhir_path("Communication", s->id, NULL);
 	/* The newest THREAD_MAX, newest first; shown oldest first. */
-	urls[1] = xasprintf("Communication?part-of=Communication/%s"
-	    "&_sort=-sent&_count=%d", id, THREAD_MAX);
+	id = fhir_ref("Communication", s->id);
+	urls[1] = fhir_query("Communication?_sort=-sent&_count="
+	    FHIR_NUM(THREAD_MAX), "part-of", id, NULL);
 	free(id);
 	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
 	    cause);

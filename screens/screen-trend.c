@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
 #include "trend.h"
-#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -219,7 +219,7 @@ static int
 trend_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct trend_screen	*s = xcalloc(1, sizeof *s);
-	char			*code, *first, *name;
+	char			*first, *name;
 
 	/* arg: "system|code", then optionally "|name" for an empty trend. */
 	s->code = arg;
@@ -228,12 +228,11 @@ trend_open(struct app *app, void *arg, void **state, char **cause)
 		*name++ = '\0';
 		s->name = name;
 	}
-	code = url_escape(s->code);
-	first = xasprintf("Observation?patient=Patient/%s&code=%s"
-	    "&_sort=-date&_count=%d", app_patient(app), code, TREND_PAGE);
+	first = fhir_query("Observation?_sort=-date&_count="
+	    FHIR_NUM(TREND_PAGE), "patient", app_patient_ref(app), "code",
+	    s->code, NULL);
 	fhir_pages_start(&s->pages, first);
 	free(first);
-	free(code);
 	if (trend_load(app, s, 0, cause) != 0) {
 		trend_free(s);
 		return -1;

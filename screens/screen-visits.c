@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -48,18 +49,23 @@ visits_fetch(struct app *app, void *state, char **cause)
 	struct visits		*s = state;
 	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[3], now[32], *why;
+	char			*urls[3], now[32], *why, *ge, *lt;
 	long			 status;
 	size_t			 i, k, n;
 
 	visit_instant_write(time(NULL), now, sizeof now);
-	urls[0] = xasprintf("Appointment?patient=Patient/%s&date=ge%s"
-	    "&_sort=date&_count=%d", app_patient(app), now,
-	    VISITS_MAX_UPCOMING);
-	urls[1] = xasprintf("Appointment?patient=Patient/%s&date=lt%s"
-	    "&_sort=-date&_count=%d", app_patient(app), now, VISITS_MAX_PAST);
-	urls[2] = xasprintf("Appointment?patient=Patient/%s&status=waitlist",
-	    app_patient(app));
+	ge = xasprintf("ge%s", now);
+	lt = xasprintf("lt%s", now);
+	urls[0] = fhir_query("Appointment?_sort=date&_count="
+	    FHIR_NUM(VISITS_MAX_UPCOMING), "patient", app_patient_ref(app),
+	    "date", ge, NULL);
+	urls[1] = fhir_query("Appointment?_sort=-date&_count="
+	    FHIR_NUM(VISITS_MAX_PAST), "patient", app_patient_ref(app), "date",
+	    lt, NULL);
+	urls[2] = fhir_query("Appointment?status=waitlist", "patient",
+	    app_patient_ref(app), NULL);
+	free(ge);
+	free(lt);
 	if (fhir_batch_take(app->portal->fhir, urls, 3, &res, cause) != 0)
 		return -1;
 	visits_clear(s);

@@ -47,18 +47,49 @@ struct loop {
 	int		 nahead;
 };
 
-const struct screen *const app_areas[] = {
-	&screen_home,
-	&screen_summary,
-	&screen_results,
-	&screen_meds,
-	&screen_inbox,
-	&screen_visits,
-	&screen_billing,
-	NULL
-};
+/* The screens main handed over (struct app_screens). */
+#define APP_SCREENS(l)	((l)->app.opt.screens)
 
 static volatile sig_atomic_t app_signal;
+
+void
+app_notice(struct app *app)
+{
+	char	*n;
+
+	if (app->portal != NULL && (n = portal_notice(app->portal)) != NULL) {
+		app_say(app, n);
+		free(n);
+	}
+}
+
+/* Sign in from the keyring without asking; 0 when that worked. */
+static int
+app_resume(struct app *app)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (app->opt.server == NULL || app->opt.email == NULL ||
+	    !app->opt.use_keyring)
+		return -1;
+	app->portal = portal_create(app->opt.server, app->opt.email, 1);
+	app_loading(app, "Connecting to the portal...");
+	rc = portal_connect(app->portal, &cause);
+	if (rc == AUTH_OK) {
+		app_loading(app, "Signing in...");
+		rc = portal_resume(app->portal, &cause);
+	}
+	if (rc == AUTH_OK && app_signed_in(app, &cause) == 0) {
+		app_notice(app);
+		return 0;
+	}
+	if (rc != AUTH_ERR_EXPIRED && cause != NULL)
+		app_say(app, cause);	/* unreachable, ...: say why */
+	free(cause);
+	app_notice(app);
+	return -1;
+}
 
 static void
 app_on_signal(int sig)
@@ -95,6 +126,12 @@ app_patient(const struct app *app)
 	if (app->record == NULL || (ref = app->record->reference) == NULL)
 		return NULL;
 	return strncmp(ref, "Patient/", 8) == 0 ? ref + 8 : ref;
+}
+
+const char *
+app_patient_ref(const struct app *app)
+{
+	return app->record ? app->record->reference : NULL;
 }
 
 const char *
@@ -268,11 +305,11 @@ app_check_session(struct loop *l)
 	struct app	*app = &l->app;
 
 	if (app->portal == NULL || portal_signed_in(app->portal) ||
-	    l->depth == 0 || l->stack[l->depth - 1].screen == &screen_signin)
+	    l->depth == 0 || l->stack[l->depth - 1].screen == APP_SCREENS(l)->signin)
 		return;
 	if (app->portal->srv.root == NULL)
 		return;
-	app_open(l, &screen_signin, NULL);
+	app_open(l, APP_SCREENS(l)->signin, NULL);
 }
 
 static void
@@ -339,9 +376,9 @@ app_home(struct loop *l, const struct screen *area)
 	if (l->depth == APP_MAX_DEPTH)
 		app_close_top(l);
 	before = l->depth;
-	app_open(l, &screen_home, NULL);
+	app_open(l, APP_SCREENS(l)->home, NULL);
 	if (l->depth != before + 1 ||
-	    l->stack[l->depth - 1].screen != &screen_home)
+	    l->stack[l->depth - 1].screen != APP_SCREENS(l)->home)
 		return;		/* not opened (or sign-in came over it) */
 	home = l->stack[--l->depth];
 	while (l->depth > 0)
@@ -349,7 +386,7 @@ app_home(struct loop *l, const struct screen *area)
 	l->stack[l->depth++] = home;
 	l->app.depth = l->depth;
 	l->rebuild = l->dirty = 1;
-	if (area != NULL && area != &screen_home)
+	if (area != NULL && area != APP_SCREENS(l)->home)
 		app_open(l, area, NULL);
 }
 
@@ -623,8 +660,8 @@ app_event(struct loop *l, const struct ui_event *ev)
 			app->quit = 1;
 		break;
 	case ACTION_HELP:
-		if (l->stack[l->depth - 1].screen != &screen_help)
-			app_open(l, &screen_help, NULL);
+		if (l->stack[l->depth - 1].screen != APP_SCREENS(l)->help)
+			app_open(l, APP_SCREENS(l)->help, NULL);
 		break;
 	case ACTION_FIND:
 		free(l->find);
@@ -643,7 +680,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 		app_fetch(l);
 		break;
 	case ACTION_AREA:
-		for (n = 0; app_areas[n] != NULL; n++)
+		for (n = 0; APP_SCREENS(l)->areas[n] != NULL; n++)
 			;
 		if (app->record == NULL)
 			app_say(app, "Sign in first.");
@@ -651,7 +688,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 			app_say(app, "There is no area with that number. "
 			    "Press ? for the keys.");
 		else if (app_may_leave(l, 0) == 0)
-			app_home(l, app_areas[ev->arg - 1]);
+			app_home(l, APP_SCREENS(l)->areas[ev->arg - 1]);
 		l->dirty = 1;
 		break;
 	case ACTION_RESIZE:
@@ -728,10 +765,10 @@ app_run(const struct app_options *opt)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (signin_resume(app) == 0)
+	if (app_resume(app) == 0)
 		app_home(l, NULL);
 	else
-		app_open(l, &screen_signin, NULL);
+		app_open(l, APP_SCREENS(l)->signin, NULL);
 	while (!app->quit && l->depth > 0 && (!app_signal ||
 	    app_signal == SIGINT)) {
 		if (app_signal == SIGINT) {

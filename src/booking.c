@@ -143,7 +143,7 @@ booking_schedule(struct booking *b, const struct json *sc,
 	}
 	if (w->ntypes == 0)
 		return;
-	w->schedule = arena_own(b->a, xasprintf("Schedule/%s", id));
+	w->schedule = arena_own(b->a, fhir_ref("Schedule", id));
 	b->options[b->nwho++] = w->option;
 }
 
@@ -276,7 +276,7 @@ booking_appointment(const struct booking_who *w, int type,
 	j = json_new_object();
 	json_add_str(j, "resourceType", "Appointment");
 	json_add_str(j, "status", "booked");
-	ref = xasprintf("Slot/%s", slot->id);
+	ref = fhir_ref("Slot", slot->id);
 	json_add_str(json_add_object(json_add_array(j, "slot"), NULL),
 	    "reference", ref);
 	free(ref);
@@ -287,7 +287,7 @@ booking_appointment(const struct booking_who *w, int type,
 	    "text", reason);
 	arr = json_add_array(j, "participant");
 	o = json_add_object(arr, NULL);
-	ref = xasprintf("Patient/%s", patient);
+	ref = fhir_ref("Patient", patient);
 	json_add_str(json_add_object(o, "actor"), "reference", ref);
 	free(ref);
 	json_add_str(o, "status", "accepted");
@@ -339,7 +339,7 @@ booking_made(struct fhir *f, const char *patient, const char *request_id)
 	char			*q, *who, *ident, *cause = NULL;
 	int			 made = 0;
 
-	who = xasprintf("Patient/%s", patient);
+	who = fhir_ref("Patient", patient);
 	ident = xasprintf("urn:chartty:request|%s", request_id);
 	q = fhir_query("Appointment", "patient", who, "identifier", ident,
 	    NULL);

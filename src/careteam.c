@@ -15,7 +15,7 @@
 char *
 careteam_query(const char *patient)
 {
-	char	*ref = xasprintf("Patient/%s", patient), *q;
+	char	*ref = fhir_ref("Patient", patient), *q;
 
 	q = fhir_query("CareTeam", "patient", ref, "status", "active", NULL);
 	free(ref);

@@ -122,7 +122,7 @@ checkin_add_visit(struct checkin *c, struct json *r)
 
 	e = json_add_object(json_add_array(r, "extension"), NULL);
 	json_add_str(e, "url", EXT_APPOINTMENT);
-	ref = xasprintf("Appointment/%s", c->appt_id);
+	ref = fhir_ref("Appointment", c->appt_id);
 	json_add_str(json_add_object(e, "valueReference"), "reference", ref);
 	free(ref);
 }
@@ -277,7 +277,7 @@ checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
 	struct fhir_result	 res;
 	char			*path;
 
-	path = xasprintf("Patient/%s", c->patient);
+	path = fhir_ref("Patient", c->patient);
 	if (fhir_read(f, path, NULL, &res, cause) != 0 || res.body == NULL) {
 		free(path);
 		fhir_result_free(&res);
@@ -342,7 +342,7 @@ checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
 		return -1;
 	}
 	p = checkin_contact_patient(c);
-	path = xasprintf("Patient/%s", c->patient);
+	path = fhir_ref("Patient", c->patient);
 	rc = fhir_update(f, path, p, c->pat_etag, &res, cause);
 	free(path);
 	json_free(p);
@@ -791,7 +791,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	json_add_str(r, "resourceType", "QuestionnaireResponse");
 	json_add_str(r, "status", later ? "in-progress" : "completed");
 	json_add_str(r, "questionnaire", c->visit.questionnaire);
-	ref = xasprintf("Patient/%s", c->patient);
+	ref = fhir_ref("Patient", c->patient);
 	json_add_str(json_add_object(r, "subject"), "reference", ref);
 	free(ref);
 	checkin_add_visit(c, r);
@@ -886,7 +886,7 @@ checkin_consent_submit(struct checkin *c, struct fhir *f, char **cause)
 	json_add_str(json_add_object(r, "scope"), "text", "Treatment");
 	json_add_str(json_add_object(json_add_array(r, "category"), NULL),
 	    "text", "Consent to treatment");
-	ref = xasprintf("Patient/%s", c->patient);
+	ref = fhir_ref("Patient", c->patient);
 	json_add_str(json_add_object(r, "patient"), "reference", ref);
 	free(ref);
 	fhir_time_write(time(NULL), when, sizeof when);
@@ -1128,19 +1128,19 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 {
 	struct fhir_result	 res;
 	const struct json	*b, *r;
-	char			*urls[2], *e;
+	char			*urls[2];
 	long			 status;
 	struct bill		 bill;
 	size_t			 n = 0, form = 2, inv = 2;
 
 	if (c->visit.questionnaire != NULL) {
-		e = url_escape(c->visit.questionnaire);
-		urls[form = n++] = xasprintf("Questionnaire?url=%s", e);
-		free(e);
+		urls[form = n++] = fhir_query("Questionnaire", "url",
+		    c->visit.questionnaire, NULL);
 	}
 	if (c->visit.copay_invoice != NULL &&
-	    strncmp(c->visit.copay_invoice, "Invoice/", 8) == 0)
-		urls[inv = n++] = xstrdup(c->visit.copay_invoice);
+	    strncmp(c->visit.copay_invoice, "Invoice/", 8) == 0 &&
+	    (urls[n] = fhir_ref_local(c->visit.copay_invoice)) != NULL)
+		inv = n++;
 	if (n == 0)
 		return 0;
 	if (fhir_batch_take(f, urls, n, &res, cause) != 0)
@@ -1189,7 +1189,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 {
 	struct fhir_result	 res;
 	const struct json	*b, *qrs;
-	char			*urls[5];
+	char			*urls[5], *ref;
 	long			 status;
 	int			 rc = -1;
 
@@ -1199,13 +1199,15 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 	c->appt_id = xstrdup(appt_id);
 	payment_init(&c->pay);
 	urls[0] = fhir_path("Appointment", appt_id, NULL);
-	urls[1] = xasprintf("Patient/%s", patient);
-	urls[2] = xasprintf("Coverage?beneficiary=Patient/%s&status=active",
-	    patient);
-	urls[3] = xasprintf("QuestionnaireResponse?subject=Patient/%s"
-	    "&_sort=-authored&_count=50", patient);
-	urls[4] = xasprintf("Consent?patient=Patient/%s&status=active"
-	    "&_count=50", patient);
+	ref = fhir_ref("Patient", patient);
+	urls[1] = fhir_path("Patient", patient, NULL);
+	urls[2] = fhir_query("Coverage?status=active", "beneficiary", ref,
+	    NULL);
+	urls[3] = fhir_query("QuestionnaireResponse?_sort=-authored"
+	    "&_count=50", "subject", ref, NULL);
+	urls[4] = fhir_query("Consent?status=active&_count=50", "patient",
+	    ref, NULL);
+	free(ref);
 	if (fhir_batch_take(f, urls, 5, &res, cause) != 0)
 		return -1;
 	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL ||

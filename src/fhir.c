@@ -471,6 +471,12 @@ fhir_transaction_create(struct json *entries, const char *type,
 	free(s);
 }
 
+char *
+fhir_ref(const char *type, const char *id)
+{
+	return xasprintf("%s/%s", type, id);
+}
+
 int
 fhir_batch_take(struct fhir *f, char **urls, size_t n,
     struct fhir_result *res, char **cause)

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "fhirtime.h"
+#include "util.h"
 
 static const char *const fhir_days[] = {
 	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"

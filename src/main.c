@@ -12,13 +12,35 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "auth.h"
 #include "conf.h"
 #include "keys.h"
 #include "portal.h"
+#include "summary.h"
 #include "ui.h"
 #include "util.h"
 
+
+/* The areas a number key reaches, in order; the first is Home. */
+static const struct screen *const main_areas[] = {
+	&screen_home,
+	&screen_summary,
+	&screen_results,
+	&screen_meds,
+	&screen_inbox,
+	&screen_visits,
+	&screen_billing,
+	NULL
+};
+
+/* What main hands the loop: app.c names no screen. */
+static const struct app_screens main_screens = {
+	.signin = &screen_signin,
+	.home = &screen_home,
+	.help = &screen_help,
+	.areas = main_areas,
+};
 
 static const char main_usage[] =
 "usage: chartty [--plain] [--ascii] [--no-keyring] [--config FILE]\n"
@@ -197,6 +219,29 @@ main_whoami(struct portal *p)
 	return 0;
 }
 
+/* chartty logout: end the session; never asks for a password. */
+static int
+main_logout(struct portal *p, const char *output)
+{
+	char	*cause = NULL;
+
+	if (portal_sign_out(p, &cause) != AUTH_OK) {
+		main_say(cause);
+		free(cause);
+	} else
+		main_say("Signed out. The sign-in kept in the keyring was "
+		    "removed.");
+	return 0;
+}
+
+/* chartty login: signing in was all. */
+static int
+main_login(struct portal *p, const char *output)
+{
+	main_say("Signed in.");
+	return 0;
+}
+
 /* Should chartty use plain lines rather than the full screen? */
 static int
 main_plain(int asked)
@@ -225,7 +270,8 @@ main_summary(struct portal *p, const char *output)
 		    strerror(errno));
 		goto out;
 	}
-	if (summary_write_text(&app, out, &cause) == 0)
+	if (summary_write_text(p->fhir, app_patient(&app), app_whose(&app),
+	    p->srv.root, out, &cause) == 0)
 		rc = 0;
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
 		cause = xasprintf("Cannot write %s.", output);
@@ -240,6 +286,27 @@ out:
 	auth_me_free(&app.me);
 	return rc;
 }
+
+static int
+main_whoami_cmd(struct portal *p, const char *output)
+{
+	return main_whoami(p) == 0 ? 0 : 1;
+}
+
+/* The commands: what each is called, whether it may ask for a password,
+ * whether it needs --text, and what it does once signed in. */
+static const struct main_command {
+	const char	*name;
+	int		 may_ask;
+	int		 needs_text;
+	int		(*run)(struct portal *, const char *output);
+} main_commands[] = {
+	{ "login", 1, 0, main_login },
+	{ "whoami", 1, 0, main_whoami_cmd },
+	{ "logout", 0, 0, main_logout },
+	{ "summary", 1, 1, main_summary },
+	{ NULL, 0, 0, NULL }
+};
 
 int
 main(int argc, char **argv)
@@ -259,6 +326,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct conf_account	*acct = NULL;
+	const struct main_command	*cmd = main_commands;
 	struct app_options		 opt;
 	struct conf			 conf;
 	struct portal			*p = NULL;
@@ -336,14 +404,17 @@ main(int argc, char **argv)
 	}
 	if (argc == 1)
 		command = argv[0];
-	if (command != NULL && strcmp(command, "login") != 0 &&
-	    strcmp(command, "whoami") != 0 && strcmp(command, "logout") != 0 &&
-	    strcmp(command, "summary") != 0) {
+	for (cmd = main_commands; command != NULL && cmd->name != NULL;
+	    cmd++) {
+		if (strcmp(cmd->name, command) == 0)
+			break;
+	}
+	if (command != NULL && cmd->name == NULL) {
 		fprintf(stderr, "chartty: unknown command \"%s\"\n", command);
 		fputs(main_usage, stderr);
 		return 2;
 	}
-	if (command != NULL && strcmp(command, "summary") == 0 && !text) {
+	if (command != NULL && cmd->needs_text && !text) {
 		fprintf(stderr, "chartty: summary needs --text (the health "
 		    "summary is also a screen: run chartty without a "
 		    "command)\n");
@@ -373,6 +444,7 @@ main(int argc, char **argv)
 	if (command == NULL) {
 		/* The portal itself: full-screen, or plain lines. */
 		memset(&opt, 0, sizeof opt);
+		opt.screens = &main_screens;
 		opt.server = server;
 		opt.email = user;
 		opt.label = acct ? acct->label : NULL;
@@ -397,25 +469,11 @@ main(int argc, char **argv)
 	}
 
 	p = portal_create(server, user, !no_keyring);
-	if ((ch = main_sign_in(p, strcmp(command, "logout") != 0)) != 0) {
+	if ((ch = main_sign_in(p, cmd->may_ask)) != 0) {
 		rc = ch < 0 ? 1 : 0;
 		goto out;
 	}
-	if (strcmp(command, "logout") == 0) {
-		if (portal_sign_out(p, &cause) != AUTH_OK) {
-			main_say(cause);
-			free(cause);
-		} else
-			main_say("Signed out. The sign-in kept in the keyring "
-			    "was removed.");
-		rc = 0;
-	} else if (strcmp(command, "login") == 0) {
-		main_say("Signed in.");
-		rc = 0;
-	} else if (strcmp(command, "summary") == 0)
-		rc = main_summary(p, output);
-	else
-		rc = main_whoami(p) == 0 ? 0 : 1;
+	rc = cmd->run(p, output);
 	main_notice(p);
 out:
 	portal_free(p);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "http.h"
 #include "integration/portal-test.h"
 #include "portal.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "bill.h"
 #include "fhir.h"
 #include "json.h"

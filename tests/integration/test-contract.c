@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "editor.h"
 #include "fhir.h"
 #include "json.h"

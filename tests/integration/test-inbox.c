@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "crypto.h"
 #include "editor.h"
 #include "fhir.h"

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "screens.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"

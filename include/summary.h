@@ -1,0 +1,62 @@
+/*
+ * The health summary as records: the patient, active allergies and
+ * problems, active medications, immunizations and the latest vital signs
+ * (portal-api.md, "Health summary": one batch), their rows in words for
+ * the screen, and the same as a plain-text wallet card.
+ */
+#ifndef CHARTTY_SUMMARY_H
+#define CHARTTY_SUMMARY_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "util.h"
+
+struct fhir;
+
+enum { SUMMARY_ALLERGY, SUMMARY_PROBLEM, SUMMARY_MED, SUMMARY_IMM,
+    SUMMARY_VITAL, SUMMARY_N };
+
+struct summary {
+	struct arena		*a;
+	struct patient		 patient;
+	int			 have_patient;
+	struct allergy		*allergies;
+	struct condition	*problems;
+	struct medication	*meds;
+	struct immunization	*imms;
+	struct observation	*vitals;
+	size_t			 n[SUMMARY_N];
+	char			*withheld[SUMMARY_N];	/* why a section is empty */
+};
+
+/* Per section: its heading, the noun of one row, and what says "none". */
+extern const char *const summary_headings[SUMMARY_N];
+extern const char *const summary_nouns[SUMMARY_N];
+extern const char *const summary_empty[SUMMARY_N];
+
+/*
+ * Load the summary of patient (an id) into s, which summary_clear()
+ * empties first and frees after. 0, or -1 with *cause.
+ */
+int	 summary_load(struct fhir *, const char *patient, struct summary *,
+	     char **cause);
+void	 summary_clear(struct summary *);
+/*
+ * Row i of a section in words (in s's arena): *label, *value (may be
+ * NULL) and *alert when it needs attention (severe, high risk, out of
+ * range).
+ */
+void	 summary_row(struct summary *, int section, size_t i,
+	     const char **label, const char **value, int *alert);
+/* A time, or only the date, for people (in the arena), or NULL. */
+const char *summary_time(struct arena *, const struct fhir_time *);
+const char *summary_date(struct arena *, const struct fhir_time *);
+/*
+ * The summary of patient as the wallet card: whose it is, from which
+ * portal (from), today's date; written to out. 0, or -1 with *cause.
+ */
+int	 summary_write_text(struct fhir *, const char *patient,
+	     const char *whose, const char *from, FILE *out, char **cause);
+
+#endif

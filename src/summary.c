@@ -1,0 +1,329 @@
+/*
+ * The health summary as records: the patient, active allergies and
+ * problems, active medications, immunizations and the latest vital signs,
+ * from one batch request; their rows in words, and the wallet card.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fhir.h"
+#include "model.h"
+#include "summary.h"
+#include "util.h"
+
+#define SUM_MAX_ROWS		200	/* per section */
+
+
+const char *const summary_headings[SUMMARY_N] = {
+	"Allergies", "Active problems", "Medications", "Immunizations",
+	"Latest vital signs"
+};
+const char *const summary_nouns[SUMMARY_N] = {
+	"Allergy", "Problem", "Medication", "Immunization", "Vital sign"
+};
+const char *const summary_empty[SUMMARY_N] = {
+	"No allergies on file.", "No active problems on file.",
+	"No active medications on file.", "No immunizations on file.",
+	"No vital signs on file."
+};
+
+const char *
+summary_time(struct arena *a, const struct fhir_time *t)
+{
+	char	out[64];
+
+	fhir_time_format(t, out, sizeof out);
+	return out[0] ? arena_strdup(a, out) : NULL;
+}
+
+/* Only the date, for things that happen on a day (onsets, vaccines). */
+const char *
+summary_date(struct arena *a, const struct fhir_time *t)
+{
+	char	out[64];
+
+	fhir_date_format(t, out, sizeof out);
+	return out[0] ? arena_strdup(a, out) : NULL;
+}
+
+/* Join non-empty parts with ", " into the arena. */
+static const char *
+sum_join(struct arena *a, const char *const *parts, size_t n)
+{
+	struct buf	b;
+	size_t		i;
+	char		*s;
+
+	buf_init(&b, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		if (parts[i] == NULL || *parts[i] == '\0')
+			continue;
+		buf_printf(&b, "%s%s", b.len ? ", " : "", parts[i]);
+	}
+	s = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b, 1);
+	return s;
+}
+
+void
+summary_row(struct summary *s, int section, size_t i, const char **label,
+    const char **value, int *alert)
+{
+	struct arena	*a = s->a;
+	const char	*parts[4];
+
+	*alert = 0;
+	switch (section) {
+	case SUMMARY_ALLERGY: {
+		const struct allergy *al = &s->allergies[i];
+
+		*label = al->substance ? al->substance : "Unnamed allergy";
+		parts[0] = al->reactions;
+		parts[1] = al->severity;
+		parts[2] = al->criticality && strcmp(al->criticality,
+		    "high") == 0 ? "high risk" : NULL;
+		*value = sum_join(a, parts, 3);
+		if (parts[2] != NULL || (al->severity &&
+		    strcmp(al->severity, "severe") == 0))
+			*alert = 1;
+		break;
+	}
+	case SUMMARY_PROBLEM: {
+		const struct condition *c = &s->problems[i];
+		const char *since = summary_date(a, &c->onset);
+
+		*label = c->name ? c->name : "Unnamed problem";
+		*value = since ? arena_own(a, xasprintf("since %s", since)) :
+		    NULL;
+		break;
+	}
+	case SUMMARY_MED: {
+		const struct medication *m = &s->meds[i];
+
+		*label = m->name ? m->name : "Unnamed medication";
+		*value = m->dosage;
+		break;
+	}
+	case SUMMARY_IMM: {
+		const struct immunization *im = &s->imms[i];
+
+		*label = im->vaccine ? im->vaccine : "Unnamed vaccine";
+		*value = summary_date(a, &im->date);
+		break;
+	}
+	default: {
+		const struct observation *o = &s->vitals[i];
+
+		*label = o->name ? o->name : "Unnamed measurement";
+		parts[0] = model_obs_value(a, o, 1);
+		parts[1] = summary_time(a, &o->effective);
+		*value = sum_join(a, parts, 2);
+		if (model_obs_abnormal(o))
+			*alert = 1;
+		break;
+	}
+	}
+}
+
+/* Parse a searchset into an array of records of size each. */
+static void *
+sum_parse(struct summary *s, const struct json *bundle, size_t size,
+    int (*parse)(struct arena *, const struct json *, void *), size_t *n)
+{
+	size_t		 i, count = fhir_bundle_count(bundle);
+	unsigned char	*out;
+
+	if (count > SUM_MAX_ROWS)
+		count = SUM_MAX_ROWS;
+	out = arena_alloc(s->a, (count ? count : 1) * size);
+	*n = 0;
+	for (i = 0; i < count; i++) {
+		if (parse(s->a, fhir_bundle_resource(bundle, i),
+		    out + *n * size) == 0)
+			(*n)++;
+	}
+	return out;
+}
+
+/* Parsers with one signature, for sum_parse(). */
+static int
+sum_allergy(struct arena *a, const struct json *j, void *out)
+{
+	return model_allergy(a, j, out);
+}
+
+static int
+sum_condition(struct arena *a, const struct json *j, void *out)
+{
+	return model_condition(a, j, out);
+}
+
+static int
+sum_medication(struct arena *a, const struct json *j, void *out)
+{
+	return model_medication(a, j, out);
+}
+
+static int
+sum_immunization(struct arena *a, const struct json *j, void *out)
+{
+	return model_immunization(a, j, out);
+}
+
+static int
+sum_observation(struct arena *a, const struct json *j, void *out)
+{
+	return model_observation(a, j, out);
+}
+
+/* Keep the newest observation of each code (the list is newest first). */
+static void
+sum_latest(struct summary *s)
+{
+	size_t	i, j, k = 0;
+
+	for (i = 0; i < s->n[SUMMARY_VITAL]; i++) {
+		const char *code = s->vitals[i].code;
+
+		for (j = 0; j < k; j++) {
+			if (code != NULL && s->vitals[j].code != NULL &&
+			    strcmp(code, s->vitals[j].code) == 0)
+				break;
+		}
+		if (j == k)
+			s->vitals[k++] = s->vitals[i];
+	}
+	s->n[SUMMARY_VITAL] = k;
+}
+
+void
+summary_clear(struct summary *s)
+{
+	size_t	i;
+
+	arena_free(s->a);
+	for (i = 0; i < SUMMARY_N; i++)
+		free(s->withheld[i]);
+	memset(s, 0, sizeof *s);
+}
+
+int
+summary_load(struct fhir *f, const char *id, struct summary *s,
+    char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[6], *ref;
+	long			 status;
+	size_t			 i;
+	int			 rc;
+
+	summary_clear(s);
+	s->a = arena_create();
+	ref = fhir_ref("Patient", id);
+	urls[0] = fhir_path("Patient", id, NULL);
+	urls[1] = fhir_query("AllergyIntolerance?clinical-status=active",
+	    "patient", ref, NULL);
+	urls[2] = fhir_query("Condition?clinical-status=active"
+	    "&category=problem-list-item", "patient", ref, NULL);
+	urls[3] = fhir_query("MedicationRequest?status=active", "patient",
+	    ref, NULL);
+	urls[4] = fhir_query("Immunization?_sort=-date", "patient", ref,
+	    NULL);
+	urls[5] = fhir_query("Observation?category=vital-signs&_sort=-date"
+	    "&_count=20", "patient", ref, NULL);
+	free(ref);
+	rc = fhir_batch(f, (const char *const *)urls, 6, &res,
+	    cause);
+	for (i = 0; i < 6; i++)
+		free(urls[i]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	if ((b = fhir_batch_entry(res.body, 0, &status, NULL)) != NULL)
+		s->have_patient = model_patient(s->a, b, &s->patient) == 0;
+	for (i = 0; i < SUMMARY_N; i++) {
+		b = fhir_batch_entry(res.body, i + 1, &status,
+		    &s->withheld[i]);
+		if (b == NULL)
+			continue;
+		switch (i) {
+		case SUMMARY_ALLERGY:
+			s->allergies = sum_parse(s, b, sizeof *s->allergies,
+			    sum_allergy, &s->n[i]);
+			break;
+		case SUMMARY_PROBLEM:
+			s->problems = sum_parse(s, b, sizeof *s->problems,
+			    sum_condition, &s->n[i]);
+			break;
+		case SUMMARY_MED:
+			s->meds = sum_parse(s, b, sizeof *s->meds,
+			    sum_medication, &s->n[i]);
+			break;
+		case SUMMARY_IMM:
+			s->imms = sum_parse(s, b, sizeof *s->imms,
+			    sum_immunization, &s->n[i]);
+			break;
+		default:
+			s->vitals = sum_parse(s, b, sizeof *s->vitals,
+			    sum_observation, &s->n[i]);
+			sum_latest(s);
+			break;
+		}
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+
+
+int
+summary_write_text(struct fhir *f, const char *patient, const char *whose,
+    const char *from, FILE *out, char **cause)
+{
+	struct summary	 s;
+	const char	*label, *value, *born;
+	char		 today[32];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	size_t		 i;
+	int		 section, alert;
+
+	memset(&s, 0, sizeof s);
+	if (summary_load(f, patient, &s, cause) != 0) {
+		summary_clear(&s);
+		return -1;
+	}
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	fprintf(out, "Health summary: %s\n", whose ? whose : "?");
+	born = s.have_patient ? summary_time(s.a, &s.patient.birth) : NULL;
+	if (born != NULL)
+		fprintf(out, "Born: %s\n", born);
+	fprintf(out, "From: %s, on %s\n", from, today);
+	for (section = 0; section < SUMMARY_N; section++) {
+		fprintf(out, "\n%s\n", summary_headings[section]);
+		if (s.withheld[section] != NULL)
+			fprintf(out, "  Not shown: %s\n", s.withheld[section]);
+		else if (s.n[section] == 0)
+			fprintf(out, "  %s\n", summary_empty[section]);
+		for (i = 0; i < s.n[section]; i++) {
+			summary_row(&s, section, i, &label, &value, &alert);
+			if (value != NULL && *value != '\0')
+				fprintf(out, "- %s: %s\n", label, value);
+			else
+				fprintf(out, "- %s\n", label);
+		}
+	}
+	summary_clear(&s);
+	if (fflush(out) != 0 || ferror(out)) {
+		*cause = xstrdup("The summary could not be written.");
+		return -1;
+	}
+	return 0;
+}
+
