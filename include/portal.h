@@ -1,7 +1,8 @@
 /*
  * One signed-in connection to one portal: discovery, sign-in (from the
  * keyring, or with password and MFA), token refresh that keeps the
- * keyring current, and sign-out. Screens reach FHIR through p->fhir.
+ * keyring current, and sign-out. Opaque: screens reach FHIR through
+ * portal_fhir().
  */
 #ifndef CHARTTY_PORTAL_H
 #define CHARTTY_PORTAL_H
@@ -11,17 +12,8 @@
 struct http;
 struct fhir;
 
-struct portal {
-	struct http		*http;
-	struct fhir		*fhir;	/* NULL until portal_connect() */
-	struct auth_server	 srv;
-	struct auth_session	 session;
-	struct auth_login	 login;
-	char			*server_url;
-	char			*email;
-	int			 use_keyring;	/* 0: --no-keyring or none found */
-	char			*notice;	/* say once, then portal_notice() */
-};
+struct portal;
+
 
 /* A portal for server_url and email (both copied); nothing sent yet. */
 struct portal	*portal_create(const char *server_url, const char *email,
@@ -51,5 +43,17 @@ int		 portal_sign_out(struct portal *, char **cause);
 char		*portal_notice(struct portal *);
 /* Non-zero when an access token is held. */
 int		 portal_signed_in(const struct portal *);
+/* Its FHIR client (NULL until portal_connect()) and HTTP connection. */
+struct fhir	*portal_fhir(const struct portal *);
+struct http	*portal_http(const struct portal *);
+/* What discovery said: root, FHIR base, endpoints, capabilities. */
+const struct auth_server *portal_server(const struct portal *);
+/* The session's tokens and patient (owned by the portal). */
+struct auth_session *portal_session(struct portal *);
+/* The address and email it was made for. */
+const char	*portal_url(const struct portal *);
+const char	*portal_email(const struct portal *);
+/* Non-zero while a sign-in waits for its MFA code. */
+int		 portal_mfa_pending(const struct portal *);
 
 #endif

@@ -33,7 +33,7 @@ bill_fetch(struct app *app, void *state, char **cause)
 	struct arena		*a;
 	struct bill		 b;
 
-	if (bill_read(app->portal->fhir, s->id, &a, &b, cause) != 0)
+	if (bill_read(portal_fhir(app->portal), s->id, &a, &b, cause) != 0)
 		return -1;
 	arena_free(s->a);
 	s->a = a;

@@ -115,7 +115,7 @@ billing_load(struct app *app, struct billing *s, char **cause)
 	urls[3] = fhir_query("DocumentReference", "patient",
 	    app_patient_ref(app), "type", "statement", "_sort", "-date",
 	    "_count", "12", NULL);
-	if (fhir_batch_take(app->portal->fhir, urls, 4, &res, cause) != 0)
+	if (fhir_batch_take(portal_fhir(app->portal), urls, 4, &res, cause) != 0)
 		return -1;
 	s->a = arena_create();
 	b = billing_entry(s, res.body, 0);
@@ -334,7 +334,7 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 	json_add_bool(e, "valueBoolean", on);
 	path = fhir_path("Account", s->accts[i].id, NULL);
 	app_loading(app, "Saving...");
-	rc = fhir_update(app->portal->fhir, path, body, s->accts[i].etag,
+	rc = fhir_update(portal_fhir(app->portal), path, body, s->accts[i].etag,
 	    &res, &cause);
 	free(path);
 	json_free(body);

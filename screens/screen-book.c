@@ -70,7 +70,7 @@ book_load_slots(struct app *app, struct book *s, char **cause)
 	size_t		 n;
 	long		 total;
 
-	if (booking_slots(app->portal->fhir, s->searched, s->from, s->to, a,
+	if (booking_slots(portal_fhir(app->portal), s->searched, s->from, s->to, a,
 	    &slots, &n, &total, cause) != 0) {
 		arena_free(a);
 		return -1;
@@ -140,7 +140,7 @@ book_open(struct app *app, void *arg, void **state, char **cause)
 		visit_date_write(s->to, day, sizeof day);
 		field_set(&s->f_to, day);
 	}
-	rc = booking_load(app->portal->fhir, app_patient(app), old_id, &s->b,
+	rc = booking_load(portal_fhir(app->portal), app_patient(app), old_id, &s->b,
 	    cause);
 	free(old_id);
 	s->old_id = s->b.old_id;
@@ -371,7 +371,7 @@ book_send(struct app *app, struct book *s)
 	crypto_request_id(&s->request_id, &s->sent, what);
 	app_loading(app, s->old_id ? "Moving the visit..." :
 	    "Booking the visit...");
-	rc = booking_send(app->portal->fhir, &s->b, s->searched,
+	rc = booking_send(portal_fhir(app->portal), &s->b, s->searched,
 	    s->searched_type, &s->slots[s->chosen], app_patient(app),
 	    s->f_reason.text, s->request_id, &status, &cause);
 	fhir_time_format(&s->slots[s->chosen].start, when, sizeof when);

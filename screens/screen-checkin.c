@@ -43,7 +43,7 @@ echeckin_fetch(struct app *app, void *state, char **cause)
 		return -1;
 	}
 	/* Built aside: the steps as typed stay if this fails. */
-	if (checkin_load(&fresh, app->portal->fhir, app_patient(app), s->id,
+	if (checkin_load(&fresh, portal_fhir(app->portal), app_patient(app), s->id,
 	    cause) != 0) {
 		checkin_free(&fresh);
 		return -1;
@@ -165,7 +165,7 @@ echeckin_action(struct app *app, void *state, enum action a,
 		return 0;
 	app_loading(app, s->step == CHECKIN_FINISH ? "Checking you in..." :
 	    "Sending...");
-	rc = checkin_submit(&s->c, app->portal->fhir, s->step,
+	rc = checkin_submit(&s->c, portal_fhir(app->portal), s->step,
 	    r->kind == ROW_FIELD ? CHECKIN_NEXT : r->id, &cause);
 	s->warned = 0;		/* what is unsaved now is said again */
 	if (rc == 0 && s->step == CHECKIN_FINISH) {

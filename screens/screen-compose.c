@@ -108,7 +108,7 @@ compose_fetch(struct app *app, void *state, char **cause)
 	if (s->conv != NULL) {
 		urls[n++] = fhir_path("Communication", s->conv, NULL);
 	}
-	if (fhir_batch_take(app->portal->fhir, urls, n, &res, cause) != 0)
+	if (fhir_batch_take(portal_fhir(app->portal), urls, n, &res, cause) != 0)
 		return -1;
 	/* Built aside: what is on screen stays whole if this fails. */
 	memset(&t, 0, sizeof t);
@@ -132,7 +132,7 @@ compose_fetch(struct app *app, void *state, char **cause)
 		careteam_parse(t.a, b, &ct);
 	fhir_result_free(&res);
 	/* Members the server gave without a name are read once. */
-	if (ct.n > 0 && careteam_name(app->portal->fhir, t.a, &ct,
+	if (ct.n > 0 && careteam_name(portal_fhir(app->portal), t.a, &ct,
 	    cause) != 0) {
 		arena_free(t.a);
 		return -1;
@@ -257,8 +257,8 @@ compose_open(struct app *app, void *arg, void **state, char **cause)
 		return -1;
 	}
 	s->keep = app->opt.use_keyring;
-	s->server = xstrdup(app->portal->srv.root);
-	s->account = xstrdup(app->portal->email);
+	s->server = xstrdup(portal_server(app->portal)->root);
+	s->account = xstrdup(portal_email(app->portal));
 	s->draft = s->conv ? xasprintf("%s|reply:%s", app_patient(app),
 	    s->conv) : xasprintf("%s|new", app_patient(app));
 	compose_restore(app, s);
@@ -352,7 +352,7 @@ compose_new(struct app *app, struct compose *s, char **cause)
 	    s->request_id);
 	fhir_transaction_create(entries, "Communication", msg,
 	    s->request_id2);
-	rc = fhir_request(app->portal->fhir, "POST", "", bundle, NULL, &res,
+	rc = fhir_request(portal_fhir(app->portal), "POST", "", bundle, NULL, &res,
 	    cause);
 	json_free_secret(bundle);
 	fhir_result_free(&res);
@@ -372,7 +372,7 @@ compose_reply(struct app *app, struct compose *s, char **cause)
 	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
 	    "reference", ref);
 	free(ref);
-	rc = fhir_create_resource(app->portal->fhir, "Communication", msg,
+	rc = fhir_create_resource(portal_fhir(app->portal), "Communication", msg,
 	    s->request_id, &res, cause);
 	json_free_secret(msg);
 	fhir_result_free(&res);

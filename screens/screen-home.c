@@ -88,7 +88,7 @@ home_fetch(struct app *app, void *state, char **cause)
 	    "subject", app_patient_ref(app), NULL);
 	urls[HOME_COUNTS + 2] = fhir_query("Communication?part-of:missing="
 	    "true&_count=50", "subject", app_patient_ref(app), NULL);
-	if (fhir_batch_take(app->portal->fhir, urls, HOME_COUNTS + 3, &res,
+	if (fhir_batch_take(portal_fhir(app->portal), urls, HOME_COUNTS + 3, &res,
 	    cause) != 0)
 		return -1;
 	b = fhir_batch_entry(res.body, HOME_COUNTS, &status, NULL);

@@ -38,7 +38,7 @@ inbox_load(struct app *app, struct inbox *s, int dir, char **cause)
 	struct arena		*a;
 	size_t			 i, n;
 
-	if (fhir_pages_fetch(app->portal->fhir, &s->pages, dir, &res,
+	if (fhir_pages_fetch(portal_fhir(app->portal), &s->pages, dir, &res,
 	    cause) != 0) {
 		fhir_result_free(&res);
 		return -1;

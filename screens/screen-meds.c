@@ -75,7 +75,7 @@ meds_fetch(struct app *app, void *state, char **cause)
 	    FHIR_NUM(MEDS_MAX), "patient", app_patient_ref(app), NULL);
 	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
 	    "patient", app_patient_ref(app), NULL);
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
+	rc = fhir_batch(portal_fhir(app->portal), (const char *const *)urls, 2, &res,
 	    cause);
 	free(urls[0]);
 	free(urls[1]);

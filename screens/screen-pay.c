@@ -41,7 +41,7 @@ pay_fetch(struct app *app, void *state, char **cause)
 	struct bill	 b;
 	char		 due[32];
 
-	if (bill_read(app->portal->fhir, s->id, &a, &b, cause) != 0)
+	if (bill_read(portal_fhir(app->portal), s->id, &a, &b, cause) != 0)
 		return -1;
 	arena_free(s->a);
 	s->a = a;
@@ -173,7 +173,7 @@ pay_action(struct app *app, void *state, enum action a,
 		return APP_REDRAW;
 	if (id == PAYMENT_PAY)
 		app_loading(app, "Paying...");
-	rc = payment_submit(&s->p, app->portal->fhir, s->ref, s->paying, id,
+	rc = payment_submit(&s->p, portal_fhir(app->portal), s->ref, s->paying, id,
 	    &cause);
 	s->refocus = rc >= 0 || s->p.refused;
 	if (rc == 0) {

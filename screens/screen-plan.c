@@ -43,7 +43,7 @@ plan_fetch(struct app *app, void *state, char **cause)
 	urls[0] = fhir_path("Account", s->id, NULL);
 	urls[1] = fhir_query("Invoice?_count=200", "subject",
 	    app_patient_ref(app), NULL);
-	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
+	if (fhir_batch_take(portal_fhir(app->portal), urls, 2, &res, cause) != 0)
 		return -1;
 	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
 		fhir_result_free(&res);
@@ -133,7 +133,7 @@ plan_send(struct app *app, struct plan *s)
 	json_add_str(m, "currency", "USD");
 	path = fhir_path("Account", s->id, "$payment-plan");
 	app_loading(app, "Setting up the plan...");
-	rc = fhir_operation(app->portal->fhir, path, p, &res, &cause);
+	rc = fhir_operation(portal_fhir(app->portal), path, p, &res, &cause);
 	free(path);
 	json_free(p);
 	if (rc != 0) {

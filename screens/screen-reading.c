@@ -110,7 +110,7 @@ reading_save(struct app *app, struct reading_screen *s)
 	obs = reading_observation(&r, patient);
 	free(patient);
 	app_loading(app, "Saving the reading...");
-	rc = fhir_create_resource(app->portal->fhir, "Observation", obs,
+	rc = fhir_create_resource(portal_fhir(app->portal), "Observation", obs,
 	    s->request_id, &res, &cause);
 	json_free_secret(obs);
 	fhir_result_free(&res);

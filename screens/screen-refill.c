@@ -14,17 +14,14 @@
 #include "app.h"
 #include "screens.h"
 #include "crypto.h"
-#include "fhir.h"
-#include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "refill.h"
 #include "util.h"
 #include "view.h"
 
 enum { REFILL_PHARMACY, REFILL_NOTE, REFILL_SEND, REFILL_CANCEL };
 
-#define REFILL_PHARMACIES	"Organization?type=pharmacy&_count=50"
-#define REFILL_MAX_PHARMACIES	50
 #define REFILL_NO_PREFERENCE	"No preference (the pharmacy on file)"
 
 struct refill {
@@ -58,44 +55,31 @@ static int
 refill_fetch(struct app *app, void *state, char **cause)
 {
 	struct refill		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b, *org;
-	char			*urls[2];
-	long			 status;
-	size_t			 i;
+	struct refill_pharmacy	 ph[REFILL_MAX_PHARMACIES];
+	struct arena		*a = arena_create();
+	struct medication	 med;
 	char			*chosen;
-	int			 k, choice = 0;
+	int			 k, n, choice = 0;
 
-	urls[0] = fhir_path("MedicationRequest", s->id, NULL);
-	urls[1] = xstrdup(REFILL_PHARMACIES);
-	if (fhir_batch_take(app->portal->fhir, urls, 2, &res, cause) != 0)
-		return -1;
-	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
-		fhir_result_free(&res);
+	/* Loaded aside: what is on screen stays whole if this fails. */
+	if (refill_load(portal_fhir(app->portal), s->id, a, &med, ph, &n,
+	    cause) != 0) {
+		arena_free(a);
 		return -1;
 	}
 	/* The pharmacy chosen is kept by what it is, not where it was. */
 	chosen = xstrdup(s->noptions > 0 ? s->org_refs[s->pharmacy.choice] :
 	    NULL);
 	arena_free(s->a);
-	s->a = arena_create();
-	model_medication(s->a, b, &s->med);
+	s->a = a;
+	s->med = med;
 	s->options[0] = REFILL_NO_PREFERENCE;
 	s->org_refs[0] = NULL;
 	s->noptions = 1;
-	b = fhir_batch_entry(res.body, 1, &status, NULL);
-	for (i = 0; i < fhir_bundle_count(b) &&
-	    s->noptions <= REFILL_MAX_PHARMACIES; i++) {
-		org = fhir_bundle_resource(b, i);
-		if (model_str(s->a, org, "id") == NULL ||
-		    model_str(s->a, org, "name") == NULL)
-			continue;
-		s->options[s->noptions] = refill_name(s->a,
-		    model_str(s->a, org, "name"));
-		s->org_refs[s->noptions++] = arena_own(s->a,
-		    fhir_ref("Organization", model_str(s->a, org, "id")));
+	for (k = 0; k < n; k++) {
+		s->options[s->noptions] = refill_name(s->a, ph[k].name);
+		s->org_refs[s->noptions++] = ph[k].ref;
 	}
-	fhir_result_free(&res);
 	for (k = 1; chosen != NULL && k < s->noptions; k++) {
 		if (strcmp(s->org_refs[k], chosen) == 0)
 			choice = k;
@@ -164,59 +148,11 @@ refill_view(struct app *app, void *state, struct view *v)
 	view_button(v, REFILL_CANCEL, "Cancel");
 }
 
-/* The Task of the request, as portal-api.md describes it. */
-static struct json *
-refill_task(struct app *app, struct refill *s)
-{
-	struct json	*t, *o, *arr, *coding;
-	const char	*org = s->org_refs[s->pharmacy.choice];
-	char		 now[64];
-
-	t = json_new_object();
-	json_add_str(t, "resourceType", "Task");
-	json_add_str(t, "status", "requested");
-	json_add_str(t, "intent", "order");
-	o = json_add_object(t, "code");
-	coding = json_add_object(json_add_array(o, "coding"), NULL);
-	json_add_str(coding, "system", "http://hl7.org/fhir/CodeSystem/"
-	    "task-code");
-	json_add_str(coding, "code", "fulfill");
-	json_add_str(o, "text", "Refill request");
-	fhir_time_write(time(NULL), now, sizeof now);
-	json_add_str(t, "authoredOn", now);
-	o = json_add_object(t, "focus");
-	json_add_str(o, "reference", s->med.id ? arena_own(s->a,
-	    fhir_ref("MedicationRequest", s->med.id)) : "");
-	if (s->med.name != NULL)
-		json_add_str(o, "display", s->med.name);
-	o = json_add_object(t, "for");
-	json_add_str(o, "reference", arena_own(s->a,
-	    fhir_ref("Patient", app_patient(app))));
-	if (app->me.profile != NULL) {
-		o = json_add_object(t, "requester");
-		json_add_str(o, "reference", app->me.profile);
-	}
-	if (org != NULL) {
-		arr = json_add_array(t, "input");
-		o = json_add_object(arr, NULL);
-		json_add_str(json_add_object(o, "type"), "text", "Pharmacy");
-		json_add_str(json_add_object(o, "valueReference"),
-		    "reference", org);
-	}
-	if (s->note.len > 0) {
-		arr = json_add_array(t, "note");
-		json_add_str(json_add_object(arr, NULL), "text", s->note.text);
-	}
-	return t;
-}
-
 static int
-refill_send(struct app *app, struct refill *s)
+refill_submit(struct app *app, struct refill *s)
 {
-	struct fhir_result	 res;
-	struct json		*task;
-	char			*cause = NULL, *now;
-	int			 rc;
+	char	*cause = NULL, *now;
+	int	 rc;
 
 	/*
 	 * A retry of the same request keeps its id, so a lost answer never
@@ -224,12 +160,11 @@ refill_send(struct app *app, struct refill *s)
 	 */
 	now = xasprintf("%d\037%s", s->pharmacy.choice, s->note.text);
 	crypto_request_id(&s->request_id, &s->sent, now);
-	task = refill_task(app, s);
 	app_loading(app, "Sending the refill request...");
-	rc = fhir_create_resource(app->portal->fhir, "Task", task,
-	    s->request_id, &res, &cause);
-	json_free_secret(task);
-	fhir_result_free(&res);
+	rc = refill_send(portal_fhir(app->portal), s->med.id, s->med.name,
+	    app_patient(app), app->me.profile,
+	    s->org_refs[s->pharmacy.choice], s->note.text, s->request_id,
+	    &cause);
 	if (rc != 0) {
 		/* Everything stays as typed; sending again is safe. */
 		app_say(app, cause ? cause : "The request was not sent.");
@@ -257,7 +192,7 @@ refill_action(struct app *app, void *state, enum action a,
 		return APP_POP;
 	case REFILL_SEND:
 	case REFILL_NOTE:
-		return refill_send(app, s);
+		return refill_submit(app, s);
 	}
 	return 0;
 }

@@ -43,7 +43,7 @@ report_fetch(struct app *app, void *state, char **cause)
 
 	query = fhir_query("DiagnosticReport?_include=DiagnosticReport:result",
 	    "_id", s->id, "patient", app_patient_ref(app), NULL);
-	rc = fhir_request(app->portal->fhir, "GET", query, NULL, NULL, &res,
+	rc = fhir_request(portal_fhir(app->portal), "GET", query, NULL, NULL, &res,
 	    cause);
 	free(query);
 	if (rc != 0) {

@@ -36,7 +36,7 @@ results_load(struct app *app, struct results *s, int dir, char **cause)
 	struct fhir_result	 res;
 	struct arena		*a;
 
-	if (fhir_pages_fetch(app->portal->fhir, &s->pages, dir, &res,
+	if (fhir_pages_fetch(portal_fhir(app->portal), &s->pages, dir, &res,
 	    cause) != 0) {
 		fhir_result_free(&res);
 		return -1;

@@ -29,8 +29,8 @@ signin_open(struct app *app, void *arg, void **state, char **cause)
 	struct signin	*s = xcalloc(1, sizeof *s);
 
 	if (app->portal != NULL) {
-		field_set(&s->server, app->portal->server_url);
-		field_set(&s->email, app->portal->email);
+		field_set(&s->server, portal_url(app->portal));
+		field_set(&s->email, portal_email(app->portal));
 	} else {
 		field_set(&s->server, app->opt.server);
 		field_set(&s->email, app->opt.email);
@@ -107,8 +107,8 @@ signin_password(struct app *app, struct signin *s)
 		return APP_REDRAW;
 	}
 	if (app->portal != NULL &&
-	    (strcmp(app->portal->server_url, s->server.text) != 0 ||
-	    strcmp(app->portal->email, s->email.text) != 0)) {
+	    (strcmp(portal_url(app->portal), s->server.text) != 0 ||
+	    strcmp(portal_email(app->portal), s->email.text) != 0)) {
 		portal_free(app->portal);
 		app->portal = NULL;
 		s->other = 1;	/* someone else: nothing under us is theirs */
@@ -117,7 +117,7 @@ signin_password(struct app *app, struct signin *s)
 		app->portal = portal_create(s->server.text, s->email.text,
 		    app->opt.use_keyring);
 	}
-	if (app->portal->fhir == NULL) {
+	if (portal_fhir(app->portal) == NULL) {
 		app_loading(app, "Connecting to the portal...");
 		if (portal_connect(app->portal, &cause) != AUTH_OK) {
 			field_clear(&s->password);
@@ -155,7 +155,7 @@ signin_code(struct app *app, struct signin *s)
 	field_clear(&s->code);
 	if (rc == AUTH_OK)
 		return signin_done(app, s);
-	if (app->portal->login.login == NULL)
+	if (!portal_mfa_pending(app->portal))
 		s->mfa = 0;	/* the sign-in itself ended: start over */
 	app_say(app, cause);
 	free(cause);

@@ -23,7 +23,7 @@
 static int
 sum_fetch(struct app *app, void *state, char **cause)
 {
-	return summary_load(app->portal->fhir, app_patient(app), state,
+	return summary_load(portal_fhir(app->portal), app_patient(app), state,
 	    cause);
 }
 

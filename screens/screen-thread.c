@@ -48,7 +48,7 @@ thread_mark(struct app *app, const struct json *j, const struct message *m)
 	fhir_time_write(time(NULL), now, sizeof now);
 	json_set_str(copy, "received", now);
 	path = fhir_path("Communication", m->id, NULL);
-	rc = fhir_update(app->portal->fhir, path, copy, m->etag, &res, &cause);
+	rc = fhir_update(portal_fhir(app->portal), path, copy, m->etag, &res, &cause);
 	free(path);
 	free(cause);
 	fhir_result_free(&res);
@@ -75,7 +75,7 @@ thread_fetch(struct app *app, void *state, char **cause)
 	urls[1] = fhir_query("Communication?_sort=-sent&_count="
 	    FHIR_NUM(THREAD_MAX), "part-of", id, NULL);
 	free(id);
-	rc = fhir_batch(app->portal->fhir, (const char *const *)urls, 2, &res,
+	rc = fhir_batch(portal_fhir(app->portal), (const char *const *)urls, 2, &res,
 	    cause);
 	free(urls[0]);
 	free(urls[1]);

@@ -53,7 +53,7 @@ visit_fetch(struct app *app, void *state, char **cause)
 	char			*path;
 
 	path = fhir_path("Appointment", s->id, NULL);
-	if (fhir_read(app->portal->fhir, path, NULL, &res, cause) != 0) {
+	if (fhir_read(portal_fhir(app->portal), path, NULL, &res, cause) != 0) {
 		free(path);
 		fhir_result_free(&res);
 		return -1;
@@ -202,7 +202,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 	free(why);
 	path = fhir_path("Appointment", s->id, NULL);
 	app_loading(app, "Cancelling the visit...");
-	rc = fhir_update(app->portal->fhir, path, body, s->v.etag, &res,
+	rc = fhir_update(portal_fhir(app->portal), path, body, s->v.etag, &res,
 	    &cause);
 	free(path);
 	json_free(body);

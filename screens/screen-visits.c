@@ -66,7 +66,7 @@ visits_fetch(struct app *app, void *state, char **cause)
 	    app_patient_ref(app), NULL);
 	free(ge);
 	free(lt);
-	if (fhir_batch_take(app->portal->fhir, urls, 3, &res, cause) != 0)
+	if (fhir_batch_take(portal_fhir(app->portal), urls, 3, &res, cause) != 0)
 		return -1;
 	visits_clear(s);
 	s->a = arena_create();

@@ -147,7 +147,7 @@ app_loading(struct app *app, const char *s)
 {
 	/* Every request follows this: let keys reach the loop meanwhile. */
 	if (app->portal != NULL && app->ui != NULL && !app->ui->plain)
-		http_set_wait_hook(app->portal->http, app->ui->fd,
+		http_set_wait_hook(portal_http(app->portal), app->ui->fd,
 		    app_wait_hook, app);	/* app is the loop's first member */
 	if (s != NULL && app->ui != NULL)
 		ui_status(app->ui, s);
@@ -172,7 +172,7 @@ app_signed_in(struct app *app, char **cause)
 	auth_me_free(&app->me);
 	app->record = NULL;
 	app_loading(app, "Loading your records...");
-	if ((rc = auth_me(app->portal->fhir, &app->me, cause)) != AUTH_OK) {
+	if ((rc = auth_me(portal_fhir(app->portal), &app->me, cause)) != AUTH_OK) {
 		free(was);
 		free(who);
 		return -1;
@@ -307,7 +307,7 @@ app_check_session(struct loop *l)
 	if (app->portal == NULL || portal_signed_in(app->portal) ||
 	    l->depth == 0 || l->stack[l->depth - 1].screen == APP_SCREENS(l)->signin)
 		return;
-	if (app->portal->srv.root == NULL)
+	if (portal_server(app->portal)->root == NULL)
 		return;
 	app_open(l, APP_SCREENS(l)->signin, NULL);
 }

@@ -51,7 +51,7 @@ attach_write(struct app *app, const struct attachment *at, const char *path,
 		return -1;
 	}
 	app_loading(app, "Fetching the attachment...");
-	if (fhir_read(app->portal->fhir, at->url, NULL, &res, cause) != 0) {
+	if (fhir_read(portal_fhir(app->portal), at->url, NULL, &res, cause) != 0) {
 		fhir_result_free(&res);
 		return -1;
 	}

@@ -149,7 +149,7 @@ main_sign_in(struct portal *p, int may_ask)
 		main_say("Not signed in.");
 		return 1;
 	}
-	if (!(p->srv.caps & AUTH_CAP_PASSWORD)) {
+	if (!(portal_server(p)->caps & AUTH_CAP_PASSWORD)) {
 		main_say("This portal does not offer password sign-in.");
 		return -1;
 	}
@@ -173,7 +173,7 @@ main_sign_in(struct portal *p, int may_ask)
 		}
 		rc = portal_verify(p, code, &cause);
 		secret_free(code);
-		if (rc == AUTH_ERR && p->login.login != NULL && tries < 4)
+		if (rc == AUTH_ERR && portal_mfa_pending(p) && tries < 4)
 			rc = AUTH_NEED_MFA;
 	}
 	main_notice(p);
@@ -192,14 +192,14 @@ main_whoami(struct portal *p)
 	char		*cause = NULL;
 	size_t		 i;
 
-	if (auth_me(p->fhir, &me, &cause) != AUTH_OK) {
+	if (auth_me(portal_fhir(p), &me, &cause) != AUTH_OK) {
 		main_say(cause);
 		free(cause);
 		return -1;
 	}
 	printf("Signed in as: %s (%s)\n", me.display ? me.display : "",
-	    p->email);
-	printf("Portal: %s\n", p->srv.root);
+	    portal_email(p));
+	printf("Portal: %s\n", portal_server(p)->root);
 	printf("Records you can open: %zu\n", me.npeople);
 	for (i = 0; i < me.npeople; i++) {
 		const struct auth_person *who = &me.people[i];
@@ -270,8 +270,8 @@ main_summary(struct portal *p, const char *output)
 		    strerror(errno));
 		goto out;
 	}
-	if (summary_write_text(p->fhir, app_patient(&app), app_whose(&app),
-	    p->srv.root, out, &cause) == 0)
+	if (summary_write_text(portal_fhir(p), app_patient(&app), app_whose(&app),
+	    portal_server(p)->root, out, &cause) == 0)
 		rc = 0;
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
 		cause = xasprintf("Cannot write %s.", output);

@@ -1,7 +1,8 @@
 /*
  * One signed-in connection to one portal: discovery, sign-in (from the
  * keyring, or with password and MFA), token refresh that keeps the
- * keyring current, and sign-out. Screens reach FHIR through p->fhir.
+ * keyring current, and sign-out. Screens reach FHIR through
+ * portal_fhir().
  */
 #include "config.h"
 
@@ -17,6 +18,18 @@
 
 #define PORTAL_NO_KEYRING "The system keyring is not available, so this " \
 	"sign-in lasts only until chartty closes."
+
+struct portal {
+	struct http		*http;
+	struct fhir		*fhir;	/* NULL until portal_connect() */
+	struct auth_server	 srv;
+	struct auth_session	 session;
+	struct auth_login	 login;
+	char			*server_url;
+	char			*email;
+	int			 use_keyring;	/* 0: --no-keyring or none found */
+	char			*notice;	/* say once, then portal_notice() */
+};
 
 struct portal *
 portal_create(const char *server_url, const char *email, int use_keyring)
@@ -62,6 +75,8 @@ portal_signed_in(const struct portal *p)
 {
 	return p->session.access_token != NULL;
 }
+
+
 
 /* The keyring failed: say so once and carry on without it. */
 static void
@@ -209,4 +224,46 @@ portal_sign_out(struct portal *p, char **cause)
 	if (p->fhir != NULL)
 		fhir_set_token(p->fhir, NULL);
 	return rc;
+}
+
+struct fhir *
+portal_fhir(const struct portal *p)
+{
+	return p->fhir;
+}
+
+struct http *
+portal_http(const struct portal *p)
+{
+	return p->http;
+}
+
+const struct auth_server *
+portal_server(const struct portal *p)
+{
+	return &p->srv;
+}
+
+struct auth_session *
+portal_session(struct portal *p)
+{
+	return &p->session;
+}
+
+const char *
+portal_url(const struct portal *p)
+{
+	return p->server_url;
+}
+
+const char *
+portal_email(const struct portal *p)
+{
+	return p->email;
+}
+
+int
+portal_mfa_pending(const struct portal *p)
+{
+	return p->login.login != NULL;
 }

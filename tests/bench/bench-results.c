@@ -157,7 +157,7 @@ static void
 bench_status(struct ui *ui, const char *s)
 {
 	bench.ops->status(ui, s);
-	http_set_wait_hook(bench.app.portal->http, bench.wake[0], bench_wait,
+	http_set_wait_hook(portal_http(bench.app.portal), bench.wake[0], bench_wait,
 	    &bench);
 }
 
@@ -306,7 +306,7 @@ bench_note(struct bench *b, const struct http_stats *before, double asked,
 	struct bench_page	*pg = &b->pages[b->npages++];
 	struct http_stats	 after;
 
-	http_get_stats(b->app.portal->http, &after);
+	http_get_stats(portal_http(b->app.portal), &after);
 	pg->total = drawn - asked;
 	pg->build = b->built - loaded;
 	pg->paint = drawn - b->built;
@@ -339,7 +339,7 @@ bench_run(struct bench *b)
 	long long		 tty;
 	int			 row;
 
-	http_get_stats(b->app.portal->http, &before);
+	http_get_stats(portal_http(b->app.portal), &before);
 	tty = b->tty;
 	b->response = asked = bench_now();
 	app_loading(&b->app, screen_results.loading);
@@ -359,7 +359,7 @@ bench_run(struct bench *b)
 			break;
 		}
 		b->view.focus = row;
-		http_get_stats(b->app.portal->http, &before);
+		http_get_stats(portal_http(b->app.portal), &before);
 		tty = b->tty;
 		b->response = asked = bench_now();
 		(void)screen_results.action(&b->app, b->state, ACTION_SELECT,
@@ -562,7 +562,7 @@ main(int argc, char **argv)
 	    "gzip-compressed, under half its decoded size (%zu did not)",
 	    unzipped);
 
-	http_set_wait_hook(b->app.portal->http, -1, NULL, NULL);
+	http_set_wait_hook(portal_http(b->app.portal), -1, NULL, NULL);
 	view_free(&b->view);
 	auth_me_free(&b->app.me);
 	portal_free(b->app.portal);

@@ -186,7 +186,7 @@ pt_free_days(struct portal *p, const char *schedule, size_t n, char from[11],
 	visit_instant_write(time(NULL) + 60, now, sizeof now);
 	q = xasprintf("schedule=Schedule/%s&status=free&start=ge%s"
 	    "&_sort=start&_count=200", schedule, now);
-	if (fhir_search(p->fhir, "Slot", q, &res, &cause) != 0) {
+	if (fhir_search(portal_fhir(p), "Slot", q, &res, &cause) != 0) {
 		printf("# free times of %s: %s\n", schedule, cause ? cause :
 		    "?");
 		goto out;

@@ -38,7 +38,7 @@ due_now(struct app *app, const char *id)
 	char		*cause = NULL;
 	double		 d = -1;
 
-	if (bill_read(app->portal->fhir, id, &a, &b, &cause) == 0)
+	if (bill_read(portal_fhir(app->portal), id, &a, &b, &cause) == 0)
 		d = b.due;
 	free(cause);
 	arena_free(a);

@@ -45,7 +45,7 @@ first_of(struct app *app, const char *type, const char *query,
 	struct fhir_result	 res;
 	char			*cause = NULL, *out = NULL;
 
-	if (fhir_search(app->portal->fhir, type, query, &res, &cause) == 0 &&
+	if (fhir_search(portal_fhir(app->portal), type, query, &res, &cause) == 0 &&
 	    fhir_bundle_count(res.body) > 0)
 		out = json_print(json_get(fhir_bundle_resource(res.body, 0),
 		    member));
@@ -244,6 +244,15 @@ test_booking(void)
 		    "and it is among the visits");
 		view_free(&v);
 		screen_visits.close(s);
+	}
+	/* No urgent-care Location, no wait times: said, nothing to join. */
+	if ((s = st_open(&screen_onmyway, &app, NULL)) != NULL) {
+		view_of(&screen_onmyway, &app, s, &v);
+		ok(st_says(&v, "No urgent-care locations are listed.") &&
+		    st_row(&v, ROW_BUTTON, "Join") == NULL,
+		    "On My Way: no locations, said so");
+		view_free(&v);
+		screen_onmyway.close(s);
 	}
 	st_end(&app);
 }

@@ -28,7 +28,7 @@ read_self(struct portal *p, char **cause, long *status)
 	int			rc;
 
 	*cause = NULL;
-	rc = fhir_read(p->fhir, self_path, NULL, &res, cause);
+	rc = fhir_read(portal_fhir(p), self_path, NULL, &res, cause);
 	*status = res.status;
 	fhir_result_free(&res);
 	return rc;
@@ -81,7 +81,7 @@ main(void)
 
 	pt_reset();
 	p = pt_sign_in("maria@example.org", "Chartty-demo-1");
-	self_path = xasprintf("Patient/%s", p->session.patient);
+	self_path = xasprintf("Patient/%s", portal_session(p)->patient);
 	carries_on(p, "sign-in");
 
 	pt_fault("500", 1, 0, "/fhir");
@@ -109,7 +109,7 @@ main(void)
 	free(cause);
 
 	/* Slow answers within the stall limit arrive; beyond it time out. */
-	http_set_limits(p->http, 2000, 2, HTTP_MAX_BODY);
+	http_set_limits(portal_http(p), 2000, 2, HTTP_MAX_BODY);
 	pt_fault("latency", 1, 1000, "/fhir");
 	rc = read_self(p, &cause, &status);
 	ok(rc == 0, "a 1 s delay is only slow");
@@ -126,7 +126,7 @@ main(void)
 	/* A key press (here: a byte on a pipe) cancels a slow request. */
 	if (pipe(fds) != 0)
 		return 1;
-	http_set_wait_hook(p->http, fds[0], cancel_hook, &fds[0]);
+	http_set_wait_hook(portal_http(p), fds[0], cancel_hook, &fds[0]);
 	pt_fault("latency", 1, 4000, "/fhir");
 	if (write(fds[1], "\033", 1) != 1)
 		return 1;
@@ -135,7 +135,7 @@ main(void)
 	ok(rc == -1 && time(NULL) - t0 < 3, "Esc cancels a slow request");
 	like(cause, "Cancelled", "and says it was cancelled");
 	free(cause);
-	http_set_wait_hook(p->http, -1, NULL, NULL);
+	http_set_wait_hook(portal_http(p), -1, NULL, NULL);
 	sleep(4);	/* let the portal finish the abandoned answer */
 	carries_on(p, "a cancelled request");
 

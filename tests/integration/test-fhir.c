@@ -47,7 +47,7 @@ main(void)
 
 	pt_reset();
 	p = pt_sign_in("maria@example.org", "Chartty-demo-1");
-	id = p->session.patient;
+	id = portal_session(p)->patient;
 
 	/* The health summary in one batch. */
 	urls[0] = path = xasprintf("Patient/%s", id);
@@ -60,7 +60,7 @@ main(void)
 	urls[4] = xasprintf("Immunization?patient=Patient/%s&_sort=-date", id);
 	urls[5] = xasprintf("Observation?patient=Patient/%s&category="
 	    "vital-signs&_sort=-date&_count=20", id);
-	rc = fhir_batch(p->fhir, urls, 6, &res, &cause);
+	rc = fhir_batch(portal_fhir(p), urls, 6, &res, &cause);
 	ok(rc == 0, "summary batch in one request%s%s", rc ? ": " : "",
 	    rc ? cause : "");
 	for (i = 0; i < 6; i++) {
@@ -92,7 +92,7 @@ main(void)
 	{
 		struct http_stats st;
 
-		http_get_stats(p->http, &st);
+		http_get_stats(portal_http(p), &st);
 		ok(st.wire_bytes < st.body_bytes,
 		    "answers arrive gzip-compressed (%lld bytes on the wire "
 		    "for %lld)", st.wire_bytes, st.body_bytes);
@@ -103,13 +103,13 @@ main(void)
 
 	/* Paging: _count=2, then the next link. */
 	q = patient_query("patient", id, "_count=2&_sort=-date");
-	rc = fhir_search(p->fhir, "Observation", q, &res, &cause);
+	rc = fhir_search(portal_fhir(p), "Observation", q, &res, &cause);
 	free(q);
 	ok(rc == 0 && fhir_bundle_count(res.body) == 2, "first page of 2");
 	ok(fhir_bundle_total(res.body) > 2, "total says there is more (%ld)",
 	    fhir_bundle_total(res.body));
 	first = xstrdup(json_gets(fhir_bundle_resource(res.body, 0), "id"));
-	rc = fhir_next(p->fhir, res.body, &res2, &cause);
+	rc = fhir_next(portal_fhir(p), res.body, &res2, &cause);
 	ok(rc == 0 && fhir_bundle_count(res2.body) == 2,
 	    "next page fetched on request");
 	ok(strcmp(first, json_gets(fhir_bundle_resource(res2.body, 0),
@@ -119,11 +119,11 @@ main(void)
 	free(first);
 
 	/* ETag and If-None-Match. */
-	rc = fhir_read(p->fhir, path, NULL, &res, &cause);
+	rc = fhir_read(portal_fhir(p), path, NULL, &res, &cause);
 	ok(rc == 0 && res.etag != NULL, "read gives an ETag (%s)",
 	    res.etag ? res.etag : "none");
 	etag = xstrdup(res.etag);
-	rc = fhir_read(p->fhir, path, etag, &res2, &cause);
+	rc = fhir_read(portal_fhir(p), path, etag, &res2, &cause);
 	ok(rc == 0 && res2.status == 304 && res2.body == NULL,
 	    "If-None-Match gives 304 (%ld)", res2.status);
 	fhir_result_free(&res2);
@@ -131,19 +131,19 @@ main(void)
 	/* Guarded update: with the ETag it works, stale it is 412. */
 	copy = json_dup(res.body);
 	json_set_str(copy, "gender", "female");
-	rc = fhir_update(p->fhir, path, copy, etag, &res2, &cause);
+	rc = fhir_update(portal_fhir(p), path, copy, etag, &res2, &cause);
 	ok(rc == 0, "update with If-Match works%s%s", rc ? ": " : "",
 	    rc ? cause : "");
 	ok(res2.etag != NULL && strcmp(res2.etag, etag) != 0,
 	    "the version moved on");
 	fhir_result_free(&res2);
-	rc = fhir_update(p->fhir, path, copy, etag, &res2, &cause);
+	rc = fhir_update(portal_fhir(p), path, copy, etag, &res2, &cause);
 	ok(rc == -1 && res2.status == 412, "stale If-Match is 412 (%ld)",
 	    res2.status);
 	like(cause, "changed", "412 explains that someone changed it");
 	free(cause);
 	fhir_result_free(&res2);
-	rc = fhir_update(p->fhir, path, copy, NULL, &res2, &cause);
+	rc = fhir_update(portal_fhir(p), path, copy, NULL, &res2, &cause);
 	ok(rc == -1, "an update without an ETag is never sent blind");
 	free(cause);
 	json_free(copy);
@@ -162,19 +162,19 @@ main(void)
 		free(ref);
 	}
 	copy = json_dup(obs);
-	rc = fhir_create_resource(p->fhir, "Observation", obs, uuid, &res,
+	rc = fhir_create_resource(portal_fhir(p), "Observation", obs, uuid, &res,
 	    &cause);
 	ok(rc == 0 && res.status == 201, "create works (%ld)", res.status);
 	id1 = xstrdup(json_gets(res.body, "id"));
 	fhir_result_free(&res);
-	rc = fhir_create_resource(p->fhir, "Observation", copy, uuid, &res,
+	rc = fhir_create_resource(portal_fhir(p), "Observation", copy, uuid, &res,
 	    &cause);
 	ok(rc == 0, "the retry succeeds too");
 	is(json_gets(res.body, "id"), id1, "and finds the first, not a second");
 	fhir_result_free(&res);
 	q = xasprintf("patient=Patient%%2F%s&identifier=urn%%3Achartty%%3A"
 	    "request%%7C%s", id, uuid);
-	rc = fhir_search(p->fhir, "Observation", q, &res, &cause);
+	rc = fhir_search(portal_fhir(p), "Observation", q, &res, &cause);
 	ok(rc == 0 && fhir_bundle_count(res.body) == 1,
 	    "exactly one exists (%zu)", fhir_bundle_count(res.body));
 	fhir_result_free(&res);
@@ -185,7 +185,7 @@ main(void)
 	json_free(copy);
 
 	/* Access rules: unscoped searches and other people's records. */
-	rc = fhir_search(p->fhir, "Observation", "_count=5", &res, &cause);
+	rc = fhir_search(portal_fhir(p), "Observation", "_count=5", &res, &cause);
 	ok(rc == -1 && res.status == 403, "a search naming no patient is 403");
 	ok(cause != NULL && strchr(cause, '{') == NULL,
 	    "in plain words, not JSON: %s", cause ? cause : "");
@@ -200,7 +200,7 @@ main(void)
 		struct auth_me	me;
 		const char	*teen = NULL;
 
-		auth_me(p->fhir, &me, &cause);
+		auth_me(portal_fhir(p), &me, &cause);
 		for (i = 0; i < me.npeople; i++) {
 			if (me.people[i].access &&
 			    strcmp(me.people[i].access, "limited") == 0)
@@ -209,7 +209,7 @@ main(void)
 		ok(teen != NULL, "james has a limited-access child");
 		q = xasprintf("patient=%s&clinical-status=active", teen ?
 		    teen : "Patient/none");
-		rc = fhir_search(p->fhir, "Condition", q, &res, &cause);
+		rc = fhir_search(portal_fhir(p), "Condition", q, &res, &cause);
 		ok(rc == -1 && res.status == 403,
 		    "the teen's problems are withheld (%ld)", res.status);
 		like(cause, "private", "with the reason from /auth/me");
@@ -217,7 +217,7 @@ main(void)
 		fhir_result_free(&res);
 		free(q);
 		q = xasprintf("patient=%s", teen ? teen : "Patient/none");
-		rc = fhir_search(p->fhir, "Immunization", q, &res, &cause);
+		rc = fhir_search(portal_fhir(p), "Immunization", q, &res, &cause);
 		ok(rc == 0, "the teen's immunizations are shared");
 		fhir_result_free(&res);
 		free(q);

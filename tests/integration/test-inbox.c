@@ -55,7 +55,7 @@ search_messages(struct portal *p, struct arena *a, const char *query,
 	size_t			 i, count;
 
 	*n = 0;
-	if (fhir_search(p->fhir, "Communication", query, &res, &cause) != 0) {
+	if (fhir_search(portal_fhir(p), "Communication", query, &res, &cause) != 0) {
 		diag("search %s: %s", query, cause ? cause : "?");
 		free(cause);
 		fhir_result_free(&res);
@@ -505,7 +505,7 @@ test_hostile(void)
 	int			 clean = 1, seen = 0;
 
 	p = pt_sign_in("mallory@example.org", "Chartty-test-9");
-	if (fhir_search(p->fhir, "Communication",
+	if (fhir_search(portal_fhir(p), "Communication",
 	    "subject=Patient/mallory-tester", &res, &cause) == 0) {
 		for (i = 0; i < fhir_bundle_count(res.body); i++) {
 			if (model_message(a, fhir_bundle_resource(res.body, i),
@@ -838,7 +838,7 @@ test_new_conversation(void)
 		goto out;
 	id = xstrdup(head->id);
 	path = xasprintf("Communication/%s", id);
-	rc = fhir_read(app.portal->fhir, path, NULL, &res, &cause);
+	rc = fhir_read(portal_fhir(app.portal), path, NULL, &res, &cause);
 	free(path);
 	coding = json_at(json_get(json_at(json_get(res.body, "category"), 0),
 	    "coding"), 0);
@@ -940,7 +940,7 @@ test_transaction_twice(void)
 	free(cause);
 	cause = NULL;
 	for (i = 0; bundle != NULL && i < 2; i++) {
-		rc = fhir_request(p->fhir, "POST", "", bundle, NULL, &res,
+		rc = fhir_request(portal_fhir(p), "POST", "", bundle, NULL, &res,
 		    &cause);
 		e0 = json_at(json_get(res.body, "entry"), 0);
 		e1 = json_at(json_get(res.body, "entry"), 1);

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "refill.h"
 #include "portal-test.h"
 #include "reading.h"
 #include "results.h"
@@ -44,7 +45,7 @@ search(struct portal *p, const char *type, const char *query)
 	struct json		*b = NULL;
 	char			*cause = NULL;
 
-	if (fhir_search(p->fhir, type, query, &res, &cause) == 0) {
+	if (fhir_search(portal_fhir(p), type, query, &res, &cause) == 0) {
 		b = res.body;
 		res.body = NULL;
 	} else
@@ -130,43 +131,18 @@ find_medication(struct portal *p, struct arena *a, int eligible,
 	return found ? 0 : -1;
 }
 
-/* A refill request Task for MedicationRequest med, as portal-api.md says. */
-static struct json *
-refill_task(const char *med)
-{
-	struct json	*t, *o, *coding;
-	char		 now[64], *ref;
-
-	t = json_new_object();
-	json_add_str(t, "resourceType", "Task");
-	json_add_str(t, "status", "requested");
-	json_add_str(t, "intent", "order");
-	o = json_add_object(t, "code");
-	coding = json_add_object(json_add_array(o, "coding"), NULL);
-	json_add_str(coding, "system",
-	    "http://hl7.org/fhir/CodeSystem/task-code");
-	json_add_str(coding, "code", "fulfill");
-	json_add_str(o, "text", "Refill request");
-	ref = xasprintf("MedicationRequest/%s", med);
-	json_add_str(json_add_object(t, "focus"), "reference", ref);
-	free(ref);
-	json_add_str(json_add_object(t, "for"), "reference", MARIA_REF);
-	json_add_str(json_add_object(t, "requester"), "reference", MARIA_REF);
-	fhir_time_write(time(NULL), now, sizeof now);
-	json_add_str(t, "authoredOn", now);
-	return t;
-}
-
 /* Send a fresh refill Task for med with request id; rc, *res, *cause. */
 static int
 send_refill(struct portal *p, const char *med, const char *request_id,
     struct fhir_result *res, char **cause)
 {
-	struct json	*t = refill_task(med);
+	/* The real builder chartty sends with (src/refill.c). */
+	struct json	*t = refill_task(med, NULL, MARIA, MARIA_REF,
+	    NULL, NULL);
 	int		 rc;
 
 	*cause = NULL;
-	rc = fhir_create_resource(p->fhir, "Task", t, request_id, res, cause);
+	rc = fhir_create_resource(portal_fhir(p), "Task", t, request_id, res, cause);
 	json_free(t);
 	return rc;
 }
@@ -268,7 +244,7 @@ test_paging(void)
 	    "&_sort=-date&_count=20&_include=DiagnosticReport:result");
 
 	for (n = 1; n <= PAGES; n++) {
-		rc = fhir_pages_fetch(p->fhir, &pages, n == 1 ? 0 : 1, &res,
+		rc = fhir_pages_fetch(portal_fhir(p), &pages, n == 1 ? 0 : 1, &res,
 		    &cause);
 		ok(rc == 0, "walter: page %zu fetched%s%s", n,
 		    rc ? ": " : "", rc ? cause : "");
@@ -295,7 +271,7 @@ test_paging(void)
 		if (n != 1)
 			continue;
 		/* Before the first page there is nothing: refused, no move. */
-		rc = fhir_pages_fetch(p->fhir, &pages, -1, &res, &cause);
+		rc = fhir_pages_fetch(portal_fhir(p), &pages, -1, &res, &cause);
 		ok(rc == -1 && fhir_pages_number(&pages) == 1 &&
 		    fhir_pages_more(&pages),
 		    "previous from page 1 is refused and stays on page 1");
@@ -320,7 +296,7 @@ test_paging(void)
 	    "no report repeats across pages 1 to %d (%zu repeats)", PAGES,
 	    repeats);
 
-	rc = fhir_pages_fetch(p->fhir, &pages, -1, &res, &cause);
+	rc = fhir_pages_fetch(portal_fhir(p), &pages, -1, &res, &cause);
 	ok(rc == 0 && fhir_pages_number(&pages) == PAGES - 1,
 	    "previous goes back to page %d (%zu)%s%s", PAGES - 1,
 	    fhir_pages_number(&pages), rc ? ": " : "", rc ? cause : "");
@@ -358,7 +334,7 @@ test_last_page(struct portal *p)
 	memset(&pages, 0, sizeof pages);
 	fhir_pages_start(&pages, "DiagnosticReport?patient=" MARIA_REF
 	    "&_sort=-date&_count=20&_include=DiagnosticReport:result");
-	rc = fhir_pages_fetch(p->fhir, &pages, 0, &res, &cause);
+	rc = fhir_pages_fetch(portal_fhir(p), &pages, 0, &res, &cause);
 	ok(rc == 0, "maria: her results page fetched%s%s", rc ? ": " : "",
 	    rc ? cause : "");
 	free(cause);
@@ -369,7 +345,7 @@ test_last_page(struct portal *p)
 	    fhir_bundle_total(res.body), pg.nreports);
 	ok(!fhir_pages_more(&pages), "the only page is the last: no more");
 	fhir_result_free(&res);
-	rc = fhir_pages_fetch(p->fhir, &pages, 1, &res, &cause);
+	rc = fhir_pages_fetch(portal_fhir(p), &pages, 1, &res, &cause);
 	ok(rc == -1 && fhir_pages_number(&pages) == 1,
 	    "next from the last page is refused and stays put");
 	ok(pt_sentence(cause), "with a sentence: %s", cause ? cause : "(none)");
@@ -471,7 +447,7 @@ test_refill_retry(struct portal *p)
 
 	/* The open request makes the medication not refill-eligible now. */
 	cause = NULL;
-	rc = fhir_read(p->fhir, path, NULL, &res, &cause);
+	rc = fhir_read(portal_fhir(p), path, NULL, &res, &cause);
 	if (rc == 0)
 		rc = model_medication(a, res.body, &m);
 	else
@@ -544,7 +520,7 @@ send_reading(struct portal *p, enum reading_kind kind, const char *v1,
 	}
 	o = reading_observation(&r, MARIA_REF);
 	uuid = crypto_uuid();
-	rc = fhir_create_resource(p->fhir, "Observation", o, uuid, &res,
+	rc = fhir_create_resource(portal_fhir(p), "Observation", o, uuid, &res,
 	    &cause);
 	ok(rc == 0 && res.status == 201, "%s %s%s%s is saved (%ld)%s%s",
 	    reading_title(kind), v1, v2 ? "/" : "", v2 ? v2 : "", res.status,
@@ -701,7 +677,7 @@ test_reading_server_refusal(struct portal *p)
 	json_add_str(vq, "code", "g/dL");
 
 	uuid = crypto_uuid();
-	rc = fhir_create_resource(p->fhir, "Observation", o, uuid, &res,
+	rc = fhir_create_resource(portal_fhir(p), "Observation", o, uuid, &res,
 	    &cause);
 	ok(rc == -1 && res.status == 400, "a patient 'reading' of hemoglobin "
 	    "(LOINC 718-7) is refused with 400 (%ld)", res.status);

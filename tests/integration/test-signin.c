@@ -28,8 +28,8 @@ read_self(struct portal *p, char **cause)
 	char			*path;
 	int			 rc;
 
-	path = xasprintf("Patient/%s", p->session.patient);
-	rc = fhir_read(p->fhir, path, NULL, &res, cause);
+	path = xasprintf("Patient/%s", portal_session(p)->patient);
+	rc = fhir_read(portal_fhir(p), path, NULL, &res, cause);
 	free(path);
 	fhir_result_free(&res);
 	return rc;
@@ -81,50 +81,50 @@ main(void)
 
 	/* Password sign-in without MFA. */
 	p = pt_sign_in(MARIA, "Chartty-demo-1");
-	ok(p->session.access_token != NULL, "maria: access token");
-	ok(p->session.refresh_token != NULL,
+	ok(portal_session(p)->access_token != NULL, "maria: access token");
+	ok(portal_session(p)->refresh_token != NULL,
 	    "maria: refresh token (offline_access)");
-	ok(p->session.patient != NULL, "maria: patient id given");
+	ok(portal_session(p)->patient != NULL, "maria: patient id given");
 	ok(read_self(p, &cause) == 0, "maria reads her own Patient");
-	ok(auth_me(p->fhir, &me, &cause) == AUTH_OK, "/auth/me works");
+	ok(auth_me(portal_fhir(p), &me, &cause) == AUTH_OK, "/auth/me works");
 	ok(me.npeople >= 1 && strcmp(me.people[0].relationship, "self") == 0,
 	    "/auth/me lists maria herself");
 	auth_me_free(&me);
 
 	/* Token expiry mid-use: refresh, carry on, rotated refresh token. */
-	access = xstrdup(p->session.access_token);
+	access = xstrdup(portal_session(p)->access_token);
 	memset(&old, 0, sizeof old);
-	old.refresh_token = xstrdup(p->session.refresh_token);
+	old.refresh_token = xstrdup(portal_session(p)->refresh_token);
 	json_free(pt_post("/_test/expire-tokens", NULL));
 	rc = read_self(p, &cause);
 	ok(rc == 0, "after the token expired the read still works%s%s",
 	    rc ? ": " : "", rc ? cause : "");
-	ok(strcmp(access, p->session.access_token) != 0,
+	ok(strcmp(access, portal_session(p)->access_token) != 0,
 	    "a new access token was fetched");
-	ok(strcmp(old.refresh_token, p->session.refresh_token) != 0,
+	ok(strcmp(old.refresh_token, portal_session(p)->refresh_token) != 0,
 	    "the refresh token rotated");
-	rc = auth_refresh(h, &p->srv, &old, &cause);
+	rc = auth_refresh(h, portal_server(p), &old, &cause);
 	ok(rc == AUTH_ERR_EXPIRED, "the old refresh token no longer works");
 	like(cause, "sign in again", "and the session-ended sentence is plain");
 	free(cause);
 	auth_session_clear(&old);
 
 	/* Sign-out revokes the session and its refresh token. */
-	old.refresh_token = xstrdup(p->session.refresh_token);
-	old.access_token = xstrdup(p->session.access_token);
+	old.refresh_token = xstrdup(portal_session(p)->refresh_token);
+	old.access_token = xstrdup(portal_session(p)->access_token);
 	ok(portal_sign_out(p, &cause) == AUTH_OK, "sign-out works");
-	ok(p->session.access_token == NULL, "tokens dropped on sign-out");
-	rc = auth_refresh(h, &p->srv, &old, &cause);
+	ok(portal_session(p)->access_token == NULL, "tokens dropped on sign-out");
+	rc = auth_refresh(h, portal_server(p), &old, &cause);
 	ok(rc == AUTH_ERR_EXPIRED, "refresh token revoked by sign-out");
 	free(cause);
-	fhir_set_token(p->fhir, old.access_token);
-	fhir_set_refresh(p->fhir, NULL, NULL);
+	fhir_set_token(portal_fhir(p), old.access_token);
+	fhir_set_refresh(portal_fhir(p), NULL, NULL);
 	{
 		struct fhir_result res;
-		char *path = xasprintf("Patient/%s", p->session.patient ?
-		    p->session.patient : "x");
+		char *path = xasprintf("Patient/%s", portal_session(p)->patient ?
+		    portal_session(p)->patient : "x");
 
-		rc = fhir_read(p->fhir, "/auth/me", NULL, &res, &cause);
+		rc = fhir_read(portal_fhir(p), "/auth/me", NULL, &res, &cause);
 		ok(rc == -1 && res.status == 401,
 		    "access token revoked by sign-out (%ld)", res.status);
 		like(cause, "sign in again", "401 says to sign in again");
@@ -151,7 +151,7 @@ main(void)
 	portal_connect(p, &cause);
 	rc = portal_sign_in(p, "Chartty-demo-2", &cause);
 	ok(rc == AUTH_NEED_MFA, "james: MFA asked for");
-	ok(p->session.access_token == NULL, "no token before the code");
+	ok(portal_session(p)->access_token == NULL, "no token before the code");
 	rc = portal_verify(p, "000000", &cause);
 	if (rc == AUTH_OK)	/* one in a million: 000000 was right */
 		rc = AUTH_ERR;
@@ -163,7 +163,7 @@ main(void)
 	rc = portal_verify(p, pt_totp(JAMES), &cause);
 	ok(rc == AUTH_OK, "the right code signs in%s%s", rc ? ": " : "",
 	    rc ? cause : "");
-	ok(auth_me(p->fhir, &me, &cause) == AUTH_OK, "james: /auth/me");
+	ok(auth_me(portal_fhir(p), &me, &cause) == AUTH_OK, "james: /auth/me");
 	found = 0;
 	for (i = 0; i < me.npeople; i++) {
 		if (me.people[i].access != NULL &&
@@ -198,8 +198,8 @@ main(void)
 
 	/* A session whose refresh token is gone: sign in again. */
 	p = pt_sign_in(MARIA, "Chartty-demo-1");
-	secret_free(p->session.refresh_token);
-	p->session.refresh_token = xstrdup("not-a-real-token");
+	secret_free(portal_session(p)->refresh_token);
+	portal_session(p)->refresh_token = xstrdup("not-a-real-token");
 	json_free(pt_post("/_test/expire-tokens", NULL));
 	rc = read_self(p, &cause);
 	ok(rc == -1, "expired token with a dead refresh token fails");

@@ -43,7 +43,7 @@ all_visits(struct app *app, struct arena *a, size_t *n)
 	size_t			 i, count;
 
 	*n = 0;
-	if (fhir_search(app->portal->fhir, "Appointment",
+	if (fhir_search(portal_fhir(app->portal), "Appointment",
 	    "patient=Patient/maria-lopez&_count=200", &res, &cause) != 0) {
 		diag("search: %s", cause ? cause : "?");
 		free(cause);
@@ -375,7 +375,7 @@ test_cancel(void)
 	if (st_start(&a, MARIA) != 0 || st_start(&b, MARIA) != 0)
 		return;
 	/* Inside the rule: the portal refuses, and its words come through. */
-	rc = fhir_read(a.portal->fhir, "Appointment/" LAB, NULL, &res, &cause);
+	rc = fhir_read(portal_fhir(a.portal), "Appointment/" LAB, NULL, &res, &cause);
 	body = rc == 0 ? json_dup(res.body) : NULL;
 	if (body != NULL) {
 		char *etag = res.etag ? xstrdup(res.etag) : NULL;
@@ -384,7 +384,7 @@ test_cancel(void)
 		json_set_str(body, "status", "cancelled");
 		json_add_str(json_add_object(body, "cancelationReason"),
 		    "text", "Feeling better");
-		rc = fhir_update(a.portal->fhir, "Appointment/" LAB, body,
+		rc = fhir_update(portal_fhir(a.portal), "Appointment/" LAB, body,
 		    etag, &res, &cause);
 		ok(rc != 0 && res.status == 400, "cancelling within 24 hours "
 		    "is refused (%ld)", res.status);
@@ -591,7 +591,7 @@ read_json(struct app *app, const char *path)
 	struct json		*j = NULL;
 	char			*cause = NULL;
 
-	if (fhir_read(app->portal->fhir, path, NULL, &res, &cause) == 0) {
+	if (fhir_read(portal_fhir(app->portal), path, NULL, &res, &cause) == 0) {
 		j = res.body;
 		res.body = NULL;
 	}
@@ -631,7 +631,7 @@ stored(struct app *app, const char *search, const char *a, const char *b)
 	type = xstrdup(search);
 	q = strchr(type, '?');
 	*q++ = '\0';
-	if (fhir_search(app->portal->fhir, type, q, &res, &cause) == 0) {
+	if (fhir_search(portal_fhir(app->portal), type, q, &res, &cause) == 0) {
 		for (i = 0; i < fhir_bundle_count(res.body); i++) {
 			s = json_print(fhir_bundle_resource(res.body, i));
 			if (strstr(s, a) && strstr(s, b))

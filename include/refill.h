@@ -1,0 +1,45 @@
+/*
+ * Refill requests as portal-api.md describes them: the medication and the
+ * pharmacies one may choose (Organization?type=pharmacy), and the request
+ * itself, a Task (fulfill) that is made at most once.
+ */
+#ifndef CHARTTY_REFILL_H
+#define CHARTTY_REFILL_H
+
+#include "model.h"
+#include "util.h"
+
+struct fhir;
+struct json;
+
+#define REFILL_MAX_PHARMACIES	50
+
+struct refill_pharmacy {
+	const char	*name;
+	const char	*ref;		/* "Organization/<id>" */
+};
+
+/*
+ * The MedicationRequest med_id into *med and up to REFILL_MAX_PHARMACIES
+ * pharmacies into ph (*n of them), strings in the arena: one batch.
+ * 0, or -1 with *cause.
+ */
+int	 refill_load(struct fhir *, const char *med_id, struct arena *,
+	     struct medication *med, struct refill_pharmacy *ph, int *n,
+	     char **cause);
+/*
+ * The request for medication med_id (its name, if known, as display) for
+ * patient (an id), asked by requester (a reference, or NULL), at pharmacy
+ * (a reference, or NULL: the one on file), with a note (or NULL): a new
+ * Task (json_free_secret it: a note is health data).
+ */
+struct json *refill_task(const char *med_id, const char *med_name,
+	     const char *patient, const char *requester, const char *pharmacy,
+	     const char *note);
+/* Send that request once (request_id, see fhir_create_resource); 0, or -1
+ * with *cause. */
+int	 refill_send(struct fhir *, const char *med_id, const char *med_name,
+	     const char *patient, const char *requester, const char *pharmacy,
+	     const char *note, const char *request_id, char **cause);
+
+#endif
