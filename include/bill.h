@@ -53,6 +53,21 @@ int	 bill_account_parse(struct arena *, const struct json *,
 /* Read Invoice/<id> into b, in a new arena *a; 0, or -1 with *cause. */
 int	 bill_read(struct fhir *, const char *id, struct arena **a,
 	     struct bill *b, char **cause);
+/*
+ * Account id (into *acct) and what is owed on it (the sum of the patient's
+ * bills on that account, *owed), strings in the arena: one batch for
+ * patient (a reference). 0, or -1 with *cause.
+ */
+int	 bill_account_owed(struct fhir *, const char *id, const char *patient,
+	     struct arena *, struct bill_account *acct, double *owed,
+	     char **cause);
+/*
+ * Ask for a payment plan of monthly dollars on account id
+ * ($payment-plan); the account as it is then into *acct (in the arena).
+ * 0, or -1 with *cause (the billing office's rule, in its words).
+ */
+int	 bill_plan(struct fhir *, const char *id, double monthly,
+	     struct arena *, struct bill_account *acct, char **cause);
 /* "$1,234.50" (in the arena). */
 char	*bill_money(struct arena *, double);
 /*

@@ -85,4 +85,25 @@ int	 booking_send(struct fhir *, const struct booking *,
 	     const char *patient, const char *reason, const char *request_id,
 	     long *status, char **cause);
 
+/* One visit as loaded: its record (to send back) and what it says. */
+struct booking_visit {
+	struct arena	*a;
+	struct json	*json;
+	struct visit	 v;
+};
+
+/* Load visit id into bv, which booking_visit_clear() empties first (and
+ * frees after). 0, or -1 with *cause. */
+int	 booking_visit_load(struct fhir *, const char *id,
+	     struct booking_visit *, char **cause);
+void	 booking_visit_clear(struct booking_visit *);
+/*
+ * Cancel the visit in bv with reason: it goes back cancelled, guarded by
+ * its ETag (a visit with no version is refused in words, nothing sent).
+ * 0, or -1 with *cause and the answer's status in *status (412: changed
+ * meanwhile; 0: no answer; 400: the server's reason it cannot be).
+ */
+int	 booking_cancel(struct fhir *, const struct booking_visit *,
+	     const char *reason, long *status, char **cause);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+struct fhir;
 struct json;
 
 enum reading_kind {
@@ -40,5 +41,9 @@ int	 reading_check(struct reading *, const char *v1, const char *v2,
 	     const char *when, time_t now, char **cause);
 /* The Observation for r about patient ("Patient/<id>"); a new root. */
 struct json *reading_observation(const struct reading *, const char *patient);
+/* Save r for patient (an id) once (request_id, see fhir_create_resource);
+ * 0, or -1 with *cause. */
+int	 reading_send(struct fhir *, const struct reading *,
+	     const char *patient, const char *request_id, char **cause);
 
 #endif

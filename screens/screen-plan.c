@@ -13,7 +13,6 @@
 #include "screens.h"
 #include "bill.h"
 #include "fhir.h"
-#include "json.h"
 #include "portal.h"
 #include "util.h"
 #include "view.h"
@@ -31,35 +30,15 @@ struct plan {
 static int
 plan_fetch(struct app *app, void *state, char **cause)
 {
-	struct plan		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b;
-	struct arena		*a;
-	struct bill		 bill;
-	char			*urls[2], *ref;
-	long			 status;
-	size_t			 i;
+	struct plan	*s = state;
+	struct arena	*a = arena_create();
 
-	urls[0] = fhir_path("Account", s->id, NULL);
-	urls[1] = fhir_query("Invoice?_count=200", "subject",
-	    app_patient_ref(app), NULL);
-	if (fhir_batch_take(portal_fhir(app->portal), urls, 2, &res, cause) != 0)
-		return -1;
-	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
-		fhir_result_free(&res);
+	/* Loaded aside: what is on screen stays whole if this fails. */
+	if (bill_account_owed(portal_fhir(app->portal), s->id,
+	    app_patient_ref(app), a, &s->acct, &s->owed, cause) != 0) {
+		arena_free(a);
 		return -1;
 	}
-	a = arena_create();
-	bill_account_parse(a, b, &s->acct);
-	b = fhir_batch_entry(res.body, 1, &status, NULL);
-	ref = fhir_ref("Account", s->id);
-	for (i = 0, s->owed = 0; i < fhir_bundle_count(b); i++) {
-		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0 &&
-		    bill.account && strcmp(bill.account, ref) == 0)
-			s->owed += bill.due;
-	}
-	free(ref);
-	fhir_result_free(&res);
 	arena_free(s->a);
 	s->a = a;
 	return 0;
@@ -111,11 +90,9 @@ plan_view(struct app *app, void *state, struct view *v)
 static int
 plan_send(struct app *app, struct plan *s)
 {
-	struct fhir_result	 res;
-	struct json		*p, *e, *m;
 	struct bill_account	 now;
 	struct arena		*a;
-	char			*cause = NULL, *path, *said, next[64];
+	char			*cause = NULL, *said, next[64];
 	double			 v;
 	int			 rc;
 
@@ -124,27 +101,18 @@ plan_send(struct app *app, struct plan *s)
 		    "50.");
 		return APP_REDRAW;
 	}
-	p = json_new_object();
-	json_add_str(p, "resourceType", "Parameters");
-	e = json_add_object(json_add_array(p, "parameter"), NULL);
-	json_add_str(e, "name", "monthly-amount");
-	m = json_add_object(e, "valueMoney");
-	json_add_num(m, "value", v);
-	json_add_str(m, "currency", "USD");
-	path = fhir_path("Account", s->id, "$payment-plan");
 	app_loading(app, "Setting up the plan...");
-	rc = fhir_operation(portal_fhir(app->portal), path, p, &res, &cause);
-	free(path);
-	json_free(p);
+	a = arena_create();
+	rc = bill_plan(portal_fhir(app->portal), s->id, v, a, &now, &cause);
 	if (rc != 0) {
 		/* The billing office's rule, in its words; the amount stays. */
 		app_say(app, cause ? cause : "The plan was not set up.");
 		free(cause);
-		fhir_result_free(&res);
+		arena_free(a);
 		return APP_REDRAW;
 	}
 	a = arena_create();
-	if (bill_account_parse(a, res.body, &now) == 0 && now.has_plan) {
+	if (now.has_plan) {
 		fhir_date_format(&now.plan_next, next, sizeof next);
 		said = xasprintf("Your payment plan: %s a month for %ld "
 		    "month%s%s%s.", bill_money(a, now.plan_monthly),
@@ -155,7 +123,6 @@ plan_send(struct app *app, struct plan *s)
 	app_say(app, said);
 	free(said);
 	arena_free(a);
-	fhir_result_free(&res);
 	return APP_POP | APP_REFETCH;
 }
 

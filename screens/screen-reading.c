@@ -14,8 +14,6 @@
 #include "app.h"
 #include "screens.h"
 #include "crypto.h"
-#include "fhir.h"
-#include "json.h"
 #include "portal.h"
 #include "reading.h"
 #include "util.h"
@@ -87,11 +85,9 @@ reading_view(struct app *app, void *state, struct view *v)
 static int
 reading_save(struct app *app, struct reading_screen *s)
 {
-	struct reading		 r;
-	struct fhir_result	 res;
-	struct json		*obs;
-	char			*cause = NULL, *patient, *now;
-	int			 rc;
+	struct reading	 r;
+	char		*cause = NULL, *now;
+	int		 rc;
 
 	memset(&r, 0, sizeof r);
 	r.kind = s->kind;
@@ -106,14 +102,9 @@ reading_save(struct app *app, struct reading_screen *s)
 	now = xasprintf("%s\037%s\037%d\037%s", s->value.text, s->value2.text,
 	    s->unit.choice, s->when.text);
 	crypto_request_id(&s->request_id, &s->sent, now);
-	patient = fhir_ref("Patient", app_patient(app));
-	obs = reading_observation(&r, patient);
-	free(patient);
 	app_loading(app, "Saving the reading...");
-	rc = fhir_create_resource(portal_fhir(app->portal), "Observation", obs,
-	    s->request_id, &res, &cause);
-	json_free_secret(obs);
-	fhir_result_free(&res);
+	rc = reading_send(portal_fhir(app->portal), &r, app_patient(app),
+	    s->request_id, &cause);
 	if (rc != 0) {
 		app_say(app, cause ? cause : "The reading was not saved.");
 		free(cause);

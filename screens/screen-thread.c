@@ -14,118 +14,33 @@
 #include "app.h"
 #include "screens.h"
 #include "attach.h"
-#include "fhir.h"
-#include "json.h"
+#include "messages.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
 #include "view.h"
 
-#define THREAD_MAX		200	/* messages of one conversation shown */
 #define THREAD_ATTACHMENT	100000	/* row ids: message * this + file */
 #define THREAD_REPLY		(-2)
 
 struct thread {
 	char			*id;		/* the header */
-	struct arena		*a;
-	struct message		 header;
-	int			 have_header;
-	struct message		*msgs;		/* oldest first */
-	size_t			 n;
-	int			 unmarked;	/* could not be marked read */
+	struct messages_thread	 t;
 };
-
-/* Mark one message from the care team read: received = now, If-Match. */
-static int
-thread_mark(struct app *app, const struct json *j, const struct message *m)
-{
-	struct fhir_result	 res;
-	struct json		*copy;
-	char			*path, *cause = NULL, now[64];
-	int			 rc;
-
-	copy = json_dup(j);
-	fhir_time_write(time(NULL), now, sizeof now);
-	json_set_str(copy, "received", now);
-	path = fhir_path("Communication", m->id, NULL);
-	rc = fhir_update(portal_fhir(app->portal), path, copy, m->etag, &res, &cause);
-	free(path);
-	free(cause);
-	fhir_result_free(&res);
-	json_free_secret(copy);
-	return rc;
-}
 
 static int
 thread_fetch(struct app *app, void *state, char **cause)
 {
-	struct thread		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b, *j;
-	struct message		*m;
-	struct arena		*a;
-	char			*urls[2], *id;
-	long			 status;
-	size_t			 i, n;
-	int			 rc;
+	struct thread	*s = state;
 
-	urls[0] = fhir_path("Communication", s->id, NULL);
-	/* The newest THREAD_MAX, newest first; shown oldest first. */
-	id = fhir_ref("Communication", s->id);
-	urls[1] = fhir_query("Communication?_sort=-sent&_count="
-	    FHIR_NUM(THREAD_MAX), "part-of", id, NULL);
-	free(id);
-	rc = fhir_batch(portal_fhir(app->portal), (const char *const *)urls, 2, &res,
+	return messages_thread_load(portal_fhir(app->portal), s->id, &s->t,
 	    cause);
-	free(urls[0]);
-	free(urls[1]);
-	if (rc != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	if ((b = fhir_batch_entry(res.body, 1, &status, cause)) == NULL) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	a = arena_create();
-	arena_free(s->a);
-	s->a = a;
-	s->have_header = model_message(a, fhir_batch_entry(res.body, 0,
-	    &status, NULL), &s->header) == 0;
-	n = fhir_bundle_count(b);
-	if (n > THREAD_MAX)
-		n = THREAD_MAX;
-	s->msgs = arena_alloc(a, (n + 1) * sizeof *s->msgs);
-	s->n = 0;
-	s->unmarked = 0;
-	for (i = 0; i < n; i++) {
-		j = fhir_bundle_resource(b, i);
-		m = &s->msgs[s->n];
-		if (model_message(a, j, m) != 0)
-			continue;
-		s->n++;
-		if (m->from_patient || m->received.precision != FHIR_TIME_NONE)
-			continue;
-		/* The care team's message, now read. */
-		if (m->etag == NULL || thread_mark(app, j, m) != 0)
-			s->unmarked++;
-		else
-			m->received.precision = FHIR_TIME_MINUTE;
-	}
-	fhir_result_free(&res);
-	for (i = 0; i < s->n / 2; i++) {
-		struct message swap = s->msgs[i];
-
-		s->msgs[i] = s->msgs[s->n - 1 - i];
-		s->msgs[s->n - 1 - i] = swap;
-	}
-	return 0;
 }
 
 static void
 thread_free(struct thread *s)
 {
-	arena_free(s->a);
+	messages_thread_clear(&s->t);
 	free(s->id);
 	free(s);
 }
@@ -167,14 +82,14 @@ thread_view(struct app *app, void *state, struct view *v)
 	size_t			 i, k;
 
 	v->title = view_str(v, "Conversation");
-	view_heading(v, s->have_header && s->header.topic ? s->header.topic :
+	view_heading(v, s->t.have_header && s->t.header.topic ? s->t.header.topic :
 	    "No subject");
-	if (s->have_header && s->header.category != NULL)
-		view_text(v, view_printf(v, "About: %s.", s->header.category));
-	if (s->n == 0)
+	if (s->t.have_header && s->t.header.category != NULL)
+		view_text(v, view_printf(v, "About: %s.", s->t.header.category));
+	if (s->t.n == 0)
 		view_text(v, "This conversation has no messages yet.");
-	for (i = 0; i < s->n; i++) {
-		m = &s->msgs[i];
+	for (i = 0; i < s->t.n; i++) {
+		m = &s->t.msgs[i];
 		fhir_time_format(&m->sent, when, sizeof when);
 		view_item(v, (int)(i * THREAD_ATTACHMENT), "Message",
 		    view_printf(v, "%s%s%s", m->sender ? m->sender :
@@ -189,7 +104,7 @@ thread_view(struct app *app, void *state, struct view *v)
 			    thread_size(v, at->size)), 0);
 		}
 	}
-	if (s->unmarked > 0)
+	if (s->t.unmarked > 0)
 		view_text(v, "Some new messages could not be marked as read; "
 		    "they will be marked the next time.");
 	view_item(v, THREAD_REPLY, "Action", "Reply", "write to your care "
@@ -210,9 +125,9 @@ thread_action(struct app *app, void *state, enum action a,
 		return 0;
 	i = (size_t)r->id / THREAD_ATTACHMENT;
 	k = (size_t)r->id % THREAD_ATTACHMENT;
-	if (k == 0 || i >= s->n || k > s->msgs[i].nattachments)
+	if (k == 0 || i >= s->t.n || k > s->t.msgs[i].nattachments)
 		return 0;
-	return attachment_save(app, &s->msgs[i].attachments[k - 1]);
+	return attachment_save(app, &s->t.msgs[i].attachments[k - 1]);
 }
 
 static void

@@ -13,8 +13,7 @@
 #include "app.h"
 #include "screens.h"
 #include "browser.h"
-#include "fhir.h"
-#include "json.h"
+#include "booking.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -36,9 +35,7 @@ static const char *const visit_reasons[] = {
 
 struct visit_screen {
 	char		*id;
-	struct arena	*a;
-	struct json	*json;		/* as loaded, to send back cancelled */
-	struct visit	 v;
+	struct booking_visit bv;	/* as loaded, to send back cancelled */
 	int		 cancelling;	/* the cancel form is shown */
 	struct field	 reason;
 	struct field	 more;
@@ -49,34 +46,15 @@ static int
 visit_fetch(struct app *app, void *state, char **cause)
 {
 	struct visit_screen	*s = state;
-	struct fhir_result	 res;
-	char			*path;
 
-	path = fhir_path("Appointment", s->id, NULL);
-	if (fhir_read(portal_fhir(app->portal), path, NULL, &res, cause) != 0) {
-		free(path);
-		fhir_result_free(&res);
-		return -1;
-	}
-	free(path);
-	arena_free(s->a);
-	json_free(s->json);
-	s->a = arena_create();
-	s->json = res.body;
-	res.body = NULL;
-	fhir_result_free(&res);
-	if (visit_parse(s->a, s->json, &s->v) != 0) {
-		*cause = xstrdup("That visit could not be read.");
-		return -1;
-	}
-	return 0;
+	return booking_visit_load(portal_fhir(app->portal), s->id, &s->bv,
+	    cause);
 }
 
 static void
 visit_free(struct visit_screen *s)
 {
-	arena_free(s->a);
-	json_free(s->json);
+	booking_visit_clear(&s->bv);
 	field_clear(&s->more);
 	free(s->id);
 	free(s);
@@ -111,7 +89,7 @@ visit_cancel_view(struct visit_screen *s, struct view *v, const char *when)
 
 	view_heading(v, "Cancel this visit");
 	view_text(v, view_printf(v, "%s on %s. Cancelling frees the time "
-	    "for someone else.", s->v.type ? s->v.type : "Visit", when));
+	    "for someone else.", s->bv.v.type ? s->bv.v.type : "Visit", when));
 	row = view_field(v, VISIT_REASON, "Reason", &s->reason, 0);
 	if (s->refocus)
 		v->focus = row;
@@ -125,7 +103,7 @@ static void
 visit_view(struct app *app, void *state, struct view *v)
 {
 	struct visit_screen	*s = state;
-	const struct visit	*x = &s->v;
+	const struct visit	*x = &s->bv.v;
 	char			 when[64];
 	int			 booked;
 
@@ -183,47 +161,32 @@ visit_view(struct app *app, void *state, struct view *v)
 static int
 visit_cancel(struct app *app, struct visit_screen *s)
 {
-	struct fhir_result	 res;
-	struct json		*body;
-	char			*cause = NULL, *path, *why, when[64];
-	int			 rc;
+	char	*cause = NULL, *why, when[64];
+	long	 status;
+	int	 rc;
 
-	if (s->v.etag == NULL) {
-		app_say(app, "This visit has no version, so it cannot be "
-		    "cancelled safely online. Please call the clinic.");
-		return APP_REDRAW;
-	}
-	body = json_dup(s->json);
-	json_set_str(body, "status", "cancelled");
-	json_remove(body, "cancelationReason");
 	why = s->more.len > 0 ? xasprintf("%s: %s", s->reason.text,
 	    s->more.text) : xstrdup(s->reason.text);
-	json_add_str(json_add_object(body, "cancelationReason"), "text", why);
-	free(why);
-	path = fhir_path("Appointment", s->id, NULL);
 	app_loading(app, "Cancelling the visit...");
-	rc = fhir_update(portal_fhir(app->portal), path, body, s->v.etag, &res,
+	rc = booking_cancel(portal_fhir(app->portal), &s->bv, why, &status,
 	    &cause);
-	free(path);
-	json_free(body);
-	fhir_time_format(&s->v.start, when, sizeof when);
+	free(why);
+	fhir_time_format(&s->bv.v.start, when, sizeof when);
 	if (rc == 0) {
-		fhir_result_free(&res);
 		why = xasprintf("Your visit on %s is cancelled.", when);
 		app_say(app, why);
 		free(why);
 		s->cancelling = 0;
 		return APP_POP | APP_REFETCH;
 	}
-	if (res.status == 412 || res.status == 0) {
+	if (status == 412 || status == 0) {
 		/* Changed meanwhile, or the answer was lost: look again. */
-		long	lost = res.status == 0;
+		long	lost = status == 0;
 		char	*said = cause;
 
-		fhir_result_free(&res);
 		cause = NULL;
-		if (visit_fetch(app, s, &cause) == 0 && lost && s->v.status &&
-		    strcmp(s->v.status, "booked") == 0) {
+		if (visit_fetch(app, s, &cause) == 0 && lost && s->bv.v.status &&
+		    strcmp(s->bv.v.status, "booked") == 0) {
 			/* The request never arrived: nothing changed. */
 			app_say(app, said ? said : "The visit was not "
 			    "cancelled.");
@@ -231,8 +194,8 @@ visit_cancel(struct app *app, struct visit_screen *s)
 			return APP_REDRAW;
 		}
 		free(said);
-		if (cause == NULL && s->v.status != NULL &&
-		    strcmp(s->v.status, "cancelled") == 0) {
+		if (cause == NULL && s->bv.v.status != NULL &&
+		    strcmp(s->bv.v.status, "cancelled") == 0) {
 			app_say(app, "Your visit is cancelled.");
 			s->cancelling = 0;
 			return APP_POP | APP_REFETCH;
@@ -242,7 +205,6 @@ visit_cancel(struct app *app, struct visit_screen *s)
 		free(cause);
 		return APP_REDRAW;
 	}
-	fhir_result_free(&res);
 	app_say(app, cause ? cause : "The visit was not cancelled.");
 	free(cause);
 	return APP_REDRAW;
@@ -261,7 +223,7 @@ visit_action(struct app *app, void *state, enum action a,
 	case VISIT_BROWSER:
 		if (app->opt.kiosk)
 			return 0;
-		if (browser_open(s->v.join_url, &cause) != 0) {
+		if (browser_open(s->bv.v.join_url, &cause) != 0) {
 			app_say(app, cause);
 			free(cause);
 		} else

@@ -218,3 +218,62 @@ bill_read(struct fhir *f, const char *id, struct arena **a,
 	return rc;
 }
 
+
+int
+bill_account_owed(struct fhir *f, const char *id, const char *patient,
+    struct arena *a, struct bill_account *acct, double *owed, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	struct bill		 bill;
+	char			*urls[2], *ref;
+	long			 status;
+	size_t			 i;
+
+	urls[0] = fhir_path("Account", id, NULL);
+	urls[1] = fhir_query("Invoice?_count=200", "subject", patient, NULL);
+	if (fhir_batch_take(f, urls, 2, &res, cause) != 0)
+		return -1;
+	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	bill_account_parse(a, b, acct);
+	b = fhir_batch_entry(res.body, 1, &status, NULL);
+	ref = fhir_ref("Account", id);
+	for (i = 0, *owed = 0; i < fhir_bundle_count(b); i++) {
+		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0 &&
+		    bill.account && strcmp(bill.account, ref) == 0)
+			*owed += bill.due;
+	}
+	free(ref);
+	fhir_result_free(&res);
+	return 0;
+}
+
+int
+bill_plan(struct fhir *f, const char *id, double monthly, struct arena *a,
+    struct bill_account *acct, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*p, *e, *m;
+	char			*path;
+	int			 rc;
+
+	p = json_new_object();
+	json_add_str(p, "resourceType", "Parameters");
+	e = json_add_object(json_add_array(p, "parameter"), NULL);
+	json_add_str(e, "name", "monthly-amount");
+	m = json_add_object(e, "valueMoney");
+	json_add_num(m, "value", monthly);
+	json_add_str(m, "currency", "USD");
+	path = fhir_path("Account", id, "$payment-plan");
+	rc = fhir_operation(f, path, p, &res, cause);
+	free(path);
+	json_free(p);
+	memset(acct, 0, sizeof *acct);
+	if (rc == 0)
+		bill_account_parse(a, res.body, acct);
+	fhir_result_free(&res);
+	return rc;
+}

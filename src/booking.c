@@ -391,3 +391,66 @@ booking_send(struct fhir *f, const struct booking *b,
 	fhir_result_free(&res);
 	return rc;
 }
+
+void
+booking_visit_clear(struct booking_visit *bv)
+{
+	arena_free(bv->a);
+	json_free(bv->json);
+	memset(bv, 0, sizeof *bv);
+}
+
+int
+booking_visit_load(struct fhir *f, const char *id, struct booking_visit *bv,
+    char **cause)
+{
+	struct fhir_result	 res;
+	char			*path;
+
+	path = fhir_path("Appointment", id, NULL);
+	if (fhir_read(f, path, NULL, &res, cause) != 0) {
+		free(path);
+		fhir_result_free(&res);
+		return -1;
+	}
+	free(path);
+	booking_visit_clear(bv);
+	bv->a = arena_create();
+	bv->json = res.body;
+	res.body = NULL;
+	fhir_result_free(&res);
+	if (visit_parse(bv->a, bv->json, &bv->v) != 0) {
+		*cause = xstrdup("That visit could not be read.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+booking_cancel(struct fhir *f, const struct booking_visit *bv,
+    const char *reason, long *status, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*body;
+	char			*path;
+	int			 rc;
+
+	*status = 0;
+	if (bv->v.etag == NULL || bv->v.id == NULL) {
+		*cause = xstrdup("This visit has no version, so it cannot be "
+		    "cancelled safely online. Please call the clinic.");
+		return -1;
+	}
+	body = json_dup(bv->json);
+	json_set_str(body, "status", "cancelled");
+	json_remove(body, "cancelationReason");
+	json_add_str(json_add_object(body, "cancelationReason"), "text",
+	    reason);
+	path = fhir_path("Appointment", bv->v.id, NULL);
+	rc = fhir_update(f, path, body, bv->v.etag, &res, cause);
+	*status = res.status;
+	free(path);
+	json_free(body);
+	fhir_result_free(&res);
+	return rc;
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fhir.h"
 #include "json.h"
 #include "model.h"
 #include "reading.h"
@@ -247,4 +248,22 @@ reading_observation(const struct reading *r, const char *patient)
 		break;
 	}
 	return o;
+}
+
+int
+reading_send(struct fhir *f, const struct reading *r, const char *patient,
+    const char *request_id, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*obs;
+	char			*ref = fhir_ref("Patient", patient);
+	int			 rc;
+
+	obs = reading_observation(r, ref);
+	free(ref);
+	rc = fhir_create_resource(f, "Observation", obs, request_id, &res,
+	    cause);
+	json_free_secret(obs);
+	fhir_result_free(&res);
+	return rc;
 }
