@@ -68,6 +68,40 @@ int	 bill_account_owed(struct fhir *, const char *id, const char *patient,
  */
 int	 bill_plan(struct fhir *, const char *id, double monthly,
 	     struct arena *, struct bill_account *acct, char **cause);
+/* What the billing area shows, from one batch: guarantor accounts (and
+ * each as loaded, to send back), bills newest first, the insurance on
+ * file as lines, and statements (PDFs) with their dates. */
+#define BILL_MAX	50
+
+struct bill_summary {
+	struct arena		*a;
+	struct bill_account	*accts;
+	struct json		**acct_json;	/* as loaded, for the PUT */
+	size_t			 nacct;
+	struct bill		*bills;
+	size_t			 nbills;
+	const char		**cov;		/* "Acme Health Plan: ..." */
+	size_t			 ncov;
+	struct attachment	*docs;
+	struct fhir_time	*doc_dates;
+	size_t			 ndocs;
+	long			 total_bills;	/* Bundle.total, or -1 */
+	char			*withheld;	/* the first refusal, said */
+};
+
+/* Load it for patient (a reference) into s, which must be empty; 0, or
+ * -1 with *cause (bill_summary_clear() it either way). */
+int	 bill_summary_load(struct fhir *, const char *patient,
+	     struct bill_summary *, char **cause);
+void	 bill_summary_clear(struct bill_summary *);
+/*
+ * Paperless statements on (or off) for account i of s: the account goes
+ * back with urn:chartty:paperless, guarded by its ETag. 0, or -1 with
+ * *cause and the answer's status in *status (412: changed meanwhile).
+ */
+int	 bill_paperless(struct fhir *, const struct bill_summary *, size_t i,
+	     int on, long *status, char **cause);
+
 /* "$1,234.50" (in the arena). */
 char	*bill_money(struct arena *, double);
 /*

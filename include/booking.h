@@ -105,5 +105,10 @@ void	 booking_visit_clear(struct booking_visit *);
  */
 int	 booking_cancel(struct fhir *, const struct booking_visit *,
 	     const char *reason, long *status, char **cause);
+/* The same for any Appointment as loaded (appt, id, etag required; a
+ * reason, or NULL): a visit, or a place in an urgent-care line. */
+int	 booking_cancel_appointment(struct fhir *, const struct json *appt,
+	     const char *id, const char *etag, const char *reason,
+	     long *status, char **cause);
 
 #endif

@@ -17,7 +17,6 @@
 #include "attach.h"
 #include "bill.h"
 #include "fhir.h"
-#include "json.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -27,141 +26,22 @@ enum { BILLING_ACCOUNT = 1, BILLING_PAPERLESS, BILLING_PLAN, BILLING_BILL,
     BILLING_STATEMENT, BILLING_COVERAGE };
 
 #define BILLING_ID(kind, i)	((kind) * 10000 + (int)(i))
-#define BILLING_MAX		50
 
 struct billing {
-	struct arena		*a;
-	struct bill_account	*accts;
-	struct json		**acct_json;	/* as loaded, for the PUT */
-	size_t			 nacct;
-	struct bill		*bills;
-	size_t			 nbills;
-	const char		**cov;		/* "Acme Health Plan: ..." */
-	size_t			 ncov;
-	struct attachment	*docs;
-	struct fhir_time	*doc_dates;
-	size_t			 ndocs;
-	long			 total_bills;	/* Bundle.total, or -1 */
-	char			*withheld;
+	struct bill_summary	 b;
 };
 
 static void
 billing_clear(struct billing *s)
 {
-	size_t	i;
-
-	for (i = 0; i < s->nacct; i++)
-		json_free(s->acct_json[i]);
-	arena_free(s->a);
-	free(s->withheld);
-	memset(s, 0, sizeof *s);
-}
-
-/* One line for an active Coverage: insurer, plan, member ID, group. */
-static const char *
-billing_coverage(struct arena *a, const struct json *c)
-{
-	const struct json	*cl = json_at(json_get(c, "class"), 0);
-	struct buf		 b;
-	char			*s;
-	const char		*payer, *plan, *member, *group;
-
-	payer = model_str(a, json_at(json_get(c, "payor"), 0), "display");
-	plan = model_str(a, cl, "name");
-	member = model_str(a, c, "subscriberId");
-	group = model_str(a, cl, "value");
-	buf_init(&b, 4096);
-	buf_printf(&b, "%s", payer ? payer : "Insurance");
-	if (plan != NULL)
-		buf_printf(&b, ", %s", plan);
-	if (member != NULL)
-		buf_printf(&b, ", member ID %s", member);
-	if (group != NULL)
-		buf_printf(&b, ", group %s", group);
-	s = arena_own(a, buf_take(&b));
-	return s;
-}
-
-/* Keep what one batch entry gave; the first refusal is said. */
-static const struct json *
-billing_entry(struct billing *s, const struct json *body, size_t i)
-{
-	const struct json	*b;
-	char			*why = NULL;
-	long			 status;
-
-	b = fhir_batch_entry(body, i, &status, &why);
-	if (b == NULL && s->withheld == NULL)
-		s->withheld = why;
-	else
-		free(why);
-	return b;
+	bill_summary_clear(&s->b);
 }
 
 static int
 billing_load(struct app *app, struct billing *s, char **cause)
 {
-	struct fhir_result	 res;
-	const struct json	*b, *r, *att;
-	char			*urls[4];
-	size_t			 i, n;
-
-	urls[0] = fhir_query("Account", "patient", app_patient_ref(app),
-	    "_count", FHIR_NUM(BILLING_MAX), NULL);
-	urls[1] = fhir_query("Invoice", "subject", app_patient_ref(app),
-	    "_sort", "-date", "_count", FHIR_NUM(BILLING_MAX), NULL);
-	urls[2] = fhir_query("Coverage", "beneficiary", app_patient_ref(app),
-	    "status", "active", NULL);
-	urls[3] = fhir_query("DocumentReference", "patient",
-	    app_patient_ref(app), "type", "statement", "_sort", "-date",
-	    "_count", "12", NULL);
-	if (fhir_batch_take(portal_fhir(app->portal), urls, 4, &res, cause) != 0)
-		return -1;
-	s->a = arena_create();
-	b = billing_entry(s, res.body, 0);
-	n = fhir_bundle_count(b);
-	s->accts = arena_alloc(s->a, (n + 1) * sizeof *s->accts);
-	s->acct_json = arena_alloc(s->a, (n + 1) * sizeof *s->acct_json);
-	for (i = 0; i < n && i < BILLING_MAX; i++) {
-		r = fhir_bundle_resource(b, i);
-		if (bill_account_parse(s->a, r, &s->accts[s->nacct]) == 0 &&
-		    s->accts[s->nacct].id != NULL)
-			s->acct_json[s->nacct++] = json_dup(r);
-	}
-	b = billing_entry(s, res.body, 1);
-	n = fhir_bundle_count(b);
-	s->total_bills = fhir_bundle_total(b);
-	s->bills = arena_alloc(s->a, (n + 1) * sizeof *s->bills);
-	for (i = 0; i < n && i < BILLING_MAX; i++) {
-		if (bill_parse(s->a, fhir_bundle_resource(b, i),
-		    &s->bills[s->nbills]) == 0 && s->bills[s->nbills].id)
-			s->nbills++;
-	}
-	b = billing_entry(s, res.body, 2);
-	n = fhir_bundle_count(b);
-	s->cov = arena_alloc(s->a, (n + 1) * sizeof *s->cov);
-	for (i = 0; i < n && i < BILLING_MAX; i++) {
-		if ((r = fhir_bundle_resource(b, i)) != NULL)
-			s->cov[s->ncov++] = billing_coverage(s->a, r);
-	}
-	b = billing_entry(s, res.body, 3);
-	n = fhir_bundle_count(b);
-	s->docs = arena_alloc(s->a, (n + 1) * sizeof *s->docs);
-	s->doc_dates = arena_alloc(s->a, (n + 1) * sizeof *s->doc_dates);
-	for (i = 0; i < n && i < BILLING_MAX; i++) {
-		r = fhir_bundle_resource(b, i);
-		att = json_get(json_at(json_get(r, "content"), 0),
-		    "attachment");
-		if (att == NULL)
-			continue;
-		model_attachment(s->a, att, &s->docs[s->ndocs]);
-		if (s->docs[s->ndocs].url == NULL)
-			continue;
-		fhir_time_parse(json_gets(r, "date"), &s->doc_dates[s->ndocs]);
-		s->ndocs++;
-	}
-	fhir_result_free(&res);
-	return 0;
+	return bill_summary_load(portal_fhir(app->portal),
+	    app_patient_ref(app), &s->b, cause);
 }
 
 static int
@@ -200,11 +80,11 @@ billing_owed(const struct billing *s, const char *account)
 	double	sum = 0;
 	size_t	i;
 
-	for (i = 0; i < s->nbills; i++) {
-		if (account == NULL || (s->bills[i].account &&
-		    strncmp(s->bills[i].account, "Account/", 8) == 0 &&
-		    strcmp(s->bills[i].account + 8, account) == 0))
-			sum += s->bills[i].due;
+	for (i = 0; i < s->b.nbills; i++) {
+		if (account == NULL || (s->b.bills[i].account &&
+		    strncmp(s->b.bills[i].account, "Account/", 8) == 0 &&
+		    strcmp(s->b.bills[i].account + 8, account) == 0))
+			sum += s->b.bills[i].due;
 	}
 	return sum;
 }
@@ -216,8 +96,8 @@ billing_accounts(struct view *v, const struct billing *s)
 	char				 next[64];
 	size_t				 i;
 
-	for (i = 0; i < s->nacct; i++) {
-		ac = &s->accts[i];
+	for (i = 0; i < s->b.nacct; i++) {
+		ac = &s->b.accts[i];
 		fhir_date_format(&ac->plan_next, next, sizeof next);
 		view_item(v, BILLING_ID(BILLING_ACCOUNT, i), "Account",
 		    ac->name ? ac->name : "Account", view_printf(v, "%s due. %s",
@@ -246,8 +126,8 @@ billing_bills(struct view *v, const struct billing *s)
 	char			 when[64];
 	size_t			 i;
 
-	for (i = 0; i < s->nbills; i++) {
-		b = &s->bills[i];
+	for (i = 0; i < s->b.nbills; i++) {
+		b = &s->b.bills[i];
 		fhir_date_format(&b->date, when, sizeof when);
 		view_item(v, BILLING_ID(BILLING_BILL, i), "Bill",
 		    view_printf(v, "%s%s%s", when, when[0] ? ": " : "",
@@ -273,35 +153,35 @@ billing_view(struct app *app, void *state, struct view *v)
 	double		 owed = billing_owed(s, NULL);
 
 	v->title = view_str(v, "Billing");
-	if (s->withheld != NULL)
+	if (s->b.withheld != NULL)
 		view_text(v, view_printf(v, "Some of this is not shown: %s",
-		    s->withheld));
+		    s->b.withheld));
 	view_heading(v, "What you owe");
 	view_text(v, owed > 0.004 ? view_printf(v, "You owe %s in all. Choose "
 	    "a bill below to see it and pay it.", bill_money(v->arena,
 	    owed)) : "You owe nothing. Thank you.");
-	if (s->total_bills > (long)s->nbills)
+	if (s->b.total_bills > (long)s->b.nbills)
 		view_text(v, view_printf(v, "Only the %zu newest of %ld bills "
-		    "are shown, and counted here.", s->nbills, s->total_bills));
+		    "are shown, and counted here.", s->b.nbills, s->b.total_bills));
 	billing_accounts(v, s);
 	view_heading(v, "Bills by visit");
-	if (s->nbills == 0)
+	if (s->b.nbills == 0)
 		view_text(v, "No bills.");
 	billing_bills(v, s);
 	view_heading(v, "Insurance on file");
-	if (s->ncov == 0)
+	if (s->b.ncov == 0)
 		view_text(v, "No insurance on file. If you have insurance, "
 		    "bring your card to your next visit.");
-	for (i = 0; i < s->ncov; i++)
+	for (i = 0; i < s->b.ncov; i++)
 		view_item(v, BILLING_ID(BILLING_COVERAGE, i), "Insurance",
-		    "Insurance", s->cov[i], ROW_INFO);
+		    "Insurance", s->b.cov[i], ROW_INFO);
 	view_heading(v, "Statements");
-	if (s->ndocs == 0)
+	if (s->b.ndocs == 0)
 		view_text(v, "No statements.");
-	for (i = 0; i < s->ndocs; i++) {
-		fhir_date_format(&s->doc_dates[i], when, sizeof when);
+	for (i = 0; i < s->b.ndocs; i++) {
+		fhir_date_format(&s->b.doc_dates[i], when, sizeof when);
 		view_item(v, BILLING_ID(BILLING_STATEMENT, i), "Statement",
-		    s->docs[i].title ? s->docs[i].title : "Statement",
+		    s->b.docs[i].title ? s->b.docs[i].title : "Statement",
 		    view_printf(v, "%s%s%s", when, when[0] ? ". " : "",
 		    app->opt.kiosk ? "" : "Choose to save it to a file."), 0);
 	}
@@ -311,34 +191,13 @@ billing_view(struct app *app, void *state, struct view *v)
 static int
 billing_paperless(struct app *app, struct billing *s, size_t i)
 {
-	struct fhir_result	 res;
-	struct json		*body, *e;
-	char			*cause = NULL, *path;
-	int			 on = s->accts[i].paperless != 1, rc;
-	long			 status;
+	char	*cause = NULL;
+	int	 on = s->b.accts[i].paperless != 1, rc;
+	long	 status;
 
-	if (s->accts[i].etag == NULL) {
-		app_say(app, "This account has no version, so it cannot be "
-		    "changed safely online. Please call the billing office.");
-		return APP_REDRAW;
-	}
-	body = json_dup(s->acct_json[i]);
-	e = (struct json *)model_extension_obj(body, "urn:chartty:paperless");
-	if (e == NULL) {
-		if (json_get(body, "extension") == NULL)
-			json_add_array(body, "extension");
-		e = json_add_object(json_get(body, "extension"), NULL);
-		json_add_str(e, "url", "urn:chartty:paperless");
-	}
-	json_remove(e, "valueBoolean");
-	json_add_bool(e, "valueBoolean", on);
-	path = fhir_path("Account", s->accts[i].id, NULL);
 	app_loading(app, "Saving...");
-	rc = fhir_update(portal_fhir(app->portal), path, body, s->accts[i].etag,
-	    &res, &cause);
-	free(path);
-	json_free(body);
-	status = res.status;
+	rc = bill_paperless(portal_fhir(app->portal), &s->b, i, on, &status,
+	    &cause);
 	if (rc == 0)
 		app_say(app, on ? "Paperless statements are on: new statements "
 		    "come only here." : "Paperless statements are off: "
@@ -348,7 +207,6 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 		    "this was loaded, so nothing was changed. Here it is now.");
 	else
 		app_say(app, cause ? cause : "Nothing was changed.");
-	fhir_result_free(&res);
 	free(cause);
 	return rc == 0 || status == 412 ? APP_REFETCH : APP_REDRAW;
 }
@@ -363,15 +221,15 @@ billing_action(struct app *app, void *state, enum action a,
 
 	switch (kind) {
 	case BILLING_PAPERLESS:
-		return i < s->nacct ? billing_paperless(app, s, i) : 0;
+		return i < s->b.nacct ? billing_paperless(app, s, i) : 0;
 	case BILLING_PLAN:
-		return i < s->nacct ? app_push(app, &screen_plan,
-		    xstrdup(s->accts[i].id)) : 0;
+		return i < s->b.nacct ? app_push(app, &screen_plan,
+		    xstrdup(s->b.accts[i].id)) : 0;
 	case BILLING_BILL:
-		return i < s->nbills ? app_push(app, &screen_bill,
-		    xstrdup(s->bills[i].id)) : 0;
+		return i < s->b.nbills ? app_push(app, &screen_bill,
+		    xstrdup(s->b.bills[i].id)) : 0;
 	case BILLING_STATEMENT:
-		return i < s->ndocs ? attachment_save(app, &s->docs[i]) : 0;
+		return i < s->b.ndocs ? attachment_save(app, &s->b.docs[i]) : 0;
 	}
 	return 0;
 }

@@ -277,3 +277,158 @@ bill_plan(struct fhir *f, const char *id, double monthly, struct arena *a,
 	fhir_result_free(&res);
 	return rc;
 }
+
+void
+bill_summary_clear(struct bill_summary *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nacct; i++)
+		json_free(s->acct_json[i]);
+	arena_free(s->a);
+	free(s->withheld);
+	memset(s, 0, sizeof *s);
+}
+
+/* One line for an active Coverage: insurer, plan, member ID, group. */
+static const char *
+bill_coverage(struct arena *a, const struct json *c)
+{
+	const struct json	*cl = json_at(json_get(c, "class"), 0);
+	struct buf		 b;
+	char			*s;
+	const char		*payer, *plan, *member, *group;
+
+	payer = model_str(a, json_at(json_get(c, "payor"), 0), "display");
+	plan = model_str(a, cl, "name");
+	member = model_str(a, c, "subscriberId");
+	group = model_str(a, cl, "value");
+	buf_init(&b, 4096);
+	buf_printf(&b, "%s", payer ? payer : "Insurance");
+	if (plan != NULL)
+		buf_printf(&b, ", %s", plan);
+	if (member != NULL)
+		buf_printf(&b, ", member ID %s", member);
+	if (group != NULL)
+		buf_printf(&b, ", group %s", group);
+	s = arena_own(a, buf_take(&b));
+	return s;
+}
+
+/* Keep what one batch entry gave; the first refusal is said. */
+static const struct json *
+bill_entry(struct bill_summary *s, const struct json *body, size_t i)
+{
+	const struct json	*b;
+	char			*why = NULL;
+	long			 status;
+
+	b = fhir_batch_entry(body, i, &status, &why);
+	if (b == NULL && s->withheld == NULL)
+		s->withheld = why;
+	else
+		free(why);
+	return b;
+}
+
+int
+bill_summary_load(struct fhir *f, const char *patient,
+    struct bill_summary *s, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b, *r, *att;
+	char			*urls[4];
+	size_t			 i, n;
+
+	urls[0] = fhir_query("Account", "patient", patient,
+	    "_count", FHIR_NUM(BILL_MAX), NULL);
+	urls[1] = fhir_query("Invoice", "subject", patient,
+	    "_sort", "-date", "_count", FHIR_NUM(BILL_MAX), NULL);
+	urls[2] = fhir_query("Coverage", "beneficiary", patient,
+	    "status", "active", NULL);
+	urls[3] = fhir_query("DocumentReference", "patient",
+	    patient, "type", "statement", "_sort", "-date",
+	    "_count", "12", NULL);
+	if (fhir_batch_take(f, urls, 4, &res, cause) != 0)
+		return -1;
+	s->a = arena_create();
+	b = bill_entry(s, res.body, 0);
+	n = fhir_bundle_count(b);
+	s->accts = arena_alloc(s->a, (n + 1) * sizeof *s->accts);
+	s->acct_json = arena_alloc(s->a, (n + 1) * sizeof *s->acct_json);
+	for (i = 0; i < n && i < BILL_MAX; i++) {
+		r = fhir_bundle_resource(b, i);
+		if (bill_account_parse(s->a, r, &s->accts[s->nacct]) == 0 &&
+		    s->accts[s->nacct].id != NULL)
+			s->acct_json[s->nacct++] = json_dup(r);
+	}
+	b = bill_entry(s, res.body, 1);
+	n = fhir_bundle_count(b);
+	s->total_bills = fhir_bundle_total(b);
+	s->bills = arena_alloc(s->a, (n + 1) * sizeof *s->bills);
+	for (i = 0; i < n && i < BILL_MAX; i++) {
+		if (bill_parse(s->a, fhir_bundle_resource(b, i),
+		    &s->bills[s->nbills]) == 0 && s->bills[s->nbills].id)
+			s->nbills++;
+	}
+	b = bill_entry(s, res.body, 2);
+	n = fhir_bundle_count(b);
+	s->cov = arena_alloc(s->a, (n + 1) * sizeof *s->cov);
+	for (i = 0; i < n && i < BILL_MAX; i++) {
+		if ((r = fhir_bundle_resource(b, i)) != NULL)
+			s->cov[s->ncov++] = bill_coverage(s->a, r);
+	}
+	b = bill_entry(s, res.body, 3);
+	n = fhir_bundle_count(b);
+	s->docs = arena_alloc(s->a, (n + 1) * sizeof *s->docs);
+	s->doc_dates = arena_alloc(s->a, (n + 1) * sizeof *s->doc_dates);
+	for (i = 0; i < n && i < BILL_MAX; i++) {
+		r = fhir_bundle_resource(b, i);
+		att = json_get(json_at(json_get(r, "content"), 0),
+		    "attachment");
+		if (att == NULL)
+			continue;
+		model_attachment(s->a, att, &s->docs[s->ndocs]);
+		if (s->docs[s->ndocs].url == NULL)
+			continue;
+		fhir_time_parse(json_gets(r, "date"), &s->doc_dates[s->ndocs]);
+		s->ndocs++;
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+
+int
+bill_paperless(struct fhir *f, const struct bill_summary *s, size_t i, int on,
+    long *status, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*body, *e;
+	char			*path;
+	int			 rc;
+
+	*status = 0;
+	if (i >= s->nacct || s->accts[i].etag == NULL) {
+		*cause = xstrdup("This account has no version, so it cannot be "
+		    "changed safely online. Please call the billing office.");
+		return -1;
+	}
+	body = json_dup(s->acct_json[i]);
+	e = (struct json *)model_extension_obj(body, "urn:chartty:paperless");
+	if (e == NULL) {
+		if (json_get(body, "extension") == NULL)
+			json_add_array(body, "extension");
+		e = json_add_object(json_get(body, "extension"), NULL);
+		json_add_str(e, "url", "urn:chartty:paperless");
+	}
+	json_remove(e, "valueBoolean");
+	json_add_bool(e, "valueBoolean", on);
+	path = fhir_path("Account", s->accts[i].id, NULL);
+	rc = fhir_update(f, path, body, s->accts[i].etag,
+	    &res, cause);
+	free(path);
+	json_free(body);
+	*status = res.status;
+	fhir_result_free(&res);
+	return rc;
+}

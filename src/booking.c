@@ -427,8 +427,9 @@ booking_visit_load(struct fhir *f, const char *id, struct booking_visit *bv,
 }
 
 int
-booking_cancel(struct fhir *f, const struct booking_visit *bv,
-    const char *reason, long *status, char **cause)
+booking_cancel_appointment(struct fhir *f, const struct json *appt,
+    const char *id, const char *etag, const char *reason, long *status,
+    char **cause)
 {
 	struct fhir_result	 res;
 	struct json		*body;
@@ -436,21 +437,31 @@ booking_cancel(struct fhir *f, const struct booking_visit *bv,
 	int			 rc;
 
 	*status = 0;
-	if (bv->v.etag == NULL || bv->v.id == NULL) {
+	if (etag == NULL || id == NULL) {
 		*cause = xstrdup("This visit has no version, so it cannot be "
 		    "cancelled safely online. Please call the clinic.");
 		return -1;
 	}
-	body = json_dup(bv->json);
+	body = json_dup(appt);
 	json_set_str(body, "status", "cancelled");
-	json_remove(body, "cancelationReason");
-	json_add_str(json_add_object(body, "cancelationReason"), "text",
-	    reason);
-	path = fhir_path("Appointment", bv->v.id, NULL);
-	rc = fhir_update(f, path, body, bv->v.etag, &res, cause);
+	if (reason != NULL) {
+		json_remove(body, "cancelationReason");
+		json_add_str(json_add_object(body, "cancelationReason"),
+		    "text", reason);
+	}
+	path = fhir_path("Appointment", id, NULL);
+	rc = fhir_update(f, path, body, etag, &res, cause);
 	*status = res.status;
 	free(path);
 	json_free(body);
 	fhir_result_free(&res);
 	return rc;
+}
+
+int
+booking_cancel(struct fhir *f, const struct booking_visit *bv,
+    const char *reason, long *status, char **cause)
+{
+	return booking_cancel_appointment(f, bv->json, bv->v.id, bv->v.etag,
+	    reason, status, cause);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "booking.h"
 #include "fhir.h"
 #include "json.h"
 #include "model.h"
@@ -121,17 +122,8 @@ onmyway_join(struct fhir *f, const char *location, const char *patient,
 int
 onmyway_leave(struct fhir *f, const struct onmyway *o, char **cause)
 {
-	struct fhir_result	 res;
-	struct json		*body;
-	char			*path;
-	int			 rc;
+	long	status;
 
-	body = json_dup(o->line_json);
-	json_set_str(body, "status", "cancelled");
-	path = fhir_path("Appointment", o->line.id, NULL);
-	rc = fhir_update(f, path, body, o->line.etag, &res, cause);
-	free(path);
-	json_free(body);
-	fhir_result_free(&res);
-	return rc;
+	return booking_cancel_appointment(f, o->line_json, o->line.id,
+	    o->line.etag, NULL, &status, cause);
 }
