@@ -22,6 +22,23 @@ int	 draft_save(const char *server, const char *account, const char *name,
  */
 int	 draft_load(const char *server, const char *account, const char *name,
 	     struct json **fields, char **cause);
+/* A message's draft: what was typed, and the ids of a send whose answer
+ * was lost (all three, or none). Strings are the draft's own. */
+struct draft_message {
+	char	*to;		/* the recipient's reference */
+	int	 category;	/* index of the category chosen */
+	char	*subject;
+	char	*body;
+	char	*request_id, *request_id2, *sent;
+};
+
+/* draft_save() and draft_load() of a message's draft. */
+int	 draft_message_save(const char *server, const char *account,
+	     const char *name, const struct draft_message *, char **cause);
+int	 draft_message_load(const char *server, const char *account,
+	     const char *name, struct draft_message *, char **cause);
+/* Wipe and free what a loaded draft holds. */
+void	 draft_message_free(struct draft_message *);
 /* Forget the draft name (its file held only ciphertext); none is fine. */
 void	 draft_remove(const char *server, const char *account,
 	     const char *name);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "careteam.h"
 #include "model.h"
 #include "util.h"
 
@@ -32,5 +33,38 @@ struct messages_thread {
 int	 messages_thread_load(struct fhir *, const char *id,
 	     struct messages_thread *, char **cause);
 void	 messages_thread_clear(struct messages_thread *);
+
+/* A message to send: a reply in conversation conv, or (conv NULL) the
+ * first of a new conversation with its topic and category. */
+struct messages_out {
+	const char	*patient;	/* whose record: an id */
+	const char	*sender;	/* the signed-in profile, or NULL */
+	const char	*sender_name;
+	const char	*to;		/* a care team member's reference */
+	const char	*to_name;
+	const char	*conv;		/* the conversation's id, or NULL */
+	const char	*topic;		/* new: the subject */
+	const char	*category;	/* new: a code of the categories */
+	const char	*category_name;
+	const char	*text;
+	const char	*request_id;	/* the message, or the header */
+	const char	*request_id2;	/* new: the first message */
+};
+
+/*
+ * Who can be written to for patient (an id), named (careteam_name), and,
+ * for a reply (conv set), the conversation's header into *head (strings
+ * in the arena; *have_head). 0, or -1 with *cause.
+ */
+int	 messages_team_load(struct fhir *, const char *patient,
+	     const char *conv, struct arena *, struct careteam *,
+	     struct message *head, int *have_head, char **cause);
+/*
+ * Send m once however often it is sent again with the same ids: a reply
+ * is one create; a new conversation one transaction of the header and
+ * the first message, all or nothing. 0, or -1 with *cause.
+ */
+int	 messages_send(struct fhir *, const struct messages_out *m,
+	     char **cause);
 
 #endif

@@ -19,7 +19,7 @@
 #include "drafts.h"
 #include "editor.h"
 #include "fhir.h"
-#include "json.h"
+#include "messages.h"
 #include "model.h"
 #include "portal.h"
 #include "ui.h"
@@ -94,48 +94,28 @@ static int
 compose_fetch(struct app *app, void *state, char **cause)
 {
 	struct compose		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b;
 	struct message		 head;
 	struct compose_team	 t;
 	struct careteam		 ct;
-	char			*urls[2];
-	long			 status;
-	size_t			 i, n = 0;
-	int			 rc;
+	size_t			 i;
+	int			 rc, have_head;
 
-	urls[n++] = careteam_query(app_patient(app));
-	if (s->conv != NULL) {
-		urls[n++] = fhir_path("Communication", s->conv, NULL);
-	}
-	if (fhir_batch_take(portal_fhir(app->portal), urls, n, &res, cause) != 0)
-		return -1;
 	/* Built aside: what is on screen stays whole if this fails. */
 	memset(&t, 0, sizeof t);
+	memset(&ct, 0, sizeof ct);
 	t.a = arena_create();
-	if (s->conv != NULL && (b = fhir_batch_entry(res.body, 1, &status,
-	    cause)) != NULL && model_message(t.a, b, &head) == 0) {
+	if (messages_team_load(portal_fhir(app->portal), app_patient(app),
+	    s->conv, t.a, &ct, &head, &have_head, cause) != 0) {
+		arena_free(t.a);
+		return -1;
+	}
+	if (have_head) {
 		/* A reply goes to the care team member of the conversation. */
 		t.topic = head.topic;
 		if (head.from_patient)
 			compose_member(&t, head.recipient_ref, head.recipient);
 		else
 			compose_member(&t, head.sender_ref, head.sender);
-	} else if (s->conv != NULL) {
-		fhir_result_free(&res);
-		arena_free(t.a);
-		return -1;
-	}
-	b = fhir_batch_entry(res.body, 0, &status, NULL);
-	memset(&ct, 0, sizeof ct);
-	if (s->conv == NULL)
-		careteam_parse(t.a, b, &ct);
-	fhir_result_free(&res);
-	/* Members the server gave without a name are read once. */
-	if (ct.n > 0 && careteam_name(portal_fhir(app->portal), t.a, &ct,
-	    cause) != 0) {
-		arena_free(t.a);
-		return -1;
 	}
 	for (i = 0; i < ct.n; i++)
 		compose_member(&t, ct.m[i].ref, ct.m[i].name);
@@ -178,63 +158,50 @@ compose_free(struct compose *s)
 static int
 compose_keep(struct compose *s, char **cause)
 {
-	struct json	*f;
-	int		 rc;
+	struct draft_message	d;
 
 	if (!s->keep) {
 		*cause = xstrdup("Drafts are kept only with the system keyring.");
 		return -1;
 	}
-	f = json_new_object();
-	json_add_str(f, "to", s->team.n > 0 ? s->team.refs[s->to.choice] : "");
-	json_add_num(f, "category", s->category.choice);
-	json_add_str(f, "subject", s->subject.text);
-	json_add_str(f, "body", s->body.text);
-	/* A send whose answer was lost keeps its ids: a retry finds it. */
-	if (s->request_id != NULL && s->request_id2 != NULL &&
-	    s->sent != NULL) {
-		json_add_str(f, "request_id", s->request_id);
-		json_add_str(f, "request_id2", s->request_id2);
-		json_add_str(f, "sent", s->sent);
-	}
-	rc = draft_save(s->server, s->account, s->draft, f, cause);
-	json_free_secret(f);
-	return rc;
+	memset(&d, 0, sizeof d);
+	d.to = (char *)(s->team.n > 0 ? s->team.refs[s->to.choice] : "");
+	d.category = s->category.choice;
+	d.subject = s->subject.text;
+	d.body = s->body.text;
+	d.request_id = s->request_id;
+	d.request_id2 = s->request_id2;
+	d.sent = s->sent;
+	return draft_message_save(s->server, s->account, s->draft, &d, cause);
 }
 
 /* A kept draft of this message, if there is one, back in the form. */
 static void
 compose_restore(struct app *app, struct compose *s)
 {
-	struct json	*f;
-	const char	*to;
-	char		*cause = NULL;
-	double		 d;
-	int		 i;
+	struct draft_message	 d;
+	char			*cause = NULL;
+	int			 i;
 
-	if (!s->keep || draft_load(s->server, s->account, s->draft, &f,
-	    &cause) != 0) {
+	if (!s->keep || draft_message_load(s->server, s->account, s->draft,
+	    &d, &cause) != 0) {
 		free(cause);
 		return;
 	}
-	if ((to = json_gets(f, "to")) != NULL) {
-		for (i = 0; i < s->team.n; i++) {
-			if (strcmp(s->team.refs[i], to) == 0)
-				field_choose(&s->to, 0, i);
-		}
+	for (i = 0; d.to != NULL && i < s->team.n; i++) {
+		if (strcmp(s->team.refs[i], d.to) == 0)
+			field_choose(&s->to, 0, i);
 	}
-	if (json_num(json_get(f, "category"), &d) == 0 && d >= 0 &&
-	    d < COMPOSE_NCATEGORIES)
-		field_choose(&s->category, 0, (int)d);
-	field_set(&s->subject, json_gets(f, "subject"));
-	editor_set(&s->body, json_gets(f, "body"));
-	if (json_gets(f, "request_id") != NULL &&
-	    json_gets(f, "request_id2") != NULL && json_gets(f, "sent")) {
-		s->request_id = xstrdup(json_gets(f, "request_id"));
-		s->request_id2 = xstrdup(json_gets(f, "request_id2"));
-		s->sent = xstrdup(json_gets(f, "sent"));
+	if (d.category >= 0 && d.category < COMPOSE_NCATEGORIES)
+		field_choose(&s->category, 0, d.category);
+	field_set(&s->subject, d.subject);
+	editor_set(&s->body, d.body);
+	if (d.request_id != NULL) {
+		s->request_id = xstrdup(d.request_id);
+		s->request_id2 = xstrdup(d.request_id2);
+		s->sent = xstrdup(d.sent);
 	}
-	json_free_secret(f);
+	draft_message_free(&d);
 	if (s->body.len > 0)
 		app_say(app, "Your unsent message is back, as you left it.");
 }
@@ -297,86 +264,26 @@ compose_view(struct app *app, void *state, struct view *v)
 	view_button(v, COMPOSE_CANCEL, "Cancel");
 }
 
-/* The common part of a message: subject, sender, recipient, sent, text. */
-static struct json *
-compose_message(struct app *app, struct compose *s)
-{
-	struct json	*m, *o;
-	char		 now[64], *ref;
-
-	m = json_new_object();
-	json_add_str(m, "resourceType", "Communication");
-	json_add_str(m, "status", "completed");
-	ref = fhir_ref("Patient", app_patient(app));
-	json_add_str(json_add_object(m, "subject"), "reference", ref);
-	o = json_add_object(m, "sender");
-	json_add_str(o, "reference", app->me.profile ? app->me.profile : ref);
-	if (app->me.display != NULL)
-		json_add_str(o, "display", app->me.display);
-	free(ref);
-	o = json_add_object(json_add_array(m, "recipient"), NULL);
-	json_add_str(o, "reference", s->team.refs[s->to.choice]);
-	json_add_str(o, "display", s->team.names[s->to.choice]);
-	fhir_time_write(time(NULL), now, sizeof now);
-	json_add_str(m, "sent", now);
-	o = json_add_object(json_add_array(m, "payload"), NULL);
-	json_add_str(o, "contentString", s->body.text);
-	return m;
-}
-
-/* A new conversation: its header and first message, all or nothing. */
+/* Send the message as typed (a reply, or a new conversation). */
 static int
-compose_new(struct app *app, struct compose *s, char **cause)
+compose_post(struct app *app, struct compose *s, char **cause)
 {
-	struct fhir_result	 res;
-	struct json		*bundle, *entries, *head, *msg, *o, *c;
-	char			*full;
-	int			 rc;
+	struct messages_out	m;
 
-	head = compose_message(app, s);
-	json_remove(head, "payload");
-	json_add_str(json_add_object(head, "topic"), "text", s->subject.text);
-	o = json_add_object(json_add_array(head, "category"), NULL);
-	c = json_add_object(json_add_array(o, "coding"), NULL);
-	json_add_str(c, "system", "urn:chartty:message-category");
-	json_add_str(c, "code", compose_category_codes[s->category.choice]);
-	json_add_str(c, "display", compose_categories[s->category.choice]);
-	json_add_str(o, "text", compose_categories[s->category.choice]);
-	msg = compose_message(app, s);
-	full = xasprintf("urn:uuid:%s", s->request_id);
-	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
-	    "reference", full);
-	free(full);
-	bundle = fhir_transaction(&entries);
-	fhir_transaction_create(entries, "Communication", head,
-	    s->request_id);
-	fhir_transaction_create(entries, "Communication", msg,
-	    s->request_id2);
-	rc = fhir_request(portal_fhir(app->portal), "POST", "", bundle, NULL, &res,
-	    cause);
-	json_free_secret(bundle);
-	fhir_result_free(&res);
-	return rc;
-}
-
-static int
-compose_reply(struct app *app, struct compose *s, char **cause)
-{
-	struct fhir_result	 res;
-	struct json		*msg;
-	char			*ref;
-	int			 rc;
-
-	msg = compose_message(app, s);
-	ref = fhir_path("Communication", s->conv, NULL);
-	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
-	    "reference", ref);
-	free(ref);
-	rc = fhir_create_resource(portal_fhir(app->portal), "Communication", msg,
-	    s->request_id, &res, cause);
-	json_free_secret(msg);
-	fhir_result_free(&res);
-	return rc;
+	memset(&m, 0, sizeof m);
+	m.patient = app_patient(app);
+	m.sender = app->me.profile;
+	m.sender_name = app->me.display;
+	m.to = s->team.refs[s->to.choice];
+	m.to_name = s->team.names[s->to.choice];
+	m.conv = s->conv;
+	m.topic = s->subject.text;
+	m.category = compose_category_codes[s->category.choice];
+	m.category_name = compose_categories[s->category.choice];
+	m.text = s->body.text;
+	m.request_id = s->request_id;
+	m.request_id2 = s->request_id2;
+	return messages_send(portal_fhir(app->portal), &m, cause);
 }
 
 /* Characters (code points) of a UTF-8 string. */
@@ -421,8 +328,7 @@ compose_send(struct app *app, struct compose *s)
 		s->request_id2 = crypto_uuid();
 	}
 	app_loading(app, "Sending...");
-	rc = s->conv != NULL ? compose_reply(app, s, &cause) :
-	    compose_new(app, s, &cause);
+	rc = compose_post(app, s, &cause);
 	if (rc != 0) {
 		/* Everything stays as typed; sending again is safe. */
 		app_say(app, cause ? cause : "The message was not sent.");

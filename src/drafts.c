@@ -257,3 +257,75 @@ draft_remove(const char *server, const char *account, const char *name)
 		free(path);
 	}
 }
+
+int
+draft_message_save(const char *server, const char *account, const char *name,
+    const struct draft_message *d, char **cause)
+{
+	struct json	*f;
+	int		 rc;
+
+	f = json_new_object();
+	json_add_str(f, "to", d->to ? d->to : "");
+	json_add_num(f, "category", d->category);
+	json_add_str(f, "subject", d->subject ? d->subject : "");
+	json_add_str(f, "body", d->body ? d->body : "");
+	/* A send whose answer was lost keeps its ids: a retry finds it. */
+	if (d->request_id != NULL && d->request_id2 != NULL &&
+	    d->sent != NULL) {
+		json_add_str(f, "request_id", d->request_id);
+		json_add_str(f, "request_id2", d->request_id2);
+		json_add_str(f, "sent", d->sent);
+	}
+	rc = draft_save(server, account, name, f, cause);
+	json_free_secret(f);
+	return rc;
+}
+
+/* A string member of f, copied, or NULL. */
+static char *
+draft_str(const struct json *f, const char *key)
+{
+	const char	*s = json_gets(f, key);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+int
+draft_message_load(const char *server, const char *account, const char *name,
+    struct draft_message *d, char **cause)
+{
+	struct json	*f;
+	double		 n;
+	int		 rc;
+
+	memset(d, 0, sizeof *d);
+	d->category = -1;
+	if ((rc = draft_load(server, account, name, &f, cause)) != 0)
+		return rc;
+	d->to = draft_str(f, "to");
+	if (json_num(json_get(f, "category"), &n) == 0 && n >= 0 && n < 1000)
+		d->category = (int)n;
+	d->subject = draft_str(f, "subject");
+	d->body = draft_str(f, "body");
+	if (json_gets(f, "request_id") != NULL &&
+	    json_gets(f, "request_id2") != NULL && json_gets(f, "sent")) {
+		d->request_id = draft_str(f, "request_id");
+		d->request_id2 = draft_str(f, "request_id2");
+		d->sent = draft_str(f, "sent");
+	}
+	json_free_secret(f);
+	return 0;
+}
+
+void
+draft_message_free(struct draft_message *d)
+{
+	secret_free(d->to);
+	secret_free(d->subject);
+	secret_free(d->body);
+	secret_free(d->request_id);
+	secret_free(d->request_id2);
+	secret_free(d->sent);
+	memset(d, 0, sizeof *d);
+}

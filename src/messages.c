@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "careteam.h"
 #include "fhir.h"
 #include "fhirtime.h"
 #include "json.h"
@@ -102,4 +103,113 @@ messages_thread_load(struct fhir *f, const char *id,
 	messages_thread_clear(t);
 	*t = n;
 	return 0;
+}
+
+int
+messages_team_load(struct fhir *f, const char *patient, const char *conv,
+    struct arena *a, struct careteam *t, struct message *head,
+    int *have_head, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[2];
+	long			 status;
+	size_t			 n = 0;
+
+	*have_head = 0;
+	urls[n++] = careteam_query(patient);
+	if (conv != NULL)
+		urls[n++] = fhir_path("Communication", conv, NULL);
+	if (fhir_batch_take(f, urls, n, &res, cause) != 0)
+		return -1;
+	if (conv != NULL) {
+		if ((b = fhir_batch_entry(res.body, 1, &status, cause)) ==
+		    NULL || model_message(a, b, head) != 0) {
+			fhir_result_free(&res);
+			return -1;
+		}
+		*have_head = 1;
+	}
+	/* A reply goes to the conversation's care team member; a new one
+	 * to someone of the care team. */
+	if (conv == NULL)
+		careteam_parse(a, fhir_batch_entry(res.body, 0, &status, NULL),
+		    t);
+	fhir_result_free(&res);
+	/* Members the server gave without a name are read once. */
+	if (t->n > 0 && careteam_name(f, a, t, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* The common part of a message: subject, sender, recipient, sent, text. */
+static struct json *
+messages_message(const struct messages_out *m)
+{
+	struct json	*j, *o;
+	char		 now[64], *ref;
+
+	j = json_new_object();
+	json_add_str(j, "resourceType", "Communication");
+	json_add_str(j, "status", "completed");
+	ref = fhir_ref("Patient", m->patient);
+	json_add_str(json_add_object(j, "subject"), "reference", ref);
+	o = json_add_object(j, "sender");
+	json_add_str(o, "reference", m->sender ? m->sender : ref);
+	if (m->sender_name != NULL)
+		json_add_str(o, "display", m->sender_name);
+	free(ref);
+	o = json_add_object(json_add_array(j, "recipient"), NULL);
+	json_add_str(o, "reference", m->to);
+	if (m->to_name != NULL)
+		json_add_str(o, "display", m->to_name);
+	fhir_time_write(time(NULL), now, sizeof now);
+	json_add_str(j, "sent", now);
+	o = json_add_object(json_add_array(j, "payload"), NULL);
+	json_add_str(o, "contentString", m->text);
+	return j;
+}
+
+int
+messages_send(struct fhir *f, const struct messages_out *m, char **cause)
+{
+	struct fhir_result	 res;
+	struct json		*bundle, *entries, *head, *msg, *o, *c;
+	char			*ref;
+	int			 rc;
+
+	msg = messages_message(m);
+	if (m->conv != NULL) {
+		ref = fhir_path("Communication", m->conv, NULL);
+		json_add_str(json_add_object(json_add_array(msg, "partOf"),
+		    NULL), "reference", ref);
+		free(ref);
+		rc = fhir_create_resource(f, "Communication", msg,
+		    m->request_id, &res, cause);
+		json_free_secret(msg);
+		fhir_result_free(&res);
+		return rc;
+	}
+	head = messages_message(m);
+	json_remove(head, "payload");
+	json_add_str(json_add_object(head, "topic"), "text", m->topic);
+	o = json_add_object(json_add_array(head, "category"), NULL);
+	c = json_add_object(json_add_array(o, "coding"), NULL);
+	json_add_str(c, "system", "urn:chartty:message-category");
+	json_add_str(c, "code", m->category);
+	json_add_str(c, "display", m->category_name);
+	json_add_str(o, "text", m->category_name);
+	ref = xasprintf("urn:uuid:%s", m->request_id);
+	json_add_str(json_add_object(json_add_array(msg, "partOf"), NULL),
+	    "reference", ref);
+	free(ref);
+	bundle = fhir_transaction(&entries);
+	fhir_transaction_create(entries, "Communication", head,
+	    m->request_id);
+	fhir_transaction_create(entries, "Communication", msg,
+	    m->request_id2);
+	rc = fhir_request(f, "POST", "", bundle, NULL, &res, cause);
+	json_free_secret(bundle);
+	fhir_result_free(&res);
+	return rc;
 }
