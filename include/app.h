@@ -29,20 +29,27 @@ struct app;
 
 /* A portal area or helper screen: one per file in screens/. */
 struct screen {
-	const char	*name;		/* "summary" */
 	const char	*title;		/* "Health summary" */
 	const char	*loading;	/* "Loading health summary..." or NULL */
-	/* Make the state (arg from app_push); fetch; 0, or -1 with *cause. */
+	/*
+	 * Make the state and fetch; 0, or -1 with *cause. arg (from
+	 * app_push, malloc'd, or NULL) is open()'s from then on, whether it
+	 * succeeds or fails: it keeps it in the state or frees it.
+	 */
 	int		(*open)(struct app *, void *arg, void **state,
 			    char **cause);
+	/* Free an arg the loop could not hand to open() (too many screens
+	 * open); NULL: free(). */
+	void		(*drop)(void *arg);
 	/* Load again (after REFETCH); NULL means open() is not repeated. */
 	int		(*fetch)(struct app *, void *state, char **cause);
 	/* Describe the screen. */
 	void		(*view)(struct app *, void *state, struct view *);
-	/* Handle select on a row, or a field's submit: APP_* flags (or NULL). */
-	int		(*action)(struct app *, void *state, enum action,
+	/* Enter on a row (an item chosen, a button pressed, a field
+	 * submitted): APP_* flags (or NULL). */
+	int		(*action)(struct app *, void *state,
 			    const struct view_row *);
-	/* Free the state (or NULL when there is none to free). */
+	/* Free the state; NULL: the state is one block (or NULL), freed. */
 	void		(*close)(void *state);
 	/*
 	 * Before the person leaves (back, quit, another area): non-zero
@@ -115,7 +122,8 @@ void		 detail_free(struct detail *);
 
 /* Run the interactive client until the person quits; exit status. */
 int	 app_run(const struct app_options *);
-/* Ask for screen s (with arg) to be opened; return APP_PUSH. */
+/* Ask for screen s (with arg, which is then the screen's: see .open and
+ * .drop) to be opened; return APP_PUSH. */
 int	 app_push(struct app *, const struct screen *, void *arg);
 /*
  * Something was sent that other screens show (a payment, a booking):

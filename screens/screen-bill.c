@@ -105,7 +105,7 @@ bill_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-bill_action(struct app *app, void *state, enum action a,
+bill_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct bill_screen	*s = state;
@@ -126,7 +126,6 @@ bill_close(void *state)
 }
 
 const struct screen screen_bill = {
-	.name = "bill",
 	.title = "Bill",
 	.loading = "Loading the bill...",
 	.open = bill_open,

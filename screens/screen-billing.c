@@ -212,7 +212,7 @@ billing_paperless(struct app *app, struct billing *s, size_t i)
 }
 
 static int
-billing_action(struct app *app, void *state, enum action a,
+billing_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct billing	*s = state;
@@ -242,7 +242,6 @@ billing_close(void *state)
 }
 
 const struct screen screen_billing = {
-	.name = "billing",
 	.title = "Billing",
 	.loading = "Loading your bills...",
 	.open = billing_open,

@@ -412,7 +412,7 @@ book_send(struct app *app, struct book *s)
 }
 
 static int
-book_action(struct app *app, void *state, enum action a,
+book_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct book	*s = state;
@@ -452,7 +452,6 @@ book_close(void *state)
 }
 
 const struct screen screen_book = {
-	.name = "book",
 	.title = "Schedule a visit",
 	.loading = "Loading your care team...",
 	.open = book_open,

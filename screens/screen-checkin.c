@@ -136,7 +136,7 @@ echeckin_leave(struct app *app, void *state)
 }
 
 static int
-echeckin_action(struct app *app, void *state, enum action a,
+echeckin_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct echeckin	*s = state;
@@ -199,7 +199,6 @@ echeckin_close(void *state)
 }
 
 const struct screen screen_checkin = {
-	.name = "checkin",
 	.title = "eCheck-in",
 	.loading = "Loading eCheck-in...",
 	.open = echeckin_open,

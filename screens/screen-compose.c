@@ -356,7 +356,7 @@ compose_hash(const struct compose *s)
 }
 
 static int
-compose_action(struct app *app, void *state, enum action a,
+compose_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct compose	*s = state;
@@ -419,7 +419,6 @@ compose_leave(struct app *app, void *state)
 }
 
 const struct screen screen_compose = {
-	.name = "compose",
 	.title = "New message",
 	.loading = "Loading your care team...",
 	.open = compose_open,

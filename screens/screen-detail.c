@@ -77,7 +77,7 @@ detail_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-detail_action(struct app *app, void *state, enum action a,
+detail_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct detail	*d = state;
@@ -94,10 +94,10 @@ detail_close(void *state)
 }
 
 const struct screen screen_detail = {
-	.name = "detail",
 	.title = "Details",
 	.open = detail_open,
 	.view = detail_view,
 	.action = detail_action,
 	.close = detail_close,
+	.drop = detail_close,	/* the arg is a struct detail */
 };

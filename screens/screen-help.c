@@ -30,7 +30,6 @@ help_view(struct app *app, void *state, struct view *v)
 }
 
 const struct screen screen_help = {
-	.name = "help",
 	.title = "Help",
 	.open = help_open,
 	.view = help_view,

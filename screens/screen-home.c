@@ -206,7 +206,7 @@ home_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-home_action(struct app *app, void *state, enum action a,
+home_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	char	*cause = NULL;
@@ -251,7 +251,6 @@ home_close(void *state)
 }
 
 const struct screen screen_home = {
-	.name = "home",
 	.title = "Home",
 	.loading = "Loading your portal...",
 	.open = home_open,

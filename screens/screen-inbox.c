@@ -142,7 +142,7 @@ inbox_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-inbox_action(struct app *app, void *state, enum action a,
+inbox_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct inbox	*s = state;
@@ -173,7 +173,6 @@ inbox_close(void *state)
 }
 
 const struct screen screen_inbox = {
-	.name = "inbox",
 	.title = "Messages",
 	.loading = "Loading messages...",
 	.open = inbox_open,

@@ -272,7 +272,7 @@ meds_detail(struct meds *s, const struct medication *m)
 }
 
 static int
-meds_action(struct app *app, void *state, enum action a,
+meds_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct meds		*s = state;
@@ -318,7 +318,6 @@ meds_close(void *state)
 }
 
 const struct screen screen_meds = {
-	.name = "medications",
 	.title = "Medications",
 	.loading = "Loading medications...",
 	.open = meds_open,

@@ -191,7 +191,7 @@ omw_leave(struct app *app, struct omw *s)
 }
 
 static int
-omw_action(struct app *app, void *state, enum action a,
+omw_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct omw	*s = state;
@@ -232,7 +232,6 @@ omw_close(void *state)
 }
 
 const struct screen screen_onmyway = {
-	.name = "onmyway",
 	.title = "On My Way",
 	.loading = "Loading urgent care wait times...",
 	.open = omw_open,

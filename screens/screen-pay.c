@@ -144,7 +144,7 @@ pay_amount(struct app *app, struct pay *s)
 }
 
 static int
-pay_action(struct app *app, void *state, enum action a,
+pay_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct pay	*s = state;
@@ -205,7 +205,6 @@ pay_close(void *state)
 }
 
 const struct screen screen_pay = {
-	.name = "pay",
 	.title = "Pay a bill",
 	.loading = "Loading the bill...",
 	.open = pay_open,

@@ -127,7 +127,7 @@ plan_send(struct app *app, struct plan *s)
 }
 
 static int
-plan_action(struct app *app, void *state, enum action a,
+plan_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct plan	*s = state;
@@ -154,7 +154,6 @@ plan_close(void *state)
 }
 
 const struct screen screen_plan = {
-	.name = "plan",
 	.title = "Payment plan",
 	.loading = "Loading the account...",
 	.open = plan_open,

@@ -115,7 +115,7 @@ reading_save(struct app *app, struct reading_screen *s)
 }
 
 static int
-reading_action(struct app *app, void *state, enum action a,
+reading_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct reading_screen	*s = state;
@@ -140,7 +140,6 @@ reading_close(void *state)
 }
 
 const struct screen screen_reading = {
-	.name = "reading",
 	.title = "New reading",
 	.open = reading_open,
 	.view = reading_view,

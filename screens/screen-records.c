@@ -35,7 +35,7 @@ records_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-records_action(struct app *app, void *state, enum action a,
+records_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	if (r->id < 0 || (size_t)r->id >= app->me.npeople)
@@ -45,7 +45,6 @@ records_action(struct app *app, void *state, enum action a,
 }
 
 const struct screen screen_records = {
-	.name = "records",
 	.title = "Switch record",
 	.open = records_open,
 	.view = records_view,

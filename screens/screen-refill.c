@@ -181,7 +181,7 @@ refill_submit(struct app *app, struct refill *s)
 }
 
 static int
-refill_action(struct app *app, void *state, enum action a,
+refill_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct refill	*s = state;
@@ -204,7 +204,6 @@ refill_close(void *state)
 }
 
 const struct screen screen_refill = {
-	.name = "refill",
 	.title = "Refill request",
 	.loading = "Loading the medication...",
 	.open = refill_open,

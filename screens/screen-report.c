@@ -211,7 +211,7 @@ report_numeric(const struct observation *o)
 }
 
 static int
-report_action(struct app *app, void *state, enum action a,
+report_action(struct app *app, void *state,
     const struct view_row *row)
 {
 	struct report_screen	*s = state;
@@ -258,7 +258,6 @@ report_close(void *state)
 }
 
 const struct screen screen_report = {
-	.name = "report",
 	.title = "Test report",
 	.loading = "Loading the report...",
 	.open = report_open,

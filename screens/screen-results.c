@@ -114,7 +114,7 @@ results_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-results_action(struct app *app, void *state, enum action a,
+results_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct results	*s = state;
@@ -148,7 +148,6 @@ results_close(void *state)
 }
 
 const struct screen screen_results = {
-	.name = "results",
 	.title = "Test results",
 	.loading = "Loading test results...",
 	.open = results_open,

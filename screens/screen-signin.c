@@ -163,7 +163,7 @@ signin_code(struct app *app, struct signin *s)
 }
 
 static int
-signin_action(struct app *app, void *state, enum action a,
+signin_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct signin	*s = state;
@@ -192,7 +192,6 @@ signin_close(void *state)
 }
 
 const struct screen screen_signin = {
-	.name = "signin",
 	.title = "Sign in",
 	.open = signin_open,
 	.view = signin_view,

@@ -148,7 +148,7 @@ sum_detail(struct summary *s, int section, size_t i)
 }
 
 static int
-sum_action(struct app *app, void *state, enum action a,
+sum_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct summary	*s = state;
@@ -169,7 +169,6 @@ sum_close(void *state)
 }
 
 const struct screen screen_summary = {
-	.name = "summary",
 	.title = "Health summary",
 	.loading = "Loading health summary...",
 	.open = sum_open,

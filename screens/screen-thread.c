@@ -112,7 +112,7 @@ thread_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-thread_action(struct app *app, void *state, enum action a,
+thread_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct thread		*s = state;
@@ -137,7 +137,6 @@ thread_close(void *state)
 }
 
 const struct screen screen_thread = {
-	.name = "thread",
 	.title = "Conversation",
 	.loading = "Loading the conversation...",
 	.open = thread_open,

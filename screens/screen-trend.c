@@ -281,7 +281,7 @@ trend_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-trend_action(struct app *app, void *state, enum action a,
+trend_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct trend_screen	*s = state;
@@ -304,7 +304,6 @@ trend_close(void *state)
 }
 
 const struct screen screen_trend = {
-	.name = "trend",
 	.title = "Trend",
 	.loading = "Loading the trend...",
 	.open = trend_open,

@@ -211,7 +211,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 }
 
 static int
-visit_action(struct app *app, void *state, enum action a,
+visit_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct visit_screen	*s = state;
@@ -256,7 +256,6 @@ visit_close(void *state)
 }
 
 const struct screen screen_visit = {
-	.name = "visit",
 	.title = "Visit",
 	.loading = "Loading the visit...",
 	.open = visit_open,

@@ -161,7 +161,7 @@ visits_view(struct app *app, void *state, struct view *v)
 }
 
 static int
-visits_action(struct app *app, void *state, enum action a,
+visits_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	struct visits	*s = state;
@@ -189,7 +189,6 @@ visits_close(void *state)
 }
 
 const struct screen screen_visits = {
-	.name = "visits",
 	.title = "Appointments",
 	.loading = "Loading your appointments...",
 	.open = visits_open,

@@ -291,6 +291,8 @@ app_close_top(struct loop *l)
 
 	if (f->screen->close != NULL)
 		f->screen->close(f->state);
+	else
+		free(f->state);	/* a state of one block (or none) */
 	memset(f, 0, sizeof *f);
 	l->app.depth = l->depth;
 	l->rebuild = l->dirty = 1;
@@ -321,6 +323,11 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	void		*state = NULL;
 
 	if (l->depth == APP_MAX_DEPTH) {
+		/* Never opened, so the arg is still ours to free. */
+		if (s->drop != NULL)
+			s->drop(arg);
+		else
+			free(arg);
 		app_say(app, "Too many screens are open; go back first.");
 		return;
 	}
@@ -586,7 +593,7 @@ app_select(struct loop *l)
 		}
 	}
 	app_note_focus(f, v);
-	app_react(l, f->screen->action(&l->app, f->state, ACTION_SELECT, r));
+	app_react(l, f->screen->action(&l->app, f->state, r));
 	/* A send that found the session over: sign in over the form. */
 	app_check_session(l);
 }

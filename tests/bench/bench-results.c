@@ -362,7 +362,7 @@ bench_run(struct bench *b)
 		http_get_stats(portal_http(b->app.portal), &before);
 		tty = b->tty;
 		b->response = asked = bench_now();
-		(void)screen_results.action(&b->app, b->state, ACTION_SELECT,
+		(void)screen_results.action(&b->app, b->state,
 		    &b->view.rows[row]);
 		loaded = bench_now();
 		if (b->app.message != NULL)

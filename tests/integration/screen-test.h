@@ -145,7 +145,7 @@ st_open(const struct screen *s, struct app *app, void *arg)
 	int	 rc;
 
 	rc = s->open(app, arg, &state, &cause);
-	ok(rc == 0 && state != NULL, "%s opens%s%s", s->name,
+	ok(rc == 0 && state != NULL, "%s opens%s%s", s->title,
 	    cause ? ": " : "", cause ? cause : "");
 	free(cause);
 	return rc == 0 ? state : NULL;
@@ -199,7 +199,7 @@ st_press(const struct screen *s, struct app *app, void *state,
 	view_init(&v);
 	s->view(app, state, &v);
 	if ((r = st_row(&v, kind, label)) != NULL)
-		flags = s->action(app, state, ACTION_SELECT, r);
+		flags = s->action(app, state, r);
 	view_free(&v);
 	return flags;
 }
@@ -216,7 +216,7 @@ st_select(const struct screen *s, struct app *app, void *state, int id)
 	view_init(&v);
 	s->view(app, state, &v);
 	if ((r = st_row_id(&v, id)) != NULL)
-		flags = s->action(app, state, ACTION_SELECT, r);
+		flags = s->action(app, state, r);
 	view_free(&v);
 	return flags;
 }

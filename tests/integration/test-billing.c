@@ -398,7 +398,7 @@ test_bad_answers(void)
 			rc = screens[i].s->open(&app, screens[i].arg ?
 			    xstrdup(screens[i].arg) : NULL, &state, &cause);
 			ok(rc != 0 && state == NULL && pt_sentence(cause),
-			    "%s with a %s answer: %s", screens[i].s->name,
+			    "%s with a %s answer: %s", screens[i].s->title,
 			    kinds[k], cause ? cause : "(no sentence)");
 			free(cause);
 			if (rc == 0)
@@ -410,7 +410,7 @@ test_bad_answers(void)
 		rc = screens[i].s->open(&app, screens[i].arg ?
 		    xstrdup(screens[i].arg) : NULL, &state, &cause);
 		ok(rc == 0, "%s opens once the portal is well%s%s",
-		    screens[i].s->name, cause ? ": " : "", cause ? cause : "");
+		    screens[i].s->title, cause ? ": " : "", cause ? cause : "");
 		free(cause);
 		if (rc == 0)
 			screens[i].s->close(state);

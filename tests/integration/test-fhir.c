@@ -16,6 +16,7 @@
 #include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "summary.h"
 #include "portal-test.h"
 #include "reading.h"
 #include "tap.h"
@@ -34,61 +35,48 @@ main(void)
 {
 	struct fhir_result	 res, res2;
 	struct portal		*p;
-	struct arena		*a = arena_create();
 	struct allergy		 al;
-	struct medication	 m;
-	struct json		*obs, *copy, *r;
-	const char		*urls[6];
+	struct json		*obs, *copy;
+	struct summary		 sum;
+	struct http_stats	 before, after;
 	char			*cause = NULL, *q, *id, *etag, *path, *first;
 	char			*uuid, *id1;
-	size_t			 i, n;
-	long			 status;
+	size_t			 i;
 	int			 rc, hives = 0, dosage = 0;
 
 	pt_reset();
 	p = pt_sign_in("maria@example.org", "Chartty-demo-1");
 	id = portal_session(p)->patient;
 
-	/* The health summary in one batch. */
-	urls[0] = path = xasprintf("Patient/%s", id);
-	urls[1] = xasprintf("AllergyIntolerance?patient=Patient/%s"
-	    "&clinical-status=active", id);
-	urls[2] = xasprintf("Condition?patient=Patient/%s&clinical-status="
-	    "active&category=problem-list-item", id);
-	urls[3] = xasprintf("MedicationRequest?patient=Patient/%s"
-	    "&status=active", id);
-	urls[4] = xasprintf("Immunization?patient=Patient/%s&_sort=-date", id);
-	urls[5] = xasprintf("Observation?patient=Patient/%s&category="
-	    "vital-signs&_sort=-date&_count=20", id);
-	rc = fhir_batch(portal_fhir(p), urls, 6, &res, &cause);
-	ok(rc == 0, "summary batch in one request%s%s", rc ? ": " : "",
+	/* The health summary in one batch, built as chartty builds it. */
+	http_get_stats(portal_http(p), &before);
+	memset(&sum, 0, sizeof sum);
+	rc = summary_load(portal_fhir(p), id, &sum, &cause);
+	http_get_stats(portal_http(p), &after);
+	ok(rc == 0 && after.requests - before.requests == 1,
+	    "summary batch in one request%s%s", rc ? ": " : "",
 	    rc ? cause : "");
-	for (i = 0; i < 6; i++) {
-		r = fhir_batch_entry(res.body, i, &status, NULL);
-		ok(r != NULL && status == 200, "batch entry %zu answered 200 "
-		    "(%ld)", i, status);
-	}
-	r = fhir_batch_entry(res.body, 1, &status, NULL);
-	n = fhir_bundle_count(r);
-	ok(n >= 2, "maria has allergies (%zu)", n);
-	for (i = 0; i < n; i++) {
-		if (model_allergy(a, fhir_bundle_resource(r, i), &al) == 0 &&
-		    al.substance && strstr(al.substance, "enicillin") &&
+	for (i = 0; i < SUMMARY_N; i++)
+		ok(sum.withheld[i] == NULL, "summary section %zu answered",
+		    i);
+	ok(sum.have_patient, "the patient is read");
+	ok(sum.n[SUMMARY_ALLERGY] >= 2, "maria has allergies (%zu)",
+	    sum.n[SUMMARY_ALLERGY]);
+	for (i = 0; i < sum.n[SUMMARY_ALLERGY]; i++) {
+		al = sum.allergies[i];
+		if (al.substance && strstr(al.substance, "enicillin") &&
 		    al.reactions && strstr(al.reactions, "ives"))
 			hives = 1;
 	}
 	ok(hives, "penicillin allergy with hives parsed from real data");
-	r = fhir_batch_entry(res.body, 3, &status, NULL);
-	for (i = 0; i < fhir_bundle_count(r); i++) {
-		if (model_medication(a, fhir_bundle_resource(r, i), &m) == 0 &&
-		    m.dosage != NULL && m.name != NULL)
+	for (i = 0; i < sum.n[SUMMARY_MED]; i++) {
+		if (sum.meds[i].dosage != NULL && sum.meds[i].name != NULL)
 			dosage++;
 	}
 	ok(dosage >= 2, "active medications with dose instructions (%d)",
 	    dosage);
-	fhir_result_free(&res);
-	for (i = 1; i < 6; i++)
-		free((char *)urls[i]);
+	summary_clear(&sum);
+	path = fhir_path("Patient", id, NULL);
 	{
 		struct http_stats st;
 
@@ -224,6 +212,5 @@ main(void)
 		auth_me_free(&me);
 	}
 	portal_free(p);
-	arena_free(a);
 	return done_testing();
 }
