@@ -855,10 +855,12 @@ checkin_consent_view(struct checkin *c, struct view *v)
 		view_button(v, CHECKIN_NEXT, "Continue");
 		return;
 	}
-	view_text(v, "By signing, you agree that Main Street Clinic may "
+	/* The place of the visit, as the portal names it. */
+	view_text(v, view_printf(v, "By signing, you agree that %s may "
 	    "examine and treat you at this visit, that you have been offered "
 	    "its notice of privacy practices, and that you are responsible "
-	    "for any amount your insurance does not pay.");
+	    "for any amount your insurance does not pay.", c->visit.place ?
+	    c->visit.place : "the clinic"));
 	view_text(v, view_printf(v, "To sign, type your full name as it is "
 	    "on your record%s%s%s.", c->name ? " (" : "", c->name ? c->name :
 	    "", c->name ? ")" : ""));

@@ -60,6 +60,7 @@ test_home_and_summary(void)
 	struct app	 app;
 	struct view	 v;
 	void		*s;
+	size_t		 i;
 
 	pt_reset();
 	if (st_start(&app, HOMER) != 0)
@@ -83,6 +84,26 @@ test_home_and_summary(void)
 		    "the summary: nothing on file, said so");
 		view_free(&v);
 		screen_summary.close(s);
+	}
+	/* A parent opens a child's record (Bart, by /auth/me). */
+	for (i = 0; i < app.me.npeople; i++) {
+		if (app.me.people[i].display != NULL &&
+		    strcmp(app.me.people[i].display, "Bart Simpson") == 0)
+			app.record = &app.me.people[i];
+	}
+	ok(app.record != NULL && strcmp(app_patient(&app), "555") == 0,
+	    "Bart's record is chosen");
+	if ((s = st_open(&screen_summary, &app, NULL)) != NULL) {
+		view_of(&screen_summary, &app, s, &v);
+		ok(st_mentions(&v, "No allergies on file.") &&
+		    !st_mentions(&v, "Not shown"), "and his summary opens");
+		view_free(&v);
+		screen_summary.close(s);
+	}
+	for (i = 0; i < app.me.npeople; i++) {
+		if (app.me.people[i].relationship != NULL &&
+		    strcmp(app.me.people[i].relationship, "self") == 0)
+			app.record = &app.me.people[i];
 	}
 	if ((s = st_open(&screen_meds, &app, NULL)) != NULL) {
 		view_of(&screen_meds, &app, s, &v);
@@ -195,7 +216,7 @@ test_booking(void)
 	struct app	 app;
 	struct view	 v;
 	void		*s;
-	char		 from[11], to[11], *got;
+	char		 from[11], to[11], *got, *id, *last;
 	int		 flags;
 
 	pt_reset();
@@ -245,6 +266,35 @@ test_booking(void)
 		view_free(&v);
 		screen_visits.close(s);
 	}
+	/* eCheck-in of that visit: no insurance on file, no questions, no
+	 * copay; the consent names no clinic that is not this one. */
+	got = first_of(&app, "Appointment", "patient=Patient/123", "id");
+	id = got ? strtok_r(got, "\"", &last) : NULL;
+	if (id != NULL && (s = st_open(&screen_checkin, &app,
+	    xstrdup(id))) != NULL) {
+		flags = st_press(&screen_checkin, &app, s, ROW_BUTTON,
+		    "These");
+		view_of(&screen_checkin, &app, s, &v);
+		ok(st_mentions(&v, "Step 2 of 3: Consent") &&
+		    st_mentions(&v, "you agree that the clinic may") &&
+		    !st_mentions(&v, "Main Street"), "eCheck-in: contact "
+		    "details, then the consent, in three steps");
+		view_free(&v);
+		ok(st_field(&screen_checkin, &app, s, "Full name",
+		    "Homer Simpson") == 0 && st_press(&screen_checkin, &app,
+		    s, ROW_BUTTON, "Sign") >= 0, "signed with the typed name");
+		flags = st_press(&screen_checkin, &app, s, ROW_BUTTON,
+		    "Check in");
+		ok(flags == DONE_FLAGS, "checked in: %s", app.message ?
+		    app.message : "(nothing said)");
+		screen_checkin.close(s);
+	} else
+		ok(0, "the booked visit opens for eCheck-in");
+	free(got);
+	got = first_of(&app, "Appointment", "patient=Patient/123", "status");
+	is(got, "\"checked-in\"", "the portal has it checked in");
+	free(got);
+
 	/* No urgent-care Location, no wait times: said, nothing to join. */
 	if ((s = st_open(&screen_onmyway, &app, NULL)) != NULL) {
 		view_of(&screen_onmyway, &app, s, &v);
