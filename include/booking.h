@@ -85,6 +85,26 @@ int	 booking_send(struct fhir *, const struct booking *,
 	     const char *patient, const char *reason, const char *request_id,
 	     long *status, char **cause);
 
+/* The visits list: upcoming (soonest first), recent past (newest first),
+ * and any place held in a line. */
+enum { BOOKING_UPCOMING, BOOKING_PAST, BOOKING_LINE };
+#define BOOKING_MAX_UPCOMING	50
+#define BOOKING_MAX_PAST	20
+
+struct booking_visits {
+	struct arena	*a;
+	struct visit	*list[3];
+	size_t		 n[3];
+	long		 past_total;	/* the server's count of past visits */
+	char		*withheld;	/* the first refusal, said */
+};
+
+/* Load patient's (a reference) visits into bv, which must be empty: one
+ * batch. 0, or -1 with *cause (booking_visits_clear() it either way). */
+int	 booking_visits_load(struct fhir *, const char *patient,
+	     struct booking_visits *, char **cause);
+void	 booking_visits_clear(struct booking_visits *);
+
 /* One visit as loaded: its record (to send back) and what it says. */
 struct booking_visit {
 	struct arena	*a;

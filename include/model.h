@@ -202,8 +202,6 @@ int	 model_message(struct arena *, const struct json *, struct message *);
 /* An Attachment (title, type, url, size). */
 void	 model_attachment(struct arena *, const struct json *,
 	     struct attachment *);
-/* A task status in words for people: "Waiting for your care team". */
-const char *model_task_words(const char *status);
 
 /*
  * The display text of a CodeableConcept: text, else coding[0].display,
@@ -223,33 +221,6 @@ char	*model_etag(struct arena *, const struct json *);
 /* The extension url itself (with its url and value), or NULL (borrowed). */
 const struct json *model_extension_obj(const struct json *,
 	     const char *url);
-
-/* A code and how it is said to people. */
-struct code_words {
-	const char	*code;
-	const char	*words;
-};
-/* The words for code among n pairs, or NULL (also for a NULL code). */
-const char *model_words(const struct code_words *, size_t n,
-	     const char *code);
-/* Interpretation code in words ("H" -> "High"), or NULL if unknown. */
-const char *model_flag_words(const char *code);
-/* A value for people: "7.1 %", "120 to 140 mg/dL", "1:40", "Positive". */
-char	*model_value_format(struct arena *, const struct obs_value *);
-/*
- * An observation's value for people, panels as "142/88 mmHg"; with_flag
- * adds an out-of-range flag in words: "7.1 % (High)".
- */
-char	*model_obs_value(struct arena *, const struct observation *,
-	     int with_flag);
-/* Non-zero for an interpretation code outside the range (H, LL, A...). */
-int	 model_flag_abnormal(const char *code);
-/* Non-zero when the observation or a component is flagged out of range. */
-int	 model_obs_abnormal(const struct observation *);
-/* A quantity for people: "<5.2 mmol/L"; "" when absent. */
-char	*model_quantity_format(struct arena *, const struct quantity *);
-/* A reference range for people: "3.5 to 5.0 mmol/L", "below 200". */
-char	*model_range_format(struct arena *, const struct ref_range *);
 
 /*
  * The plain sentence an OperationOutcome says (details.text, else

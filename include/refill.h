@@ -19,6 +19,25 @@ struct refill_pharmacy {
 	const char	*ref;		/* "Organization/<id>" */
 };
 
+/* The medications area: active medications and the refill requests. */
+#define REFILL_MAX_MEDS	200
+
+struct refill_meds {
+	struct arena		*a;
+	struct medication	*meds;
+	size_t			 nmeds;
+	struct task		*tasks;		/* newest first */
+	size_t			 ntasks;
+	char			*withheld;	/* why medications are not shown */
+	char			*tasks_withheld;
+};
+
+/* Load patient's (a reference) into m, which must be empty: one batch.
+ * 0, or -1 with *cause (refill_meds_clear() it either way). */
+int	 refill_meds_load(struct fhir *, const char *patient,
+	     struct refill_meds *, char **cause);
+void	 refill_meds_clear(struct refill_meds *);
+
 /*
  * The MedicationRequest med_id into *med and up to REFILL_MAX_PHARMACIES
  * pharmacies into ph (*n of them), strings in the arena: one batch.

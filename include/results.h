@@ -11,6 +11,7 @@
 #include "model.h"
 
 struct arena;
+struct fhir;
 struct json;
 
 /* Said, gently, where a report has not been reviewed yet. */
@@ -31,6 +32,13 @@ struct results_page {
 /* Parse bundle into page (records in the arena); never fails. */
 void	 results_page_parse(struct arena *, const struct json *bundle,
 	     struct results_page *);
+/*
+ * Report id of patient (a reference) with its results, into page (in the
+ * arena): one search (_id and _include). 0, or -1 with *cause.
+ */
+int	 results_report_load(struct fhir *, const char *id,
+	     const char *patient, struct arena *, struct results_page *,
+	     char **cause);
 /* The result a report names ("Observation/<id>"), or NULL. */
 const struct observation *results_find(const struct results_page *,
 	     const char *ref);

@@ -59,4 +59,28 @@ const char *summary_date(struct arena *, const struct fhir_time *);
 int	 summary_write_text(struct fhir *, const char *patient,
 	     const char *whose, const char *from, FILE *out, char **cause);
 
+/*
+ * What Home says of each area, in the smallest answers the contract
+ * allows, from one batch: counts (allergies, active problems, active
+ * medications, immunizations, reports, refill requests waiting; -1 when
+ * not known), the next visit, what is owed, the care team's new messages.
+ */
+enum { SUMMARY_COUNT_ALLERGIES, SUMMARY_COUNT_PROBLEMS, SUMMARY_COUNT_MEDS,
+    SUMMARY_COUNT_IMMUNIZATIONS, SUMMARY_COUNT_REPORTS,
+    SUMMARY_COUNT_REFILLS, SUMMARY_NCOUNTS };
+
+struct summary_home {
+	long	 count[SUMMARY_NCOUNTS];	/* -1 when not known */
+	char	*withheld;		/* why some counts are missing */
+	char	*next_visit;		/* "next: Wed 2 Dec 2026 12:30, ..." */
+	double	 owed;			/* on the bills, or -1 */
+	long	 unread;		/* the care team's new messages, or -1 */
+};
+
+/* Load it for patient (a reference) into h, which must be empty;
+ * 0, or -1 with *cause (summary_home_clear() it either way). */
+int	 summary_home_load(struct fhir *, const char *patient,
+	     struct summary_home *, char **cause);
+void	 summary_home_clear(struct summary_home *);
+
 #endif

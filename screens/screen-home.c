@@ -12,10 +12,9 @@
 #include "app.h"
 #include "screens.h"
 #include "bill.h"
-#include "fhir.h"
-#include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "summary.h"
 #include "util.h"
 #include "view.h"
 #include "visit.h"
@@ -24,32 +23,15 @@ enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
     HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING };
 
 /* The summary's counts, then the results' and the medications'. */
-#define HOME_COUNTS	6
-#define HOME_SUMMARY_COUNTS 4
-#define HOME_REPORTS	4
-#define HOME_REFILLS	5
+#define HOME_SUMMARY_COUNTS	SUMMARY_COUNT_REPORTS	/* the first four */
+#define HOME_REPORTS		SUMMARY_COUNT_REPORTS
+#define HOME_REFILLS		SUMMARY_COUNT_REFILLS
 
-struct home {
-	long	 count[HOME_COUNTS];	/* -1 when not known */
-	char	*withheld;		/* why some counts are missing */
-	char	*next_visit;		/* "Wed 2 Dec 2026 12:30, Lab work" */
-	double	 owed;			/* on the bills, or -1 */
-	long	 unread;		/* the care team's new messages, or -1 */
-};
-
-static const char *const home_queries[HOME_COUNTS] = {
-	"AllergyIntolerance?clinical-status=active",
-	"Condition?clinical-status=active&category=problem-list-item",
-	"MedicationRequest?status=active",
-	"Immunization?_summary=count",
-	"DiagnosticReport?_summary=count",
-	"Task?code=fulfill&status=requested",
-};
-static const char *const home_one[HOME_COUNTS] = {
+static const char *const home_one[SUMMARY_NCOUNTS] = {
 	"allergy", "active problem", "medication", "immunization",
 	"report", "refill request waiting for your care team"
 };
-static const char *const home_many[HOME_COUNTS] = {
+static const char *const home_many[SUMMARY_NCOUNTS] = {
 	"allergies", "active problems", "medications", "immunizations",
 	"reports", "refill requests waiting for your care team"
 };
@@ -57,88 +39,27 @@ static const char *const home_many[HOME_COUNTS] = {
 static int
 home_fetch(struct app *app, void *state, char **cause)
 {
-	struct home		*h = state;
-	struct fhir_result	 res;
-	const struct json	*b;
-	char			*urls[HOME_COUNTS + 3], *why, now[32], *ge;
-	long			 status;
-	size_t			 i;
-	struct arena		*a;
-	struct visit		 v;
+	struct summary_home	*h = state;
+	struct summary_home	 fresh;
 
-	for (i = 0; i < HOME_COUNTS; i++) {
-		urls[i] = fhir_query(home_queries[i], "patient",
-		    app_patient_ref(app), "_summary",
-		    strstr(home_queries[i], "_summary") ? NULL : "count",
-		    NULL);
-		h->count[i] = -1;
-	}
-	/* The next visit, for the Appointments line. */
-	visit_instant_write(time(NULL), now, sizeof now);
-	ge = xasprintf("ge%s", now);
-	urls[HOME_COUNTS] = fhir_query("Appointment?status=booked,"
-	    "checked-in,arrived&_sort=date&_count=1", "patient",
-	    app_patient_ref(app), "date", ge, NULL);
-	free(ge);
-	free(h->withheld);
-	h->withheld = NULL;
-	free(h->next_visit);
-	h->next_visit = NULL;
-	urls[HOME_COUNTS + 1] = fhir_query("Invoice?status=issued&_count=50",
-	    "subject", app_patient_ref(app), NULL);
-	urls[HOME_COUNTS + 2] = fhir_query("Communication?part-of:missing="
-	    "true&_count=50", "subject", app_patient_ref(app), NULL);
-	if (fhir_batch_take(portal_fhir(app->portal), urls, HOME_COUNTS + 3, &res,
-	    cause) != 0)
+	memset(&fresh, 0, sizeof fresh);
+	if (summary_home_load(portal_fhir(app->portal), app_patient_ref(app),
+	    &fresh, cause) != 0) {
+		summary_home_clear(&fresh);
 		return -1;
-	b = fhir_batch_entry(res.body, HOME_COUNTS, &status, NULL);
-	a = arena_create();
-	if (fhir_bundle_count(b) > 0 && visit_parse(a,
-	    fhir_bundle_resource(b, 0), &v) == 0) {
-		fhir_time_format(&v.start, now, sizeof now);
-		h->next_visit = xasprintf("next: %s, %s%s", now, v.type ?
-		    v.type : "visit", v.checkin_open == 1 ? "; eCheck-in is "
-		    "open" : "");
 	}
-	b = fhir_batch_entry(res.body, HOME_COUNTS + 1, &status, NULL);
-	h->owed = b != NULL ? 0 : -1;
-	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
-		struct bill bill;
-
-		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0)
-			h->owed += bill.due;
-	}
-	/* New messages: the unread counts the portal keeps per conversation. */
-	b = fhir_batch_entry(res.body, HOME_COUNTS + 2, &status, NULL);
-	h->unread = b != NULL ? 0 : -1;
-	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
-		struct message m;
-
-		if (model_message(a, fhir_bundle_resource(b, i), &m) == 0)
-			h->unread += m.unread;
-	}
-	arena_free(a);
-	for (i = 0; i < HOME_COUNTS; i++) {
-		why = NULL;
-		b = fhir_batch_entry(res.body, i, &status, &why);
-		if (b != NULL)
-			h->count[i] = fhir_bundle_total(b);
-		else if (h->withheld == NULL)
-			h->withheld = why;
-		else
-			free(why);
-	}
-	fhir_result_free(&res);
+	summary_home_clear(h);
+	*h = fresh;
 	return 0;
 }
 
 static int
 home_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct home	*h = xcalloc(1, sizeof *h);
+	struct summary_home	*h = xcalloc(1, sizeof *h);
 
 	if (home_fetch(app, h, cause) != 0) {
-		free(h->withheld);
+		summary_home_clear(h);
 		free(h);
 		return -1;
 	}
@@ -148,7 +69,7 @@ home_open(struct app *app, void *arg, void **state, char **cause)
 
 /* "12 reports", or otherwise when the count is not known. */
 static const char *
-home_count(struct view *v, const struct home *h, size_t i,
+home_count(struct view *v, const struct summary_home *h, size_t i,
     const char *otherwise)
 {
 	if (h->count[i] < 0)
@@ -160,7 +81,7 @@ home_count(struct view *v, const struct home *h, size_t i,
 static void
 home_view(struct app *app, void *state, struct view *v)
 {
-	struct home	*h = state;
+	struct summary_home	*h = state;
 	struct buf	 b;
 	size_t		 i;
 
@@ -243,10 +164,9 @@ home_action(struct app *app, void *state,
 static void
 home_close(void *state)
 {
-	struct home	*h = state;
+	struct summary_home	*h = state;
 
-	free(h->withheld);
-	free(h->next_visit);
+	summary_home_clear(h);
 	free(h);
 }
 

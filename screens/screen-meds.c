@@ -13,17 +13,16 @@
 
 #include "app.h"
 #include "screens.h"
-#include "fhir.h"
-#include "json.h"
+#include "format.h"
 #include "model.h"
 #include "portal.h"
+#include "refill.h"
 #include "util.h"
 #include "view.h"
 
 enum { MEDS_MED, MEDS_TASK, MEDS_ADD, MEDS_TREND };
 
 #define MEDS_ID(kind, i)	((kind) * 10000 + (int)(i))
-#define MEDS_MAX		200
 
 /* The readings a patient enters: what reading.c asks, what trend shows. */
 static const struct {
@@ -41,77 +40,32 @@ static const struct {
 };
 #define MEDS_NREADINGS	(sizeof meds_readings / sizeof meds_readings[0])
 
-struct meds {
-	struct arena		*a;
-	struct medication	*meds;
-	size_t			 nmeds;
-	struct task		*tasks;
-	size_t			 ntasks;
-	char			*withheld;	/* why medications are not shown */
-	char			*tasks_withheld;
-};
 
-static void
-meds_clear(struct meds *s)
-{
-	arena_free(s->a);
-	free(s->withheld);
-	free(s->tasks_withheld);
-	memset(s, 0, sizeof *s);
-}
 
 static int
 meds_fetch(struct app *app, void *state, char **cause)
 {
-	struct meds		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b;
-	char			*urls[2];
-	long			 status;
-	size_t			 i, n;
-	int			 rc;
+	struct refill_meds	*s = state, fresh;
 
-	urls[0] = fhir_query("MedicationRequest?status=active&_count="
-	    FHIR_NUM(MEDS_MAX), "patient", app_patient_ref(app), NULL);
-	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
-	    "patient", app_patient_ref(app), NULL);
-	rc = fhir_batch(portal_fhir(app->portal), (const char *const *)urls, 2, &res,
-	    cause);
-	free(urls[0]);
-	free(urls[1]);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	/* Loaded aside: what is on screen stays whole if this fails. */
+	memset(&fresh, 0, sizeof fresh);
+	if (refill_meds_load(portal_fhir(app->portal), app_patient_ref(app),
+	    &fresh, cause) != 0) {
+		refill_meds_clear(&fresh);
 		return -1;
 	}
-	meds_clear(s);
-	s->a = arena_create();
-	b = fhir_batch_entry(res.body, 0, &status, &s->withheld);
-	n = fhir_bundle_count(b);
-	s->meds = arena_alloc(s->a, (n + 1) * sizeof *s->meds);
-	for (i = 0; i < n && i < MEDS_MAX; i++) {
-		if (model_medication(s->a, fhir_bundle_resource(b, i),
-		    &s->meds[s->nmeds]) == 0)
-			s->nmeds++;
-	}
-	b = fhir_batch_entry(res.body, 1, &status, &s->tasks_withheld);
-	n = fhir_bundle_count(b);
-	s->tasks = arena_alloc(s->a, (n + 1) * sizeof *s->tasks);
-	for (i = 0; i < n && i < MEDS_MAX; i++) {
-		if (model_task(s->a, fhir_bundle_resource(b, i),
-		    &s->tasks[s->ntasks]) == 0)
-			s->ntasks++;
-	}
-	fhir_result_free(&res);
+	refill_meds_clear(s);
+	*s = fresh;
 	return 0;
 }
 
 static int
 meds_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct meds	*s = xcalloc(1, sizeof *s);
+	struct refill_meds	*s = xcalloc(1, sizeof *s);
 
 	if (meds_fetch(app, s, cause) != 0) {
-		meds_clear(s);
+		refill_meds_clear(s);
 		free(s);
 		return -1;
 	}
@@ -139,7 +93,7 @@ meds_task_open(const struct task *t)
 
 /* The newest refill request for medication m, or NULL. */
 static const struct task *
-meds_task_for(const struct meds *s, const struct medication *m)
+meds_task_for(const struct refill_meds *s, const struct medication *m)
 {
 	size_t	i;
 
@@ -164,14 +118,14 @@ meds_date(struct arena *a, const struct fhir_time *t)
 
 /* What can be done about a refill of m, in words. */
 static const char *
-meds_refill_words(struct meds *s, const struct medication *m)
+meds_refill_words(struct refill_meds *s, const struct medication *m)
 {
 	const struct task	*t = meds_task_for(s, m);
 
 	if (t != NULL && meds_task_open(t))
 		return arena_own(s->a, xasprintf("Refill requested %s: %s",
 		    meds_date(s->a, &t->authored),
-		    model_task_words(t->status)));
+		    format_task_words(t->status)));
 	if (m->refill_eligible == 1)
 		return "You can request a refill here";
 	if (m->refill_eligible == 0)
@@ -182,7 +136,7 @@ meds_refill_words(struct meds *s, const struct medication *m)
 static void
 meds_view(struct app *app, void *state, struct view *v)
 {
-	struct meds		*s = state;
+	struct refill_meds		*s = state;
 	const struct medication	*m;
 	const struct task	*t;
 	struct buf		 b;
@@ -221,7 +175,7 @@ meds_view(struct app *app, void *state, struct view *v)
 		t = &s->tasks[i];
 		view_item(v, MEDS_ID(MEDS_TASK, i), "Request", t->focus_name ?
 		    t->focus_name : "Refill request", view_printf(v, "%s, "
-		    "requested %s%s%s", model_task_words(t->status),
+		    "requested %s%s%s", format_task_words(t->status),
 		    meds_date(s->a, &t->authored), t->reason ? ": " : "",
 		    t->reason ? t->reason : ""), 0);
 	}
@@ -236,13 +190,13 @@ meds_view(struct app *app, void *state, struct view *v)
 }
 
 static struct detail *
-meds_task_detail(struct meds *s, const struct task *t)
+meds_task_detail(struct refill_meds *s, const struct task *t)
 {
 	struct detail	*d = detail_create("Refill request");
 	char		 when[64];
 
 	detail_add(d, "Medication", t->focus_name);
-	detail_add(d, "Status", model_task_words(t->status));
+	detail_add(d, "Status", format_task_words(t->status));
 	detail_add(d, "Reason", t->reason);
 	fhir_time_format(&t->authored, when, sizeof when);
 	detail_add(d, "Requested", when);
@@ -253,7 +207,7 @@ meds_task_detail(struct meds *s, const struct task *t)
 }
 
 static struct detail *
-meds_detail(struct meds *s, const struct medication *m)
+meds_detail(struct refill_meds *s, const struct medication *m)
 {
 	struct detail	*d = detail_create("Medication");
 	char		 when[64], refills[32];
@@ -275,7 +229,7 @@ static int
 meds_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct meds		*s = state;
+	struct refill_meds		*s = state;
 	int			 kind = r->id / 10000;
 	size_t			 i = (size_t)(r->id % 10000);
 	const struct medication	*m;
@@ -313,7 +267,7 @@ meds_action(struct app *app, void *state,
 static void
 meds_close(void *state)
 {
-	meds_clear(state);
+	refill_meds_clear(state);
 	free(state);
 }
 

@@ -12,7 +12,7 @@
 #include "app.h"
 #include "screens.h"
 #include "fhir.h"
-#include "json.h"
+#include "format.h"
 #include "model.h"
 #include "portal.h"
 #include "results.h"
@@ -34,25 +34,15 @@ static int
 report_fetch(struct app *app, void *state, char **cause)
 {
 	struct report_screen	*s = state;
-	struct fhir_result	 res;
 	const struct observation *o;
-	struct arena		*a;
-	char			*query;
+	struct arena		*a = arena_create();
 	size_t			 i;
-	int			 rc;
 
-	query = fhir_query("DiagnosticReport?_include=DiagnosticReport:result",
-	    "_id", s->id, "patient", app_patient_ref(app), NULL);
-	rc = fhir_request(portal_fhir(app->portal), "GET", query, NULL, NULL, &res,
-	    cause);
-	free(query);
-	if (rc != 0) {
-		fhir_result_free(&res);
+	if (results_report_load(portal_fhir(app->portal), s->id,
+	    app_patient_ref(app), a, &s->page, cause) != 0) {
+		arena_free(a);
 		return -1;
 	}
-	a = arena_create();
-	results_page_parse(a, res.body, &s->page);
-	fhir_result_free(&res);
 	arena_free(s->a);
 	s->a = a;
 	s->r = NULL;
@@ -102,12 +92,12 @@ report_obs_line(struct view *v, struct arena *a,
     const struct observation *o)
 {
 	struct buf	 b;
-	const char	*range = model_range_format(a, &o->range);
+	const char	*range = format_range(a, &o->range);
 	const char	*value;
 	const char	*s;
 
 	buf_init(&b, 64 * 1024);
-	value = model_obs_value(a, o, 1);
+	value = format_obs_value(a, o, 1);
 	buf_addstr(&b, *value ? value : "no value");
 	if (range != NULL && *range != '\0')
 		buf_printf(&b, ", normal range %s", range);
@@ -186,7 +176,7 @@ report_view(struct app *app, void *state, struct view *v)
 		o = s->obs[i];
 		view_item(v, (int)i, "Result", o->name ? o->name :
 		    "Unnamed result", report_obs_line(v, s->a, o),
-		    model_obs_abnormal(o) ? ROW_ALERT : 0);
+		    format_obs_abnormal(o) ? ROW_ALERT : 0);
 	}
 	if (r->conclusion != NULL) {
 		view_heading(v, "Conclusion");
@@ -225,16 +215,16 @@ report_action(struct app *app, void *state,
 	o = s->obs[row->id];
 	d = detail_create("Result");
 	detail_add(d, "Test", o->name);
-	detail_add(d, "Value", model_obs_value(s->a, o, 0));
+	detail_add(d, "Value", format_obs_value(s->a, o, 0));
 	detail_add(d, "Flag", o->flag);
 	for (i = 0; i < o->ncomponents; i++)
 		detail_add(d, o->components[i].name ? o->components[i].name :
 		    "Part", arena_own(s->a, xasprintf("%s%s%s%s",
-		    model_value_format(s->a, &o->components[i].value),
+		    format_value(s->a, &o->components[i].value),
 		    o->components[i].flag ? " (" : "",
 		    o->components[i].flag ? o->components[i].flag : "",
 		    o->components[i].flag ? ")" : "")));
-	detail_add(d, "Normal range", model_range_format(s->a, &o->range));
+	detail_add(d, "Normal range", format_range(s->a, &o->range));
 	detail_add(d, "Comment from your care team", o->note);
 	detail_add(d, "Status", results_status_words(o->status));
 	fhir_time_format(&o->effective, when, sizeof when);

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "format.h"
 #include "model.h"
 #include "portal.h"
 #include "summary.h"
@@ -137,8 +138,8 @@ sum_detail(struct summary *s, int section, size_t i)
 
 		d = detail_create("Vital sign");
 		detail_add(d, "Measurement", o->name);
-		detail_add(d, "Value", model_obs_value(a, o, 1));
-		detail_add(d, "Normal range", model_range_format(a, &o->range));
+		detail_add(d, "Value", format_obs_value(a, o, 1));
+		detail_add(d, "Normal range", format_range(a, &o->range));
 		detail_add(d, "Measured", summary_time(a, &o->effective));
 		detail_add(d, "Status", o->status);
 		detail_add(d, "Comment", o->note);

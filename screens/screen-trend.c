@@ -13,6 +13,7 @@
 #include "app.h"
 #include "screens.h"
 #include "fhir.h"
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
@@ -161,7 +162,7 @@ trend_build(struct trend_screen *s)
 		t->have_high = r->high.present;
 		t->high = r->high.value;
 	}
-	if (newest != NULL && model_obs_abnormal(newest))
+	if (newest != NULL && format_obs_abnormal(newest))
 		t->latest_flag = newest->flag ? newest->flag : "Out of range";
 	free(s->sentence);
 	s->sentence = trend_sentence(t);
@@ -270,8 +271,8 @@ trend_view(struct app *app, void *state, struct view *v)
 		o = &s->obs[i];
 		fhir_time_format(&o->effective, when, sizeof when);
 		row = view_item(v, (int)i, "Result", when[0] ? when :
-		    "Date not given", model_obs_value(s->a, o, 1),
-		    ROW_INFO | (model_obs_abnormal(o) ? ROW_ALERT : 0));
+		    "Date not given", format_obs_value(s->a, o, 1),
+		    ROW_INFO | (format_obs_abnormal(o) ? ROW_ALERT : 0));
 		if (i == 0 && s->refocus)
 			v->focus = row;
 	}

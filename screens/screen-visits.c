@@ -12,8 +12,7 @@
 
 #include "app.h"
 #include "screens.h"
-#include "fhir.h"
-#include "json.h"
+#include "booking.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -24,80 +23,33 @@ enum { VISITS_UPCOMING, VISITS_PAST, VISITS_LINE, VISITS_BOOK,
     VISITS_ONMYWAY };
 
 #define VISITS_ID(kind, i)	(((kind) + 1) * 10000 + (int)(i))
-#define VISITS_MAX_UPCOMING	50
-#define VISITS_MAX_PAST		20
 
-struct visits {
-	struct arena	*a;
-	struct visit	*list[3];	/* upcoming, past, in line */
-	size_t		 n[3];
-	long		 past_total;
-	char		*withheld;
-};
 
-static void
-visits_clear(struct visits *s)
-{
-	arena_free(s->a);
-	free(s->withheld);
-	memset(s, 0, sizeof *s);
-}
 
 static int
 visits_fetch(struct app *app, void *state, char **cause)
 {
-	struct visits		*s = state;
-	struct fhir_result	 res;
-	const struct json	*b;
-	char			*urls[3], now[32], *why, *ge, *lt;
-	long			 status;
-	size_t			 i, k, n;
+	struct booking_visits	*s = state, fresh;
 
-	visit_instant_write(time(NULL), now, sizeof now);
-	ge = xasprintf("ge%s", now);
-	lt = xasprintf("lt%s", now);
-	urls[0] = fhir_query("Appointment?_sort=date&_count="
-	    FHIR_NUM(VISITS_MAX_UPCOMING), "patient", app_patient_ref(app),
-	    "date", ge, NULL);
-	urls[1] = fhir_query("Appointment?_sort=-date&_count="
-	    FHIR_NUM(VISITS_MAX_PAST), "patient", app_patient_ref(app), "date",
-	    lt, NULL);
-	urls[2] = fhir_query("Appointment?status=waitlist", "patient",
-	    app_patient_ref(app), NULL);
-	free(ge);
-	free(lt);
-	if (fhir_batch_take(portal_fhir(app->portal), urls, 3, &res, cause) != 0)
+	/* Loaded aside: what is on screen stays whole if this fails. */
+	memset(&fresh, 0, sizeof fresh);
+	if (booking_visits_load(portal_fhir(app->portal), app_patient_ref(app),
+	    &fresh, cause) != 0) {
+		booking_visits_clear(&fresh);
 		return -1;
-	visits_clear(s);
-	s->a = arena_create();
-	for (k = 0; k < 3; k++) {
-		why = NULL;
-		b = fhir_batch_entry(res.body, k, &status, &why);
-		if (b == NULL && s->withheld == NULL)
-			s->withheld = why;
-		else
-			free(why);
-		n = fhir_bundle_count(b);
-		s->list[k] = arena_alloc(s->a, (n + 1) * sizeof *s->list[k]);
-		for (i = 0; i < n && i < VISITS_MAX_UPCOMING; i++) {
-			if (visit_parse(s->a, fhir_bundle_resource(b, i),
-			    &s->list[k][s->n[k]]) == 0)
-				s->n[k]++;
-		}
-		if (k == 1)
-			s->past_total = fhir_bundle_total(b);
 	}
-	fhir_result_free(&res);
+	booking_visits_clear(s);
+	*s = fresh;
 	return 0;
 }
 
 static int
 visits_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct visits	*s = xcalloc(1, sizeof *s);
+	struct booking_visits	*s = xcalloc(1, sizeof *s);
 
 	if (visits_fetch(app, s, cause) != 0) {
-		visits_clear(s);
+		booking_visits_clear(s);
 		free(s);
 		return -1;
 	}
@@ -106,7 +58,7 @@ visits_open(struct app *app, void *arg, void **state, char **cause)
 }
 
 static void
-visits_list(struct view *v, const struct visits *s, int kind)
+visits_list(struct view *v, const struct booking_visits *s, int kind)
 {
 	const struct visit	*x;
 	char			 when[64];
@@ -125,7 +77,7 @@ visits_list(struct view *v, const struct visits *s, int kind)
 static void
 visits_view(struct app *app, void *state, struct view *v)
 {
-	struct visits		*s = state;
+	struct booking_visits		*s = state;
 	const struct visit	*x;
 	size_t			 i;
 
@@ -164,7 +116,7 @@ static int
 visits_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct visits	*s = state;
+	struct booking_visits	*s = state;
 	int		 kind = r->id / 10000 - 1, i = r->id % 10000;
 
 	switch (r->id) {
@@ -184,7 +136,7 @@ visits_action(struct app *app, void *state,
 static void
 visits_close(void *state)
 {
-	visits_clear(state);
+	booking_visits_clear(state);
 	free(state);
 }
 

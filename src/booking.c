@@ -465,3 +465,59 @@ booking_cancel(struct fhir *f, const struct booking_visit *bv,
 	return booking_cancel_appointment(f, bv->json, bv->v.id, bv->v.etag,
 	    reason, status, cause);
 }
+
+void
+booking_visits_clear(struct booking_visits *s)
+{
+	arena_free(s->a);
+	free(s->withheld);
+	memset(s, 0, sizeof *s);
+}
+
+int
+booking_visits_load(struct fhir *f, const char *patient,
+    struct booking_visits *s, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[3], now[32], *why, *ge, *lt;
+	long			 status;
+	size_t			 i, k, n;
+
+	visit_instant_write(time(NULL), now, sizeof now);
+	ge = xasprintf("ge%s", now);
+	lt = xasprintf("lt%s", now);
+	urls[0] = fhir_query("Appointment?_sort=date&_count="
+	    FHIR_NUM(BOOKING_MAX_UPCOMING), "patient", patient,
+	    "date", ge, NULL);
+	urls[1] = fhir_query("Appointment?_sort=-date&_count="
+	    FHIR_NUM(BOOKING_MAX_PAST), "patient", patient, "date",
+	    lt, NULL);
+	urls[2] = fhir_query("Appointment?status=waitlist", "patient",
+	    patient, NULL);
+	free(ge);
+	free(lt);
+	if (fhir_batch_take(f, urls, 3, &res, cause) != 0)
+		return -1;
+	s->a = arena_create();
+	for (k = 0; k < 3; k++) {
+		why = NULL;
+		b = fhir_batch_entry(res.body, k, &status, &why);
+		if (b == NULL && s->withheld == NULL)
+			s->withheld = why;
+		else
+			free(why);
+		n = fhir_bundle_count(b);
+		s->list[k] = arena_alloc(s->a, (n + 1) * sizeof *s->list[k]);
+		for (i = 0; i < n && i < BOOKING_MAX_UPCOMING; i++) {
+			if (visit_parse(s->a, fhir_bundle_resource(b, i),
+			    &s->list[k][s->n[k]]) == 0)
+				s->n[k]++;
+		}
+		if (k == 1)
+			s->past_total = fhir_bundle_total(b);
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+

@@ -111,3 +111,57 @@ refill_send(struct fhir *f, const char *med_id, const char *med_name,
 	fhir_result_free(&res);
 	return rc;
 }
+
+void
+refill_meds_clear(struct refill_meds *s)
+{
+	arena_free(s->a);
+	free(s->withheld);
+	free(s->tasks_withheld);
+	memset(s, 0, sizeof *s);
+}
+
+int
+refill_meds_load(struct fhir *f, const char *patient,
+    struct refill_meds *s, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[2];
+	long			 status;
+	size_t			 i, n;
+	int			 rc;
+
+	urls[0] = fhir_query("MedicationRequest?status=active&_count="
+	    FHIR_NUM(REFILL_MAX_MEDS), "patient", patient, NULL);
+	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
+	    "patient", patient, NULL);
+	rc = fhir_batch(f, (const char *const *)urls, 2, &res,
+	    cause);
+	free(urls[0]);
+	free(urls[1]);
+	if (rc != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	s->a = arena_create();
+	b = fhir_batch_entry(res.body, 0, &status, &s->withheld);
+	n = fhir_bundle_count(b);
+	s->meds = arena_alloc(s->a, (n + 1) * sizeof *s->meds);
+	for (i = 0; i < n && i < REFILL_MAX_MEDS; i++) {
+		if (model_medication(s->a, fhir_bundle_resource(b, i),
+		    &s->meds[s->nmeds]) == 0)
+			s->nmeds++;
+	}
+	b = fhir_batch_entry(res.body, 1, &status, &s->tasks_withheld);
+	n = fhir_bundle_count(b);
+	s->tasks = arena_alloc(s->a, (n + 1) * sizeof *s->tasks);
+	for (i = 0; i < n && i < REFILL_MAX_MEDS; i++) {
+		if (model_task(s->a, fhir_bundle_resource(b, i),
+		    &s->tasks[s->ntasks]) == 0)
+			s->ntasks++;
+	}
+	fhir_result_free(&res);
+	return 0;
+}
+

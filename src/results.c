@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fhir.h"
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "results.h"
@@ -66,12 +67,8 @@ results_status_words(const char *status)
 		{ "cancelled", "Cancelled" },
 		{ "entered-in-error", "Withdrawn (entered in error)" },
 	};
-	const char	*w;
 
-	w = model_words(words, sizeof words / sizeof words[0], status);
-	if (w == NULL)
-		w = status != NULL ? status : "Status not given";
-	return w;
+	return format_status(words, sizeof words / sizeof words[0], status);
 }
 
 /* Lower-case copy of a flag's words for the middle of a sentence. */
@@ -125,7 +122,7 @@ results_range_words(struct arena *a, const struct results_page *p,
 		found++;
 		if (o->flag_code != NULL || o->flag != NULL)
 			flagged++;
-		if (!model_obs_abnormal(o))
+		if (!format_obs_abnormal(o))
 			continue;
 		(*abnormal)++;
 		flag = o->flag != NULL ? o->flag : "Out of range";
@@ -183,4 +180,22 @@ results_report_line(struct arena *a, const struct results_page *p,
 	if (!r->reviewed)
 		buf_addstr(&b, ", not yet reviewed");
 	return arena_own(a, buf_take(&b));
+}
+
+int
+results_report_load(struct fhir *f, const char *id, const char *patient,
+    struct arena *a, struct results_page *page, char **cause)
+{
+	struct fhir_result	 res;
+	char			*query;
+	int			 rc;
+
+	query = fhir_query("DiagnosticReport?_include=DiagnosticReport:result",
+	    "_id", id, "patient", patient, NULL);
+	rc = fhir_request(f, "GET", query, NULL, NULL, &res, cause);
+	free(query);
+	if (rc == 0)
+		results_page_parse(a, res.body, page);
+	fhir_result_free(&res);
+	return rc;
 }

@@ -10,10 +10,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bill.h"
 #include "fhir.h"
+#include "format.h"
 #include "model.h"
 #include "summary.h"
 #include "util.h"
+#include "visit.h"
 
 #define SUM_MAX_ROWS		200	/* per section */
 
@@ -119,10 +122,10 @@ summary_row(struct summary *s, int section, size_t i, const char **label,
 		const struct observation *o = &s->vitals[i];
 
 		*label = o->name ? o->name : "Unnamed measurement";
-		parts[0] = model_obs_value(a, o, 1);
+		parts[0] = format_obs_value(a, o, 1);
 		parts[1] = summary_time(a, &o->effective);
 		*value = sum_join(a, parts, 2);
-		if (model_obs_abnormal(o))
+		if (format_obs_abnormal(o))
 			*alert = 1;
 		break;
 	}
@@ -324,6 +327,99 @@ summary_write_text(struct fhir *f, const char *patient, const char *whose,
 		*cause = xstrdup("The summary could not be written.");
 		return -1;
 	}
+	return 0;
+}
+
+
+/* The searches of Home's counts, in the order of SUMMARY_COUNT_*. */
+static const char *const summary_home_queries[SUMMARY_NCOUNTS] = {
+	"AllergyIntolerance?clinical-status=active",
+	"Condition?clinical-status=active&category=problem-list-item",
+	"MedicationRequest?status=active",
+	"Immunization?_summary=count",
+	"DiagnosticReport?_summary=count",
+	"Task?code=fulfill&status=requested",
+};
+
+void
+summary_home_clear(struct summary_home *h)
+{
+	free(h->withheld);
+	free(h->next_visit);
+	memset(h, 0, sizeof *h);
+}
+
+int
+summary_home_load(struct fhir *f, const char *patient,
+    struct summary_home *h, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*b;
+	char			*urls[SUMMARY_NCOUNTS + 3], *why, now[32], *ge;
+	long			 status;
+	size_t			 i;
+	struct arena		*a;
+	struct visit		 v;
+
+	for (i = 0; i < SUMMARY_NCOUNTS; i++) {
+		urls[i] = fhir_query(summary_home_queries[i], "patient",
+		    patient, "_summary",
+		    strstr(summary_home_queries[i], "_summary") ? NULL : "count",
+		    NULL);
+		h->count[i] = -1;
+	}
+	/* The next visit, for the Appointments line. */
+	visit_instant_write(time(NULL), now, sizeof now);
+	ge = xasprintf("ge%s", now);
+	urls[SUMMARY_NCOUNTS] = fhir_query("Appointment?status=booked,"
+	    "checked-in,arrived&_sort=date&_count=1", "patient",
+	    patient, "date", ge, NULL);
+	free(ge);
+	urls[SUMMARY_NCOUNTS + 1] = fhir_query("Invoice?status=issued&_count=50",
+	    "subject", patient, NULL);
+	urls[SUMMARY_NCOUNTS + 2] = fhir_query("Communication?part-of:missing="
+	    "true&_count=50", "subject", patient, NULL);
+	if (fhir_batch_take(f, urls, SUMMARY_NCOUNTS + 3, &res,
+	    cause) != 0)
+		return -1;
+	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS, &status, NULL);
+	a = arena_create();
+	if (fhir_bundle_count(b) > 0 && visit_parse(a,
+	    fhir_bundle_resource(b, 0), &v) == 0) {
+		fhir_time_format(&v.start, now, sizeof now);
+		h->next_visit = xasprintf("next: %s, %s%s", now, v.type ?
+		    v.type : "visit", v.checkin_open == 1 ? "; eCheck-in is "
+		    "open" : "");
+	}
+	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS + 1, &status, NULL);
+	h->owed = b != NULL ? 0 : -1;
+	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
+		struct bill bill;
+
+		if (bill_parse(a, fhir_bundle_resource(b, i), &bill) == 0)
+			h->owed += bill.due;
+	}
+	/* New messages: the unread counts the portal keeps per conversation. */
+	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS + 2, &status, NULL);
+	h->unread = b != NULL ? 0 : -1;
+	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
+		struct message m;
+
+		if (model_message(a, fhir_bundle_resource(b, i), &m) == 0)
+			h->unread += m.unread;
+	}
+	arena_free(a);
+	for (i = 0; i < SUMMARY_NCOUNTS; i++) {
+		why = NULL;
+		b = fhir_batch_entry(res.body, i, &status, &why);
+		if (b != NULL)
+			h->count[i] = fhir_bundle_total(b);
+		else if (h->withheld == NULL)
+			h->withheld = why;
+		else
+			free(why);
+	}
+	fhir_result_free(&res);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "util.h"
@@ -30,7 +31,7 @@ visit_status_words(const char *status)
 {
 	const char	*w;
 
-	w = model_words(visit_statuses, sizeof visit_statuses /
+	w = format_words(visit_statuses, sizeof visit_statuses /
 	    sizeof visit_statuses[0], status);
 	return w != NULL ? w : "Status not known";
 }

@@ -11,6 +11,7 @@
 
 #include "crypto.h"
 #include "fhir.h"
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "portal.h"
@@ -577,7 +578,7 @@ test_readings(struct portal *p)
 	    "(%s)", o.id ? o.id : "none");
 	ok(o.value.kind == VALUE_QUANTITY && o.value.q.value == 104 &&
 	    o.value.q.unit != NULL && strcmp(o.value.q.unit, "mg/dL") == 0,
-	    "it is 104 mg/dL (%s)", rc == 0 ? model_obs_value(a, &o, 0) : "");
+	    "it is 104 mg/dL (%s)", rc == 0 ? format_obs_value(a, &o, 0) : "");
 	is(who, MARIA_REF, "performed by the patient herself");
 
 	rc = newest(p, a, "29463-7", &o, &who);
@@ -585,7 +586,7 @@ test_readings(struct portal *p)
 	    strcmp(o.id, weight) == 0 && o.value.kind == VALUE_QUANTITY &&
 	    fabs(o.value.q.value - 70.5) < 0.001 && o.value.q.unit != NULL &&
 	    strcmp(o.value.q.unit, "kg") == 0, "the newest weight is 70.5 kg "
-	    "(%s)", rc == 0 ? model_obs_value(a, &o, 0) : "");
+	    "(%s)", rc == 0 ? format_obs_value(a, &o, 0) : "");
 	is(who, MARIA_REF, "performed by the patient herself");
 
 	rc = newest(p, a, "85354-9", &o, &who);
@@ -594,7 +595,7 @@ test_readings(struct portal *p)
 	    o.id ? o.id : "none");
 	ok(o.ncomponents == 2 && o.components[0].value.q.value == 128 &&
 	    o.components[1].value.q.value == 82, "its components are 128 and "
-	    "82 (%s)", rc == 0 ? model_obs_value(a, &o, 0) : "");
+	    "82 (%s)", rc == 0 ? format_obs_value(a, &o, 0) : "");
 	is(who, MARIA_REF, "performed by the patient herself");
 
 	free(glucose);

@@ -1,6 +1,7 @@
 /* Unit tests for FHIR JSON -> records: value kinds, fallbacks, hostile data. */
 #include "config.h"
 
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "tap.h"
@@ -29,7 +30,7 @@ value_of(struct arena *a, const char *obs)
 	if (model_observation(a, j, &o) != 0)
 		s = "(not an observation)";
 	else
-		s = model_value_format(a, &o.value);
+		s = format_value(a, &o.value);
 	json_free(j);
 	return s;
 }
@@ -98,12 +99,12 @@ main(void)
 	is(o.code_system, "http://loinc.org", "code system kept");
 	ok(o.ncomponents == 2, "two components");
 	is(o.components[0].name, "Systolic", "component name");
-	is(model_value_format(a, &o.components[0].value), "142 mm[Hg]",
+	is(format_value(a, &o.components[0].value), "142 mm[Hg]",
 	    "component value");
 	is(o.components[0].flag, "High", "component flag in words");
 	is(o.components[1].name, "Diastolic", "component name from text");
 	is(o.flag, "Critical high", "HH is Critical high");
-	is(model_range_format(a, &o.range), "90 to 120 mm[Hg]", "range");
+	is(format_range(a, &o.range), "90 to 120 mm[Hg]", "range");
 	is(o.note, "Please recheck\nat home", "notes joined");
 	ok(o.effective.precision == FHIR_TIME_MINUTE, "effective has a time");
 	json_free(j);
@@ -114,7 +115,7 @@ main(void)
 	    "\"referenceRange\":[{\"high\":{\"value\":5.7,\"unit\":\"%\"}}]}");
 	model_observation(a, j, &o);
 	is(o.name, "http://loinc.org|4548-4", "fallback to system|code");
-	is(model_range_format(a, &o.range), "below 5.7 %", "high-only range");
+	is(format_range(a, &o.range), "below 5.7 %", "high-only range");
 	ok(o.flag == NULL, "no interpretation, no flag");
 	json_free(j);
 	j = parse("{\"resourceType\":\"Observation\",\"code\":{}}");
@@ -127,7 +128,7 @@ main(void)
 	    "\"text\":\"Negative\"}],\"interpretation\":[{\"text\":"
 	    "\"Unusual\"}]}");
 	model_observation(a, j, &o);
-	is(model_range_format(a, &o.range), "Negative", "text-only range");
+	is(format_range(a, &o.range), "Negative", "text-only range");
 	is(o.flag, "Unusual", "interpretation text when the code is unknown");
 	json_free(j);
 
@@ -243,8 +244,8 @@ main(void)
 	free(s);
 	json_free(j);
 
-	is(model_flag_words("LL"), "Critical low", "LL in words");
-	ok(model_flag_words("ZZ") == NULL, "unknown flag code");
+	is(format_flag_words("LL"), "Critical low", "LL in words");
+	ok(format_flag_words("ZZ") == NULL, "unknown flag code");
 	arena_free(a);
 	return done_testing();
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "format.h"
 #include "json.h"
 #include "model.h"
 #include "reading.h"
@@ -254,7 +255,7 @@ test_component_flags(void)
 	src[strlen(src) - 1] = '\0';
 	j = json_parse(src, strlen(src), &cause);
 	ok(j != NULL && model_observation(a, j, &o) == 0, "a panel parses");
-	is(model_obs_value(a, &o, 1), "150/85 mmHg (Systolic blood pressure "
+	is(format_obs_value(a, &o, 1), "150/85 mmHg (Systolic blood pressure "
 	    "High)", "a flagged part is said in words, not colour alone");
 	json_free(j);
 	free(src);
