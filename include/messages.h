@@ -13,6 +13,7 @@
 #include "util.h"
 
 struct fhir;
+struct fhir_pages;
 
 #define MESSAGES_THREAD_MAX	200	/* messages of one conversation */
 
@@ -33,6 +34,21 @@ struct messages_thread {
 int	 messages_thread_load(struct fhir *, const char *id,
 	     struct messages_thread *, char **cause);
 void	 messages_thread_clear(struct messages_thread *);
+
+/* The list of conversations, newest first, a page at a time. */
+#define MESSAGES_PAGE	20
+
+/* Start pages at patient's (a reference) first page of conversations. */
+void	 messages_inbox_start(struct fhir_pages *, const char *patient);
+/*
+ * Fetch the page dir away from the current one (0: the same again): its
+ * conversation headers into *convs (*n of them, in a new arena *a that
+ * the caller frees), the server's count into *total. 0, or -1 with
+ * *cause (nothing is made then).
+ */
+int	 messages_inbox_page(struct fhir *, struct fhir_pages *, int dir,
+	     struct arena **a, struct message **convs, size_t *n,
+	     long *total, char **cause);
 
 /* A message to send: a reply in conversation conv, or (conv NULL) the
  * first of a new conversation with its topic and category. */

@@ -12,6 +12,7 @@
 
 struct arena;
 struct fhir;
+struct fhir_pages;
 struct json;
 
 /* Said, gently, where a report has not been reviewed yet. */
@@ -39,6 +40,29 @@ void	 results_page_parse(struct arena *, const struct json *bundle,
 int	 results_report_load(struct fhir *, const char *id,
 	     const char *patient, struct arena *, struct results_page *,
 	     char **cause);
+/* The reports list, newest first, a page of RESULTS_PAGE at a time with
+ * their results; a trend, oldest value last, TRENDS_PAGE at a time. */
+#define RESULTS_PAGE	20
+#define RESULTS_TREND_PAGE	100
+
+/* Start pages at patient's (a reference) first page of reports. */
+void	 results_list_start(struct fhir_pages *, const char *patient);
+/*
+ * Fetch the page dir away from the current one (0: the same again) into
+ * page (in a new arena *a that the caller frees), the server's count
+ * into *total. 0, or -1 with *cause (nothing is made then).
+ */
+int	 results_list_page(struct fhir *, struct fhir_pages *, int dir,
+	     struct arena **a, struct results_page *, long *total,
+	     char **cause);
+/* Start pages at the first page of patient's values of code
+ * ("system|code"), newest first. */
+void	 results_trend_start(struct fhir_pages *, const char *patient,
+	     const char *code);
+/* The same for a trend's page: its observations into *obs (*n). */
+int	 results_trend_page(struct fhir *, struct fhir_pages *, int dir,
+	     struct arena **a, struct observation **obs, size_t *n,
+	     long *total, char **cause);
 /* The result a report names ("Observation/<id>"), or NULL. */
 const struct observation *results_find(const struct results_page *,
 	     const char *ref);

@@ -13,7 +13,6 @@
 #include "screens.h"
 #include "bill.h"
 #include "fhir.h"
-#include "json.h"
 #include "portal.h"
 #include "util.h"
 #include "view.h"

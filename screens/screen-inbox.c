@@ -12,7 +12,7 @@
 #include "app.h"
 #include "screens.h"
 #include "fhir.h"
-#include "json.h"
+#include "messages.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -20,7 +20,6 @@
 
 enum { INBOX_NEW = -4 };	/* below the page rows' ids */
 
-#define INBOX_PAGE	20
 
 struct inbox {
 	struct arena		*a;
@@ -34,28 +33,12 @@ struct inbox {
 static int
 inbox_load(struct app *app, struct inbox *s, int dir, char **cause)
 {
-	struct fhir_result	 res;
-	struct arena		*a;
-	size_t			 i, n;
+	struct arena	*a;
 
-	if (fhir_pages_fetch(portal_fhir(app->portal), &s->pages, dir, &res,
-	    cause) != 0) {
-		fhir_result_free(&res);
+	/* Only a new page lets the old one go: a failure keeps it shown. */
+	if (messages_inbox_page(portal_fhir(app->portal), &s->pages, dir, &a,
+	    &s->convs, &s->n, &s->total, cause) != 0)
 		return -1;
-	}
-	a = arena_create();
-	n = fhir_bundle_count(res.body);
-	if (n > INBOX_PAGE * 10)
-		n = INBOX_PAGE * 10;
-	s->convs = arena_alloc(a, (n + 1) * sizeof *s->convs);
-	s->n = 0;
-	for (i = 0; i < n; i++) {
-		if (model_message(a, fhir_bundle_resource(res.body, i),
-		    &s->convs[s->n]) == 0 && s->convs[s->n].part_of == NULL)
-			s->n++;
-	}
-	s->total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
 	arena_free(s->a);
 	s->a = a;
 	s->refocus = dir != 0;
@@ -80,13 +63,8 @@ static int
 inbox_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct inbox	*s = xcalloc(1, sizeof *s);
-	char		*first;
 
-	first = fhir_query("Communication?part-of:missing=true&_sort=-sent"
-	    "&_count=" FHIR_NUM(INBOX_PAGE), "subject", app_patient_ref(app),
-	    NULL);
-	fhir_pages_start(&s->pages, first);
-	free(first);
+	messages_inbox_start(&s->pages, app_patient_ref(app));
 	if (inbox_load(app, s, 0, cause) != 0) {
 		inbox_free(s);
 		return -1;
@@ -107,7 +85,7 @@ inbox_view(struct app *app, void *state, struct view *v)
 	size_t			 i, first;
 	int			 row;
 
-	first = (fhir_pages_number(&s->pages) - 1) * INBOX_PAGE + 1;
+	first = (fhir_pages_number(&s->pages) - 1) * MESSAGES_PAGE + 1;
 	view_item(v, INBOX_NEW, "Action", "New message", "write to your care "
 	    "team", 0);
 	view_heading(v, "Conversations, newest first");

@@ -12,14 +12,12 @@
 #include "app.h"
 #include "screens.h"
 #include "fhir.h"
-#include "json.h"
 #include "model.h"
 #include "portal.h"
 #include "results.h"
 #include "util.h"
 #include "view.h"
 
-#define RESULTS_PAGE	20
 
 struct results {
 	struct arena		*a;
@@ -33,19 +31,12 @@ struct results {
 static int
 results_load(struct app *app, struct results *s, int dir, char **cause)
 {
-	struct fhir_result	 res;
-	struct arena		*a;
+	struct arena	*a;
 
-	if (fhir_pages_fetch(portal_fhir(app->portal), &s->pages, dir, &res,
-	    cause) != 0) {
-		fhir_result_free(&res);
+	/* Only a new page lets the old one go: a failure keeps it shown. */
+	if (results_list_page(portal_fhir(app->portal), &s->pages, dir, &a,
+	    &s->page, &s->total, cause) != 0)
 		return -1;
-	}
-	/* Only now let the old page go: a failure keeps it on screen. */
-	a = arena_create();
-	results_page_parse(a, res.body, &s->page);
-	s->total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
 	arena_free(s->a);
 	s->a = a;
 	s->refocus = dir != 0;
@@ -62,13 +53,8 @@ static int
 results_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct results	*s = xcalloc(1, sizeof *s);
-	char		*first;
 
-	first = fhir_query("DiagnosticReport?_sort=-date&_count="
-	    FHIR_NUM(RESULTS_PAGE) "&_include=DiagnosticReport:result",
-	    "patient", app_patient_ref(app), NULL);
-	fhir_pages_start(&s->pages, first);
-	free(first);
+	results_list_start(&s->pages, app_patient_ref(app));
 	if (results_load(app, s, 0, cause) != 0) {
 		fhir_pages_free(&s->pages);
 		free(s);

@@ -14,14 +14,13 @@
 #include "screens.h"
 #include "fhir.h"
 #include "format.h"
-#include "json.h"
 #include "model.h"
 #include "portal.h"
+#include "results.h"
 #include "trend.h"
 #include "util.h"
 #include "view.h"
 
-#define TREND_PAGE	100
 
 struct trend_screen {
 	char			*code;		/* "system|code" */
@@ -171,30 +170,13 @@ trend_build(struct trend_screen *s)
 static int
 trend_load(struct app *app, struct trend_screen *s, int dir, char **cause)
 {
-	struct fhir_result	 res;
-	struct arena		*a;
-	size_t			 i, n;
+	struct arena	*a;
 
-	if (fhir_pages_fetch(portal_fhir(app->portal), &s->pages, dir, &res,
-	    cause) != 0) {
-		fhir_result_free(&res);
+	if (results_trend_page(portal_fhir(app->portal), &s->pages, dir, &a,
+	    &s->obs, &s->nobs, &s->total, cause) != 0)
 		return -1;
-	}
-	a = arena_create();
 	arena_free(s->a);
 	s->a = a;
-	n = fhir_bundle_count(res.body);
-	if (n > TREND_PAGE * 2)
-		n = TREND_PAGE * 2;
-	s->obs = arena_alloc(a, (n + 1) * sizeof *s->obs);
-	s->nobs = 0;
-	for (i = 0; i < n; i++) {
-		if (model_observation(a, fhir_bundle_resource(res.body, i),
-		    &s->obs[s->nobs]) == 0)
-			s->nobs++;
-	}
-	s->total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
 	trend_build(s);
 	s->refocus = dir != 0;
 	return 0;
@@ -220,7 +202,7 @@ static int
 trend_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct trend_screen	*s = xcalloc(1, sizeof *s);
-	char			*first, *name;
+	char			*name;
 
 	/* arg: "system|code", then optionally "|name" for an empty trend. */
 	s->code = arg;
@@ -229,11 +211,7 @@ trend_open(struct app *app, void *arg, void **state, char **cause)
 		*name++ = '\0';
 		s->name = name;
 	}
-	first = fhir_query("Observation?_sort=-date&_count="
-	    FHIR_NUM(TREND_PAGE), "patient", app_patient_ref(app), "code",
-	    s->code, NULL);
-	fhir_pages_start(&s->pages, first);
-	free(first);
+	results_trend_start(&s->pages, app_patient_ref(app), s->code);
 	if (trend_load(app, s, 0, cause) != 0) {
 		trend_free(s);
 		return -1;
@@ -254,7 +232,7 @@ trend_view(struct app *app, void *state, struct view *v)
 	v->title = view_str(v, "Trend");
 	view_heading(v, s->t.name);
 	view_text(v, s->sentence);
-	first = (fhir_pages_number(&s->pages) - 1) * TREND_PAGE + 1;
+	first = (fhir_pages_number(&s->pages) - 1) * RESULTS_TREND_PAGE + 1;
 	if (s->total > (long)s->nobs && s->nobs > 0)
 		view_text(v, view_printf(v, "Showing results %zu to %zu of "
 		    "%ld, newest first.", first, first + s->nobs - 1,

@@ -213,3 +213,44 @@ messages_send(struct fhir *f, const struct messages_out *m, char **cause)
 	fhir_result_free(&res);
 	return rc;
 }
+
+void
+messages_inbox_start(struct fhir_pages *p, const char *patient)
+{
+	char	*first;
+
+	first = fhir_query("Communication?part-of:missing=true&_sort=-sent"
+	    "&_count=" FHIR_NUM(MESSAGES_PAGE), "subject", patient, NULL);
+	fhir_pages_start(p, first);
+	free(first);
+}
+
+int
+messages_inbox_page(struct fhir *f, struct fhir_pages *p, int dir,
+    struct arena **ap, struct message **convs, size_t *np, long *total,
+    char **cause)
+{
+	struct fhir_result	 res;
+	struct arena		*a;
+	size_t			 i, n;
+
+	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	a = arena_create();
+	n = fhir_bundle_count(res.body);
+	if (n > MESSAGES_PAGE * 10)
+		n = MESSAGES_PAGE * 10;
+	*convs = arena_alloc(a, (n + 1) * sizeof **convs);
+	*np = 0;
+	for (i = 0; i < n; i++) {
+		if (model_message(a, fhir_bundle_resource(res.body, i),
+		    &(*convs)[*np]) == 0 && (*convs)[*np].part_of == NULL)
+			(*np)++;
+	}
+	*total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	*ap = a;
+	return 0;
+}

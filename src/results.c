@@ -199,3 +199,75 @@ results_report_load(struct fhir *f, const char *id, const char *patient,
 	fhir_result_free(&res);
 	return rc;
 }
+
+void
+results_list_start(struct fhir_pages *p, const char *patient)
+{
+	char	*first;
+
+	first = fhir_query("DiagnosticReport?_sort=-date&_count="
+	    FHIR_NUM(RESULTS_PAGE) "&_include=DiagnosticReport:result",
+	    "patient", patient, NULL);
+	fhir_pages_start(p, first);
+	free(first);
+}
+
+int
+results_list_page(struct fhir *f, struct fhir_pages *p, int dir,
+    struct arena **ap, struct results_page *page, long *total, char **cause)
+{
+	struct fhir_result	 res;
+
+	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	*ap = arena_create();
+	results_page_parse(*ap, res.body, page);
+	*total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	return 0;
+}
+
+void
+results_trend_start(struct fhir_pages *p, const char *patient,
+    const char *code)
+{
+	char	*first;
+
+	first = fhir_query("Observation?_sort=-date&_count="
+	    FHIR_NUM(RESULTS_TREND_PAGE), "patient", patient, "code", code,
+	    NULL);
+	fhir_pages_start(p, first);
+	free(first);
+}
+
+int
+results_trend_page(struct fhir *f, struct fhir_pages *p, int dir,
+    struct arena **ap, struct observation **obs, size_t *np, long *total,
+    char **cause)
+{
+	struct fhir_result	 res;
+	struct arena		*a;
+	size_t			 i, n;
+
+	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	a = arena_create();
+	n = fhir_bundle_count(res.body);
+	if (n > RESULTS_TREND_PAGE * 2)
+		n = RESULTS_TREND_PAGE * 2;
+	*obs = arena_alloc(a, (n + 1) * sizeof **obs);
+	*np = 0;
+	for (i = 0; i < n; i++) {
+		if (model_observation(a, fhir_bundle_resource(res.body, i),
+		    &(*obs)[*np]) == 0)
+			(*np)++;
+	}
+	*total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	*ap = a;
+	return 0;
+}
