@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+struct arena;
 struct http;
 struct json;
 struct fhir;
@@ -163,6 +164,18 @@ int	 fhir_pages_fetch(struct fhir *, struct fhir_pages *, int dir,
 size_t	 fhir_pages_number(const struct fhir_pages *);
 int	 fhir_pages_more(const struct fhir_pages *);
 void	 fhir_pages_free(struct fhir_pages *);
+/*
+ * Fetch the page dir away from the current one (0: the same again) and
+ * parse at most max of its resources with parse (0: keep it) into an
+ * array of records of size bytes: *out (*n of them) in a new arena *a
+ * that the caller frees; the server's count in *total. 0, or -1 with
+ * *cause (nothing is made then).
+ */
+int	 fhir_pages_records(struct fhir *, struct fhir_pages *, int dir,
+	     size_t size, size_t max,
+	     int (*parse)(struct arena *, const struct json *, void *),
+	     struct arena **a, void **out, size_t *n, long *total,
+	     char **cause);
 
 /* The plain sentence for an HTTP status when the server gave none. */
 const char	*fhir_status_sentence(long status);

@@ -664,3 +664,35 @@ fhir_pages_free(struct fhir_pages *p)
 	free(p->next);
 	memset(p, 0, sizeof *p);
 }
+
+int
+fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
+    size_t max, int (*parse)(struct arena *, const struct json *, void *),
+    struct arena **ap, void **out, size_t *np, long *total, char **cause)
+{
+	struct fhir_result	 res;
+	struct arena		*a;
+	unsigned char		*recs;
+	size_t			 i, n;
+
+	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	a = arena_create();
+	n = fhir_bundle_count(res.body);
+	if (n > max)
+		n = max;
+	recs = arena_alloc(a, (n + 1) * size);
+	*np = 0;
+	for (i = 0; i < n; i++) {
+		if (parse(a, fhir_bundle_resource(res.body, i),
+		    recs + *np * size) == 0)
+			(*np)++;
+	}
+	*total = fhir_bundle_total(res.body);
+	fhir_result_free(&res);
+	*ap = a;
+	*out = recs;
+	return 0;
+}

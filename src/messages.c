@@ -225,32 +225,21 @@ messages_inbox_start(struct fhir_pages *p, const char *patient)
 	free(first);
 }
 
+/* A conversation's header (a message of none is not one). */
+static int
+messages_header(struct arena *a, const struct json *j, void *out)
+{
+	struct message	*m = out;
+
+	return model_message(a, j, m) == 0 && m->part_of == NULL ? 0 : -1;
+}
+
 int
 messages_inbox_page(struct fhir *f, struct fhir_pages *p, int dir,
     struct arena **ap, struct message **convs, size_t *np, long *total,
     char **cause)
 {
-	struct fhir_result	 res;
-	struct arena		*a;
-	size_t			 i, n;
-
-	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	a = arena_create();
-	n = fhir_bundle_count(res.body);
-	if (n > MESSAGES_PAGE * 10)
-		n = MESSAGES_PAGE * 10;
-	*convs = arena_alloc(a, (n + 1) * sizeof **convs);
-	*np = 0;
-	for (i = 0; i < n; i++) {
-		if (model_message(a, fhir_bundle_resource(res.body, i),
-		    &(*convs)[*np]) == 0 && (*convs)[*np].part_of == NULL)
-			(*np)++;
-	}
-	*total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
-	*ap = a;
-	return 0;
+	return fhir_pages_records(f, p, dir, sizeof **convs,
+	    MESSAGES_PAGE * 10, messages_header, ap, (void **)convs, np,
+	    total, cause);
 }

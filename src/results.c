@@ -242,32 +242,19 @@ results_trend_start(struct fhir_pages *p, const char *patient,
 	free(first);
 }
 
+/* An Observation, for fhir_pages_records(). */
+static int
+results_observation(struct arena *a, const struct json *j, void *out)
+{
+	return model_observation(a, j, out);
+}
+
 int
 results_trend_page(struct fhir *f, struct fhir_pages *p, int dir,
     struct arena **ap, struct observation **obs, size_t *np, long *total,
     char **cause)
 {
-	struct fhir_result	 res;
-	struct arena		*a;
-	size_t			 i, n;
-
-	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	a = arena_create();
-	n = fhir_bundle_count(res.body);
-	if (n > RESULTS_TREND_PAGE * 2)
-		n = RESULTS_TREND_PAGE * 2;
-	*obs = arena_alloc(a, (n + 1) * sizeof **obs);
-	*np = 0;
-	for (i = 0; i < n; i++) {
-		if (model_observation(a, fhir_bundle_resource(res.body, i),
-		    &(*obs)[*np]) == 0)
-			(*np)++;
-	}
-	*total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
-	*ap = a;
-	return 0;
+	return fhir_pages_records(f, p, dir, sizeof **obs,
+	    RESULTS_TREND_PAGE * 2, results_observation, ap, (void **)obs,
+	    np, total, cause);
 }
