@@ -45,36 +45,35 @@ struct checkin_item {
 	struct field	*each;		/* repeats: one Yes/No per option */
 };
 
-static const char *const checkin_names[CHECKIN_NSTEPS] = {
-	"Contact details", "Insurance", "Questions", "Consent", "Copay",
-	"Check in"
-};
 static const char *const checkin_yes_no[] = { CHECKIN_NOT_ANSWERED, "Yes",
 	"No" };
 static const char *const checkin_no_yes[] = { "No", "Yes" };
 
+/* A step's table row (below): its name, whether this visit needs it,
+ * its view, its submit (0 done, 1 stays, -1 failed) and what it frees. */
+struct checkin_step_ops {
+	const char	*name;
+	int		(*needed)(const struct checkin *);
+	void		(*view)(struct checkin *, struct view *);
+	int		(*submit)(struct checkin *, struct fhir *, int id,
+			    char **cause);
+	void		(*free)(struct checkin *);
+};
+static const struct checkin_step_ops checkin_steps[CHECKIN_NSTEPS];
+
 const char *
 checkin_step_name(enum checkin_step step)
 {
-	return step < CHECKIN_NSTEPS ? checkin_names[step] : "";
+	return step < CHECKIN_NSTEPS ? checkin_steps[step].name : "";
 }
 
 int
 checkin_needed(const struct checkin *c, enum checkin_step step)
 {
-	switch (step) {
-	case CHECKIN_COVERAGE:
-		return c->cov != NULL;
-	case CHECKIN_QUESTIONS:
-		return c->form != NULL;
-	case CHECKIN_COPAY:
-		return c->invoice != NULL && (c->due > 0.004 ||
-		    c->pay.receipt != NULL);
-	case CHECKIN_NSTEPS:
+	if (step >= CHECKIN_NSTEPS)
 		return 0;
-	default:
-		return 1;
-	}
+	return checkin_steps[step].needed == NULL ||
+	    checkin_steps[step].needed(c);
 }
 
 enum checkin_step
@@ -977,7 +976,7 @@ checkin_finish_view(struct checkin *c, struct view *v)
 	for (i = 0; i < CHECKIN_FINISH; i++) {
 		if (!checkin_needed(c, i))
 			continue;
-		view_item(v, 0, "Step", checkin_names[i], c->done[i] ? "done" :
+		view_item(v, 0, "Step", checkin_steps[i].name, c->done[i] ? "done" :
 		    "not done yet", ROW_INFO | (c->done[i] ? 0 : ROW_ALERT));
 	}
 	view_button(v, CHECKIN_NEXT, "Check in now");
@@ -1023,58 +1022,142 @@ checkin_finish_submit(struct checkin *c, struct fhir *f, char **cause)
 /* The steps together                                                   */
 /* ------------------------------------------------------------------ */
 
+/* Needed only where the visit has it: insurance, questions, a copay. */
+static int
+checkin_coverage_needed(const struct checkin *c)
+{
+	return c->cov != NULL;
+}
+
+static int
+checkin_questions_needed(const struct checkin *c)
+{
+	return c->form != NULL;
+}
+
+static int
+checkin_copay_needed(const struct checkin *c)
+{
+	return c->invoice != NULL && (c->due > 0.004 || c->pay.receipt != NULL);
+}
+
+/* Steps done once their submit is: contact details and insurance. */
+static int
+checkin_contact_step(struct checkin *c, struct fhir *f, int id, char **cause)
+{
+	int	rc = checkin_contact_submit(c, f, cause);
+
+	if (rc == 0)
+		c->done[CHECKIN_CONTACT] = 1;
+	return rc;
+}
+
+static int
+checkin_coverage_step(struct checkin *c, struct fhir *f, int id,
+    char **cause)
+{
+	int	rc = checkin_coverage_submit(c, f, cause);
+
+	if (rc == 0)
+		c->done[CHECKIN_COVERAGE] = 1;
+	return rc;
+}
+
+static int
+checkin_questions_step(struct checkin *c, struct fhir *f, int id,
+    char **cause)
+{
+	return checkin_questions_submit(c, f, id == CHECKIN_SAVE, cause);
+}
+
+static int
+checkin_consent_step(struct checkin *c, struct fhir *f, int id, char **cause)
+{
+	return checkin_consent_submit(c, f, cause);
+}
+
+static int
+checkin_finish_step(struct checkin *c, struct fhir *f, int id, char **cause)
+{
+	return checkin_finish_submit(c, f, cause);
+}
+
+/* What each step keeps, freed. */
+static void
+checkin_contact_free(struct checkin *c)
+{
+	json_free(c->pat);
+}
+
+static void
+checkin_coverage_free(struct checkin *c)
+{
+	json_free(c->cov);
+}
+
+static void
+checkin_questions_free(struct checkin *c)
+{
+	size_t	i;
+	int	k;
+
+	for (i = 0; i < c->nitems; i++) {
+		field_clear(&c->items[i].field);
+		for (k = 0; c->items[i].each && k < c->items[i].noptions; k++)
+			field_clear(&c->items[i].each[k]);
+	}
+	json_free(c->form);
+	free(c->resp_key);
+	secret_free(c->resp_sent);
+	free(c->saved_answers);
+}
+
+static void
+checkin_consent_free(struct checkin *c)
+{
+	field_clear(&c->signature);
+	free(c->consent_key);
+	secret_free(c->consent_sent);
+}
+
+static void
+checkin_copay_free(struct checkin *c)
+{
+	payment_free(&c->pay);
+}
+
+/* The steps, in the order a patient takes them: one row each. */
+static const struct checkin_step_ops checkin_steps[CHECKIN_NSTEPS] = {
+	[CHECKIN_CONTACT] = { "Contact details", NULL, checkin_contact_view,
+	    checkin_contact_step, checkin_contact_free },
+	[CHECKIN_COVERAGE] = { "Insurance", checkin_coverage_needed,
+	    checkin_coverage_view, checkin_coverage_step,
+	    checkin_coverage_free },
+	[CHECKIN_QUESTIONS] = { "Questions", checkin_questions_needed,
+	    checkin_questions_view, checkin_questions_step,
+	    checkin_questions_free },
+	[CHECKIN_CONSENT] = { "Consent", NULL, checkin_consent_view,
+	    checkin_consent_step, checkin_consent_free },
+	[CHECKIN_COPAY] = { "Copay", checkin_copay_needed, checkin_copay_view,
+	    checkin_copay_submit, checkin_copay_free },
+	[CHECKIN_FINISH] = { "Check in", NULL, checkin_finish_view,
+	    checkin_finish_step, NULL },
+};
+
 void
 checkin_view(struct checkin *c, enum checkin_step step, struct view *v)
 {
-	switch (step) {
-	case CHECKIN_CONTACT:
-		checkin_contact_view(c, v);
-		break;
-	case CHECKIN_COVERAGE:
-		checkin_coverage_view(c, v);
-		break;
-	case CHECKIN_QUESTIONS:
-		checkin_questions_view(c, v);
-		break;
-	case CHECKIN_CONSENT:
-		checkin_consent_view(c, v);
-		break;
-	case CHECKIN_COPAY:
-		checkin_copay_view(c, v);
-		break;
-	default:
-		checkin_finish_view(c, v);
-		break;
-	}
+	checkin_steps[step < CHECKIN_NSTEPS ? step : CHECKIN_FINISH].view(c,
+	    v);
 }
 
 int
 checkin_submit(struct checkin *c, struct fhir *f, enum checkin_step step,
     int id, char **cause)
 {
-	int	rc;
-
 	*cause = NULL;
-	switch (step) {
-	case CHECKIN_CONTACT:
-		rc = checkin_contact_submit(c, f, cause);
-		break;
-	case CHECKIN_COVERAGE:
-		rc = checkin_coverage_submit(c, f, cause);
-		break;
-	case CHECKIN_QUESTIONS:
-		return checkin_questions_submit(c, f, id == CHECKIN_SAVE,
-		    cause);
-	case CHECKIN_CONSENT:
-		return checkin_consent_submit(c, f, cause);
-	case CHECKIN_COPAY:
-		return checkin_copay_submit(c, f, id, cause);
-	default:
-		return checkin_finish_submit(c, f, cause);
-	}
-	if (rc == 0)
-		c->done[step] = 1;
-	return rc;
+	return checkin_steps[step < CHECKIN_NSTEPS ? step :
+	    CHECKIN_FINISH].submit(c, f, id, cause);
 }
 
 int
@@ -1262,26 +1345,14 @@ out:
 void
 checkin_free(struct checkin *c)
 {
-	size_t	i;
-	int	k;
+	int	i;
 
-	payment_free(&c->pay);
-	for (i = 0; i < c->nitems; i++) {
-		field_clear(&c->items[i].field);
-		for (k = 0; c->items[i].each && k < c->items[i].noptions; k++)
-			field_clear(&c->items[i].each[k]);
+	for (i = 0; i < CHECKIN_NSTEPS; i++) {
+		if (checkin_steps[i].free != NULL)
+			checkin_steps[i].free(c);
 	}
-	field_clear(&c->signature);
-	json_free(c->pat);
-	json_free(c->cov);
-	json_free(c->form);
 	free(c->patient);
 	free(c->appt_id);
-	free(c->resp_key);
-	secret_free(c->resp_sent);
-	free(c->saved_answers);
-	free(c->consent_key);
-	secret_free(c->consent_sent);
 	arena_free(c->a);
 	memset(c, 0, sizeof *c);
 }
