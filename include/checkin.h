@@ -16,13 +16,13 @@
 
 #include "card.h"
 #include "payment.h"
+#include "questionnaire.h"
 #include "view.h"
 #include "visit.h"
 
 struct arena;
 struct fhir;
 struct json;
-struct checkin_item;
 
 enum checkin_step {
 	CHECKIN_CONTACT,
@@ -69,10 +69,8 @@ struct checkin {
 
 	/* Questions: the form, the answers kept for later, the fields. */
 	struct json		*form;
-	const char		*form_title;
+	struct questionnaire	 q;
 	char			*resp_id, *resp_etag;
-	struct checkin_item	*items;
-	size_t			 nitems;
 	char			*resp_key, *resp_sent;
 	char			*saved_answers;	/* as typed when last sent */
 

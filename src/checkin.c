@@ -21,33 +21,10 @@
 #include "view.h"
 #include "visit.h"
 
-#define CHECKIN_MAX_ITEMS	40
-#define CHECKIN_MAX_OPTIONS	12
-#define CHECKIN_NOT_ANSWERED	"Not answered"
 #define EXT_APPOINTMENT		"urn:chartty:appointment"
 #define EXT_SIGNATURE		"urn:chartty:typed-signature"
-#define EXT_MIN			"http://hl7.org/fhir/StructureDefinition/minValue"
-#define EXT_MAX			"http://hl7.org/fhir/StructureDefinition/maxValue"
 
-/* One question of the visit's form and where its answer is typed. */
-struct checkin_item {
-	const char	*link_id;
-	const char	*text;
-	const char	*type;		/* text, string, integer, boolean, ... */
-	int		 required;
-	int		 repeats;	/* choices: several may be chosen */
-	int		 has_range;
-	long		 min, max;
-	const char	*options[CHECKIN_MAX_OPTIONS + 1];	/* displays */
-	const struct json *codings[CHECKIN_MAX_OPTIONS];	/* borrowed */
-	int		 noptions;
-	struct field	 field;		/* one answer */
-	struct field	*each;		/* repeats: one Yes/No per option */
-};
 
-static const char *const checkin_yes_no[] = { CHECKIN_NOT_ANSWERED, "Yes",
-	"No" };
-static const char *const checkin_no_yes[] = { "No", "Yes" };
 
 /* A step's table row (below): its name, whether this visit needs it,
  * its view, its submit (0 done, 1 stays, -1 failed) and what it frees. */
@@ -467,275 +444,19 @@ checkin_coverage_submit(struct checkin *c, struct fhir *f, char **cause)
 /* Questions                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Collect the questions of items (groups flattened) into c->items. */
-static void
-checkin_items(struct checkin *c, const struct json *items)
-{
-	const struct json	*q, *opt, *cd;
-	struct checkin_item	*it;
-	const char		*type;
-	double			 n;
-	size_t			 i, k;
-
-	for (i = 0; i < json_size(items) && c->nitems < CHECKIN_MAX_ITEMS;
-	    i++) {
-		q = json_at(items, i);
-		if ((type = json_gets(q, "type")) == NULL ||
-		    json_gets(q, "linkId") == NULL)
-			continue;
-		if (strcmp(type, "group") == 0) {
-			checkin_items(c, json_get(q, "item"));
-			continue;
-		}
-		if (strcmp(type, "display") == 0) {
-			continue;
-		}
-		it = &c->items[c->nitems];
-		memset(it, 0, sizeof *it);
-		it->link_id = arena_strdup(c->a, json_gets(q, "linkId"));
-		it->text = model_str(c->a, q, "text");
-		if (it->text == NULL)
-			it->text = it->link_id;
-		it->type = arena_strdup(c->a, type);
-		it->required = json_bool(json_get(q, "required")) == 1;
-		it->repeats = json_bool(json_get(q, "repeats")) == 1;
-		if (json_num(model_extension(q, EXT_MIN), &n) == 0) {
-			it->min = (long)n;
-			it->has_range = 1;
-			it->max = 1000000;
-		}
-		if (json_num(model_extension(q, EXT_MAX), &n) == 0) {
-			it->max = (long)n;
-			it->has_range = 1;
-		}
-		for (k = 0; k < json_size(json_get(q, "answerOption")) &&
-		    it->noptions < CHECKIN_MAX_OPTIONS; k++) {
-			opt = json_at(json_get(q, "answerOption"), k);
-			if ((cd = json_get(opt, "valueCoding")) == NULL)
-				continue;
-			it->codings[it->noptions] = cd;
-			it->options[it->noptions] = model_str(c->a, cd,
-			    "display") ? model_str(c->a, cd, "display") :
-			    model_str(c->a, cd, "code");
-			if (it->options[it->noptions] != NULL)
-				it->noptions++;
-		}
-		if (strcmp(type, "boolean") == 0)
-			field_options(&it->field, checkin_yes_no, 3, 0);
-		else if (strcmp(type, "choice") == 0 && it->repeats) {
-			it->each = arena_alloc(c->a, (it->noptions + 1) *
-			    sizeof *it->each);
-			for (k = 0; k < (size_t)it->noptions; k++)
-				field_options(&it->each[k], checkin_no_yes, 2,
-				    0);
-		} else if (strcmp(type, "choice") == 0 ||
-		    strcmp(type, "open-choice") == 0) {
-			/* "Not answered" first, then the form's choices. */
-			memmove(&it->options[1], &it->options[0],
-			    it->noptions * sizeof it->options[0]);
-			it->options[0] = CHECKIN_NOT_ANSWERED;
-			field_options(&it->field, it->options,
-			    it->noptions + 1, 0);
-		}
-		c->nitems++;
-	}
-}
-
-/* Is option k of item it the coding cd? */
-static int
-checkin_same_coding(const struct checkin_item *it, int k,
-    const struct json *cd)
-{
-	const struct json	*o = it->codings[k];
-	const char		*a = json_gets(o, "code"), *b = json_gets(cd,
-	    "code");
-
-	return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
-/* Put the answers of a response kept for later back in the fields. */
-static void
-checkin_answers_fill(struct checkin *c, const struct json *resp)
-{
-	const struct json	*ri, *ans;
-	struct checkin_item	*it;
-	const char		*s;
-	char			 num[32];
-	double			 n;
-	size_t			 i, k, j;
-	int			 b;
-
-	for (i = 0; i < json_size(json_get(resp, "item")); i++) {
-		ri = json_at(json_get(resp, "item"), i);
-		for (k = 0, it = NULL; k < c->nitems; k++) {
-			if (json_gets(ri, "linkId") && strcmp(c->items[k].link_id,
-			    json_gets(ri, "linkId")) == 0)
-				it = &c->items[k];
-		}
-		if (it == NULL)
-			continue;
-		for (j = 0; j < json_size(json_get(ri, "answer")); j++) {
-			ans = json_at(json_get(ri, "answer"), j);
-			if ((s = json_gets(ans, "valueString")) != NULL ||
-			    (s = json_gets(ans, "valueDate")) != NULL) {
-				char *clean = sanitize_str(s, 0);
-
-				field_set(&it->field, clean);
-				free(clean);
-			} else if (json_num(json_get(ans, "valueInteger"),
-			    &n) == 0) {
-				snprintf(num, sizeof num, "%ld", (long)n);
-				field_set(&it->field, num);
-			} else if ((b = json_bool(json_get(ans,
-			    "valueBoolean"))) >= 0)
-				field_choose(&it->field, 0, b ? 1 : 2);
-			else if (json_get(ans, "valueCoding") != NULL) {
-				for (k = 0; k < (size_t)it->noptions; k++) {
-					if (!checkin_same_coding(it, (int)k,
-					    json_get(ans, "valueCoding")))
-						continue;
-					if (it->each != NULL)
-						field_choose(&it->each[k], 0, 1);
-					else
-						field_choose(&it->field, 0,
-						    (int)k + 1);
-				}
-			}
-		}
-	}
-}
-
 static void
 checkin_questions_view(struct checkin *c, struct view *v)
 {
-	struct checkin_item	*it;
-	const char		*label;
-	size_t			 i;
-	int			 k, id = CHECKIN_FIELD;
-
 	if (c->done[CHECKIN_QUESTIONS]) {
 		view_text(v, "Your answers were sent. Thank you.");
 		view_button(v, CHECKIN_NEXT, "Continue");
 		return;
 	}
 	view_text(v, view_printf(v, "%s: the questions marked (optional) may "
-	    "be left blank.", c->form_title ? c->form_title : "Before your "
-	    "visit"));
-	for (i = 0; i < c->nitems; i++) {
-		it = &c->items[i];
-		if (it->each != NULL) {
-			view_text(v, view_printf(v, "%s%s", it->text,
-			    it->required ? "" : " (optional)"));
-			for (k = 0; k < it->noptions; k++)
-				view_field(v, id++, it->options[k],
-				    &it->each[k], 0);
-			continue;
-		}
-		if (strcmp(it->type, "integer") == 0 && it->has_range)
-			label = view_printf(v, "%s (a number, %ld to %ld)",
-			    it->text, it->min, it->max);
-		else if (strcmp(it->type, "date") == 0)
-			label = view_printf(v, "%s (YYYY-MM-DD)", it->text);
-		else
-			label = it->text;
-		if (!it->required)
-			label = view_printf(v, "%s (optional)", label);
-		view_field(v, id++, label, &it->field, 0);
-	}
+	    "be left blank.", c->q.title ? c->q.title : "Before your visit"));
+	questionnaire_view(&c->q, v, CHECKIN_FIELD);
 	view_button(v, CHECKIN_NEXT, "Send the answers: continue");
 	view_button(v, CHECKIN_SAVE, "Save and finish later");
-}
-
-/*
- * Add item it's answers to the response item list; 0, or -1 with *cause
- * (the question named) when one is not right or a required one is
- * missing and complete is set.
- */
-static int
-checkin_answer(struct checkin_item *it, struct json *items, int complete,
-    char **cause)
-{
-	struct json	*ri = NULL, *ans;
-	const char	*t = it->field.text;
-	long long	 n;
-	struct fhir_time ft;
-	int		 k, count = 0;
-
-#define ANSWER() (ri == NULL ? (ri = json_add_object(items, NULL), \
-	json_add_str(ri, "linkId", it->link_id), \
-	json_add_object(json_add_array(ri, "answer"), NULL)) : \
-	json_add_object(json_get(ri, "answer"), NULL))
-	if (it->each != NULL) {
-		for (k = 0; k < it->noptions; k++) {
-			if (it->each[k].choice != 1)
-				continue;
-			ans = ANSWER();
-			json_add_child(ans, "valueCoding",
-			    json_dup(it->codings[k]));
-			count++;
-		}
-	} else if (it->field.noptions > 0) {
-		if (it->field.choice > 0) {
-			ans = ANSWER();
-			if (strcmp(it->type, "boolean") == 0)
-				json_add_bool(ans, "valueBoolean",
-				    it->field.choice == 1);
-			else
-				json_add_child(ans, "valueCoding", json_dup(
-				    it->codings[it->field.choice - 1]));
-			count++;
-		}
-	} else if (!str_blank(t)) {
-		if (strcmp(it->type, "integer") == 0) {
-			if (parse_number(t, it->has_range ? it->min : -1000000,
-			    it->has_range ? it->max : 1000000, &n) != 0) {
-				*cause = it->has_range ? xasprintf("Answer "
-				    "\"%s\" with a number from %ld to %ld.",
-				    it->text, it->min, it->max) : xasprintf(
-				    "Answer \"%s\" with a whole number.",
-				    it->text);
-				return -1;
-			}
-			json_add_num(ANSWER(), "valueInteger", (double)n);
-		} else if (strcmp(it->type, "date") == 0) {
-			if (fhir_time_parse(t, &ft) != 0 || ft.precision !=
-			    FHIR_TIME_DAY) {
-				*cause = xasprintf("Answer \"%s\" with a date "
-				    "like 2026-10-01.", it->text);
-				return -1;
-			}
-			json_add_str(ANSWER(), "valueDate", t);
-		} else
-			json_add_str(ANSWER(), "valueString", t);
-		count++;
-	}
-#undef ANSWER
-	if (complete && it->required && count == 0) {
-		*cause = xasprintf("Please answer \"%s\".", it->text);
-		return -1;
-	}
-	return 0;
-}
-
-/* What the answers typed are now, to tell whether they were saved. */
-static char *
-checkin_answers_print(const struct checkin *c)
-{
-	const struct checkin_item	*it;
-	struct buf			 b;
-	size_t				 i;
-	int				 k;
-
-	buf_init(&b, 1024 * 1024);
-	for (i = 0; i < c->nitems; i++) {
-		it = &c->items[i];
-		buf_printf(&b, "%s\037%d\037", it->field.text,
-		    it->field.choice);
-		for (k = 0; it->each != NULL && k < it->noptions; k++)
-			buf_printf(&b, "%d", it->each[k].choice);
-		buf_addstr(&b, "\036");
-	}
-	return buf_take(&b);
 }
 
 /*
@@ -781,7 +502,6 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	struct json		*r, *items;
 	struct buf		 what;
 	char			*path, *ref;
-	size_t			 i;
 	int			 rc;
 
 	if (c->done[CHECKIN_QUESTIONS])
@@ -795,11 +515,9 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	free(ref);
 	checkin_add_visit(c, r);
 	items = json_add_array(r, "item");
-	for (i = 0; i < c->nitems; i++) {
-		if (checkin_answer(&c->items[i], items, !later, cause) != 0) {
-			json_free(r);
-			return -1;
-		}
+	if (questionnaire_answers(&c->q, items, !later, cause) != 0) {
+		json_free(r);
+		return -1;
 	}
 	if (c->resp_id != NULL) {
 		/* Kept for later before: this is its next version. */
@@ -833,7 +551,7 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 	if (rc != 0)
 		return -1;
 	free(c->saved_answers);
-	c->saved_answers = checkin_answers_print(c);
+	c->saved_answers = questionnaire_print(&c->q);
 	if (later) {
 		*cause = xstrdup("Your answers are saved. You can finish "
 		    "eCheck-in later, before the visit.");
@@ -1098,14 +816,7 @@ checkin_coverage_free(struct checkin *c)
 static void
 checkin_questions_free(struct checkin *c)
 {
-	size_t	i;
-	int	k;
-
-	for (i = 0; i < c->nitems; i++) {
-		field_clear(&c->items[i].field);
-		for (k = 0; c->items[i].each && k < c->items[i].noptions; k++)
-			field_clear(&c->items[i].each[k]);
-	}
+	questionnaire_clear(&c->q);
 	json_free(c->form);
 	free(c->resp_key);
 	secret_free(c->resp_sent);
@@ -1163,26 +874,12 @@ checkin_submit(struct checkin *c, struct fhir *f, enum checkin_step step,
 int
 checkin_unsaved(const struct checkin *c)
 {
-	const struct checkin_item	*it;
-	char				*now;
-	size_t				 i;
-	int				 k, typed = 0, same;
+	char	*now;
+	int	 same;
 
-	if (c->done[CHECKIN_QUESTIONS])
+	if (c->done[CHECKIN_QUESTIONS] || !questionnaire_typed(&c->q))
 		return 0;
-	for (i = 0; i < c->nitems && !typed; i++) {
-		it = &c->items[i];
-		if (it->field.len > 0 && !(it->field.noptions > 0 &&
-		    it->field.choice == 0))
-			typed = 1;
-		for (k = 0; it->each != NULL && k < it->noptions; k++) {
-			if (it->each[k].choice != 0)
-				typed = 1;
-		}
-	}
-	if (!typed)
-		return 0;
-	now = checkin_answers_print(c);
+	now = questionnaire_print(&c->q);
 	same = c->saved_answers != NULL && strcmp(now, c->saved_answers) == 0;
 	free(now);
 	return !same;
@@ -1236,18 +933,15 @@ checkin_load_more(struct checkin *c, struct fhir *f, const struct json *qrs,
 			goto fail;
 		if (fhir_bundle_resource(b, 0) != NULL) {
 			c->form = json_dup(fhir_bundle_resource(b, 0));
-			c->form_title = model_str(c->a, c->form, "title");
-			c->items = arena_alloc(c->a, (CHECKIN_MAX_ITEMS + 1) *
-			    sizeof *c->items);
-			checkin_items(c, json_get(c->form, "item"));
+			questionnaire_parse(&c->q, c->a, c->form);
 			if ((r = checkin_for_visit(c, qrs, "completed")))
 				c->done[CHECKIN_QUESTIONS] = 1;
 			else if ((r = checkin_for_visit(c, qrs,
 			    "in-progress")) != NULL) {
 				c->resp_id = model_str(c->a, r, "id");
 				c->resp_etag = model_etag(c->a, r);
-				checkin_answers_fill(c, r);
-				c->saved_answers = checkin_answers_print(c);
+				questionnaire_fill(&c->q, r);
+				c->saved_answers = questionnaire_print(&c->q);
 			}
 		}
 	}
