@@ -59,8 +59,8 @@ careteam_parse(struct arena *a, const struct json *bundle,
 			}
 			cm = &t->m[t->n++];
 			memset(cm, 0, sizeof *cm);
-			cm->ref = arena_own(a, ref);
-			if (strncmp(ref, "Practitioner/", 13) == 0)
+			cm->ref = arena_own(a, ref);	/* ref is freed */
+			if (strncmp(cm->ref, "Practitioner/", 13) == 0)
 				cm->practitioner = cm->ref;
 			cm->name = model_str(a, m, "display");
 			cm->role = model_concept(a, json_at(json_get(p, "role"),

@@ -96,6 +96,8 @@ test_careteam(void)
 	if (t.n == 2) {
 		is(t.m[0].ref, "Practitioner/p1", "an absolute reference "
 		    "kept as Type/id");
+		is(t.m[0].practitioner, "Practitioner/p1", "a Practitioner "
+		    "is its own practitioner (nothing to read)");
 		is(t.m[0].name, "Ann Lee, MD", "with its display");
 		is(t.m[0].role, "Primary care", "and its role");
 		ok(t.m[1].name == NULL && t.m[1].practitioner == NULL,
