@@ -111,7 +111,6 @@ plan_send(struct app *app, struct plan *s)
 		arena_free(a);
 		return APP_REDRAW;
 	}
-	a = arena_create();
 	if (now.has_plan) {
 		fhir_date_format(&now.plan_next, next, sizeof next);
 		said = xasprintf("Your payment plan: %s a month for %ld "
