@@ -133,13 +133,16 @@ class Term:
     def exited(self, timeout=5.0):
         """chartty's exit status once the shell has written it, or None.
         The shell creates the file before it writes the status into it,
-        so an empty file means "not yet"."""
+        so an empty file means "not yet". Then the bytes chartty wrote
+        last are waited for too: tmux hands them to the log on its own
+        time, which under load can be after the shell is done."""
         end = time.time() + timeout
         while time.time() < end:
             if os.path.exists(self.status):
                 with open(self.status) as f:
                     status = f.read().strip()
                 if status:
+                    self.settle()
                     return status
             time.sleep(0.05)
         return None
