@@ -1,7 +1,8 @@
 /*
- * The application: one loop that waits on the terminal and the network
- * together, a stack of screens, and the signed-in portal. Screens
- * describe (they build views and handle actions); the UI draws.
+ * The application: a stack of screens and the signed-in portal, on the
+ * one event loop (evloop.h) that waits on the terminal, the network, a
+ * signal pipe and timers together. Screens describe (they build views
+ * and handle actions); the UI draws.
  */
 #ifndef CHARTTY_APP_H
 #define CHARTTY_APP_H
@@ -30,6 +31,9 @@ struct app;
 /* A portal area or helper screen: one per file in screens/. */
 struct screen {
 	const char	*title;		/* "Health summary" */
+	/* A title that depends on the state ("Reply"; owned by the state
+	 * or static); NULL: .title. The loop alone puts it on the view. */
+	const char	*(*title_of)(void *state);
 	const char	*loading;	/* "Loading health summary..." or NULL */
 	/*
 	 * Make the state and fetch; 0, or -1 with *cause. arg (from

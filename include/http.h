@@ -1,4 +1,7 @@
-/* HTTP over libcurl's multi interface: one connection, bounded answers. */
+/*
+ * HTTP over libcurl's multi interface: one reused connection per server,
+ * bounded answers, requests waited on by the one event loop (evloop.h).
+ */
 #ifndef CHARTTY_HTTP_H
 #define CHARTTY_HTTP_H
 
@@ -38,6 +41,9 @@ enum http_error {
 	HTTP_ERR_OTHER = -8
 };
 
+/* Servers kept connected at once (organizations side by side). */
+#define HTTP_MAX_SERVERS	8
+
 /* Defaults: connect 10 s, no byte for 30 s is a stall, answers <= 16 MiB. */
 #define HTTP_CONNECT_MS		10000L
 #define HTTP_STALL_S		30L
@@ -50,25 +56,17 @@ void		 http_free(struct http *);
 void		 http_set_limits(struct http *, long connect_ms, long stall_s,
 		     size_t max_body);
 /*
- * While http_perform() waits, also watch fd (e.g. the terminal) and call
- * hook(arg) when it is readable; a non-zero return cancels the request.
- * fd -1 removes the hook.
- */
-void		 http_set_wait_hook(struct http *, int fd, int (*)(void *),
-		     void *);
-
-/*
  * Start a request. Returns NULL with *cause when the URL is refused.
- * The request is driven by http_poll() or http_perform().
+ * The request is driven by the event loop (evloop.h).
  */
 struct http_req	*http_start(struct http *, const struct http_request *,
 		     char **cause);
 /*
- * Drive transfers for up to timeout_ms, waking early for network
- * activity or extra_fd (-1 for none) being readable; returns 1 when
- * extra_fd is readable, else 0.
+ * Call fn(r, arg) from the event loop when r finishes (well or badly);
+ * fn may http_req_finish() it. Requests of every client run side by side.
  */
-int		 http_poll(struct http *, int timeout_ms, int extra_fd);
+void		 http_req_then(struct http_req *,
+		     void (*fn)(struct http_req *, void *), void *arg);
 /* Non-zero once the request has finished (well or badly). */
 int		 http_req_done(const struct http_req *);
 /*
@@ -80,7 +78,12 @@ int		 http_req_finish(struct http_req *, struct http_response *,
 /* Abandon a request and free it. */
 void		 http_req_cancel(struct http_req *);
 
-/* Start, wait (running the wait hook) and finish: the blocking form. */
+/*
+ * Start, wait and finish. The wait runs the event loop (ev_until), so
+ * keys, signals, timers and other requests are served meanwhile; when the
+ * loop is broken (Esc, a signal) the request is cancelled:
+ * HTTP_ERR_CANCELLED.
+ */
 int		 http_perform(struct http *, const struct http_request *,
 		     struct http_response *, char **cause);
 /* What a client has done so far, for tests and benchmarks. */
@@ -90,7 +93,20 @@ struct http_stats {
 	long long	wire_bytes;	/* body bytes received, as sent (gzip) */
 	long long	body_bytes;	/* body bytes after decompression */
 };
+/* One client's figures, or (NULL) every client's of the process. */
 void		 http_get_stats(const struct http *, struct http_stats *);
+
+/*
+ * For the event loop (evloop.c) alone: drive every transfer, wait up to
+ * timeout_ms (-1: no limit) for network activity or one of fds (at most
+ * HTTP_WAIT_FDS, POLLIN) being readable, and call finished requests back.
+ * Sets each revents; returns how many fds are readable.
+ */
+#define HTTP_WAIT_FDS	16
+struct pollfd;
+int		 http_wait(int timeout_ms, struct pollfd *fds, size_t nfds);
+/* Wake a wait under way at once (curl_multi_wakeup). */
+void		 http_wakeup(void);
 
 /* Free the members of a response (wiping the body); NULL-safe. */
 void		 http_response_free(struct http_response *);

@@ -65,7 +65,6 @@ bill_view(struct app *app, void *state, struct view *v)
 	char			 when[64];
 	size_t			 i;
 
-	v->title = view_str(v, "Bill");
 	fhir_date_format(&b->date, when, sizeof when);
 	view_heading(v, view_printf(v, "%s%s%s", b->visit ? b->visit :
 	    "Visit", when[0] ? " on " : "", when));

@@ -152,7 +152,6 @@ billing_view(struct app *app, void *state, struct view *v)
 	size_t		 i;
 	double		 owed = billing_owed(s, NULL);
 
-	v->title = view_str(v, "Billing");
 	if (s->b.withheld != NULL)
 		view_text(v, view_printf(v, "Some of this is not shown: %s",
 		    s->b.withheld));

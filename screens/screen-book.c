@@ -280,12 +280,19 @@ book_confirm_view(struct book *s, struct view *v)
 	view_button(v, BOOK_OTHER, "Choose another time");
 }
 
+static const char *
+book_title(void *state)
+{
+	struct book	*s = state;
+
+	return s->old_id ? "Reschedule" : "Schedule a visit";
+}
+
 static void
 book_view(struct app *app, void *state, struct view *v)
 {
 	struct book	*s = state;
 
-	v->title = view_str(v, s->old_id ? "Reschedule" : "Schedule a visit");
 	switch (s->step) {
 	case STEP_TIMES:
 		book_times_view(s, v);
@@ -453,6 +460,7 @@ book_close(void *state)
 
 const struct screen screen_book = {
 	.title = "Schedule a visit",
+	.title_of = book_title,
 	.loading = "Loading your care team...",
 	.open = book_open,
 	.fetch = book_fetch,

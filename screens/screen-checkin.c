@@ -96,7 +96,6 @@ echeckin_view(struct app *app, void *state, struct view *v)
 	size_t			 first;
 	int			 k, n;
 
-	v->title = view_str(v, "eCheck-in");
 	fhir_time_format(&x->start, when, sizeof when);
 	view_text(v, view_printf(v, "%s%s%s on %s.", x->type ? x->type :
 	    "Visit", x->clinician ? " with " : "", x->clinician ?

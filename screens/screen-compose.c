@@ -233,13 +233,20 @@ compose_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
+static const char *
+compose_title(void *state)
+{
+	struct compose	*s = state;
+
+	return s->conv ? "Reply" : "New message";
+}
+
 static void
 compose_view(struct app *app, void *state, struct view *v)
 {
 	struct compose	*s = state;
 	int		 row;
 
-	v->title = view_str(v, s->conv ? "Reply" : "New message");
 	view_text(v, "Messages are for questions that are not urgent. For "
 	    "urgent symptoms call 911 or the clinic now. A reply usually "
 	    "comes within 1 to 2 business days. For a new or worsening "
@@ -420,6 +427,7 @@ compose_leave(struct app *app, void *state)
 
 const struct screen screen_compose = {
 	.title = "New message",
+	.title_of = compose_title,
 	.loading = "Loading your care team...",
 	.open = compose_open,
 	.fetch = compose_fetch,

@@ -64,13 +64,20 @@ detail_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
+static const char *
+detail_title(void *state)
+{
+	struct detail	*d = state;
+
+	return d->title;
+}
+
 static void
 detail_view(struct app *app, void *state, struct view *v)
 {
 	struct detail	*d = state;
 	size_t		 i;
 
-	v->title = view_str(v, d->title);
 	for (i = 0; i < d->n; i++)
 		view_item(v, (int)i, "Detail", d->labels[i], d->values[i],
 		    d->links[i] != NULL ? 0 : ROW_INFO);
@@ -95,6 +102,7 @@ detail_close(void *state)
 
 const struct screen screen_detail = {
 	.title = "Details",
+	.title_of = detail_title,
 	.open = detail_open,
 	.view = detail_view,
 	.action = detail_action,

@@ -91,7 +91,6 @@ omw_view(struct app *app, void *state, struct view *v)
 	long			 wait;
 	int			 i;
 
-	v->title = view_str(v, "On My Way");
 	if (s->joining >= 0) {
 		p = &s->w.places[s->joining];
 		view_heading(v, view_printf(v, "Join the line at %s",

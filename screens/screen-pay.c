@@ -92,7 +92,6 @@ pay_view(struct app *app, void *state, struct view *v)
 	char		 when[64];
 	size_t		 i;
 
-	v->title = view_str(v, "Pay a bill");
 	fhir_date_format(&s->b.date, when, sizeof when);
 	view_heading(v, view_printf(v, "%s%s%s", s->b.visit ? s->b.visit :
 	    "Visit", when[0] ? " on " : "", when));

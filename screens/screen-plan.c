@@ -66,7 +66,6 @@ plan_view(struct app *app, void *state, struct view *v)
 	char		 next[64];
 	int		 row;
 
-	v->title = view_str(v, "Payment plan");
 	view_text(v, view_printf(v, "You owe %s on this account.",
 	    bill_money(v->arena, s->owed)));
 	if (s->acct.has_plan) {

@@ -51,12 +51,19 @@ reading_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
+static const char *
+reading_screen_title(void *state)
+{
+	struct reading_screen	*s = state;
+
+	return reading_title(s->kind);
+}
+
 static void
 reading_view(struct app *app, void *state, struct view *v)
 {
 	struct reading_screen	*s = state;
 
-	v->title = view_str(v, reading_title(s->kind));
 	view_text(v, "Readings you enter go to your record and your care "
 	    "team can see them. For a reading that worries you, call the "
 	    "clinic; in an emergency call 911.");
@@ -141,6 +148,7 @@ reading_close(void *state)
 
 const struct screen screen_reading = {
 	.title = "New reading",
+	.title_of = reading_screen_title,
 	.open = reading_open,
 	.view = reading_view,
 	.action = reading_action,

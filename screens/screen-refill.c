@@ -120,7 +120,6 @@ refill_view(struct app *app, void *state, struct view *v)
 	struct refill	*s = state;
 	struct buf	 b;
 
-	v->title = view_str(v, "Refill request");
 	view_heading(v, s->med.name ? s->med.name : "Medication");
 	buf_init(&b, 64 * 1024);
 	if (s->med.dosage != NULL)

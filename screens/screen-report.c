@@ -141,7 +141,6 @@ report_view(struct app *app, void *state, struct view *v)
 	char			 when[64];
 	size_t			 i;
 
-	v->title = view_str(v, "Test report");
 	if (r == NULL) {
 		view_text(v, "That report is no longer there.");
 		return;

@@ -81,7 +81,6 @@ thread_view(struct app *app, void *state, struct view *v)
 	char			 when[64];
 	size_t			 i, k;
 
-	v->title = view_str(v, "Conversation");
 	view_heading(v, s->t.have_header && s->t.header.topic ? s->t.header.topic :
 	    "No subject");
 	if (s->t.have_header && s->t.header.category != NULL)

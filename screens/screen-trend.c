@@ -229,7 +229,6 @@ trend_view(struct app *app, void *state, struct view *v)
 	char			 when[64];
 	int			 row;
 
-	v->title = view_str(v, "Trend");
 	view_heading(v, s->t.name);
 	view_text(v, s->sentence);
 	first = (fhir_pages_number(&s->pages) - 1) * RESULTS_TREND_PAGE + 1;

@@ -107,7 +107,6 @@ visit_view(struct app *app, void *state, struct view *v)
 	char			 when[64];
 	int			 booked;
 
-	v->title = view_str(v, "Visit");
 	fhir_time_format(&x->start, when, sizeof when);
 	if (s->cancelling) {
 		visit_cancel_view(s, v, when);

@@ -81,7 +81,6 @@ visits_view(struct app *app, void *state, struct view *v)
 	const struct visit	*x;
 	size_t			 i;
 
-	v->title = view_str(v, "Appointments");
 	if (s->withheld != NULL)
 		view_text(v, view_printf(v, "Some visits are not shown: %s",
 		    s->withheld));

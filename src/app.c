@@ -1,12 +1,12 @@
 /*
- * The application: one loop that waits on the terminal and the network
- * together, a stack of screens, and the signed-in portal. Screens
- * describe (they build views and handle actions); the UI draws.
+ * The application: a stack of screens and the signed-in portal, on the
+ * one event loop (evloop.h) that waits on the terminal, the network, a
+ * signal pipe and timers together. Screens describe (they build views
+ * and handle actions); the UI draws.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #include "app.h"
 #include "editor.h"
-#include "http.h"
+#include "evloop.h"
 #include "portal.h"
 #include "ui.h"
 #include "util.h"
@@ -45,12 +45,11 @@ struct loop {
 	char		*find;		/* the last text searched for */
 	struct ui_event	 ahead[APP_TYPEAHEAD];	/* typed while loading */
 	int		 nahead;
+	int		 signal;	/* the last signal caught, or 0 */
 };
 
 /* The screens main handed over (struct app_screens). */
 #define APP_SCREENS(l)	((l)->app.opt.screens)
-
-static volatile sig_atomic_t app_signal;
 
 void
 app_notice(struct app *app)
@@ -91,10 +90,22 @@ app_resume(struct app *app)
 	return -1;
 }
 
+/*
+ * A signal, called from the loop (never from the handler). During a
+ * request any signal ends it and the program: SIGTERM and SIGHUP come
+ * from the system (a kiosk stopped, a link gone), Ctrl-C from a person
+ * who wants out. Between keys the main loop decides (app_run).
+ */
 static void
-app_on_signal(int sig)
+app_on_signal(int sig, void *arg)
 {
-	app_signal = sig;
+	struct loop	*l = arg;
+
+	l->signal = sig;
+	if (ev_depth() > 0) {
+		l->app.quit = 1;
+		ev_break();
+	}
 }
 
 int
@@ -140,15 +151,9 @@ app_whose(const struct app *app)
 	return app->record ? app->record->display : NULL;
 }
 
-static int	app_wait_hook(void *);
-
 void
 app_loading(struct app *app, const char *s)
 {
-	/* Every request follows this: let keys reach the loop meanwhile. */
-	if (app->portal != NULL && app->ui != NULL && !app->ui->plain)
-		http_set_wait_hook(portal_http(app->portal), app->ui->fd,
-		    app_wait_hook, app);	/* app is the loop's first member */
 	if (s != NULL && app->ui != NULL)
 		ui_status(app->ui, s);
 }
@@ -201,26 +206,29 @@ app_signed_in(struct app *app, char **cause)
 }
 
 /*
- * While a request runs: Esc cancels, a resize redraws, other keys wait
- * for the screen that comes (q too: it may be the start of a text).
+ * The terminal has input. Between keys the main loop reads it (against
+ * the view on screen); while a request runs: Esc cancels, a resize
+ * redraws, other keys wait for the screen that comes (q too: it may be
+ * the start of a text).
  */
-static int
-app_wait_hook(void *arg)
+static void
+app_on_input(void *arg)
 {
 	struct loop	*l = arg;
 	struct ui_event	 ev;
 
-	if (app_signal) {
-		l->app.quit = 1;
-		return 1;
-	}
+	if (ev_depth() == 0)
+		return;
 	/* Keys read against the form on screen: typing stays typing. */
 	while (ui_read(l->app.ui, l->rebuild ? NULL : &l->view, &ev) == 1) {
-		if (ev.action == ACTION_BACK)
-			return 1;
+		if (ev.action == ACTION_BACK) {
+			ev_break();
+			return;
+		}
 		if (ev.action == ACTION_QUIT && ev.len == 0) {
 			l->app.quit = 1;	/* not a letter that may be text */
-			return 1;
+			ev_break();
+			return;
 		}
 		/*
 		 * The view may belong to a screen closed before this request
@@ -233,7 +241,6 @@ app_wait_hook(void *arg)
 		else if (l->nahead < APP_TYPEAHEAD)
 			l->ahead[l->nahead++] = ev;	/* done after loading */
 	}
-	return 0;
 }
 
 /* Keep where the focus is, and what row it is on. */
@@ -728,28 +735,16 @@ app_retype(struct loop *l, struct ui_event *ev)
 		ev->action = ACTION_CHAR;
 }
 
-/* Wait for the terminal (no request is under way between keys). */
-static void
-app_idle(struct loop *l)
-{
-	struct pollfd	pfd;
-
-	pfd.fd = l->app.ui->fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, -1) == -1 && errno == EINTR && app_signal &&
-	    app_signal != SIGINT)
-		l->app.quit = 1;
-}
-
 int
 app_run(const struct app_options *opt)
 {
-	struct sigaction	 sa;
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct loop		*l;
 	struct app		*app;
 	struct frame		*f;
 	struct ui_event		 ev;
 	char			*cause = NULL;
+	size_t			 i;
 	int			 rc;
 
 	l = xcalloc(1, sizeof *l);
@@ -765,22 +760,21 @@ app_run(const struct app_options *opt)
 		app->ui = ui_plain_create();
 	}
 	fatal_set_hook(ui_restore);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = app_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* One loop: signals through its pipe, the terminal watched. */
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		ev_signal(sigs[i], app_on_signal, l);
+	if (!app->ui->plain)
+		ev_watch(app->ui->fd, app_on_input, l);
 
 	if (app_resume(app) == 0)
 		app_home(l, NULL);
 	else
 		app_open(l, APP_SCREENS(l)->signin, NULL);
-	while (!app->quit && l->depth > 0 && (!app_signal ||
-	    app_signal == SIGINT)) {
-		if (app_signal == SIGINT) {
+	while (!app->quit && l->depth > 0 && (!l->signal ||
+	    l->signal == SIGINT)) {
+		if (l->signal == SIGINT) {
 			/* Ctrl-C is a way to quit: an unsent text asks first. */
-			app_signal = 0;
+			l->signal = 0;
 			if (app_may_leave(l, 0) == 0)
 				break;
 		}
@@ -790,7 +784,8 @@ app_run(const struct app_options *opt)
 
 			view_free(&l->view);
 			view_init(&l->view);
-			l->view.title = f->screen->title;
+			l->view.title = f->screen->title_of != NULL ?
+			    f->screen->title_of(f->state) : f->screen->title;
 			l->view.whose = app_whose(app);
 			f->screen->view(app, f->state, &l->view);
 			/* The screen may place the focus; else keep the last,
@@ -820,8 +815,10 @@ app_run(const struct app_options *opt)
 		if (rc < 0)
 			break;		/* end of input */
 		if (rc == 0) {
+			/* Nothing typed: wait for the terminal, a signal or a
+			 * timer (no request is under way between keys). */
 			if (!app->ui->plain)
-				app_idle(l);
+				ev_once(-1);
 			continue;
 		}
 		app_event(l, &ev);
@@ -831,6 +828,9 @@ app_run(const struct app_options *opt)
 
 	while (l->depth > 0)
 		app_close_top(l);
+	ev_watch(app->ui->fd, NULL, NULL);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		ev_signal(sigs[i], NULL, NULL);
 	view_free(&l->view);
 	ui_free(app->ui);
 	app->ui = NULL;

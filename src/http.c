@@ -1,25 +1,27 @@
-/* HTTP over libcurl's multi interface: one connection, bounded answers. */
+/*
+ * HTTP over libcurl's multi interface: one multi handle for the process,
+ * shared by every client (one reused connection per server), waited on by
+ * the event loop (evloop.c) through http_wait(); bounded answers.
+ */
 #include "config.h"
 
 #include <ctype.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <curl/curl.h>
 
+#include "evloop.h"
 #include "http.h"
 #include "url.h"
 #include "util.h"
 
 struct http {
-	CURLM		 *multi;
 	long		  connect_ms;
 	long		  stall_s;
 	size_t		  max_body;
-	int		  hook_fd;
-	int		(*hook)(void *);
-	void		 *hook_arg;
 	int		  live;		/* requests started, not yet finished */
 	struct http_stats stats;
 };
@@ -37,30 +39,37 @@ struct http_req {
 	int			 too_big;
 	int			 done;
 	CURLcode		 result;
+	void			(*then)(struct http_req *, void *);
+	void			*then_arg;
 };
 
-static int	http_global_ready;
+/* The one multi handle: every transfer of every client, one poll. */
+static CURLM	*http_multi;
+static struct http_stats http_totals;	/* every client's, together */
 
 struct http *
 http_create(void)
 {
 	struct http	*h;
 
-	if (!http_global_ready) {
+	if (http_multi == NULL) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			fatal("cannot start libcurl");
-		http_global_ready = 1;
+		if ((http_multi = curl_multi_init()) == NULL)
+			fatal("cannot start libcurl");
+		/*
+		 * One connection per server, kept open and reused; a few
+		 * servers (organizations) side by side.
+		 */
+		curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+		    1L);
+		curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS,
+		    (long)HTTP_MAX_SERVERS);
 	}
 	h = xcalloc(1, sizeof *h);
-	if ((h->multi = curl_multi_init()) == NULL)
-		fatal("cannot start libcurl");
-	/* One connection per server, kept open and reused. */
-	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
-	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
 	h->connect_ms = HTTP_CONNECT_MS;
 	h->stall_s = HTTP_STALL_S;
 	h->max_body = HTTP_MAX_BODY;
-	h->hook_fd = -1;
 	return h;
 }
 
@@ -69,8 +78,7 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	curl_multi_cleanup(h->multi);
-	free(h);
+	free(h);	/* its connections stay in the shared cache */
 }
 
 void
@@ -80,14 +88,6 @@ http_set_limits(struct http *h, long connect_ms, long stall_s,
 	h->connect_ms = connect_ms;
 	h->stall_s = stall_s;
 	h->max_body = max_body;
-}
-
-void
-http_set_wait_hook(struct http *h, int fd, int (*hook)(void *), void *arg)
-{
-	h->hook_fd = fd;
-	h->hook = hook;
-	h->hook_arg = arg;
 }
 
 static size_t
@@ -163,7 +163,7 @@ http_req_free(struct http_req *r)
 	if (r == NULL)
 		return;
 	if (r->easy != NULL) {
-		curl_multi_remove_handle(r->http->multi, r->easy);
+		curl_multi_remove_handle(http_multi, r->easy);
 		curl_easy_cleanup(r->easy);
 	}
 	curl_slist_free_all(r->headers);
@@ -240,20 +240,23 @@ http_start(struct http *h, const struct http_request *q, char **cause)
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, "");
 	}
 
-	if (curl_multi_add_handle(h->multi, r->easy) != CURLM_OK)
+	if (curl_multi_add_handle(http_multi, r->easy) != CURLM_OK)
 		fatal("cannot start a request");
 	return r;
 }
 
-/* Mark requests that libcurl reports finished. */
-static void
-http_collect(struct http *h)
+/*
+ * Mark requests that libcurl reports finished, and call them back;
+ * how many finished.
+ */
+static int
+http_collect(void)
 {
 	CURLMsg		*m;
 	struct http_req	*r;
-	int		 left;
+	int		 left, finished = 0;
 
-	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+	while ((m = curl_multi_info_read(http_multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		r = NULL;
@@ -262,29 +265,58 @@ http_collect(struct http *h)
 			continue;
 		r->result = m->data.result;
 		r->done = 1;
-		h->live--;
+		r->http->live--;
+		finished++;
+		if (r->then != NULL)
+			r->then(r, r->then_arg);	/* may finish r */
 	}
+	return finished;
+}
+
+void
+http_req_then(struct http_req *r, void (*fn)(struct http_req *, void *),
+    void *arg)
+{
+	r->then = fn;
+	r->then_arg = arg;
 }
 
 int
-http_poll(struct http *h, int timeout_ms, int extra_fd)
+http_wait(int timeout_ms, struct pollfd *fds, size_t nfds)
 {
-	struct curl_waitfd	wfd;
-	int			running, n = 0;
+	struct curl_waitfd	wfd[HTTP_WAIT_FDS];
+	size_t			i, n = nfds < HTTP_WAIT_FDS ? nfds :
+				    HTTP_WAIT_FDS;
+	int			running, ready = 0;
 
-	curl_multi_perform(h->multi, &running);
-	http_collect(h);
-	if (extra_fd >= 0) {
-		wfd.fd = extra_fd;
-		wfd.events = CURL_WAIT_POLLIN;
-		wfd.revents = 0;
-		n = 1;
+	if (http_multi == NULL)
+		http_free(http_create());	/* the multi handle, at least */
+	curl_multi_perform(http_multi, &running);
+	if (http_collect() > 0)
+		timeout_ms = 0;	/* something happened: look, don't wait */
+	for (i = 0; i < n; i++) {
+		wfd[i].fd = fds[i].fd;
+		wfd[i].events = CURL_WAIT_POLLIN;
+		wfd[i].revents = 0;
 	}
-	curl_multi_poll(h->multi, n ? &wfd : NULL, (unsigned int)n,
-	    timeout_ms, NULL);
-	curl_multi_perform(h->multi, &running);
-	http_collect(h);
-	return n && (wfd.revents & CURL_WAIT_POLLIN) ? 1 : 0;
+	/* libcurl takes no "forever": a minute, and the caller waits again. */
+	curl_multi_poll(http_multi, n ? wfd : NULL, (unsigned int)n,
+	    timeout_ms < 0 ? 60000 : timeout_ms, NULL);
+	for (i = 0; i < n; i++) {
+		fds[i].revents = (wfd[i].revents & CURL_WAIT_POLLIN) ?
+		    POLLIN : 0;
+		ready += fds[i].revents != 0;
+	}
+	curl_multi_perform(http_multi, &running);
+	http_collect();
+	return ready;
+}
+
+void
+http_wakeup(void)
+{
+	if (http_multi != NULL)
+		curl_multi_wakeup(http_multi);
 }
 
 int
@@ -369,6 +401,10 @@ http_req_finish(struct http_req *r, struct http_response *resp,
 		st->connects += connects;
 		st->wire_bytes += wire;
 		st->body_bytes += (long long)r->data.len;
+		http_totals.requests++;
+		http_totals.connects += connects;
+		http_totals.wire_bytes += wire;
+		http_totals.body_bytes += (long long)r->data.len;
 		*resp = r->resp;
 		resp->len = r->data.len;
 		resp->body = buf_take(&r->data);
@@ -394,13 +430,11 @@ http_perform(struct http *h, const struct http_request *q,
 	resp->retry_after = -1;
 	if ((r = http_start(h, q, cause)) == NULL)
 		return HTTP_ERR_URL;
-	while (!r->done) {
-		if (http_poll(h, 1000, h->hook ? h->hook_fd : -1) &&
-		    h->hook(h->hook_arg) != 0) {
-			http_req_cancel(r);
-			*cause = xstrdup("Cancelled.");
-			return HTTP_ERR_CANCELLED;
-		}
+	/* The loop runs meanwhile: keys, signals and timers are served. */
+	if (ev_until(&r->done) != 0) {
+		http_req_cancel(r);
+		*cause = xstrdup("Cancelled.");
+		return HTTP_ERR_CANCELLED;
 	}
 	return http_req_finish(r, resp, cause);
 }
@@ -408,7 +442,7 @@ http_perform(struct http *h, const struct http_request *q,
 void
 http_get_stats(const struct http *h, struct http_stats *st)
 {
-	*st = h->stats;
+	*st = h != NULL ? h->stats : http_totals;
 }
 
 void

@@ -15,6 +15,7 @@
 #include <curses.h>
 
 #include "editor.h"
+#include "evloop.h"
 #include "trend.h"
 #include "ui.h"
 #include "util.h"
@@ -718,7 +719,6 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 	size_t		n;
 
 	memset(&f, 0, sizeof f);
-	nodelay(stdscr, FALSE);
 	for (;;) {
 		attrset(A_REVERSE);
 		mvhline(LINES - 1, 0, ' ', COLS);
@@ -729,8 +729,17 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 		move(LINES - 1, x < COLS ? x : COLS - 1);
 		refresh();
 		rc = get_wch(&wc);
-		if (rc == ERR)
+		/*
+		 * Nothing typed yet: wait in the loop, where a signal (or a
+		 * timer) may end the question as Esc does.
+		 */
+		if (rc == ERR) {
+			if (!ev_wait_readable(ui->fd)) {
+				field_clear(&f);
+				return NULL;
+			}
 			continue;
+		}
 		if (rc == KEY_CODE_YES) {
 			if (wc == KEY_BACKSPACE)
 				field_backspace(&f);
@@ -742,7 +751,6 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 			break;
 		if (wc == 27) {
 			field_clear(&f);
-			nodelay(stdscr, TRUE);
 			return NULL;	/* Esc: the question is withdrawn */
 		}
 		if (wc == 127 || wc == 8) {
@@ -756,6 +764,5 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 		if (n != (size_t)-1 && n < sizeof mb)
 			field_insert(&f, mb, n);
 	}
-	nodelay(stdscr, TRUE);
 	return xstrndup(f.text, f.len);
 }

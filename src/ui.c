@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "sanitize.h"
+#include "evloop.h"
 #include "ui.h"
 #include "util.h"
 
@@ -141,7 +142,10 @@ ui_read_line(const char *prompt, int flags)
 		t.c_lflag |= ECHONL;
 		ui_tty_saved = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
 	}
-	if (fgets(line, sizeof line, stdin) != NULL)
+	/* The line is waited for in the loop: signals and timers are served
+	 * meanwhile, and one of them may end the wait (NULL). */
+	if (ev_wait_readable(STDIN_FILENO) &&
+	    fgets(line, sizeof line, stdin) != NULL)
 		out = xstrndup(line, strcspn(line, "\r\n"));
 	if ((flags & UI_LINE_PIPED) && !isatty(STDIN_FILENO)) {
 		putchar('\n');	/* nothing echoed the answer's line end */

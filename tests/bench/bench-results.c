@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "evloop.h"
 #include "screens.h"
 #include "http.h"
 #include "integration/portal-test.h"
@@ -128,12 +129,12 @@ bench_drain(struct bench *b)
 }
 
 /*
- * The wait hook. Its pipe is always readable, so it runs on every turn
- * of a request's wait, the last turn being the one that completed the
+ * A watch on the event loop. Its pipe is always readable, so it runs on
+ * every turn of the loop while a request waits, the last turn being the one that completed the
  * response: its time is when the response was all in, give or take the
  * time between turns (a short nap, so the wait does not spin).
  */
-static int
+static void
 bench_wait(void *arg)
 {
 	struct bench	*b = arg;
@@ -144,21 +145,19 @@ bench_wait(void *arg)
 	now = bench_now();
 	b->previous = b->response;
 	b->response = now;
-	return 0;
 }
 
 /*
- * The UI's status line, then the clock: app_loading() sets its key hook
- * and then shows the status, so this takes the hook over for the request
- * that follows. Should that order change, the split goes unmeasured.
+ * The UI's status line, then the clock: app_loading() shows the status
+ * before each request, and the watch on the loop (set again here, the
+ * same each time) times the turns of the wait that follows.
  * The pty is drained once the page is drawn, not here in the request.
  */
 static void
 bench_status(struct ui *ui, const char *s)
 {
 	bench.ops->status(ui, s);
-	http_set_wait_hook(portal_http(bench.app.portal), bench.wake[0], bench_wait,
-	    &bench);
+	ev_watch(bench.wake[0], bench_wait, &bench);
 }
 
 /*
@@ -562,7 +561,7 @@ main(int argc, char **argv)
 	    "gzip-compressed, under half its decoded size (%zu did not)",
 	    unzipped);
 
-	http_set_wait_hook(portal_http(b->app.portal), -1, NULL, NULL);
+	ev_watch(b->wake[0], NULL, NULL);
 	view_free(&b->view);
 	auth_me_free(&b->app.me);
 	portal_free(b->app.portal);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "evloop.h"
 #include "fhir.h"
 #include "http.h"
 #include "json.h"
@@ -47,12 +48,14 @@ carries_on(struct portal *p, const char *after)
 	free(cause);
 }
 
-static int
-cancel_hook(void *arg)
+/* A watched pipe, read in the loop: a byte is like Esc, it cancels. */
+static void
+cancel_watch(void *arg)
 {
 	char	c;
 
-	return read(*(int *)arg, &c, 1) == 1;	/* like Esc: cancel */
+	if (read(*(int *)arg, &c, 1) == 1)
+		ev_break();
 }
 
 /* Faults whose answer must be an error with these words. */
@@ -126,7 +129,7 @@ main(void)
 	/* A key press (here: a byte on a pipe) cancels a slow request. */
 	if (pipe(fds) != 0)
 		return 1;
-	http_set_wait_hook(portal_http(p), fds[0], cancel_hook, &fds[0]);
+	ev_watch(fds[0], cancel_watch, &fds[0]);
 	pt_fault("latency", 1, 4000, "/fhir");
 	if (write(fds[1], "\033", 1) != 1)
 		return 1;
@@ -135,7 +138,7 @@ main(void)
 	ok(rc == -1 && time(NULL) - t0 < 3, "Esc cancels a slow request");
 	like(cause, "Cancelled", "and says it was cancelled");
 	free(cause);
-	http_set_wait_hook(portal_http(p), -1, NULL, NULL);
+	ev_watch(fds[0], NULL, NULL);
 	sleep(4);	/* let the portal finish the abandoned answer */
 	carries_on(p, "a cancelled request");
 

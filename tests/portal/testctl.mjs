@@ -122,6 +122,29 @@ async function streamHuge(res, bytes) {
  * Handles /_test/*. Returns {status, body} or undefined for unknown paths.
  * ctl = {repo, snapshot, auth, faults, capabilities, allCapabilities}.
  */
+/* Requests waiting at /_test/meet, by key. */
+const meetings = new Map();
+
+function meet(key, n, ms) {
+  return new Promise((resolve) => {
+    const waiting = meetings.get(key) ?? [];
+    meetings.set(key, waiting);
+    const timer = setTimeout(() => {
+      waiting.splice(waiting.indexOf(entry), 1);
+      resolve({ status: 408, body: { met: waiting.length + 1, of: n } });
+    }, ms);
+    const entry = { resolve, timer };
+    waiting.push(entry);
+    if (waiting.length >= n) {
+      meetings.delete(key);
+      for (const w of waiting) {
+        clearTimeout(w.timer);
+        w.resolve({ status: 200, body: { met: waiting.length, of: n } });
+      }
+    }
+  });
+}
+
 export async function handleTest(req, ctl) {
   const route = `${req.method} ${req.path}`;
   const email = req.query.get('email');
@@ -138,6 +161,15 @@ export async function handleTest(req, ctl) {
       const without = Array.isArray(body.without) ? body.without : [];
       ctl.capabilities = ctl.allCapabilities.filter((c) => !without.includes(c));
       return { status: 200, body: { capabilities: ctl.capabilities } };
+    }
+    case 'GET /_test/meet': {
+      // Answers only once n requests with this key are waiting (or 408
+      // after ms): requests that arrive one after another never meet, so
+      // a 200 proves a client had them on the wire side by side.
+      const key = req.query.get('key') ?? '';
+      const n = Math.min(Math.max(Number(req.query.get('n')) || 2, 2), 8);
+      const ms = Math.min(Math.max(Number(req.query.get('ms')) || 5000, 100), 30000);
+      return meet(key, n, ms);
     }
     case 'GET /_test/outbox': {
       const to = req.query.get('to');

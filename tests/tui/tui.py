@@ -800,6 +800,56 @@ def run_cancel_and_signals():
         ok(b"\x1b[?1049l" in t.raw()[-64:], "and restores the terminal")
     finally:
         t.close()
+    # A signal during a request is seen at once (the one event loop),
+    # not when the answer comes: the portal holds this one for 20 s.
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        sign_in(t, "SIGTERM while loading")
+        portal("/_test/fault", {"kind": "latency", "ms": 20000, "count": 1,
+                                "path": "/fhir"})
+        t.keys("Enter")
+        ok(t.wait(r"Loading health summary\.\.\.", 3),
+           "SIGTERM while loading: the request is under way", t.screen())
+        pid = t.tmux("display", "-p", "-t", "0", "#{pane_pid}").strip()
+        subprocess.run(["pkill", "-TERM", "-P", pid])
+        ok(t.exited(10) is not None, "SIGTERM ends chartty while a request "
+           "waits, long before its answer")
+        ok(b"\x1b[?1049l" in t.raw()[-64:], "and restores the terminal")
+    finally:
+        t.close()
+    portal("/_test/reset", {})
+    plain_signal(15, "SIGTERM", True)
+    plain_signal(1, "SIGHUP", False)
+
+
+def plain_signal(sig, name, loading):
+    """A signal ends plain mode at once: during a request the portal
+    holds for 20 s (loading), or while an answer is awaited."""
+    p = Plain(["--no-keyring", "--server", PORTAL, "--user",
+               "maria@example.org"])
+    try:
+        p.sign_in()
+        ok(p.until(r"Choice: $"), f"plain {name}: Home's list", p.tail())
+        if loading:
+            portal("/_test/fault", {"kind": "latency", "ms": 20000,
+                                    "count": 1, "path": "/fhir"})
+            p.send(p.number(r"Health summary"))
+            ok(p.until(r"Loading health summary\.\.\."),
+               f"plain {name}: the request is under way", p.tail())
+        p.p.send_signal(sig)
+        try:
+            status = p.p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            status = None
+        ok(status is not None, f"plain mode: {name} "
+           + ("during a request ends chartty long before the answer"
+              if loading else "while an answer is awaited ends chartty "
+              "(the line is waited for in the loop)"))
+    finally:
+        if p.p.poll() is None:
+            p.p.kill()
+        p.close()
 
 
 def run_plain():
