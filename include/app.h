@@ -53,6 +53,12 @@ struct screen {
 	 * submitted): APP_* flags (or NULL). */
 	int		(*action)(struct app *, void *state,
 			    const struct view_row *);
+	/*
+	 * Esc: go back a step of the screen's own (APP_* flags), or 0 to
+	 * close it as usual. NULL: close. (On a kiosk, closing the first
+	 * screen ends the patient's turn.)
+	 */
+	int		(*back)(struct app *, void *state);
 	/* Free the state; NULL: the state is one block (or NULL), freed. */
 	void		(*close)(void *state);
 	/*
@@ -84,6 +90,9 @@ struct app_options {
 	int		 ascii;
 	int		 color;
 	int		 kiosk;		/* a check-in terminal: no way out */
+	int		 idle;		/* kiosk: seconds without a key */
+	const char	*location;	/* kiosk: "Location/<id>", or NULL */
+	const char	*help;		/* kiosk: the front desk's words */
 };
 
 struct app {
@@ -135,6 +144,12 @@ int	 app_push(struct app *, const struct screen *, void *arg);
  * with APP_REFETCH says the same.
  */
 void	 app_changed(struct app *);
+/*
+ * In seconds, act on flags (APP_REFETCH: try again; APP_HOME: on a kiosk,
+ * end the turn) if the same screen is still on top; a later call
+ * replaces it.
+ */
+void	 app_after(struct app *, int seconds, int flags);
 /* Set the message said on the next draw (copied). */
 void	 app_say(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */

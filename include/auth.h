@@ -78,6 +78,14 @@ int	 auth_password(struct http *, const struct auth_server *,
 int	 auth_mfa(struct http *, const struct auth_server *,
 	     struct auth_login *, const char *code, struct auth_session *,
 	     char **cause);
+/*
+ * A kiosk device's token (client_credentials, scope system/kiosk), for
+ * client_id and its secret (not kept). AUTH_ERR with one sentence when
+ * the secret is refused; AUTH_ERR_NETWORK and others as they come.
+ */
+int	 auth_device(struct http *, const struct auth_server *,
+	     const char *client_id, const char *secret,
+	     struct auth_session *, char **cause);
 /* Exchange an authorization code (also for the browser SMART flow). */
 int	 auth_exchange(struct http *, const struct auth_server *,
 	     const char *code, const char *verifier, const char *redirect_uri,

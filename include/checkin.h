@@ -54,6 +54,7 @@ struct checkin {
 	struct visit		 visit;
 	int			 done[CHECKIN_NSTEPS];
 	int			 checked_in;
+	int			 at_kiosk;	/* no "finish later" */
 
 	/* Contact details: the Patient as loaded, and as typed. */
 	struct json		*pat;
@@ -110,6 +111,13 @@ void	 checkin_view(struct checkin *, enum checkin_step, struct view *);
  */
 int	 checkin_submit(struct checkin *, struct fhir *, enum checkin_step,
 	     int id, char **cause);
+/* Which needed step step is (*k, 1-based) of how many (*n). */
+void	 checkin_position(const struct checkin *, enum checkin_step,
+	     int *k, int *n);
+/* The step to show after checkin_submit() answered rc for step: the
+ * next needed one when it was done, else the same. */
+enum checkin_step checkin_after(const struct checkin *, enum checkin_step,
+	     int rc);
 /* Non-zero when answers are typed that were not sent or saved. */
 int	 checkin_unsaved(const struct checkin *);
 

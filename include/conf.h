@@ -15,6 +15,18 @@ struct conf_account {
 	char	*note;		/* shown on the sign-in screen (help desk) */
 };
 
+/* [kiosk]: a clinic's check-in terminal (chartty kiosk). */
+#define CONF_KIOSK_IDLE		120	/* seconds without a key */
+#define CONF_KIOSK_IDLE_MIN	30
+struct conf_kiosk {
+	char	*server;
+	char	*client_id;
+	char	*location;	/* "Location/<id>"; NULL: the device's own */
+	char	*help;		/* the front desk's words, on every screen */
+	char	*name;		/* the clinic's name, on the welcome */
+	int	 idle;		/* seconds, CONF_KIOSK_IDLE_MIN or more */
+};
+
 struct conf {
 	char			*path;		/* the file read, or NULL */
 	char			*default_account;
@@ -23,6 +35,7 @@ struct conf {
 	int			 ascii;
 	struct conf_account	*accounts;
 	size_t			 naccounts;
+	struct conf_kiosk	 kiosk;
 };
 
 /*

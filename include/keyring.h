@@ -22,6 +22,10 @@ enum keyring_status {
  */
 int	 keyring_store(const char *server, const char *account,
 	     const char *kind, const char *secret, char **cause);
+/* The label an item gets ("chartty: kiosk device ID at HOST"); freed
+ * by the caller. */
+char	*keyring_label(const char *server, const char *account,
+	     const char *kind);
 /*
  * Look the secret up: KEYRING_OK with *secret (caller secret_free()s it),
  * KEYRING_NOT_FOUND, or KEYRING_UNAVAILABLE with *cause.

@@ -37,6 +37,20 @@ int		 portal_sign_in(struct portal *, const char *password,
 		     char **cause);
 /* Give the MFA code after AUTH_NEED_MFA. */
 int		 portal_verify(struct portal *, const char *code, char **cause);
+/*
+ * A kiosk device (the portal made with its client id as the email):
+ * check secret with the portal (client_credentials) and keep it in the
+ * keyring; AUTH_OK, or a failure with one sentence and nothing stored
+ * (wrong secret, no keyring, a portal without kiosks). The caller wipes
+ * secret.
+ */
+int		 portal_device_setup(struct portal *, const char *secret,
+		     char **cause);
+/*
+ * Sign the device in with the keyring's secret (again whenever its token
+ * is refused): AUTH_OK, or a failure with one sentence.
+ */
+int		 portal_device_sign_in(struct portal *, char **cause);
 /* Revoke the session and delete the keyring's token. */
 int		 portal_sign_out(struct portal *, char **cause);
 /* Take the one-time notice (caller frees), or NULL. */

@@ -28,6 +28,7 @@ extern const struct screen screen_visit;
 extern const struct screen screen_book;
 extern const struct screen screen_onmyway;
 extern const struct screen screen_checkin;
+extern const struct screen screen_kiosk;
 extern const struct screen screen_billing;
 extern const struct screen screen_bill;
 extern const struct screen screen_pay;

@@ -25,6 +25,7 @@ struct ui_ops {
 	void	 (*status)(struct ui *, const char *);
 	int	 (*read)(struct ui *, struct view *, struct ui_event *);
 	char	*(*prompt)(struct ui *, const char *);
+	void	 (*wipe)(struct ui *);
 	void	 (*free)(struct ui *);
 };
 
@@ -40,16 +41,20 @@ struct ui {
 };
 
 /*
- * Start the UI: curses unless plain. Returns NULL with *cause when the
- * terminal cannot be used (the caller may fall back to plain).
+ * Start the UI: curses unless plain; kiosk puts the terminal in raw mode
+ * (no key makes a signal). Returns NULL with *cause when the terminal
+ * cannot be used (the caller may fall back to plain).
  */
-struct ui	*ui_curses_create(int ascii, int color, char **cause);
+struct ui	*ui_curses_create(int ascii, int color, int kiosk,
+		     char **cause);
 struct ui	*ui_plain_create(void);
 /* Put the terminal back and free; NULL is a no-op. */
 void		 ui_free(struct ui *);
 /* Put the terminal back (for fatal() and signals); safe to repeat. */
 void		 ui_restore(void);
 
+/* Clear the screen and its scrollback (the end of a kiosk turn). */
+void		 ui_wipe(struct ui *);
 /* Draw the view, with status (or the focus text when NULL). */
 void		 ui_draw(struct ui *, struct view *, const char *status);
 /* Show a one-line status at once ("Loading..."), leaving the rest. */

@@ -64,6 +64,7 @@ struct view {
 	size_t		 nrows;
 	size_t		 cap;
 	int		 focus;		/* row index, or -1 for none */
+	int		 no_help;	/* no help to offer (a kiosk) */
 };
 
 /* A new empty view (its arena is created); view_free() after. */

@@ -70,23 +70,6 @@ echeckin_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
-/* Which needed step step is (1-based), and how many there are. */
-static void
-echeckin_count(const struct checkin *c, enum checkin_step step, int *k,
-    int *n)
-{
-	int	i;
-
-	*k = *n = 0;
-	for (i = 0; i < CHECKIN_NSTEPS; i++) {
-		if (!checkin_needed(c, i))
-			continue;
-		(*n)++;
-		if (i == (int)step)
-			*k = *n;
-	}
-}
-
 static void
 echeckin_view(struct app *app, void *state, struct view *v)
 {
@@ -107,7 +90,7 @@ echeckin_view(struct app *app, void *state, struct view *v)
 		    "are here.");
 		return;
 	}
-	echeckin_count(&s->c, s->step, &k, &n);
+	checkin_position(&s->c, s->step, &k, &n);
 	view_heading(v, view_printf(v, "Step %d of %d: %s", k, n,
 	    checkin_step_name(s->step)));
 	first = v->nrows;
@@ -175,11 +158,8 @@ echeckin_action(struct app *app, void *state,
 		free(said);
 		return APP_POP | APP_REFETCH;
 	}
-	if (rc == 0) {
-		next = checkin_move(&s->c, s->step, 1);
-		s->step = next >= 0 ? next : CHECKIN_FINISH;
-		s->refocus = 1;
-	} else if (rc > 0)
+	s->step = checkin_after(&s->c, s->step, rc);
+	if (rc >= 0)
 		s->refocus = 1;
 	if (cause != NULL)
 		app_say(app, cause);

@@ -46,10 +46,109 @@ struct loop {
 	struct ui_event	 ahead[APP_TYPEAHEAD];	/* typed while loading */
 	int		 nahead;
 	int		 signal;	/* the last signal caught, or 0 */
+	/* app_after(): a reaction due later, for the screen on top then. */
+	unsigned	 after;
+	int		 after_flags, after_depth, after_due;
+	const struct screen *after_screen;
+	const struct screen *opening;	/* in its .open() */
+	/* A kiosk: the idle timers of a patient's turn. */
+	unsigned	 idle_warn, idle_end;
+	int		 warned;	/* "Still there?" is on screen */
+	int		 expired;	/* the turn's time is up */
 };
 
 /* The screens main handed over (struct app_screens). */
 #define APP_SCREENS(l)	((l)->app.opt.screens)
+
+/* The loop around the public struct app (its first member). */
+#define APP_LOOP(app)	((struct loop *)(app))
+
+/*
+ * A timer fired: the main loop acts on it between keys. In plain mode
+ * the wait for a line is ended (it is waited for in the loop), as no
+ * key may come.
+ */
+static void
+app_wake(struct loop *l)
+{
+	if (l->app.ui != NULL && l->app.ui->plain)
+		ev_break();
+}
+
+static void
+app_after_fire(void *arg)
+{
+	struct loop	*l = arg;
+
+	l->after = 0;
+	if (l->depth == l->after_depth && l->depth > 0 &&
+	    l->stack[l->depth - 1].screen == l->after_screen) {
+		l->after_due = 1;
+		app_wake(l);
+	}
+}
+
+void
+app_after(struct app *app, int seconds, int flags)
+{
+	struct loop	*l = APP_LOOP(app);
+
+	ev_cancel(l->after);
+	l->after = ev_timer(seconds * 1000L, app_after_fire, l);
+	l->after_flags = flags;
+	if (l->opening != NULL) {	/* asked by the screen being opened */
+		l->after_depth = l->depth + 1;
+		l->after_screen = l->opening;
+	} else {
+		l->after_depth = l->depth;
+		l->after_screen = l->depth > 0 ?
+		    l->stack[l->depth - 1].screen : NULL;
+	}
+	l->after_due = 0;
+}
+
+#define APP_STILL_THERE	"Still there? Press any key to keep going."
+#define APP_WARN_AHEAD	20	/* seconds of warning before idle ends */
+
+static void
+app_idle_warn(void *arg)
+{
+	struct loop	*l = arg;
+
+	l->idle_warn = 0;
+	l->warned = 1;
+	app_say(&l->app, APP_STILL_THERE);
+	if (l->app.ui->plain)
+		ui_status(l->app.ui, APP_STILL_THERE);	/* while a line waits */
+	else
+		l->dirty = 1;
+}
+
+static void
+app_idle_end(void *arg)
+{
+	struct loop	*l = arg;
+
+	l->idle_end = 0;
+	l->expired = 1;
+	app_wake(l);
+}
+
+/* A key on a kiosk: the patient is there; the idle time starts again. */
+static void
+app_kiosk_key(struct loop *l)
+{
+	int	idle = l->app.opt.idle;
+
+	ev_cancel(l->idle_warn);
+	ev_cancel(l->idle_end);
+	l->idle_warn = l->idle_end = 0;
+	if (!l->app.opt.kiosk || idle <= 0)
+		return;
+	l->idle_warn = ev_timer((idle - APP_WARN_AHEAD) * 1000L,
+	    app_idle_warn, l);
+	l->idle_end = ev_timer(idle * 1000L, app_idle_end, l);
+}
 
 void
 app_notice(struct app *app)
@@ -313,6 +412,8 @@ app_check_session(struct loop *l)
 {
 	struct app	*app = &l->app;
 
+	if (app->opt.kiosk)
+		return;		/* a device signs in again by itself */
 	if (app->portal == NULL || portal_signed_in(app->portal) ||
 	    l->depth == 0 || l->stack[l->depth - 1].screen == APP_SCREENS(l)->signin)
 		return;
@@ -328,6 +429,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	struct frame	*f;
 	char		*cause = NULL;
 	void		*state = NULL;
+	int		 rc;
 
 	if (l->depth == APP_MAX_DEPTH) {
 		/* Never opened, so the arg is still ours to free. */
@@ -339,7 +441,10 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 		return;
 	}
 	app_loading(app, s->loading);
-	if (s->open(app, arg, &state, &cause) != 0) {
+	l->opening = s;
+	rc = s->open(app, arg, &state, &cause);
+	l->opening = NULL;
+	if (rc != 0) {
 		app_say(app, cause ? cause : "That could not be opened.");
 		free(cause);
 		l->rebuild = l->dirty = 1;
@@ -404,11 +509,45 @@ app_home(struct loop *l, const struct screen *area)
 		app_open(l, area, NULL);
 }
 
+/*
+ * A kiosk's turn is over (done, Esc on its first screen, idle): close
+ * every screen (each wipes what it held), forget every key typed ahead
+ * and the timers, clear the screen and its scrollback, and welcome the
+ * next patient.
+ */
+static void
+app_end_turn(struct loop *l)
+{
+	struct app	*app = &l->app;
+
+	while (l->depth > 0)
+		app_close_top(l);
+	secure_wipe(l->ahead, sizeof l->ahead);
+	l->nahead = 0;
+	ev_cancel(l->after);
+	ev_cancel(l->idle_warn);
+	ev_cancel(l->idle_end);
+	l->after = l->idle_warn = l->idle_end = 0;
+	l->after_due = l->expired = l->warned = 0;
+	free(app->message);
+	app->message = NULL;
+	view_free(&l->view);
+	view_init(&l->view);
+	ui_wipe(app->ui);
+	app_open(l, APP_SCREENS(l)->signin, NULL);
+	l->rebuild = l->dirty = 1;
+}
+
 static void
 app_react(struct loop *l, int flags)
 {
 	struct app	*app = &l->app;
 
+	if (app->opt.kiosk && ((flags & (APP_HOME | APP_QUIT)) ||
+	    ((flags & APP_POP) && l->depth == 1))) {
+		app_end_turn(l);	/* a kiosk never quits, never goes home */
+		return;
+	}
 	if (flags & APP_QUIT)
 		app->quit = 1;
 	if (flags & APP_HOME)
@@ -627,9 +766,32 @@ static void
 app_event(struct loop *l, const struct ui_event *ev)
 {
 	struct app	*app = &l->app;
+	struct frame	*f;
 	int		 page = app->ui->lines > 2 ? app->ui->lines - 2 : 1;
 	int		 n;
 
+	if (app->opt.kiosk) {
+		app_kiosk_key(l);
+		if (l->warned) {	/* the key answered "Still there?" */
+			free(app->message);
+			app->message = NULL;
+			l->warned = 0;
+			l->dirty = 1;
+		}
+		switch (ev->action) {
+		case ACTION_QUIT:
+		case ACTION_HELP:
+		case ACTION_FIND:
+		case ACTION_FIND_NEXT:
+		case ACTION_REFRESH:
+		case ACTION_AREA:
+			/* No way out of the check-in, and no other patient
+			 * (in a field these keys are letters: ACTION_CHAR). */
+			return;
+		default:
+			break;
+		}
+	}
 	switch (ev->action) {
 	case ACTION_UP:
 	case ACTION_DOWN:
@@ -657,6 +819,17 @@ app_event(struct loop *l, const struct ui_event *ev)
 		app_select(l);
 		break;
 	case ACTION_BACK:
+		/* A screen that goes back a step of its own. */
+		f = &l->stack[l->depth - 1];
+		if (f->screen->back != NULL &&
+		    (n = f->screen->back(app, f->state)) != 0) {
+			app_react(l, n);
+			break;
+		}
+		if (app->opt.kiosk && l->depth == 1) {
+			app_end_turn(l);
+			break;
+		}
 		if (l->depth > 1 && app_may_leave(l, l->depth - 1) != 0)
 			break;
 		if (l->depth > 1) {
@@ -752,7 +925,8 @@ app_run(const struct app_options *opt)
 	app->opt = *opt;
 	view_init(&l->view);
 	if (!opt->plain)
-		app->ui = ui_curses_create(opt->ascii, opt->color, &cause);
+		app->ui = ui_curses_create(opt->ascii, opt->color, opt->kiosk,
+		    &cause);
 	if (app->ui == NULL) {
 		if (cause != NULL)
 			printf("%s Using plain lines.\n", cause);
@@ -763,15 +937,41 @@ app_run(const struct app_options *opt)
 	/* One loop: signals through its pipe, the terminal watched. */
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		ev_signal(sigs[i], app_on_signal, l);
+	if (opt->kiosk) {
+		/* Only the system stops a kiosk (SIGTERM, SIGHUP). */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
+	}
 	if (!app->ui->plain)
 		ev_watch(app->ui->fd, app_on_input, l);
 
-	if (app_resume(app) == 0)
+	if (opt->kiosk) {
+		/* The device: its screen signs it in (and again). */
+		app->portal = portal_create(opt->server, opt->email, 1);
+		app_open(l, APP_SCREENS(l)->signin, NULL);
+	} else if (app_resume(app) == 0)
 		app_home(l, NULL);
 	else
 		app_open(l, APP_SCREENS(l)->signin, NULL);
-	while (!app->quit && l->depth > 0 && (!l->signal ||
+	while (!app->quit && (l->depth > 0 || opt->kiosk) && (!l->signal ||
 	    l->signal == SIGINT)) {
+		if (l->expired) {
+			l->expired = 0;
+			app_end_turn(l);
+		}
+		if (l->after_due) {
+			l->after_due = 0;
+			app_react(l, l->after_flags);
+		}
+		if (l->depth == 0) {
+			/* A kiosk whose screen could not open: try again. */
+			app_open(l, APP_SCREENS(l)->signin, NULL);
+			if (l->depth == 0) {
+				ev_once(5000);
+				continue;
+			}
+		}
 		if (l->signal == SIGINT) {
 			/* Ctrl-C is a way to quit: an unsent text asks first. */
 			l->signal = 0;
@@ -787,6 +987,7 @@ app_run(const struct app_options *opt)
 			l->view.title = f->screen->title_of != NULL ?
 			    f->screen->title_of(f->state) : f->screen->title;
 			l->view.whose = app_whose(app);
+			l->view.no_help = app->opt.kiosk;
 			f->screen->view(app, f->state, &l->view);
 			/* The screen may place the focus; else keep the last,
 			 * found again when a reload moved the rows. */
@@ -812,6 +1013,8 @@ app_run(const struct app_options *opt)
 			rc = 1;
 		} else
 			rc = ui_read(app->ui, &l->view, &ev);
+		if (rc < 0 && (l->expired || l->after_due))
+			continue;	/* a timer ended the wait for a line */
 		if (rc < 0)
 			break;		/* end of input */
 		if (rc == 0) {

@@ -245,6 +245,11 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 			    "The sign-in took too long or was already used. "
 			    "Please sign in again.");
 			rc = refreshing ? AUTH_ERR_EXPIRED : AUTH_ERR;
+		} else if (err != NULL && strcmp(err, "invalid_client") == 0) {
+			/* A kiosk device's ID or secret (client_credentials). */
+			*cause = xstrdup("The portal did not accept this "
+			    "device's ID or secret.");
+			rc = AUTH_ERR;
 		} else if (ans.status >= 500 || ans.status == 0) {
 			*cause = xstrdup("The portal had a problem and could "
 			    "not sign you in. Try again later.");
@@ -279,6 +284,23 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 	s->expires = time(NULL) + (time_t)ttl;
 	auth_answer_free(&ans);
 	return AUTH_OK;
+}
+
+int
+auth_device(struct http *h, const struct auth_server *srv,
+    const char *client_id, const char *secret, struct auth_session *s,
+    char **cause)
+{
+	struct buf	form;
+	int		rc;
+
+	buf_init(&form, 64 * 1024);
+	url_query_add(&form, "grant_type", "client_credentials");
+	url_query_add(&form, "client_id", client_id);
+	url_query_add(&form, "client_secret", secret);
+	rc = auth_token(h, srv, form.data, s, 0, cause);
+	buf_free(&form, 1);
+	return rc;
 }
 
 int

@@ -456,7 +456,8 @@ checkin_questions_view(struct checkin *c, struct view *v)
 	    "be left blank.", c->q.title ? c->q.title : "Before your visit"));
 	questionnaire_view(&c->q, v, CHECKIN_FIELD);
 	view_button(v, CHECKIN_NEXT, "Send the answers: continue");
-	view_button(v, CHECKIN_SAVE, "Save and finish later");
+	if (!c->at_kiosk)	/* a kiosk's turn is now or never */
+		view_button(v, CHECKIN_SAVE, "Save and finish later");
 }
 
 /*
@@ -1049,4 +1050,31 @@ checkin_free(struct checkin *c)
 	free(c->appt_id);
 	arena_free(c->a);
 	memset(c, 0, sizeof *c);
+}
+
+void
+checkin_position(const struct checkin *c, enum checkin_step step, int *k,
+    int *n)
+{
+	int	i;
+
+	*k = *n = 0;
+	for (i = 0; i < CHECKIN_NSTEPS; i++) {
+		if (!checkin_needed(c, i))
+			continue;
+		(*n)++;
+		if (i == (int)step)
+			*k = *n;
+	}
+}
+
+enum checkin_step
+checkin_after(const struct checkin *c, enum checkin_step step, int rc)
+{
+	int	next;
+
+	if (rc != 0)
+		return step;
+	next = checkin_move(c, step, 1);
+	return next >= 0 ? (enum checkin_step)next : CHECKIN_FINISH;
 }

@@ -16,6 +16,9 @@
 #define CONF_MAX_LINE		4096
 #define CONF_MAX_ACCOUNTS	64
 
+/* The parser's marker for "in [kiosk]" (never an account of its own). */
+static struct conf_account	conf_kiosk_section;
+
 char *
 conf_default_path(void)
 {
@@ -56,6 +59,36 @@ conf_bool(const char *v, int *out)
 	return 0;
 }
 
+/* Apply one "key = value" line of [kiosk]; returns a complaint or NULL. */
+static const char *
+conf_set_kiosk(struct conf_kiosk *k, const char *key, const char *value)
+{
+	char		**slot = NULL;
+	long long	  n;
+
+	if (strcmp(key, "idle") == 0) {
+		if (parse_number(value, CONF_KIOSK_IDLE_MIN, 3600, &n) != 0)
+			return "idle: expected seconds, from 30 to 3600";
+		k->idle = (int)n;
+		return NULL;
+	}
+	if (strcmp(key, "server") == 0)
+		slot = &k->server;
+	else if (strcmp(key, "client-id") == 0)
+		slot = &k->client_id;
+	else if (strcmp(key, "location") == 0)
+		slot = &k->location;
+	else if (strcmp(key, "help") == 0)
+		slot = &k->help;
+	else if (strcmp(key, "name") == 0)
+		slot = &k->name;
+	else
+		return "unknown kiosk setting";
+	free(*slot);
+	*slot = xstrdup(value);
+	return NULL;
+}
+
 /* Apply one "key = value" line; returns a complaint or NULL. */
 static const char *
 conf_set(struct conf *c, struct conf_account *acct, const char *key,
@@ -64,6 +97,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 	char	**slot = NULL;
 	int	 *flag = NULL;
 
+	if (acct == &conf_kiosk_section)
+		return conf_set_kiosk(&c->kiosk, key, value);
 	if (acct != NULL) {
 		if (strcmp(key, "server") == 0)
 			slot = &acct->server;
@@ -105,6 +140,7 @@ conf_load(const char *path, struct conf *c, char **cause)
 	int			 lineno = 0, explicit = path != NULL;
 
 	memset(c, 0, sizeof *c);
+	c->kiosk.idle = CONF_KIOSK_IDLE;
 	c->path = explicit ? xstrdup(path) : conf_default_path();
 	if (c->path == NULL)
 		return 0;
@@ -128,11 +164,15 @@ conf_load(const char *path, struct conf *c, char **cause)
 		p = conf_trim(line);
 		if (*p == '\0' || *p == '#')
 			continue;
+		if (strcmp(p, "[kiosk]") == 0) {
+			acct = &conf_kiosk_section;
+			continue;
+		}
 		if (*p == '[') {
 			end = strchr(p, ']');
 			if (end == NULL || end[1] != '\0' ||
 			    strncmp(p, "[account ", 9) != 0) {
-				why = "expected [account NAME]";
+				why = "expected [account NAME] or [kiosk]";
 				goto bad;
 			}
 			*end = '\0';
@@ -181,6 +221,11 @@ conf_free(struct conf *c)
 	free(c->accounts);
 	free(c->path);
 	free(c->default_account);
+	free(c->kiosk.server);
+	free(c->kiosk.client_id);
+	free(c->kiosk.location);
+	free(c->kiosk.help);
+	free(c->kiosk.name);
 	memset(c, 0, sizeof *c);
 }
 

@@ -34,13 +34,10 @@ keyring_error(GError *error, char **cause)
 	return KEYRING_UNAVAILABLE;
 }
 
-int
-keyring_store(const char *server, const char *account, const char *kind,
-    const char *secret, char **cause)
+char *
+keyring_label(const char *server, const char *account, const char *kind)
 {
-	GError		*error = NULL;
-	char		*host, *label;
-	gboolean	 ok;
+	char	*host, *label;
 
 	host = url_host(server);
 	/* Labels people see in their keyring manager: say what each is. */
@@ -54,6 +51,18 @@ keyring_store(const char *server, const char *account, const char *kind,
 		label = xasprintf("chartty: %s at %s", account,
 		    host ? host : server);
 	free(host);
+	return label;
+}
+
+int
+keyring_store(const char *server, const char *account, const char *kind,
+    const char *secret, char **cause)
+{
+	GError		*error = NULL;
+	char		*label;
+	gboolean	 ok;
+
+	label = keyring_label(server, account, kind);
 	ok = secret_password_store_sync(&keyring_schema,
 	    SECRET_COLLECTION_DEFAULT, label, secret, NULL, &error,
 	    "server", server, "account", account, "kind", kind, NULL);

@@ -15,6 +15,7 @@
 #include "screens.h"
 #include "auth.h"
 #include "conf.h"
+#include "keyring.h"
 #include "keys.h"
 #include "portal.h"
 #include "summary.h"
@@ -42,9 +43,23 @@ static const struct app_screens main_screens = {
 	.areas = main_areas,
 };
 
+/* A kiosk: one screen, the check-in, and nothing else to reach. */
+static const struct screen *const main_kiosk_areas[] = {
+	&screen_kiosk,
+	NULL
+};
+static const struct app_screens main_kiosk_screens = {
+	.signin = &screen_kiosk,
+	.home = &screen_kiosk,
+	.help = &screen_kiosk,
+	.areas = main_kiosk_areas,
+};
+
 static const char main_usage[] =
 "usage: chartty [--plain] [--ascii] [--no-keyring] [--config FILE]\n"
 "               [--account NAME | --server URL --user EMAIL] [command]\n"
+"       chartty [--plain] [--config FILE] [--server URL]\n"
+"               [--client-id ID] kiosk [setup]\n"
 "\n"
 "A patient portal in the terminal. Without a command, chartty opens the\n"
 "portal: full-screen, or as plain numbered lines for screen readers.\n"
@@ -57,6 +72,13 @@ static const char main_usage[] =
 "               the sign-in kept in the keyring\n"
 "  summary --text [--output FILE]\n"
 "               print the health summary as plain text (a wallet card)\n"
+"  kiosk        run a clinic's check-in kiosk until the system stops it\n"
+"               (SIGTERM or SIGHUP); settings from [kiosk] in the\n"
+"               configuration, or --server and --client-id\n"
+"  kiosk setup --client-id ID\n"
+"               for staff, once per machine: read the kiosk device's\n"
+"               secret from standard input, check it with the portal and\n"
+"               keep it in the system keyring\n"
 "\n"
 "Options:\n"
 "  -a, --account NAME  use the account NAME from the configuration file\n"
@@ -64,6 +86,7 @@ static const char main_usage[] =
 "  -s, --server URL    the portal's address (https://, or http:// to\n"
 "                      this machine only)\n"
 "  -u, --user EMAIL    the email address to sign in with\n"
+"      --client-id ID  with kiosk: the kiosk device's client ID\n"
 "      --no-keyring    keep the sign-in only until chartty closes\n"
 "      --ascii         draw with ASCII only, no box-drawing characters\n"
 "  -o, --output FILE   with summary --text: write to FILE, not stdout\n"
@@ -293,6 +316,84 @@ main_whoami_cmd(struct portal *p, const char *output)
 	return main_whoami(p) == 0 ? 0 : 1;
 }
 
+/*
+ * chartty kiosk setup: check the device secret read from stdin (no
+ * echo) and keep it in the keyring; nothing is stored on any failure.
+ */
+static int
+main_kiosk_setup(const char *server, const char *client_id)
+{
+	struct portal	*p = portal_create(server, client_id, 1);
+	char		*secret = NULL, *cause = NULL, *label;
+	int		 rc = 1;
+
+	if (portal_connect(p, &cause) != AUTH_OK)
+		goto out;
+	secret = ui_read_line("Device secret: ", UI_LINE_SECRET |
+	    UI_LINE_PIPED);
+	if (secret == NULL || *secret == '\0') {
+		cause = xstrdup("No device secret given; nothing was stored.");
+		goto out;
+	}
+	if (portal_device_setup(p, secret, &cause) != AUTH_OK)
+		goto out;
+	label = keyring_label(portal_server(p)->root, client_id,
+	    KEYRING_CLIENT_SECRET);
+	printf("The device secret was checked with %s and is kept in the "
+	    "system keyring as \"%s\".\n", portal_server(p)->root, label);
+	free(label);
+	rc = 0;
+out:
+	if (cause != NULL)
+		main_say(cause);
+	free(cause);
+	secret_free(secret);
+	portal_free(p);
+	return rc;
+}
+
+/* chartty kiosk [setup]: the check-in terminal, or its setting up. */
+static int
+main_kiosk(const struct conf *conf, const char *server,
+    const char *client_id, const char *what, int plain, int ascii,
+    int no_keyring)
+{
+	struct app_options	opt;
+
+	if (server == NULL)
+		server = conf->kiosk.server;
+	if (client_id == NULL)
+		client_id = conf->kiosk.client_id;
+	if (server == NULL || client_id == NULL) {
+		fprintf(stderr, "chartty: a kiosk needs --server and "
+		    "--client-id, or a [kiosk] section in %s\n", conf->path ?
+		    conf->path : "the configuration file (chartty.conf(5))");
+		return 2;
+	}
+	if (no_keyring) {
+		fprintf(stderr, "chartty: a kiosk keeps its secret only in "
+		    "the system keyring, so it cannot run with "
+		    "--no-keyring\n");
+		return 2;
+	}
+	if (what != NULL)
+		return main_kiosk_setup(server, client_id);
+	memset(&opt, 0, sizeof opt);
+	opt.screens = &main_kiosk_screens;
+	opt.server = server;
+	opt.email = client_id;
+	opt.label = conf->kiosk.name;
+	opt.use_keyring = 1;
+	opt.plain = main_plain(plain);
+	opt.ascii = ascii || conf->ascii;
+	opt.color = !conf->no_color && getenv("NO_COLOR") == NULL;
+	opt.kiosk = 1;
+	opt.idle = conf->kiosk.idle;
+	opt.location = conf->kiosk.location;
+	opt.help = conf->kiosk.help;
+	return app_run(&opt);
+}
+
 /* The commands: what each is called, whether it may ask for a password,
  * whether it needs --text, and what it does once signed in. */
 static const struct main_command {
@@ -316,6 +417,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "server", required_argument, NULL, 's' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "client-id", required_argument, NULL, 'I' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-keyring", no_argument, NULL, 'K' },
 		{ "ascii", no_argument, NULL, 'A' },
@@ -332,7 +434,7 @@ main(int argc, char **argv)
 	struct portal			*p = NULL;
 	const char			*account = NULL, *config = NULL;
 	const char			*server = NULL, *command = NULL;
-	const char			*output = NULL;
+	const char			*output = NULL, *client_id = NULL;
 	char				*user = NULL, *cause = NULL;
 	int				 ch, no_keyring = 0, rc = 1;
 	int				 plain = 0, ascii = 0, text = 0;
@@ -373,6 +475,9 @@ main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
+		case 'I':
+			client_id = optarg;
+			break;
 		case 'K':
 			no_keyring = 1;
 			break;
@@ -398,6 +503,22 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && strcmp(argv[0], "kiosk") == 0) {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "setup") != 0)) {
+			fputs(main_usage, stderr);
+			return 2;
+		}
+		if (conf_load(config, &conf, &cause) != 0) {
+			fprintf(stderr, "chartty: %s\n", cause);
+			free(cause);
+			return 1;
+		}
+		rc = main_kiosk(&conf, server, client_id, argc == 2 ?
+		    argv[1] : NULL, plain, ascii, no_keyring);
+		conf_free(&conf);
+		free(user);
+		return rc;
+	}
 	if (argc > 1) {
 		fputs(main_usage, stderr);
 		return 2;

@@ -28,6 +28,7 @@ struct portal {
 	char			*server_url;
 	char			*email;
 	int			 use_keyring;	/* 0: --no-keyring or none found */
+	int			 device;	/* a kiosk: email is its client id */
 	char			*notice;	/* say once, then portal_notice() */
 };
 
@@ -120,6 +121,8 @@ portal_refresh(void *arg, char **cause)
 	struct portal	*p = arg;
 	int		 rc;
 
+	if (p->device)	/* a device signs in again with its secret */
+		return portal_device_sign_in(p, cause) == AUTH_OK ? 0 : -1;
 	rc = auth_refresh(p->http, &p->srv, &p->session, cause);
 	if (rc == AUTH_OK) {
 		fhir_set_token(p->fhir, p->session.access_token);
@@ -223,6 +226,72 @@ portal_sign_out(struct portal *p, char **cause)
 	portal_forget_token(p);
 	if (p->fhir != NULL)
 		fhir_set_token(p->fhir, NULL);
+	return rc;
+}
+
+/* Does the server offer kiosk check-in? (portal-api.md: hide it if not) */
+static int
+portal_kiosk_offered(const struct portal *p, char **cause)
+{
+	if (p->srv.caps & AUTH_CAP_KIOSK)
+		return 1;
+	*cause = xstrdup("This portal does not offer kiosk check-in.");
+	return 0;
+}
+
+int
+portal_device_setup(struct portal *p, const char *secret, char **cause)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if (!portal_kiosk_offered(p, cause))
+		return AUTH_ERR;
+	auth_session_clear(&p->session);
+	rc = auth_device(p->http, &p->srv, p->email, secret, &p->session,
+	    cause);
+	if (rc != AUTH_OK)
+		return rc;
+	auth_session_clear(&p->session);
+	if (keyring_store(p->srv.root, p->email, KEYRING_CLIENT_SECRET, secret,
+	    &why) != KEYRING_OK) {
+		*cause = xasprintf("%s A kiosk keeps its secret only in the "
+		    "system keyring, so nothing was stored.", why);
+		free(why);
+		return AUTH_ERR;
+	}
+	return AUTH_OK;
+}
+
+int
+portal_device_sign_in(struct portal *p, char **cause)
+{
+	char	*secret = NULL, *why = NULL;
+	int	 rc;
+
+	if (!portal_kiosk_offered(p, cause))
+		return AUTH_ERR;
+	rc = keyring_lookup(p->srv.root, p->email, KEYRING_CLIENT_SECRET,
+	    &secret, &why);
+	if (rc == KEYRING_NOT_FOUND) {
+		*cause = xasprintf("This kiosk is not set up for %s: run "
+		    "\"chartty kiosk setup --client-id %s\" first.",
+		    p->srv.root, p->email);
+		return AUTH_ERR;
+	}
+	if (rc != KEYRING_OK) {
+		*cause = xasprintf("%s The kiosk keeps its secret only there, "
+		    "so it cannot sign in.", why);
+		free(why);
+		return AUTH_ERR;
+	}
+	p->device = 1;
+	auth_session_clear(&p->session);
+	rc = auth_device(p->http, &p->srv, p->email, secret, &p->session,
+	    cause);
+	secret_free(secret);
+	if (rc == AUTH_OK)
+		fhir_set_token(p->fhir, p->session.access_token);
 	return rc;
 }
 

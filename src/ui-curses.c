@@ -56,12 +56,14 @@ static void	 ui_curses_status(struct ui *, const char *);
 static int	 ui_curses_read(struct ui *, struct view *, struct ui_event *);
 static char	*ui_curses_prompt(struct ui *, const char *);
 static void	 ui_curses_free(struct ui *);
+static void	 ui_curses_wipe(struct ui *);
 
 static const struct ui_ops ui_curses_ops = {
 	.draw = ui_curses_draw,
 	.status = ui_curses_status,
 	.read = ui_curses_read,
 	.prompt = ui_curses_prompt,
+	.wipe = ui_curses_wipe,
 	.free = ui_curses_free,
 };
 
@@ -74,8 +76,26 @@ ui_restore(void)
 	}
 }
 
+/*
+ * Forget what the terminal shows and keeps: the screen, then its
+ * scrollback (terminfo E3, where the terminal has it), then draw anew.
+ */
+static void
+ui_curses_wipe(struct ui *ui)
+{
+	const char	*e3 = tigetstr("E3");
+
+	clear();
+	refresh();
+	if (e3 != NULL && e3 != (char *)-1) {
+		putp(e3);
+		fflush(stdout);
+	}
+	clearok(curscr, TRUE);
+}
+
 struct ui *
-ui_curses_create(int ascii, int color, char **cause)
+ui_curses_create(int ascii, int color, int kiosk, char **cause)
 {
 	struct ui	*ui;
 
@@ -88,7 +108,11 @@ ui_curses_create(int ascii, int color, char **cause)
 		return NULL;
 	}
 	ui_active = 1;
-	cbreak();
+	/* A kiosk: Ctrl-C, Ctrl-Z and Ctrl-\ are keys, never signals. */
+	if (kiosk)
+		raw();
+	else
+		cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -491,7 +515,8 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 			ui_put(LINES - 1 - extra + i, 0, smsg.s[i],
 			    smsg.len[i]);
 	}
-	mvaddstr(LINES - 1, COLS - 8, "? help");
+	if (!v->no_help)
+		mvaddstr(LINES - 1, COLS - 8, "? help");
 	attrset(A_NORMAL);
 
 	/* Last: the cursor to the focus, where screen readers look. */

@@ -322,6 +322,18 @@ ui_plain_prompt(struct ui *ui, const char *prompt)
 	return ui_plain_line(prompt, 0);
 }
 
+/*
+ * Plain lines hold no screen to clear and send no escape sequence: a
+ * blank line marks the end of a turn (the words spoken or shown on a
+ * braille line are gone already).
+ */
+static void
+ui_plain_wipe(struct ui *ui)
+{
+	printf("\n");
+	fflush(stdout);
+}
+
 static void
 ui_plain_free(struct ui *ui)
 {
@@ -333,6 +345,7 @@ static const struct ui_ops ui_plain_ops = {
 	.status = ui_plain_status,
 	.read = ui_plain_read,
 	.prompt = ui_plain_prompt,
+	.wipe = ui_plain_wipe,
 	.free = ui_plain_free,
 };
 

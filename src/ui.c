@@ -108,6 +108,13 @@ ui_prompt(struct ui *ui, const char *prompt)
 }
 
 void
+ui_wipe(struct ui *ui)
+{
+	if (ui != NULL)
+		ui->ops->wipe(ui);
+}
+
+void
 ui_free(struct ui *ui)
 {
 	if (ui != NULL)

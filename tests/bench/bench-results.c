@@ -185,7 +185,7 @@ bench_ui_start(struct bench *b, int plain)
 		setenv("TERM", "xterm-256color", 1);
 		unsetenv("LINES");
 		unsetenv("COLUMNS");
-		b->app.ui = ui_curses_create(0, 1, &cause);
+		b->app.ui = ui_curses_create(0, 1, 0, &cause);
 	}
 	if ((b->curses = b->app.ui != NULL))
 		snprintf(b->ui_name, sizeof b->ui_name, "curses, on a %dx%d "

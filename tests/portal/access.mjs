@@ -1,7 +1,9 @@
 // Who may see and change what (portal-api.md §3). A patient token sees its
 // own compartment and those of the patients listed in /auth/me; a limited
 // proxy (parent of a 12-17 year old) gets 403 with the /auth/me note for the
-// record types withheld from it; a kiosk device token reads nothing here.
+// record types withheld from it; a kiosk device token reads nothing here
+// (it may only call $kiosk-lookup); a check-in token (issued by a lookup for
+// one visit) may do what the check-in of that visit needs and nothing else.
 
 import { COMPARTMENT_PARAMS, referenceValues } from './repo.mjs';
 import { badRequest, fail, forbidden, notFound } from './util.mjs';
@@ -36,6 +38,44 @@ export const WRITABLE = {
   Consent: ['POST'],
   Coverage: ['POST', 'PUT', 'PATCH'],
   Account: ['PUT', 'PATCH'],
+};
+
+const VISIT_EXT = 'urn:chartty:appointment';
+export const KIOSK_DENIAL = 'A kiosk device may only use the check-in operations.';
+export const CHECKIN_DENIAL = 'A check-in may only use what the check-in needs.';
+const LOOKUP_DENIAL = 'Only a check-in kiosk may look up visits.';
+
+/**
+ * A check-in token: what it may read, per type (else 403). Questionnaires
+ * are directory data; the rest is its patient's and its visit's only.
+ */
+const CHECKIN_READS = {
+  Questionnaire: () => true,
+  Patient: (ctx, r) => `Patient/${r.id}` === ctx.patient,
+  Coverage: (ctx, r, repo) => onlyPatient(ctx, r, repo),
+  QuestionnaireResponse: (ctx, r, repo) => onlyPatient(ctx, r, repo) && namesVisit(ctx, r),
+  Consent: (ctx, r, repo) => onlyPatient(ctx, r, repo) && namesVisit(ctx, r),
+  Appointment: (ctx, r) => `Appointment/${r.id}` === ctx.appointment,
+  Invoice: (ctx, r) => ctx.invoice !== undefined && `Invoice/${r.id}` === ctx.invoice,
+  PaymentNotice: (ctx, r) => ctx.invoice !== undefined && r.request?.reference === ctx.invoice,
+};
+
+/** A check-in token: the types it may search (each search names its patient). */
+const CHECKIN_SEARCHES = new Set(['Questionnaire', 'Patient', 'Coverage', 'QuestionnaireResponse', 'Consent']);
+
+/** A check-in token: what it may change, and how ($check-in: the operation's own write). */
+const CHECKIN_WRITES = {
+  Patient: ['PUT'],
+  Coverage: ['POST', 'PUT'],
+  QuestionnaireResponse: ['POST', 'PUT'],
+  Consent: ['POST'],
+  Appointment: ['$check-in'],
+};
+
+/** The operations a check-in token may call, each on its own visit's record. */
+const CHECKIN_OPERATIONS = {
+  '$check-in': (ctx, target) => target === ctx.appointment,
+  '$pay': (ctx, target) => ctx.invoice !== undefined && target === ctx.invoice,
 };
 
 const VITAL_SIGNS = new Set(['vital-signs', 'http://terminology.hl7.org/codesystem/observation-category|vital-signs']);
@@ -96,9 +136,39 @@ export function compartmentOf(resource, repo) {
   return out;
 }
 
+/** Does every patient whose compartment holds `resource` equal the check-in's patient? */
+function onlyPatient(ctx, resource, repo) {
+  const compartment = compartmentOf(resource, repo);
+  return compartment.size > 0 && [...compartment].every((ref) => ref === ctx.patient);
+}
+
+/** Does a check-in record (QuestionnaireResponse, Consent) name the check-in's visit? */
+function namesVisit(ctx, resource) {
+  return (resource.extension ?? []).some((e) => e.url === VISIT_EXT && e.valueReference?.reference === ctx.appointment);
+}
+
 function requirePatientToken(ctx) {
   if (ctx.kind === 'kiosk') {
-    forbidden('A kiosk device may only use the check-in operations.');
+    forbidden(KIOSK_DENIAL);
+  }
+}
+
+/**
+ * Throws 403 unless `ctx` may call operation `name` ($check-in, $pay,
+ * $kiosk-lookup, ...) on `target` ("Type/id", undefined for an operation
+ * on a type): a device token only $kiosk-lookup; a check-in token only
+ * $check-in and $pay of its own visit; a patient token all but
+ * $kiosk-lookup (its records are checked by the operation).
+ */
+export function checkOperation(ctx, name, target) {
+  if (ctx.kind === 'kiosk' && name !== '$kiosk-lookup') {
+    forbidden(KIOSK_DENIAL);
+  }
+  if (ctx.kind === 'checkin' && !CHECKIN_OPERATIONS[name]?.(ctx, target)) {
+    forbidden(CHECKIN_DENIAL);
+  }
+  if (ctx.kind === 'patient' && name === '$kiosk-lookup') {
+    forbidden(LOOKUP_DENIAL);
   }
 }
 
@@ -112,9 +182,12 @@ export function requireServed(type) {
 /** Why `ctx` may not read `resource` (a sentence), or undefined when it may. */
 export function readDenial(ctx, resource, repo) {
   if (ctx.kind === 'kiosk') {
-    return 'A kiosk device may only use the check-in operations.';
+    return KIOSK_DENIAL;
   }
   const type = resource.resourceType;
+  if (ctx.kind === 'checkin') {
+    return CHECKIN_READS[type]?.(ctx, resource, repo) ? undefined : CHECKIN_DENIAL;
+  }
   if (DIRECTORY_TYPES.has(type)) {
     return undefined;
   }
@@ -152,10 +225,14 @@ function patientRef(value) {
  * Throws 403 unless `ctx` may run this search: patient data must name
  * patients the token may act for (patient=, subject=, beneficiary=, or
  * _id= on Patient); Communication?part-of= needs a readable conversation.
+ * A check-in token searches only the types of CHECKIN_SEARCHES.
  */
 export function checkSearch(ctx, type, params, repo) {
   requirePatientToken(ctx);
   requireServed(type);
+  if (ctx.kind === 'checkin' && !CHECKIN_SEARCHES.has(type)) {
+    forbidden(CHECKIN_DENIAL);
+  }
   if (DIRECTORY_TYPES.has(type)) {
     return;
   }
@@ -198,12 +275,17 @@ export function checkSearch(ctx, type, params, repo) {
 
 /**
  * Throws unless `ctx` may write `resource` with `method` (POST, PUT, PATCH).
- * References to urn:uuid: placeholders (transactions) are ignored.
+ * `via` names the operation that writes it ($check-in): a check-in token
+ * may change its visit only that way. References to urn:uuid:
+ * placeholders (transactions) are ignored.
  */
-export function checkWrite(ctx, method, resource, repo) {
+export function checkWrite(ctx, method, resource, repo, { via } = {}) {
   requirePatientToken(ctx);
   const type = resource?.resourceType;
   requireServed(type);
+  if (ctx.kind === 'checkin' && !CHECKIN_WRITES[type]?.includes(via ?? method)) {
+    forbidden(CHECKIN_DENIAL);
+  }
   if (!WRITABLE[type]?.includes(method)) {
     fail(403, 'forbidden', `The portal does not let you ${method === 'POST' ? 'create' : 'change'} ${type} records.`);
   }

@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { ACCOUNTS, KIOSK_CLIENTS } from './seed.mjs';
 import { newTotpSecret, totpNow, totpUri, totpVerify } from './totp.mjs';
+import { CHECKIN_DENIAL } from './access.mjs';
 import {
   badRequest, bearerToken, fail, forbidden, HttpError, mediaType, OK_OUTCOME, parseFormBody,
   parseJsonBody, safeEqual, unauthorized,
@@ -23,6 +24,9 @@ const LOCK_TIME = 15 * MINUTE;
 const REFRESH_TTL = 30 * 24 * 60 * MINUTE;
 const RESET_TTL = 60 * MINUTE;
 const THROTTLE_AFTER = 10;
+const CHECKIN_TTL = 900; // seconds a check-in token lives (less when --token-ttl is shorter)
+const KIOSK_MISSES = 6; // lookups in a row that find nothing before a kiosk is throttled
+const KIOSK_WAIT = 10 * MINUTE; // ... until this long after its last miss
 const DEFAULT_SCOPE = 'openid patient/*.*';
 const BAD_LOGIN = 'Email or password is invalid';
 const HELP_DESK = 'We could not match these details to a patient record. Please call the help desk at 555-0100 and we will help you sign up.';
@@ -115,6 +119,7 @@ export class AuthService {
     this.resets = new Map();
     this.activations = new Map(this.activationTemplates.map((a) => [normalizeCode(a.code), { ...a, used: false }]));
     this.throttles = { signup: { failures: 0, until: 0 }, activate: { failures: 0, until: 0 } };
+    this.kioskMisses = new Map(); // clientId -> {misses, last}: $kiosk-lookup answers that found nothing
     this.outbox = [];
   }
 
@@ -259,9 +264,48 @@ export class AuthService {
   }
 
   /**
+   * A check-in token for one visit found by $kiosk-lookup on the device
+   * `kiosk` (its context): its own login (logout ends only it), kind
+   * 'checkin'. Returns {token, expiresIn} (seconds).
+   */
+  issueCheckinToken(kiosk, { patient, appointment, invoice }) {
+    const login = { id: randomUUID(), email: `checkin:${kiosk.clientId}`, revoked: false, scope: 'system/checkin' };
+    this.logins.set(login.id, login);
+    const access = token();
+    const expiresIn = Math.min(CHECKIN_TTL, this.tokenTtl);
+    this.accessTokens.set(access, {
+      login: login.id, email: login.email, kind: 'checkin', clientId: kiosk.clientId, location: kiosk.location,
+      patient, appointment, invoice, scope: 'system/checkin', expires: Date.now() + expiresIn * 1000,
+    });
+    return { token: access, expiresIn };
+  }
+
+  /** Answers 429 while a kiosk has missed too often ($kiosk-lookup). */
+  checkKioskThrottle(clientId) {
+    const t = this.kioskMisses.get(clientId);
+    if (t && t.misses >= KIOSK_MISSES && t.last + KIOSK_WAIT > Date.now()) {
+      throttled(t.last + KIOSK_WAIT, 'Too many lookups found no visit at this kiosk. Please see the front desk.', 'kiosk-throttled');
+    }
+  }
+
+  /** Counts a lookup that found nothing (a new run after 10 quiet minutes), or clears the count on a hit. */
+  noteKioskLookup(clientId, found) {
+    const t = this.kioskMisses.get(clientId);
+    if (found) {
+      this.kioskMisses.delete(clientId);
+    } else if (!t || t.last + KIOSK_WAIT <= Date.now()) {
+      this.kioskMisses.set(clientId, { misses: 1, last: Date.now() });
+    } else {
+      t.misses++;
+      t.last = Date.now();
+    }
+  }
+
+  /**
    * The access context of a bearer token, or a thrown 401:
-   * {kind:'patient', email, profile, patients: Map<"Patient/x", {access, note}>}
-   * or {kind:'kiosk', clientId, location}.
+   * {kind:'patient', email, profile, patients: Map<"Patient/x", {access, note}>},
+   * {kind:'kiosk', clientId, location}, or {kind:'checkin', clientId,
+   * location, patient, appointment, invoice, patients} (one patient, full).
    */
   context(headers) {
     const t = bearerToken(headers);
@@ -274,6 +318,12 @@ export class AuthService {
     }
     if (rec.kind === 'kiosk') {
       return { kind: 'kiosk', token: t, clientId: rec.clientId, location: rec.location };
+    }
+    if (rec.kind === 'checkin') {
+      return {
+        kind: 'checkin', token: t, clientId: rec.clientId, location: rec.location, patient: rec.patient,
+        appointment: rec.appointment, invoice: rec.invoice, patients: new Map([[rec.patient, { access: 'full' }]]),
+      };
     }
     const account = this.accounts.get(rec.email);
     const patients = new Map([[`Patient/${account.patient}`, { access: 'full' }]]);
@@ -436,7 +486,7 @@ export class AuthService {
   patientContext(headers) {
     const ctx = this.context(headers);
     if (ctx.kind !== 'patient') {
-      forbidden('A kiosk device has no personal account.');
+      forbidden(ctx.kind === 'checkin' ? CHECKIN_DENIAL : 'A kiosk device has no personal account.');
     }
     return ctx;
   }

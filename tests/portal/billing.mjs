@@ -8,8 +8,8 @@
 // - PUT Account: only urn:chartty:paperless may change (If-Match).
 
 import { randomUUID } from 'node:crypto';
-import { checkRead, checkWrite } from './access.mjs';
-import { badRequest, fail, forbidden, notFound } from './util.mjs';
+import { checkOperation, checkRead, checkWrite } from './access.mjs';
+import { badRequest, fail, notFound } from './util.mjs';
 import { EXT, extOf, parametersOf, partOf, withoutExt } from './visits.mjs';
 
 export const PAPERLESS = 'urn:chartty:paperless';
@@ -196,17 +196,12 @@ export const BILLING_UPDATE_RULES = {
 /** Registers $pay and $payment-plan with the FHIR service. */
 export function registerBillingOperations(fhir) {
   const repo = fhir.repo;
-  const patientOnly = (ctx) => {
-    if (ctx.kind === 'kiosk') {
-      forbidden('A kiosk device may only use the check-in operations.');
-    }
-  };
   fhir.addOperation('POST', /^Invoice\/([^/]+)\/\$pay$/, async (ctx, r, m) => {
-    patientOnly(ctx);
+    checkOperation(ctx, '$pay', `Invoice/${m[1]}`);
     return pay(ctx, repo, m[1], parametersOf(r.body), new Date());
   });
   fhir.addOperation('POST', /^Account\/([^/]+)\/\$payment-plan$/, async (ctx, r, m) => {
-    patientOnly(ctx);
+    checkOperation(ctx, '$payment-plan', `Account/${m[1]}`);
     const acct = await paymentPlan(ctx, repo, m[1], parametersOf(r.body), new Date());
     return { status: 200, body: acct, headers: fhir.resourceHeaders(acct) };
   });

@@ -325,8 +325,15 @@ export class FhirService {
     const params = normalizeSearch(type, query);
     checkSearch(ctx, type, params, this.repo);
     const { resource: bundle } = await this.route('GET', `${type}?${queryString(params)}`);
-    // Included resources the token may not read are left out.
-    bundle.entry = bundle.entry?.filter((e) => !readDenial(ctx, e.resource, this.repo));
+    // Included resources the token may not read are left out, and so are
+    // matches (a check-in token reads only its visit's records of its
+    // patient); the total counts only the matches kept.
+    const shown = bundle.entry?.filter((e) => !readDenial(ctx, e.resource, this.repo));
+    const hidden = (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include' && !shown.includes(e)).length;
+    if (hidden && typeof bundle.total === 'number') {
+      bundle.total -= hidden;
+    }
+    bundle.entry = shown;
     if (!bundle.entry?.length) {
       delete bundle.entry;
     }

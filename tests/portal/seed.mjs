@@ -149,6 +149,8 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     identifier: [{ system: NPI, value: '1962474541' }],
     qualification: [{ code: { text: 'Dermatology — Hautärztin' } }],
   });
+  // The nurse of the kiosk check-in visit: letters NFD does not split (Ł).
+  practitioner('pr-lukasz-wisniewski', 'Łukasz', 'Wiśniewski', 'RN', '1749583021', 'Registered nurse');
   const doctors = {
     patel: ref('Practitioner', 'pr-anita-patel', 'Anita Patel, MD'),
     kim: ref('Practitioner', 'pr-robert-kim', 'Robert Kim, MD'),
@@ -158,6 +160,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     haddad: ref('Practitioner', 'pr-samir-haddad', 'Samir Haddad, MD'),
     weber: ref('Practitioner', 'pr-julia-weber', 'Julia Weber, MD'),
     brooks: ref('Practitioner', 'pr-karen-brooks', 'Karen Brooks'),
+    wisniewski: ref('Practitioner', 'pr-lukasz-wisniewski', 'Łukasz Wiśniewski, RN'),
   };
 
   /* ---- patients ---- */
@@ -191,6 +194,10 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   });
   patient('grace-okafor', 'Grace', 'Okafor', 'female', '1988-04-12', { mrn: 'MSC-100550', ssn: '2468' });
   patient('samuel-reyes', 'Samuel', 'Reyes', 'male', '1990-07-23', { mrn: 'MSC-100551', ssn: '6789' });
+  patient('zoe-pena', 'Zoë', 'Peña', 'female', '1990-06-15', {
+    mrn: 'MSC-100560', ssn: '3579', phone: '555-0155', email: 'zoe.pena@example.org',
+    address: { line: ['7 Birch Court'], city: 'Springfield', state: 'IL', postalCode: '62702' },
+  });
 
   /* ---- clinical builders ---- */
   const careTeam = (pid, name, members) => add({
@@ -771,6 +778,19 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     generateLongHistory(out, W, now);
   }
 
+  /* ---- Zoë Peña: kiosk check-in (no portal account) ---- */
+  // Her visit today at Main Street with Łukasz Wiśniewski, RN: the first
+  // :00 or :30 at least 90 minutes after startup (tomorrow's date late at
+  // night, never moved to a weekday), an office visit with a copay and the
+  // pre-visit questions, so every eCheck-in step applies at the kiosk.
+  const Z = 'zoe-pena';
+  const halfHour = 30 * 60000;
+  appointment(Z, 'today', 0, 0, doctors.wisniewski, 'office-visit', 'Blood pressure check', 'booked', {
+    start: new Date(Math.ceil((now.getTime() + 90 * 60000) / halfHour) * halfHour).toISOString(),
+    instructions: 'Please check in at the lobby kiosk when you arrive.',
+  });
+  coverage(Z, Z, 'ACM-80560');
+
   seedSchedules(out, now, doctors);
   // Copays join the patient's guarantor account, when there is one.
   for (const inv of out.filter((r) => r.resourceType === 'Invoice' && !r.account)) {
@@ -792,16 +812,19 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
  */
 function seedSchedules(out, now, doctors) {
   const rand = rng(7);
+  // [key, clinician, visit types, open: free times to book online]
   const offers = [
-    ['patel', doctors.patel, ['office-visit', 'follow-up', 'annual-physical', 'video-visit', 'lab-work']],
-    ['garcia', doctors.garcia, ['cardiology-consult', 'follow-up']],
-    ['chen', doctors.chen, ['office-visit', 'follow-up', 'video-visit']],
-    ['kim', doctors.kim, ['well-child', 'office-visit', 'video-visit']],
+    ['patel', doctors.patel, ['office-visit', 'follow-up', 'annual-physical', 'video-visit', 'lab-work'], true],
+    ['garcia', doctors.garcia, ['cardiology-consult', 'follow-up'], true],
+    ['chen', doctors.chen, ['office-visit', 'follow-up', 'video-visit'], true],
+    ['kim', doctors.kim, ['well-child', 'office-visit', 'video-visit'], true],
+    // The kiosk visit's nurse: no times online, only the busy slot of her visits.
+    ['wisniewski', doctors.wisniewski, ['office-visit'], false],
   ];
   const appts = out.filter((r) => r.resourceType === 'Appointment' && r.status === 'booked');
   const clinic = { reference: 'Location/loc-main-street', display: 'Main Street Clinic' };
   const horizon = new Date(now.getTime() + 29 * 86400000).toISOString();
-  for (const [key, who, types] of offers) {
+  for (const [key, who, types, open] of offers) {
     const sched = `sched-${key}`;
     out.push({
       resourceType: 'Schedule', id: sched, active: true, actor: [who, clinic],
@@ -810,7 +833,7 @@ function seedSchedules(out, now, doctors) {
       comment: `${who.display}: visits of 30 minutes`,
     });
     const starts = new Set();
-    for (let d = 1; d <= 28; d++) {
+    for (let d = 1; open && d <= 28; d++) {
       const day = new Date(now.getTime() + d * 86400000);
       if (day.getUTCDay() === 0 || day.getUTCDay() === 6) {
         continue;

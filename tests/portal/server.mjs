@@ -21,6 +21,7 @@ import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
 import { registerBillingOperations } from './billing.mjs';
 import { registerVisitOperations } from './visits.mjs';
+import { registerKioskOperations } from './kiosk.mjs';
 import { Faults, applyFault, handleTest } from './testctl.mjs';
 import { HttpError, bearerToken, fail, outcome } from './util.mjs';
 
@@ -153,6 +154,7 @@ async function main() {
   const fhir = new FhirService({ repo, router, auth, baseUrl: root });
   registerVisitOperations(fhir);
   registerBillingOperations(fhir);
+  registerKioskOperations(fhir);
   const faults = new Faults();
   // capabilities: what discovery announces (/_test/capabilities narrows it).
   const ctl = { repo, snapshot, auth, faults, capabilities: [...capabilities], allCapabilities: capabilities };
@@ -262,6 +264,7 @@ function demoText(root, opts) {
   lines.push('Activation code for Grace Okafor (born 1988-04-12): ACT-7Q4M-2KD9');
   lines.push('Identity-matched sign-up: Samuel Reyes, born 1990-07-23, SSN last 4 digits 6789');
   lines.push(`Kiosk device: client_id ${KIOSK_CLIENTS[0].clientId}, client_secret ${KIOSK_CLIENTS[0].secret}`);
+  lines.push('Kiosk check-in: Zoë Peña (Pena), born 1990-06-15, has a visit at Main Street Clinic 90 to 120 minutes after startup');
   lines.push(`FHIR base: ${root}${FHIR_PREFIX}`);
   lines.push('');
   return lines.join('\n');

@@ -115,6 +115,28 @@ async function main() {
     const t = await form('/oauth2/token', { grant_type: 'authorization_code', code: r.json.code, code_verifier: p.verifier, client_id: 'chartty' });
     return t.json;
   };
+  /* eCheck-in records and payments: the visits and kiosk sections both use them. */
+  const both = [{ name: 'confirmed-contact', valueBoolean: true }, { name: 'confirmed-coverage', valueBoolean: true }];
+  const apptExt = (a) => [{ url: 'urn:chartty:appointment', valueReference: { reference: `Appointment/${a.id}` } }];
+  const consentOf = (patient, a, name) => ({
+    resourceType: 'Consent', status: 'active', patient: { reference: patient }, scope: { text: 'Treatment' },
+    category: [{ text: 'Consent to treatment' }], extension: [...apptExt(a), { url: 'urn:chartty:typed-signature', valueString: name }],
+  });
+  const answersOf = (patient, a, items, status = 'completed') => ({
+    resourceType: 'QuestionnaireResponse', status, questionnaire: 'urn:chartty:questionnaire:previsit', subject: { reference: patient },
+    extension: apptExt(a), item: items,
+  });
+  const ans = (linkId, ...answer) => ({ linkId, answer });
+  const full = [ans('concern', { valueString: 'Knee pain' }), ans('pain', { valueInteger: 3 }), ans('new-meds', { valueBoolean: false }),
+    ans('feeling', { valueCoding: { system: 'urn:chartty:answer', code: 'fair' } }), ans('symptoms', { valueCoding: { system: 'urn:chartty:answer', code: 'cough' } }, { valueCoding: { system: 'urn:chartty:answer', code: 'fever' } }),
+    ans('flu-shot', { valueDate: '2026-10-01' })];
+  const payP = (number, key, extra = {}) => ({
+    resourceType: 'Parameters', parameter: [
+      { name: 'amount', valueMoney: { value: extra.amount ?? 15, currency: 'USD' } }, { name: 'method', valueCode: 'card' },
+      { name: 'card-number', valueString: number }, { name: 'card-expiry', valueString: extra.expiry ?? '12/30' }, { name: 'card-cvc', valueString: '123' },
+      ...(key ? [{ name: 'idempotency-key', valueString: key }] : []),
+    ],
+  });
 
   /* ---- discovery ---- */
   for (const path of ['/.well-known/smart-configuration', '/fhir/R4/.well-known/smart-configuration']) {
@@ -884,30 +906,18 @@ async function main() {
   // eCheck-in on the video visit (copay 15, no questions) and the lab visit (no copay).
   const video = (await fhir('GET', 'Appointment/appt-maria-lopez-video', V)).json;
   const checkin = (a, params = []) => fhir('POST', `Appointment/${a.id}/$check-in`, V, { body: { resourceType: 'Parameters', parameter: params } });
-  const both = [{ name: 'confirmed-contact', valueBoolean: true }, { name: 'confirmed-coverage', valueBoolean: true }];
   const c0 = await checkin(video);
   const c1 = await checkin(video, both.slice(0, 1));
   const c2 = await checkin(video, both);
   check(c0.status === 400 && /confirm your address/.test(text(c0.json)) && c1.status === 400 && /confirm your insurance/.test(text(c1.json)) && c2.status === 400 && /sign the consent/.test(text(c2.json)),
     '$check-in names the first missing step', [text(c0.json), text(c1.json), text(c2.json)]);
-  const apptExt = (a) => [{ url: 'urn:chartty:appointment', valueReference: { reference: `Appointment/${a.id}` } }];
-  const consent = (a, name) => ({
-    resourceType: 'Consent', status: 'active', patient: { reference: 'Patient/maria-lopez' }, scope: { text: 'Treatment' },
-    category: [{ text: 'Consent to treatment' }], extension: [...apptExt(a), { url: 'urn:chartty:typed-signature', valueString: name }],
-  });
+  const consent = (a, name) => consentOf('Patient/maria-lopez', a, name);
   const badSig = await fhir('POST', 'Consent', V, { body: consent(video, 'M. L.') });
   const goodSig = await fhir('POST', 'Consent', V, { body: consent(video, '  maria   LOPEZ ') });
   const c3 = await checkin(video, both);
   check(badSig.status === 400 && /full name on the record \(Maria Lopez\)/.test(text(badSig.json)) && goodSig.status === 201 && goodSig.json.dateTime && c3.status === 400 && /pay the copay/.test(text(c3.json)),
     'consent: the typed full name (case and spaces aside); then the copay is missing', [text(badSig.json), goodSig.status, text(c3.json)]);
   const inv = extv(video, 'copay-invoice').valueReference.reference;
-  const payP = (number, key, extra = {}) => ({
-    resourceType: 'Parameters', parameter: [
-      { name: 'amount', valueMoney: { value: extra.amount ?? 15, currency: 'USD' } }, { name: 'method', valueCode: 'card' },
-      { name: 'card-number', valueString: number }, { name: 'card-expiry', valueString: extra.expiry ?? '12/30' }, { name: 'card-cvc', valueString: '123' },
-      ...(key ? [{ name: 'idempotency-key', valueString: key }] : []),
-    ],
-  });
   const pay = (number, key, extra) => fhir('POST', `${inv}/$pay`, V, { body: payP(number, key, extra) });
   const pNoKey = await pay('4242424242424242');
   const pLuhn = await pay('4242424242424241', 'pay-key-luhn');
@@ -931,14 +941,7 @@ async function main() {
   const c5 = await checkin(video, both);
   check(c4.status === 200 && c4.json.status === 'checked-in' && c5.status === 200 && flag(c4.json, 'cancel-allowed') === false, '$check-in: checked-in once every step is done; again is the same answer', [c4.status, c4.json?.status, text(c4.json)]);
   const fu = (await fhir('GET', 'Appointment/appt-maria-lopez-lab', V)).json;
-  const qr = (a, items, status = 'completed') => ({
-    resourceType: 'QuestionnaireResponse', status, questionnaire: 'urn:chartty:questionnaire:previsit', subject: { reference: 'Patient/maria-lopez' },
-    extension: apptExt(a), item: items,
-  });
-  const ans = (linkId, ...answer) => ({ linkId, answer });
-  const full = [ans('concern', { valueString: 'Knee pain' }), ans('pain', { valueInteger: 3 }), ans('new-meds', { valueBoolean: false }),
-    ans('feeling', { valueCoding: { system: 'urn:chartty:answer', code: 'fair' } }), ans('symptoms', { valueCoding: { system: 'urn:chartty:answer', code: 'cough' } }, { valueCoding: { system: 'urn:chartty:answer', code: 'fever' } }),
-    ans('flu-shot', { valueDate: '2026-10-01' })];
+  const qr = (a, items, status) => answersOf('Patient/maria-lopez', a, items, status);
   const cardio = (await fhir('GET', 'Appointment/appt-maria-lopez-cardio', V)).json;
   const qMissing = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.filter((i) => i.linkId !== 'pain')) });
   const qRange = await fhir('POST', 'QuestionnaireResponse', V, { body: qr(cardio, full.map((i) => (i.linkId === 'pain' ? ans('pain', { valueInteger: 11 }) : i))) });
@@ -1031,6 +1034,121 @@ async function main() {
     const urgent = (await fhir('GET', 'Invoice/inv-maria-lopez-urgent', B)).json;
     check(part1.status === 201 && due(urgent) === 100 && urgent.status === 'issued' && extv(part1.json, 'card-last4').valueString === '4444',
       'a partial payment with an HSA card: $100.00 left, still issued', [part1.status, due(urgent)]);
+    await json('POST', '/_test/reset');
+  }
+
+  /* ---- kiosk check-in: $kiosk-lookup, check-in tokens, the throttle ---- */
+  {
+    await json('POST', '/_test/reset');
+    const extv = (r, name) => r?.extension?.find((e) => e.url === `urn:chartty:${name}`);
+    const device = () => form('/oauth2/token', { grant_type: 'client_credentials', client_id: 'kiosk-main-street', client_secret: 'kiosk-demo-secret' });
+    const dev = await device();
+    const K = dev.json?.access_token;
+    check(dev.status === 200 && dev.json.scope === 'system/kiosk' && K, 'kiosk device token (client_credentials)', dev.json);
+    const lookup = (token, family, birthDate, given, extra = []) => fhir('POST', 'Appointment/$kiosk-lookup', token, { body: { resourceType: 'Parameters', parameter: [
+      ...(family !== undefined ? [{ name: 'family', valueString: family }] : []), ...(birthDate !== undefined ? [{ name: 'birthDate', valueDate: birthDate }] : []),
+      ...(given !== undefined ? [{ name: 'given', valueString: given }] : []), ...extra] } });
+    const visitsOf = (answer) => (answer.json?.parameter ?? []).map((p) => Object.fromEntries(p.part.map((x) => [x.name, x])));
+    const hit = await lookup(K, 'Pena', '1990-06-15', 'Zoe');
+    const [found] = visitsOf(hit);
+    const appt = found?.appointment?.resource;
+    const CT = found?.['checkin-token']?.valueString;
+    check(hit.status === 200 && hit.json.parameter.length === 1 && hit.json.parameter[0].name === 'appointment' && appt?.id === 'appt-zoe-pena-today' && appt.status === 'booked' &&
+      extv(appt, 'checkin-open')?.valueBoolean === true && extv(appt, 'copay')?.valueMoney?.value === 25 && extv(appt, 'questionnaire')?.valueCanonical === 'urn:chartty:questionnaire:previsit' &&
+      extv(appt, 'copay-invoice')?.valueReference?.reference === 'Invoice/inv-zoe-pena-today-copay' && typeof CT === 'string' && CT.length > 20 &&
+      found['expires-in']?.valueInteger === 900 && found['copay-invoice']?.valueReference?.reference === 'Invoice/inv-zoe-pena-today-copay' && hit.headers['cache-control'] === 'no-store',
+    '$kiosk-lookup "Pena"/"Zoe" (no accents) finds her visit: the Appointment as the patient API has it, a check-in token for 900 s, the copay invoice', hit.json);
+    const lower = await lookup(K, 'peña', '1990-06-15');
+    const prefix = await lookup(K, 'PENA', '1990-06-15', 'zo');
+    const dated = await fhir('POST', 'Appointment/$kiosk-lookup', K, { body: { resourceType: 'Parameters', parameter: [{ name: 'family', valueString: 'pena' }, { name: 'birthDate', valueString: '1990-06-15' }, { name: 'location', valueReference: { reference: 'Location/loc-main-street' } }] } });
+    check([lower, prefix, dated].every((x) => x.status === 200 && visitsOf(x)[0]?.appointment?.resource?.id === 'appt-zoe-pena-today' && visitsOf(x)[0]['checkin-token'].valueString !== CT),
+      'lower case, upper case, no given name, a 2-letter given prefix, birthDate as valueString and an explicit location all find it (each with a new token)', [lower.status, prefix.status, dated.status]);
+    const miss = await lookup(K, 'Nobody', '1990-06-15');
+    const wrongBorn = await lookup(K, 'Pena', '1990-06-16', 'Zoe');
+    const wrongGiven = await lookup(K, 'Pena', '1990-06-15', 'Z');
+    const elsewhere = await lookup(K, 'Pena', '1990-06-15', undefined, [{ name: 'location', valueReference: { reference: 'Location/loc-urgent-north' } }]);
+    check([miss, wrongBorn, wrongGiven, elsewhere].every((x) => x.status === 200 && x.body.toString() === '{"resourceType":"Parameters"}' && x.headers['content-type'] === hit.headers['content-type']),
+      'an unknown name, a wrong birth date, a 1-letter given name, another location: the same 200 and the same empty Parameters', [miss.body.toString(), wrongBorn.body.toString(), wrongGiven.status, elsewhere.status]);
+    const noFamily = await lookup(K, undefined, '1990-06-15');
+    const badDate = await lookup(K, 'Pena', '1990-02-30');
+    check(noFamily.status === 400 && /family/.test(text(noFamily.json)) && badDate.status === 400 && /YYYY-MM-DD/.test(text(badDate.json)), 'a missing family name or a malformed birth date: 400 in one sentence', [text(noFamily.json), text(badDate.json)]);
+    const P = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+    const byPatient = await lookup(P, 'Pena', '1990-06-15');
+    const byCheckin = await lookup(CT, 'Pena', '1990-06-15');
+    const deviceRead = await fhir('GET', 'Patient/zoe-pena', K);
+    check(byPatient.status === 403 && byCheckin.status === 403 && deviceRead.status === 403, 'only a kiosk device may look up; the device token itself still reads nothing', [text(byPatient.json), text(byCheckin.json), text(deviceRead.json)]);
+    // What the check-in token may do.
+    const denial = 'A check-in may only use what the check-in needs.';
+    const zoe = await fhir('GET', 'Patient/zoe-pena', CT);
+    const obs = await fhir('GET', 'Observation?patient=Patient/zoe-pena', CT);
+    const otherPatient = await fhir('GET', 'Patient/maria-lopez', CT);
+    const otherVisit = await fhir('POST', 'Appointment/appt-maria-lopez-video/$check-in', CT, { body: { resourceType: 'Parameters', parameter: both } });
+    const meCt = await json('GET', '/auth/me', undefined, { authorization: `Bearer ${CT}` });
+    check(zoe.status === 200 && zoe.json.name[0].family === 'Peña' && obs.status === 403 && otherPatient.status === 403 && otherVisit.status === 403 && meCt.status === 403 &&
+      [obs, otherVisit, meCt].every((x) => text(x.json) === denial), 'check-in token: her Patient 200; Observation, another patient, another visit\'s $check-in and /auth/me 403',
+    [zoe.status, obs.status, otherPatient.status, otherVisit.status, meCt.status, text(obs.json)]);
+    const omw = await fhir('POST', 'Appointment/$on-my-way', CT, { body: { resourceType: 'Parameters', parameter: [{ name: 'location', valueReference: { reference: 'Location/loc-urgent-north' } }, { name: 'patient', valueReference: { reference: 'Patient/zoe-pena' } }, { name: 'reason', valueString: 'Cough' }] } });
+    const otherBill = await fhir('POST', 'Invoice/inv-maria-lopez-labs/$pay', CT, { body: payP('4242424242424242', 'kiosk-other-bill', { amount: 20 }) });
+    const cancel = await fhir('PUT', 'Appointment/appt-zoe-pena-today', CT, { body: { ...appt, status: 'cancelled', cancelationReason: { text: 'No' } }, headers: { 'if-match': `W/"${appt.meta.versionId}"` } });
+    const apptSearch = await fhir('GET', 'Appointment?patient=Patient/zoe-pena', CT);
+    check([omw, otherBill, cancel, apptSearch].every((x) => x.status === 403), 'check-in token: $on-my-way, another bill\'s $pay, changing the visit, searching visits: 403', [omw.status, otherBill.status, cancel.status, apptSearch.status]);
+    const load = await fhir('POST', '', CT, { body: { resourceType: 'Bundle', type: 'batch', entry: [
+      'Appointment/appt-zoe-pena-today', 'Patient/zoe-pena', 'Coverage?status=active&beneficiary=Patient/zoe-pena', 'QuestionnaireResponse?_sort=-authored&_count=50&subject=Patient/zoe-pena',
+      'Consent?status=active&_count=50&patient=Patient/zoe-pena', 'Questionnaire?url=urn:chartty:questionnaire:previsit', 'Invoice/inv-zoe-pena-today-copay', 'Observation?patient=Patient/zoe-pena',
+    ].map((url) => ({ request: { method: 'GET', url } })) } });
+    const statuses = (load.json?.entry ?? []).map((e) => e.response.status).join();
+    check(load.status === 200 && statuses === '200,200,200,200,200,200,200,403' && load.json.entry[2].resource.total === 1 && load.json.entry[5].resource.total === 1,
+      'check-in token: a batch loads what the check-in needs (visit, Patient, Coverage, answers, consents, the form, the copay); Observation 403', statuses);
+    const cov = load.json.entry[2].resource.entry[0].resource;
+    const covPut = await fhir('PUT', `Coverage/${cov.id}`, CT, { body: { ...cov, subscriberId: 'ACM-80561' }, headers: { 'if-match': `W/"${cov.meta.versionId}"` } });
+    const zoePut = await fhir('PUT', 'Patient/zoe-pena', CT, { body: { ...zoe.json, telecom: [{ system: 'phone', value: '555-0156', use: 'mobile' }] }, headers: { 'if-match': zoe.headers.etag } });
+    check(covPut.status === 200 && zoePut.status === 200 && zoePut.json.telecom[0].value === '555-0156', 'check-in token: updates her Coverage and her Patient (If-Match)', [covPut.status, zoePut.status, text(zoePut.json)]);
+    // The steps, then $check-in: arrived.
+    const kcheckin = () => fhir('POST', 'Appointment/appt-zoe-pena-today/$check-in', CT, { body: { resourceType: 'Parameters', parameter: both } });
+    const k0 = await kcheckin();
+    check(k0.status === 400 && text(k0.json) === 'Please answer the pre-visit questions first.', '$check-in at the kiosk names the first missing step', text(k0.json));
+    const kq = await fhir('POST', 'QuestionnaireResponse', CT, { body: answersOf('Patient/zoe-pena', appt, full) });
+    const kqOther = await fhir('POST', 'QuestionnaireResponse', CT, { body: answersOf('Patient/zoe-pena', { id: 'appt-maria-lopez-cardio' }, full) });
+    const kc = await fhir('POST', 'Consent', CT, { body: consentOf('Patient/zoe-pena', appt, 'zoë  PEÑA') });
+    const kcMaria = await fhir('POST', 'Consent', CT, { body: consentOf('Patient/maria-lopez', { id: 'appt-maria-lopez-cardio' }, 'Maria Lopez') });
+    const k1 = await kcheckin();
+    check(kq.status === 201 && kqOther.status === 403 && kc.status === 201 && kcMaria.status === 403 && k1.status === 400 && /pay the copay/.test(text(k1.json)),
+      'check-in token: answers and consent for her visit (not another), then the copay is missing', [kq.status, kqOther.status, kc.status, kcMaria.status, text(k1.json)]);
+    const kpay = await fhir('POST', 'Invoice/inv-zoe-pena-today-copay/$pay', CT, { body: payP('4242 4242 4242 4242', 'kiosk-pay-copay-1', { amount: 25 }) });
+    const kpayAgain = await fhir('POST', 'Invoice/inv-zoe-pena-today-copay/$pay', CT, { body: payP('4242 4242 4242 4242', 'kiosk-pay-copay-1', { amount: 25 }) });
+    const k2 = await kcheckin();
+    const k3 = await kcheckin();
+    check(kpay.status === 201 && kpayAgain.status === 200 && kpayAgain.json.id === kpay.json.id && k2.status === 200 && k2.json.status === 'arrived' && k3.status === 200 && k3.json.status === 'arrived',
+      'check-in token: the copay paid once (the same key again 200), then $check-in ends in arrived; again the same', [kpay.status, kpayAgain.status, k2.status, k2.json?.status, text(k2.json)]);
+    const again = visitsOf(await lookup(K, 'Pena', '1990-06-15', 'Zoe'))[0];
+    const CT2 = again?.['checkin-token']?.valueString;
+    const k4 = await fhir('POST', 'Appointment/appt-zoe-pena-today/$check-in', CT2, { body: { resourceType: 'Parameters', parameter: both } });
+    const answers = await fhir('GET', 'QuestionnaireResponse?subject=Patient/zoe-pena', CT2);
+    check(again?.appointment?.resource?.status === 'arrived' && k4.status === 200 && k4.json.status === 'arrived' && answers.json?.total === 1,
+      'a second lookup finds the visit arrived; its token\'s $check-in says it is done and it reads the answers of that visit', [again?.appointment?.resource?.status, k4.status, answers.json?.total]);
+    await json('POST', '/_test/expire-tokens');
+    const expiredCt = await fhir('GET', 'Patient/zoe-pena', CT2);
+    check(expiredCt.status === 401 && expiredCt.json.issue[0].code === 'login', 'an expired check-in token is 401 login', expiredCt.json);
+    // The throttle: 6 misses in a row, then 429 until 10 minutes after the last miss; a hit clears the count.
+    await json('POST', '/_test/reset');
+    const K2 = (await device()).json.access_token;
+    const misses = async (n) => {
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        out.push((await lookup(K2, `Nobody${i}`, '1990-06-15')).status);
+      }
+      return out;
+    };
+    const run1 = await misses(5);
+    const clears = await lookup(K2, 'Pena', '1990-06-15');
+    const run2 = await misses(6);
+    const limited = await lookup(K2, 'Pena', '1990-06-15', 'Zoe');
+    const retry = Number(limited.headers['retry-after']);
+    check([...run1, clears.status, ...run2].every((st) => st === 200) && limited.status === 429 && limited.json.issue[0].code === 'throttled' && /Please see the front desk\./.test(text(limited.json)) &&
+      retry > 590 && retry <= 600, '5 misses, a hit (clears the count), 6 misses: the next lookup, even a right one, is 429 throttled with Retry-After', [run1, clears.status, run2, limited.status, retry, text(limited.json)]);
+    await json('POST', '/_test/reset');
+    const afterReset = await lookup((await device()).json.access_token, 'Pena', '1990-06-15', 'Zoe');
+    check(afterReset.status === 200 && visitsOf(afterReset).length === 1, '/_test/reset clears the throttle', afterReset.status);
     await json('POST', '/_test/reset');
   }
 

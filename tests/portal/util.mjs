@@ -81,3 +81,15 @@ export function safeEqual(a, b) {
   const y = Buffer.from(String(b));
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Letters that NFD does not split into a base letter and a mark. */
+const FOLD_LETTERS = { 'ł': 'l', 'ø': 'o', 'ß': 'ss', 'æ': 'ae', 'đ': 'd', 'ı': 'i', 'œ': 'oe' };
+
+/** A name for comparing: lower case, no accents, hyphens as spaces, single spaces. */
+export function fold(s) {
+  return String(s ?? '').normalize('NFD').toLowerCase().normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[łøßæđıœ]/g, (c) => FOLD_LETTERS[c])
+    .replace(/[-\s]+/g, ' ')
+    .trim();
+}

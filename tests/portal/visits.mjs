@@ -10,12 +10,14 @@
 // - Cancel: PUT with status cancelled and a cancelationReason; refused
 //   within 24 hours of the visit; the slot is free again. A waitlist place
 //   (On My Way) can always be left.
-// - eCheck-in: POST Appointment/<id>/$check-in once every step is done.
+// - eCheck-in: POST Appointment/<id>/$check-in once every step is done
+//   (checked-in with a patient's token, arrived with a kiosk's check-in
+//   token; the kiosk's lookup is in kiosk.mjs).
 // - On My Way: POST Appointment/$on-my-way.
 // - The copay is paid with Invoice/<id>/$pay (billing.mjs).
 
-import { checkRead, checkWrite } from './access.mjs';
-import { badRequest, fail, forbidden, notFound } from './util.mjs';
+import { checkOperation, checkRead, checkWrite } from './access.mjs';
+import { badRequest, fail, fold, notFound } from './util.mjs';
 
 export const VISIT_TYPE_SYSTEM = 'urn:chartty:visit-type';
 export const QUESTIONNAIRE_PREVISIT = 'urn:chartty:questionnaire:previsit';
@@ -435,7 +437,8 @@ function checkResponseUpdate(ctx, repo, before, after) {
   checkResponse(ctx, repo, after);
 }
 
-const words = (s) => String(s ?? '').normalize('NFC').toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+/** A typed name as compared: case, accents and spacing aside (a kiosk may have no key for ë). */
+const words = (s) => fold(s);
 
 /** Throws 400 unless `consent` carries the typed full name of the patient (or of whoever signs in for them). */
 function checkConsent(ctx, repo, consent) {
@@ -484,15 +487,18 @@ function missingStep(repo, appt, params) {
   return undefined;
 }
 
-/** POST Appointment/<id>/$check-in: checked-in from home, arrived from a kiosk. */
+/**
+ * POST Appointment/<id>/$check-in: checked-in from home (a patient's
+ * token), arrived on site (a kiosk's check-in token).
+ */
 async function checkIn(ctx, repo, id, params, now) {
   const appt = repo.peek('Appointment', id);
   if (!appt) {
     notFound('That appointment was not found.');
   }
   checkRead(ctx, appt, repo);
-  checkWrite(ctx, 'PUT', appt, repo);
-  const done = ctx.kind === 'kiosk' ? 'arrived' : 'checked-in';
+  checkWrite(ctx, 'PUT', appt, repo, { via: '$check-in' });
+  const done = ctx.kind === 'checkin' ? 'arrived' : 'checked-in';
   if (appt.status === done || appt.status === 'arrived') {
     return appt; // already checked in: the same answer again
   }
@@ -557,18 +563,13 @@ export function parametersOf(body) {
 /** Registers $check-in and $on-my-way with the FHIR service. */
 export function registerVisitOperations(fhir) {
   const repo = fhir.repo;
-  const patientOnly = (ctx) => {
-    if (ctx.kind === 'kiosk') {
-      forbidden('A kiosk device may only use the check-in operations.');
-    }
-  };
   fhir.addOperation('POST', /^Appointment\/([^/]+)\/\$check-in$/, async (ctx, r, m) => {
-    patientOnly(ctx);
+    checkOperation(ctx, '$check-in', `Appointment/${m[1]}`);
     const appt = await checkIn(ctx, repo, m[1], r.body ?? { resourceType: 'Parameters' }, new Date());
     return { status: 200, body: present(repo, appt), headers: fhir.resourceHeaders(appt) };
   });
   fhir.addOperation('POST', /^Appointment\/\$on-my-way$/, async (ctx, r) => {
-    patientOnly(ctx);
+    checkOperation(ctx, '$on-my-way');
     const appt = await onMyWay(ctx, repo, parametersOf(r.body), new Date());
     return { status: 201, body: present(repo, appt), headers: fhir.resourceHeaders(appt) };
   });

@@ -199,6 +199,17 @@ class Plain:
         self.send(self.number(pattern))
         return ok(self.until(then), f"plain: {what}", self.tail())
 
+    def card(self, number, expiry="12/30", code="123"):
+        """Answer a card's three fields, then press Continue."""
+        self.until(r"Card number: $")
+        self.send(number)
+        self.until(r"Expiry \(MM/YY\): $")
+        self.send(expiry)
+        self.until(r"Security code: $")
+        self.send(code)
+        self.until(r"Choose: ")
+        self.send("")
+
     def tail(self):
         return self.all[-1500:].decode("utf-8", "replace")
 

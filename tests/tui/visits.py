@@ -295,14 +295,7 @@ def run_plain():
         ok(p.until(r"Pay with: 1\. Credit or debit card, 2\. HSA card "
                    r"\[1\]: $"), "plain: the copay", p.tail())
         p.send("")
-        p.until(r"Card number: $")
-        p.send(CARD)
-        p.until(r"Expiry \(MM/YY\): $")
-        p.send("12/30")
-        p.until(r"Security code: $")
-        p.send("123")
-        p.until(r"Choose: ")
-        p.send("")
+        p.card(CARD)
         ok(p.until(r"Choose: 1\. Pay \$25\.00, 2\. Change the card, 3\. "
                    r"Back, 4\. Finish later \[1\]: $"),
            "plain: the confirmation asks which button", p.tail())

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -52,6 +53,47 @@ main(void)
 	is(a ? a->email : NULL, "me@example.org", "named account");
 	ok(conf_account(&c, "nope") == NULL, "unknown account is NULL");
 	conf_free(&c);
+	unlink(path);
+	free(path);
+
+	/* A kiosk: its section, after an account's, and its defaults. */
+	path = write_file("[account a]\nserver = https://a.example\n"
+	    "[kiosk]\n"
+	    "server = https://portal.example\n"
+	    "client-id = kiosk-main-street\n"
+	    "location = Location/loc-main-street\n"
+	    "name = Main Street Clinic\n"
+	    "idle = 45\n"
+	    "help = The front desk is to your left.\n");
+	ok(conf_load(path, &c, &cause) == 0, "[kiosk] read");
+	is(c.kiosk.server, "https://portal.example", "kiosk server");
+	is(c.kiosk.client_id, "kiosk-main-street", "kiosk client id");
+	is(c.kiosk.location, "Location/loc-main-street", "kiosk location");
+	is(c.kiosk.name, "Main Street Clinic", "kiosk name");
+	is(c.kiosk.help, "The front desk is to your left.", "kiosk help");
+	ok(c.kiosk.idle == 45, "kiosk idle");
+	is(c.naccounts == 1 ? c.accounts[0].server : NULL,
+	    "https://a.example", "the account before it is untouched");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("[kiosk]\nclient-id = k\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.kiosk.idle == 120,
+	    "kiosk idle defaults to 120 seconds");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("[kiosk]\nidle = 10\n");
+	ok(conf_load(path, &c, &cause) == -1, "kiosk idle under 30 refused");
+	like(cause, "from 30 to 3600", "and says the range");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+	path = write_file("[kiosk]\nemail = x\n");
+	ok(conf_load(path, &c, &cause) == -1, "unknown kiosk setting refused");
+	free(cause);
+	cause = NULL;
 	unlink(path);
 	free(path);
 
