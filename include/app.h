@@ -90,7 +90,9 @@ struct app_options {
 	int		 ascii;
 	int		 color;
 	int		 kiosk;		/* a check-in terminal: no way out */
-	int		 idle;		/* kiosk: seconds without a key */
+	int		 idle;		/* seconds without a key before the
+					   sign-out (a kiosk: the turn's end);
+					   0: never */
 	const char	*location;	/* kiosk: "Location/<id>", or NULL */
 	const char	*help;		/* kiosk: the front desk's words */
 };

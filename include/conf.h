@@ -15,6 +15,10 @@ struct conf_account {
 	char	*note;		/* shown on the sign-in screen (help desk) */
 };
 
+/* Signed out after this long without a key (seconds; 0: never). */
+#define CONF_IDLE		(15 * 60)
+#define CONF_IDLE_MIN		30
+
 /* [kiosk]: a clinic's check-in terminal (chartty kiosk). */
 #define CONF_KIOSK_IDLE		120	/* seconds without a key */
 #define CONF_KIOSK_IDLE_MIN	30
@@ -33,6 +37,7 @@ struct conf {
 	int			 no_keyring;
 	int			 no_color;
 	int			 ascii;
+	int			 idle;		/* seconds; 0: no idle sign-out */
 	struct conf_account	*accounts;
 	size_t			 naccounts;
 	struct conf_kiosk	 kiosk;

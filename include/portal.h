@@ -51,6 +51,12 @@ int		 portal_device_setup(struct portal *, const char *secret,
  * is refused): AUTH_OK, or a failure with one sentence.
  */
 int		 portal_device_sign_in(struct portal *, char **cause);
+/*
+ * Forget the session's tokens here (wiped), leaving the server and the
+ * keyring as they are: the idle sign-out, after which the password is
+ * asked again. NULL is a no-op.
+ */
+void		 portal_drop_session(struct portal *);
 /* Revoke the session and delete the keyring's token. */
 int		 portal_sign_out(struct portal *, char **cause);
 /* Take the one-time notice (caller frees), or NULL. */

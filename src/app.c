@@ -108,18 +108,27 @@ app_after(struct app *app, int seconds, int flags)
 }
 
 #define APP_STILL_THERE	"Still there? Press any key to keep going."
+#define APP_SIGN_OUT_SOON "Still there? You will be signed out in 20 " \
+	"seconds; press any key to stay signed in."
 #define APP_WARN_AHEAD	20	/* seconds of warning before idle ends */
 
 static void
 app_idle_warn(void *arg)
 {
+	static const char *const said_as[2][2] = {	/* [kiosk][plain] */
+		{ APP_SIGN_OUT_SOON, "Still there? You will be signed out in "
+		    "20 seconds; press Enter to stay signed in." },
+		{ APP_STILL_THERE, "Still there? Press Enter to keep going." }
+	};
 	struct loop	*l = arg;
+	const char	*said = said_as[l->app.opt.kiosk != 0][l->app.ui->plain
+			    != 0];
 
 	l->idle_warn = 0;
 	l->warned = 1;
-	app_say(&l->app, APP_STILL_THERE);
+	app_say(&l->app, said);
 	if (l->app.ui->plain)
-		ui_status(l->app.ui, APP_STILL_THERE);	/* while a line waits */
+		ui_status(l->app.ui, said);	/* while a line waits */
 	else
 		l->dirty = 1;
 }
@@ -134,16 +143,20 @@ app_idle_end(void *arg)
 	app_wake(l);
 }
 
-/* A key on a kiosk: the patient is there; the idle time starts again. */
+/*
+ * A key (or a sign-in): someone is there; the idle time starts again.
+ * It runs on a kiosk once a patient's turn began, elsewhere while
+ * signed in.
+ */
 static void
-app_kiosk_key(struct loop *l)
+app_idle_key(struct loop *l)
 {
 	int	idle = l->app.opt.idle;
 
 	ev_cancel(l->idle_warn);
 	ev_cancel(l->idle_end);
 	l->idle_warn = l->idle_end = 0;
-	if (!l->app.opt.kiosk || idle <= 0)
+	if (idle <= 0 || (!l->app.opt.kiosk && l->app.record == NULL))
 		return;
 	l->idle_warn = ev_timer((idle - APP_WARN_AHEAD) * 1000L,
 	    app_idle_warn, l);
@@ -515,8 +528,13 @@ app_home(struct loop *l, const struct screen *area)
  * and the timers, clear the screen and its scrollback, and welcome the
  * next patient.
  */
+/*
+ * Close every screen (each wipes what it held), forget every key typed
+ * ahead, the timers and what was to be said, and clear the screen and its
+ * scrollback: before a kiosk's next patient, or after an idle sign-out.
+ */
 static void
-app_end_turn(struct loop *l)
+app_clear_all(struct loop *l)
 {
 	struct app	*app = &l->app;
 
@@ -534,7 +552,45 @@ app_end_turn(struct loop *l)
 	view_free(&l->view);
 	view_init(&l->view);
 	ui_wipe(app->ui);
+}
+
+/* A kiosk's turn is over (done, Esc on its first screen, idle): wipe it
+ * all, and welcome the next patient. */
+static void
+app_end_turn(struct loop *l)
+{
+	app_clear_all(l);
 	app_open(l, APP_SCREENS(l)->signin, NULL);
+	l->rebuild = l->dirty = 1;
+}
+
+/*
+ * Signed in and idle too long (automatic logoff): close every screen (an
+ * unsent text is kept as a draft, as on leaving), drop the session from
+ * memory but keep the keyring's sign-in, clear the screen and its
+ * scrollback, and ask to sign in again.
+ */
+static void
+app_idle_sign_out(struct loop *l)
+{
+	struct app	*app = &l->app;
+	char		*said;
+	int		 idle = app->opt.idle;
+
+	app_clear_all(l);
+	portal_drop_session(app->portal);
+	auth_me_free(&app->me);
+	app->record = NULL;
+	app_open(l, APP_SCREENS(l)->signin, NULL);
+	if (idle % 60 == 0)
+		said = xasprintf("You were signed out after %d minute%s "
+		    "without a key. Sign in again to go on.", idle / 60,
+		    idle == 60 ? "" : "s");
+	else
+		said = xasprintf("You were signed out after %d seconds "
+		    "without a key. Sign in again to go on.", idle);
+	app_say(app, said);
+	free(said);
 	l->rebuild = l->dirty = 1;
 }
 
@@ -770,14 +826,14 @@ app_event(struct loop *l, const struct ui_event *ev)
 	int		 page = app->ui->lines > 2 ? app->ui->lines - 2 : 1;
 	int		 n;
 
+	app_idle_key(l);
+	if (l->warned) {	/* the key answered "Still there?" */
+		free(app->message);
+		app->message = NULL;
+		l->warned = 0;
+		l->dirty = 1;
+	}
 	if (app->opt.kiosk) {
-		app_kiosk_key(l);
-		if (l->warned) {	/* the key answered "Still there?" */
-			free(app->message);
-			app->message = NULL;
-			l->warned = 0;
-			l->dirty = 1;
-		}
 		switch (ev->action) {
 		case ACTION_QUIT:
 		case ACTION_HELP:
@@ -958,8 +1014,15 @@ app_run(const struct app_options *opt)
 	    l->signal == SIGINT)) {
 		if (l->expired) {
 			l->expired = 0;
-			app_end_turn(l);
+			if (opt->kiosk)
+				app_end_turn(l);
+			else
+				app_idle_sign_out(l);
 		}
+		/* Signed in (or again): the idle time runs from now. */
+		if (!opt->kiosk && opt->idle > 0 && app->record != NULL &&
+		    l->idle_end == 0)
+			app_idle_key(l);
 		if (l->after_due) {
 			l->after_due = 0;
 			app_react(l, l->after_flags);

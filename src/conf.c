@@ -59,6 +59,33 @@ conf_bool(const char *v, int *out)
 	return 0;
 }
 
+/*
+ * The idle sign-out: minutes ("15"), or seconds with an s ("30s"); 0
+ * turns it off; otherwise at least CONF_IDLE_MIN seconds.
+ */
+static const char *
+conf_idle(const char *value, int *seconds)
+{
+	char		 num[16];
+	size_t		 n = strlen(value);
+	long long	 v;
+	int		 unit = 60;
+
+	if (n > 0 && value[n - 1] == 's') {
+		unit = 1;
+		n--;
+	}
+	if (n == 0 || n >= sizeof num)
+		return "idle: expected minutes (15), seconds (30s) or 0";
+	memcpy(num, value, n);
+	num[n] = '\0';
+	if (parse_number(num, 0, 24 * 3600, &v) != 0 ||
+	    (v != 0 && v * unit < CONF_IDLE_MIN) || v * unit > 24 * 3600)
+		return "idle: expected 0 (off), or from 30s to 24 hours";
+	*seconds = (int)(v * unit);
+	return NULL;
+}
+
 /* Apply one "key = value" line of [kiosk]; returns a complaint or NULL. */
 static const char *
 conf_set_kiosk(struct conf_kiosk *k, const char *key, const char *value)
@@ -119,6 +146,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			flag = &c->no_color;
 		else if (strcmp(key, "ascii") == 0)
 			flag = &c->ascii;
+		else if (strcmp(key, "idle") == 0)
+			return conf_idle(value, &c->idle);
 		else
 			return "unknown setting";
 	}
@@ -140,6 +169,7 @@ conf_load(const char *path, struct conf *c, char **cause)
 	int			 lineno = 0, explicit = path != NULL;
 
 	memset(c, 0, sizeof *c);
+	c->idle = CONF_IDLE;
 	c->kiosk.idle = CONF_KIOSK_IDLE;
 	c->path = explicit ? xstrdup(path) : conf_default_path();
 	if (c->path == NULL)

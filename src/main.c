@@ -574,6 +574,7 @@ main(int argc, char **argv)
 		opt.plain = main_plain(plain);
 		opt.ascii = ascii || conf.ascii;
 		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
+		opt.idle = conf.idle;
 		rc = app_run(&opt);
 		goto out;
 	}

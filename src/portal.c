@@ -295,6 +295,17 @@ portal_device_sign_in(struct portal *p, char **cause)
 	return rc;
 }
 
+void
+portal_drop_session(struct portal *p)
+{
+	if (p == NULL)
+		return;
+	auth_session_clear(&p->session);
+	auth_login_clear(&p->login);
+	if (p->fhir != NULL)
+		fhir_set_token(p->fhir, NULL);
+}
+
 struct fhir *
 portal_fhir(const struct portal *p)
 {

@@ -2,12 +2,14 @@
 """Drafts kept across restarts with the real keyring (gnome-keyring over a
 private D-Bus): quitting with an unsent message asks first and keeps it
 encrypted; the next start gives it back; sending forgets it; SIGTERM keeps
-it too; no file under HOME or /tmp holds its text in the clear.
+it too; no file under HOME or /tmp holds its text in the clear. The idle
+sign-out (idle = 30s) keeps it too, and keeps the keyring's sign-in.
 Prints TAP. Runs under tests/harness.sh (keyring, portal)."""
 
 import glob
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -136,7 +138,63 @@ def main():
         t.close()
     ok(len(drafts()) == 1, "drafts: the interrupted reply is kept")
     ok(in_clear(marker + "-2") == [], "drafts: encrypted too")
+    idle_sign_out()
     done()
+
+
+def idle_sign_out():
+    """Signed in, idle for 30 s (idle = 30s): warned 20 s ahead, then
+    signed out with the screen and scrollback cleared, the unsent text
+    kept as a draft, the keyring's sign-in kept."""
+    portal("/_test/reset", {})
+    for f in drafts():
+        os.unlink(f)
+    marker = "idle-" + uuid.uuid4().hex
+    conf = os.path.join(os.environ["HOME"], "idle.conf")
+    with open(conf, "w") as f:
+        f.write("idle = 30s\n")
+    t = Term("--config " + conf + " " + ARGS)
+    try:
+        if t.wait(r"Password:", 5):
+            sign_in(t, "idle")
+        ok(t.wait(r"^Home"), "idle: signed in", t.screen())
+        t.keys("5")
+        ok(t.wait(r"^Conversations"), "idle: messages open")
+        t.keys("Home")
+        t.settle(0.15)
+        t.keys("Enter")
+        ok(t.wait(r"^> To: "), "idle: a new message", t.screen())
+        t.keys("Down", "Down")
+        t.type("Idle subject")
+        t.keys("Enter")
+        t.type(f"Words {marker} typed, then left.")
+        ok(t.wait(r"Still there\? You will be signed out in 20 seconds", 25),
+           "idle: the warning comes 20 seconds ahead", t.screen())
+        ok(t.wait(r"You were signed out after 30 seconds without a key",
+                  30), "idle: then the sign-out, said", t.screen())
+        ok(re.search(r"^> Password:", t.screen(), re.M) is not None,
+           "idle: the sign-in screen, the cursor on the password",
+           t.screen())
+        back = t.tmux("capture-pane", "-p", "-S", "-", "-t", "0")
+        ok(marker not in t.screen() + back and "Conversations" not in
+           t.screen() + back, "idle: neither the screen nor the "
+           "scrollback holds what was shown or typed")
+        ok(len(drafts()) == 1, "idle: the unsent message is kept as a "
+           "draft", drafts())
+        ok(in_clear(marker) == [], "idle: encrypted")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+    t = Term(ARGS)
+    try:
+        ok(t.wait(r"^Home", 15) and "Password" not in t.screen(),
+           "idle: the keyring's sign-in was kept: the next start asks "
+           "for no password", t.screen())
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
 
 
 main()

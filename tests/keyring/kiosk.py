@@ -328,6 +328,11 @@ def run_idle():
         private_gone(t, "idle")
     finally:
         t.close()
+    found = [f for w in ("Peña", "06/15/1990")
+             for f in files_holding(w, STARTED)
+             if not re.search(r"/bytes-\d+\.log$", f)]
+    ok(not found, "idle: no file written during the run holds the name or "
+       "birth date", found)
 
 
 def run_plain():

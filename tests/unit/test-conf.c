@@ -56,6 +56,38 @@ main(void)
 	unlink(path);
 	free(path);
 
+	/* The idle sign-out: minutes, seconds with an s, 0, or refused. */
+	path = write_file("idle = 30s\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.idle == 30,
+	    "idle = 30s is 30 seconds");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("idle = 20\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.idle == 1200,
+	    "idle = 20 is 20 minutes");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("idle = 0\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.idle == 0, "idle = 0 is off");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("# nothing\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.idle == 15 * 60,
+	    "idle defaults to 15 minutes");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("idle = 10s\n");
+	ok(conf_load(path, &c, &cause) == -1, "idle under 30 s is refused");
+	like(cause, "from 30s", "and says the range");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+
 	/* A kiosk: its section, after an account's, and its defaults. */
 	path = write_file("[account a]\nserver = https://a.example\n"
 	    "[kiosk]\n"
