@@ -61,6 +61,9 @@ struct screen {
 	int		(*back)(struct app *, void *state);
 	/* Free the state; NULL: the state is one block (or NULL), freed. */
 	void		(*close)(void *state);
+	/* Used signed out (sign-in, getting back in): the loop never asks
+	 * to sign in over it. */
+	int		 signed_out;
 	/*
 	 * Before the person leaves (back, quit, another area): non-zero
 	 * keeps the screen open, having said why (an unsent draft); the

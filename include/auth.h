@@ -124,8 +124,33 @@ void	 auth_me_free(struct auth_me *);
 
 /*
  * The sentence for a throttled answer: "Too many attempts. Try again in
- * 14 minutes or call the help desk." (retry_after in seconds, or -1).
+ * 14 minutes or call the help desk at 555-0100." (retry_after in
+ * seconds, or -1; the number when one was set).
  */
 char	*auth_locked_sentence(long retry_after);
+/* The help desk's telephone number for that sentence (copied; NULL: none). */
+void	 auth_set_helpdesk(const char *number);
+
+/*
+ * Getting back in (portal-api.md section 2): ask for a reset email (the
+ * same answer whether or not the account exists); set the new password
+ * with the link's id and secret; ask for a username reminder. AUTH_OK,
+ * or a failure with the portal's words (a link not valid or expired, a
+ * password against its rules), AUTH_ERR_LOCKED, AUTH_ERR_NETWORK.
+ */
+int	 auth_reset_request(struct http *, const struct auth_server *,
+	     const char *email, char **cause);
+int	 auth_set_password(struct http *, const struct auth_server *,
+	     const char *id, const char *secret, const char *password,
+	     char **cause);
+int	 auth_forgot_username(struct http *, const struct auth_server *,
+	     const char *first, const char *last, const char *birth,
+	     char **cause);
+/*
+ * The id and secret of a pasted reset link (".../setpassword/ID/SECRET"),
+ * or of "ID SECRET" or "ID/SECRET" as typed: 0 with both (caller frees),
+ * or -1 when it is neither.
+ */
+int	 auth_reset_link(const char *pasted, char **id, char **secret);
 
 #endif

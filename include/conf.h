@@ -34,6 +34,7 @@ struct conf_kiosk {
 struct conf {
 	char			*path;		/* the file read, or NULL */
 	char			*default_account;
+	char			*helpdesk;	/* its number, said on a lockout */
 	int			 no_keyring;
 	int			 no_color;
 	int			 ascii;

@@ -32,6 +32,12 @@ int	 fhir_time_parse(const char *s, struct fhir_time *);
 void	 fhir_time_format(const struct fhir_time *, char *, size_t);
 /* The same, but only the (local) date: "12 May 2026". */
 void	 fhir_date_format(const struct fhir_time *, char *, size_t);
+/*
+ * A birth date as a person types it, MM/DD/YYYY (or M/D/YYYY) or
+ * YYYY-MM-DD, into out as YYYY-MM-DD: 0, or -1 when it is not a real
+ * date, or is in a later year than now.
+ */
+int	 fhir_birth_date(const char *typed, char out[11]);
 /* t as a FHIR dateTime in local time: "2026-11-30T14:30:00+01:00". */
 void	 fhir_time_write(time_t, char *, size_t);
 

@@ -51,11 +51,6 @@ enum kiosk_found {
 };
 
 /*
- * A birth date as typed, MM/DD/YYYY (or M/D/YYYY) or YYYY-MM-DD, into
- * out as YYYY-MM-DD: 0, or -1 when it is not a real date.
- */
-int	 kiosk_birth_date(const char *typed, char out[11]);
-/*
  * Look the patient up at location (NULL: the device's own) through the
  * device: a kiosk_found, with *cause for KIOSK_ERR. The names and date
  * are kept in the turn (to ask for a new token when one expires).

@@ -25,6 +25,9 @@ enum row_kind {
 #define ROW_ALERT	0x1	/* out of range, severe: shown in words and bold */
 #define ROW_SECRET	0x2	/* a field whose text is masked */
 #define ROW_INFO	0x4	/* an item with nothing behind it (no Enter) */
+#define ROW_ASIDE	0x8	/* a button off the form's way (Forgot
+				   password): plain mode offers it only when
+				   a secret was left empty */
 
 #define FIELD_MAX	256
 

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "checkin.h"
+#include "fhirtime.h"
 #include "kiosk.h"
 #include "portal.h"
 #include "screens.h"
@@ -273,7 +274,7 @@ kiosk_find(struct app *app, struct kiosk_screen *s)
 	char	 birth[11], *cause = NULL;
 	int	 rc;
 
-	if (s->family.len == 0 || kiosk_birth_date(s->birth.text, birth) != 0) {
+	if (s->family.len == 0 || fhir_birth_date(s->birth.text, birth) != 0) {
 		app_say(app, s->family.len == 0 ? "Type your last name." :
 		    "Type your date of birth as MM/DD/YYYY, for example "
 		    "04/17/1988.");

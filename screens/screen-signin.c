@@ -11,7 +11,8 @@
 #include "view.h"
 
 enum { SIGNIN_SERVER, SIGNIN_EMAIL, SIGNIN_PASSWORD, SIGNIN_CODE,
-    SIGNIN_GO, SIGNIN_VERIFY, SIGNIN_RESTART };
+    SIGNIN_GO, SIGNIN_VERIFY, SIGNIN_RESTART, SIGNIN_FORGOT_PASSWORD,
+    SIGNIN_FORGOT_USERNAME };
 
 struct signin {
 	struct field	server;
@@ -21,6 +22,7 @@ struct signin {
 	int		ask_server;
 	int		mfa;		/* waiting for the code */
 	int		other;		/* signed in as someone else */
+	int		placed;		/* the first focus was placed */
 };
 
 static int
@@ -44,6 +46,7 @@ static void
 signin_view(struct app *app, void *state, struct view *v)
 {
 	struct signin	*s = state;
+	int		 at;
 
 	v->whose = NULL;
 	if (s->mfa) {
@@ -65,11 +68,23 @@ signin_view(struct app *app, void *state, struct view *v)
 	if (s->ask_server)
 		view_field(v, SIGNIN_SERVER, "Portal address", &s->server, 0);
 	view_field(v, SIGNIN_EMAIL, "Email", &s->email, 0);
-	view_field(v, SIGNIN_PASSWORD, "Password", &s->password, ROW_SECRET);
+	at = view_field(v, SIGNIN_PASSWORD, "Password", &s->password,
+	    ROW_SECRET);
 	view_button(v, SIGNIN_GO, "Sign in");
-	/* Start where typing is needed: the first empty field. */
-	if (s->email.len > 0 && (!s->ask_server || s->server.len > 0))
-		v->focus = (int)v->nrows - 2;
+	/* Start where typing is needed: the first empty field (once: the
+	 * focus then stays where the person moves it). */
+	if (!s->placed && s->email.len > 0 &&
+	    (!s->ask_server || s->server.len > 0))
+		v->focus = at;
+	s->placed = 1;
+	/* Getting back in, where the portal signs in with passwords. */
+	if (app->portal == NULL || portal_fhir(app->portal) == NULL ||
+	    (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)) {
+		at = view_button(v, SIGNIN_FORGOT_PASSWORD, "Forgot password");
+		v->rows[at].flags |= ROW_ASIDE;
+		at = view_button(v, SIGNIN_FORGOT_USERNAME, "Forgot username");
+		v->rows[at].flags |= ROW_ASIDE;
+	}
 }
 
 /* Signed in: load the records and go on. */
@@ -94,18 +109,15 @@ signin_done(struct app *app, struct signin *s)
 	return app->depth > 1 && !s->other ? APP_POP | APP_REFETCH : APP_HOME;
 }
 
+/*
+ * The portal for the address and email typed, discovered: 0, or -1 when
+ * it cannot be reached (said).
+ */
 static int
-signin_password(struct app *app, struct signin *s)
+signin_portal(struct app *app, struct signin *s)
 {
 	char	*cause = NULL;
-	int	 rc;
 
-	if (s->server.len == 0 || s->email.len == 0 || s->password.len == 0) {
-		app_say(app, s->server.len == 0 ? "Please enter the portal's "
-		    "address." : s->email.len == 0 ? "Please enter your "
-		    "email." : "Please enter your password.");
-		return APP_REDRAW;
-	}
 	if (app->portal != NULL &&
 	    (strcmp(portal_url(app->portal), s->server.text) != 0 ||
 	    strcmp(portal_email(app->portal), s->email.text) != 0)) {
@@ -123,9 +135,26 @@ signin_password(struct app *app, struct signin *s)
 			field_clear(&s->password);
 			app_say(app, cause);
 			free(cause);
-			return APP_REDRAW;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+static int
+signin_password(struct app *app, struct signin *s)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (s->server.len == 0 || s->email.len == 0 || s->password.len == 0) {
+		app_say(app, s->server.len == 0 ? "Please enter the portal's "
+		    "address." : s->email.len == 0 ? "Please enter your "
+		    "email." : "Please enter your password.");
+		return APP_REDRAW;
+	}
+	if (signin_portal(app, s) != 0)
+		return APP_REDRAW;
 	app_loading(app, "Signing in...");
 	rc = portal_sign_in(app->portal, s->password.text, &cause);
 	field_clear(&s->password);
@@ -156,7 +185,7 @@ signin_code(struct app *app, struct signin *s)
 	if (rc == AUTH_OK)
 		return signin_done(app, s);
 	if (!portal_mfa_pending(app->portal))
-		s->mfa = 0;	/* the sign-in itself ended: start over */
+		s->mfa = s->placed = 0;	/* the sign-in ended: start over */
 	app_say(app, cause);
 	free(cause);
 	return APP_REDRAW;
@@ -169,8 +198,26 @@ signin_action(struct app *app, void *state,
 	struct signin	*s = state;
 
 	switch (r->id) {
+	case SIGNIN_FORGOT_PASSWORD:
+	case SIGNIN_FORGOT_USERNAME:
+		if (s->server.len == 0) {
+			app_say(app, "Please enter the portal's address.");
+			return APP_REDRAW;
+		}
+		/* The email may be empty (a forgotten username). */
+		if (app->portal == NULL || strcmp(portal_url(app->portal),
+		    s->server.text) != 0) {
+			portal_free(app->portal);
+			app->portal = portal_create(s->server.text,
+			    s->email.text, app->opt.use_keyring);
+		}
+		if (signin_portal(app, s) != 0)
+			return APP_REDRAW;
+		return app_push(app, &screen_recover, xstrdup(
+		    r->id == SIGNIN_FORGOT_PASSWORD ? "password" :
+		    "username"));
 	case SIGNIN_RESTART:
-		s->mfa = 0;
+		s->mfa = s->placed = 0;
 		field_clear(&s->code);
 		return APP_REDRAW;
 	case SIGNIN_CODE:
@@ -191,10 +238,22 @@ signin_close(void *state)
 	free(s);
 }
 
+/* Back on top after getting back in: the focus to the password again. */
+static int
+signin_fetch(struct app *app, void *state, char **cause)
+{
+	struct signin	*s = state;
+
+	s->placed = 0;
+	return 0;
+}
+
 const struct screen screen_signin = {
 	.title = "Sign in",
 	.open = signin_open,
+	.fetch = signin_fetch,
 	.view = signin_view,
 	.action = signin_action,
 	.close = signin_close,
+	.signed_out = 1,
 };

@@ -428,7 +428,8 @@ app_check_session(struct loop *l)
 	if (app->opt.kiosk)
 		return;		/* a device signs in again by itself */
 	if (app->portal == NULL || portal_signed_in(app->portal) ||
-	    l->depth == 0 || l->stack[l->depth - 1].screen == APP_SCREENS(l)->signin)
+	    l->depth == 0 || l->stack[l->depth - 1].screen->signed_out ||
+	    l->stack[l->depth - 1].screen == APP_SCREENS(l)->signin)
 		return;
 	if (portal_server(app->portal)->root == NULL)
 		return;

@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,20 +75,34 @@ auth_post(struct http *h, const char *url, const char *body, int form,
 	return AUTH_OK;
 }
 
+/* The help desk's number, said with a lockout (the configuration's). */
+static char	*auth_helpdesk;
+
+void
+auth_set_helpdesk(const char *number)
+{
+	free(auth_helpdesk);
+	auth_helpdesk = number != NULL && *number != '\0' ?
+	    xstrdup(number) : NULL;
+}
+
 char *
 auth_locked_sentence(long retry_after)
 {
-	long	minutes;
+	char	 when[32];
+	long	 minutes;
 
 	if (retry_after < 0)
-		return xstrdup("Too many attempts. Try again later or call "
-		    "the help desk.");
-	minutes = (retry_after + 59) / 60;
-	if (minutes <= 1)
-		return xstrdup("Too many attempts. Try again in a minute or "
-		    "call the help desk.");
-	return xasprintf("Too many attempts. Try again in %ld minutes or "
-	    "call the help desk.", minutes);
+		snprintf(when, sizeof when, "later");
+	else if ((minutes = (retry_after + 59) / 60) <= 1)
+		snprintf(when, sizeof when, "in a minute");
+	else
+		snprintf(when, sizeof when, "in %ld minutes", minutes);
+	if (auth_helpdesk != NULL)
+		return xasprintf("Too many attempts. Try again %s or call the "
+		    "help desk at %s.", when, auth_helpdesk);
+	return xasprintf("Too many attempts. Try again %s or call the help "
+	    "desk.", when);
 }
 
 /* The sentence for a failed /auth answer, and its result kind. */
@@ -284,6 +301,121 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 	s->expires = time(NULL) + (time_t)ttl;
 	auth_answer_free(&ans);
 	return AUTH_OK;
+}
+
+/*
+ * POST a JSON object of key/value string pairs (NULL-terminated) to
+ * root's path; AUTH_OK for a 2xx, else a failure with the portal's words
+ * (or fallback). The body is wiped: it may hold a password.
+ */
+static int
+auth_post_fields(struct http *h, const struct auth_server *srv,
+    const char *path, const char *fallback, char **cause, ...)
+{
+	struct auth_answer	 ans;
+	struct json		*body = json_new_object();
+	const char		*k, *v;
+	char			*text, *url;
+	va_list			 ap;
+	int			 rc;
+
+	va_start(ap, cause);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		json_add_str(body, k, v ? v : "");
+	}
+	va_end(ap);
+	text = json_print(body);
+	json_free_secret(body);
+	url = url_join(srv->root, path);
+	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
+	free(url);
+	secret_free(text);
+	if (rc != AUTH_OK)
+		return rc;
+	if (ans.status < 200 || ans.status >= 300)
+		rc = auth_failure(&ans, fallback, cause);
+	auth_answer_free(&ans);
+	return rc;
+}
+
+int
+auth_reset_request(struct http *h, const struct auth_server *srv,
+    const char *email, char **cause)
+{
+	return auth_post_fields(h, srv, "auth/resetpassword", "The portal "
+	    "could not send a reset email. Try again later.", cause, "email",
+	    email, NULL);
+}
+
+int
+auth_set_password(struct http *h, const struct auth_server *srv,
+    const char *id, const char *secret, const char *password, char **cause)
+{
+	return auth_post_fields(h, srv, "auth/setpassword", "The portal did "
+	    "not accept the new password.", cause, "id", id, "secret", secret,
+	    "password", password, NULL);
+}
+
+int
+auth_forgot_username(struct http *h, const struct auth_server *srv,
+    const char *first, const char *last, const char *birth, char **cause)
+{
+	return auth_post_fields(h, srv, "auth/forgot-username", "The portal "
+	    "could not send a reminder. Try again later.", cause, "firstName",
+	    first, "lastName", last, "birthDate", birth, NULL);
+}
+
+/* Is s a run of the characters a reset id or secret is made of? */
+static int
+auth_reset_word(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > 256)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			return 0;
+	}
+	return 1;
+}
+
+int
+auth_reset_link(const char *pasted, char **id, char **secret)
+{
+	const char	*p, *q, *end;
+	size_t		 n;
+
+	*id = *secret = NULL;
+	if (pasted == NULL)
+		return -1;
+	while (isspace((unsigned char)*pasted))
+		pasted++;
+	end = pasted + strlen(pasted);
+	while (end > pasted && isspace((unsigned char)end[-1]))
+		end--;
+	/* A link: the two parts after ".../setpassword/". */
+	if ((p = strstr(pasted, "/setpassword/")) != NULL && p < end)
+		p += strlen("/setpassword/");
+	else
+		p = pasted;
+	/* The id, then "/" or white space, then the secret. */
+	for (q = p; q < end && *q != '/' && !isspace((unsigned char)*q); q++)
+		;
+	if (!auth_reset_word(p, (size_t)(q - p)) || q >= end)
+		return -1;
+	n = (size_t)(q - p);
+	while (q < end && (*q == '/' || isspace((unsigned char)*q)))
+		q++;
+	if (end > q && end[-1] == '/')
+		end--;
+	if (!auth_reset_word(q, (size_t)(end - q)))
+		return -1;
+	*id = xstrndup(p, n);
+	*secret = xstrndup(q, (size_t)(end - q));
+	return 0;
 }
 
 int

@@ -140,6 +140,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 	} else {
 		if (strcmp(key, "default-account") == 0)
 			slot = &c->default_account;
+		else if (strcmp(key, "helpdesk") == 0)
+			slot = &c->helpdesk;
 		else if (strcmp(key, "no-keyring") == 0)
 			flag = &c->no_keyring;
 		else if (strcmp(key, "no-color") == 0)
@@ -251,6 +253,7 @@ conf_free(struct conf *c)
 	free(c->accounts);
 	free(c->path);
 	free(c->default_account);
+	free(c->helpdesk);
 	free(c->kiosk.server);
 	free(c->kiosk.client_id);
 	free(c->kiosk.location);

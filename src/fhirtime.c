@@ -183,3 +183,38 @@ fhir_time_write(time_t t, char *out, size_t size)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, zone, zone + 3);
 }
+
+static int
+fhir_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+fhir_birth_date(const char *typed, char out[11])
+{
+	static const int	 days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	struct tm		 tm;
+	time_t			 now = time(NULL);
+	int			 y, m, d, n = 0;
+
+	if (typed == NULL)
+		return -1;
+	while (*typed == ' ')
+		typed++;
+	if (sscanf(typed, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
+	    typed[n] == '\0')
+		;
+	else if (sscanf(typed, "%2d/%2d/%4d%n", &m, &d, &y, &n) == 3 &&
+	    typed[n] == '\0')
+		;
+	else
+		return -1;
+	localtime_r(&now, &tm);
+	if (y < 1900 || y > tm.tm_year + 1900 || m < 1 || m > 12 || d < 1 ||
+	    d > days[m - 1] + (m == 2 && fhir_leap(y)))
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	return 0;
+}

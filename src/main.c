@@ -561,6 +561,7 @@ main(int argc, char **argv)
 		}
 	}
 	no_keyring = no_keyring || conf.no_keyring;
+	auth_set_helpdesk(conf.helpdesk);
 
 	if (command == NULL) {
 		/* The portal itself: full-screen, or plain lines. */

@@ -336,12 +336,38 @@ ui_draw_field(int y, const struct view_row *r, int width, int alone)
 			addstr("  (Left/Right: change)");
 		return cx;
 	} else {
-		char save[FIELD_MAX];
+		char	save[FIELD_MAX];
+		int	room = width - 1 - x;
+		size_t	start = 0, n;
 
-		addnstr(f->text, (int)f->len);
-		memcpy(save, f->text, f->cursor);
-		save[f->cursor] = '\0';
+		/*
+		 * Text wider than the line scrolls (a pasted link): it shows
+		 * from where the cursor stays in sight, never past the edge.
+		 */
+		for (;;) {
+			memcpy(save, f->text + start, f->cursor - start);
+			save[f->cursor - start] = '\0';
+			if (room < 1 || ui_width(save) < room ||
+			    start >= f->cursor)
+				break;
+			do
+				start++;
+			while (start < f->cursor &&
+			    ((unsigned char)f->text[start] & 0xc0) == 0x80);
+		}
 		cx = x + ui_width(save);
+		n = f->len - start;
+		memcpy(save, f->text + start, n);
+		save[n] = '\0';
+		while (n > 0 && room > 0 && ui_width(save) > room) {
+			do
+				n--;
+			while (n > 0 && ((unsigned char)save[n] & 0xc0) ==
+			    0x80);
+			save[n] = '\0';
+		}
+		if (room > 0)
+			addnstr(save, (int)n);
 		secure_wipe(save, sizeof save);
 	}
 	return cx < width ? cx : width - 1;

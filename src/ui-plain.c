@@ -181,9 +181,12 @@ ui_plain_text(struct view_row *r)
 	return 0;
 }
 
-/* With several buttons, ask which one (Enter: the first); -1 at EOF. */
+/*
+ * With several buttons, ask which one (Enter: the first); -1 at EOF.
+ * Buttons aside are offered only with aside set.
+ */
 static int
-ui_plain_button(struct view *v, int first)
+ui_plain_button(struct view *v, int first, int aside)
 {
 	struct buf	 b;
 	char		*answer;
@@ -192,7 +195,8 @@ ui_plain_button(struct view *v, int first)
 	int		 count = 0, rows[16];
 
 	for (i = (size_t)first; i < v->nrows && count < 16; i++) {
-		if (v->rows[i].kind == ROW_BUTTON)
+		if (v->rows[i].kind == ROW_BUTTON &&
+		    (aside || !(v->rows[i].flags & ROW_ASIDE)))
 			rows[count++] = (int)i;
 	}
 	if (count < 2)
@@ -229,7 +233,7 @@ ui_plain_form(struct view *v, struct ui_event *ev)
 	struct view_row	*r;
 	char		*answer, *prompt;
 	size_t		 i;
-	int		 button = -1;
+	int		 button = -1, empty_secret = 0;
 
 	for (i = 0; i < v->nrows; i++) {
 		r = &v->rows[i];
@@ -259,9 +263,12 @@ ui_plain_form(struct view *v, struct ui_event *ev)
 			return -1;
 		if (*answer != '\0' || (r->flags & ROW_SECRET))
 			field_set(r->field, answer);
+		if (*answer == '\0' && (r->flags & ROW_SECRET))
+			empty_secret = 1;
 		secret_free(answer);
 	}
-	if (button >= 0 && (button = ui_plain_button(v, button)) < 0)
+	if (button >= 0 && (button = ui_plain_button(v, button,
+	    empty_secret)) < 0)
 		return -1;
 	v->focus = button;
 	ev->action = ACTION_SELECT;

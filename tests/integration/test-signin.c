@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,121 @@ try_sign_in(const char *email, const char *password, char **cause)
 		rc = portal_sign_in(p, password, cause);
 	portal_free(p);
 	return rc;
+}
+
+/* The reset email's link for email, from the portal's outbox (static). */
+static const char *
+reset_link(const char *email)
+{
+	static char	 url[512];
+	struct json	*box;
+	char		*path = xasprintf("/_test/outbox?to=%s", email);
+	size_t		 i;
+
+	url[0] = '\0';
+	box = pt_get(path);
+	for (i = 0; i < json_size(box); i++) {
+		const char *kind = json_gets(json_at(box, i), "kind");
+
+		if (kind != NULL && strcmp(kind, "reset-password") == 0)
+			snprintf(url, sizeof url, "%s",
+			    json_gets(json_at(box, i), "url"));
+	}
+	json_free(box);
+	free(path);
+	return url;
+}
+
+/* Getting back in: the link read as pasted, a reset, a reminder. */
+static void
+recovery(struct http *h)
+{
+	struct auth_server	 server, *srv = &server;
+	struct json		*box;
+	char			*id, *secret, *cause = NULL, *bad;
+	const char		*link;
+	int			 rc;
+
+	if (auth_discover(h, pt_url(), srv, &cause) != AUTH_OK) {
+		printf("Bail out! %s\n", cause);
+		exit(1);
+	}
+
+	ok(auth_reset_link("https://portal.example/setpassword/ab-12/"
+	    "XyZ_9/\n", &id, &secret) == 0 && strcmp(id, "ab-12") == 0 &&
+	    strcmp(secret, "XyZ_9") == 0, "a pasted link gives its id and "
+	    "secret");
+	free(id);
+	free(secret);
+	ok(auth_reset_link("  ab-12 XyZ_9 ", &id, &secret) == 0 &&
+	    strcmp(secret, "XyZ_9") == 0, "so does \"id secret\" typed");
+	free(id);
+	free(secret);
+	ok(auth_reset_link("ab-12/XyZ_9", &id, &secret) == 0,
+	    "and \"id/secret\"");
+	free(id);
+	free(secret);
+	ok(auth_reset_link("ab-12", &id, &secret) == -1 &&
+	    auth_reset_link("x y z", &id, &secret) == -1 &&
+	    auth_reset_link("a;b c", &id, &secret) == -1 &&
+	    auth_reset_link("", &id, &secret) == -1,
+	    "anything else is not a link");
+
+	pt_reset();
+	rc = auth_reset_request(h, srv, "nobody@example.org", &cause);
+	ok(rc == AUTH_OK, "a reset for an unknown email: the same answer");
+	rc = auth_reset_request(h, srv, MARIA, &cause);
+	ok(rc == AUTH_OK, "a reset is asked for");
+	link = reset_link(MARIA);
+	ok(auth_reset_link(link, &id, &secret) == 0, "the outbox holds its "
+	    "link (%s)", link);
+	rc = auth_set_password(h, srv, id, secret, "short", &cause);
+	ok(rc == AUTH_ERR, "a password against the rules is refused");
+	like(cause, "at least 8 characters", "in the portal's words");
+	free(cause);
+	cause = NULL;
+	bad = xstrdup(secret);
+	bad[0] = bad[0] == 'a' ? 'b' : 'a';
+	rc = auth_set_password(h, srv, id, bad, "Brand-new-1", &cause);
+	ok(rc == AUTH_ERR, "a wrong secret is refused");
+	like(cause, "not valid or has expired", "in the portal's words");
+	free(cause);
+	cause = NULL;
+	free(bad);
+	rc = auth_set_password(h, srv, id, secret, "Brand-new-1", &cause);
+	ok(rc == AUTH_OK, "the new password is set%s%s", rc ? ": " : "",
+	    rc ? cause : "");
+	free(cause);
+	cause = NULL;
+	rc = try_sign_in(MARIA, "Brand-new-1", &cause);
+	ok(rc == AUTH_OK, "and signs in");
+	free(cause);
+	cause = NULL;
+	rc = auth_set_password(h, srv, id, secret, "Brand-new-2", &cause);
+	ok(rc == AUTH_ERR, "a link works once");
+	free(cause);
+	cause = NULL;
+	free(id);
+	free(secret);
+
+	rc = auth_forgot_username(h, srv, "Maria", "Lopez", "1971-03-14",
+	    &cause);
+	ok(rc == AUTH_OK, "a username reminder is asked for");
+	rc = auth_forgot_username(h, srv, "Maria", "Lopez", "1971-03-15",
+	    &cause);
+	ok(rc == AUTH_OK, "a wrong birth date gets the same answer");
+	box = pt_get("/_test/outbox?to=maria@example.org");
+	rc = 0;
+	for (size_t i = 0; i < json_size(box); i++) {
+		const char *k = json_gets(json_at(box, i), "kind");
+
+		rc += k != NULL && strcmp(k, "username-reminder") == 0;
+	}
+	ok(rc == 1, "one reminder went out, for the right birth date (%d)",
+	    rc);
+	json_free(box);
+	auth_server_free(srv);
+	pt_reset();
 }
 
 int
@@ -190,6 +306,14 @@ main(void)
 	rc = try_sign_in(LINDA, "Chartty-demo-3", &cause);
 	ok(rc == AUTH_ERR_LOCKED, "even the right password waits out the lock");
 	free(cause);
+	auth_set_helpdesk("555-0100 (weekdays 8 to 6)");
+	rc = try_sign_in(LINDA, "nope", &cause);
+	is(cause, "Too many attempts. Try again in 15 minutes or call the "
+	    "help desk at 555-0100 (weekdays 8 to 6).", "the help desk's "
+	    "number from the configuration, in the sentence");
+	free(cause);
+	auth_set_helpdesk(NULL);
+	recovery(h);
 	for (i = 0; i < 6; i++) {
 		rc = try_sign_in("ghost@example.org", "nope", &cause);
 		free(cause);

@@ -114,16 +114,6 @@ def identify(t, family, birth, given=""):
     t.keys("Enter")
 
 
-def said(t, text, timeout=10.0):
-    """Wait until the screen says text, however its lines wrap."""
-    end = time.time() + timeout
-    while time.time() < end:
-        if text in " ".join(t.screen().split()):
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def clear_fields(t):
     """Empty the three identify fields (the focus on the first)."""
     for _ in range(3):
@@ -181,23 +171,23 @@ def run_misses():
     t = start("miss")
     try:
         identify(t, "Nobody", "01/01/1980")
-        ok(said(t, MISS), "miss: one sentence", t.screen())
+        ok(t.said(MISS), "miss: one sentence", t.screen())
         clear_fields(t)
         identify(t, "Pena", "06/16/1990", "Zoe")
-        ok(said(t, MISS) and "Your visit" not in t.screen(),
+        ok(t.said(MISS) and "Your visit" not in t.screen(),
            "miss: a wrong birth date gets the same sentence", t.screen())
         clear_fields(t)
         identify(t, "Pena", "1990/06/15")
-        ok(said(t, "Type your date of birth as MM/DD/YYYY"),
+        ok(t.said("Type your date of birth as MM/DD/YYYY"),
            "miss: a date that cannot be read is said, not sent",
            t.screen())
         for _ in range(5):
             clear_fields(t)
             identify(t, "Nobody", "01/01/1980")
-            said(t, MISS)
+            t.said(MISS)
         clear_fields(t)
         identify(t, "Nobody", "01/01/1980")
-        ok(said(t, "Please see the front desk.") and
+        ok(t.said("Please see the front desk.") and
            MISS not in " ".join(t.screen().split()),
            "miss: too many lookups: see the front desk", t.screen())
         check_focus(t, "the identify step")
@@ -289,7 +279,7 @@ def run_path():
            "first answer was dropped", payments())
         portal("/_test/expire-tokens", {})
         t.keys("Enter")
-        ok(said(t, "You are checked in. Please take a seat; we will call "
+        ok(t.said("You are checked in. Please take a seat; we will call "
                 "you."), "path: checked in, though every token had "
            "expired", t.screen())
         ok(visit_status() == "arrived", "path: the portal has the visit "
@@ -314,7 +304,7 @@ def run_idle():
     try:
         identify(t, "pena", "06/15/1990")
         ok(t.wait(r"Your visit"), "idle: a turn under way", t.screen())
-        ok(said(t, "Still there? Press any key to keep going.", 25),
+        ok(t.said("Still there? Press any key to keep going.", 25),
            "idle: the warning comes", t.screen())
         t.keys("Right")
         t.settle(0.3)

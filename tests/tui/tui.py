@@ -895,6 +895,119 @@ def run_wallet_card():
     ok("\x1b" not in card, "the card is plain text")
 
 
+def reset_url(email):
+    mail = [m for m in portal("/_test/outbox?to=" + email)
+            if m.get("kind") == "reset-password"]
+    return mail[-1]["url"] if mail else ""
+
+
+def run_recover():
+    """Getting back in from the sign-in screen: a forgotten password (the
+    reset email, its link pasted, two passwords that must match) and a
+    forgotten username."""
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL + " --user maria@example.org")
+    try:
+        ok(t.wait(r"Password:"), "recover: the sign-in screen", t.screen())
+        ok(focus_down_to(t, r"^> \[ Forgot password"),
+           "recover: Forgot password is offered", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^Forgot password") and
+           re.search(r"^> Email: maria@example\.org", t.screen(), re.M),
+           "recover: the email typed is offered", t.screen())
+        check_focus(t, "forgot password")
+        t.keys("Enter")
+        ok(t.said("Check your email for a reset link; paste the link or "
+                "its code here."), "recover: sent; paste the link",
+           t.screen())
+        ok(t.lines()[t.cursor()[1]].startswith("> Link or code:"),
+           "recover: the cursor in the link's field", t.screen())
+        url = reset_url("maria@example.org")
+        ok("/setpassword/" in url, "recover: the outbox holds the link")
+        t.type(url)
+        t.keys("Down")
+        t.type("Brand-new-1")
+        t.keys("Down")
+        t.type("Brand-new-2")
+        t.keys("Enter")
+        ok(t.said("The two passwords are not the same; type them again."),
+           "recover: two passwords that differ are said, nothing sent",
+           t.screen())
+        ok("Brand-new" not in t.screen() and "Brand-new" not in
+           t.tmux("capture-pane", "-p", "-S", "-", "-t", "0"),
+           "recover: passwords never shown")
+        focus_down_to(t, r"^> New password:")
+        t.type("Brand-new-1")
+        t.keys("Down")
+        t.type("Brand-new-1")
+        t.keys("Enter")
+        ok(t.said("Your password was changed. Sign in with it now."),
+           "recover: the password is set (the link unused before)",
+           t.screen())
+        ok(t.lines()[t.cursor()[1]].startswith("> Password:"),
+           "recover: back at sign-in, on the password", t.screen())
+        t.type("Brand-new-1")
+        t.keys("Enter")
+        ok(t.wait(r"^Home"), "recover: signed in with the new password",
+           t.screen())
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+    portal("/_test/reset", {})
+    t = Term("--no-keyring --server " + PORTAL)
+    try:
+        ok(t.wait(r"Password:"), "recover: sign-in without an email")
+        focus_down_to(t, r"^> \[ Forgot username")
+        t.keys("Enter")
+        ok(t.wait(r"^Forgot username"), "recover: forgot username",
+           t.screen())
+        t.type("Maria")
+        t.keys("Down")
+        t.type("Lopez")
+        t.keys("Down")
+        t.type("03/14/1971")
+        t.keys("Enter")
+        ok(t.said("If we found your account, we sent a reminder to the "
+                "email on file."), "recover: the one answer", t.screen())
+        ok(any(m.get("kind") == "username-reminder" for m in
+               portal("/_test/outbox?to=maria@example.org")),
+           "recover: the reminder went to the email on file")
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
+    portal("/_test/reset", {})
+    p = Plain(["--no-keyring", "--server", PORTAL, "--user",
+               "maria@example.org"])
+    try:
+        ok(p.until(r"Email \[maria@example.org\]: $"), "plain recover: "
+           "the sign-in form", p.tail())
+        p.send("")
+        p.until(r"Password: $")
+        p.send("")
+        ok(p.until(r"Choose: 1\. Sign in, 2\. Forgot password, 3\. Forgot "
+                   r"username \[1\]: $"), "plain recover: a password left "
+           "empty offers the ways back in", p.tail())
+        p.send("2")
+        ok(p.until(r"Email \[maria@example.org\]: $"),
+           "plain recover: the email", p.tail())
+        p.send("")
+        p.until(r"Link or code: $")
+        p.send(reset_url("maria@example.org"))
+        p.until(r"New password: $")
+        p.send("Plain-new-1")
+        p.until(r"New password again: $")
+        p.send("Plain-new-1")
+        p.until(r"Choose: ")
+        p.send("")
+        ok(p.until(r"Your password was changed\. Sign in with it now\."),
+           "plain recover: the password is set", p.tail())
+    finally:
+        p.close()
+    ok(b"Plain-new-1" not in p.all, "plain recover: never echoed")
+
+
 run_size(80, 24)
 run_size(132, 43)
 run_results(80, 24)
@@ -912,4 +1025,5 @@ run_hostile()
 run_plain()
 run_plain_results()
 run_wallet_card()
+run_recover()
 done()

@@ -116,6 +116,15 @@ class Term:
             time.sleep(0.05)
         return False
 
+    def said(self, text, timeout=10.0):
+        """Wait until the screen says text, however its lines wrap."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if text in " ".join(self.screen().split()):
+                return True
+            time.sleep(0.05)
+        return False
+
     def settle(self, quiet=0.3):
         last, since = self.bytes(), time.time()
         while time.time() - since < quiet:

@@ -1,11 +1,11 @@
-/* Unit tests of the kiosk's reading of a typed birth date. */
+/* Unit tests of reading a birth date as typed (the kiosk, recovery). */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "kiosk.h"
+#include "fhirtime.h"
 #include "tap.h"
 
 static void
@@ -13,7 +13,7 @@ reads(const char *typed, const char *want)
 {
 	char	out[11] = "";
 
-	ok(kiosk_birth_date(typed, out) == 0 && strcmp(out, want) == 0,
+	ok(fhir_birth_date(typed, out) == 0 && strcmp(out, want) == 0,
 	    "\"%s\" is %s (%s)", typed, want, out);
 }
 
@@ -22,7 +22,7 @@ refused(const char *typed, const char *why)
 {
 	char	out[11];
 
-	ok(kiosk_birth_date(typed, out) == -1, "\"%s\" is refused: %s",
+	ok(fhir_birth_date(typed, out) == -1, "\"%s\" is refused: %s",
 	    typed ? typed : "(null)", why);
 }
 
