@@ -98,6 +98,7 @@ struct app_options {
 					   0: never */
 	const char	*location;	/* kiosk: "Location/<id>", or NULL */
 	const char	*help;		/* kiosk: the front desk's words */
+	const char	*helpdesk;	/* its number and hours, or NULL */
 };
 
 struct app {

@@ -74,6 +74,23 @@ void	 auth_server_free(struct auth_server *);
 int	 auth_password(struct http *, const struct auth_server *,
 	     const char *email, const char *password, struct auth_login *,
 	     struct auth_session *, char **cause);
+/*
+ * Getting an account, signed in at once when it works (as
+ * auth_password): with an activation code from the clinic and the birth
+ * date, or by matching names, birth date and the last 4 digits of the
+ * SSN to one patient. Failures say the portal's words (which code
+ * problem, only with the right birth date; a mismatch sends to the help
+ * desk, never saying which field); an account that exists (409) gets
+ * "You already have an account; use Forgot password.".
+ */
+int	 auth_activate(struct http *, const struct auth_server *,
+	     const char *code, const char *birth, const char *email,
+	     const char *password, struct auth_login *,
+	     struct auth_session *, char **cause);
+int	 auth_signup(struct http *, const struct auth_server *,
+	     const char *first, const char *last, const char *birth,
+	     const char *ssn4, const char *email, const char *password,
+	     struct auth_login *, struct auth_session *, char **cause);
 /* Finish a sign-in with the 6-digit code; clears *login on success. */
 int	 auth_mfa(struct http *, const struct auth_server *,
 	     struct auth_login *, const char *code, struct auth_session *,

@@ -19,6 +19,8 @@ char	*crypto_base64_decode(const char *, size_t *len);
  * verifier; pkce_challenge returns BASE64URL(SHA256(verifier)). Both
  * return new strings the caller wipes and frees (secret_free).
  */
+/* OpenSSL's version ("OpenSSL 3.0.15 3 Sep 2024"). */
+const char *crypto_library(void);
 char	*pkce_verifier(void);
 char	*pkce_challenge(const char *verifier);
 /* A random version 4 UUID, for idempotency keys; caller frees. */

@@ -6,6 +6,7 @@
 #define CHARTTY_HTTP_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct http;		/* a client: one reused connection per server */
 struct http_req;	/* one request under way */
@@ -27,6 +28,7 @@ struct http_response {
 	char	*location;
 	char	*content_type;
 	long	 retry_after;	/* seconds from Retry-After, or -1 */
+	time_t	 date;		/* the server's clock (Date), or 0 */
 };
 
 enum http_error {
@@ -107,6 +109,9 @@ struct pollfd;
 int		 http_wait(int timeout_ms, struct pollfd *fds, size_t nfds);
 /* Wake a wait under way at once (curl_multi_wakeup). */
 void		 http_wakeup(void);
+
+/* libcurl's version line ("libcurl/7.88.1 OpenSSL/3.0.15 ..."). */
+const char	*http_library(void);
 
 /* Free the members of a response (wiping the body); NULL-safe. */
 void		 http_response_free(struct http_response *);

@@ -18,6 +18,8 @@ struct json;
  * Parse len bytes. Returns a root, or NULL with *cause set (caller frees)
  * for malformed, too deep or too large input.
  */
+/* cJSON's version ("1.7.15"). */
+const char	*json_library(void);
 struct json	*json_parse(const char *, size_t, char **cause);
 void		 json_free(struct json *);
 /* json_free() after wiping every string in the tree (passwords, tokens). */

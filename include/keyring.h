@@ -32,6 +32,9 @@ char	*keyring_label(const char *server, const char *account,
  */
 int	 keyring_lookup(const char *server, const char *account,
 	     const char *kind, char **secret, char **cause);
+/* libsecret's version; 0 when the keyring answers, -1 with *cause. */
+const char *keyring_library(void);
+int	 keyring_reachable(char **cause);
 /* Remove it; KEYRING_NOT_FOUND when there was none. */
 int	 keyring_delete(const char *server, const char *account,
 	     const char *kind, char **cause);

@@ -35,6 +35,16 @@ int		 portal_resume(struct portal *, char **cause);
  */
 int		 portal_sign_in(struct portal *, const char *password,
 		     char **cause);
+/*
+ * A new account for the portal's email, signed in and kept in the keyring
+ * when it works: with an activation code, or by identity match. AUTH_ERR
+ * with a sentence, sending nothing, when the server does not announce it.
+ */
+int		 portal_activate(struct portal *, const char *code,
+		     const char *birth, const char *password, char **cause);
+int		 portal_signup(struct portal *, const char *first,
+		     const char *last, const char *birth, const char *ssn4,
+		     const char *password, char **cause);
 /* Give the MFA code after AUTH_NEED_MFA. */
 int		 portal_verify(struct portal *, const char *code, char **cause);
 /*

@@ -30,6 +30,7 @@ extern const struct screen screen_onmyway;
 extern const struct screen screen_checkin;
 extern const struct screen screen_kiosk;
 extern const struct screen screen_recover;
+extern const struct screen screen_join;
 extern const struct screen screen_billing;
 extern const struct screen screen_bill;
 extern const struct screen screen_pay;

@@ -48,6 +48,8 @@ struct ui {
 struct ui	*ui_curses_create(int ascii, int color, int kiosk,
 		     char **cause);
 struct ui	*ui_plain_create(void);
+/* The curses library's version ("ncurses 6.4.20221231"). */
+const char	*ui_curses_library(void);
 /* Put the terminal back and free; NULL is a no-op. */
 void		 ui_free(struct ui *);
 /* Put the terminal back (for fatal() and signals); safe to repeat. */

@@ -27,6 +27,15 @@ help_view(struct app *app, void *state, struct view *v)
 	for (k = key_table; k->name != NULL; k++)
 		view_item(v, (int)(k - key_table), "Key", k->keys, k->help,
 		    ROW_INFO);
+	view_heading(v, "Getting help");
+	view_text(v, app->opt.helpdesk != NULL ? view_printf(v, "Call the "
+	    "help desk: %s.", app->opt.helpdesk) : "Call your clinic's help "
+	    "desk.");
+	view_text(v, "Have ready: the email you sign in with, your date of "
+	    "birth, this device (a computer, a terminal, over SSH), and what "
+	    "went wrong, in its words. \"chartty diagnose\" prints what "
+	    "they may ask about this machine, and nothing about your "
+	    "health.");
 }
 
 const struct screen screen_help = {

@@ -12,7 +12,7 @@
 
 enum { SIGNIN_SERVER, SIGNIN_EMAIL, SIGNIN_PASSWORD, SIGNIN_CODE,
     SIGNIN_GO, SIGNIN_VERIFY, SIGNIN_RESTART, SIGNIN_FORGOT_PASSWORD,
-    SIGNIN_FORGOT_USERNAME };
+    SIGNIN_FORGOT_USERNAME, SIGNIN_ACTIVATE, SIGNIN_SIGNUP };
 
 struct signin {
 	struct field	server;
@@ -40,6 +40,21 @@ signin_open(struct app *app, void *arg, void **state, char **cause)
 	s->ask_server = app->opt.server == NULL;
 	*state = s;
 	return 0;
+}
+
+/* A button aside (plain mode: when the password is left empty), shown
+ * when the portal announces cap or is not known yet. */
+static void
+signin_aside(struct app *app, struct view *v, unsigned int cap, int id,
+    const char *label)
+{
+	int	at;
+
+	if (app->portal != NULL && portal_fhir(app->portal) != NULL &&
+	    !(portal_server(app->portal)->caps & cap))
+		return;
+	at = view_button(v, id, label);
+	v->rows[at].flags |= ROW_ASIDE;
 }
 
 static void
@@ -77,14 +92,17 @@ signin_view(struct app *app, void *state, struct view *v)
 	    (!s->ask_server || s->server.len > 0))
 		v->focus = at;
 	s->placed = 1;
-	/* Getting back in, where the portal signs in with passwords. */
-	if (app->portal == NULL || portal_fhir(app->portal) == NULL ||
-	    (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)) {
-		at = view_button(v, SIGNIN_FORGOT_PASSWORD, "Forgot password");
-		v->rows[at].flags |= ROW_ASIDE;
-		at = view_button(v, SIGNIN_FORGOT_USERNAME, "Forgot username");
-		v->rows[at].flags |= ROW_ASIDE;
-	}
+	/*
+	 * Getting back in and getting an account, where the portal offers
+	 * them (all of them until it is known).
+	 */
+	signin_aside(app, v, AUTH_CAP_PASSWORD, SIGNIN_FORGOT_PASSWORD,
+	    "Forgot password");
+	signin_aside(app, v, AUTH_CAP_PASSWORD, SIGNIN_FORGOT_USERNAME,
+	    "Forgot username");
+	signin_aside(app, v, AUTH_CAP_ACTIVATION, SIGNIN_ACTIVATE,
+	    "Activate with a code");
+	signin_aside(app, v, AUTH_CAP_SIGNUP, SIGNIN_SIGNUP, "Sign up");
 }
 
 /* Signed in: load the records and go on. */
@@ -200,6 +218,8 @@ signin_action(struct app *app, void *state,
 	switch (r->id) {
 	case SIGNIN_FORGOT_PASSWORD:
 	case SIGNIN_FORGOT_USERNAME:
+	case SIGNIN_ACTIVATE:
+	case SIGNIN_SIGNUP:
 		if (s->server.len == 0) {
 			app_say(app, "Please enter the portal's address.");
 			return APP_REDRAW;
@@ -213,6 +233,18 @@ signin_action(struct app *app, void *state,
 		}
 		if (signin_portal(app, s) != 0)
 			return APP_REDRAW;
+		if (r->id == SIGNIN_ACTIVATE || r->id == SIGNIN_SIGNUP) {
+			if (!(portal_server(app->portal)->caps &
+			    (r->id == SIGNIN_ACTIVATE ? AUTH_CAP_ACTIVATION :
+			    AUTH_CAP_SIGNUP))) {
+				app_say(app, "This portal does not offer that; "
+				    "ask the clinic how to get an account.");
+				return APP_REDRAW;
+			}
+			return app_push(app, &screen_join, xstrdup(
+			    r->id == SIGNIN_SIGNUP ? "signup" :
+			    "activation"));
+		}
 		return app_push(app, &screen_recover, xstrdup(
 		    r->id == SIGNIN_FORGOT_PASSWORD ? "password" :
 		    "username"));

@@ -483,22 +483,33 @@ auth_login_answer(struct http *h, const struct auth_server *srv,
 	return auth_exchange(h, srv, code, l->verifier, NULL, s, cause);
 }
 
-int
-auth_password(struct http *h, const struct auth_server *srv,
-    const char *email, const char *password, struct auth_login *l,
-    struct auth_session *s, char **cause)
+/*
+ * Sign in through root's path (a password sign-in, or a new account
+ * signed in at once): POST the pairs given (a NULL-terminated list of
+ * key, value) with a PKCE challenge, then exchange the code. AUTH_NEED_MFA
+ * keeps *l for auth_mfa(). A 409 says conflict (NULL: as any refusal).
+ */
+static int
+auth_pkce_login(struct http *h, const struct auth_server *srv,
+    const char *path, const char *fallback, const char *conflict,
+    struct auth_login *l, struct auth_session *s, char **cause, ...)
 {
 	struct auth_answer	 ans;
-	struct json		*body;
+	struct json		*body = json_new_object();
+	const char		*k, *v;
 	char			*challenge, *text, *url;
+	va_list			 ap;
 	int			 rc;
 
 	auth_login_clear(l);
 	l->verifier = pkce_verifier();
 	challenge = pkce_challenge(l->verifier);
-	body = json_new_object();
-	json_add_str(body, "email", email);
-	json_add_str(body, "password", password);
+	va_start(ap, cause);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		json_add_str(body, k, v ? v : "");
+	}
+	va_end(ap);
 	json_add_str(body, "codeChallenge", challenge);
 	json_add_str(body, "codeChallengeMethod", "S256");
 	json_add_str(body, "clientId", AUTH_CLIENT_ID);
@@ -506,19 +517,60 @@ auth_password(struct http *h, const struct auth_server *srv,
 	text = json_print(body);
 	json_free_secret(body);
 	secret_free(challenge);
-
-	url = url_join(srv->root, "auth/login");
+	url = url_join(srv->root, path);
 	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
 	free(url);
 	secret_free(text);
-	if (rc != AUTH_OK)
+	if (rc != AUTH_OK) {
+		auth_login_clear(l);
 		return rc;
-	rc = auth_login_answer(h, srv, &ans, l, s,
-	    "Email or password is invalid.", cause);
+	}
+	if (ans.status == 409 && conflict != NULL) {
+		*cause = xstrdup(conflict);
+		rc = AUTH_ERR;
+	} else
+		rc = auth_login_answer(h, srv, &ans, l, s, fallback, cause);
 	auth_answer_free(&ans);
 	if (rc != AUTH_NEED_MFA)
 		auth_login_clear(l);
 	return rc;
+}
+
+#define AUTH_HAS_ACCOUNT "You already have an account; use Forgot password."
+
+int
+auth_activate(struct http *h, const struct auth_server *srv,
+    const char *code, const char *birth, const char *email,
+    const char *password, struct auth_login *l, struct auth_session *s,
+    char **cause)
+{
+	return auth_pkce_login(h, srv, "auth/activate", "The activation "
+	    "code or date of birth is not correct.", AUTH_HAS_ACCOUNT, l, s,
+	    cause,
+	    "activationCode", code, "birthDate", birth, "email", email,
+	    "password", password, NULL);
+}
+
+int
+auth_signup(struct http *h, const struct auth_server *srv,
+    const char *first, const char *last, const char *birth,
+    const char *ssn4, const char *email, const char *password,
+    struct auth_login *l, struct auth_session *s, char **cause)
+{
+	return auth_pkce_login(h, srv, "auth/signup", "We could not match "
+	    "those details to a patient. Please call the help desk.",
+	    AUTH_HAS_ACCOUNT, l, s, cause, "firstName", first, "lastName", last, "birthDate", birth,
+	    "ssnLast4", ssn4, "email", email, "password", password, NULL);
+}
+
+int
+auth_password(struct http *h, const struct auth_server *srv,
+    const char *email, const char *password, struct auth_login *l,
+    struct auth_session *s, char **cause)
+{
+	return auth_pkce_login(h, srv, "auth/login", "Email or password is "
+	    "invalid.", NULL, l, s, cause, "email", email, "password",
+	    password, NULL);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -217,4 +218,10 @@ crypto_request_id(char **id, char **sent, char *what)
 	secret_free(*sent);
 	*sent = what;
 	return fresh;
+}
+
+const char *
+crypto_library(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
 }

@@ -149,6 +149,11 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 	} else if ((v = http_header_value(p, n, "Content-Type")) != NULL) {
 		free(resp->content_type);
 		resp->content_type = v;
+	} else if ((v = http_header_value(p, n, "Date")) != NULL) {
+		time_t t = curl_getdate(v, NULL);
+
+		resp->date = t > 0 ? t : 0;
+		free(v);
 	} else if ((v = http_header_value(p, n, "Retry-After")) != NULL) {
 		if (parse_number(v, 0, 365L * 86400, &secs) == 0)
 			resp->retry_after = (long)secs;
@@ -437,6 +442,12 @@ http_perform(struct http *h, const struct http_request *q,
 		return HTTP_ERR_CANCELLED;
 	}
 	return http_req_finish(r, resp, cause);
+}
+
+const char *
+http_library(void)
+{
+	return curl_version();
 }
 
 void

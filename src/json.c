@@ -332,3 +332,9 @@ json_print(const struct json *j)
 	cJSON_free(s);
 	return copy;
 }
+
+const char *
+json_library(void)
+{
+	return cJSON_Version();
+}

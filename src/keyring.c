@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,4 +104,27 @@ keyring_delete(const char *server, const char *account, const char *kind,
 	if (error != NULL)
 		return keyring_error(error, cause);
 	return removed ? KEYRING_OK : KEYRING_NOT_FOUND;
+}
+
+const char *
+keyring_library(void)
+{
+	static char	v[32];
+
+	snprintf(v, sizeof v, "libsecret %d.%d.%d", SECRET_MAJOR_VERSION,
+	    SECRET_MINOR_VERSION, SECRET_MICRO_VERSION);
+	return v;
+}
+
+int
+keyring_reachable(char **cause)
+{
+	char	*secret = NULL;
+	int	 rc;
+
+	/* An item no one stores: found or not, the keyring answered. */
+	rc = keyring_lookup("chartty:diagnose", "nobody", "probe", &secret,
+	    cause);
+	secret_free(secret);
+	return rc == KEYRING_UNAVAILABLE ? -1 : 0;
 }

@@ -15,6 +15,7 @@
 #include "screens.h"
 #include "auth.h"
 #include "conf.h"
+#include "diagnose.h"
 #include "keyring.h"
 #include "keys.h"
 #include "portal.h"
@@ -72,6 +73,9 @@ static const char main_usage[] =
 "               the sign-in kept in the keyring\n"
 "  summary --text [--output FILE]\n"
 "               print the health summary as plain text (a wallet card)\n"
+"  diagnose     print what the help desk needs (versions, terminal,\n"
+"               locale, whether the portal and the keyring answer);\n"
+"               nothing about anyone's health, no name, no token\n"
 "  kiosk        run a clinic's check-in kiosk until the system stops it\n"
 "               (SIGTERM or SIGHUP); settings from [kiosk] in the\n"
 "               configuration, or --server and --client-id\n"
@@ -519,6 +523,21 @@ main(int argc, char **argv)
 		free(user);
 		return rc;
 	}
+	if (argc == 1 && strcmp(argv[0], "diagnose") == 0) {
+		/* Signs in to nothing: it must work when nothing else does. */
+		if (conf_load(config, &conf, &cause) != 0) {
+			fprintf(stderr, "chartty: %s\n", cause);
+			free(cause);
+			return 1;
+		}
+		if (server == NULL && (acct = conf_account(&conf, account)))
+			server = acct->server;
+		rc = diagnose_write(stdout, server, !(no_keyring ||
+		    conf.no_keyring));
+		conf_free(&conf);
+		free(user);
+		return rc;
+	}
 	if (argc > 1) {
 		fputs(main_usage, stderr);
 		return 2;
@@ -576,6 +595,7 @@ main(int argc, char **argv)
 		opt.ascii = ascii || conf.ascii;
 		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
 		opt.idle = conf.idle;
+		opt.helpdesk = conf.helpdesk;
 		rc = app_run(&opt);
 		goto out;
 	}

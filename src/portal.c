@@ -209,6 +209,39 @@ portal_sign_in(struct portal *p, const char *password, char **cause)
 }
 
 int
+portal_activate(struct portal *p, const char *code, const char *birth,
+    const char *password, char **cause)
+{
+	int	rc;
+
+	if (!(p->srv.caps & AUTH_CAP_ACTIVATION)) {
+		*cause = xstrdup("This portal does not offer activation "
+		    "codes.");
+		return AUTH_ERR;
+	}
+	auth_session_clear(&p->session);
+	rc = auth_activate(p->http, &p->srv, code, birth, p->email, password,
+	    &p->login, &p->session, cause);
+	return rc == AUTH_OK ? portal_signed(p) : rc;
+}
+
+int
+portal_signup(struct portal *p, const char *first, const char *last,
+    const char *birth, const char *ssn4, const char *password, char **cause)
+{
+	int	rc;
+
+	if (!(p->srv.caps & AUTH_CAP_SIGNUP)) {
+		*cause = xstrdup("This portal does not offer signing up.");
+		return AUTH_ERR;
+	}
+	auth_session_clear(&p->session);
+	rc = auth_signup(p->http, &p->srv, first, last, birth, ssn4, p->email,
+	    password, &p->login, &p->session, cause);
+	return rc == AUTH_OK ? portal_signed(p) : rc;
+}
+
+int
 portal_verify(struct portal *p, const char *code, char **cause)
 {
 	int	rc;

@@ -817,3 +817,9 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 	}
 	return xstrndup(f.text, f.len);
 }
+
+const char *
+ui_curses_library(void)
+{
+	return curses_version();
+}

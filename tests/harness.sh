@@ -42,7 +42,8 @@ case $test in
 	    --clinic "$clinic" >"$world/portal.out" 2>"$world/portal.err" &
 	portal_pid=$!
 	url=
-	for _ in $(seq 1 300); do
+	# Up to two minutes: a bound on a hung start, not a timing check.
+	for _ in $(seq 1 1200); do
 		url=$(sed -n 's/^portal listening on \(http[^ ]*\).*/\1/p' \
 		    "$world/portal.out" 2>/dev/null | head -n 1)
 		[ -n "$url" ] && break

@@ -66,4 +66,27 @@ like "$out" 'no account "nope"' "an unknown account is named"
 out=$("$C" --config /nonexistent </dev/null 2>&1)
 like "$out" "Cannot read /nonexistent" "a missing named config file is an error"
 
+# diagnose: what the help desk needs, nothing about anyone's health.
+out=$("$C" --no-keyring --server "$U" diagnose 2>&1)
+ok $? "diagnose exits 0 when every check passes"
+like "$out" "^chartty [0-9]" "diagnose: the version"
+like "$out" "Libraries: libcurl/.*OpenSSL.*ncurses.*cJSON.*libsecret" \
+    "diagnose: the libraries"
+like "$out" "Locale: .*UTF-8" "diagnose: the locale"
+like "$out" "Discovery: working \(password sign-in" "diagnose: discovery, \
+with what the portal offers"
+like "$out" "Connection: plain http, to this machine only" \
+    "diagnose: how it connects"
+like "$out" "Clock: in step with the portal" "diagnose: the clock"
+like "$out" "Keyring: not used" "diagnose: the keyring, as asked"
+like "$out" "Last error: none" "diagnose: no error"
+unlike "$out" "maria|Maria|Lopez|Bearer|token|Patient/" \
+    "diagnose: no name, no token, nothing of a record"
+out=$("$C" --server http://127.0.0.1:1 diagnose 2>&1)
+ok $(( $? == 1 ? 0 : 1 )) "diagnose exits 1 when a check fails"
+like "$out" "Discovery: failed \(Cannot reach 127\.0\.0\.1" \
+    "diagnose: an unreachable portal in one sentence"
+like "$out" "Keyring: not reachable" "diagnose: no keyring (no D-Bus here)"
+like "$out" "Last error: " "diagnose: the last error said"
+
 done_testing

@@ -165,6 +165,84 @@ recovery(struct http *h)
 	pt_reset();
 }
 
+/* Getting an account: activation codes and sign-up by identity match. */
+static void
+accounts(struct http *h)
+{
+	struct auth_server	 srv;
+	struct auth_session	 ses;
+	struct auth_login	 login;
+	struct json		*j;
+	char			*cause = NULL, *expired;
+	int			 rc;
+
+	pt_reset();
+	memset(&ses, 0, sizeof ses);
+	memset(&login, 0, sizeof login);
+	if (auth_discover(h, pt_url(), &srv, &cause) != AUTH_OK) {
+		printf("Bail out! %s\n", cause);
+		exit(1);
+	}
+	ok((srv.caps & AUTH_CAP_ACTIVATION) && (srv.caps & AUTH_CAP_SIGNUP),
+	    "activation and sign-up announced");
+	rc = auth_activate(h, &srv, "act-7q4m 2kd9", "1988-04-13",
+	    "grace@example.org", "Grace-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_ERR, "activation with a wrong birth date is refused");
+	is(cause, "The activation code or date of birth is not correct.",
+	    "without saying which");
+	free(cause);
+	cause = NULL;
+	rc = auth_activate(h, &srv, "act-7q4m 2kd9", "1988-04-12",
+	    "grace@example.org", "Grace-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_OK && ses.access_token != NULL, "a valid code (case, "
+	    "spaces and hyphens aside) makes the account, signed in%s%s",
+	    rc ? ": " : "", rc ? cause : "");
+	free(cause);
+	cause = NULL;
+	auth_session_clear(&ses);
+	rc = auth_activate(h, &srv, "ACT-7Q4M-2KD9", "1988-04-12",
+	    "grace2@example.org", "Grace-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_ERR, "a used code is refused");
+	like(cause, "already been used", "in the portal's words");
+	free(cause);
+	cause = NULL;
+	j = pt_post("/_test/activation-code",
+	    "{\"patient\":\"samuel-reyes\",\"issuedDaysAgo\":31}");
+	expired = xstrdup(json_gets(j, "code"));
+	json_free(j);
+	rc = auth_activate(h, &srv, expired, "1990-07-23",
+	    "samuel@example.org", "Samuel-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_ERR, "an expired code is refused");
+	like(cause, "expired", "in the portal's words");
+	free(cause);
+	cause = NULL;
+	free(expired);
+
+	rc = auth_signup(h, &srv, "Samuel", "Reyes", "1990-07-23", "6780",
+	    "samuel@example.org", "Samuel-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_ERR, "sign-up with details that do not match fails");
+	like(cause, "help desk", "and sends to the help desk");
+	ok(cause != NULL && strstr(cause, "SSN") == NULL &&
+	    strstr(cause, "birth") == NULL, "never saying which field");
+	free(cause);
+	cause = NULL;
+	rc = auth_signup(h, &srv, "Samuel", "Reyes", "1990-07-23", "6789",
+	    "samuel@example.org", "Samuel-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_OK && ses.access_token != NULL, "a match signs up and "
+	    "in%s%s", rc ? ": " : "", rc ? cause : "");
+	free(cause);
+	cause = NULL;
+	auth_session_clear(&ses);
+	rc = auth_signup(h, &srv, "Maria", "Lopez", "1971-03-14", "4321",
+	    "maria2@example.org", "Maria-new-1", &login, &ses, &cause);
+	ok(rc == AUTH_ERR, "an existing account is refused");
+	is(cause, "You already have an account; use Forgot password.",
+	    "with the way back in");
+	free(cause);
+	auth_server_free(&srv);
+	pt_reset();
+}
+
 int
 main(void)
 {
@@ -314,6 +392,7 @@ main(void)
 	free(cause);
 	auth_set_helpdesk(NULL);
 	recovery(h);
+	accounts(h);
 	for (i = 0; i < 6; i++) {
 		rc = try_sign_in("ghost@example.org", "nope", &cause);
 		free(cause);

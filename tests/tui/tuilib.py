@@ -45,10 +45,11 @@ def diag(text):
     sys.stdout.flush()
 
 
-def portal(path, body=None):
+def portal(path, body=None, method=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(PORTAL + path, data=data,
-                                 method="POST" if body is not None else "GET",
+                                 method=method or ("POST" if body is not None
+                                                   else "GET"),
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req) as r:
         text = r.read().decode()
