@@ -107,18 +107,17 @@ app_after(struct app *app, int seconds, int flags)
 	l->after_due = 0;
 }
 
-#define APP_STILL_THERE	"Still there? Press any key to keep going."
-#define APP_SIGN_OUT_SOON "Still there? You will be signed out in 20 " \
-	"seconds; press any key to stay signed in."
 #define APP_WARN_AHEAD	20	/* seconds of warning before idle ends */
 
 static void
 app_idle_warn(void *arg)
 {
 	static const char *const said_as[2][2] = {	/* [kiosk][plain] */
-		{ APP_SIGN_OUT_SOON, "Still there? You will be signed out in "
-		    "20 seconds; press Enter to stay signed in." },
-		{ APP_STILL_THERE, "Still there? Press Enter to keep going." }
+		{ "Still there? You will be signed out in 20 seconds; press "
+		    "any key to stay signed in.", "Still there? You will be "
+		    "signed out in 20 seconds; press Enter to stay signed in." },
+		{ "Still there? Press any key to keep going.",
+		    "Still there? Press Enter to keep going." }
 	};
 	struct loop	*l = arg;
 	const char	*said = said_as[l->app.opt.kiosk != 0][l->app.ui->plain

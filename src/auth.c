@@ -303,10 +303,41 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 	return AUTH_OK;
 }
 
+/* Add ap's key, value string pairs (NULL-terminated) to body. */
+static void
+auth_add_pairs(struct json *body, va_list ap)
+{
+	const char	*k, *v;
+
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		json_add_str(body, k, v ? v : "");
+	}
+}
+
+/*
+ * POST body as JSON to root's path, as auth_post; body and its text are
+ * wiped and freed (they may hold a password).
+ */
+static int
+auth_post_json(struct http *h, const struct auth_server *srv,
+    const char *path, struct json *body, struct auth_answer *ans,
+    char **cause)
+{
+	char	*text = json_print(body), *url = url_join(srv->root, path);
+	int	 rc;
+
+	json_free_secret(body);
+	rc = auth_post(h, url, text, 0, NULL, ans, cause);
+	free(url);
+	secret_free(text);
+	return rc;
+}
+
 /*
  * POST a JSON object of key/value string pairs (NULL-terminated) to
  * root's path; AUTH_OK for a 2xx, else a failure with the portal's words
- * (or fallback). The body is wiped: it may hold a password.
+ * (or fallback).
  */
 static int
 auth_post_fields(struct http *h, const struct auth_server *srv,
@@ -314,24 +345,13 @@ auth_post_fields(struct http *h, const struct auth_server *srv,
 {
 	struct auth_answer	 ans;
 	struct json		*body = json_new_object();
-	const char		*k, *v;
-	char			*text, *url;
 	va_list			 ap;
 	int			 rc;
 
 	va_start(ap, cause);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		json_add_str(body, k, v ? v : "");
-	}
+	auth_add_pairs(body, ap);
 	va_end(ap);
-	text = json_print(body);
-	json_free_secret(body);
-	url = url_join(srv->root, path);
-	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
-	free(url);
-	secret_free(text);
-	if (rc != AUTH_OK)
+	if ((rc = auth_post_json(h, srv, path, body, &ans, cause)) != AUTH_OK)
 		return rc;
 	if (ans.status < 200 || ans.status >= 300)
 		rc = auth_failure(&ans, fallback, cause);
@@ -496,8 +516,7 @@ auth_pkce_login(struct http *h, const struct auth_server *srv,
 {
 	struct auth_answer	 ans;
 	struct json		*body = json_new_object();
-	const char		*k, *v;
-	char			*challenge, *text, *url;
+	char			*challenge;
 	va_list			 ap;
 	int			 rc;
 
@@ -505,22 +524,14 @@ auth_pkce_login(struct http *h, const struct auth_server *srv,
 	l->verifier = pkce_verifier();
 	challenge = pkce_challenge(l->verifier);
 	va_start(ap, cause);
-	while ((k = va_arg(ap, const char *)) != NULL) {
-		v = va_arg(ap, const char *);
-		json_add_str(body, k, v ? v : "");
-	}
+	auth_add_pairs(body, ap);
 	va_end(ap);
 	json_add_str(body, "codeChallenge", challenge);
 	json_add_str(body, "codeChallengeMethod", "S256");
 	json_add_str(body, "clientId", AUTH_CLIENT_ID);
 	json_add_str(body, "scope", AUTH_SCOPE);
-	text = json_print(body);
-	json_free_secret(body);
 	secret_free(challenge);
-	url = url_join(srv->root, path);
-	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
-	free(url);
-	secret_free(text);
+	rc = auth_post_json(h, srv, path, body, &ans, cause);
 	if (rc != AUTH_OK) {
 		auth_login_clear(l);
 		return rc;
@@ -579,7 +590,6 @@ auth_mfa(struct http *h, const struct auth_server *srv, struct auth_login *l,
 {
 	struct auth_answer	 ans;
 	struct json		*body;
-	char			*text, *url;
 	int			 rc;
 
 	if (l->login == NULL) {
@@ -589,13 +599,8 @@ auth_mfa(struct http *h, const struct auth_server *srv, struct auth_login *l,
 	body = json_new_object();
 	json_add_str(body, "login", l->login);
 	json_add_str(body, "token", code);
-	text = json_print(body);
-	json_free_secret(body);
-	url = url_join(srv->root, "auth/mfa/verify");
-	rc = auth_post(h, url, text, 0, NULL, &ans, cause);
-	free(url);
-	secret_free(text);
-	if (rc != AUTH_OK)
+	if ((rc = auth_post_json(h, srv, "auth/mfa/verify", body, &ans,
+	    cause)) != AUTH_OK)
 		return rc;
 	rc = auth_login_answer(h, srv, &ans, l, s,
 	    "That code did not work. Check the code in your authenticator "

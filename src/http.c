@@ -47,25 +47,29 @@ struct http_req {
 static CURLM	*http_multi;
 static struct http_stats http_totals;	/* every client's, together */
 
+/* The process's multi handle, made on first use. */
+static void
+http_start_multi(void)
+{
+	if (http_multi != NULL)
+		return;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatal("cannot start libcurl");
+	if ((http_multi = curl_multi_init()) == NULL)
+		fatal("cannot start libcurl");
+	/* One connection per server, kept open and reused; a few servers
+	 * (organizations) side by side. */
+	curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS,
+	    (long)HTTP_MAX_SERVERS);
+}
+
 struct http *
 http_create(void)
 {
 	struct http	*h;
 
-	if (http_multi == NULL) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			fatal("cannot start libcurl");
-		if ((http_multi = curl_multi_init()) == NULL)
-			fatal("cannot start libcurl");
-		/*
-		 * One connection per server, kept open and reused; a few
-		 * servers (organizations) side by side.
-		 */
-		curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-		    1L);
-		curl_multi_setopt(http_multi, CURLMOPT_MAXCONNECTS,
-		    (long)HTTP_MAX_SERVERS);
-	}
+	http_start_multi();
 	h = xcalloc(1, sizeof *h);
 	h->connect_ms = HTTP_CONNECT_MS;
 	h->stall_s = HTTP_STALL_S;
@@ -294,8 +298,7 @@ http_wait(int timeout_ms, struct pollfd *fds, size_t nfds)
 				    HTTP_WAIT_FDS;
 	int			running, ready = 0;
 
-	if (http_multi == NULL)
-		http_free(http_create());	/* the multi handle, at least */
+	http_start_multi();
 	curl_multi_perform(http_multi, &running);
 	if (http_collect() > 0)
 		timeout_ms = 0;	/* something happened: look, don't wait */
