@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "card.h"
+#include "contact.h"
 #include "payment.h"
 #include "questionnaire.h"
 #include "view.h"
@@ -41,12 +42,6 @@ enum {
 	CHECKIN_FIELD = PAYMENT_FIELD	/* fields: CHECKIN_FIELD + n */
 };
 
-/* The contact details asked for, in order. */
-enum {
-	CONTACT_STREET, CONTACT_CITY, CONTACT_STATE, CONTACT_ZIP,
-	CONTACT_PHONE, CONTACT_EMAIL, CHECKIN_CONTACT_N
-};
-
 struct checkin {
 	struct arena		*a;
 	char			*patient;	/* "maria-lopez" */
@@ -57,10 +52,7 @@ struct checkin {
 	int			 at_kiosk;	/* no "finish later" */
 
 	/* Contact details: the Patient as loaded, and as typed. */
-	struct json		*pat;
-	char			*pat_etag;
-	const char		*name;		/* for the signature */
-	struct field		 contact[CHECKIN_CONTACT_N];
+	struct contact		 contact;
 
 	/* Insurance: the active Coverage, or none. */
 	struct json		*cov;

@@ -166,14 +166,15 @@ int	 fhir_pages_more(const struct fhir_pages *);
 void	 fhir_pages_free(struct fhir_pages *);
 /*
  * Fetch the page dir away from the current one (0: the same again) and
- * parse at most max of its resources with parse (0: keep it) into an
- * array of records of size bytes: *out (*n of them) in a new arena *a
- * that the caller frees; the server's count in *total. 0, or -1 with
- * *cause (nothing is made then).
+ * parse at most max of its resources with parse (0: keep it; ctx is
+ * passed on) into an array of records of size bytes: *out (*n of them)
+ * in a new arena *a that the caller frees; the server's count in
+ * *total. 0, or -1 with *cause (nothing is made then).
  */
 int	 fhir_pages_records(struct fhir *, struct fhir_pages *, int dir,
 	     size_t size, size_t max,
-	     int (*parse)(struct arena *, const struct json *, void *),
+	     int (*parse)(struct arena *, const struct json *, void *out,
+	     void *ctx), void *ctx,
 	     struct arena **a, void **out, size_t *n, long *total,
 	     char **cause);
 

@@ -32,4 +32,7 @@ char	*url_root(const char *url);
  */
 void	 url_query_add(struct buf *b, const char *key, const char *value);
 
+/* The value of url's query parameter key, unescaped (new), or NULL. */
+char	*url_param(const char *url, const char *key);
+
 #endif

@@ -19,7 +19,10 @@ enum row_kind {
 	ROW_FIELD,	/* a form field the person types into */
 	ROW_BUTTON,	/* a form's action */
 	ROW_CHART,	/* a trend chart drawn to the width; not in plain mode */
-	ROW_EDITOR	/* a message body: lines of text the person types */
+	ROW_EDITOR,	/* a message body: lines of text the person types */
+	ROW_PICTURE	/* block characters (a QR code); curses only, not
+			   with --ascii; its value is said when it cannot
+			   be drawn whole */
 };
 
 #define ROW_ALERT	0x1	/* out of range, severe: shown in words and bold */
@@ -45,6 +48,13 @@ struct field {
 	int			 choice;
 };
 
+/* A picture: nlines strings, each width cells, dark drawn on light. */
+struct picture {
+	const char	**lines;
+	int		  nlines;
+	int		  width;
+};
+
 struct view_row {
 	enum row_kind	 kind;
 	int		 id;	/* the screen's own meaning */
@@ -55,6 +65,7 @@ struct view_row {
 	struct field	*field;	/* ROW_FIELD: owned by the screen */
 	const struct trend *chart; /* ROW_CHART: owned by the screen */
 	struct editor	*editor; /* ROW_EDITOR: owned by the screen */
+	const struct picture *picture; /* ROW_PICTURE: owned by the screen */
 	int		 pos, count;	/* place among rows of its noun */
 };
 
@@ -101,6 +112,8 @@ int	 view_editor(struct view *, int id, const char *label,
 	     struct editor *);
 /* A chart of trend t (borrowed: it must outlive the view). */
 int	 view_chart(struct view *, const struct trend *t);
+/* A picture (owned by the caller); alt is said where it does not fit. */
+int	 view_picture(struct view *, const struct picture *, const char *alt);
 
 /* Number items by noun ("Allergy 2 of 3"); the UI calls it before drawing. */
 void	 view_number(struct view *);

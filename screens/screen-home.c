@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "auth.h"
 #include "screens.h"
 #include "bill.h"
 #include "model.h"
@@ -20,7 +21,8 @@
 #include "visit.h"
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
-    HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING };
+    HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING, HOME_CONTACT,
+    HOME_TWOSTEP, HOME_PASSWORD, HOME_ACTIVITY };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_SUMMARY_COUNTS	SUMMARY_COUNT_REPORTS	/* the first four */
@@ -120,6 +122,17 @@ home_view(struct app *app, void *state, struct view *v)
 		view_item(v, HOME_RECORDS, "Account", "Switch record",
 		    view_printf(v, "%zu records you can open", app->me.npeople),
 		    0);
+	view_item(v, HOME_CONTACT, "Account", "Contact details",
+	    "address, phone and email", 0);
+	/* The sign-in's own settings, where the portal has them. */
+	if (portal_server(app->portal)->caps & AUTH_CAP_MFA)
+		view_item(v, HOME_TWOSTEP, "Account", "Two-step verification",
+		    "a code from an app at each sign-in", 0);
+	if (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)
+		view_item(v, HOME_PASSWORD, "Account", "Change password",
+		    NULL, 0);
+	view_item(v, HOME_ACTIVITY, "Account", "Account activity",
+	    "sign-ins, who read the record, changes", 0);
 	view_item(v, HOME_HELP, "Account", "Help", "the keys, and how "
 	    "chartty works", 0);
 	view_item(v, HOME_SIGNOUT, "Account", "Sign out",
@@ -149,6 +162,14 @@ home_action(struct app *app, void *state,
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:
 		return app_push(app, &screen_help, NULL);
+	case HOME_CONTACT:
+		return app_push(app, &screen_contact, NULL);
+	case HOME_TWOSTEP:
+		return app_push(app, &screen_twostep, NULL);
+	case HOME_PASSWORD:
+		return app_push(app, &screen_password, NULL);
+	case HOME_ACTIVITY:
+		return app_push(app, &screen_activity, NULL);
 	case HOME_SIGNOUT:
 		app_loading(app, "Signing out...");
 		if (portal_sign_out(app->portal, &cause) != AUTH_OK) {

@@ -10,6 +10,7 @@
 #include "bill.h"
 #include "card.h"
 #include "checkin.h"
+#include "contact.h"
 #include "crypto.h"
 #include "fhir.h"
 #include "json.h"
@@ -101,246 +102,6 @@ checkin_add_visit(struct checkin *c, struct json *r)
 	ref = fhir_ref("Appointment", c->appt_id);
 	json_add_str(json_add_object(e, "valueReference"), "reference", ref);
 	free(ref);
-}
-
-/* ------------------------------------------------------------------ */
-/* Contact details                                                      */
-/* ------------------------------------------------------------------ */
-
-/* The first telecom value of system in the Patient, or "". */
-static const char *
-checkin_telecom(struct arena *a, const struct json *pat, const char *sys)
-{
-	const struct json	*t;
-	const char		*s;
-	size_t			 i;
-
-	for (i = 0; i < json_size(json_get(pat, "telecom")); i++) {
-		t = json_at(json_get(pat, "telecom"), i);
-		if ((s = json_gets(t, "system")) && strcmp(s, sys) == 0 &&
-		    model_str(a, t, "value") != NULL)
-			return model_str(a, t, "value");
-	}
-	return "";
-}
-
-/* The Patient's address, phone and email, as the fields show them. */
-static void
-checkin_contact_fill(struct arena *a, const struct json *pat,
-    struct field *f)
-{
-	const struct json	*addr = json_at(json_get(pat, "address"), 0);
-	static const char *const keys[] = { "city", "state", "postalCode" };
-	struct buf		 b;
-	const char		*l;
-	size_t			 i;
-
-	buf_init(&b, 4096);
-	for (i = 0; i < json_size(json_get(addr, "line")); i++) {
-		if ((l = json_str(json_at(json_get(addr, "line"), i))) != NULL)
-			buf_printf(&b, "%s%s", b.len ? ", " : "", l);
-	}
-	field_set(&f[CONTACT_STREET], b.len ? arena_own(a, sanitize_str(
-	    b.data, 0)) : "");
-	buf_free(&b, 1);
-	for (i = 0; i < 3; i++)
-		field_set(&f[CONTACT_CITY + i], model_str(a, addr, keys[i]) ?
-		    model_str(a, addr, keys[i]) : "");
-	field_set(&f[CONTACT_PHONE], checkin_telecom(a, pat, "phone"));
-	field_set(&f[CONTACT_EMAIL], checkin_telecom(a, pat, "email"));
-}
-
-static void
-checkin_contact_view(struct checkin *c, struct view *v)
-{
-	static const char *const labels[CHECKIN_CONTACT_N] = {
-		"Street address", "City", "State or region",
-		"ZIP or postal code", "Phone", "Email"
-	};
-	int	i;
-
-	view_text(v, "Check that the clinic can reach you, and correct "
-	    "anything that changed.");
-	for (i = 0; i < CHECKIN_CONTACT_N; i++)
-		view_field(v, CHECKIN_FIELD + i, labels[i], &c->contact[i], 0);
-	view_button(v, CHECKIN_NEXT, "These are right: continue");
-}
-
-/* A phone number: 7 to 15 digits, with spaces, dashes, dots, (), +. */
-static int
-checkin_phone_ok(const char *s)
-{
-	int	digits = 0;
-
-	for (; *s != '\0'; s++) {
-		if (isdigit((unsigned char)*s))
-			digits++;
-		else if (strchr(" -.()+", *s) == NULL)
-			return 0;
-	}
-	return digits >= 7 && digits <= 15;
-}
-
-/* An email address: something@something.something, no spaces. */
-static int
-checkin_email_ok(const char *s)
-{
-	const char	*at = strchr(s, '@');
-
-	return at != NULL && at > s && strchr(at + 1, '@') == NULL &&
-	    strchr(at, '.') != NULL && strchr(at, '.')[1] != '\0' &&
-	    strpbrk(s, " \t") == NULL && at[1] != '.';
-}
-
-/* Set (or add) the first telecom of system to value in the Patient p. */
-static void
-checkin_set_telecom(struct json *p, const char *sys, const char *value)
-{
-	struct json	*arr, *t;
-	size_t		 i;
-
-	if ((arr = json_get(p, "telecom")) == NULL)
-		arr = json_add_array(p, "telecom");
-	for (i = 0; i < json_size(arr); i++) {
-		t = json_at(arr, i);
-		if (json_gets(t, "system") && strcmp(json_gets(t, "system"),
-		    sys) == 0) {
-			json_set_str(t, "value", value);
-			return;
-		}
-	}
-	t = json_add_object(arr, NULL);
-	json_add_str(t, "system", sys);
-	json_add_str(t, "value", value);
-}
-
-/* The Patient with the address, phone and email as typed (new root). */
-static struct json *
-checkin_contact_patient(struct checkin *c)
-{
-	struct json	*p = json_dup(c->pat), *arr, *addr;
-	struct field	*f = c->contact;
-
-	if ((arr = json_get(p, "address")) == NULL || json_size(arr) == 0) {
-		json_remove(p, "address");
-		arr = json_add_array(p, "address");
-		json_add_object(arr, NULL);
-	}
-	addr = json_at(arr, 0);
-	json_remove(addr, "text");
-	json_remove(addr, "line");
-	json_add_str(json_add_array(addr, "line"), NULL, f[CONTACT_STREET].text);
-	json_set_str(addr, "city", f[CONTACT_CITY].text);
-	if (f[CONTACT_STATE].len > 0)
-		json_set_str(addr, "state", f[CONTACT_STATE].text);
-	else
-		json_remove(addr, "state");
-	if (f[CONTACT_ZIP].len > 0)
-		json_set_str(addr, "postalCode", f[CONTACT_ZIP].text);
-	else
-		json_remove(addr, "postalCode");
-	if (f[CONTACT_PHONE].len > 0)
-		checkin_set_telecom(p, "phone", f[CONTACT_PHONE].text);
-	if (f[CONTACT_EMAIL].len > 0)
-		checkin_set_telecom(p, "email", f[CONTACT_EMAIL].text);
-	return p;
-}
-
-/* Load the Patient again (after 412) and put it in the fields. */
-static int
-checkin_contact_reload(struct checkin *c, struct fhir *f, char **cause)
-{
-	struct fhir_result	 res;
-	char			*path;
-
-	path = fhir_ref("Patient", c->patient);
-	if (fhir_read(f, path, NULL, &res, cause) != 0 || res.body == NULL) {
-		free(path);
-		fhir_result_free(&res);
-		if (*cause == NULL)
-			*cause = xstrdup("Your record could not be loaded.");
-		return -1;
-	}
-	free(path);
-	json_free(c->pat);
-	c->pat = res.body;
-	res.body = NULL;
-	c->pat_etag = model_etag(c->a, c->pat);
-	fhir_result_free(&res);
-	checkin_contact_fill(c->a, c->pat, c->contact);
-	c->name = model_name(c->a, json_get(c->pat, "name"));
-	return 0;
-}
-
-static int
-checkin_contact_submit(struct checkin *c, struct fhir *f, char **cause)
-{
-	struct fhir_result	 res;
-	struct json		*p;
-	struct field		 before[CHECKIN_CONTACT_N], *in = c->contact;
-	char			*path;
-	int			 rc, i, same = 1;
-
-	if (str_blank(in[CONTACT_STREET].text) ||
-	    str_blank(in[CONTACT_CITY].text)) {
-		*cause = xstrdup("Please give your street address and city.");
-		return -1;
-	}
-	if (in[CONTACT_PHONE].len > 0 &&
-	    !checkin_phone_ok(in[CONTACT_PHONE].text)) {
-		*cause = xstrdup("Type the phone number with its area code, "
-		    "for example 555-0111.");
-		return -1;
-	}
-	if (in[CONTACT_EMAIL].len > 0 &&
-	    !checkin_email_ok(in[CONTACT_EMAIL].text)) {
-		*cause = xstrdup("That email address does not look right: it "
-		    "should be like name@example.org.");
-		return -1;
-	}
-	memset(before, 0, sizeof before);
-	checkin_contact_fill(c->a, c->pat, before);
-	if ((in[CONTACT_PHONE].len == 0 && before[CONTACT_PHONE].len > 0) ||
-	    (in[CONTACT_EMAIL].len == 0 && before[CONTACT_EMAIL].len > 0)) {
-		*cause = xstrdup("To remove your phone or email from your "
-		    "record, tell the front desk; here, type the one to "
-		    "use.");
-		return -1;
-	}
-	/* Unchanged: confirmed, nothing to send. */
-	for (i = 0; i < CHECKIN_CONTACT_N; i++)
-		same = same && strcmp(before[i].text, in[i].text) == 0;
-	if (same)
-		return 0;
-	if (c->pat_etag == NULL) {
-		*cause = xstrdup("Your record has no version, so it cannot be "
-		    "changed safely online. Please tell the front desk.");
-		return -1;
-	}
-	p = checkin_contact_patient(c);
-	path = fhir_ref("Patient", c->patient);
-	rc = fhir_update(f, path, p, c->pat_etag, &res, cause);
-	free(path);
-	json_free(p);
-	if (rc == 0 && res.body != NULL) {
-		json_free(c->pat);
-		c->pat = res.body;
-		res.body = NULL;
-		c->pat_etag = model_etag(c->a, c->pat);
-	}
-	if (rc != 0 && res.status == 412) {
-		free(*cause);
-		*cause = NULL;
-		fhir_result_free(&res);
-		if (checkin_contact_reload(c, f, cause) != 0)
-			return -1;
-		*cause = xstrdup("Your details were changed somewhere else "
-		    "since you opened this. Here they are now: check them "
-		    "and continue again.");
-		return -1;
-	}
-	fhir_result_free(&res);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -568,6 +329,8 @@ checkin_questions_submit(struct checkin *c, struct fhir *f, int later,
 static void
 checkin_consent_view(struct checkin *c, struct view *v)
 {
+	const char	*name;
+
 	if (c->done[CHECKIN_CONSENT]) {
 		view_text(v, "You signed the consent for this visit.");
 		view_button(v, CHECKIN_NEXT, "Continue");
@@ -579,9 +342,10 @@ checkin_consent_view(struct checkin *c, struct view *v)
 	    "its notice of privacy practices, and that you are responsible "
 	    "for any amount your insurance does not pay.", c->visit.place ?
 	    c->visit.place : "the clinic"));
+	name = c->contact.name;
 	view_text(v, view_printf(v, "To sign, type your full name as it is "
-	    "on your record%s%s%s.", c->name ? " (" : "", c->name ? c->name :
-	    "", c->name ? ")" : ""));
+	    "on your record%s%s%s.", name ? " (" : "", name ? name : "",
+	    name ? ")" : ""));
 	view_field(v, CHECKIN_FIELD + 0, "Full name", &c->signature, 0);
 	view_button(v, CHECKIN_NEXT, "Sign: continue");
 }
@@ -760,15 +524,23 @@ checkin_copay_needed(const struct checkin *c)
 	return c->invoice != NULL && (c->due > 0.004 || c->pay.receipt != NULL);
 }
 
+static void
+checkin_contact_view(struct checkin *c, struct view *v)
+{
+	view_text(v, "Check that the clinic can reach you, and correct "
+	    "anything that changed.");
+	contact_view(&c->contact, v, CHECKIN_FIELD);
+	view_button(v, CHECKIN_NEXT, "These are right: continue");
+}
+
 /* Steps done once their submit is: contact details and insurance. */
 static int
 checkin_contact_step(struct checkin *c, struct fhir *f, int id, char **cause)
 {
-	int	rc = checkin_contact_submit(c, f, cause);
-
-	if (rc == 0)
-		c->done[CHECKIN_CONTACT] = 1;
-	return rc;
+	if (contact_submit(&c->contact, f, cause) < 0)
+		return -1;
+	c->done[CHECKIN_CONTACT] = 1;
+	return 0;
 }
 
 static int
@@ -805,7 +577,7 @@ checkin_finish_step(struct checkin *c, struct fhir *f, int id, char **cause)
 static void
 checkin_contact_free(struct checkin *c)
 {
-	json_free(c->pat);
+	contact_free(&c->contact);
 }
 
 static void
@@ -1013,10 +785,7 @@ checkin_load(struct checkin *c, struct fhir *f, const char *patient,
 		*cause = xstrdup("Your record could not be read.");
 		goto out;
 	}
-	c->pat = json_dup(b);
-	c->pat_etag = model_etag(c->a, c->pat);
-	checkin_contact_fill(c->a, c->pat, c->contact);
-	c->name = model_name(c->a, json_get(c->pat, "name"));
+	contact_take(&c->contact, c->a, c->patient, json_dup(b));
 	/* Insurance, answers and consent must be known: a step skipped
 	 * because its record did not load would be wrong. */
 	if ((b = fhir_batch_entry(res.body, 2, &status, cause)) == NULL)

@@ -667,8 +667,8 @@ fhir_pages_free(struct fhir_pages *p)
 
 int
 fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
-    size_t max, int (*parse)(struct arena *, const struct json *, void *),
-    struct arena **ap, void **out, size_t *np, long *total, char **cause)
+    size_t max, int (*parse)(struct arena *, const struct json *, void *,
+    void *), void *ctx, struct arena **ap, void **out, size_t *np, long *total, char **cause)
 {
 	struct fhir_result	 res;
 	struct arena		*a;
@@ -687,7 +687,7 @@ fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
 	*np = 0;
 	for (i = 0; i < n; i++) {
 		if (parse(a, fhir_bundle_resource(res.body, i),
-		    recs + *np * size) == 0)
+		    recs + *np * size, ctx) == 0)
 			(*np)++;
 	}
 	*total = fhir_bundle_total(res.body);

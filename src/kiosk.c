@@ -12,6 +12,7 @@
 #include "fhir.h"
 #include "json.h"
 #include "kiosk.h"
+#include "sanitize.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -211,11 +212,15 @@ kiosk_first_name(const struct kiosk_turn *t)
 {
 	const struct json	*names;
 
-	if (!t->loaded || t->checkin.pat == NULL)
+	if (!t->loaded || t->checkin.contact.pat == NULL)
 		return NULL;
-	names = json_get(json_at(json_get(t->checkin.pat, "name"), 0),
+	names = json_get(json_at(json_get(t->checkin.contact.pat, "name"), 0),
 	    "given");
-	return json_str(json_at(names, 0));
+	if (json_str(json_at(names, 0)) == NULL)
+		return NULL;
+	/* The server's text, made safe for the terminal. */
+	return arena_own(t->checkin.a, sanitize_str(json_str(json_at(names,
+	    0)), 0));
 }
 
 void

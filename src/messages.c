@@ -227,7 +227,8 @@ messages_inbox_start(struct fhir_pages *p, const char *patient)
 
 /* A conversation's header (a message of none is not one). */
 static int
-messages_header(struct arena *a, const struct json *j, void *out)
+messages_header(struct arena *a, const struct json *j, void *out,
+    void *ctx)
 {
 	struct message	*m = out;
 
@@ -240,6 +241,6 @@ messages_inbox_page(struct fhir *f, struct fhir_pages *p, int dir,
     char **cause)
 {
 	return fhir_pages_records(f, p, dir, sizeof **convs,
-	    MESSAGES_PAGE * 10, messages_header, ap, (void **)convs, np,
+	    MESSAGES_PAGE * 10, messages_header, NULL, ap, (void **)convs, np,
 	    total, cause);
 }

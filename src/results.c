@@ -244,7 +244,8 @@ results_trend_start(struct fhir_pages *p, const char *patient,
 
 /* An Observation, for fhir_pages_records(). */
 static int
-results_observation(struct arena *a, const struct json *j, void *out)
+results_observation(struct arena *a, const struct json *j, void *out,
+    void *ctx)
 {
 	return model_observation(a, j, out);
 }
@@ -255,6 +256,6 @@ results_trend_page(struct fhir *f, struct fhir_pages *p, int dir,
     char **cause)
 {
 	return fhir_pages_records(f, p, dir, sizeof **obs,
-	    RESULTS_TREND_PAGE * 2, results_observation, ap, (void **)obs,
+	    RESULTS_TREND_PAGE * 2, results_observation, NULL, ap, (void **)obs,
 	    np, total, cause);
 }

@@ -25,6 +25,7 @@
 #define UI_MIN_LINES	10
 #define UI_BODY_TOP	3	/* title, record, rule */
 #define UI_PAIR_ALERT	1
+#define UI_PAIR_PICTURE	2	/* black on white, whatever the theme */
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
 #define UI_STATUS_LINES	3	/* a message's lines at most */
 #define UI_EDITOR_WIDTH(cols)	((cols) - 6)	/* text at column 4 */
@@ -37,6 +38,7 @@ struct ui_line {
 	size_t		 n;
 	int		 first;		/* the row's first line */
 	int		 input;		/* a field's text, below its label */
+	int		 picture;	/* a line of a picture, drawn whole */
 };
 
 struct ui_curses {
@@ -131,6 +133,7 @@ ui_curses_create(int ascii, int color, int kiosk, char **cause)
 		start_color();
 		use_default_colors();
 		init_pair(UI_PAIR_ALERT, COLOR_RED, -1);
+		init_pair(UI_PAIR_PICTURE, COLOR_BLACK, COLOR_WHITE);
 	}
 	return ui;
 }
@@ -163,6 +166,7 @@ ui_add_line(void *arg, const char *s, size_t n)
 	l->n = n;
 	l->first = 0;
 	l->input = 0;
+	l->picture = 0;
 }
 
 /* Keep the lines before end; the last kept one ends in "...". */
@@ -204,6 +208,31 @@ ui_chart_rows(int body)
 	return rows < 5 ? 5 : rows > 15 ? 15 : rows;
 }
 
+/*
+ * A picture only helps whole: drawn when it fits below what comes
+ * before it, else its words; with --ascii, nothing (the screen says
+ * the same in text).
+ */
+static void
+ui_layout_picture(struct ui *ui, struct ui_curses *c,
+    const struct view_row *r, int width)
+{
+	const struct picture	*p = r->picture;
+	int			 k;
+
+	if (ui->ascii)
+		return;
+	if (p->width + 2 > width || (int)c->nlines + p->nlines > LINES -
+	    UI_BODY_TOP - 1) {
+		ui_wrap(r->value ? r->value : "", width - 4, ui_add_line, c);
+		return;
+	}
+	for (k = 0; k < p->nlines; k++) {
+		ui_add_line(c, p->lines[k], strlen(p->lines[k]));
+		c->lines[c->nlines - 1].picture = 1;
+	}
+}
+
 /* Lay the view's rows out as body lines wrapped to width. */
 static void
 ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
@@ -238,6 +267,9 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 			trend_chart(r->chart, width - 3, ui_chart_rows(
 			    LINES - UI_BODY_TOP - 1), ui->ascii,
 			    ui_add_chart_line, &ctx);
+			break;
+		case ROW_PICTURE:
+			ui_layout_picture(ui, c, r, width);
 			break;
 		case ROW_EDITOR:
 			/* The label, then the text wrapped as the editor does. */
@@ -511,6 +543,12 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 			}
 			break;
 		case ROW_CHART:
+			ui_put(y, 2, l->s, l->n);
+			break;
+		case ROW_PICTURE:
+			if (l->picture)
+				attrset(ui->color ? COLOR_PAIR(UI_PAIR_PICTURE) :
+				    A_REVERSE);	/* dark themes: dark on light */
 			ui_put(y, 2, l->s, l->n);
 			break;
 		case ROW_EDITOR:

@@ -208,3 +208,26 @@ url_query_add(struct buf *b, const char *key, const char *value)
 	free(k);
 	secret_free(v);	/* form values may be secrets */
 }
+
+char *
+url_param(const char *url, const char *key)
+{
+	const char	*p = strchr(url, '?');
+	size_t		 klen = strlen(key), n;
+	char		*raw, *value;
+
+	while (p != NULL && *p != '\0' && *p != '#') {
+		p++;
+		n = strcspn(p, "&#");
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			raw = xstrndup(p + klen + 1, n - klen - 1);
+			value = url_unescape(raw, 0);
+			free(raw);
+			return value;
+		}
+		p += n;
+		if (*p != '&')
+			break;
+	}
+	return NULL;
+}

@@ -147,6 +147,16 @@ view_chart(struct view *v, const struct trend *t)
 	return (int)v->nrows - 1;
 }
 
+int
+view_picture(struct view *v, const struct picture *p, const char *alt)
+{
+	struct view_row	*r = view_add(v, ROW_PICTURE, -1);
+
+	r->picture = p;
+	r->value = view_str(v, alt);
+	return (int)v->nrows - 1;
+}
+
 /* Is row i an item of the given noun? */
 static int
 view_same_noun(const struct view *v, size_t i, const char *noun)
@@ -180,7 +190,8 @@ int
 view_focusable(const struct view *v, size_t i)
 {
 	return i < v->nrows && v->rows[i].kind != ROW_HEADING &&
-	    v->rows[i].kind != ROW_TEXT && v->rows[i].kind != ROW_CHART;
+	    v->rows[i].kind != ROW_TEXT && v->rows[i].kind != ROW_CHART &&
+	    v->rows[i].kind != ROW_PICTURE;
 }
 
 int
