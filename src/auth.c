@@ -70,8 +70,14 @@ auth_post(struct http *h, const char *url, const char *body, int form,
 	ans->retry_after = resp.retry_after;
 	if (resp.len > 0)
 		ans->body = json_parse(resp.body, resp.len, &perr);
-	free(perr);
 	http_response_free(&resp);
+	if (ans->body == NULL && perr != NULL && ans->status >= 200 &&
+	    ans->status < 300) {
+		/* Done or not, nobody can tell: never taken for success. */
+		*cause = perr;
+		return AUTH_ERR;
+	}
+	free(perr);
 	return AUTH_OK;
 }
 
@@ -105,10 +111,13 @@ auth_locked_sentence(long retry_after)
 	    "desk.", when);
 }
 
-/* The sentence for a failed /auth answer, and its result kind. */
+/*
+ * The sentence for a failed /auth answer, and its result kind; doing is
+ * what the portal could not do ("send the reminder"; NULL: sign in).
+ */
 static int
 auth_failure(const struct auth_answer *ans, const char *fallback,
-    char **cause)
+    const char *doing, char **cause)
 {
 	char	*s;
 	size_t	 n;
@@ -118,8 +127,8 @@ auth_failure(const struct auth_answer *ans, const char *fallback,
 		return AUTH_ERR_LOCKED;
 	}
 	if (ans->status >= 500 || ans->status == 0) {
-		*cause = xstrdup("The portal had a problem and could not sign "
-		    "you in. Try again later.");
+		*cause = xasprintf("The portal had a problem and could not %s. "
+		    "Try again later.", doing ? doing : "sign you in");
 		return AUTH_ERR;
 	}
 	s = ans->body ? model_outcome_text(ans->body) : NULL;
@@ -337,11 +346,12 @@ auth_post_json(struct http *h, const struct auth_server *srv,
 /*
  * POST a JSON object of key/value string pairs (NULL-terminated) to
  * root's path; AUTH_OK for a 2xx, else a failure with the portal's words
- * (or fallback).
+ * (or fallback; doing for a server error, as auth_failure).
  */
 static int
 auth_post_fields(struct http *h, const struct auth_server *srv,
-    const char *path, const char *fallback, char **cause, ...)
+    const char *path, const char *fallback, const char *doing,
+    char **cause, ...)
 {
 	struct auth_answer	 ans;
 	struct json		*body = json_new_object();
@@ -354,7 +364,7 @@ auth_post_fields(struct http *h, const struct auth_server *srv,
 	if ((rc = auth_post_json(h, srv, path, body, &ans, cause)) != AUTH_OK)
 		return rc;
 	if (ans.status < 200 || ans.status >= 300)
-		rc = auth_failure(&ans, fallback, cause);
+		rc = auth_failure(&ans, fallback, doing, cause);
 	auth_answer_free(&ans);
 	return rc;
 }
@@ -364,8 +374,8 @@ auth_reset_request(struct http *h, const struct auth_server *srv,
     const char *email, char **cause)
 {
 	return auth_post_fields(h, srv, "auth/resetpassword", "The portal "
-	    "could not send a reset email. Try again later.", cause, "email",
-	    email, NULL);
+	    "could not send a reset email. Try again later.", "send the reset "
+	    "email", cause, "email", email, NULL);
 }
 
 int
@@ -373,8 +383,8 @@ auth_set_password(struct http *h, const struct auth_server *srv,
     const char *id, const char *secret, const char *password, char **cause)
 {
 	return auth_post_fields(h, srv, "auth/setpassword", "The portal did "
-	    "not accept the new password.", cause, "id", id, "secret", secret,
-	    "password", password, NULL);
+	    "not accept the new password.", "change the password", cause,
+	    "id", id, "secret", secret, "password", password, NULL);
 }
 
 int
@@ -382,8 +392,9 @@ auth_forgot_username(struct http *h, const struct auth_server *srv,
     const char *first, const char *last, const char *birth, char **cause)
 {
 	return auth_post_fields(h, srv, "auth/forgot-username", "The portal "
-	    "could not send a reminder. Try again later.", cause, "firstName",
-	    first, "lastName", last, "birthDate", birth, NULL);
+	    "could not send a reminder. Try again later.", "send the reminder",
+	    cause, "firstName", first, "lastName", last, "birthDate", birth,
+	    NULL);
 }
 
 /* Is s a run of the characters a reset id or secret is made of? */
@@ -484,7 +495,7 @@ auth_login_answer(struct http *h, const struct auth_server *srv,
 	const char	*code;
 
 	if (ans->status != 200 || !json_is_object(ans->body))
-		return auth_failure(ans, fallback, cause);
+		return auth_failure(ans, fallback, NULL, cause);
 	if (json_bool(json_get(ans->body, "mfaRequired")) == 1) {
 		secret_free(l->login);
 		l->login = auth_dup(ans->body, "login");

@@ -115,6 +115,18 @@ pt_fault(const char *kind, int count, int ms, const char *path)
 	free(body);
 }
 
+void
+pt_fault_huge(int count, size_t bytes, const char *path)
+{
+	char	*body;
+
+	body = xasprintf("{\"kind\":\"huge\",\"count\":%d,"
+	    "\"bytes\":%zu%s%s%s}", count, bytes,
+	    path ? ",\"path\":\"" : "", path ? path : "", path ? "\"" : "");
+	json_free(pt_post("/_test/fault", body));
+	free(body);
+}
+
 int
 pt_sentence(const char *s)
 {

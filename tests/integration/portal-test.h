@@ -20,6 +20,8 @@ const char	*pt_totp(const char *email);
 void		 pt_clear_faults(void);
 /* Inject count faults of kind (latency uses ms); path may be NULL. */
 void		 pt_fault(const char *kind, int count, int ms, const char *path);
+/* Inject count huge faults streaming about bytes (not the 64 MiB default). */
+void		 pt_fault_huge(int count, size_t bytes, const char *path);
 /* One plain sentence: no JSON, some words, a full stop. */
 int		 pt_sentence(const char *);
 /* How many payments the portal took for an invoice ("inv-..."). */
