@@ -16,7 +16,7 @@
 #include "util.h"
 #include "view.h"
 
-enum { CONTACT_SAVE = 100, CONTACT_FIRST = 0 };
+enum { CONTACT_SAVE = 100, CONTACT_CANCEL, CONTACT_FIRST = 0 };
 
 struct contact_screen {
 	struct arena	*a;
@@ -60,6 +60,7 @@ contact_screen_view(struct app *app, void *state, struct view *v)
 	    "and email. Change what is out of date, then save.");
 	contact_view(&s->c, v, CONTACT_FIRST);
 	view_button(v, CONTACT_SAVE, "Save contact details");
+	view_button(v, CONTACT_CANCEL, "Cancel");
 }
 
 static int
@@ -69,6 +70,11 @@ contact_action(struct app *app, void *state, const struct view_row *r)
 	char			*cause = NULL;
 	int			 rc;
 
+	if (r->id == CONTACT_CANCEL) {
+		/* Leaving on purpose: what was typed is let go. */
+		s->warned = 1;
+		return APP_POP;
+	}
 	app_loading(app, "Saving your contact details...");
 	rc = contact_submit(&s->c, portal_fhir(app->portal), &cause);
 	if (rc < 0) {

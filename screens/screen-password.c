@@ -15,7 +15,7 @@
 #include "util.h"
 #include "view.h"
 
-enum { PW_OLD, PW_NEW, PW_AGAIN, PW_CHANGE };
+enum { PW_OLD, PW_NEW, PW_AGAIN, PW_CHANGE, PW_CANCEL };
 
 struct password {
 	struct field	old, password, again;
@@ -53,6 +53,7 @@ password_view(struct app *app, void *state, struct view *v)
 	}
 	s->focus_to = -1;
 	view_button(v, PW_CHANGE, "Change password");
+	view_button(v, PW_CANCEL, "Cancel");
 }
 
 static void
@@ -70,6 +71,10 @@ password_action(struct app *app, void *state, const struct view_row *r)
 	char		*cause = NULL;
 	int		 rc;
 
+	if (r->id == PW_CANCEL) {
+		password_wipe(s);
+		return APP_POP;
+	}
 	if (s->old.len == 0 || s->password.len == 0) {
 		app_say(app, s->old.len == 0 ? "Please type your current "
 		    "password." : "Please type a new password.");

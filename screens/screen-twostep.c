@@ -17,7 +17,7 @@
 #include "util.h"
 #include "view.h"
 
-enum { TS_START, TS_NEXT, TS_CODE, TS_TURN_ON, TS_BACK };
+enum { TS_START, TS_NEXT, TS_CODE, TS_TURN_ON, TS_BACK, TS_CANCEL };
 enum twostep_stage { STAGE_STATUS, STAGE_SCAN, STAGE_CODE };
 
 struct twostep {
@@ -89,12 +89,14 @@ twostep_view(struct app *app, void *state, struct view *v)
 		    "Authenticator, Microsoft Authenticator or 1Password), "
 		    "so a stolen password alone cannot open your record.");
 		view_button(v, TS_START, "Turn on two-step verification");
+		view_button(v, TS_CANCEL, "Not now");
 		break;
 	case STAGE_SCAN:
 		view_text(v, view_printf(v, "In your authenticator app, add "
 		    "an account: scan the code below, or type this key: %s "
 		    "(time-based).", s->mfa.key));
 		view_button(v, TS_NEXT, "Next: type the app's code");
+		view_button(v, TS_CANCEL, "Not now");
 		if (s->qr != NULL)
 			view_picture(v, s->qr, view_printf(v, "To show the "
 			    "code to scan, make the window at least %d "
@@ -115,8 +117,8 @@ twostep_view(struct app *app, void *state, struct view *v)
 			v->focus = at;
 		s->placed = 1;
 		view_button(v, TS_TURN_ON, "Turn on");
-		at = view_button(v, TS_BACK, "Show the key again");
-		v->rows[at].flags |= ROW_ASIDE;
+		view_button(v, TS_BACK, "Show the key again");
+		view_button(v, TS_CANCEL, "Not now");
 		break;
 	}
 }
@@ -157,6 +159,8 @@ twostep_action(struct app *app, void *state, const struct view_row *r)
 	case TS_BACK:
 		s->stage = STAGE_SCAN;
 		return APP_REDRAW;
+	case TS_CANCEL:
+		return APP_POP;
 	default:
 		return twostep_turn_on(app, s);
 	}

@@ -221,4 +221,38 @@ st_select(const struct screen *s, struct app *app, void *state, int id)
 	return flags;
 }
 
+/*
+ * Open screen s (arg copied) once for each fault kind injected on path
+ * (twice: libcurl retries a dropped reused connection): each must fail
+ * with one sentence and no state; then, the faults cleared, it opens.
+ */
+static void __attribute__((unused))
+st_open_faults(struct app *app, const struct screen *s, const char *arg,
+    const char *path, const char *const *kinds, size_t nkinds)
+{
+	void	*state;
+	char	*cause;
+	size_t	 k;
+	int	 rc;
+
+	for (k = 0; k <= nkinds; k++) {
+		if (k < nkinds)
+			pt_fault(kinds[k], 2, 0, path);
+		state = NULL;
+		cause = NULL;
+		rc = s->open(app, arg ? xstrdup(arg) : NULL, &state, &cause);
+		if (k < nkinds)
+			ok(rc != 0 && state == NULL && pt_sentence(cause),
+			    "%s with a %s answer: %s", s->title, kinds[k],
+			    cause ? cause : "(no sentence)");
+		else
+			ok(rc == 0, "%s opens once the portal is well%s%s",
+			    s->title, cause ? ": " : "", cause ? cause : "");
+		free(cause);
+		if (rc == 0)
+			s->close(state);
+		pt_clear_faults();
+	}
+}
+
 #endif

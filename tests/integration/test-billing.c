@@ -381,40 +381,14 @@ test_bad_answers(void)
 		{ &screen_onmyway, NULL },
 	};
 	struct app	 app;
-	void		*state;
-	char		*cause;
-	size_t		 i, k;
-	int		 rc;
+	size_t		 i;
 
 	pt_reset();
 	if (st_start(&app, MARIA) != 0)
 		return;
-	for (i = 0; i < sizeof screens / sizeof screens[0]; i++) {
-		for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-			/* Two: libcurl retries a dropped reused connection. */
-			pt_fault(kinds[k], 2, 0, "/fhir/R4");
-			state = NULL;
-			cause = NULL;
-			rc = screens[i].s->open(&app, screens[i].arg ?
-			    xstrdup(screens[i].arg) : NULL, &state, &cause);
-			ok(rc != 0 && state == NULL && pt_sentence(cause),
-			    "%s with a %s answer: %s", screens[i].s->title,
-			    kinds[k], cause ? cause : "(no sentence)");
-			free(cause);
-			if (rc == 0)
-				screens[i].s->close(state);
-			pt_clear_faults();
-		}
-		state = NULL;
-		cause = NULL;
-		rc = screens[i].s->open(&app, screens[i].arg ?
-		    xstrdup(screens[i].arg) : NULL, &state, &cause);
-		ok(rc == 0, "%s opens once the portal is well%s%s",
-		    screens[i].s->title, cause ? ": " : "", cause ? cause : "");
-		free(cause);
-		if (rc == 0)
-			screens[i].s->close(state);
-	}
+	for (i = 0; i < sizeof screens / sizeof screens[0]; i++)
+		st_open_faults(&app, screens[i].s, screens[i].arg, "/fhir/R4",
+		    kinds, sizeof kinds / sizeof kinds[0]);
 	st_end(&app);
 }
 
