@@ -27,7 +27,10 @@ export const SERVED_TYPES = new Set([...DIRECTORY_TYPES, ...PATIENT_TYPES]);
 /** What a limited proxy may still see. Observation: vital signs only. */
 const LIMITED_TYPES = new Set(['Patient', 'RelatedPerson', 'Immunization', 'AllergyIntolerance', 'Appointment', 'Invoice', 'Account', 'Coverage', 'CareTeam', 'Consent']);
 
-/** What a patient may change, and how (everything else is read-only). */
+/**
+ * What a patient may change, and how (everything else is read-only).
+ * AuditEvent is never here: only the portal writes them (audit.mjs).
+ */
 export const WRITABLE = {
   Patient: ['PUT', 'PATCH'],
   Observation: ['POST'],
@@ -271,6 +274,31 @@ export function checkSearch(ctx, type, params, repo) {
       }
     }
   }
+}
+
+/**
+ * The patients ("Patient/x") whose records a search that checkSearch
+ * allowed reads: those it names (patient=, subject=, beneficiary=, _id= on
+ * Patient), or the compartment of the conversation of part-of=. Directory
+ * searches read none.
+ */
+export function patientsOfSearch(type, params, repo) {
+  const out = new Set();
+  if (DIRECTORY_TYPES.has(type)) {
+    return out;
+  }
+  for (const [key, value] of params) {
+    if (COMPARTMENT_PARAMS.includes(key) || (type === 'Patient' && key === '_id')) {
+      value.split(',').map(patientRef).forEach((ref) => ref && out.add(ref));
+    }
+  }
+  const partOf = out.size === 0 && type === 'Communication' && params.get('part-of');
+  if (partOf) {
+    const [t, id] = partOf.split('/');
+    const header = t === 'Communication' && repo.peek(t, id);
+    header && compartmentOf(header, repo).forEach((ref) => out.add(ref));
+  }
+  return out;
 }
 
 /**

@@ -80,9 +80,11 @@ export class AuthService {
    * @param {() => string} opts.baseUrl  server root, e.g. http://127.0.0.1:8103
    * @param {number} opts.tokenTtl       access token lifetime in seconds
    * @param {object} opts.repo           PortalRepository (patients are read from it)
+   * @param {object} opts.audit          AuditLog (sign-ins, sign-outs, security changes)
    */
-  constructor({ baseUrl, tokenTtl, repo, accounts = ACCOUNTS }) {
+  constructor({ baseUrl, tokenTtl, repo, audit, accounts = ACCOUNTS }) {
     this.accounts = accounts;
+    this.audit = audit;
     this.baseUrl = baseUrl;
     this.tokenTtl = tokenTtl;
     this.repo = repo;
@@ -141,8 +143,11 @@ export class AuthService {
     return [...this.accounts.values()].find((a) => a.patient === patientId);
   }
 
-  /** Checks an email/password pair with lockout; returns the account or throws. */
-  async checkPassword(email, password) {
+  /**
+   * Checks an email/password pair with lockout; returns the account or
+   * throws. A wrong password for an account is recorded (from `address`).
+   */
+  async checkPassword(email, password, address) {
     const key = String(email ?? '').trim().toLowerCase();
     const account = this.accounts.get(key);
     let lock = account;
@@ -160,6 +165,9 @@ export class AuthService {
     }
     const ok = await verifyPassword(password, account?.passwordHash ?? this.dummyHash);
     if (!ok || !account) {
+      if (account) {
+        this.audit.signIn(account.patient, address, 'Wrong password');
+      }
       lock.failures++;
       if (lock.failures >= LOCK_AFTER) {
         lock.lockedUntil = Date.now() + LOCK_TIME;
@@ -274,7 +282,7 @@ export class AuthService {
     const access = token();
     const expiresIn = Math.min(CHECKIN_TTL, this.tokenTtl);
     this.accessTokens.set(access, {
-      login: login.id, email: login.email, kind: 'checkin', clientId: kiosk.clientId, location: kiosk.location,
+      login: login.id, email: login.email, kind: 'checkin', clientId: kiosk.clientId, location: kiosk.location, kioskName: kiosk.kioskName,
       patient, appointment, invoice, scope: 'system/checkin', expires: Date.now() + expiresIn * 1000,
     });
     return { token: access, expiresIn };
@@ -304,8 +312,9 @@ export class AuthService {
   /**
    * The access context of a bearer token, or a thrown 401:
    * {kind:'patient', email, profile, patients: Map<"Patient/x", {access, note}>},
-   * {kind:'kiosk', clientId, location}, or {kind:'checkin', clientId,
-   * location, patient, appointment, invoice, patients} (one patient, full).
+   * {kind:'kiosk', clientId, location, kioskName}, or {kind:'checkin',
+   * clientId, location, kioskName, patient, appointment, invoice, patients}
+   * (one patient, full).
    */
   context(headers) {
     const t = bearerToken(headers);
@@ -317,11 +326,11 @@ export class AuthService {
       unauthorized('Your session has expired. Please sign in again.');
     }
     if (rec.kind === 'kiosk') {
-      return { kind: 'kiosk', token: t, clientId: rec.clientId, location: rec.location };
+      return { kind: 'kiosk', token: t, clientId: rec.clientId, location: rec.location, kioskName: rec.kioskName };
     }
     if (rec.kind === 'checkin') {
       return {
-        kind: 'checkin', token: t, clientId: rec.clientId, location: rec.location, patient: rec.patient,
+        kind: 'checkin', token: t, clientId: rec.clientId, location: rec.location, kioskName: rec.kioskName, patient: rec.patient,
         appointment: rec.appointment, invoice: rec.invoice, patients: new Map([[rec.patient, { access: 'full' }]]),
       };
     }
@@ -404,17 +413,17 @@ export class AuthService {
     const route = `${req.method} ${req.path}`;
     const json = () => parseJsonBody(req.headers, req.raw) ?? {};
     switch (route) {
-      case 'POST /auth/login': return this.login(json());
-      case 'POST /auth/mfa/verify': return this.mfaVerify(json());
+      case 'POST /auth/login': return this.login(json(), req.address);
+      case 'POST /auth/mfa/verify': return this.mfaVerify(json(), req.address);
       case 'GET /auth/mfa/status': return this.mfaStatus(req.headers);
-      case 'POST /auth/mfa/enroll': return this.mfaEnroll(req.headers, json());
+      case 'POST /auth/mfa/enroll': return this.mfaEnroll(req.headers, json(), req.address);
       case 'GET /auth/me': return this.me(req.headers);
       case 'POST /auth/activate': return this.activate(json());
       case 'POST /auth/signup': return this.signup(json());
       case 'POST /auth/resetpassword': return this.resetPassword(json());
-      case 'POST /auth/setpassword': return this.setPassword(json());
+      case 'POST /auth/setpassword': return this.setPassword(json(), req.address);
       case 'POST /auth/forgot-username': return this.forgotUsername(json());
-      case 'POST /auth/changepassword': return this.changePassword(req.headers, json());
+      case 'POST /auth/changepassword': return this.changePassword(req.headers, json(), req.address);
       case 'POST /oauth2/token': return this.tokenEndpoint(req);
       case 'POST /oauth2/logout':
       case 'POST /oauth2/revoke': return this.logout(req);
@@ -424,14 +433,14 @@ export class AuthService {
     }
   }
 
-  async login(body) {
+  async login(body, address) {
     requireFields(body, 'email', 'password');
-    const account = await this.checkPassword(body.email, body.password);
+    const account = await this.checkPassword(body.email, body.password, address);
     const login = this.newLogin(account, body);
     return { status: 200, body: this.loginAnswer(login) };
   }
 
-  async mfaVerify(body) {
+  async mfaVerify(body, address) {
     requireFields(body, 'login', 'token');
     const login = this.logins.get(body.login);
     if (!login || login.revoked || !login.mfaPending) {
@@ -443,6 +452,7 @@ export class AuthService {
     }
     const account = this.accounts.get(login.email);
     if (!totpVerify(account.mfa.secret, body.token)) {
+      this.audit.signIn(account.patient, address, 'Wrong two-step code');
       login.mfaFailures++;
       if (login.mfaFailures >= MFA_MAX_FAILURES) {
         this.revokeLogin(login);
@@ -464,7 +474,7 @@ export class AuthService {
     return { status: 200, body: { enrolled: false, enrollUri: totpUri(mfa.pending, ctx.email) } };
   }
 
-  async mfaEnroll(headers, body) {
+  async mfaEnroll(headers, body, address) {
     const ctx = this.patientContext(headers);
     const mfa = ctx.account.mfa;
     requireFields(body, 'token');
@@ -480,6 +490,7 @@ export class AuthService {
     mfa.enrolled = true;
     mfa.secret = mfa.pending;
     mfa.pending = undefined;
+    this.audit.securityChange(ctx.account.patient, address, 'two-step-on');
     return { status: 200, body: OK_OUTCOME };
   }
 
@@ -595,7 +606,7 @@ export class AuthService {
     return { status: 200, body: OK_OUTCOME };
   }
 
-  async setPassword(body) {
+  async setPassword(body, address) {
     requireFields(body, 'id', 'secret', 'password');
     const rec = this.resets.get(body.id);
     if (!rec || rec.used || rec.expires < Date.now() || !safeEqual(rec.secret, body.secret)) {
@@ -608,6 +619,7 @@ export class AuthService {
     account.lockedUntil = 0;
     rec.used = true;
     this.revokeAccount(account.email); // a reset signs out every session
+    this.audit.securityChange(account.patient, address, 'password-reset');
     return { status: 200, body: OK_OUTCOME };
   }
 
@@ -627,7 +639,7 @@ export class AuthService {
     return { status: 200, body: OK_OUTCOME };
   }
 
-  async changePassword(headers, body) {
+  async changePassword(headers, body, address) {
     const { account } = this.patientContext(headers);
     requireFields(body, 'oldPassword', 'newPassword');
     if (!(await verifyPassword(body.oldPassword, account.passwordHash))) {
@@ -635,6 +647,7 @@ export class AuthService {
     }
     checkPasswordRules(body.newPassword);
     account.passwordHash = await hashPassword(body.newPassword);
+    this.audit.securityChange(account.patient, address, 'password-changed');
     return { status: 200, body: OK_OUTCOME };
   }
 
@@ -646,7 +659,7 @@ export class AuthService {
     }
     const form = parseFormBody(req.raw);
     switch (form.grant_type) {
-      case 'authorization_code': return this.grantCode(form);
+      case 'authorization_code': return this.grantCode(form, req.address);
       case 'refresh_token': return this.grantRefresh(form);
       case 'client_credentials': return this.grantClient(form, req.headers);
       case undefined:
@@ -655,7 +668,8 @@ export class AuthService {
     }
   }
 
-  grantCode(form) {
+  /** Exchanges an authorization code: a new session, recorded as a sign-in. */
+  grantCode(form, address) {
     if (!form.code) {
       oauthError('invalid_request', 'Missing code.');
     }
@@ -683,7 +697,9 @@ export class AuthService {
     if (login.redirectUri && form.redirect_uri !== login.redirectUri) {
       oauthError('invalid_grant', 'redirect_uri does not match the authorization request.');
     }
-    return { status: 200, body: this.issueTokens(login), headers: { 'Cache-Control': 'no-store' } };
+    const tokens = this.issueTokens(login);
+    this.audit.signIn(this.accounts.get(login.email).patient, address);
+    return { status: 200, body: tokens, headers: { 'Cache-Control': 'no-store' } };
   }
 
   grantRefresh(form) {
@@ -727,7 +743,7 @@ export class AuthService {
     this.logins.set(login.id, login);
     const access = token();
     this.accessTokens.set(access, {
-      login: login.id, email: login.email, kind: 'kiosk', clientId: client.clientId, location: client.location,
+      login: login.id, email: login.email, kind: 'kiosk', clientId: client.clientId, location: client.location, kioskName: client.name,
       scope: 'system/kiosk', expires: Date.now() + this.tokenTtl * 1000,
     });
     return {
@@ -737,7 +753,10 @@ export class AuthService {
     };
   }
 
-  /** Revokes the session of a Bearer token, or of form token=... (RFC 7009). */
+  /**
+   * Revokes the session of a Bearer token, or of form token=... (RFC 7009);
+   * the end of a patient's live session is recorded as a sign-out.
+   */
   async logout(req) {
     let t = bearerToken(req.headers);
     let login;
@@ -755,7 +774,11 @@ export class AuthService {
     } else {
       unauthorized('Please sign in first.');
     }
+    const account = login && !login.revoked && this.accounts.get(login.email);
     this.revokeLogin(login);
+    if (account) {
+      this.audit.signOut(account.patient, req.address);
+    }
     return { status: 200, body: OK_OUTCOME };
   }
 
@@ -790,10 +813,10 @@ export class AuthService {
     try {
       let login;
       if (form.login) {
-        await this.mfaVerify({ login: form.login, token: form.totp ?? '' });
+        await this.mfaVerify({ login: form.login, token: form.totp ?? '' }, req.address);
         login = this.logins.get(form.login);
       } else {
-        const account = await this.checkPassword(form.email, form.password);
+        const account = await this.checkPassword(form.email, form.password, req.address);
         login = this.newLogin(account, {
           codeChallenge: form.code_challenge, codeChallengeMethod: form.code_challenge_method,
           clientId: form.client_id, scope: form.scope, redirectUri: form.redirect_uri,

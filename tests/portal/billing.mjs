@@ -198,11 +198,17 @@ export function registerBillingOperations(fhir) {
   const repo = fhir.repo;
   fhir.addOperation('POST', /^Invoice\/([^/]+)\/\$pay$/, async (ctx, r, m) => {
     checkOperation(ctx, '$pay', `Invoice/${m[1]}`);
-    return pay(ctx, repo, m[1], parametersOf(r.body), new Date());
+    const answer = await pay(ctx, repo, m[1], parametersOf(r.body), new Date());
+    if (answer.status === 201) {
+      fhir.audit.change(ctx, 'create', answer.body); // the payment (not the balance it lowered)
+    }
+    return answer;
   });
   fhir.addOperation('POST', /^Account\/([^/]+)\/\$payment-plan$/, async (ctx, r, m) => {
     checkOperation(ctx, '$payment-plan', `Account/${m[1]}`);
+    const before = repo.peek('Account', m[1]);
     const acct = await paymentPlan(ctx, repo, m[1], parametersOf(r.body), new Date());
+    fhir.audit.change(ctx, 'update', acct, before);
     return { status: 200, body: acct, headers: fhir.resourceHeaders(acct) };
   });
 }

@@ -6,10 +6,13 @@
 // access control in batches, all-or-nothing transactions, friendly
 // OperationOutcomes, a real CapabilityStatement, the portal rules of
 // rules.mjs on creates and updates (refill requests, readings, messages),
-// and Binary reads as raw bytes.
+// Binary reads as raw bytes, and account activity (audit.mjs): reads of
+// someone else's record and every change, recorded once they succeeded.
 
 import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
-import { checkRead, checkSearch, checkWrite, DIRECTORY_TYPES, readDenial, requireServed, SERVED_TYPES, WRITABLE } from './access.mjs';
+import {
+  checkRead, checkSearch, checkWrite, compartmentOf, DIRECTORY_TYPES, patientsOfSearch, readDenial, requireServed, SERVED_TYPES, WRITABLE,
+} from './access.mjs';
 import { searchParam } from './defs.mjs';
 import { CREATE_RULES, UPDATE_RULES } from './rules.mjs';
 import { present, stripComputed } from './visits.mjs';
@@ -157,12 +160,14 @@ export class FhirService {
    * @param {object} o.repo    PortalRepository
    * @param {object} o.router  FhirRouter
    * @param {object} o.auth    AuthService (for the access context)
+   * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
    */
-  constructor({ repo, router, auth, baseUrl }) {
+  constructor({ repo, router, auth, audit, baseUrl }) {
     this.repo = repo;
     this.router = router;
     this.auth = auth;
+    this.audit = audit;
     this.baseUrl = baseUrl;
     this.operations = []; // {method, pattern: RegExp, handler(ctx, r, match)}
     this.writes = Promise.resolve();
@@ -180,18 +185,20 @@ export class FhirService {
   /**
    * Adds a portal operation ($pay, $check-in, ...). `pattern` matches the
    * path below the FHIR base; the handler gets (ctx, request, match) and
-   * returns {status, body, headers?}. Kiosk access is the handler's call.
+   * returns {status, body, headers?}. Kiosk access is the handler's call,
+   * and so is recording what it wrote (this.audit.change).
    */
   addOperation(method, pattern, handler) {
     this.operations.push({ method, pattern, handler });
   }
 
-  /** Entry point for HTTP: req = {method, path, query, headers, raw}. */
+  /** Entry point for HTTP: req = {method, path, query, headers, raw, address}. */
   async handleHttp(req) {
     if (req.path === 'metadata' && req.method === 'GET') {
       return { status: 200, body: this.capabilityStatement() };
     }
     const ctx = this.auth.context(req.headers);
+    ctx.address = req.address; // the client's, for account activity
     let body;
     let query = req.query;
     if (req.method === 'POST' && /^[A-Za-z]+\/_search$/.test(req.path)) {
@@ -289,6 +296,7 @@ export class FhirService {
     }
     checkRead(ctx, stored, this.repo);
     const { resource } = await this.route('GET', `${type}/${id}`);
+    this.audit.read(ctx, type, compartmentOf(stored, this.repo), 'read');
     const h = this.resourceHeaders(resource);
     const inm = headers['if-none-match'];
     if (inm && inm.split(',').some((t) => t.trim() === '*' || versionOfTag(t) === resource.meta?.versionId)) {
@@ -309,11 +317,13 @@ export class FhirService {
     checkRead(ctx, stored, this.repo);
     const { resource } = await this.route('GET', vid ? `${type}/${id}/_history/${vid}` : `${type}/${id}/_history`);
     if (!vid) {
+      this.audit.read(ctx, type, compartmentOf(stored, this.repo), 'read');
       return { status: 200, body: resource };
     }
     if (readDenial(ctx, resource, this.repo)) {
       forbidden();
     }
+    this.audit.read(ctx, type, compartmentOf(stored, this.repo), 'read');
     const h = this.resourceHeaders(resource);
     if (versionOfTag(headers['if-none-match']) === resource.meta?.versionId) {
       return { status: 304, body: null, headers: h };
@@ -325,6 +335,7 @@ export class FhirService {
     const params = normalizeSearch(type, query);
     checkSearch(ctx, type, params, this.repo);
     const { resource: bundle } = await this.route('GET', `${type}?${queryString(params)}`);
+    this.audit.read(ctx, type, patientsOfSearch(type, params, this.repo), 'search-type');
     // Included resources the token may not read are left out, and so are
     // matches (a check-in token reads only its visit's records of its
     // patient); the total counts only the matches kept.
@@ -381,11 +392,15 @@ export class FhirService {
     }
     const rule = CREATE_RULES[type];
     rule?.check(ctx, this.repo, body);
-    return this.repo.atomically(async () => {
+    let written;
+    const answer = await this.repo.atomically(async () => {
       const { status, resource } = await this.route('POST', type, body, h);
       await rule?.after?.(this.repo, resource);
+      written = status === 201 ? resource : undefined; // 200: a conditional create found a record
       return this.createdAnswer(ctx, status, this.current(resource));
     });
+    this.audit.change(ctx, 'create', written);
+    return answer;
   }
 
   /**
@@ -447,7 +462,8 @@ export class FhirService {
     } else if (!Array.isArray(body)) {
       badRequest('PATCH takes a JSON Patch array (application/json-patch+json).');
     }
-    return this.repo.atomically(async () => {
+    let written;
+    const answer = await this.repo.atomically(async () => {
       const { resource } = await this.route(method, `${type}/${id}`, method === 'PUT' ? stripComputed(body) : body, { 'if-match': headers['if-match'] });
       checkWrite(ctx, method, resource, this.repo); // a patch must not move the record
       const rule = UPDATE_RULES[type];
@@ -455,9 +471,12 @@ export class FhirService {
         rule.check(ctx, this.repo, stored, resource); // a throw undoes the write
         await rule.after?.(this.repo, resource);
       }
-      const answer = this.current(resource);
-      return { status: 200, body: this.present(answer), headers: this.resourceHeaders(answer) };
+      written = resource;
+      const current = this.current(resource);
+      return { status: 200, body: this.present(current), headers: this.resourceHeaders(current) };
     });
+    this.audit.change(ctx, method === 'PUT' ? 'update' : 'patch', written, stored);
+    return answer;
   }
 
   /* ---------------- batch and transaction ---------------- */
@@ -570,7 +589,8 @@ export class FhirService {
         }
       }
     }
-    return this.repo.atomically(async () => {
+    const written = []; // account activity once it committed: ['read', type, patients, interaction] or [interaction, resource, before]
+    const answer = await this.repo.atomically(async () => {
       const { resource: result } = await this.route('POST', '', deepClone(bundle));
       const done = (result.entry ?? []).map((e, i) => [e, entries[i].request.method]);
       for (const [i, [e, method]] of done.entries()) {
@@ -596,7 +616,18 @@ export class FhirService {
           fail(500, 'exception', 'The portal had a problem. Please try again later.', { diagnostics: 'injected-fault' });
         }
       }
-      for (const [e, method] of done) {
+      for (const [i, [e, method]] of done.entries()) {
+        if (e.resource && method === 'POST' && e.response?.status?.startsWith('201')) {
+          written.push(['create', e.resource]);
+        } else if (e.resource && (method === 'PUT' || method === 'PATCH')) {
+          written.push([method === 'PUT' ? 'update' : 'patch', e.resource, before[i]]);
+        } else if (method === 'GET') {
+          const { seg, type } = parsePath(requests[i].path);
+          const stored = seg.length > 1 && this.repo.peek(type, seg[1]);
+          const patients = seg.length === 1 ? patientsOfSearch(type, normalizeSearch(type, requests[i].query), this.repo)
+            : stored ? compartmentOf(stored, this.repo) : new Set();
+          written.push(['read', type, patients, seg.length === 1 ? 'search-type' : 'read']);
+        }
         if (e.resource && method !== 'GET') {
           e.resource = this.present(this.current(e.resource)); // what the rules' after() wrote last
         }
@@ -607,6 +638,14 @@ export class FhirService {
       }
       return { status: 200, body: result };
     });
+    for (const [interaction, ...rest] of written) {
+      if (interaction === 'read') {
+        this.audit.read(ctx, ...rest);
+      } else {
+        this.audit.change(ctx, interaction, ...rest);
+      }
+    }
+    return answer;
   }
 
   /* ---------------- CapabilityStatement ---------------- */

@@ -336,6 +336,28 @@ export class PortalRepository extends MemoryRepository {
     this.reindex(type, resource.id);
   }
 
+  /**
+   * Stores a new resource the portal writes about itself (an AuditEvent):
+   * version 1 at `recorded` (else now), indexed, outside any write journal
+   * (an audit record outlives the undo of a failed transaction; none is
+   * written for one), and without the JSON round trip of createResource.
+   */
+  putDirect(resource) {
+    const type = resource.resourceType;
+    const stored = {
+      ...resource,
+      meta: { versionId: this.generateId(), lastUpdated: resource.recorded ?? new Date().toISOString() },
+    };
+    if (!this.resources.has(type)) {
+      this.resources.set(type, new Map());
+      this.history.set(type, new Map());
+    }
+    this.resources.get(type).set(stored.id, stored);
+    this.history.get(type).set(stored.id, [stored]);
+    this.reindex(type, stored.id);
+    return stored;
+  }
+
   /* ---- transactions ---- */
 
   /** Runs fn with a write journal; undoes every write if it throws. */

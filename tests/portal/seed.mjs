@@ -4,6 +4,7 @@
 
 import { messageCategory, PHARMACY_TYPE, seedConversations, seedEligibility, TASK_CODE_SYSTEM } from './rules.mjs';
 import { planExtension } from './billing.mjs';
+import { authEvent } from './audit.mjs';
 import { copayInvoice, EXT, QUESTIONNAIRE_PREVISIT, VISIT_TYPE_SYSTEM, VISIT_TYPES, visitType } from './visits.mjs';
 
 const LOINC = 'http://loinc.org';
@@ -799,6 +800,15 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
       inv.account = ref('Account', acct);
     }
   }
+  // Account activity for the demo: Maria's last three sign-ins, from a
+  // documentation address (RFC 5737), so her list is not empty at first.
+  [[3, 18, 42], [11, 7, 55], [24, 20, 10]].forEach(([daysAgo, hour, minute], i) => {
+    const recorded = at(daysAgo, hour, minute);
+    add({
+      ...authEvent(ref('Patient', 'maria-lopez', 'Maria Lopez'), { id: `audit-maria-lopez-signin-${i + 1}`, kind: 'login', address: '203.0.113.7', recorded }),
+      meta: { lastUpdated: recorded },
+    });
+  });
   seedEligibility(out);
   seedConversations(out);
   return { resources: out, activationCodes: activationCodes(now) };

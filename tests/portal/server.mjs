@@ -17,6 +17,7 @@ import { loadDefinitions } from './defs.mjs';
 import { PortalRepository } from './repo.mjs';
 import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
 import { buildSpringfieldSeed, SPRINGFIELD_ACCOUNTS, SPRINGFIELD_CAPABILITIES } from './springfield.mjs';
+import { AuditLog, socketAddress } from './audit.mjs';
 import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
 import { registerBillingOperations } from './billing.mjs';
@@ -138,8 +139,9 @@ async function main() {
   // Password hashing runs on the thread pool while definitions load.
   const springfield = opts.clinic === 'springfield';
   const repo = new PortalRepository();
+  const audit = new AuditLog({ repo });
   const accounts = springfield ? SPRINGFIELD_ACCOUNTS : ACCOUNTS;
-  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo, accounts });
+  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo, accounts, audit });
   const seed = springfield ? buildSpringfieldSeed() : buildSeed(new Date(), { big: opts.big });
   const capabilities = springfield ? SPRINGFIELD_CAPABILITIES : CAPABILITIES;
   const authReady = auth.init(seed.activationCodes);
@@ -151,13 +153,13 @@ async function main() {
   await authReady;
 
   const router = new FhirRouter();
-  const fhir = new FhirService({ repo, router, auth, baseUrl: root });
+  const fhir = new FhirService({ repo, router, auth, audit, baseUrl: root });
   registerVisitOperations(fhir);
   registerBillingOperations(fhir);
   registerKioskOperations(fhir);
   const faults = new Faults();
   // capabilities: what discovery announces (/_test/capabilities narrows it).
-  const ctl = { repo, snapshot, auth, faults, capabilities: [...capabilities], allCapabilities: capabilities };
+  const ctl = { repo, snapshot, auth, audit, faults, capabilities: [...capabilities], allCapabilities: capabilities };
 
   const smartConfig = () => ({
     issuer: root(),
@@ -174,7 +176,8 @@ async function main() {
 
   async function dispatch(req, res, url, raw) {
     const path = url.pathname;
-    const r = { method: req.method, path, query: url.searchParams, headers: req.headers, raw };
+    // address: the client's, for account activity (audit.mjs).
+    const r = { method: req.method, path, query: url.searchParams, headers: req.headers, raw, address: socketAddress(req.socket) };
     if (opts.test && path.startsWith('/_test/')) {
       return handleTest(r, ctl);
     }

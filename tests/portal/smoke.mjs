@@ -1,7 +1,8 @@
 // Smoke test of the test portal: starts server.mjs --test on an ephemeral
 // port and checks discovery, sign-in flows, tokens, FHIR conventions,
 // access control, test results, refill requests and readings, messages,
-// test controls and every fault kind. Prints TAP lines and a closing
+// visits, billing, the kiosk, account activity (AuditEvent), test controls
+// and every fault kind. Prints TAP lines and a closing
 // "N passed, N failed"; exits non-zero on any failure.
 //
 //   node --experimental-websocket tests/portal/smoke.mjs
@@ -1152,6 +1153,161 @@ async function main() {
     await json('POST', '/_test/reset');
     const afterReset = await lookup((await device()).json.access_token, 'Pena', '1990-06-15', 'Zoe');
     check(afterReset.status === 200 && visitsOf(afterReset).length === 1, '/_test/reset clears the throttle', afterReset.status);
+    await json('POST', '/_test/reset');
+  }
+
+  /* ---- account activity: AuditEvent ---- */
+  {
+    await json('POST', '/_test/reset');
+    const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
+    const REST_I = 'http://hl7.org/fhir/restful-interaction';
+    const activity = (token, patient, count = 200) => fhir('GET', `AuditEvent?patient=Patient/${patient}&_sort=-date&_count=${count}`, token);
+    const events = (answer) => (answer.json?.entry ?? []).map((e) => e.resource);
+    const sub = (e) => e.subtype?.[0]?.code;
+    const whoOf = (e) => e.agent?.find((a) => a.requestor)?.who;
+    const patientOf = (e) => e.entity?.find((x) => x.role?.code === '1')?.what?.reference;
+    // A sign-in: one Login event with the client's address; the seed's three older ones below it.
+    const ms = await signIn('maria@example.org', 'Chartty-demo-1', 'openid patient/*.* offline_access');
+    const A = ms.access_token;
+    const list1 = await activity(A, 'maria-lopez');
+    const [login] = events(list1);
+    check(list1.status === 200 && list1.json.total === 4 && login?.type?.system === DCM && login.type.code === '110114' && login.subtype?.[0]?.system === DCM && sub(login) === '110122' &&
+      login.action === 'E' && login.outcome === '0' && Math.abs(Date.parse(login.recorded) - Date.now()) < 60000 && whoOf(login)?.reference === 'Patient/maria-lopez' &&
+      whoOf(login)?.display === 'Maria Lopez' && login.agent[0].requestor === true && login.agent[0].network?.address === '127.0.0.1' && login.agent[0].network?.type === '2' &&
+      login.source?.observer?.display === 'Patient portal' && login.entity?.[0]?.what?.reference === 'Patient/maria-lopez' && patientOf(login) === 'Patient/maria-lopez',
+    'a sign-in is a Login AuditEvent (DCM 110114/110122) from 127.0.0.1, newest first', login);
+    const seeded = events(list1).slice(1);
+    check(seeded.length === 3 && seeded.every((e) => sub(e) === '110122' && e.agent[0].network.address === '203.0.113.7' && Date.parse(e.recorded) < Date.now() - 2 * 86400000) &&
+      isDescending(events(list1).map((e) => e.recorded)), 'the seed has three older sign-ins of Maria from 203.0.113.7', seeded.map((e) => e.recorded));
+    // A refresh is the same session: no event. A wrong password is a failed attempt (outcome 4).
+    const refreshed = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: ms.refresh_token });
+    const afterRefresh = await activity(refreshed.json.access_token, 'maria-lopez');
+    await json('POST', '/auth/login', { email: 'maria@example.org', password: 'wrong-password', codeChallenge: pkce().challenge, codeChallengeMethod: 'S256' });
+    const afterWrong = events(await activity(refreshed.json.access_token, 'maria-lopez'));
+    check(refreshed.status === 200 && afterRefresh.json.total === 4 && afterWrong.length === 5 && sub(afterWrong[0]) === '110122' && afterWrong[0].outcome === '4' &&
+      afterWrong[0].outcomeDesc === 'Wrong password' && afterWrong[0].agent[0].network.address === '127.0.0.1',
+    'a refresh records nothing; a wrong password is a Login with outcome 4', [afterRefresh.json.total, afterWrong[0]]);
+    const R = refreshed.json.access_token;
+    // Maria reading her own record (a screen's batch, reads, a thread) records nothing.
+    const ownBatch = await fhir('POST', '', R, { body: { resourceType: 'Bundle', type: 'batch', entry: [
+      { request: { method: 'GET', url: 'Patient/maria-lopez' } },
+      { request: { method: 'GET', url: 'Condition?patient=Patient/maria-lopez' } },
+      { request: { method: 'GET', url: 'Observation?patient=Patient/maria-lopez&category=vital-signs&_sort=-date' } },
+    ] } });
+    await fhir('GET', 'MedicationRequest?patient=Patient/maria-lopez', R);
+    await fhir('GET', 'Communication?part-of=Communication/comm-maria-lopez-metformin', R);
+    await fhir('GET', 'Practitioner?_count=5', R);
+    const afterOwn = await activity(R, 'maria-lopez');
+    check(ownBatch.status === 200 && afterOwn.json.total === 5, "reading one's own record records nothing", afterOwn.json.total);
+    // Linda reads Harold's record: many reads, one event for the session, with her name.
+    const ls = await signIn('linda@example.org', 'Chartty-demo-3');
+    const L = ls.access_token;
+    const hc = await fhir('GET', 'Condition?patient=Patient/harold-nguyen', L);
+    const ho = await fhir('GET', 'Observation?patient=Patient/harold-nguyen', L);
+    const hb = await fhir('POST', '', L, { body: { resourceType: 'Bundle', type: 'batch', entry: [
+      { request: { method: 'GET', url: 'Patient/harold-nguyen' } },
+      { request: { method: 'GET', url: 'MedicationRequest?patient=Patient/harold-nguyen&status=active' } },
+      { request: { method: 'GET', url: 'AllergyIntolerance?patient=Patient/harold-nguyen' } },
+    ] } });
+    await fhir('GET', 'Condition?patient=Patient/linda-nguyen', L);
+    const harold = await activity(L, 'harold-nguyen');
+    const [pr] = events(harold);
+    check(hc.status === 200 && ho.status === 200 && hb.json?.entry?.every((e) => e.response.status === '200') && harold.json.total === 1 && pr.type?.code === 'rest' &&
+      pr.type.system === 'http://terminology.hl7.org/CodeSystem/audit-event-type' && pr.subtype?.[0]?.system === REST_I && sub(pr) === 'search-type' && pr.action === 'R' && pr.outcome === '0' &&
+      whoOf(pr)?.reference === 'Patient/linda-nguyen' && whoOf(pr)?.display === 'Linda Nguyen' && pr.agent[0].network?.address === '127.0.0.1' &&
+      pr.entity?.length === 1 && pr.entity[0].what?.reference === 'Patient/harold-nguyen' && patientOf(pr) === 'Patient/harold-nguyen',
+    "Linda's searches, reads and batch of Harold's record: one read event for the session, found by patient=Patient/harold-nguyen, with her name", harold.json?.entry?.map((e) => e.resource));
+    const lindaOwn = events(await activity(L, 'linda-nguyen'));
+    check(lindaOwn.length === 2 && lindaOwn[0].id === pr.id && sub(lindaOwn[1]) === '110122', "Linda's own list has her sign-in and her read of Harold's record (agent who is Linda)", lindaOwn.map((e) => [sub(e), patientOf(e)]));
+    const L2 = (await signIn('linda@example.org', 'Chartty-demo-3')).access_token;
+    await fhir('GET', 'Patient/harold-nguyen', L2);
+    await fhir('GET', 'Patient/harold-nguyen', L2);
+    const harold2 = events(await activity(L2, 'harold-nguyen'));
+    check(harold2.length === 2 && sub(harold2[0]) === 'read', 'a new session reading Harold again: one more event (subtype read)', harold2.map(sub));
+    // Changes: PUT Patient is an update event; the version stays the answer's; a PUT that changes nothing records nothing.
+    const mr = await fhir('GET', 'Patient/maria-lopez', R);
+    const changed = { ...mr.json, telecom: [...mr.json.telecom, { system: 'phone', value: '555-0177', use: 'home' }] };
+    const put = await fhir('PUT', 'Patient/maria-lopez', R, { body: changed, headers: { 'if-match': mr.headers.etag } });
+    const [upd] = events(await activity(R, 'maria-lopez'));
+    const again = await fhir('GET', 'Patient/maria-lopez', R);
+    const same = await fhir('PUT', 'Patient/maria-lopez', R, { body: again.json, headers: { 'if-match': again.headers.etag } });
+    const afterSame = await activity(R, 'maria-lopez');
+    check(put.status === 200 && upd?.type?.code === 'rest' && sub(upd) === 'update' && upd.subtype[0].system === REST_I && upd.action === 'U' && whoOf(upd)?.reference === 'Patient/maria-lopez' &&
+      upd.agent[0].network?.address === '127.0.0.1' && upd.entity?.[0]?.what?.reference === 'Patient/maria-lopez' && patientOf(upd) === 'Patient/maria-lopez' &&
+      again.headers.etag === put.headers.etag && same.status === 200 && afterSame.json.total === 6,
+    'a PUT Patient is an update event found by patient=; the record keeps the ETag the PUT answered; an unchanged PUT records nothing', [upd, afterSame.json.total]);
+    // Writes in a transaction and through an operation: one event per record written.
+    const weight = (value) => ({ resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }], text: 'Body weight' }, subject: { reference: 'Patient/maria-lopez' }, performer: [{ reference: 'Patient/maria-lopez' }],
+      effectiveDateTime: new Date().toISOString(), valueQuantity: { value, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } });
+    const tx = await fhir('POST', '', R, { body: { resourceType: 'Bundle', type: 'transaction', entry: [
+      { resource: weight(80.1), request: { method: 'POST', url: 'Observation' } }, { resource: weight(80.2), request: { method: 'POST', url: 'Observation' } }] } });
+    const paid = await fhir('POST', 'Invoice/inv-maria-lopez-labs/$pay', R, { body: payP('4242424242424242', 'audit-pay-1', { amount: 5 }) });
+    const writes = events(await activity(R, 'maria-lopez')).slice(0, 3);
+    const created = new Set(tx.json?.entry?.map((e) => `Observation/${e.resource.id}`));
+    check(tx.status === 200 && paid.status === 201 && writes[0].entity[0].what.reference === `PaymentNotice/${paid.json.id}` && sub(writes[0]) === 'create' && writes[0].action === 'C' &&
+      patientOf(writes[0]) === 'Patient/maria-lopez' && writes.slice(1).every((e) => sub(e) === 'create' && created.has(e.entity[0].what.reference)),
+    'a transaction of two readings makes two create events; $pay one (the PaymentNotice)', writes.map((e) => [sub(e), e.entity[0].what.reference]));
+    // Only the portal writes AuditEvents.
+    const ae = { resourceType: 'AuditEvent', type: { code: 'rest' }, recorded: new Date().toISOString(), agent: [{ who: { reference: 'Patient/maria-lopez' }, requestor: true }], source: { observer: { display: 'x' } }, entity: [{ what: { reference: 'Patient/maria-lopez' } }] };
+    const postAe = await fhir('POST', 'AuditEvent', R, { body: ae });
+    const putAe = await fhir('PUT', `AuditEvent/${upd.id}`, R, { body: { ...upd, outcome: '8' }, headers: { 'if-match': `W/"${upd.meta.versionId}"` } });
+    const delAe = await fhir('DELETE', `AuditEvent/${upd.id}`, R);
+    const batchAe = await fhir('POST', '', R, { body: { resourceType: 'Bundle', type: 'batch', entry: [{ resource: ae, request: { method: 'POST', url: 'AuditEvent' } }] } });
+    const count = (await activity(R, 'maria-lopez')).json.total;
+    check(postAe.status === 403 && putAe.status === 403 && delAe.status === 403 && batchAe.json?.entry?.[0]?.response?.status === '403' && count === 9,
+      'a patient token cannot create, change or delete AuditEvents (403), and trying records nothing', [postAe.status, putAe.status, delAe.status, batchAe.json?.entry?.[0]?.response?.status, count]);
+    // Security changes: two-step sign-in turned on, password changed; a sign-out.
+    const status = (await json('GET', '/auth/mfa/status', undefined, { authorization: `Bearer ${R}` })).json;
+    const enroll = await json('POST', '/auth/mfa/enroll', { token: (await json('GET', '/_test/totp?email=maria@example.org')).json.code }, { authorization: `Bearer ${R}` });
+    const chpw = await json('POST', '/auth/changepassword', { oldPassword: 'Chartty-demo-1', newPassword: 'Chartty-demo-1b' }, { authorization: `Bearer ${R}` });
+    const out = await http(base, 'POST', '/oauth2/logout', { headers: { authorization: `Bearer ${L}` } });
+    const sec = events(await activity(R, 'maria-lopez')).slice(0, 2);
+    const [bye] = events(await activity(L2, 'linda-nguyen'));
+    const secOk = (e, code) => e?.type?.code === '110113' && e.type.system === DCM && e.subtype?.[0]?.code === '110137' && e.subtype[1]?.system === 'urn:chartty:audit' && e.subtype[1].code === code && e.action === 'U' && patientOf(e) === 'Patient/maria-lopez';
+    check(status.enrolled === false && enroll.status === 200 && chpw.status === 200 && secOk(sec[1], 'two-step-on') && secOk(sec[0], 'password-changed') &&
+      out.status === 200 && bye?.type?.code === '110114' && sub(bye) === '110123' && whoOf(bye)?.reference === 'Patient/linda-nguyen' && bye.agent[0].network?.address === '127.0.0.1',
+    'turning on two-step sign-in and changing the password are security events (DCM 110113/110137 + urn:chartty:audit); a sign-out is a Logout', [sec, bye]);
+    // Paging: _count=2 gives next links, newest first across the pages.
+    const pages = [];
+    let url = `AuditEvent?patient=Patient/maria-lopez&_sort=-date&_count=2`;
+    let nexts = 0;
+    while (url && pages.length < 20) {
+      const page = url.startsWith('http') ? { json: parse(await http(base, 'GET', url, { headers: { authorization: `Bearer ${R}` } })) } : await fhir('GET', url, R);
+      pages.push(...events(page));
+      url = page.json?.link?.find((l) => l.relation === 'next')?.url;
+      nexts += url ? 1 : 0;
+    }
+    check(pages.length === 11 && nexts === 5 && new Set(pages.map((e) => e.id)).size === 11 && isDescending(pages.map((e) => e.recorded)),
+      '_count=2 pages through all 11 events by next links, newest first', [pages.length, nexts]);
+    // James: his list and Lily's (full); Noah's (limited) is withheld with the note.
+    const JS = (await signIn('james@example.org', 'Chartty-demo-2')).access_token;
+    await fhir('GET', 'Immunization?patient=Patient/noah-carter', JS);
+    const lilyList = await activity(JS, 'lily-carter');
+    const noahList = await activity(JS, 'noah-carter');
+    const jamesList = events(await activity(JS, 'james-carter'));
+    check(lilyList.status === 200 && lilyList.json.total === 0 && noahList.status === 403 && text(noahList.json)?.startsWith('Because Noah is 15') &&
+      jamesList.length === 2 && jamesList[0].action === 'R' && patientOf(jamesList[0]) === 'Patient/noah-carter',
+    "a full proxy reads the child's activity; a limited one gets 403 with the note, but sees his own read of Noah's record", [lilyList.json.total, noahList.status, jamesList.map(sub)]);
+    // A kiosk's check-in token: its changes name the kiosk.
+    const K = (await form('/oauth2/token', { grant_type: 'client_credentials', client_id: 'kiosk-main-street', client_secret: 'kiosk-demo-secret' })).json.access_token;
+    const look = await fhir('POST', 'Appointment/$kiosk-lookup', K, { body: { resourceType: 'Parameters', parameter: [{ name: 'family', valueString: 'Pena' }, { name: 'birthDate', valueDate: '1990-06-15' }] } });
+    const CT = look.json?.parameter?.[0]?.part?.find((x) => x.name === 'checkin-token')?.valueString;
+    const zr = await fhir('GET', 'Patient/zoe-pena', CT);
+    const zput = await fhir('PUT', 'Patient/zoe-pena', CT, { body: { ...zr.json, telecom: [{ system: 'phone', value: '555-0156' }] }, headers: { 'if-match': zr.headers.etag } });
+    const zoe = (await json('GET', '/_test/audit?patient=Patient/zoe-pena')).json.events;
+    check(zput.status === 200 && zoe.length === 1 && sub(zoe[0]) === 'update' && whoOf(zoe[0])?.display === 'Check-in kiosk (Main Street Clinic lobby kiosk)' &&
+      whoOf(zoe[0])?.identifier?.value === 'kiosk-main-street' && !whoOf(zoe[0])?.reference && patientOf(zoe[0]) === 'Patient/zoe-pena',
+    'a check-in token\'s change names the kiosk as the agent (reads by it record nothing)', zoe);
+    // /_test/reset: only the seed's events are left.
+    await json('POST', '/_test/reset');
+    const M2 = (await signIn('maria@example.org', 'Chartty-demo-1')).access_token;
+    const L3 = (await signIn('linda@example.org', 'Chartty-demo-3')).access_token;
+    const mariaReset = events(await activity(M2, 'maria-lopez'));
+    const haroldReset = await activity(L3, 'harold-nguyen');
+    const all = (await json('GET', '/_test/audit')).json.events;
+    check(mariaReset.length === 4 && mariaReset.slice(1).every((e) => e.id.startsWith('audit-maria-lopez-signin-')) && haroldReset.json.total === 0 && all.length === 5,
+      '/_test/reset leaves only the seed\'s events (then the two sign-ins since)', [mariaReset.length, haroldReset.json.total, all.length]);
     await json('POST', '/_test/reset');
   }
 

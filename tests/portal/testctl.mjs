@@ -120,7 +120,7 @@ async function streamHuge(res, bytes) {
 
 /**
  * Handles /_test/*. Returns {status, body} or undefined for unknown paths.
- * ctl = {repo, snapshot, auth, faults, capabilities, allCapabilities}.
+ * ctl = {repo, snapshot, auth, audit, faults, capabilities, allCapabilities}.
  */
 /* Requests waiting at /_test/meet, by key. */
 const meetings = new Map();
@@ -152,6 +152,7 @@ export async function handleTest(req, ctl) {
     case 'POST /_test/reset':
       ctl.repo.restore(ctl.snapshot);
       ctl.auth.reset();
+      ctl.audit.reset();
       ctl.faults.clear();
       ctl.capabilities = [...ctl.allCapabilities];
       return { status: 200, body: OK_OUTCOME };
@@ -215,6 +216,14 @@ export async function handleTest(req, ctl) {
       const invoice = req.query.get('invoice');
       const all = ctl.repo.peekAll('PaymentNotice').filter((p) => !invoice || p.request?.reference === invoice.replace(/^(?!Invoice\/)/, 'Invoice/'));
       return { status: 200, body: { payments: all } };
+    }
+    case 'GET /_test/audit': {
+      // Every AuditEvent, newest first (of one patient: patient=Patient/<id> or a bare id),
+      // to check account activity where no patient token can look (a kiosk's changes).
+      const patient = req.query.get('patient')?.replace(/^(?!Patient\/)/, 'Patient/');
+      const names = (e) => [...(e.agent ?? []).map((a) => a.who?.reference), ...(e.entity ?? []).map((x) => x.what?.reference)].includes(patient);
+      const events = ctl.repo.peekAll('AuditEvent').filter((e) => !patient || names(e)).sort((x, y) => (x.recorded < y.recorded ? 1 : x.recorded > y.recorded ? -1 : 0));
+      return { status: 200, body: { events } };
     }
     case 'POST /_test/reply': {
       // The care team writes in a conversation: a new unread message (rules.mjs).

@@ -565,12 +565,15 @@ export function registerVisitOperations(fhir) {
   const repo = fhir.repo;
   fhir.addOperation('POST', /^Appointment\/([^/]+)\/\$check-in$/, async (ctx, r, m) => {
     checkOperation(ctx, '$check-in', `Appointment/${m[1]}`);
+    const before = repo.peek('Appointment', m[1]);
     const appt = await checkIn(ctx, repo, m[1], r.body ?? { resourceType: 'Parameters' }, new Date());
+    fhir.audit.change(ctx, 'update', appt, before); // none when it was checked in already
     return { status: 200, body: present(repo, appt), headers: fhir.resourceHeaders(appt) };
   });
   fhir.addOperation('POST', /^Appointment\/\$on-my-way$/, async (ctx, r) => {
     checkOperation(ctx, '$on-my-way');
     const appt = await onMyWay(ctx, repo, parametersOf(r.body), new Date());
+    fhir.audit.change(ctx, 'create', appt);
     return { status: 201, body: present(repo, appt), headers: fhir.resourceHeaders(appt) };
   });
 }
