@@ -17,6 +17,7 @@
 #define DCM_AUTH	"110114"	/* User Authentication */
 #define DCM_LOGIN	"110122"
 #define DCM_LOGOUT	"110123"
+#define DCM_SECURITY	"110113"	/* Security Alert: a password, ... */
 
 /* ------------------------------------------------------------------ */
 /* Two-step verification                                              */
@@ -284,18 +285,50 @@ account_entity_type(const struct json *ev, char *buf, size_t len)
 	return found;
 }
 
-/* What the event did, when it is not a sign-in, a read or a change. */
+/* What the event did, when it is not a sign-in, a read or a change: the
+ * most precise words it has (its last subtype's). */
 static const char *
 account_other(struct arena *a, const struct json *ev)
 {
-	const struct json	*sub = json_at(json_get(ev, "subtype"), 0);
+	const struct json	*subs = json_get(ev, "subtype");
 	const char		*s;
+	size_t			 i;
 
-	if ((s = model_str(a, sub, "display")) != NULL ||
-	    (s = model_str(a, json_get(ev, "type"), "display")) != NULL ||
+	for (i = json_size(subs); i > 0; i--) {
+		if ((s = model_str(a, json_at(subs, i - 1), "display")) != NULL)
+			return s;
+	}
+	if ((s = model_str(a, json_get(ev, "type"), "display")) != NULL ||
 	    (s = model_str(a, ev, "outcomeDesc")) != NULL)
 		return s;
 	return "Account used";
+}
+
+/*
+ * The person whose record the event was about when that is not the
+ * record open (the proxy's own list shows their reads of a child's):
+ * their name, "another person", or NULL.
+ */
+static const char *
+account_whose(struct arena *a, const struct json *ev, const char *patient)
+{
+	const struct json	*ents = json_get(ev, "entity"), *what;
+	const char		*ref, *name;
+	char			 buf[64];
+	size_t			 i;
+
+	for (i = 0; i < json_size(ents); i++) {
+		what = json_get(json_at(ents, i), "what");
+		ref = json_gets(what, "reference");
+		if (account_ref_type(ref, buf, sizeof buf) == NULL ||
+		    strcmp(buf, "Patient") != 0)
+			continue;
+		if (account_same(ref, patient))
+			return NULL;
+		name = model_str(a, what, "display");
+		return name ? name : "another person";
+	}
+	return NULL;
 }
 
 int
@@ -304,7 +337,8 @@ account_activity_parse(struct arena *a, const struct json *ev,
 {
 	const struct json	*agent = account_requestor(ev);
 	const char		*action = json_gets(ev, "action"), *who_ref;
-	const char		*who, *what = NULL, *type, *outcome;
+	const char		*who, *what = NULL, *type, *outcome, *why;
+	const char		*whose;
 	char			 tbuf[64], rbuf[64];
 	int			 proxy = 0, named;
 	size_t			 i;
@@ -330,27 +364,32 @@ account_activity_parse(struct arena *a, const struct json *ev,
 		who = account_same(who_ref, patient) ? "the patient" :
 		    "someone";
 
-	if (account_coded(ev, DCM, DCM_LOGIN))
+	if (account_coded(ev, DCM, DCM_LOGIN) || account_coded(ev, DCM,
+	    DCM_AUTH))
 		what = out->failed ? "A sign-in failed" : "Signed in";
-	else if (account_coded(ev, DCM, DCM_LOGOUT))
+	if (account_coded(ev, DCM, DCM_LOGOUT))
 		what = "Signed out";
-	else if (account_coded(ev, DCM, DCM_AUTH))
-		what = out->failed ? "A sign-in failed" : "Signed in";
 	if (what != NULL) {
-		/* Where from; and someone else's sign-in is named. */
+		/* Why it failed, where from; someone else's is named. */
 		named = !account_same(who_ref, self) &&
 		    strcmp(who, "someone") != 0;
-		out->what = arena_own(a, xasprintf("%s%s%s%s%s%s", what,
+		why = out->failed ? model_str(a, ev, "outcomeDesc") : NULL;
+		out->what = arena_own(a, xasprintf("%s%s%s%s%s%s%s%s%s", what,
+		    why ? " (" : "", why ? why : "", why ? ")" : "",
 		    out->from ? " from " : "", out->from ? out->from : "",
 		    named ? " (" : "", named ? who : "", named ? ")" : ""));
 		return 0;
 	}
+	whose = account_whose(a, ev, patient);
 	if (action != NULL && strcmp(action, "R") == 0) {
-		out->what = arena_own(a, xasprintf("Record read by %s%s", who,
-		    proxy ? " (proxy)" : ""));
+		out->what = whose != NULL ? arena_own(a, xasprintf("%s's "
+		    "record read by %s", whose, who)) : arena_own(a,
+		    xasprintf("Record read by %s%s", who, proxy ? " (proxy)" :
+		    ""));
 		return 0;
 	}
-	type = account_entity_type(ev, tbuf, sizeof tbuf);
+	type = account_coded(ev, DCM, DCM_SECURITY) ? NULL :
+	    account_entity_type(ev, tbuf, sizeof tbuf);
 	for (i = 0; action != NULL && type != NULL &&
 	    i < sizeof account_things / sizeof account_things[0]; i++) {
 		if (strcmp(account_things[i].type, type) != 0)
@@ -367,8 +406,9 @@ account_activity_parse(struct arena *a, const struct json *ev,
 		    "added" : *action == 'U' ? "changed" : "removed", type));
 	if (what == NULL)
 		what = account_other(a, ev);
-	out->what = arena_own(a, xasprintf("%s by %s%s", what, who,
-	    proxy ? " (proxy)" : ""));
+	out->what = arena_own(a, xasprintf("%s by %s%s%s%s", what, who,
+	    proxy ? " (proxy)" : "", whose ? ", for " : "", whose ? whose :
+	    ""));
 	return 0;
 }
 

@@ -331,6 +331,8 @@ def run_activity():
         open_account_item(t, "Account activity", "own activity")
         ok(t.wait(r"^> Signed in from 127\.0\.0\.1"), "own activity: the "
            "newest is this sign-in, from loopback", t.screen())
+        ok(t.said("Harold Nguyen's record read by you"), "own activity: "
+           "her read of Harold's record, named", t.screen())
     finally:
         t.close()
 
@@ -382,8 +384,15 @@ def run_plain():
            "never echoed")
         p.until(r"Choice: $")
         p.send(p.number(r"Account activity"))
-        ok(p.until(r"Signed in from 127\.0\.0\.1"), "plain: activity lists "
-           "the sign-in", p.tail())
+        text = p.until(r"Choice: $")
+        events = re.findall(r"^\d+\. (.*): \w{3} \d+ \w{3} \d{4} \d\d:\d\d$",
+                            text or "", re.M)
+        ok(events[:3] == ["Password changed by you",
+                          "Two-step sign-in turned on by you",
+                          "Signed in from 127.0.0.1"],
+           "plain: activity lists this session, newest first", p.tail())
+        ok("Signed in from 203.0.113.7" in events[3:], "plain: then the "
+           "earlier sign-ins", p.tail())
         p.send("q")
     finally:
         p.close()

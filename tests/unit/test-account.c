@@ -76,6 +76,12 @@ activity(void)
 	is(words(a, PROXY_READ, SELF, HAROLD, NULL),
 	    "Record read by you (proxy)", "the proxy's own read, in the "
 	    "record read");
+	is(words(a, "{\"resourceType\":\"AuditEvent\",\"action\":\"R\","
+	    "\"agent\":[{\"who\":{\"reference\":\"" SELF "\"},\"requestor\":"
+	    "true}],\"entity\":[{\"what\":{\"reference\":\"" HAROLD "\","
+	    "\"display\":\"Harold Nguyen\"}}]}", SELF, SELF, NULL),
+	    "Harold Nguyen's record read by you", "the proxy's read in the "
+	    "proxy's own list names whose record it was");
 	is(words(a, PROXY_READ, HAROLD, HAROLD, NULL),
 	    "Record read by Linda Nguyen (proxy)", "the read as the patient "
 	    "sees it");
@@ -113,6 +119,32 @@ activity(void)
 	    "\"type\":{\"code\":\"x\",\"display\":\"Password changed\"},"
 	    "\"agent\":[{\"who\":{\"reference\":\"" SELF "\"}}]}", SELF, SELF,
 	    NULL), "Password changed by you", "anything else: its display");
+
+	is(words(a, "{\"resourceType\":\"AuditEvent\",\"type\":{\"system\":"
+	    "\"http://dicom.nema.org/resources/ontology/DCM\",\"code\":"
+	    "\"110113\",\"display\":\"Security Alert\"},\"subtype\":[{"
+	    "\"system\":\"http://dicom.nema.org/resources/ontology/DCM\","
+	    "\"code\":\"110137\",\"display\":\"User Security Attributes "
+	    "Changed\"},{\"system\":\"urn:chartty:audit\",\"code\":"
+	    "\"password-changed\",\"display\":\"Password changed\"}],"
+	    "\"action\":\"U\",\"agent\":[{\"who\":{\"reference\":\"" SELF
+	    "\"},\"requestor\":true}],\"entity\":[{\"what\":{\"reference\":"
+	    "\"" SELF "\"}}]}", SELF, SELF, NULL), "Password changed by you",
+	    "a security change says its most precise words, not \"contact "
+	    "details\"");
+	is(words(a, "{\"resourceType\":\"AuditEvent\",\"action\":\"C\","
+	    "\"agent\":[{\"who\":{\"reference\":\"" SELF "\"},\"requestor\":"
+	    "true}],\"entity\":[{\"what\":{\"reference\":\"Communication/m2"
+	    "\"}},{\"what\":{\"reference\":\"" HAROLD "\",\"display\":"
+	    "\"Harold Nguyen\"}}]}", SELF, SELF, NULL), "Message sent by you, "
+	    "for Harold Nguyen", "a change made for someone else says for "
+	    "whom");
+	is(words(a, "{\"resourceType\":\"AuditEvent\",\"type\":" LOGIN
+	    "\"110122\"}],\"action\":\"E\",\"outcome\":\"4\",\"outcomeDesc\":"
+	    "\"Wrong password\",\"agent\":[{\"who\":{\"reference\":\"" SELF
+	    "\"},\"requestor\":true,\"network\":{\"address\":\"127.0.0.1\"}"
+	    "}]}", SELF, SELF, NULL), "A sign-in failed (Wrong password) from "
+	    "127.0.0.1", "a failed sign-in says why and where from");
 
 	/* What comes from the server is made safe; what is not one fails. */
 	w = words(a, "{\"resourceType\":\"AuditEvent\",\"action\":\"R\","
