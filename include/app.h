@@ -25,6 +25,7 @@ struct view_row;
 #define APP_POP		0x08	/* close this screen */
 #define APP_QUIT	0x10
 #define APP_HOME	0x20	/* close everything down to Home */
+#define APP_READY	0x40	/* (app_after) ask the screen's .ready() */
 
 struct app;
 
@@ -70,6 +71,9 @@ struct screen {
 	 * screen lets the next try go. NULL: always leave.
 	 */
 	int		(*leave)(struct app *, void *state);
+	/* What the screen waits for may have come (app_after with
+	 * APP_READY): APP_* flags. NULL: nothing is waited for. */
+	int		(*ready)(struct app *, void *state);
 };
 
 /*
@@ -99,6 +103,10 @@ struct app_options {
 	const char	*location;	/* kiosk: "Location/<id>", or NULL */
 	const char	*help;		/* kiosk: the front desk's words */
 	const char	*helpdesk;	/* its number and hours, or NULL */
+	/* A SMART server's registration for chartty (NULL: chartty's own
+	 * client id, a loopback redirect), and no browser to start. */
+	const char	*client_id, *redirect_uri;
+	int		 no_browser;
 };
 
 struct app {
@@ -156,6 +164,10 @@ void	 app_changed(struct app *);
  * replaces it.
  */
 void	 app_after(struct app *, int seconds, int flags);
+/* A portal for server and email with the options' keyring use and the
+ * client registration (not signed in, not app->portal yet). */
+struct portal *app_portal_create(const struct app *, const char *server,
+	     const char *email);
 /* Set the message said on the next draw (copied). */
 void	 app_say(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */

@@ -20,16 +20,24 @@ struct arena;
 #define AUTH_CAP_ACTIVATION	0x08
 #define AUTH_CAP_KIOSK		0x10
 #define AUTH_CAP_PAYMENTS	0x20
+#define AUTH_CAP_SMART		0x40	/* a browser sign-in (authorize) */
 
 #define AUTH_CLIENT_ID	"chartty"
 #define AUTH_SCOPE	"openid offline_access patient/*.*"
+/* What a browser sign-in asks a SMART server for, by the scopes it has. */
+#define AUTH_SMART_V2	"launch/patient openid fhirUser offline_access " \
+	"patient/*.rs"
+#define AUTH_SMART_V1	"launch/patient openid fhirUser offline_access " \
+	"patient/*.read"
 
 struct auth_server {
 	char		*root;		/* scheme://host[:port] */
-	char		*fhir_base;	/* root + /fhir/R4 */
+	char		*fhir_base;	/* root + /fhir/R4, or the address given */
 	char		*authorize_endpoint;
 	char		*token_endpoint;
 	char		*revoke_endpoint;
+	char		*scopes;	/* what a browser sign-in asks for */
+	char		*client_id;	/* as registered; NULL: AUTH_CLIENT_ID */
 	unsigned int	 caps;
 };
 
@@ -59,9 +67,12 @@ enum auth_result {
 };
 
 /*
- * Read server_url's SMART configuration (trailing / and a /fhir/R4 suffix
- * are accepted). Fills *srv (auth_server_free it). Returns an
- * auth_result with *cause on failure.
+ * Read server_url's SMART configuration. A bare server (scheme://host,
+ * trailing / and a /fhir/R4 suffix accepted) is a portal with its FHIR
+ * base at /fhir/R4; any other address is the FHIR base itself, its
+ * configuration under it (SMART App Launch 2), else at the root. Fills
+ * *srv (auth_server_free it). Returns an auth_result with *cause on
+ * failure.
  */
 int	 auth_discover(struct http *, const char *server_url,
 	     struct auth_server *, char **cause);
@@ -103,6 +114,8 @@ int	 auth_mfa(struct http *, const struct auth_server *,
 int	 auth_device(struct http *, const struct auth_server *,
 	     const char *client_id, const char *secret,
 	     struct auth_session *, char **cause);
+/* The client id sent for srv: as configured, else AUTH_CLIENT_ID. */
+const char *auth_client_id(const struct auth_server *);
 /* Exchange an authorization code (also for the browser SMART flow). */
 int	 auth_exchange(struct http *, const struct auth_server *,
 	     const char *code, const char *verifier, const char *redirect_uri,
@@ -137,6 +150,13 @@ struct auth_me {
 };
 /* GET /auth/me through f (so a 401 refreshes). auth_me_free after. */
 int	 auth_me(struct fhir *, struct auth_me *, char **cause);
+/*
+ * The same for a SMART server (no /auth/me): the session's patient, read
+ * for its name, as the one record; who signed in is the session's
+ * profile (the id_token's fhirUser, else the patient).
+ */
+int	 auth_me_smart(struct fhir *, const struct auth_session *,
+	     struct auth_me *, char **cause);
 void	 auth_me_free(struct auth_me *);
 
 /*

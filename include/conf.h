@@ -13,6 +13,8 @@ struct conf_account {
 	char	*email;		/* the sign-in email */
 	char	*label;		/* how to show it, e.g. "Main Street Clinic" */
 	char	*note;		/* shown on the sign-in screen (help desk) */
+	char	*client_id;	/* as registered at a SMART server */
+	char	*redirect_uri;	/* as registered there, or NULL: loopback */
 };
 
 /* Signed out after this long without a key (seconds; 0: never). */
@@ -36,6 +38,7 @@ struct conf {
 	char			*default_account;
 	char			*helpdesk;	/* its number, said on a lockout */
 	int			 no_keyring;
+	int			 no_browser;
 	int			 no_color;
 	int			 ascii;
 	int			 idle;		/* seconds; 0: no idle sign-out */

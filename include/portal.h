@@ -45,6 +45,28 @@ int		 portal_activate(struct portal *, const char *code,
 int		 portal_signup(struct portal *, const char *first,
 		     const char *last, const char *birth, const char *ssn4,
 		     const char *password, char **cause);
+/*
+ * The client id and redirect address registered for chartty at this
+ * server (copied; NULL: chartty's own, and a loopback address).
+ */
+void		 portal_set_client(struct portal *, const char *client_id,
+		     const char *redirect_uri);
+/*
+ * A browser sign-in (SMART standalone launch), where the server offers
+ * one: begin makes the address to open (portal_smart_url) and, for a
+ * loopback redirect, a listener to watch (portal_smart_fd, -1 if none);
+ * take answers what came to it (1: the redirect, kept); finish signs in
+ * with pasted (an address or a code) or, NULL, what the listener got:
+ * AUTH_OK, kept in the keyring, or a failure with one sentence. end
+ * drops a sign-in under way.
+ */
+int		 portal_smart_begin(struct portal *, char **cause);
+const char	*portal_smart_url(const struct portal *);
+int		 portal_smart_fd(const struct portal *);
+int		 portal_smart_take(struct portal *);
+int		 portal_smart_finish(struct portal *, const char *pasted,
+		     char **cause);
+void		 portal_smart_end(struct portal *);
 /* Give the MFA code after AUTH_NEED_MFA. */
 int		 portal_verify(struct portal *, const char *code, char **cause);
 /*

@@ -142,8 +142,7 @@ join_go(struct app *app, struct join *s)
 	if (strcmp(portal_email(app->portal), s->email.text) != 0) {
 		server = xstrdup(portal_url(app->portal));
 		portal_free(app->portal);
-		app->portal = portal_create(server, s->email.text,
-		    app->opt.use_keyring);
+		app->portal = app_portal_create(app, server, s->email.text);
 		free(server);
 	}
 	if (portal_fhir(app->portal) == NULL) {

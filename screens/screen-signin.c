@@ -57,6 +57,18 @@ signin_aside(struct app *app, struct view *v, unsigned int cap, int id,
 	v->rows[at].flags |= ROW_ASIDE;
 }
 
+/* Is the portal known to sign in only through a browser (SMART)? */
+static int
+signin_browser_only(const struct app *app)
+{
+	unsigned int	caps;
+
+	if (app->portal == NULL || portal_fhir(app->portal) == NULL)
+		return 0;
+	caps = portal_server(app->portal)->caps;
+	return !(caps & AUTH_CAP_PASSWORD) && (caps & AUTH_CAP_SMART);
+}
+
 static void
 signin_view(struct app *app, void *state, struct view *v)
 {
@@ -83,9 +95,14 @@ signin_view(struct app *app, void *state, struct view *v)
 	if (s->ask_server)
 		view_field(v, SIGNIN_SERVER, "Portal address", &s->server, 0);
 	view_field(v, SIGNIN_EMAIL, "Email", &s->email, 0);
-	at = view_field(v, SIGNIN_PASSWORD, "Password", &s->password,
-	    ROW_SECRET);
-	view_button(v, SIGNIN_GO, "Sign in");
+	if (signin_browser_only(app)) {
+		/* The health system's own page asks for the password. */
+		at = view_button(v, SIGNIN_GO, "Sign in with your browser");
+	} else {
+		at = view_field(v, SIGNIN_PASSWORD, "Password", &s->password,
+		    ROW_SECRET);
+		view_button(v, SIGNIN_GO, "Sign in");
+	}
 	/* Start where typing is needed: the first empty field (once: the
 	 * focus then stays where the person moves it). */
 	if (!s->placed && s->email.len > 0 &&
@@ -144,8 +161,8 @@ signin_portal(struct app *app, struct signin *s)
 		s->other = 1;	/* someone else: nothing under us is theirs */
 	}
 	if (app->portal == NULL) {
-		app->portal = portal_create(s->server.text, s->email.text,
-		    app->opt.use_keyring);
+		app->portal = app_portal_create(app, s->server.text,
+		    s->email.text);
 	}
 	if (portal_fhir(app->portal) == NULL) {
 		app_loading(app, "Connecting to the portal...");
@@ -165,7 +182,8 @@ signin_password(struct app *app, struct signin *s)
 	char	*cause = NULL;
 	int	 rc;
 
-	if (s->server.len == 0 || s->email.len == 0 || s->password.len == 0) {
+	if (s->server.len == 0 || s->email.len == 0 || (s->password.len ==
+	    0 && !signin_browser_only(app))) {
 		app_say(app, s->server.len == 0 ? "Please enter the portal's "
 		    "address." : s->email.len == 0 ? "Please enter your "
 		    "email." : "Please enter your password.");
@@ -173,6 +191,11 @@ signin_password(struct app *app, struct signin *s)
 	}
 	if (signin_portal(app, s) != 0)
 		return APP_REDRAW;
+	/* A health system's SMART server: its own page, in a browser. */
+	if (signin_browser_only(app)) {
+		field_clear(&s->password);
+		return app_push(app, &screen_smart, NULL);
+	}
 	app_loading(app, "Signing in...");
 	rc = portal_sign_in(app->portal, s->password.text, &cause);
 	field_clear(&s->password);
@@ -228,8 +251,8 @@ signin_action(struct app *app, void *state,
 		if (app->portal == NULL || strcmp(portal_url(app->portal),
 		    s->server.text) != 0) {
 			portal_free(app->portal);
-			app->portal = portal_create(s->server.text,
-			    s->email.text, app->opt.use_keyring);
+			app->portal = app_portal_create(app, s->server.text,
+			    s->email.text);
 		}
 		if (signin_portal(app, s) != 0)
 			return APP_REDRAW;

@@ -107,6 +107,16 @@ app_after(struct app *app, int seconds, int flags)
 	l->after_due = 0;
 }
 
+struct portal *
+app_portal_create(const struct app *app, const char *server,
+    const char *email)
+{
+	struct portal	*p = portal_create(server, email, app->opt.use_keyring);
+
+	portal_set_client(p, app->opt.client_id, app->opt.redirect_uri);
+	return p;
+}
+
 #define APP_WARN_AHEAD	20	/* seconds of warning before idle ends */
 
 static void
@@ -183,7 +193,7 @@ app_resume(struct app *app)
 	if (app->opt.server == NULL || app->opt.email == NULL ||
 	    !app->opt.use_keyring)
 		return -1;
-	app->portal = portal_create(app->opt.server, app->opt.email, 1);
+	app->portal = app_portal_create(app, app->opt.server, app->opt.email);
 	app_loading(app, "Connecting to the portal...");
 	rc = portal_connect(app->portal, &cause);
 	if (rc == AUTH_OK) {
@@ -288,7 +298,14 @@ app_signed_in(struct app *app, char **cause)
 	auth_me_free(&app->me);
 	app->record = NULL;
 	app_loading(app, "Loading your records...");
-	if ((rc = auth_me(portal_fhir(app->portal), &app->me, cause)) != AUTH_OK) {
+	/* A portal says whose records may be opened; a SMART server has
+	 * the one its token is for. */
+	if (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)
+		rc = auth_me(portal_fhir(app->portal), &app->me, cause);
+	else
+		rc = auth_me_smart(portal_fhir(app->portal),
+		    portal_session(app->portal), &app->me, cause);
+	if (rc != AUTH_OK) {
 		free(was);
 		free(who);
 		return -1;
@@ -603,6 +620,12 @@ app_react(struct loop *l, int flags)
 	    ((flags & APP_POP) && l->depth == 1))) {
 		app_end_turn(l);	/* a kiosk never quits, never goes home */
 		return;
+	}
+	if ((flags & APP_READY) && l->depth > 0 &&
+	    l->stack[l->depth - 1].screen->ready != NULL) {
+		struct frame	*top = &l->stack[l->depth - 1];
+
+		app_react(l, top->screen->ready(app, top->state));
 	}
 	if (flags & APP_QUIT)
 		app->quit = 1;

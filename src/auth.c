@@ -147,10 +147,84 @@ auth_failure(const struct auth_answer *ans, const char *fallback,
 }
 
 /* A copy of a string member, or NULL. */
+const char *
+auth_client_id(const struct auth_server *srv)
+{
+	return srv->client_id != NULL ? srv->client_id : AUTH_CLIENT_ID;
+}
+
 static char *
 auth_dup(const struct json *j, const char *key)
 {
 	return xstrdup(json_gets(j, key));
+}
+
+/* The SMART configuration at base: AUTH_OK with a JSON object in *ans
+ * (auth_answer_free it), AUTH_ERR when there is none, or a failure. */
+static int
+auth_configuration(struct http *h, const char *base, struct auth_answer *ans,
+    char **cause)
+{
+	char	*url = url_join(base, ".well-known/smart-configuration");
+	int	 rc;
+
+	rc = auth_post(h, url, NULL, 0, NULL, ans, cause);
+	free(url);
+	if (rc != AUTH_OK)
+		return rc;
+	if (ans->status != 200 || !json_is_object(ans->body)) {
+		auth_answer_free(ans);
+		return AUTH_ERR;
+	}
+	return AUTH_OK;
+}
+
+/* The portal capabilities srv's configuration announces, and the scopes
+ * a browser sign-in should ask for. */
+static void
+auth_read_capabilities(struct auth_server *srv, const struct json *conf)
+{
+	static const struct {
+		const char	*name;
+		unsigned int	 cap;
+	} known[] = {
+		{ "portal-password-login", AUTH_CAP_PASSWORD },
+		{ "portal-mfa-totp", AUTH_CAP_MFA },
+		{ "portal-signup", AUTH_CAP_SIGNUP },
+		{ "portal-activation", AUTH_CAP_ACTIVATION },
+		{ "portal-kiosk", AUTH_CAP_KIOSK },
+		{ "portal-payments", AUTH_CAP_PAYMENTS },
+		{ "launch-standalone", AUTH_CAP_SMART },
+	};
+	const struct json	*caps = json_get(conf, "capabilities");
+	const struct json	*scopes = json_get(conf, "scopes_supported");
+	const char		*c;
+	size_t			 i, k;
+	int			 v1 = 0;
+
+	for (i = 0; i < json_size(caps); i++) {
+		if ((c = json_str(json_at(caps, i))) == NULL)
+			continue;
+		for (k = 0; k < sizeof known / sizeof known[0]; k++) {
+			if (strcmp(c, known[k].name) == 0)
+				srv->caps |= known[k].cap;
+		}
+	}
+	if (srv->authorize_endpoint == NULL)
+		srv->caps &= ~AUTH_CAP_SMART;
+	/* SMART v1 servers list patient/... .read scopes, v2 .rs ones. */
+	for (i = 0; i < json_size(scopes); i++) {
+		c = json_str(json_at(scopes, i));
+		if (c != NULL && strncmp(c, "patient/", 8) == 0 &&
+		    strlen(c) > 5 && strcmp(c + strlen(c) - 5, ".read") == 0)
+			v1 = 1;
+		if (c != NULL && strncmp(c, "patient/", 8) == 0 &&
+		    strlen(c) > 3 && strcmp(c + strlen(c) - 3, ".rs") == 0) {
+			v1 = 0;
+			break;
+		}
+	}
+	srv->scopes = xstrdup(v1 ? AUTH_SMART_V1 : AUTH_SMART_V2);
 }
 
 int
@@ -158,10 +232,9 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
     char **cause)
 {
 	struct auth_answer	 ans;
-	const struct json	*caps;
-	char			*root, *url;
-	const char		*c;
-	size_t			 i;
+	char			*root, *base;
+	const char		*path;
+	size_t			 n;
 	int			 rc;
 
 	memset(srv, 0, sizeof *srv);
@@ -172,45 +245,37 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 		    "use.", server_url);
 		return AUTH_ERR;
 	}
-	url = url_join(root, ".well-known/smart-configuration");
-	rc = auth_post(h, url, NULL, 0, NULL, &ans, cause);
-	free(url);
+	/* The FHIR base: a portal's /fhir/R4, or the address as given. */
+	path = server_url + strlen(root);
+	n = strcspn(path, "?#");
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n == 0 || (n == 8 && strncmp(path, "/fhir/R4", 8) == 0)) {
+		base = url_join(root, "fhir/R4");
+		rc = auth_configuration(h, root, &ans, cause);
+	} else {
+		base = xasprintf("%s%.*s", root, (int)n, path);
+		rc = auth_configuration(h, base, &ans, cause);
+		if (rc == AUTH_ERR)
+			rc = auth_configuration(h, root, &ans, cause);
+	}
 	if (rc != AUTH_OK) {
+		if (rc == AUTH_ERR)
+			*cause = xasprintf("%s does not look like a patient "
+			    "portal (no SMART configuration).", root);
 		free(root);
+		free(base);
 		return rc;
 	}
-	if (ans.status != 200 || !json_is_object(ans.body)) {
-		*cause = xasprintf("%s does not look like a patient portal "
-		    "(no SMART configuration).", root);
-		auth_answer_free(&ans);
-		free(root);
-		return AUTH_ERR;
-	}
 	srv->root = root;
-	srv->fhir_base = url_join(root, "fhir/R4");
+	srv->fhir_base = base;
 	srv->authorize_endpoint = auth_dup(ans.body,
 	    "authorization_endpoint");
 	srv->token_endpoint = auth_dup(ans.body, "token_endpoint");
 	srv->revoke_endpoint = auth_dup(ans.body, "revocation_endpoint");
 	if (srv->token_endpoint == NULL)
 		srv->token_endpoint = url_join(root, "oauth2/token");
-	caps = json_get(ans.body, "capabilities");
-	for (i = 0; i < json_size(caps); i++) {
-		if ((c = json_str(json_at(caps, i))) == NULL)
-			continue;
-		if (strcmp(c, "portal-password-login") == 0)
-			srv->caps |= AUTH_CAP_PASSWORD;
-		else if (strcmp(c, "portal-mfa-totp") == 0)
-			srv->caps |= AUTH_CAP_MFA;
-		else if (strcmp(c, "portal-signup") == 0)
-			srv->caps |= AUTH_CAP_SIGNUP;
-		else if (strcmp(c, "portal-activation") == 0)
-			srv->caps |= AUTH_CAP_ACTIVATION;
-		else if (strcmp(c, "portal-kiosk") == 0)
-			srv->caps |= AUTH_CAP_KIOSK;
-		else if (strcmp(c, "portal-payments") == 0)
-			srv->caps |= AUTH_CAP_PAYMENTS;
-	}
+	auth_read_capabilities(srv, ans.body);
 	auth_answer_free(&ans);
 	return AUTH_OK;
 }
@@ -225,6 +290,8 @@ auth_server_free(struct auth_server *srv)
 	free(srv->authorize_endpoint);
 	free(srv->token_endpoint);
 	free(srv->revoke_endpoint);
+	free(srv->scopes);
+	free(srv->client_id);
 	memset(srv, 0, sizeof *srv);
 }
 
@@ -248,12 +315,61 @@ auth_login_clear(struct auth_login *l)
 }
 
 /* Post a form to the token endpoint and take the tokens it gives. */
+/*
+ * The fhirUser claim of an OpenID Connect id_token ("Patient/x", from a
+ * relative or absolute URL), new, or NULL. The token came straight from
+ * the token endpoint over TLS, so its signature is not what is relied on
+ * here: only who to show as signed in.
+ */
+static char *
+auth_fhir_user(const char *id_token)
+{
+	const char	*dot, *end, *user, *slash;
+	char		*b64, *payload, *out = NULL;
+	struct json	*claims;
+	size_t		 n, i, len;
+
+	if (id_token == NULL || (dot = strchr(id_token, '.')) == NULL ||
+	    (end = strchr(dot + 1, '.')) == NULL)
+		return NULL;
+	n = (size_t)(end - dot - 1);
+	if (n > 64 * 1024)
+		return NULL;
+	b64 = xcalloc(n + 4, 1);
+	for (i = 0; i < n; i++)
+		b64[i] = dot[1 + i] == '-' ? '+' : dot[1 + i] == '_' ? '/' :
+		    dot[1 + i];
+	while (i % 4 != 0)
+		b64[i++] = '=';
+	payload = crypto_base64_decode(b64, &len);
+	free(b64);
+	if (payload == NULL)
+		return NULL;
+	claims = json_parse(payload, len, NULL);
+	free(payload);
+	if ((user = json_gets(claims, "fhirUser")) != NULL) {
+		/* The last two segments: Type/id. */
+		for (slash = user + strlen(user); slash > user &&
+		    slash[-1] != '/'; slash--)
+			;
+		if (slash > user + 1) {
+			for (slash -= 2; slash > user && slash[-1] != '/';
+			    slash--)
+				;
+			out = xstrdup(slash);
+		}
+	}
+	json_free(claims);
+	return out;
+}
+
 static int
 auth_token(struct http *h, const struct auth_server *srv, const char *form,
     struct auth_session *s, int refreshing, char **cause)
 {
 	struct auth_answer	 ans;
 	const char		*err;
+	char			*user;
 	double			 ttl;
 	int			 rc;
 
@@ -304,7 +420,15 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 		free(s->profile);
 		s->profile = xstrdup(json_str(json_path(ans.body,
 		    "profile.reference")));
+	} else if ((user = auth_fhir_user(json_gets(ans.body, "id_token")))
+	    != NULL) {
+		free(s->profile);
+		s->profile = user;
 	}
+	/* A SMART server names the patient; who signed in is that patient
+	 * unless the id_token said otherwise. */
+	if (s->profile == NULL && s->patient != NULL)
+		s->profile = fhir_ref("Patient", s->patient);
 	if (json_num(json_get(ans.body, "expires_in"), &ttl) != 0 || ttl < 0)
 		ttl = 300;
 	s->expires = time(NULL) + (time_t)ttl;
@@ -478,7 +602,7 @@ auth_exchange(struct http *h, const struct auth_server *srv,
 	url_query_add(&form, "grant_type", "authorization_code");
 	url_query_add(&form, "code", code);
 	url_query_add(&form, "code_verifier", verifier);
-	url_query_add(&form, "client_id", AUTH_CLIENT_ID);
+	url_query_add(&form, "client_id", auth_client_id(srv));
 	if (redirect_uri != NULL)
 		url_query_add(&form, "redirect_uri", redirect_uri);
 	rc = auth_token(h, srv, form.data, s, 0, cause);
@@ -539,7 +663,7 @@ auth_pkce_login(struct http *h, const struct auth_server *srv,
 	va_end(ap);
 	json_add_str(body, "codeChallenge", challenge);
 	json_add_str(body, "codeChallengeMethod", "S256");
-	json_add_str(body, "clientId", AUTH_CLIENT_ID);
+	json_add_str(body, "clientId", auth_client_id(srv));
 	json_add_str(body, "scope", AUTH_SCOPE);
 	secret_free(challenge);
 	rc = auth_post_json(h, srv, path, body, &ans, cause);
@@ -637,7 +761,7 @@ auth_refresh(struct http *h, const struct auth_server *srv,
 	buf_init(&form, 64 * 1024);
 	url_query_add(&form, "grant_type", "refresh_token");
 	url_query_add(&form, "refresh_token", s->refresh_token);
-	url_query_add(&form, "client_id", AUTH_CLIENT_ID);
+	url_query_add(&form, "client_id", auth_client_id(srv));
 	rc = auth_token(h, srv, form.data, s, 1, cause);
 	buf_free(&form, 1);
 	return rc;
@@ -650,13 +774,25 @@ auth_logout(struct http *h, const struct auth_server *srv,
 	struct auth_answer	 ans;
 	struct buf		 form;
 	char			*url;
-	int			 rc = AUTH_OK;
+	int			 rc = AUTH_OK, smart;
 
-	if (s->access_token != NULL || s->refresh_token != NULL) {
-		url = url_join(srv->root, "oauth2/logout");
+	/* A portal ends the session; any other SMART server revokes the
+	 * token that lasts (RFC 7009), where it has a revocation endpoint. */
+	smart = !(srv->caps & AUTH_CAP_PASSWORD);
+	if ((s->access_token != NULL || s->refresh_token != NULL) &&
+	    (!smart || srv->revoke_endpoint != NULL)) {
+		url = smart ? xstrdup(srv->revoke_endpoint) :
+		    url_join(srv->root, "oauth2/logout");
 		buf_init(&form, 64 * 1024);
-		if (s->refresh_token != NULL)
-			url_query_add(&form, "token", s->refresh_token);
+		if (s->refresh_token != NULL || smart)
+			url_query_add(&form, "token", s->refresh_token ?
+			    s->refresh_token : s->access_token);
+		if (smart) {
+			url_query_add(&form, "token_type_hint",
+			    s->refresh_token ? "refresh_token" :
+			    "access_token");
+			url_query_add(&form, "client_id", auth_client_id(srv));
+		}
 		rc = auth_post(h, url, form.data ? form.data : "", 1,
 		    s->access_token, &ans, cause);
 		buf_free(&form, 1);
@@ -712,6 +848,44 @@ auth_me(struct fhir *f, struct auth_me *me, char **cause)
 		me->people[i].access = model_str(me->arena, p, "access");
 		me->people[i].note = model_str(me->arena, p, "note");
 	}
+	fhir_result_free(&res);
+	return AUTH_OK;
+}
+
+int
+auth_me_smart(struct fhir *f, const struct auth_session *session,
+    struct auth_me *me, char **cause)
+{
+	struct fhir_result	 res;
+	char			*path;
+	int			 rc;
+
+	memset(me, 0, sizeof *me);
+	if (session->patient == NULL) {
+		*cause = xstrdup("The server named no patient record to open.");
+		return AUTH_ERR;
+	}
+	path = fhir_ref("Patient", session->patient);
+	rc = fhir_read(f, path, NULL, &res, cause);
+	free(path);
+	if (rc != 0) {
+		rc = res.net_error ? AUTH_ERR_NETWORK : res.status == 401 ?
+		    AUTH_ERR_EXPIRED : AUTH_ERR;
+		fhir_result_free(&res);
+		return rc;
+	}
+	me->arena = arena_create();
+	me->npeople = 1;
+	me->people = arena_alloc(me->arena, sizeof *me->people);
+	me->people[0].reference = arena_own(me->arena, fhir_ref("Patient",
+	    session->patient));
+	me->people[0].display = model_name(me->arena, json_get(res.body,
+	    "name"));
+	me->people[0].relationship = arena_strdup(me->arena, "self");
+	me->people[0].access = arena_strdup(me->arena, "full");
+	me->profile = arena_strdup(me->arena, session->profile ?
+	    session->profile : me->people[0].reference);
+	me->display = me->people[0].display;
 	fhir_result_free(&res);
 	return AUTH_OK;
 }

@@ -135,6 +135,10 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			slot = &acct->label;
 		else if (strcmp(key, "note") == 0)
 			slot = &acct->note;
+		else if (strcmp(key, "client-id") == 0)
+			slot = &acct->client_id;
+		else if (strcmp(key, "redirect-uri") == 0)
+			slot = &acct->redirect_uri;
 		else
 			return "unknown account setting";
 	} else {
@@ -146,6 +150,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			flag = &c->no_keyring;
 		else if (strcmp(key, "no-color") == 0)
 			flag = &c->no_color;
+		else if (strcmp(key, "no-browser") == 0)
+			flag = &c->no_browser;
 		else if (strcmp(key, "ascii") == 0)
 			flag = &c->ascii;
 		else if (strcmp(key, "idle") == 0)
@@ -249,6 +255,8 @@ conf_free(struct conf *c)
 		free(c->accounts[i].email);
 		free(c->accounts[i].label);
 		free(c->accounts[i].note);
+		free(c->accounts[i].client_id);
+		free(c->accounts[i].redirect_uri);
 	}
 	free(c->accounts);
 	free(c->path);

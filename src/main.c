@@ -57,7 +57,8 @@ static const struct app_screens main_kiosk_screens = {
 };
 
 static const char main_usage[] =
-"usage: chartty [--plain] [--ascii] [--no-keyring] [--config FILE]\n"
+"usage: chartty [--plain] [--ascii] [--no-keyring] [--no-browser]\n"
+"               [--config FILE] [--client-id ID]\n"
 "               [--account NAME | --server URL --user EMAIL] [command]\n"
 "       chartty [--plain] [--config FILE] [--server URL]\n"
 "               [--client-id ID] kiosk [setup]\n"
@@ -90,7 +91,12 @@ static const char main_usage[] =
 "  -s, --server URL    the portal's address (https://, or http:// to\n"
 "                      this machine only)\n"
 "  -u, --user EMAIL    the email address to sign in with\n"
-"      --client-id ID  with kiosk: the kiosk device's client ID\n"
+"      --client-id ID  the client ID registered for chartty at a SMART\n"
+"                      server (browser sign-in); with kiosk: the kiosk\n"
+"                      device's client ID\n"
+"      --no-browser    for a browser sign-in, start no browser: show\n"
+"                      the address to open, then ask for the address\n"
+"                      the browser ended on\n"
 "      --no-keyring    keep the sign-in only until chartty closes\n"
 "      --ascii         draw with ASCII only, no box-drawing characters\n"
 "  -o, --output FILE   with summary --text: write to FILE, not stdout\n"
@@ -424,6 +430,7 @@ main(int argc, char **argv)
 		{ "client-id", required_argument, NULL, 'I' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-keyring", no_argument, NULL, 'K' },
+		{ "no-browser", no_argument, NULL, 'B' },
 		{ "ascii", no_argument, NULL, 'A' },
 		{ "text", no_argument, NULL, 'T' },
 		{ "plain", no_argument, NULL, 'p' },
@@ -441,6 +448,7 @@ main(int argc, char **argv)
 	const char			*output = NULL, *client_id = NULL;
 	char				*user = NULL, *cause = NULL;
 	int				 ch, no_keyring = 0, rc = 1;
+	int				 no_browser = 0;
 	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
@@ -484,6 +492,9 @@ main(int argc, char **argv)
 			break;
 		case 'K':
 			no_keyring = 1;
+			break;
+		case 'B':
+			no_browser = 1;
 			break;
 		case 'A':
 			ascii = 1;
@@ -596,6 +607,10 @@ main(int argc, char **argv)
 		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
 		opt.idle = conf.idle;
 		opt.helpdesk = conf.helpdesk;
+		opt.client_id = client_id ? client_id : acct ? acct->client_id :
+		    NULL;
+		opt.redirect_uri = acct ? acct->redirect_uri : NULL;
+		opt.no_browser = no_browser || conf.no_browser;
 		rc = app_run(&opt);
 		goto out;
 	}

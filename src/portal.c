@@ -14,6 +14,7 @@
 #include "http.h"
 #include "keyring.h"
 #include "portal.h"
+#include "smart.h"
 #include "util.h"
 
 #define PORTAL_NO_KEYRING "The system keyring is not available, so this " \
@@ -30,6 +31,10 @@ struct portal {
 	int			 use_keyring;	/* 0: --no-keyring or none found */
 	int			 device;	/* a kiosk: email is its client id */
 	char			*notice;	/* say once, then portal_notice() */
+	char			*client_id;	/* as registered, or NULL */
+	char			*redirect_uri;	/* as registered, or NULL */
+	struct smart_flow	 smart;		/* a browser sign-in under way */
+	int			 smart_on;
 };
 
 struct portal *
@@ -41,6 +46,7 @@ portal_create(const char *server_url, const char *email, int use_keyring)
 	p->server_url = xstrdup(server_url);
 	p->email = xstrdup(email);
 	p->use_keyring = use_keyring;
+	p->smart.fd = -1;
 	if (!use_keyring)
 		p->notice = xstrdup(PORTAL_NO_KEYRING);
 	return p;
@@ -54,6 +60,9 @@ portal_free(struct portal *p)
 	auth_session_clear(&p->session);
 	auth_login_clear(&p->login);
 	auth_server_free(&p->srv);
+	smart_end(&p->smart);
+	free(p->client_id);
+	free(p->redirect_uri);
 	fhir_free(p->fhir);
 	http_free(p->http);
 	free(p->server_url);
@@ -148,6 +157,8 @@ portal_connect(struct portal *p, char **cause)
 	rc = auth_discover(p->http, p->server_url, &p->srv, cause);
 	if (rc != AUTH_OK)
 		return rc;
+	if (p->client_id != NULL)
+		p->srv.client_id = xstrdup(p->client_id);
 	p->fhir = fhir_create(p->http, p->srv.root, p->srv.fhir_base);
 	fhir_set_refresh(p->fhir, portal_refresh, p);
 	return AUTH_OK;
@@ -379,4 +390,95 @@ int
 portal_mfa_pending(const struct portal *p)
 {
 	return p->login.login != NULL;
+}
+
+void
+portal_set_client(struct portal *p, const char *client_id,
+    const char *redirect_uri)
+{
+	free(p->client_id);
+	free(p->redirect_uri);
+	p->client_id = client_id ? xstrdup(client_id) : NULL;
+	p->redirect_uri = redirect_uri ? xstrdup(redirect_uri) : NULL;
+	if (p->fhir != NULL) {
+		free(p->srv.client_id);
+		p->srv.client_id = client_id ? xstrdup(client_id) : NULL;
+	}
+}
+
+int
+portal_smart_begin(struct portal *p, char **cause)
+{
+	portal_smart_end(p);
+	if (!(p->srv.caps & AUTH_CAP_SMART)) {
+		*cause = xstrdup("This server does not offer sign-in with a "
+		    "browser.");
+		return AUTH_ERR;
+	}
+	if (smart_begin(&p->smart, &p->srv, p->redirect_uri, cause) != 0)
+		return AUTH_ERR;
+	p->smart_on = 1;
+	return AUTH_OK;
+}
+
+const char *
+portal_smart_url(const struct portal *p)
+{
+	return p->smart_on ? p->smart.url : NULL;
+}
+
+int
+portal_smart_fd(const struct portal *p)
+{
+	return p->smart_on ? p->smart.fd : -1;
+}
+
+int
+portal_smart_take(struct portal *p)
+{
+	return p->smart_on ? smart_take(&p->smart) : 0;
+}
+
+int
+portal_smart_finish(struct portal *p, const char *pasted, char **cause)
+{
+	char	*code = NULL;
+	int	 rc;
+
+	if (!p->smart_on) {
+		*cause = xstrdup("Start the sign-in again.");
+		return AUTH_ERR;
+	}
+	if (pasted == NULL && p->smart.got == NULL) {
+		*cause = xstrdup("The browser has not come back yet: sign in "
+		    "there, or paste the address it ended on.");
+		return AUTH_ERR;
+	}
+	if (smart_code(&p->smart, pasted ? pasted : p->smart.got, &code,
+	    cause) != 0) {
+		/* What the loopback got is used once. */
+		secret_free(p->smart.got);
+		p->smart.got = NULL;
+		return AUTH_ERR;
+	}
+	auth_session_clear(&p->session);
+	rc = auth_exchange(p->http, &p->srv, code, p->smart.verifier,
+	    p->smart.redirect_uri, &p->session, cause);
+	secret_free(code);
+	/* A code is single-use: success or not, this sign-in is over. */
+	portal_smart_end(p);
+	if (rc == AUTH_OK && p->session.patient == NULL) {
+		auth_session_clear(&p->session);
+		*cause = xstrdup("The server signed you in but named no "
+		    "patient record to open.");
+		return AUTH_ERR;
+	}
+	return rc == AUTH_OK ? portal_signed(p) : rc;
+}
+
+void
+portal_smart_end(struct portal *p)
+{
+	smart_end(&p->smart);
+	p->smart_on = 0;
 }

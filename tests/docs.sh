@@ -14,8 +14,8 @@ help=$("$C" --help)
 plain() { mandoc -Tascii "$1" | sed 's/.\x08//g'; }
 man=$(plain "$S/man/chartty.1")
 for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-	like "$man" -- "$opt" "chartty(1) describes $opt"
-	like "$(cat "$S/README")" -- "$opt" "README mentions $opt"
+	like "$man" "$opt" "chartty(1) describes $opt"
+	like "$(cat "$S/README")" "$opt" "README mentions $opt"
 done
 for cmd in $(printf '%s\n' "$help" | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ {print $1}'); do
 	like "$man" "^ +$cmd" "chartty(1) describes the command $cmd"
@@ -31,7 +31,8 @@ for keys in $(sed -n 's/.*ACTION_[A-Z_]*, "[a-z-]*", "\([^"]*\)".*/\1/p' "$S/src
 	done
 done
 conf=$(plain "$S/man/chartty.conf.5")
-for key in default-account no-keyring no-color ascii server email label note; do
+for key in default-account no-keyring no-browser no-color ascii server email \
+    label note client-id redirect-uri; do
 	like "$conf" "$key" "chartty.conf(5) describes $key"
 done
 done_testing
