@@ -37,6 +37,8 @@ int	 contact_load(struct contact *, struct arena *a, struct fhir *,
 	     const char *patient, char **cause);
 /* The fields as rows of v, with ids first_id + CONTACT_STREET ... */
 void	 contact_view(struct contact *, struct view *, int first_id);
+/* The details as rows of v that cannot be changed (a read-only server). */
+void	 contact_items(const struct contact *, struct view *);
 /* Non-zero when the fields differ from the record. */
 int	 contact_changed(const struct contact *);
 /*

@@ -178,6 +178,19 @@ int	 fhir_pages_records(struct fhir *, struct fhir_pages *, int dir,
 	     struct arena **a, void **out, size_t *n, long *total,
 	     char **cause);
 
+/*
+ * What the server's CapabilityStatement allows, per resource type: read
+ * it (GET metadata, If-None-Match when read before) into f; 0, or -1
+ * with *cause, everything then being allowed as before. fhir_can() is
+ * the type's FHIR_CAN_* flags: all of them while no statement was read,
+ * none for a type the statement does not list.
+ */
+#define FHIR_CAN_READ	0x1	/* read, vread, search-type */
+#define FHIR_CAN_CREATE	0x2
+#define FHIR_CAN_UPDATE	0x4	/* update or patch */
+int		 fhir_load_capabilities(struct fhir *, char **cause);
+unsigned int	 fhir_can(const struct fhir *, const char *type);
+
 /* The plain sentence for an HTTP status when the server gave none. */
 const char	*fhir_status_sentence(long status);
 

@@ -89,7 +89,7 @@ int		 ui_wrap(const char *s, int width,
  * a terminal, the prompt's line is ended (nothing echoed it). A new
  * string (the caller wipes it), or NULL at end of input.
  */
-#define UI_LINE_MAX	1024
+#define UI_LINE_MAX	4096
 #define UI_LINE_SECRET	0x1
 #define UI_LINE_PIPED	0x2
 char	*ui_read_line(const char *prompt, int flags);

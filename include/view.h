@@ -32,7 +32,7 @@ enum row_kind {
 				   password): plain mode offers it only when
 				   a secret was left empty */
 
-#define FIELD_MAX	256
+#define FIELD_MAX	2048	/* a pasted sign-in address fits */
 
 /*
  * A form field's text and cursor (bytes; UTF-8 kept whole). A choice

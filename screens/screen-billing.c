@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "attach.h"
 #include "bill.h"
 #include "fhir.h"
@@ -90,7 +91,7 @@ billing_owed(const struct billing *s, const char *account)
 }
 
 static void
-billing_accounts(struct view *v, const struct billing *s)
+billing_accounts(struct app *app, struct view *v, const struct billing *s)
 {
 	const struct bill_account	*ac;
 	char				 next[64];
@@ -107,6 +108,8 @@ billing_accounts(struct view *v, const struct billing *s)
 		    ac->plan_months, ac->plan_months == 1 ? "" : "s",
 		    next[0] ? ", next due " : "", next) : "No payment plan."),
 		    ROW_INFO);
+		if (!serves(portal_fhir(app->portal), SERVE_BILLING_CHANGE))
+			continue;
 		if (billing_owed(s, ac->id) > 0.004)
 			view_item(v, BILLING_ID(BILLING_PLAN, i), "Action",
 			    ac->has_plan ? "Change the payment plan" :
@@ -162,7 +165,7 @@ billing_view(struct app *app, void *state, struct view *v)
 	if (s->b.total_bills > (long)s->b.nbills)
 		view_text(v, view_printf(v, "Only the %zu newest of %ld bills "
 		    "are shown, and counted here.", s->b.nbills, s->b.total_bills));
-	billing_accounts(v, s);
+	billing_accounts(app, v, s);
 	view_heading(v, "Bills by visit");
 	if (s->b.nbills == 0)
 		view_text(v, "No bills.");

@@ -13,6 +13,7 @@
 #include "contact.h"
 #include "portal.h"
 #include "screens.h"
+#include "serves.h"
 #include "util.h"
 #include "view.h"
 
@@ -56,6 +57,13 @@ contact_screen_view(struct app *app, void *state, struct view *v)
 {
 	struct contact_screen	*s = state;
 
+	if (!serves(portal_fhir(app->portal), SERVE_CONTACT_CHANGE)) {
+		/* A read-only server: the details as it has them. */
+		view_text(v, "Where the clinic reaches you. This server does "
+		    "not take changes: to change them, call the clinic.");
+		contact_items(&s->c, v);
+		return;
+	}
 	view_text(v, "Where the clinic reaches you: letters, calls, texts "
 	    "and email. Change what is out of date, then save.");
 	contact_view(&s->c, v, CONTACT_FIRST);

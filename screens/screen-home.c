@@ -12,6 +12,7 @@
 #include "app.h"
 #include "auth.h"
 #include "screens.h"
+#include "serves.h"
 #include "bill.h"
 #include "model.h"
 #include "portal.h"
@@ -84,6 +85,7 @@ static void
 home_view(struct app *app, void *state, struct view *v)
 {
 	struct summary_home	*h = state;
+	const struct fhir	*f = portal_fhir(app->portal);
 	struct buf	 b;
 	size_t		 i;
 
@@ -99,21 +101,29 @@ home_view(struct app *app, void *state, struct view *v)
 	    b.len ? b.data : "allergies, problems, medications, "
 	    "immunizations, vital signs", 0);
 	buf_free(&b, 0);
-	view_item(v, HOME_RESULTS, "Area", "Test results",
-	    home_count(v, h, HOME_REPORTS, "reports, ranges, comments, "
-	    "trends"), 0);
+	if (serves(f, SERVE_RESULTS))
+		view_item(v, HOME_RESULTS, "Area", "Test results",
+		    home_count(v, h, HOME_REPORTS, "reports, ranges, "
+		    "comments, trends"), 0);
 	view_item(v, HOME_MEDS, "Area", "Medications",
 	    h->count[HOME_REFILLS] > 0 ? home_count(v, h, HOME_REFILLS, NULL) :
 	    "refill requests, readings you enter", 0);
-	view_item(v, HOME_INBOX, "Area", "Messages", h->unread > 0 ?
-	    view_printf(v, "%ld new message%s from your care team", h->unread,
-	    h->unread == 1 ? "" : "s") : "secure messages with your care "
-	    "team", 0);
-	view_item(v, HOME_VISITS, "Area", "Appointments", h->next_visit ?
-	    h->next_visit : "visits, scheduling, eCheck-in, On My Way", 0);
-	view_item(v, HOME_BILLING, "Area", "Billing", h->owed > 0.004 ?
-	    view_printf(v, "%s due", bill_money(v->arena, h->owed)) :
-	    "bills, payments, payment plans, statements", 0);
+	/* Areas the server does not serve (a health system's read-only
+	 * SMART API) are not listed. */
+	if (serves(f, SERVE_MESSAGES))
+		view_item(v, HOME_INBOX, "Area", "Messages", h->unread > 0 ?
+		    view_printf(v, "%ld new message%s from your care team",
+		    h->unread, h->unread == 1 ? "" : "s") : "secure messages "
+		    "with your care team", 0);
+	if (serves(f, SERVE_VISITS))
+		view_item(v, HOME_VISITS, "Area", "Appointments",
+		    h->next_visit ? h->next_visit : serves(f, SERVE_BOOK) ?
+		    "visits, scheduling, eCheck-in, On My Way" : "your visits",
+		    0);
+	if (serves(f, SERVE_BILLING))
+		view_item(v, HOME_BILLING, "Area", "Billing", h->owed > 0.004 ?
+		    view_printf(v, "%s due", bill_money(v->arena, h->owed)) :
+		    "bills, payments, payment plans, statements", 0);
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
@@ -131,8 +141,9 @@ home_view(struct app *app, void *state, struct view *v)
 	if (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)
 		view_item(v, HOME_PASSWORD, "Account", "Change password",
 		    NULL, 0);
-	view_item(v, HOME_ACTIVITY, "Account", "Account activity",
-	    "sign-ins, who read the record, changes", 0);
+	if (serves(f, SERVE_ACTIVITY))
+		view_item(v, HOME_ACTIVITY, "Account", "Account activity",
+		    "sign-ins, who read the record, changes", 0);
 	view_item(v, HOME_HELP, "Account", "Help", "the keys, and how "
 	    "chartty works", 0);
 	view_item(v, HOME_SIGNOUT, "Account", "Sign out",

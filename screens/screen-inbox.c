@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "fhir.h"
 #include "messages.h"
 #include "model.h"
@@ -86,8 +87,9 @@ inbox_view(struct app *app, void *state, struct view *v)
 	int			 row;
 
 	first = (fhir_pages_number(&s->pages) - 1) * MESSAGES_PAGE + 1;
-	view_item(v, INBOX_NEW, "Action", "New message", "write to your care "
-	    "team", 0);
+	if (serves(portal_fhir(app->portal), SERVE_MESSAGE_SEND))
+		view_item(v, INBOX_NEW, "Action", "New message", "write to "
+		    "your care team", 0);
 	view_heading(v, "Conversations, newest first");
 	if (s->n == 0)
 		view_text(v, first > 1 ? "No more conversations." :

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "format.h"
 #include "model.h"
 #include "portal.h"
@@ -181,7 +182,8 @@ meds_view(struct app *app, void *state, struct view *v)
 	}
 
 	view_heading(v, "Readings you enter");
-	for (i = 0; i < MEDS_NREADINGS; i++)
+	for (i = 0; i < MEDS_NREADINGS && serves(portal_fhir(app->portal),
+	    SERVE_READING); i++)
 		view_item(v, MEDS_ID(MEDS_ADD, i), "Reading",
 		    meds_readings[i].add, NULL, 0);
 	for (i = 0; i < MEDS_NREADINGS; i++)

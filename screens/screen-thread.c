@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "attach.h"
 #include "messages.h"
 #include "model.h"
@@ -106,8 +107,9 @@ thread_view(struct app *app, void *state, struct view *v)
 	if (s->t.unmarked > 0)
 		view_text(v, "Some new messages could not be marked as read; "
 		    "they will be marked the next time.");
-	view_item(v, THREAD_REPLY, "Action", "Reply", "write to your care "
-	    "team in this conversation", 0);
+	if (serves(portal_fhir(app->portal), SERVE_MESSAGE_SEND))
+		view_item(v, THREAD_REPLY, "Action", "Reply", "write to your "
+		    "care team in this conversation", 0);
 }
 
 static int

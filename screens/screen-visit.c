@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "browser.h"
 #include "booking.h"
 #include "model.h"
@@ -130,7 +131,10 @@ visit_view(struct app *app, void *state, struct view *v)
 		visit_fact(v, "Copay", visit_money(v->arena, x->copay));
 	visit_fact(v, "Video link", x->join_url);
 	view_heading(v, "What you can do");
-	if (x->checkin_open == 1 && booked)
+	if (!serves(portal_fhir(app->portal), SERVE_VISIT_CHANGE))
+		booked = 0;	/* the server takes no change: nothing offered */
+	if (x->checkin_open == 1 && booked &&
+	    serves(portal_fhir(app->portal), SERVE_CHECKIN))
 		view_item(v, VISIT_CHECKIN, "Action", "eCheck-in",
 		    "confirm your details, answer the questions, sign, pay "
 		    "the copay", ROW_ALERT);

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "screens.h"
+#include "serves.h"
 #include "booking.h"
 #include "model.h"
 #include "portal.h"
@@ -97,11 +98,14 @@ visits_view(struct app *app, void *state, struct view *v)
 	if (s->n[VISITS_UPCOMING] == 0)
 		view_text(v, "No upcoming visits.");
 	visits_list(v, s, VISITS_UPCOMING);
-	view_heading(v, "What you can do");
-	view_item(v, VISITS_BOOK, "Action", "Schedule a visit",
-	    "with someone on your care team", 0);
-	view_item(v, VISITS_ONMYWAY, "Action", "On My Way",
-	    "urgent care wait times; hold your place in line", 0);
+	/* A read-only server (a health system's SMART API) books nothing. */
+	if (serves(portal_fhir(app->portal), SERVE_BOOK)) {
+		view_heading(v, "What you can do");
+		view_item(v, VISITS_BOOK, "Action", "Schedule a visit",
+		    "with someone on your care team", 0);
+		view_item(v, VISITS_ONMYWAY, "Action", "On My Way",
+		    "urgent care wait times; hold your place in line", 0);
+	}
 	view_heading(v, "Past visits");
 	if (s->n[VISITS_PAST] == 0)
 		view_text(v, "No past visits.");

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "editor.h"
 #include "evloop.h"
+#include "fhir.h"
 #include "portal.h"
 #include "ui.h"
 #include "util.h"
@@ -282,7 +283,7 @@ app_loading(struct app *app, const char *s)
 int
 app_signed_in(struct app *app, char **cause)
 {
-	char	*was = NULL, *who = NULL;
+	char	*was = NULL, *who = NULL, *why = NULL;
 	size_t	 i;
 	int	 rc;
 
@@ -310,6 +311,10 @@ app_signed_in(struct app *app, char **cause)
 		free(who);
 		return -1;
 	}
+	/* What the server takes (read-only servers offer no writes); when
+	 * it cannot be read, everything is offered, as before. */
+	if (fhir_load_capabilities(portal_fhir(app->portal), &why) != 0)
+		free(why);
 	for (i = 0; i < app->me.npeople; i++) {
 		const char *rel = app->me.people[i].relationship;
 

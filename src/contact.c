@@ -56,17 +56,28 @@ contact_fill(struct arena *a, const struct json *pat,
 	field_set(&f[CONTACT_EMAIL], contact_telecom(a, pat, "email"));
 }
 
+static const char *const contact_labels[CONTACT_N] = {
+	"Street address", "City", "State or region", "ZIP or postal code",
+	"Phone", "Email"
+};
+
 void
 contact_view(struct contact *c, struct view *v, int first_id)
 {
-	static const char *const labels[CONTACT_N] = {
-		"Street address", "City", "State or region",
-		"ZIP or postal code", "Phone", "Email"
-	};
 	int	i;
 
 	for (i = 0; i < CONTACT_N; i++)
-		view_field(v, first_id + i, labels[i], &c->f[i], 0);
+		view_field(v, first_id + i, contact_labels[i], &c->f[i], 0);
+}
+
+void
+contact_items(const struct contact *c, struct view *v)
+{
+	int	i;
+
+	for (i = 0; i < CONTACT_N; i++)
+		view_item(v, -1, "Detail", contact_labels[i], c->f[i].len ?
+		    c->f[i].text : "not on file", ROW_INFO);
 }
 
 /* A phone number: 7 to 15 digits, with spaces, dashes, dots, (), +. */

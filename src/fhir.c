@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,11 @@
 #define FHIR_JSON	"application/fhir+json"
 #define FHIR_MAX_HEADERS 8
 
+struct fhir_cap {
+	char		type[48];
+	unsigned int	can;
+};
+
 struct fhir {
 	struct http	*http;
 	char		*root;
@@ -27,6 +33,11 @@ struct fhir {
 	char		*token;
 	int		(*refresh)(void *, char **);
 	void		*refresh_arg;
+	/* The CapabilityStatement: what each type allows (FHIR_CAN_*). */
+	struct fhir_cap	*caps;
+	size_t		 ncaps;
+	int		 caps_known;
+	char		*caps_etag;
 };
 
 struct fhir *
@@ -47,6 +58,8 @@ fhir_free(struct fhir *f)
 		return;
 	free(f->root);
 	free(f->base);
+	free(f->caps);
+	free(f->caps_etag);
 	secret_free(f->token);
 	free(f);
 }
@@ -694,5 +707,104 @@ fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
 	fhir_result_free(&res);
 	*ap = a;
 	*out = recs;
+	return 0;
+}
+
+/* FHIR_CAN_* of a resource's interactions in a CapabilityStatement. */
+static unsigned int
+fhir_interactions(const struct json *resource)
+{
+	static const struct {
+		const char	*code;
+		unsigned int	 can;
+	} codes[] = {
+		{ "read", FHIR_CAN_READ }, { "vread", FHIR_CAN_READ },
+		{ "search-type", FHIR_CAN_READ }, { "create", FHIR_CAN_CREATE },
+		{ "update", FHIR_CAN_UPDATE }, { "patch", FHIR_CAN_UPDATE },
+	};
+	const struct json	*list = json_get(resource, "interaction");
+	const char		*code;
+	unsigned int		 can = 0;
+	size_t			 i, k;
+
+	for (i = 0; i < json_size(list); i++) {
+		code = json_gets(json_at(list, i), "code");
+		for (k = 0; code != NULL && k < sizeof codes / sizeof codes[0];
+		    k++) {
+			if (strcmp(code, codes[k].code) == 0)
+				can |= codes[k].can;
+		}
+	}
+	return can;
+}
+
+int
+fhir_load_capabilities(struct fhir *f, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*rest, *list;
+	const char		*type;
+	size_t			 i, k, n;
+
+	if (fhir_read(f, "metadata", f->caps_etag, &res, cause) != 0) {
+		fhir_result_free(&res);
+		return -1;
+	}
+	if (res.status == 304 || res.body == NULL) {
+		fhir_result_free(&res);
+		return 0;	/* as it was */
+	}
+	rest = NULL;
+	for (i = 0; i < json_size(json_get(res.body, "rest")); i++) {
+		const char *mode = json_gets(json_at(json_get(res.body,
+		    "rest"), i), "mode");
+
+		if (mode == NULL || strcmp(mode, "server") == 0) {
+			rest = json_at(json_get(res.body, "rest"), i);
+			break;
+		}
+	}
+	if (json_gets(res.body, "resourceType") == NULL ||
+	    strcmp(json_gets(res.body, "resourceType"),
+	    "CapabilityStatement") != 0 || rest == NULL) {
+		fhir_result_free(&res);
+		*cause = xstrdup("The server's capability statement could not "
+		    "be read.");
+		return -1;
+	}
+	list = json_get(rest, "resource");
+	n = json_size(list);
+	free(f->caps);
+	f->caps = xcalloc(n + 1, sizeof *f->caps);
+	f->ncaps = 0;
+	for (i = 0; i < n; i++) {
+		type = json_gets(json_at(list, i), "type");
+		if (type == NULL || strlen(type) >= sizeof f->caps->type)
+			continue;
+		for (k = 0; k < f->ncaps && strcmp(f->caps[k].type, type); k++)
+			;
+		if (k == f->ncaps)
+			snprintf(f->caps[f->ncaps++].type, sizeof f->caps->type,
+			    "%s", type);
+		f->caps[k].can |= fhir_interactions(json_at(list, i));
+	}
+	f->caps_known = 1;
+	free(f->caps_etag);
+	f->caps_etag = res.etag ? xstrdup(res.etag) : NULL;
+	fhir_result_free(&res);
+	return 0;
+}
+
+unsigned int
+fhir_can(const struct fhir *f, const char *type)
+{
+	size_t	i;
+
+	if (f == NULL || !f->caps_known)
+		return FHIR_CAN_READ | FHIR_CAN_CREATE | FHIR_CAN_UPDATE;
+	for (i = 0; i < f->ncaps; i++) {
+		if (strcmp(f->caps[i].type, type) == 0)
+			return f->caps[i].can;
+	}
 	return 0;
 }

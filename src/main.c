@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "browser.h"
+#include "evloop.h"
 #include "screens.h"
 #include "auth.h"
 #include "conf.h"
@@ -158,6 +160,58 @@ main_notice(struct portal *p)
 	}
 }
 
+static int	main_no_browser;	/* --no-browser, or no-browser = yes */
+
+/* The browser came back to the loopback: end the wait for a line. */
+static void
+main_smart_back(void *arg)
+{
+	if (portal_smart_take(arg) == 1)
+		ev_break();
+}
+
+/*
+ * Sign in with a browser (a SMART server): the address to open, in full;
+ * a browser started when there is one; then the browser's return to the
+ * loopback, or the address it ended on, pasted. 0 or -1.
+ */
+static int
+main_smart_sign_in(struct portal *p)
+{
+	char	*cause = NULL, *pasted;
+	int	 fd, rc;
+
+	if (portal_smart_begin(p, &cause) != AUTH_OK) {
+		main_say(cause);
+		free(cause);
+		return -1;
+	}
+	main_say("Open this address in a web browser and sign in:");
+	main_say(portal_smart_url(p));
+	if (!main_no_browser && browser_available() &&
+	    browser_open(portal_smart_url(p), &cause) != 0) {
+		main_say(cause);
+		free(cause);
+		cause = NULL;
+	}
+	if ((fd = portal_smart_fd(p)) >= 0)
+		ev_watch(fd, main_smart_back, p);
+	pasted = main_ask("After signing in, paste the address your browser "
+	    "ended on (or its code): ", 0);
+	if (fd >= 0)
+		ev_watch(fd, NULL, NULL);
+	/* No line: the browser came back (or input ended). */
+	rc = portal_smart_finish(p, pasted, &cause);
+	secret_free(pasted);
+	portal_smart_end(p);
+	main_notice(p);
+	if (rc == AUTH_OK)
+		return 0;
+	main_say(cause);
+	free(cause);
+	return -1;
+}
+
 /*
  * Sign in: silently from the keyring when possible, else with the
  * password (and MFA code) asked on the terminal. 0 or -1.
@@ -182,6 +236,9 @@ main_sign_in(struct portal *p, int may_ask)
 		main_say("Not signed in.");
 		return 1;
 	}
+	if (!(portal_server(p)->caps & AUTH_CAP_PASSWORD) &&
+	    (portal_server(p)->caps & AUTH_CAP_SMART))
+		return main_smart_sign_in(p);
 	if (!(portal_server(p)->caps & AUTH_CAP_PASSWORD)) {
 		main_say("This portal does not offer password sign-in.");
 		return -1;
@@ -627,6 +684,9 @@ main(int argc, char **argv)
 	}
 
 	p = portal_create(server, user, !no_keyring);
+	portal_set_client(p, client_id ? client_id : acct ? acct->client_id :
+	    NULL, acct ? acct->redirect_uri : NULL);
+	main_no_browser = no_browser || conf.no_browser;
 	if ((ch = main_sign_in(p, cmd->may_ask)) != 0) {
 		rc = ch < 0 ? 1 : 0;
 		goto out;

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "messages.h"
 #include "model.h"
+#include "serves.h"
 #include "util.h"
 
 /* Mark one message from the care team read: received = now, If-Match. */
@@ -85,7 +86,8 @@ messages_thread_load(struct fhir *f, const char *id,
 		if (model_message(n.a, j, m) != 0)
 			continue;
 		n.n++;
-		if (m->from_patient || m->received.precision != FHIR_TIME_NONE)
+		if (m->from_patient || m->received.precision != FHIR_TIME_NONE ||
+		    !serves(f, SERVE_MESSAGE_MARK))
 			continue;
 		/* The care team's message, now read. */
 		if (m->etag == NULL || messages_mark(f, j, m) != 0)
