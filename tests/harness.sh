@@ -1,7 +1,9 @@
 #!/bin/sh
 # Run one chartty test (a C program or a shell script) in a clean world:
 # a private HOME and TMPDIR; for integration tests the real test portal on
-# loopback; for keyring tests also a private D-Bus with gnome-keyring.
+# loopback (and for tests named *linked* or *smart* a second one, Harbor
+# Clinic, a plain SMART server); for keyring tests also a private D-Bus
+# with gnome-keyring.
 # Usage: harness.sh TEST [ARGS...]; output is the test's TAP.
 set -u
 test=$1
@@ -9,11 +11,30 @@ shift
 
 world=$(mktemp -d "${TMPDIR:-/tmp}/chartty-test.XXXXXX")
 portal_pid=
+smart_pid=
 cleanup() {
 	[ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null && wait "$portal_pid" 2>/dev/null
+	[ -n "$smart_pid" ] && kill "$smart_pid" 2>/dev/null && wait "$smart_pid" 2>/dev/null
 	rm -rf "$world"
 }
 trap cleanup EXIT INT TERM
+
+# portal_wait NAME PID WHAT: waits for the ready line of the portal whose
+# output is $world/NAME.out and sets url; bails out when it does not start.
+portal_wait() {
+	url=
+	# Up to two minutes: a bound on a hung start, not a timing check.
+	for _ in $(seq 1 1200); do
+		url=$(sed -n 's/^portal listening on \(http[^ ]*\).*/\1/p' \
+		    "$world/$1.out" 2>/dev/null | head -n 1)
+		[ -n "$url" ] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "Bail out! $3 did not start:"
+	sed 's/^/# /' "$world/$1.err"
+	exit 1
+}
 
 mkdir -p "$world/home" "$world/tmp"
 HOME=$world/home
@@ -41,22 +62,25 @@ case $test in
 	node --experimental-websocket "$dir/server.mjs" --test --port 0 \
 	    --clinic "$clinic" >"$world/portal.out" 2>"$world/portal.err" &
 	portal_pid=$!
-	url=
-	# Up to two minutes: a bound on a hung start, not a timing check.
-	for _ in $(seq 1 1200); do
-		url=$(sed -n 's/^portal listening on \(http[^ ]*\).*/\1/p' \
-		    "$world/portal.out" 2>/dev/null | head -n 1)
-		[ -n "$url" ] && break
-		kill -0 "$portal_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if [ -z "$url" ]; then
-		echo "Bail out! the test portal did not start:"
-		sed 's/^/# /' "$world/portal.err"
-		exit 1
-	fi
+	# Tests named *linked* or *smart* also meet Harbor Clinic, a plain
+	# SMART server (tests/portal/harbor.mjs); both start side by side.
+	case ${test##*/} in
+	*linked*|*smart*)
+		node --experimental-websocket "$dir/server.mjs" --test \
+		    --port 0 --clinic harbor \
+		    >"$world/smart.out" 2>"$world/smart.err" &
+		smart_pid=$!
+		;;
+	esac
+	portal_wait portal "$portal_pid" "the test portal"
 	CHARTTY_TEST_PORTAL=$url
 	export CHARTTY_TEST_PORTAL
+	if [ -n "$smart_pid" ]; then
+		portal_wait smart "$smart_pid" \
+		    "the SMART test portal (Harbor Clinic)"
+		CHARTTY_TEST_SMART=$url
+		export CHARTTY_TEST_SMART
+	fi
 	;;
 esac
 

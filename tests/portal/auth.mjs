@@ -65,7 +65,7 @@ function requireFields(body, ...fields) {
 }
 
 /** OAuth-style error of /oauth2/token. */
-function oauthError(error, description, status = 400) {
+export function oauthError(error, description, status = 400) {
   throw new HttpError(status, { error, error_description: description });
 }
 
@@ -311,7 +311,8 @@ export class AuthService {
 
   /**
    * The access context of a bearer token, or a thrown 401:
-   * {kind:'patient', email, profile, patients: Map<"Patient/x", {access, note}>},
+   * {kind:'patient', email, profile, patients: Map<"Patient/x", {access, note}>,
+   * scope (the granted scope string)},
    * {kind:'kiosk', clientId, location, kioskName}, or {kind:'checkin',
    * clientId, location, kioskName, patient, appointment, invoice, patients}
    * (one patient, full).
@@ -339,7 +340,7 @@ export class AuthService {
     for (const p of account.proxies) {
       patients.set(`Patient/${p.patient}`, { access: p.access, note: p.note });
     }
-    return { kind: 'patient', token: t, email: account.email, account, profile: `Patient/${account.patient}`, patients, login: rec.login };
+    return { kind: 'patient', token: t, email: account.email, account, profile: `Patient/${account.patient}`, patients, login: rec.login, scope: rec.scope };
   }
 
   /** Expires one access token now (the "expire-token" fault). */
@@ -846,11 +847,11 @@ function normalizeCode(code) {
   return String(code ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-function esc(s) {
+export function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(title, body) {
+export function page(title, body) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;max-width:28em;margin:3em auto}label{display:block;margin:.8em 0}input{display:block;width:100%}</style>
 </head><body><h1>${esc(title)}</h1>${body}</body></html>`;

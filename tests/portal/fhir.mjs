@@ -22,7 +22,7 @@ export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 200;
 
 /** Parameter types MemoryRepository can match (others would silently match nothing). */
-const SUPPORTED_PARAM_TYPES = new Set(['reference', 'token', 'date', 'string', 'uri']);
+export const SUPPORTED_PARAM_TYPES = new Set(['reference', 'token', 'date', 'string', 'uri']);
 const MODIFIERS = {
   reference: ['missing', 'not'],
   token: ['missing', 'not'],

@@ -67,17 +67,27 @@ function rng(seed) {
 }
 
 /**
+ * The seed's clock for the day `now`: at(daysAgo, hour, minute) is that
+ * many days before `now` at that time of day UTC (ISO), date(daysAgo) its
+ * day. Harbor Clinic (harbor.mjs) dates its records the same way, so a
+ * record both clinics hold has the same time at both.
+ */
+export function dayClock(now) {
+  const at = (daysAgo, hour = 9, minute = 0) => {
+    const d = new Date(now.getTime() - daysAgo * 86400000);
+    d.setUTCHours(hour, minute, 0, 0);
+    return d.toISOString();
+  };
+  return { at, date: (daysAgo) => at(daysAgo).slice(0, 10) };
+}
+
+/**
  * Builds the seed for the day `now`.
  * @returns {{resources: object[], activationCodes: object[]}}
  */
 export function buildSeed(now = new Date(), { big = true } = {}) {
   const day = 86400000;
-  const at = (daysAgo, hour = 9, minute = 0) => {
-    const d = new Date(now.getTime() - daysAgo * day);
-    d.setUTCHours(hour, minute, 0, 0);
-    return d.toISOString();
-  };
-  const date = (daysAgo) => at(daysAgo).slice(0, 10);
+  const { at, date } = dayClock(now);
   const born = (years, extraDays) => {
     const d = new Date(now.getTime() - extraDays * day);
     d.setUTCFullYear(d.getUTCFullYear() - years);
@@ -926,12 +936,9 @@ function walterConversations(thread, walter, patel) {
   }
 }
 
-/**
- * A small one-page PDF: Maria's statement (the attachment of her billing
- * conversation). Built byte by byte so the cross-reference offsets are right.
- */
+/** A small one-page PDF: Maria's statement (the attachment of her billing conversation). */
 function statementPdf(month = 'October 2026') {
-  const lines = [
+  return textPdf([
     'Main Street Clinic - Patient statement',
     `Statement period: ${month}`,
     'Patient: Maria Lopez    Account: acct-maria-lopez',
@@ -939,7 +946,14 @@ function statementPdf(month = 'October 2026') {
     'Paid by insurance (Acme Health Plan)    -$130.00',
     'Amount due                                $50.00',
     'Questions? Call 555-0100 or write to us in chartty.',
-  ];
+  ]);
+}
+
+/**
+ * A one-page PDF showing `lines` (Latin-1, no parentheses or backslashes),
+ * built byte by byte so the cross-reference offsets are right.
+ */
+export function textPdf(lines) {
   const text = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 20} Td (${l}) Tj ET`).join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',

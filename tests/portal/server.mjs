@@ -3,10 +3,12 @@
 //
 //   node --experimental-websocket tests/portal/server.mjs [--port N]
 //        [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big]
-//        [--clinic main-street|springfield]
+//        [--clinic main-street|springfield|harbor]
 //
 // --clinic springfield serves the contract-only clinic (springfield.mjs):
 // Medplum's example data with only what the contract needs added.
+// --clinic harbor serves Harbor Clinic (harbor.mjs) as a plain SMART
+// server (smart.mjs): no /auth/*, no extensions, no writes.
 //
 // Prints "portal listening on http://127.0.0.1:PORT" once ready.
 
@@ -17,6 +19,8 @@ import { loadDefinitions } from './defs.mjs';
 import { PortalRepository } from './repo.mjs';
 import { buildSeed, ACCOUNTS, JAMES_TOTP_SECRET, KIOSK_CLIENTS } from './seed.mjs';
 import { buildSpringfieldSeed, SPRINGFIELD_ACCOUNTS, SPRINGFIELD_CAPABILITIES } from './springfield.mjs';
+import { buildHarborSeed, HARBOR_ACCOUNTS, HARBOR_CAPABILITIES, HARBOR_CLIENTS, HARBOR_TYPES } from './harbor.mjs';
+import { SmartAuth, SmartFhir, smartConfiguration } from './smart.mjs';
 import { AuditLog, socketAddress } from './audit.mjs';
 import { AuthService } from './auth.mjs';
 import { FhirService, errorAnswer } from './fhir.mjs';
@@ -38,7 +42,7 @@ function usage(message) {
   if (message) {
     process.stderr.write(`server.mjs: ${message}\n`);
   }
-  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big] [--clinic main-street|springfield]\n');
+  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big] [--clinic main-street|springfield|harbor]\n');
   process.exit(2);
 }
 
@@ -68,8 +72,8 @@ function parseArgs(argv) {
   if (!Number.isInteger(opts.tokenTtl) || opts.tokenTtl < 1) {
     usage('--token-ttl must be a positive number of seconds');
   }
-  if (!['main-street', 'springfield'].includes(opts.clinic)) {
-    usage('--clinic is main-street or springfield');
+  if (!['main-street', 'springfield', 'harbor'].includes(opts.clinic)) {
+    usage('--clinic is main-street, springfield or harbor');
   }
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
     usage('the test portal listens on loopback addresses only');
@@ -137,13 +141,11 @@ async function main() {
   const root = () => `http://${hostPart}:${port}`;
 
   // Password hashing runs on the thread pool while definitions load.
-  const springfield = opts.clinic === 'springfield';
+  const clinic = clinicOf(opts);
   const repo = new PortalRepository();
   const audit = new AuditLog({ repo });
-  const accounts = springfield ? SPRINGFIELD_ACCOUNTS : ACCOUNTS;
-  const auth = new AuthService({ baseUrl: root, tokenTtl: opts.tokenTtl, repo, accounts, audit });
-  const seed = springfield ? buildSpringfieldSeed() : buildSeed(new Date(), { big: opts.big });
-  const capabilities = springfield ? SPRINGFIELD_CAPABILITIES : CAPABILITIES;
+  const auth = clinic.auth({ baseUrl: root, tokenTtl: opts.tokenTtl, repo, accounts: clinic.accounts, audit });
+  const seed = clinic.seed();
   const authReady = auth.init(seed.activationCodes);
   loadDefinitions();
   for (const r of seed.resources) {
@@ -153,26 +155,16 @@ async function main() {
   await authReady;
 
   const router = new FhirRouter();
-  const fhir = new FhirService({ repo, router, auth, audit, baseUrl: root });
-  registerVisitOperations(fhir);
-  registerBillingOperations(fhir);
-  registerKioskOperations(fhir);
+  const fhir = clinic.fhir({ repo, router, auth, audit, baseUrl: root });
+  if (clinic.operations) {
+    registerVisitOperations(fhir);
+    registerBillingOperations(fhir);
+    registerKioskOperations(fhir);
+  }
   const faults = new Faults();
   // capabilities: what discovery announces (/_test/capabilities narrows it).
-  const ctl = { repo, snapshot, auth, audit, faults, capabilities: [...capabilities], allCapabilities: capabilities };
-
-  const smartConfig = () => ({
-    issuer: root(),
-    authorization_endpoint: `${root()}/oauth2/authorize`,
-    token_endpoint: `${root()}/oauth2/token`,
-    revocation_endpoint: `${root()}/oauth2/logout`,
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
-    response_types_supported: ['code'],
-    code_challenge_methods_supported: ['S256'],
-    scopes_supported: ['openid', 'fhirUser', 'offline_access', 'patient/*.*', 'patient/*.read', 'system/kiosk'],
-    capabilities: ctl.capabilities,
-  });
+  const ctl = { repo, snapshot, auth, audit, faults, capabilities: [...clinic.capabilities], allCapabilities: clinic.capabilities };
+  const smartConfig = () => clinic.smartConfig(root(), ctl.capabilities);
 
   async function dispatch(req, res, url, raw) {
     const path = url.pathname;
@@ -248,9 +240,61 @@ async function main() {
       process.stderr.write(`ready in ${(performance.now() - started).toFixed(0)} ms (${seed.resources.length} resources)\n`);
     }
     if (opts.demo) {
-      process.stdout.write(springfield ? springfieldText(root()) : demoText(root(), opts));
+      process.stdout.write(clinic.demo(root()));
     }
   });
+}
+
+/** Main Street's discovery: SMART and the portal's capabilities. */
+function portalSmartConfig(root, capabilities) {
+  return {
+    issuer: root,
+    authorization_endpoint: `${root}/oauth2/authorize`,
+    token_endpoint: `${root}/oauth2/token`,
+    revocation_endpoint: `${root}/oauth2/logout`,
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'fhirUser', 'offline_access', 'patient/*.*', 'patient/*.read', 'system/kiosk'],
+    capabilities,
+  };
+}
+
+/**
+ * What differs between the clinics: accounts, data, discovery, the auth
+ * and FHIR services, the portal operations and the demo text.
+ */
+function clinicOf(opts) {
+  const portal = {
+    auth: (o) => new AuthService(o),
+    fhir: (o) => new FhirService(o),
+    operations: true,
+    smartConfig: portalSmartConfig,
+  };
+  switch (opts.clinic) {
+    case 'springfield':
+      return {
+        ...portal, accounts: SPRINGFIELD_ACCOUNTS, seed: buildSpringfieldSeed, capabilities: SPRINGFIELD_CAPABILITIES,
+        demo: (root) => springfieldText(root),
+      };
+    case 'harbor': {
+      const name = 'Harbor Clinic';
+      return {
+        accounts: HARBOR_ACCOUNTS, seed: () => buildHarborSeed(new Date()), capabilities: HARBOR_CAPABILITIES,
+        auth: (o) => new SmartAuth({ ...o, name, clients: HARBOR_CLIENTS, types: HARBOR_TYPES }),
+        fhir: (o) => new SmartFhir({ ...o, name, types: HARBOR_TYPES }),
+        operations: false,
+        smartConfig: (root, capabilities) => smartConfiguration(root, { capabilities, types: HARBOR_TYPES }),
+        demo: (root) => harborText(root),
+      };
+    }
+    default:
+      return {
+        ...portal, accounts: ACCOUNTS, seed: () => buildSeed(new Date(), { big: opts.big }), capabilities: CAPABILITIES,
+        demo: (root) => demoText(root, opts),
+      };
+  }
 }
 
 function demoText(root, opts) {
@@ -279,6 +323,18 @@ function springfieldText(root) {
     lines.push(`  ${a.email.padEnd(20)} password ${a.password}`);
   }
   lines.push(`FHIR base: ${root}${FHIR_PREFIX}`, '');
+  return lines.join('\n');
+}
+
+function harborText(root) {
+  const lines = ['', 'Demo sign-in (Harbor Clinic, a plain SMART server: sign in in a browser):'];
+  for (const a of HARBOR_ACCOUNTS) {
+    lines.push(`  ${a.email.padEnd(20)} password ${a.password}`);
+  }
+  for (const c of HARBOR_CLIENTS) {
+    lines.push(`Client: client_id ${c.clientId} (public); redirect_uri any http://127.0.0.1:PORT/... or ${c.redirectUris.join(', ')}`);
+  }
+  lines.push(`FHIR base (the aud of the authorization request): ${root}${FHIR_PREFIX}`, '');
   return lines.join('\n');
 }
 

@@ -1,8 +1,9 @@
 // Smoke test of the test portal: starts server.mjs --test on an ephemeral
 // port and checks discovery, sign-in flows, tokens, FHIR conventions,
 // access control, test results, refill requests and readings, messages,
-// visits, billing, the kiosk, account activity (AuditEvent), test controls
-// and every fault kind. Prints TAP lines and a closing
+// visits, billing, the kiosk, account activity (AuditEvent), test controls,
+// every fault kind, and Harbor Clinic, the plain SMART server
+// (smoke-harbor.mjs). Prints TAP lines and a closing
 // "N passed, N failed"; exits non-zero on any failure.
 //
 //   node --experimental-websocket tests/portal/smoke.mjs
@@ -13,6 +14,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { harborSmoke } from './smoke-harbor.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const children = new Set(); // servers to stop however the test ends
@@ -1319,6 +1321,9 @@ async function main() {
   const hidden = await http(prod.base, 'POST', '/_test/reset');
   check(hidden.status === 404, 'without --test, /_test/* is 404');
   prod.proc.kill('SIGTERM');
+
+  /* ---- Harbor Clinic, the plain SMART server (smoke-harbor.mjs) ---- */
+  await harborSmoke({ startServer, http, check, parse, text });
 
   console.log(`# startup ${server.startMs.toFixed(0)} ms (with the 20,000-observation patient)`);
   console.log(`${passed} passed, ${failed} failed`);

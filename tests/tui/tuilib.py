@@ -1,10 +1,11 @@
 """Helpers for chartty's tmux tests: TAP output, the test portal's
-controls, chartty in a private tmux server. Used by tests/tui/tui.py and
-tests/keyring/drafts.py."""
+controls, chartty in a private tmux server, a small test browser for the
+SMART sign-in. Used by tests/tui/tui.py and tests/keyring/drafts.py."""
 
 import base64
 import datetime
 import hashlib
+import html.parser
 import json
 import os
 import re
@@ -12,11 +13,14 @@ import select
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
 CHARTTY = os.environ.get("CHARTTY", "./chartty")
 PORTAL = os.environ["CHARTTY_TEST_PORTAL"]
+# Harbor Clinic, the plain SMART server (tests named *linked* or *smart*).
+SMART = os.environ.get("CHARTTY_TEST_SMART")
 WORLD = os.environ.get("CHARTTY_TEST_WORLD", "/tmp")
 BUDGET_FIRST_PAINT = 2500
 BUDGET_KEY = 400
@@ -45,9 +49,10 @@ def diag(text):
     sys.stdout.flush()
 
 
-def portal(path, body=None, method=None):
+def portal(path, body=None, method=None, base=None):
+    """A JSON call to the test portal (base: another one, e.g. SMART)."""
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(PORTAL + path, data=data,
+    req = urllib.request.Request((base or PORTAL) + path, data=data,
                                  method=method or ("POST" if body is not None
                                                    else "GET"),
                                  headers={"Content-Type": "application/json"})
@@ -362,6 +367,117 @@ def end_sessions(email, password):
                                  "password": password})
 
 
+
+
+class BrowseError(Exception):
+    """The sign-in page answered without a redirect: status and the
+    page's message (role="alert"), e.g. 400 "Email or password is
+    invalid" or an unknown client_id."""
+
+    def __init__(self, status, message):
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class _Form(html.parser.HTMLParser):
+    """The first form of a page: action, method, its inputs and buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.form = None
+        self.inside = False
+        self.alert = None
+        self.in_alert = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and self.form is None:
+            self.form = {"action": a.get("action", ""),
+                         "method": a.get("method", "get").lower(),
+                         "inputs": [], "buttons": []}
+            self.inside = True
+        elif tag == "input" and self.inside:
+            self.form["inputs"].append(a)
+        elif tag == "button" and self.inside:
+            self.form["buttons"].append(a)
+        elif a.get("role") == "alert":
+            self.in_alert = True
+            self.alert = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        self.in_alert = False
+
+    def handle_data(self, data):
+        if self.in_alert:
+            self.alert += data
+
+
+def _fetch(opener, url, data=None):
+    """(status, headers, body text) of a request, errors included."""
+    req = urllib.request.Request(url, data=data)
+    if data is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with opener.open(req, timeout=30) as r:
+            return r.status, r.headers, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode("utf-8", "replace")
+
+
+def browse(url, email, password, cancel=False):
+    """Sign in as a browser would: GET the authorization URL, fill in the
+    form's email and password fields (its hidden inputs kept), press Sign
+    in (or Cancel) and POST it. Follows no redirect: returns the Location
+    the server sends the browser to (chartty's redirect_uri with code and
+    state, or with error). Raises BrowseError when a page answers instead
+    (an unknown client, a wrong password)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    status, headers, body = _fetch(opener, url)
+    if status in (301, 302, 303, 307, 308):
+        return urllib.parse.urljoin(url, headers["Location"])
+    page = _Form()
+    page.feed(body)
+    if page.form is None or page.form["method"] != "post":
+        raise BrowseError(status, (page.alert or body).strip())
+    fields = []
+    for i in page.form["inputs"]:
+        kind = i.get("type", "text").lower()
+        if not i.get("name") or kind in ("submit", "button", "reset"):
+            continue
+        if kind == "password":
+            fields.append((i["name"], password))
+        elif kind in ("email", "text") and i["name"] != "action":
+            fields.append((i["name"], email))
+        else:
+            fields.append((i["name"], i.get("value", "")))
+    want = "cancel" if cancel else "sign"
+    for b in page.form["buttons"]:
+        if b.get("name") and want in b.get("value", "").lower():
+            fields.append((b["name"], b["value"]))
+            break
+    action = urllib.parse.urljoin(url, page.form["action"] or url)
+    status, headers, body = _fetch(opener, action,
+                                   urllib.parse.urlencode(fields).encode())
+    if status in (301, 302, 303, 307, 308):
+        return urllib.parse.urljoin(action, headers["Location"])
+    page = _Form()
+    page.feed(body)
+    raise BrowseError(status, (page.alert or body).strip())
+
+
+def follow(location):
+    """GET a redirect's Location (chartty's loopback listener) as the
+    browser would; returns the body of the answer, whatever its status."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    return _fetch(opener, location)[2]
 
 
 def done():
