@@ -91,6 +91,11 @@ int		 portal_device_sign_in(struct portal *, char **cause);
 void		 portal_drop_session(struct portal *);
 /* Revoke the session and delete the keyring's token. */
 int		 portal_sign_out(struct portal *, char **cause);
+/*
+ * Who is signed in and whose records may be opened: a portal's /auth/me,
+ * or, at a SMART server, the token's patient alone (auth_me_smart).
+ */
+int		 portal_me(struct portal *, struct auth_me *, char **cause);
 /* Take the one-time notice (caller frees), or NULL. */
 char		*portal_notice(struct portal *);
 /* Non-zero when an access token is held. */

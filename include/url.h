@@ -32,7 +32,9 @@ char	*url_root(const char *url);
  */
 void	 url_query_add(struct buf *b, const char *key, const char *value);
 
-/* The value of url's query parameter key, unescaped (new), or NULL. */
+/* The value of url's query parameter key, unescaped (new), or NULL;
+ * url_form_param reads '+' as a space, as OAuth redirects write it. */
 char	*url_param(const char *url, const char *key);
+char	*url_form_param(const char *url, const char *key);
 
 #endif

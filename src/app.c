@@ -191,12 +191,17 @@ app_resume(struct app *app)
 	char	*cause = NULL;
 	int	 rc;
 
-	if (app->opt.server == NULL || app->opt.email == NULL ||
-	    !app->opt.use_keyring)
+	if (app->opt.server == NULL || app->opt.email == NULL)
 		return -1;
 	app->portal = app_portal_create(app, app->opt.server, app->opt.email);
 	app_loading(app, "Connecting to the portal...");
 	rc = portal_connect(app->portal, &cause);
+	if (!app->opt.use_keyring) {
+		/* Nothing to resume; what the portal offers is known for the
+		 * sign-in screen (a failure is said when signing in). */
+		free(cause);
+		return -1;
+	}
 	if (rc == AUTH_OK) {
 		app_loading(app, "Signing in...");
 		rc = portal_resume(app->portal, &cause);
@@ -299,14 +304,7 @@ app_signed_in(struct app *app, char **cause)
 	auth_me_free(&app->me);
 	app->record = NULL;
 	app_loading(app, "Loading your records...");
-	/* A portal says whose records may be opened; a SMART server has
-	 * the one its token is for. */
-	if (portal_server(app->portal)->caps & AUTH_CAP_PASSWORD)
-		rc = auth_me(portal_fhir(app->portal), &app->me, cause);
-	else
-		rc = auth_me_smart(portal_fhir(app->portal),
-		    portal_session(app->portal), &app->me, cause);
-	if (rc != AUTH_OK) {
+	if ((rc = portal_me(app->portal, &app->me, cause)) != AUTH_OK) {
 		free(was);
 		free(who);
 		return -1;

@@ -282,7 +282,7 @@ main_whoami(struct portal *p)
 	char		*cause = NULL;
 	size_t		 i;
 
-	if (auth_me(portal_fhir(p), &me, &cause) != AUTH_OK) {
+	if (portal_me(p, &me, &cause) != AUTH_OK) {
 		main_say(cause);
 		free(cause);
 		return -1;

@@ -482,3 +482,11 @@ portal_smart_end(struct portal *p)
 	smart_end(&p->smart);
 	p->smart_on = 0;
 }
+
+int
+portal_me(struct portal *p, struct auth_me *me, char **cause)
+{
+	if (p->srv.caps & AUTH_CAP_PASSWORD)
+		return auth_me(p->fhir, me, cause);
+	return auth_me_smart(p->fhir, &p->session, me, cause);
+}

@@ -232,9 +232,9 @@ smart_address(const struct smart_flow *f, const char *q, char **code,
 {
 	char	*state, *err, *desc, *clean;
 
-	err = url_param(q, "error");
+	err = url_form_param(q, "error");
 	if (err != NULL) {
-		desc = url_param(q, "error_description");
+		desc = url_form_param(q, "error_description");
 		clean = sanitize_str(desc ? desc : (strcmp(err,
 		    "access_denied") == 0 ? "you cancelled it or it was "
 		    "refused" : err), 0);
@@ -244,7 +244,7 @@ smart_address(const struct smart_flow *f, const char *q, char **code,
 		free(err);
 		return -1;
 	}
-	state = url_param(q, "state");
+	state = url_form_param(q, "state");
 	if (state == NULL || strcmp(state, f->state) != 0) {
 		free(state);
 		*cause = xstrdup("That address is not from this sign-in: "
@@ -253,7 +253,7 @@ smart_address(const struct smart_flow *f, const char *q, char **code,
 		return -1;
 	}
 	free(state);
-	if ((*code = url_param(q, "code")) == NULL || **code == '\0') {
+	if ((*code = url_form_param(q, "code")) == NULL || **code == '\0') {
 		free(*code);
 		*code = NULL;
 		*cause = xstrdup("That address holds no sign-in code. Paste "

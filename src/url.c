@@ -209,8 +209,8 @@ url_query_add(struct buf *b, const char *key, const char *value)
 	secret_free(v);	/* form values may be secrets */
 }
 
-char *
-url_param(const char *url, const char *key)
+static char *
+url_param_as(const char *url, const char *key, int form)
 {
 	const char	*p = strchr(url, '?');
 	size_t		 klen = strlen(key), n;
@@ -221,7 +221,7 @@ url_param(const char *url, const char *key)
 		n = strcspn(p, "&#");
 		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
 			raw = xstrndup(p + klen + 1, n - klen - 1);
-			value = url_unescape(raw, 0);
+			value = url_unescape(raw, form);
 			free(raw);
 			return value;
 		}
@@ -230,4 +230,16 @@ url_param(const char *url, const char *key)
 			break;
 	}
 	return NULL;
+}
+
+char *
+url_param(const char *url, const char *key)
+{
+	return url_param_as(url, key, 0);
+}
+
+char *
+url_form_param(const char *url, const char *key)
+{
+	return url_param_as(url, key, 1);
 }
