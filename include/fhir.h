@@ -191,6 +191,14 @@ int	 fhir_pages_records(struct fhir *, struct fhir_pages *, int dir,
 int		 fhir_load_capabilities(struct fhir *, char **cause);
 unsigned int	 fhir_can(const struct fhir *, const char *type);
 
+/*
+ * Whether the server is a portal with the portal's extras (urn:chartty:
+ * extensions whose absence means something), as discovery said: yes
+ * unless set otherwise.
+ */
+void		 fhir_set_extras(struct fhir *, int);
+int		 fhir_extras(const struct fhir *);
+
 /* The plain sentence for an HTTP status when the server gave none. */
 const char	*fhir_status_sentence(long status);
 

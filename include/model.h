@@ -83,7 +83,8 @@ struct report {
 	char			*narrative;	/* presentedForm text, if inline */
 	char			**results;	/* "Observation/<id>" references */
 	size_t			 nresults;
-	int			 reviewed;	/* urn:chartty:reviewed */
+	int			 reviewed;	/* urn:chartty:reviewed; -1:
+						   the server does not say */
 };
 
 struct patient {

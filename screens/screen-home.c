@@ -107,7 +107,8 @@ home_view(struct app *app, void *state, struct view *v)
 		    "comments, trends"), 0);
 	view_item(v, HOME_MEDS, "Area", "Medications",
 	    h->count[HOME_REFILLS] > 0 ? home_count(v, h, HOME_REFILLS, NULL) :
-	    "refill requests, readings you enter", 0);
+	    serves(f, SERVE_REFILL) ? "refill requests, readings you enter" :
+	    "your medications and their instructions", 0);
 	/* Areas the server does not serve (a health system's read-only
 	 * SMART API) are not listed. */
 	if (serves(f, SERVE_MESSAGES))

@@ -134,12 +134,34 @@ meds_refill_words(struct refill_meds *s, const struct medication *m)
 	return NULL;
 }
 
+/* The refill requests, where the server takes them. */
+static void
+meds_tasks_view(struct refill_meds *s, struct view *v)
+{
+	const struct task	*t;
+	size_t			 i;
+
+	view_heading(v, "Refill requests");
+	if (s->tasks_withheld != NULL)
+		view_text(v, view_printf(v, "Not shown: %s",
+		    s->tasks_withheld));
+	else if (s->ntasks == 0)
+		view_text(v, "No refill requests yet.");
+	for (i = 0; i < s->ntasks; i++) {
+		t = &s->tasks[i];
+		view_item(v, MEDS_ID(MEDS_TASK, i), "Request", t->focus_name ?
+		    t->focus_name : "Refill request", view_printf(v, "%s, "
+		    "requested %s%s%s", format_task_words(t->status),
+		    meds_date(s->a, &t->authored), t->reason ? ": " : "",
+		    t->reason ? t->reason : ""), 0);
+	}
+}
+
 static void
 meds_view(struct app *app, void *state, struct view *v)
 {
 	struct refill_meds		*s = state;
 	const struct medication	*m;
-	const struct task	*t;
 	struct buf		 b;
 	size_t			 i;
 	const char		*words;
@@ -166,22 +188,11 @@ meds_view(struct app *app, void *state, struct view *v)
 		buf_free(&b, 0);
 	}
 
-	view_heading(v, "Refill requests");
-	if (s->tasks_withheld != NULL)
-		view_text(v, view_printf(v, "Not shown: %s",
-		    s->tasks_withheld));
-	else if (s->ntasks == 0)
-		view_text(v, "No refill requests yet.");
-	for (i = 0; i < s->ntasks; i++) {
-		t = &s->tasks[i];
-		view_item(v, MEDS_ID(MEDS_TASK, i), "Request", t->focus_name ?
-		    t->focus_name : "Refill request", view_printf(v, "%s, "
-		    "requested %s%s%s", format_task_words(t->status),
-		    meds_date(s->a, &t->authored), t->reason ? ": " : "",
-		    t->reason ? t->reason : ""), 0);
-	}
+	if (serves(portal_fhir(app->portal), SERVE_REFILL))
+		meds_tasks_view(s, v);
 
-	view_heading(v, "Readings you enter");
+	view_heading(v, serves(portal_fhir(app->portal), SERVE_READING) ?
+	    "Readings you enter" : "Readings over time");
 	for (i = 0; i < MEDS_NREADINGS && serves(portal_fhir(app->portal),
 	    SERVE_READING); i++)
 		view_item(v, MEDS_ID(MEDS_ADD, i), "Reading",

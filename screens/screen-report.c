@@ -165,7 +165,7 @@ report_view(struct app *app, void *state, struct view *v)
 	    strcmp(r->status, "amended") == 0))
 		view_text(v, "This report was corrected after it was first "
 		    "sent. The comments say what changed.");
-	if (!r->reviewed)
+	if (r->reviewed == 0)
 		view_text(v, view_printf(v, "Not yet reviewed by your care "
 		    "team. %s", RESULTS_UNREVIEWED_TEXT));
 

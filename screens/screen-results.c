@@ -83,7 +83,7 @@ results_view(struct app *app, void *state, struct view *v)
 		    first, first + s->page.nreports - 1, s->total));
 	for (i = 0; i < s->page.nreports; i++) {
 		r = &s->page.reports[i];
-		unreviewed += !r->reviewed;
+		unreviewed += r->reviewed == 0;
 		line = results_report_line(s->a, &s->page, r, &abnormal);
 		row = view_item(v, (int)i, "Report", r->name ? r->name :
 		    "Unnamed report", line, abnormal ? ROW_ALERT : 0);

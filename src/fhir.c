@@ -38,6 +38,7 @@ struct fhir {
 	size_t		 ncaps;
 	int		 caps_known;
 	char		*caps_etag;
+	int		 no_extras;	/* not a portal: no urn:chartty: */
 };
 
 struct fhir *
@@ -351,30 +352,86 @@ fhir_link(const struct fhir *f, const struct json *bundle, const char *rel)
 	return NULL;
 }
 
+/* Does the server serve reads of the type url searches or reads? */
+static int
+fhir_served(const struct fhir *f, const char *url)
+{
+	char	type[48];
+	size_t	n = strcspn(url, "/?");
+
+	if (n == 0 || n >= sizeof type)
+		return 1;
+	memcpy(type, url, n);
+	type[n] = '\0';
+	return (fhir_can(f, type) & FHIR_CAN_READ) != 0;
+}
+
+/*
+ * The batch answer laid out as asked: the entries of the urls sent, and
+ * for those not sent (a type the server does not serve) an entry of
+ * status 404 with no words, so callers see a missing part, not an error
+ * to say.
+ */
+static struct json *
+fhir_batch_spread(const struct json *answer, const int *sent, size_t n)
+{
+	struct json	*out = json_new_object(), *entries, *e;
+	size_t		 i, k = 0;
+
+	json_add_str(out, "resourceType", "Bundle");
+	json_add_str(out, "type", "batch-response");
+	entries = json_add_array(out, "entry");
+	for (i = 0; i < n; i++) {
+		if (sent[i] && json_at(json_get(answer, "entry"), k) != NULL) {
+			json_add_child(entries, NULL, json_dup(json_at(
+			    json_get(answer, "entry"), k++)));
+			continue;
+		}
+		e = json_add_object(entries, NULL);
+		json_add_str(json_add_object(e, "response"), "status",
+		    sent[i] ? "502" : "404 Not Served");
+	}
+	return out;
+}
+
 int
 fhir_batch(struct fhir *f, const char *const *urls, size_t n,
     struct fhir_result *res, char **cause)
 {
-	struct json	*b, *entries, *e, *req;
-	size_t		 i;
-	int		 rc;
+	struct json	*b, *entries, *e, *req, *spread;
+	int		*sent = xcalloc(n + 1, sizeof *sent);
+	size_t		 i, nsent = 0;
+	int		 rc = 0;
 
 	b = json_new_object();
 	json_add_str(b, "resourceType", "Bundle");
 	json_add_str(b, "type", "batch");
 	entries = json_add_array(b, "entry");
 	for (i = 0; i < n; i++) {
+		if (!(sent[i] = fhir_served(f, urls[i])))
+			continue;
 		e = json_add_object(entries, NULL);
 		req = json_add_object(e, "request");
 		json_add_str(req, "method", "GET");
 		json_add_str(req, "url", urls[i]);
+		nsent++;
 	}
-	rc = fhir_request(f, "POST", "", b, NULL, res, cause);
+	memset(res, 0, sizeof *res);
+	if (nsent > 0)
+		rc = fhir_request(f, "POST", "", b, NULL, res, cause);
 	json_free(b);
-	if (rc == 0 && res->body == NULL) {
+	if (rc == 0 && nsent > 0 && res->body == NULL) {
 		*cause = xstrdup("The portal's answer was empty.");
 		rc = -1;
 	}
+	if (rc == 0 && nsent < n) {
+		spread = fhir_batch_spread(res->body, sent, n);
+		json_free(res->body);
+		res->body = spread;
+		if (nsent == 0)
+			res->status = 200;
+	}
+	free(sent);
 	return rc;
 }
 
@@ -532,6 +589,9 @@ fhir_batch_entry(const struct json *bundle, size_t i, long *status,
 	}
 	if (code >= 200 && code < 300)
 		return json_get(e, "resource");
+	/* Not asked: the server does not serve it (fhir_batch). */
+	if (strcmp(s ? s : "", "404 Not Served") == 0)
+		return NULL;
 	if (outcome != NULL) {
 		*outcome = model_outcome_text(json_get(resp, "outcome"));
 		if (*outcome == NULL)
@@ -807,4 +867,16 @@ fhir_can(const struct fhir *f, const char *type)
 			return f->caps[i].can;
 	}
 	return 0;
+}
+
+void
+fhir_set_extras(struct fhir *f, int extras)
+{
+	f->no_extras = !extras;
+}
+
+int
+fhir_extras(const struct fhir *f)
+{
+	return f == NULL || !f->no_extras;
 }

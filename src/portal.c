@@ -161,6 +161,8 @@ portal_connect(struct portal *p, char **cause)
 		p->srv.client_id = xstrdup(p->client_id);
 	p->fhir = fhir_create(p->http, p->srv.root, p->srv.fhir_base);
 	fhir_set_refresh(p->fhir, portal_refresh, p);
+	/* A portal announces its own sign-in; a plain SMART server none. */
+	fhir_set_extras(p->fhir, (p->srv.caps & ~AUTH_CAP_SMART) != 0);
 	return AUTH_OK;
 }
 

@@ -42,6 +42,20 @@ results_page_parse(struct arena *a, const struct json *bundle,
 	}
 }
 
+/*
+ * Whether the care team reviewed a report is the portal's extension: a
+ * server without the portal's extras does not say (-1), so nothing is
+ * said of it.
+ */
+static void
+results_review_known(const struct fhir *f, struct results_page *p)
+{
+	size_t	i;
+
+	for (i = 0; !fhir_extras(f) && i < p->nreports; i++)
+		p->reports[i].reviewed = -1;
+}
+
 const struct observation *
 results_find(const struct results_page *p, const char *ref)
 {
@@ -177,7 +191,7 @@ results_report_line(struct arena *a, const struct results_page *p,
 		buf_printf(&b, ", %s", words);
 	else if (r->narrative != NULL || r->conclusion != NULL)
 		buf_addstr(&b, ", written report");
-	if (!r->reviewed)
+	if (r->reviewed == 0)
 		buf_addstr(&b, ", not yet reviewed");
 	return arena_own(a, buf_take(&b));
 }
@@ -194,8 +208,10 @@ results_report_load(struct fhir *f, const char *id, const char *patient,
 	    "_id", id, "patient", patient, NULL);
 	rc = fhir_request(f, "GET", query, NULL, NULL, &res, cause);
 	free(query);
-	if (rc == 0)
+	if (rc == 0) {
 		results_page_parse(a, res.body, page);
+		results_review_known(f, page);
+	}
 	fhir_result_free(&res);
 	return rc;
 }
@@ -224,6 +240,7 @@ results_list_page(struct fhir *f, struct fhir_pages *p, int dir,
 	}
 	*ap = arena_create();
 	results_page_parse(*ap, res.body, page);
+	results_review_known(f, page);
 	*total = fhir_bundle_total(res.body);
 	fhir_result_free(&res);
 	return 0;

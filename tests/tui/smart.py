@@ -104,7 +104,21 @@ def run_loopback():
            "Two-step" not in screen and "Change password" not in screen,
            "loopback: what a read-only SMART server lacks is not",
            screen)
+        ok("your medications and their instructions" in screen,
+           "loopback: medications are offered as a list only", screen)
         check_focus(t, "signing in")
+        t.keys("4")
+        ok(t.wait(r"^Active medications"), "loopback: medications open",
+           t.screen())
+        ok("Refill requests" not in t.screen() and "Readings over time" in
+           t.screen(), "loopback: no refill section, readings to read "
+           "only", t.screen())
+        t.keys("3")
+        ok(t.wait(r"^Reports, newest first"), "loopback: results open",
+           t.screen())
+        ok("reviewed" not in t.screen(), "loopback: a server without the "
+           "portal's extension is not said to have left results "
+           "unreviewed", t.screen())
         t.keys("2")
         ok(t.wait(r"^Health summary"), "loopback: the health summary "
            "opens", t.screen())
