@@ -136,6 +136,7 @@ struct attachment {
 	char			*title;		/* "statement-2026-10.pdf" */
 	char			*type;		/* contentType */
 	char			*url;		/* "Binary/<id>" or absolute */
+	char			*data;		/* or inline: base64, raw */
 	long			 size;		/* bytes, or -1 */
 };
 

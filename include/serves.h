@@ -23,7 +23,8 @@ enum serve {
 	SERVE_CONTACT_CHANGE,	/* changing contact details */
 	SERVE_BILLING,		/* bills and accounts */
 	SERVE_BILLING_CHANGE,	/* payment plans, paperless */
-	SERVE_ACTIVITY		/* account activity */
+	SERVE_ACTIVITY,		/* account activity */
+	SERVE_NOTES		/* visit notes */
 };
 
 /* Non-zero when the server behind f serves what. */

@@ -21,7 +21,7 @@
 #include "visit.h"
 
 enum { VISITS_UPCOMING, VISITS_PAST, VISITS_LINE, VISITS_BOOK,
-    VISITS_ONMYWAY };
+    VISITS_ONMYWAY, VISITS_NOTES };
 
 #define VISITS_ID(kind, i)	(((kind) + 1) * 10000 + (int)(i))
 
@@ -106,6 +106,11 @@ visits_view(struct app *app, void *state, struct view *v)
 		view_item(v, VISITS_ONMYWAY, "Action", "On My Way",
 		    "urgent care wait times; hold your place in line", 0);
 	}
+	if (serves(portal_fhir(app->portal), SERVE_NOTES)) {
+		view_heading(v, "Notes");
+		view_item(v, VISITS_NOTES, "Action", "Visit notes",
+		    "after-visit summaries and your clinicians' notes", 0);
+	}
 	view_heading(v, "Past visits");
 	if (s->n[VISITS_PAST] == 0)
 		view_text(v, "No past visits.");
@@ -127,6 +132,8 @@ visits_action(struct app *app, void *state,
 		return app_push(app, &screen_book, NULL);
 	case VISITS_ONMYWAY:
 		return app_push(app, &screen_onmyway, NULL);
+	case VISITS_NOTES:
+		return app_push(app, &screen_notes, NULL);
 	}
 	if (kind < 0 || kind > VISITS_LINE || (size_t)i >= s->n[kind] ||
 	    s->list[kind][i].id == NULL)

@@ -46,18 +46,22 @@ attach_write(struct app *app, const struct attachment *at, const char *path,
 	ssize_t			 w;
 	int			 fd, rc = -1;
 
-	if (at->url == NULL) {
+	if (at->data != NULL)	/* sent inline */
+		bytes = crypto_base64_decode(at->data, &len);
+	else if (at->url == NULL) {
 		*cause = xstrdup("This attachment has no address to fetch.");
 		return -1;
-	}
-	app_loading(app, "Fetching the attachment...");
-	if (fhir_read(portal_fhir(app->portal), at->url, NULL, &res, cause) != 0) {
+	} else {
+		app_loading(app, "Fetching the attachment...");
+		if (fhir_read(portal_fhir(app->portal), at->url, NULL, &res,
+		    cause) != 0) {
+			fhir_result_free(&res);
+			return -1;
+		}
+		data = json_gets(res.body, "data");
+		bytes = data != NULL ? crypto_base64_decode(data, &len) : NULL;
 		fhir_result_free(&res);
-		return -1;
 	}
-	data = json_gets(res.body, "data");
-	bytes = data != NULL ? crypto_base64_decode(data, &len) : NULL;
-	fhir_result_free(&res);
 	if (bytes == NULL) {
 		*cause = xstrdup("The attachment arrived damaged; nothing was "
 		    "saved.");

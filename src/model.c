@@ -277,6 +277,7 @@ model_attachment(struct arena *a, const struct json *att,
 	at->title = model_str(a, att, "title");
 	at->type = model_str(a, att, "contentType");
 	at->url = model_str(a, att, "url");
+	at->data = arena_strdup(a, json_gets(att, "data"));
 	at->size = json_num(json_get(att, "size"), &d) == 0 && d >= 0 &&
 	    d < 1e15 ? (long)d : -1;
 }

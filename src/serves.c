@@ -26,6 +26,7 @@ static const struct {
 	{ SERVE_BILLING, "Invoice", FHIR_CAN_READ },
 	{ SERVE_BILLING_CHANGE, "Account", FHIR_CAN_UPDATE },
 	{ SERVE_ACTIVITY, "AuditEvent", FHIR_CAN_READ },
+	{ SERVE_NOTES, "DocumentReference", FHIR_CAN_READ },
 };
 
 int

@@ -14,7 +14,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tuilib import (CHARTTY, SMART, WORLD, Plain, Term,  # noqa: E402
-                    browse, check_focus, done, follow, ok)
+                    browse, check_focus, done, focus_down_to, follow,
+                    ok)
 
 EMAIL = "maria@example.org"
 PASSWORD = "Harbor-demo-1"
@@ -124,6 +125,36 @@ def run_loopback():
            "opens", t.screen())
         ok(t.said("Penicillin") or t.said("penicillin"), "loopback: with "
            "the health system's records", t.screen())
+        t.keys("6")
+        ok(t.wait(r"^Upcoming visits"), "notes: appointments open",
+           t.screen())
+        ok(focus_down_to(t, r"^> Visit notes"), "notes: offered with the "
+           "visits", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^> Check-up visit note: "), "notes: listed, newest "
+           "first", t.screen())
+        t.keys("Enter")
+        ok(t.said("Yearly check-up. Maria feels well."), "notes: a note's "
+           "text is shown", t.screen())
+        ok(t.wait(r"^> Save .*\.pdf: application/pdf"), "notes: its PDF is "
+           "offered to save, the focus on it", t.screen())
+        check_focus(t, "opening a note")
+        t.keys("Enter")
+        ok(t.said("Save as ["), "notes: where to save is asked",
+           t.screen())
+        t.keys("Enter")
+        said = t.said("Saved to")
+        saved = [f for f in os.listdir(os.environ["HOME"])
+                 if f.endswith(".pdf")]
+        ok(said and len(saved) == 1, "notes: the PDF is saved",
+           (t.screen(), saved))
+        if saved:
+            path = os.path.join(os.environ["HOME"], saved[0])
+            with open(path, "rb") as f:
+                head = f.read(5)
+            ok(head == b"%PDF-" and os.stat(path).st_mode & 0o777 == 0o600,
+               "notes: a real PDF, readable by its owner only",
+               (head, oct(os.stat(path).st_mode)))
     finally:
         t.close()
 
