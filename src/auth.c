@@ -489,6 +489,16 @@ auth_post_fields(struct http *h, const struct auth_server *srv,
 		return rc;
 	if (ans.status < 200 || ans.status >= 300)
 		rc = auth_failure(&ans, fallback, doing, cause);
+	else if (json_gets(ans.body, "resourceType") == NULL ||
+	    strcmp(json_gets(ans.body, "resourceType"),
+	    "OperationOutcome") != 0) {
+		/* The contract answers an OperationOutcome: anything else
+		 * is not taken for "sent". */
+		*cause = xstrdup("The portal's answer could not be "
+		    "understood, so it is not known whether that worked. Try "
+		    "again later.");
+		rc = AUTH_ERR;
+	}
 	auth_answer_free(&ans);
 	return rc;
 }

@@ -186,6 +186,49 @@ contact_reload(struct contact *c, struct fhir *f, char **cause)
 	return 0;
 }
 
+/*
+ * The update's answer was not the record: read it again, and it is saved
+ * when it holds what was typed (0); else -1 with *cause, the fields
+ * showing it as it is.
+ */
+static int
+contact_check(struct contact *c, struct fhir *f, char **cause)
+{
+	struct field	typed[CONTACT_N];
+	char		*was = c->etag;
+	int		i, same = 1;
+
+	memcpy(typed, c->f, sizeof typed);
+	if (contact_reload(c, f, cause) != 0) {
+		memcpy(c->f, typed, sizeof typed);	/* nothing lost */
+		secure_wipe(typed, sizeof typed);
+		free(*cause);
+		*cause = xstrdup("The portal's answer could not be understood, "
+		    "so it is not known whether your details were saved. Try "
+		    "again.");
+		return -1;
+	}
+	for (i = 0; i < CONTACT_N; i++)
+		same = same && strcmp(typed[i].text, c->f[i].text) == 0;
+	if (!same && was != NULL && c->etag != NULL &&
+	    strcmp(was, c->etag) == 0) {
+		/* The record did not change: nothing was saved; what was
+		 * typed stays, to send again. */
+		memcpy(c->f, typed, sizeof typed);
+		secure_wipe(typed, sizeof typed);
+		*cause = xstrdup("The portal's answer could not be understood, "
+		    "and your details were not saved. Try again.");
+		return -1;
+	}
+	secure_wipe(typed, sizeof typed);
+	if (same)
+		return 0;
+	*cause = xstrdup("The portal's answer could not be understood. Here "
+	    "are your details as the record has them now: check them and "
+	    "send them again.");
+	return -1;
+}
+
 int
 contact_submit(struct contact *c, struct fhir *f, char **cause)
 {
@@ -236,11 +279,17 @@ contact_submit(struct contact *c, struct fhir *f, char **cause)
 	rc = fhir_update(f, path, p, c->etag, &res, cause);
 	free(path);
 	json_free(p);
-	if (rc == 0 && res.body != NULL) {
+	if (rc == 0 && res.body != NULL && json_gets(res.body,
+	    "resourceType") != NULL && strcmp(json_gets(res.body,
+	    "resourceType"), "Patient") == 0) {
 		json_free(c->pat);
 		c->pat = res.body;
 		res.body = NULL;
 		c->etag = model_etag(c->a, c->pat);
+	} else if (rc == 0) {
+		/* Not the record back: read it to know what it holds now. */
+		fhir_result_free(&res);
+		return contact_check(c, f, cause);
 	}
 	if (rc != 0 && res.status == 412) {
 		free(*cause);

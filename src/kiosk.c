@@ -110,6 +110,14 @@ kiosk_ask(struct kiosk_turn *t, char **cause)
 		fhir_result_free(&res);
 		return KIOSK_ERR;
 	}
+	/* The answer is a Parameters, even when nothing matched: anything
+	 * else is not a miss to blame on what the patient typed. */
+	if (json_gets(res.body, "resourceType") == NULL ||
+	    strcmp(json_gets(res.body, "resourceType"), "Parameters") != 0) {
+		fhir_result_free(&res);
+		*cause = xstrdup("The portal's answer could not be understood.");
+		return KIOSK_ERR;
+	}
 	t->nvisits = 0;
 	list = json_get(res.body, "parameter");
 	for (i = 0; i < json_size(list) && t->nvisits < KIOSK_MAX_VISITS;

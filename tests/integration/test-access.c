@@ -61,6 +61,8 @@ static const struct kind {
 	{ "truncate", 1, "was lost" },
 	{ "malformed", 1, "could not be read" },
 	{ "huge", 1, "too large" },
+	/* A valid answer of the wrong kind (a Bundle), under the cap. */
+	{ "bundle", 1, "could not be understood" },
 };
 
 /* Inject k's fault on the requests whose path starts with path. */
@@ -69,6 +71,8 @@ fault(const struct kind *k, const char *path)
 {
 	if (strcmp(k->name, "huge") == 0)
 		pt_fault_huge(k->count, HUGE_BYTES, path);
+	else if (strcmp(k->name, "bundle") == 0)
+		pt_fault_huge(k->count, 64 * 1024, path);
 	else
 		pt_fault(k->name, k->count, 0, path);
 }
