@@ -35,6 +35,7 @@ extern const struct screen screen_contact;
 extern const struct screen screen_twostep;
 extern const struct screen screen_password;
 extern const struct screen screen_activity;
+extern const struct screen screen_export;
 extern const struct screen screen_billing;
 extern const struct screen screen_bill;
 extern const struct screen screen_pay;
