@@ -10,6 +10,12 @@
 struct app;
 struct attachment;
 
+/*
+ * A new file at path, readable and writable only by its owner (0600),
+ * never over an existing one: its descriptor, or -1 with *cause one
+ * sentence ("... is already there; choose another name.").
+ */
+int	 attach_create(const char *path, char **cause);
 /* Ask where, fetch and save; says what happened. Returns APP_REDRAW. */
 int	 attachment_save(struct app *, const struct attachment *);
 

@@ -20,6 +20,8 @@ struct fhir_result {
 	char		*location;
 	long		 retry_after;	/* seconds, or -1 */
 	int		 net_error;	/* an http_error when no answer came */
+	char		*raw;		/* fhir_get_raw: the answer as sent */
+	size_t		 raw_len;
 };
 
 /*
@@ -52,6 +54,13 @@ int	 fhir_request(struct fhir *, const char *method, const char *path,
 /* GET path; with etag, sends If-None-Match (a 304 leaves body NULL). */
 int	 fhir_read(struct fhir *, const char *path, const char *etag,
 	     struct fhir_result *, char **cause);
+/*
+ * fhir_read without If-None-Match, keeping besides the parsed body the
+ * answer's text as sent in res->raw (res->raw_len bytes; wiped and freed
+ * with the result): for copies that must be exact (an export).
+ */
+int	 fhir_get_raw(struct fhir *, const char *path, struct fhir_result *,
+	     char **cause);
 /* GET type?query (query already escaped, may be NULL or ""). */
 int	 fhir_search(struct fhir *, const char *type, const char *query,
 	     struct fhir_result *, char **cause);

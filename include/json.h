@@ -71,4 +71,17 @@ struct json	*json_dup(const struct json *);
 /* Serialise compactly; caller frees. */
 char		*json_print(const struct json *);
 
+/*
+ * Where values lie in JSON text as it was sent, for copies that must be
+ * exact (a number's digits kept as written): in the text s (len bytes),
+ * the top-level object's array member outer ("entry"), and in each of its
+ * elements the member inner ("resource"). (*spans)[2i] and [2i+1] are the
+ * start and end offsets of element i's inner value (both 0 when it has
+ * none). Returns the number of elements (*spans malloc'd, caller frees;
+ * 0 and NULL when outer is absent), or -1 when s is not such JSON text.
+ * Keys are matched as written (a key spelled with escapes is not found).
+ */
+long		 json_spans(const char *s, size_t len, const char *outer,
+		     const char *inner, size_t **spans);
+
 #endif

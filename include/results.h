@@ -66,6 +66,12 @@ int	 results_trend_page(struct fhir *, struct fhir_pages *, int dir,
 /* The result a report names ("Observation/<id>"), or NULL. */
 const struct observation *results_find(const struct results_page *,
 	     const char *ref);
+/*
+ * A result's line (in the arena): "7.2 % (High), normal range below
+ * 5.7", then its status when not final, then ". Comment: " and the
+ * clinician's comment.
+ */
+char	*results_obs_line(struct arena *, const struct observation *);
 /* "Final", "Preliminary", "Corrected", ...; never NULL. */
 const char *results_status_words(const char *status);
 /*

@@ -37,6 +37,7 @@ extern const struct screen screen_password;
 extern const struct screen screen_activity;
 extern const struct screen screen_smart;
 extern const struct screen screen_notes;
+extern const struct screen screen_export;
 extern const struct screen screen_billing;
 extern const struct screen screen_bill;
 extern const struct screen screen_pay;

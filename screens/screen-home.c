@@ -23,7 +23,7 @@
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
     HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING, HOME_CONTACT,
-    HOME_TWOSTEP, HOME_PASSWORD, HOME_ACTIVITY };
+    HOME_TWOSTEP, HOME_PASSWORD, HOME_ACTIVITY, HOME_EXPORT };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_SUMMARY_COUNTS	SUMMARY_COUNT_REPORTS	/* the first four */
@@ -145,6 +145,9 @@ home_view(struct app *app, void *state, struct view *v)
 	if (serves(f, SERVE_ACTIVITY))
 		view_item(v, HOME_ACTIVITY, "Account", "Account activity",
 		    "sign-ins, who read the record, changes", 0);
+	if (!app->opt.kiosk)
+		view_item(v, HOME_EXPORT, "Account", "Download my record",
+		    "a copy to keep, as FHIR or as text", 0);
 	view_item(v, HOME_HELP, "Account", "Help", "the keys, and how "
 	    "chartty works", 0);
 	view_item(v, HOME_SIGNOUT, "Account", "Sign out",
@@ -182,6 +185,8 @@ home_action(struct app *app, void *state,
 		return app_push(app, &screen_password, NULL);
 	case HOME_ACTIVITY:
 		return app_push(app, &screen_activity, NULL);
+	case HOME_EXPORT:
+		return app_push(app, &screen_export, NULL);
 	case HOME_SIGNOUT:
 		app_loading(app, "Signing out...");
 		if (portal_sign_out(app->portal, &cause) != AUTH_OK) {

@@ -86,30 +86,6 @@ report_open(struct app *app, void *arg, void **state, char **cause)
 	return 0;
 }
 
-/* A result's line: "7.2 % (High), normal range below 5.7, comment". */
-static const char *
-report_obs_line(struct view *v, struct arena *a,
-    const struct observation *o)
-{
-	struct buf	 b;
-	const char	*range = format_range(a, &o->range);
-	const char	*value;
-	const char	*s;
-
-	buf_init(&b, 64 * 1024);
-	value = format_obs_value(a, o, 1);
-	buf_addstr(&b, *value ? value : "no value");
-	if (range != NULL && *range != '\0')
-		buf_printf(&b, ", normal range %s", range);
-	if (o->status != NULL && strcmp(o->status, "final") != 0)
-		buf_printf(&b, ", %s", results_status_words(o->status));
-	if (o->note != NULL)
-		buf_printf(&b, ". Comment: %s", o->note);
-	s = view_str(v, b.data);
-	buf_free(&b, 0);
-	return s;
-}
-
 /*
  * Text with line breaks as one paragraph per line, each one a row the
  * focus can rest on, so a long report scrolls and is read in pieces.
@@ -174,7 +150,7 @@ report_view(struct app *app, void *state, struct view *v)
 	for (i = 0; i < s->nobs; i++) {
 		o = s->obs[i];
 		view_item(v, (int)i, "Result", o->name ? o->name :
-		    "Unnamed result", report_obs_line(v, s->a, o),
+		    "Unnamed result", results_obs_line(s->a, o),
 		    format_obs_abnormal(o) ? ROW_ALERT : 0);
 	}
 	if (r->conclusion != NULL) {

@@ -34,6 +34,19 @@ attach_file_name(const char *title)
 	return name;
 }
 
+int
+attach_create(const char *path, char **cause)
+{
+	int	fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		*cause = errno == EEXIST ? xasprintf("%s is already there; "
+		    "choose another name.", path) : xasprintf("%s cannot be "
+		    "written: %s.", path, strerror(errno));
+	return fd;
+}
+
 /* Fetch the attachment and write it to path (a new file, mode 0600). */
 static int
 attach_write(struct app *app, const struct attachment *at, const char *path,
@@ -67,13 +80,8 @@ attach_write(struct app *app, const struct attachment *at, const char *path,
 		    "saved.");
 		return -1;
 	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		*cause = errno == EEXIST ? xasprintf("%s is already there; "
-		    "choose another name.", path) : xasprintf("%s cannot be "
-		    "written: %s.", path, strerror(errno));
+	if ((fd = attach_create(path, cause)) == -1)
 		goto out;
-	}
 	while (off < len) {
 		if ((w = write(fd, bytes + off, len - off)) == -1) {
 			if (errno == EINTR)

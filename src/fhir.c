@@ -91,6 +91,9 @@ fhir_result_free(struct fhir_result *r)
 	if (r == NULL)
 		return;
 	json_free(r->body);
+	if (r->raw != NULL)
+		secure_wipe(r->raw, r->raw_len);
+	free(r->raw);
 	free(r->etag);
 	free(r->location);
 	memset(r, 0, sizeof *r);
@@ -178,11 +181,11 @@ fhir_cause(const struct fhir_result *res, char **cause)
 		*cause = s;
 }
 
-/* One attempt: send, collect, parse. */
+/* One attempt: send, collect, parse (keeping the text with keep_raw). */
 static int
 fhir_send(struct fhir *f, const char *method, const char *url,
-    const char *body, const char **headers, struct fhir_result *res,
-    char **cause)
+    const char *body, const char **headers, int keep_raw,
+    struct fhir_result *res, char **cause)
 {
 	struct http_request	 q;
 	struct http_response	 resp;
@@ -236,6 +239,12 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 			return -1;
 		}
 		free(perr);
+		if (keep_raw && res->body != NULL) {
+			res->raw = resp.body;
+			res->raw_len = resp.len;
+			resp.body = NULL;
+			resp.len = 0;
+		}
 	}
 	http_response_free(&resp);
 	if ((res->status >= 200 && res->status < 300) || res->status == 304)
@@ -244,10 +253,11 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 	return -1;
 }
 
-int
-fhir_request(struct fhir *f, const char *method, const char *path,
-    const struct json *body, const char **headers, struct fhir_result *res,
-    char **cause)
+/* fhir_request, keeping the answer's text with keep_raw. */
+static int
+fhir_request_raw(struct fhir *f, const char *method, const char *path,
+    const struct json *body, const char **headers, int keep_raw,
+    struct fhir_result *res, char **cause)
 {
 	char	*url, *text = NULL, *why = NULL;
 	int	 rc;
@@ -261,15 +271,15 @@ fhir_request(struct fhir *f, const char *method, const char *path,
 	}
 	if (body != NULL)
 		text = json_print(body);
-	rc = fhir_send(f, method, url, text, headers, res, cause);
+	rc = fhir_send(f, method, url, text, headers, keep_raw, res, cause);
 	if (rc != 0 && res->status == 401 && f->refresh != NULL) {
 		/* One refresh, one retry; then the person signs in again. */
 		if (f->refresh(f->refresh_arg, &why) == 0) {
 			free(*cause);
 			*cause = NULL;
 			fhir_result_free(res);
-			rc = fhir_send(f, method, url, text, headers, res,
-			    cause);
+			rc = fhir_send(f, method, url, text, headers,
+			    keep_raw, res, cause);
 		} else {
 			free(*cause);
 			*cause = why;
@@ -279,6 +289,22 @@ fhir_request(struct fhir *f, const char *method, const char *path,
 		secret_free(text);
 	free(url);
 	return rc;
+}
+
+int
+fhir_request(struct fhir *f, const char *method, const char *path,
+    const struct json *body, const char **headers, struct fhir_result *res,
+    char **cause)
+{
+	return fhir_request_raw(f, method, path, body, headers, 0, res,
+	    cause);
+}
+
+int
+fhir_get_raw(struct fhir *f, const char *path, struct fhir_result *res,
+    char **cause)
+{
+	return fhir_request_raw(f, "GET", path, NULL, NULL, 1, res, cause);
 }
 
 int

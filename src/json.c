@@ -338,3 +338,246 @@ json_library(void)
 {
 	return cJSON_Version();
 }
+
+/*
+ * A scanner of JSON text for json_spans(): positions only, nothing
+ * copied. Each function moves *i past one thing, or returns -1.
+ */
+struct json_scan {
+	const char	*s;
+	size_t		 len;
+	size_t		 i;
+	int		 depth;
+};
+
+static void
+json_scan_space(struct json_scan *sc)
+{
+	while (sc->i < sc->len && (sc->s[sc->i] == ' ' ||
+	    sc->s[sc->i] == '\t' || sc->s[sc->i] == '\n' ||
+	    sc->s[sc->i] == '\r'))
+		sc->i++;
+}
+
+/* A string; its raw contents (between the quotes) in *start, *n. */
+static int
+json_scan_string(struct json_scan *sc, size_t *start, size_t *n)
+{
+	if (sc->i >= sc->len || sc->s[sc->i] != '"')
+		return -1;
+	*start = ++sc->i;
+	while (sc->i < sc->len && sc->s[sc->i] != '"') {
+		if ((unsigned char)sc->s[sc->i] < 0x20)
+			return -1;
+		if (sc->s[sc->i] == '\\')
+			sc->i++;
+		sc->i++;
+	}
+	if (sc->i >= sc->len)
+		return -1;
+	*n = sc->i - *start;
+	sc->i++;
+	return 0;
+}
+
+static int	json_scan_value(struct json_scan *);
+
+/* The members of an object (at '{'); fn, when set, sees each key. */
+static int
+json_scan_object(struct json_scan *sc,
+    int (*fn)(struct json_scan *, size_t, size_t, void *), void *arg)
+{
+	size_t	start, n;
+	int	rc;
+
+	if (++sc->depth > JSON_MAX_DEPTH)
+		return -1;
+	sc->i++;
+	json_scan_space(sc);
+	if (sc->i < sc->len && sc->s[sc->i] == '}') {
+		sc->i++;
+		sc->depth--;
+		return 0;
+	}
+	for (;;) {
+		json_scan_space(sc);
+		if (json_scan_string(sc, &start, &n) != 0)
+			return -1;
+		json_scan_space(sc);
+		if (sc->i >= sc->len || sc->s[sc->i] != ':')
+			return -1;
+		sc->i++;
+		json_scan_space(sc);
+		/* fn scans the value itself when it wants it (1: it did). */
+		rc = fn != NULL ? fn(sc, start, n, arg) : 0;
+		if (rc < 0 || (rc == 0 && json_scan_value(sc) != 0))
+			return -1;
+		json_scan_space(sc);
+		if (sc->i >= sc->len)
+			return -1;
+		if (sc->s[sc->i] == '}')
+			break;
+		if (sc->s[sc->i] != ',')
+			return -1;
+		sc->i++;
+	}
+	sc->i++;
+	sc->depth--;
+	return 0;
+}
+
+/* The elements of an array (at '['); fn, when set, scans each one. */
+static int
+json_scan_array(struct json_scan *sc, int (*fn)(struct json_scan *, void *),
+    void *arg)
+{
+	if (++sc->depth > JSON_MAX_DEPTH)
+		return -1;
+	sc->i++;
+	json_scan_space(sc);
+	if (sc->i < sc->len && sc->s[sc->i] == ']') {
+		sc->i++;
+		sc->depth--;
+		return 0;
+	}
+	for (;;) {
+		json_scan_space(sc);
+		if ((fn != NULL ? fn(sc, arg) : json_scan_value(sc)) != 0)
+			return -1;
+		json_scan_space(sc);
+		if (sc->i >= sc->len)
+			return -1;
+		if (sc->s[sc->i] == ']')
+			break;
+		if (sc->s[sc->i] != ',')
+			return -1;
+		sc->i++;
+	}
+	sc->i++;
+	sc->depth--;
+	return 0;
+}
+
+/* A number or a literal: the characters they can hold. */
+static int
+json_scan_atom(struct json_scan *sc)
+{
+	size_t	from = sc->i;
+
+	while (sc->i < sc->len && strchr("0123456789+-.eEtruefalsn",
+	    sc->s[sc->i]) != NULL && sc->s[sc->i] != '\0')
+		sc->i++;
+	return sc->i > from ? 0 : -1;
+}
+
+static int
+json_scan_value(struct json_scan *sc)
+{
+	size_t	start, n;
+
+	if (sc->i >= sc->len)
+		return -1;
+	switch (sc->s[sc->i]) {
+	case '{':
+		return json_scan_object(sc, NULL, NULL);
+	case '[':
+		return json_scan_array(sc, NULL, NULL);
+	case '"':
+		return json_scan_string(sc, &start, &n);
+	default:
+		return json_scan_atom(sc);
+	}
+}
+
+/* What json_spans() gathers. */
+struct json_spans {
+	const char	*outer, *inner;
+	size_t		*spans;
+	size_t		 n, cap;
+	int		 found_outer, found_inner;
+};
+
+static int
+json_key_is(struct json_scan *sc, size_t start, size_t n, const char *key)
+{
+	return strlen(key) == n && memcmp(sc->s + start, key, n) == 0;
+}
+
+/* A member of an element: the first inner is recorded. */
+static int
+json_spans_member(struct json_scan *sc, size_t start, size_t n, void *arg)
+{
+	struct json_spans	*sp = arg;
+	size_t			 from = sc->i;
+
+	if (sp->found_inner || !json_key_is(sc, start, n, sp->inner))
+		return 0;
+	if (json_scan_value(sc) != 0)
+		return -1;
+	sp->found_inner = 1;
+	sp->spans[2 * (sp->n - 1)] = from;
+	sp->spans[2 * (sp->n - 1) + 1] = sc->i;
+	return 1;
+}
+
+/* An element of outer. */
+static int
+json_spans_element(struct json_scan *sc, void *arg)
+{
+	struct json_spans	*sp = arg;
+
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 64;
+		sp->spans = xrealloc(sp->spans, sp->cap * 2 *
+		    sizeof *sp->spans);
+	}
+	sp->spans[2 * sp->n] = sp->spans[2 * sp->n + 1] = 0;
+	sp->n++;
+	sp->found_inner = 0;
+	if (sc->i < sc->len && sc->s[sc->i] == '{')
+		return json_scan_object(sc, json_spans_member, sp);
+	return json_scan_value(sc);
+}
+
+/* A member of the top-level object: the first outer array is walked. */
+static int
+json_spans_top(struct json_scan *sc, size_t start, size_t n, void *arg)
+{
+	struct json_spans	*sp = arg;
+
+	if (sp->found_outer || !json_key_is(sc, start, n, sp->outer))
+		return 0;
+	sp->found_outer = 1;
+	if (sc->i >= sc->len || sc->s[sc->i] != '[')
+		return -1;
+	return json_scan_array(sc, json_spans_element, sp) == 0 ? 1 : -1;
+}
+
+long
+json_spans(const char *s, size_t len, const char *outer, const char *inner,
+    size_t **spans)
+{
+	struct json_scan	sc;
+	struct json_spans	sp;
+
+	memset(&sc, 0, sizeof sc);
+	memset(&sp, 0, sizeof sp);
+	sc.s = s;
+	sc.len = len;
+	sp.outer = outer;
+	sp.inner = inner;
+	*spans = NULL;
+	json_scan_space(&sc);
+	if (sc.i >= sc.len || sc.s[sc.i] != '{' ||
+	    json_scan_object(&sc, json_spans_top, &sp) != 0) {
+		free(sp.spans);
+		return -1;
+	}
+	json_scan_space(&sc);
+	if (sc.i < sc.len && sc.s[sc.i] != '\0') {
+		free(sp.spans);
+		return -1;
+	}
+	*spans = sp.spans;
+	return (long)sp.n;
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -18,6 +19,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "diagnose.h"
+#include "export.h"
 #include "keyring.h"
 #include "keys.h"
 #include "portal.h"
@@ -76,6 +78,11 @@ static const char main_usage[] =
 "               the sign-in kept in the keyring\n"
 "  summary --text [--output FILE]\n"
 "               print the health summary as plain text (a wallet card)\n"
+"  export [--format fhir|text] [--output FILE]\n"
+"               save the whole record to a new file readable only by\n"
+"               you: a FHIR R4 Bundle (the default) or plain text;\n"
+"               without --output, chartty-record-DATE.json (or .txt)\n"
+"               in the current directory\n"
 "  diagnose     print what the help desk needs (versions, terminal,\n"
 "               locale, whether the portal and the keyring answer);\n"
 "               nothing about anyone's health, no name, no token\n"
@@ -101,7 +108,9 @@ static const char main_usage[] =
 "                      the browser ended on\n"
 "      --no-keyring    keep the sign-in only until chartty closes\n"
 "      --ascii         draw with ASCII only, no box-drawing characters\n"
-"  -o, --output FILE   with summary --text: write to FILE, not stdout\n"
+"  -o, --output FILE   with summary --text: write to FILE, not stdout;\n"
+"                      with export: the new file to save the record to\n"
+"      --format FORMAT with export: fhir (the default) or text\n"
 "      --text          with summary: plain text\n"
 "  -p, --plain         plain lines for screen readers (also when TERM=dumb\n"
 "                      or output is not a terminal)\n"
@@ -123,9 +132,14 @@ main_help(void)
 		printf("  %-16s %s\n", k->keys, k->help);
 }
 
+/* The unfinished file of an export, removed if a signal ends chartty. */
+static const char *volatile main_partial;
+
 static void
 main_signal(int sig)
 {
+	if (main_partial != NULL)
+		unlink(main_partial);
 	ui_line_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -309,9 +323,17 @@ main_whoami(struct portal *p)
 	return 0;
 }
 
+/* What a command is given besides the portal. */
+struct main_args {
+	const char	*output;	/* --output, or NULL */
+	const char	*format;	/* --format, or NULL */
+	int		 plain;		/* --plain, or TERM=dumb: plain lines
+					   even on a terminal */
+};
+
 /* chartty logout: end the session; never asks for a password. */
 static int
-main_logout(struct portal *p, const char *output)
+main_logout(struct portal *p, const struct main_args *args)
 {
 	char	*cause = NULL;
 
@@ -326,7 +348,7 @@ main_logout(struct portal *p, const char *output)
 
 /* chartty login: signing in was all. */
 static int
-main_login(struct portal *p, const char *output)
+main_login(struct portal *p, const struct main_args *args)
 {
 	main_say("Signed in.");
 	return 0;
@@ -344,8 +366,9 @@ main_plain(int asked)
 
 /* chartty summary --text: the wallet card, to stdout or a file. */
 static int
-main_summary(struct portal *p, const char *output)
+main_summary(struct portal *p, const struct main_args *args)
 {
+	const char	*output = args->output;
 	struct app	 app;
 	FILE		*out = stdout;
 	char		*cause = NULL;
@@ -378,9 +401,109 @@ out:
 }
 
 static int
-main_whoami_cmd(struct portal *p, const char *output)
+main_whoami_cmd(struct portal *p, const struct main_args *args)
 {
 	return main_whoami(p) == 0 ? 0 : 1;
+}
+
+/* How far an export is, on stderr: one line redrawn on a terminal,
+ * plain lines now and then otherwise (a screen reader, a log). */
+struct main_progress {
+	int	 tty;
+	int	 said;
+	size_t	 width;
+	double	 at;
+	long	 done, total;	/* as last said */
+};
+
+static void
+main_export_progress(void *arg, long done, long total)
+{
+	struct main_progress	*mp = arg;
+	struct timespec		 ts;
+	char			 words[96];
+	double			 now;
+	size_t			 n;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (mp->said && done == mp->done && total == mp->total)
+		return;
+	/* A terminal's line ends complete; otherwise a line now and then. */
+	if (mp->said && now - mp->at < (mp->tty ? 0.25 : 5.0) &&
+	    !(mp->tty && done == total))
+		return;
+	mp->said = 1;
+	mp->at = now;
+	mp->done = done;
+	mp->total = total;
+	export_progress_words(done, total, words, sizeof words);
+	n = strlen(words);
+	if (mp->tty) {
+		fprintf(stderr, "\r%s%*s", words, mp->width > n ?
+		    (int)(mp->width - n) : 0, "");
+		mp->width = n;
+	} else
+		fprintf(stderr, "%s\n", words);
+	fflush(stderr);
+}
+
+/* chartty export: the whole record to a new file only its owner reads. */
+static int
+main_export(struct portal *p, const struct main_args *args)
+{
+	struct app		 app;
+	struct export_request	 q;
+	struct export_result	 res;
+	struct main_progress	 mp;
+	char			*cause = NULL, *path = NULL, *cwd;
+	int			 format, rc = 1;
+
+	format = args->format != NULL ? export_format_parse(args->format) :
+	    EXPORT_FHIR;
+	memset(&app, 0, sizeof app);
+	app.portal = p;
+	if (app_signed_in(&app, &cause) != 0)
+		goto out;
+	if (args->output != NULL)
+		path = xstrdup(args->output);
+	else {
+		cwd = getcwd(NULL, 0);
+		path = export_default_path(cwd != NULL ? cwd : ".", format,
+		    time(NULL));
+		free(cwd);
+	}
+	memset(&q, 0, sizeof q);
+	memset(&mp, 0, sizeof mp);
+	mp.tty = !args->plain && isatty(STDERR_FILENO);
+	q.format = format;
+	q.patient = app_patient(&app);
+	q.whose = app_whose(&app);
+	q.from = portal_server(p)->root;
+	q.path = path;
+	q.progress = main_export_progress;
+	q.arg = &mp;
+	q.partial = &main_partial;
+	rc = export_run(portal_fhir(p), &q, &res, &cause) == 0 ? 0 : 1;
+	if (mp.tty && mp.said)
+		fputc('\n', stderr);
+	if (rc == 0) {
+		printf("Saved to %s.\n", path);
+		if (format == EXPORT_FHIR)
+			printf("It holds %ld records%s.\n", res.records,
+			    res.everything ? ", from Patient/$everything" : "");
+		if (res.skipped != NULL)
+			printf("Not included: %s\n", res.skipped);
+		fflush(stdout);
+		export_result_free(&res);
+	}
+out:
+	if (cause != NULL)
+		main_say(cause);
+	free(cause);
+	free(path);
+	auth_me_free(&app.me);
+	return rc;
 }
 
 /*
@@ -467,12 +590,13 @@ static const struct main_command {
 	const char	*name;
 	int		 may_ask;
 	int		 needs_text;
-	int		(*run)(struct portal *, const char *output);
+	int		(*run)(struct portal *, const struct main_args *);
 } main_commands[] = {
 	{ "login", 1, 0, main_login },
 	{ "whoami", 1, 0, main_whoami_cmd },
 	{ "logout", 0, 0, main_logout },
 	{ "summary", 1, 1, main_summary },
+	{ "export", 1, 0, main_export },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -486,6 +610,7 @@ main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "client-id", required_argument, NULL, 'I' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "no-keyring", no_argument, NULL, 'K' },
 		{ "no-browser", no_argument, NULL, 'B' },
 		{ "ascii", no_argument, NULL, 'A' },
@@ -503,6 +628,8 @@ main(int argc, char **argv)
 	const char			*account = NULL, *config = NULL;
 	const char			*server = NULL, *command = NULL;
 	const char			*output = NULL, *client_id = NULL;
+	const char			*format = NULL;
+	struct main_args		 args;
 	char				*user = NULL, *cause = NULL;
 	int				 ch, no_keyring = 0, rc = 1;
 	int				 no_browser = 0;
@@ -543,6 +670,9 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'F':
+			format = optarg;
 			break;
 		case 'I':
 			client_id = optarg;
@@ -622,6 +752,16 @@ main(int argc, char **argv)
 		fputs(main_usage, stderr);
 		return 2;
 	}
+	if (format != NULL && (command == NULL ||
+	    strcmp(command, "export") != 0)) {
+		fprintf(stderr, "chartty: --format goes with export\n");
+		return 2;
+	}
+	if (format != NULL && export_format_parse(format) < 0) {
+		fprintf(stderr, "chartty: --format is fhir or text, not "
+		    "\"%s\"\n", format);
+		return 2;
+	}
 	if (command != NULL && cmd->needs_text && !text) {
 		fprintf(stderr, "chartty: summary needs --text (the health "
 		    "summary is also a screen: run chartty without a "
@@ -691,7 +831,12 @@ main(int argc, char **argv)
 		rc = ch < 0 ? 1 : 0;
 		goto out;
 	}
-	rc = cmd->run(p, output);
+	memset(&args, 0, sizeof args);
+	args.output = output;
+	args.format = format;
+	args.plain = plain || getenv("TERM") == NULL ||
+	    strcmp(getenv("TERM"), "dumb") == 0;
+	rc = cmd->run(p, &args);
 	main_notice(p);
 out:
 	portal_free(p);

@@ -85,6 +85,24 @@ results_status_words(const char *status)
 	return format_status(words, sizeof words / sizeof words[0], status);
 }
 
+char *
+results_obs_line(struct arena *a, const struct observation *o)
+{
+	struct buf	 b;
+	const char	*range = format_range(a, &o->range);
+	const char	*value = format_obs_value(a, o, 1);
+
+	buf_init(&b, 64 * 1024);
+	buf_addstr(&b, *value ? value : "no value");
+	if (range != NULL && *range != '\0')
+		buf_printf(&b, ", normal range %s", range);
+	if (o->status != NULL && strcmp(o->status, "final") != 0)
+		buf_printf(&b, ", %s", results_status_words(o->status));
+	if (o->note != NULL)
+		buf_printf(&b, ". Comment: %s", o->note);
+	return arena_own(a, buf_take(&b));
+}
+
 /* Lower-case copy of a flag's words for the middle of a sentence. */
 static void
 results_lower(char *out, size_t size, const char *s)

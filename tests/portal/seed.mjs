@@ -621,7 +621,26 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
     instructions: 'Do not eat or drink anything but water for 8 hours before.',
   });
   appointment(M, 'cardio', 40, 10, doctors.garcia, 'cardiology-consult', 'Blood pressure review', 'booked');
-  appointment(M, 'past', -20, 9, doctors.patel, 'office-visit', 'Diabetes and blood pressure check', 'fulfilled');
+  const lastVisit = appointment(M, 'past', -20, 9, doctors.patel, 'office-visit', 'Diabetes and blood pressure check', 'fulfilled');
+  // Dr. Patel's note of that visit: plain text, as a DocumentReference.
+  const noteWritten = new Date(Date.parse(lastVisit.start) + 2 * 3600000).toISOString();
+  add({
+    resourceType: 'DocumentReference', id: `doc-${M}-visit-note`, status: 'current', docStatus: 'final',
+    type: cc('http://loinc.org', '11506-3', 'Progress note'),
+    category: [cc('http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', 'clinical-note', 'Clinical Note')],
+    subject: ref('Patient', M), date: noteWritten, author: [doctors.patel],
+    description: 'Visit note: diabetes and blood pressure check',
+    content: [{
+      attachment: {
+        contentType: 'text/plain; charset=utf-8', language: 'en', title: 'Visit note', creation: noteWritten,
+        data: Buffer.from('Diabetes and blood pressure check.\n\n'
+          + 'HbA1c is 7.2 %, up from 6.9 % in August. Blood pressure in the office 138/86.\n\n'
+          + 'Plan: keep metformin 500 mg twice daily with meals and walk 30 minutes a day. '
+          + 'Repeat HbA1c in three months. Blood pressure is reviewed at the cardiology consult.', 'utf8').toString('base64'),
+      },
+    }],
+    context: { related: [ref('Appointment', lastVisit.id)] },
+  });
   appointment(M, 'skipped', -45, 11, doctors.chen, 'office-visit', 'Cough', 'cancelled', { cancelled: 'Feeling better' });
   thread(M, 'metformin', 'Question about metformin', [
     { from: ref('Patient', M, 'Maria Lopez'), to: doctors.patel, daysAgo: 3, hour: 9, read: true, text: 'Should I take metformin before or after breakfast?' },
