@@ -107,6 +107,25 @@ struct app_options {
 	 * client id, a loopback redirect), and no browser to start. */
 	const char	*client_id, *redirect_uri;
 	int		 no_browser;
+	/* Accounts at other organizations shown together with this one
+	 * (link = yes in the configuration). */
+	const struct app_account *links;
+	size_t		 nlinks;
+};
+
+/* An account at another organization, linked to the one signed in. */
+struct app_account {
+	const char	*server, *email, *label, *client_id, *redirect_uri;
+};
+
+#define APP_MAX_LINKS	4
+
+/* A linked organization's connection, once the app is signed in. */
+struct app_link {
+	const struct app_account *account;
+	struct portal	*portal;	/* NULL until tried */
+	int		 signed_in;
+	char		*why;		/* why it is not, said on Home */
 };
 
 struct app {
@@ -121,6 +140,8 @@ struct app {
 	const struct screen	*next;		/* set by app_push() */
 	void			*next_arg;
 	unsigned		 changes;	/* see app_changed() */
+	struct app_link		 links[APP_MAX_LINKS];
+	size_t			 nlinks;
 };
 
 /*
@@ -164,6 +185,16 @@ void	 app_changed(struct app *);
  * replaces it.
  */
 void	 app_after(struct app *, int seconds, int flags);
+/*
+ * Connect to each linked organization and sign in from the keyring where
+ * it can (its own entry): those that cannot say why on Home, where a
+ * browser sign-in starts (screen_smart with the link's index).
+ */
+void	 app_links_resume(struct app *);
+/* Is the record open the signed-in person's own? */
+int	 app_is_self(const struct app *);
+/* The organization's name for people: its label, else its host. */
+const char *app_org_name(const struct app *, const struct portal *);
 /* A portal for server and email with the options' keyring use and the
  * client registration (not signed in, not app->portal yet). */
 struct portal *app_portal_create(const struct app *, const char *server,

@@ -15,6 +15,7 @@ struct conf_account {
 	char	*note;		/* shown on the sign-in screen (help desk) */
 	char	*client_id;	/* as registered at a SMART server */
 	char	*redirect_uri;	/* as registered there, or NULL: loopback */
+	int	 link;		/* shown together with the others linked */
 };
 
 /* Signed out after this long without a key (seconds; 0: never). */

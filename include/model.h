@@ -99,6 +99,7 @@ struct patient {
 struct allergy {
 	char			*id;
 	char			*substance;
+	char			*code;		/* its first code, "system|code" */
 	char			*clinical_status;
 	char			*verification;
 	char			*criticality;
@@ -178,6 +179,7 @@ struct task {
 struct immunization {
 	char			*id;
 	char			*vaccine;
+	char			*code;		/* its first code, "system|code" */
 	char			*status;
 	struct fhir_time	 date;
 	char			*site;

@@ -28,6 +28,11 @@ struct summary {
 	struct observation	*vitals;
 	size_t			 n[SUMMARY_N];
 	char			*withheld[SUMMARY_N];	/* why a section is empty */
+	/* Linked organizations: where each row comes from (NULL: one
+	 * organization), the merged ones' arenas, what could not load. */
+	const char		**from[SUMMARY_N];
+	struct arena		*merged;
+	char			*missing;	/* "Harbor Clinic: ..." */
 };
 
 /* Per section: its heading, the noun of one row, and what says "none". */
@@ -42,6 +47,16 @@ extern const char *const summary_empty[SUMMARY_N];
 int	 summary_load(struct fhir *, const char *patient, struct summary *,
 	     char **cause);
 void	 summary_clear(struct summary *);
+/*
+ * Add the rows of o (loaded at the organization there) to s (loaded at
+ * here), each row then saying where it comes from; the same allergy (its
+ * code) or vaccine (its code and day) recorded at both is one row with
+ * both places. o is emptied (summary_clear it).
+ */
+void	 summary_merge(struct summary *s, struct summary *o,
+	     const char *here, const char *there);
+/* Say that the organization org's part could not load: why. */
+void	 summary_missing(struct summary *, const char *org, const char *why);
 /*
  * Row i of a section in words (in s's arena): *label, *value (may be
  * NULL) and *alert when it needs attention (severe, high risk, out of

@@ -79,6 +79,8 @@ struct arena	*arena_create(void);
 void		 arena_free(struct arena *);
 void		*arena_alloc(struct arena *, size_t);	/* zeroed */
 char		*arena_strdup(struct arena *, const char *);	/* NULL ok */
+/* Take arena other over: it is freed (with what it keeps) with a. */
+void		 arena_keep(struct arena *a, struct arena *other);
 /* Take ownership of a malloc'd string s: it is freed with the arena. */
 char		*arena_own(struct arena *, char *s);
 #endif

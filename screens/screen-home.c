@@ -23,7 +23,8 @@
 
 enum { HOME_SUMMARY, HOME_RECORDS, HOME_SIGNOUT, HOME_HELP, HOME_RESULTS,
     HOME_MEDS, HOME_INBOX, HOME_VISITS, HOME_BILLING, HOME_CONTACT,
-    HOME_TWOSTEP, HOME_PASSWORD, HOME_ACTIVITY, HOME_EXPORT };
+    HOME_TWOSTEP, HOME_PASSWORD, HOME_ACTIVITY, HOME_EXPORT,
+    HOME_LINK = 100 };
 
 /* The summary's counts, then the results' and the medications'. */
 #define HOME_SUMMARY_COUNTS	SUMMARY_COUNT_REPORTS	/* the first four */
@@ -81,6 +82,31 @@ home_count(struct view *v, const struct summary_home *h, size_t i,
 	    home_one[i] : home_many[i]);
 }
 
+/* The linked organizations: shown together, or to sign in to. */
+static void
+home_links(struct app *app, struct view *v)
+{
+	const struct app_link	*k;
+	size_t			 i;
+
+	if (app->nlinks == 0 || !app_is_self(app))
+		return;
+	view_heading(v, "Your other organizations");
+	for (i = 0; i < app->nlinks; i++) {
+		k = &app->links[i];
+		if (k->signed_in)
+			view_item(v, HOME_LINK + (int)i, "Organization",
+			    app_org_name(app, k->portal), "signed in: its "
+			    "records are shown with these", ROW_INFO);
+		else
+			view_item(v, HOME_LINK + (int)i, "Organization",
+			    app_org_name(app, k->portal), k->why ?
+			    view_printf(v, "not signed in: %s Choose to sign "
+			    "in.", k->why) : "not signed in: choose to sign in "
+			    "and see its records here too", 0);
+	}
+}
+
 static void
 home_view(struct app *app, void *state, struct view *v)
 {
@@ -128,6 +154,7 @@ home_view(struct app *app, void *state, struct view *v)
 	if (h->withheld != NULL)
 		view_text(v, view_printf(v, "Some of this record is not "
 		    "shown: %s", h->withheld));
+	home_links(app, v);
 	view_heading(v, "Account");
 	if (app->me.npeople > 1)
 		view_item(v, HOME_RECORDS, "Account", "Switch record",
@@ -154,6 +181,20 @@ home_view(struct app *app, void *state, struct view *v)
 	    "end the session and forget the kept sign-in", 0);
 }
 
+/* Sign in to linked organization i: with a browser where it has one. */
+static int
+home_link_sign_in(struct app *app, int i)
+{
+	struct portal	*p = app->links[i].portal;
+
+	if (p != NULL && portal_fhir(p) != NULL &&
+	    (portal_server(p)->caps & AUTH_CAP_SMART))
+		return app_push(app, &screen_smart, xasprintf("link:%d", i));
+	app_say(app, "Sign in to it once with chartty --account and its "
+	    "name; chartty then keeps that sign-in and links it here.");
+	return APP_REDRAW;
+}
+
 static int
 home_action(struct app *app, void *state,
     const struct view_row *r)
@@ -177,6 +218,11 @@ home_action(struct app *app, void *state,
 		return app_push(app, &screen_records, NULL);
 	case HOME_HELP:
 		return app_push(app, &screen_help, NULL);
+	default:
+		if (r->id >= HOME_LINK && (size_t)(r->id - HOME_LINK) <
+		    app->nlinks && !app->links[r->id - HOME_LINK].signed_in)
+			return home_link_sign_in(app, r->id - HOME_LINK);
+		break;
 	case HOME_CONTACT:
 		return app_push(app, &screen_contact, NULL);
 	case HOME_TWOSTEP:

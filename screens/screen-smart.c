@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,9 @@
 enum { SMART_PASTED, SMART_GO, SMART_CANCEL };
 
 struct smart_screen {
-	struct portal	*portal;	/* app->portal, for close() */
+	struct app	*app;
+	struct portal	*portal;	/* app->portal, or a linked one's */
+	int		 link;		/* its index in app->links, or -1 */
 	struct field	 pasted;
 	int		 fd;		/* the loopback listener, or -1 */
 	int		 opened;	/* a browser was started */
@@ -32,10 +35,10 @@ struct smart_screen {
 static void
 smart_readable(void *arg)
 {
-	struct app	*app = arg;
+	struct smart_screen	*s = arg;
 
-	if (portal_smart_take(app->portal) == 1)
-		app_after(app, 0, APP_READY);
+	if (portal_smart_take(s->portal) == 1)
+		app_after(s->app, 0, APP_READY);
 }
 
 static int
@@ -43,18 +46,28 @@ smart_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct smart_screen	*s = xcalloc(1, sizeof *s);
 	char			*why = NULL;
+	long long		 k;
 
+	/* "link:<n>": a linked organization's sign-in; else the app's. */
+	s->app = app;
+	s->link = -1;
+	s->portal = app->portal;
+	if (arg != NULL && strncmp(arg, "link:", 5) == 0 &&
+	    parse_number((char *)arg + 5, 0, (long long)app->nlinks - 1,
+	    &k) == 0 && app->links[k].portal != NULL) {
+		s->link = (int)k;
+		s->portal = app->links[k].portal;
+	}
 	free(arg);
-	if (portal_smart_begin(app->portal, cause) != AUTH_OK) {
+	if (portal_smart_begin(s->portal, cause) != AUTH_OK) {
 		free(s);
 		return -1;
 	}
-	s->portal = app->portal;
-	s->fd = portal_smart_fd(app->portal);
+	s->fd = portal_smart_fd(s->portal);
 	if (s->fd >= 0)
-		ev_watch(s->fd, smart_readable, app);
+		ev_watch(s->fd, smart_readable, s);
 	if (!app->opt.no_browser && browser_available()) {
-		if (browser_open(portal_smart_url(app->portal), &why) == 0)
+		if (browser_open(portal_smart_url(s->portal), &why) == 0)
 			s->opened = 1;
 		else {
 			app_say(app, why);
@@ -69,11 +82,13 @@ static void
 smart_view(struct app *app, void *state, struct view *v)
 {
 	struct smart_screen	*s = state;
-	const char		*where = app->opt.label ? app->opt.label :
+	const char		*where = s->link >= 0 ||
+	    app->opt.label != NULL ? app_org_name(app, s->portal) :
 	    "the health system";
 	int			 at;
 
-	v->whose = NULL;
+	if (s->link < 0)
+		v->whose = NULL;
 	if (s->opened)
 		view_text(v, view_printf(v, "Your browser opened %s's sign-in "
 		    "page. Sign in there; chartty goes on by itself when you "
@@ -82,7 +97,7 @@ smart_view(struct app *app, void *state, struct view *v)
 		view_text(v, view_printf(v, "To sign in to %s, open this "
 		    "address in a web browser, on this computer or another:",
 		    where));
-	view_text(v, portal_smart_url(app->portal));
+	view_text(v, portal_smart_url(s->portal));
 	view_text(v, "After signing in, paste the address your browser "
 	    "ended on (or just the code in it) here.");
 	at = view_field(v, SMART_PASTED, "Address the browser ended on",
@@ -94,6 +109,17 @@ smart_view(struct app *app, void *state, struct view *v)
 	view_button(v, SMART_CANCEL, "Cancel");
 }
 
+/* "Signed in to Harbor Clinic." (static). */
+static const char *
+view_str_say(struct app *app, struct smart_screen *s)
+{
+	static char	said[300];
+
+	snprintf(said, sizeof said, "Signed in to %s.", app_org_name(app,
+	    s->portal));
+	return said;
+}
+
 /* Finish with pasted (NULL: what the browser brought back). */
 static int
 smart_finish(struct app *app, struct smart_screen *s, const char *pasted)
@@ -102,15 +128,21 @@ smart_finish(struct app *app, struct smart_screen *s, const char *pasted)
 	int	 rc;
 
 	app_loading(app, "Signing in...");
-	rc = portal_smart_finish(app->portal, pasted, &cause);
+	rc = portal_smart_finish(s->portal, pasted, &cause);
 	field_clear(&s->pasted);
 	if (rc != AUTH_OK) {
 		app_say(app, cause);
 		free(cause);
 		/* An address not of this sign-in: paste again. A code that
 		 * was tried ends the sign-in: the next try starts anew. */
-		return portal_smart_url(app->portal) != NULL ? APP_REDRAW :
+		return portal_smart_url(s->portal) != NULL ? APP_REDRAW :
 		    APP_POP;
+	}
+	if (s->link >= 0) {
+		/* A linked organization: its records join the others. */
+		app_links_resume(app);
+		app_say(app, view_str_say(app, s));
+		return APP_POP | APP_REFETCH;
 	}
 	app_notice(app);
 	if (app_signed_in(app, &cause) != 0) {

@@ -24,8 +24,31 @@
 static int
 sum_fetch(struct app *app, void *state, char **cause)
 {
-	return summary_load(portal_fhir(app->portal), app_patient(app), state,
-	    cause);
+	struct summary	*s = state, other;
+	struct portal	*p;
+	char		*why;
+	size_t		 i;
+
+	if (summary_load(portal_fhir(app->portal), app_patient(app), s,
+	    cause) != 0)
+		return -1;
+	/* One's own record at the linked organizations, together. */
+	for (i = 0; app_is_self(app) && i < app->nlinks; i++) {
+		p = app->links[i].portal;
+		if (!app->links[i].signed_in || p == NULL)
+			continue;
+		memset(&other, 0, sizeof other);
+		why = NULL;
+		if (summary_load(portal_fhir(p), portal_session(p)->patient,
+		    &other, &why) == 0)
+			summary_merge(s, &other, app_org_name(app,
+			    app->portal), app_org_name(app, p));
+		else
+			summary_missing(s, app_org_name(app, p), why);
+		free(why);
+		summary_clear(&other);
+	}
+	return 0;
 }
 
 static int
@@ -50,6 +73,8 @@ sum_view(struct app *app, void *state, struct view *v)
 	size_t		 i;
 	int		 section, alert;
 
+	if (s->missing != NULL)
+		view_text(v, view_printf(v, "Not included: %s", s->missing));
 	for (section = 0; section < SUMMARY_N; section++) {
 		view_heading(v, summary_headings[section]);
 		if (s->withheld[section] != NULL) {

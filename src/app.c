@@ -19,6 +19,7 @@
 #include "fhir.h"
 #include "portal.h"
 #include "ui.h"
+#include "url.h"
 #include "util.h"
 #include "view.h"
 
@@ -106,6 +107,96 @@ app_after(struct app *app, int seconds, int flags)
 		    l->stack[l->depth - 1].screen : NULL;
 	}
 	l->after_due = 0;
+}
+
+/* Forget the linked organizations' connections (no sign-out). */
+static void
+app_links_free(struct app *app)
+{
+	size_t	i;
+
+	for (i = 0; i < app->nlinks; i++) {
+		portal_free(app->links[i].portal);
+		free(app->links[i].why);
+	}
+	memset(app->links, 0, sizeof app->links);
+	app->nlinks = 0;
+}
+
+void
+app_links_resume(struct app *app)
+{
+	const struct app_account	*acct;
+	struct app_link			*k;
+	char				*cause;
+	size_t				 i;
+	int				 rc;
+
+	for (i = 0; i < app->opt.nlinks && i < APP_MAX_LINKS; i++) {
+		k = &app->links[i];
+		acct = k->account = &app->opt.links[i];
+		if (i >= app->nlinks)
+			app->nlinks = i + 1;
+		cause = NULL;
+		if (k->portal != NULL && portal_signed_in(k->portal)) {
+			if (!k->signed_in && fhir_load_capabilities(
+			    portal_fhir(k->portal), &cause) != 0)
+				free(cause);
+			k->signed_in = 1;	/* just now, in a browser */
+			continue;
+		}
+		if (k->portal == NULL) {
+			k->portal = portal_create(acct->server, acct->email,
+			    app->opt.use_keyring);
+			portal_set_client(k->portal, acct->client_id,
+			    acct->redirect_uri);
+		}
+		app_loading(app, "Connecting to your other organizations...");
+		rc = portal_fhir(k->portal) != NULL ? AUTH_OK :
+		    portal_connect(k->portal, &cause);
+		if (rc == AUTH_OK)
+			rc = portal_resume(k->portal, &cause);
+		k->signed_in = rc == AUTH_OK;
+		free(k->why);
+		k->why = NULL;
+		if (rc != AUTH_OK)
+			k->why = rc == AUTH_ERR_EXPIRED ? NULL : cause;
+		else {
+			free(portal_notice(k->portal));
+			if (fhir_load_capabilities(portal_fhir(k->portal),
+			    &cause) != 0)
+				free(cause);
+			cause = NULL;
+		}
+		if (k->why != cause)
+			free(cause);
+	}
+}
+
+int
+app_is_self(const struct app *app)
+{
+	return app->record != NULL && app->record->relationship != NULL &&
+	    strcmp(app->record->relationship, "self") == 0;
+}
+
+const char *
+app_org_name(const struct app *app, const struct portal *p)
+{
+	static char	 host[256];
+	char		*h;
+	size_t		 i;
+
+	if (p == app->portal && app->opt.label != NULL)
+		return app->opt.label;
+	for (i = 0; i < app->nlinks; i++) {
+		if (app->links[i].portal == p && app->links[i].account->label)
+			return app->links[i].account->label;
+	}
+	h = url_host(portal_url(p));
+	snprintf(host, sizeof host, "%s", h ? h : "another organization");
+	free(h);
+	return host;
 }
 
 struct portal *
@@ -333,6 +424,7 @@ app_signed_in(struct app *app, char **cause)
 		*cause = xstrdup("This account has no records to show.");
 		return -1;
 	}
+	app_links_resume(app);
 	return 0;
 }
 
@@ -596,9 +688,14 @@ app_idle_sign_out(struct loop *l)
 	struct app	*app = &l->app;
 	char		*said;
 	int		 idle = app->opt.idle;
+	size_t		 i;
 
 	app_clear_all(l);
 	portal_drop_session(app->portal);
+	for (i = 0; i < app->nlinks; i++) {
+		portal_drop_session(app->links[i].portal);
+		app->links[i].signed_in = 0;
+	}
 	auth_me_free(&app->me);
 	app->record = NULL;
 	app_open(l, APP_SCREENS(l)->signin, NULL);
@@ -1129,6 +1226,7 @@ app_run(const struct app_options *opt)
 	if (app->message != NULL)	/* a last word, such as "Signed out." */
 		printf("%s\n", app->message);
 	auth_me_free(&app->me);
+	app_links_free(app);
 	portal_free(app->portal);
 	free(app->message);
 	free(l->find);

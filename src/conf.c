@@ -139,6 +139,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			slot = &acct->client_id;
 		else if (strcmp(key, "redirect-uri") == 0)
 			slot = &acct->redirect_uri;
+		else if (strcmp(key, "link") == 0)
+			flag = &acct->link;
 		else
 			return "unknown account setting";
 	} else {

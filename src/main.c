@@ -176,6 +176,31 @@ main_notice(struct portal *p)
 
 static int	main_no_browser;	/* --no-browser, or no-browser = yes */
 
+/* The accounts linked with acct (link = yes in both), into opt. */
+static void
+main_links(const struct conf *conf, const struct conf_account *acct,
+    struct app_options *opt, struct app_account *links)
+{
+	const struct conf_account	*c;
+	size_t				 i;
+
+	opt->links = links;
+	opt->nlinks = 0;
+	if (acct == NULL || !acct->link)
+		return;
+	for (i = 0; i < conf->naccounts && opt->nlinks < APP_MAX_LINKS; i++) {
+		c = &conf->accounts[i];
+		if (c == acct || !c->link || c->server == NULL)
+			continue;
+		links[opt->nlinks].server = c->server;
+		links[opt->nlinks].email = c->email ? c->email : acct->email;
+		links[opt->nlinks].label = c->label;
+		links[opt->nlinks].client_id = c->client_id;
+		links[opt->nlinks].redirect_uri = c->redirect_uri;
+		opt->nlinks++;
+	}
+}
+
 /* The browser came back to the loopback: end the wait for a line. */
 static void
 main_smart_back(void *arg)
@@ -633,6 +658,7 @@ main(int argc, char **argv)
 	char				*user = NULL, *cause = NULL;
 	int				 ch, no_keyring = 0, rc = 1;
 	int				 no_browser = 0;
+	struct app_account		 links[APP_MAX_LINKS];
 	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
@@ -808,6 +834,7 @@ main(int argc, char **argv)
 		    NULL;
 		opt.redirect_uri = acct ? acct->redirect_uri : NULL;
 		opt.no_browser = no_browser || conf.no_browser;
+		main_links(&conf, acct, &opt, links);
 		rc = app_run(&opt);
 		goto out;
 	}

@@ -232,6 +232,24 @@ model_time(const struct json *j, const char *key, struct fhir_time *ft)
 	fhir_time_parse(json_gets(j, key), ft);
 }
 
+/* "system|code" of a CodeableConcept's first coding with a code, or NULL
+ * (to tell whether two records name the same thing). */
+static char *
+model_system_code(struct arena *a, const struct json *cc)
+{
+	const struct json	*c;
+	size_t			 i;
+
+	for (i = 0; i < json_size(json_get(cc, "coding")); i++) {
+		c = json_at(json_get(cc, "coding"), i);
+		if (json_gets(c, "code") != NULL)
+			return arena_own(a, xasprintf("%s|%s",
+			    json_gets(c, "system") ? json_gets(c, "system") :
+			    "", json_gets(c, "code")));
+	}
+	return NULL;
+}
+
 /* First code of a CodeableConcept's coding (borrowed), or NULL. */
 static const char *
 model_first_code(const struct json *cc)
@@ -332,6 +350,7 @@ model_allergy(struct arena *a, const struct json *j, struct allergy *al)
 		return -1;
 	al->id = model_str(a, j, "id");
 	al->substance = model_concept(a, json_get(j, "code"));
+	al->code = model_system_code(a, json_get(j, "code"));
 	if (al->substance == NULL) {
 		r = json_at(json_get(j, "reaction"), 0);
 		al->substance = model_concept(a, json_get(r, "substance"));
@@ -497,6 +516,7 @@ model_immunization(struct arena *a, const struct json *j,
 		return -1;
 	im->id = model_str(a, j, "id");
 	im->vaccine = model_concept(a, json_get(j, "vaccineCode"));
+	im->code = model_system_code(a, json_get(j, "vaccineCode"));
 	im->status = model_str(a, j, "status");
 	model_time(j, "occurrenceDateTime", &im->date);
 	im->site = model_concept(a, json_get(j, "site"));

@@ -53,6 +53,9 @@ summary_date(struct arena *a, const struct fhir_time *t)
 	return out[0] ? arena_strdup(a, out) : NULL;
 }
 
+static void	sum_row(struct summary *, int, size_t, const char **,
+		    const char **, int *);
+
 /* Join non-empty parts with ", " into the arena. */
 static const char *
 sum_join(struct arena *a, const char *const *parts, size_t n)
@@ -74,6 +77,23 @@ sum_join(struct arena *a, const char *const *parts, size_t n)
 
 void
 summary_row(struct summary *s, int section, size_t i, const char **label,
+    const char **value, int *alert)
+{
+	sum_row(s, section, i, label, value, alert);
+	/* Linked organizations: where it comes from. */
+	if (s->from[section] != NULL && s->from[section][i] != NULL) {
+		size_t	n = *value ? strlen(*value) : 0;
+
+		/* "..., from X", or after a sentence "... From X." */
+		*value = arena_own(s->a, n > 0 && (*value)[n - 1] == '.' ?
+		    xasprintf("%s From %s.", *value, s->from[section][i]) :
+		    xasprintf("%s%sfrom %s", n ? *value : "", n ? ", " : "",
+		    s->from[section][i]));
+	}
+}
+
+static void
+sum_row(struct summary *s, int section, size_t i, const char **label,
     const char **value, int *alert)
 {
 	struct arena	*a = s->a;
@@ -209,8 +229,10 @@ summary_clear(struct summary *s)
 	size_t	i;
 
 	arena_free(s->a);
+	arena_free(s->merged);
 	for (i = 0; i < SUMMARY_N; i++)
 		free(s->withheld[i]);
+	free(s->missing);
 	memset(s, 0, sizeof *s);
 }
 
@@ -423,3 +445,142 @@ summary_home_load(struct fhir *f, const char *patient,
 	return 0;
 }
 
+
+/* Section sec's rows of s: the array's address and a row's size. */
+static void **
+sum_rows(struct summary *s, int sec, size_t *size)
+{
+	switch (sec) {
+	case SUMMARY_ALLERGY:
+		*size = sizeof *s->allergies;
+		return (void **)&s->allergies;
+	case SUMMARY_PROBLEM:
+		*size = sizeof *s->problems;
+		return (void **)&s->problems;
+	case SUMMARY_MED:
+		*size = sizeof *s->meds;
+		return (void **)&s->meds;
+	case SUMMARY_IMM:
+		*size = sizeof *s->imms;
+		return (void **)&s->imms;
+	default:
+		*size = sizeof *s->vitals;
+		return (void **)&s->vitals;
+	}
+}
+
+/* The row of s's section sec that o's row i records too, or -1. */
+static long
+sum_same(const struct summary *s, const struct summary *o, int sec,
+    size_t i)
+{
+	char	d1[16], d2[16];
+	size_t	j;
+
+	for (j = 0; j < s->n[sec]; j++) {
+		if (sec == SUMMARY_ALLERGY && o->allergies[i].code != NULL &&
+		    s->allergies[j].code != NULL && strcmp(o->allergies[i].code,
+		    s->allergies[j].code) == 0)
+			return (long)j;
+		if (sec != SUMMARY_IMM || o->imms[i].code == NULL ||
+		    s->imms[j].code == NULL || strcmp(o->imms[i].code,
+		    s->imms[j].code) != 0)
+			continue;
+		/* The same vaccine on the same day. */
+		fhir_date_format(&o->imms[i].date, d1, sizeof d1);
+		fhir_date_format(&s->imms[j].date, d2, sizeof d2);
+		if (d1[0] != '\0' && strcmp(d1, d2) == 0)
+			return (long)j;
+	}
+	return -1;
+}
+
+/* The row of rows[n] measuring what o does (its code), or -1. */
+static long
+sum_same_vital(const struct observation *rows, size_t n,
+    const struct observation *o)
+{
+	size_t	j;
+
+	for (j = 0; o->code != NULL && j < n; j++) {
+		if (rows[j].code != NULL && strcmp(rows[j].code, o->code) == 0)
+			return (long)j;
+	}
+	return -1;
+}
+
+void
+summary_merge(struct summary *s, struct summary *o, const char *here,
+    const char *there)
+{
+	void		**rows, **orows;
+	unsigned char	 *grown;
+	const char	**from;
+	size_t		  size, i, k, n;
+	long		  same;
+	int		  sec;
+
+	if (s->a == NULL)
+		s->a = arena_create();
+	here = arena_strdup(s->a, here);
+	there = arena_strdup(s->a, there);
+	for (sec = 0; sec < SUMMARY_N; sec++) {
+		rows = sum_rows(s, sec, &size);
+		orows = sum_rows(o, sec, &size);
+		n = s->n[sec];
+		grown = arena_alloc(s->a, (n + o->n[sec] + 1) * size);
+		from = arena_alloc(s->a, (n + o->n[sec] + 1) * sizeof *from);
+		if (n > 0)
+			memcpy(grown, *rows, n * size);
+		for (i = 0; i < n; i++)
+			from[i] = s->from[sec] ? s->from[sec][i] : here;
+		for (i = 0; i < o->n[sec]; i++) {
+			if (sec == SUMMARY_VITAL && (same = sum_same_vital(
+			    (struct observation *)grown, n, &o->vitals[i])) >=
+			    0) {
+				/* The latest of the two, wherever it is from. */
+				if (o->vitals[i].effective.t >
+				    ((struct observation *)grown)[same].
+				    effective.t) {
+					memcpy(grown + same * size, &o->vitals[i],
+					    size);
+					from[same] = there;
+				}
+				continue;
+			}
+			if ((same = sum_same(s, o, sec, i)) >= 0) {
+				from[same] = arena_own(s->a, xasprintf("%s and "
+				    "%s", from[same], there));
+				continue;
+			}
+			k = n++;
+			memcpy(grown + k * size, (unsigned char *)*orows +
+			    i * size, size);
+			from[k] = there;
+		}
+		*rows = grown;
+		s->from[sec] = from;
+		s->n[sec] = n;
+		if (o->withheld[sec] != NULL && s->withheld[sec] == NULL &&
+		    n == 0) {
+			s->withheld[sec] = o->withheld[sec];
+			o->withheld[sec] = NULL;
+		}
+	}
+	/* o's rows point into its arenas: s keeps them. */
+	if (s->merged == NULL)
+		s->merged = arena_create();
+	arena_keep(s->merged, o->a);
+	arena_keep(s->merged, o->merged);
+	o->a = o->merged = NULL;
+}
+
+void
+summary_missing(struct summary *s, const char *org, const char *why)
+{
+	char	*was = s->missing;
+
+	s->missing = xasprintf("%s%s%s: %s", was ? was : "", was ? " " : "",
+	    org, why ? why : "it could not be reached.");
+	free(was);
+}

@@ -279,6 +279,8 @@ struct arena_chunk {
 
 struct arena {
 	struct arena_chunk	*head;
+	struct arena		*kept;		/* arenas freed with this one */
+	struct arena		*next_kept;
 };
 
 struct arena *
@@ -299,7 +301,22 @@ arena_free(struct arena *a)
 		secure_wipe(c->data, c->used);
 		free(c);
 	}
+	while (a->kept != NULL) {
+		struct arena *k = a->kept;
+
+		a->kept = k->next_kept;
+		arena_free(k);
+	}
 	free(a);
+}
+
+void
+arena_keep(struct arena *a, struct arena *other)
+{
+	if (other == NULL)
+		return;
+	other->next_kept = a->kept;
+	a->kept = other;
 }
 
 void *

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""tmux test of linked organizations (link = yes): Maria signed in at Main
+Street, Harbor Clinic (a plain SMART server) signed in from Home with a
+browser, then one health summary of both: every row says where it comes
+from, the allergy and the flu shot recorded at both are one row each with
+both places, the latest vital signs are the newest of either; then Harbor
+failing is said for Harbor alone, Main Street's rows still shown. Prints
+TAP."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tuilib import (PORTAL, SMART, WORLD, Term, browse,  # noqa: E402
+                    check_focus, done, focus_down_to, follow, ok, portal,
+                    sign_in)
+
+SAVED = os.path.join(WORLD, "browser-url")
+BROWSER = os.path.join(WORLD, "browser.sh")
+CONF = os.path.join(WORLD, "linked.conf")
+
+
+def setup():
+    with open(BROWSER, "w") as f:
+        f.write(f"#!/bin/sh\nprintf '%s' \"$1\" > {SAVED}.tmp && "
+                f"mv {SAVED}.tmp {SAVED}\n")
+    os.chmod(BROWSER, 0o755)
+    with open(CONF, "w") as f:
+        f.write(f"""[account main]
+server = {PORTAL}
+email = maria@example.org
+label = Main Street Clinic
+link = yes
+
+[account harbor]
+server = {SMART}/fhir/R4
+email = maria@example.org
+label = Harbor Clinic
+client-id = chartty-harbor
+link = yes
+""")
+
+
+def opened_url(timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if os.path.exists(SAVED):
+            with open(SAVED) as f:
+                return f.read()
+        time.sleep(0.05)
+    return ""
+
+
+def row(t, start):
+    """The summary row starting with start, its wrapped lines joined."""
+    lines = t.lines()
+    for i, line in enumerate(lines):
+        if line[2:].startswith(start):
+            out = line[2:]
+            for more in lines[i + 1:]:
+                if not more.startswith("    "):
+                    break
+                out += " " + more.strip()
+            return out
+    return ""
+
+
+def run():
+    setup()
+    portal("/_test/reset", {})
+    portal("/_test/reset", {}, base=SMART)
+    t = Term(f"--no-keyring --config {CONF} --account main", 100, 50,
+             env={"BROWSER": BROWSER})
+    try:
+        sign_in(t, "linked")
+        ok(t.said("Harbor Clinic: not signed in"), "Home lists the linked "
+           "organization, not signed in yet", t.screen())
+        ok(focus_down_to(t, r"^> Harbor Clinic"), "its row can be reached",
+           t.screen())
+        t.keys("Enter")
+        url = opened_url()
+        ok(url.startswith(SMART + "/oauth2/authorize?"), "a browser opens "
+           "Harbor's own sign-in page", url)
+        follow(browse(url, "maria@example.org", "Harbor-demo-1"))
+        ok(t.said("Signed in to Harbor Clinic."), "back on Home, signed in "
+           "to Harbor too", t.screen())
+        ok(t.said("Harbor Clinic: signed in"), "Home says so", t.screen())
+        check_focus(t, "signing in to Harbor")
+        t.keys("2")
+        ok(t.wait(r"^Allergies"), "the health summary opens", t.screen())
+        pen = row(t, "Penicillin")
+        ok(pen.endswith("from Main Street Clinic and Harbor Clinic"),
+           "the allergy recorded at both is one row, with both places",
+           pen)
+        flu = [line for line in t.lines() if "Influenza" in line]
+        ok(len(flu) == 1 and "Main Street Clinic and" in
+           row(t, flu[0][2:12]), "the flu shot recorded at both is shown "
+           "once, with both places", t.screen())
+        ok(row(t, "Latex").endswith("from Harbor Clinic"), "Harbor's own "
+           "allergy says where it comes from", t.screen())
+        ok(row(t, "Peanut").endswith("from Main Street Clinic"), "Main "
+           "Street's own allergy too", t.screen())
+        ok(row(t, "Atorvastatin").endswith("From Harbor Clinic."), "a "
+           "medication from Harbor, labelled", t.screen())
+        weights = [line for line in t.lines() if "Body weight" in line]
+        ok(len(weights) == 1, "the latest weight is one row: the newer of "
+           "the two organizations'", t.screen())
+        check_focus(t, "the merged summary")
+
+        # Harbor fails: said for Harbor, Main Street still shown.
+        portal("/_test/fault", {"kind": "500", "count": 4, "path": "/fhir"},
+               base=SMART)
+        t.keys("r")
+        ok(t.said("Not included: Harbor Clinic:"), "Harbor failing is "
+           "said for Harbor alone", t.screen())
+        ok("Peanut" in t.screen() and "Latex" not in t.screen(), "Main "
+           "Street's rows are still shown, Harbor's are not",
+           t.screen())
+        portal("/_test/fault", method="DELETE", base=SMART)
+    finally:
+        t.close()
+
+
+run()
+done()
