@@ -9,23 +9,16 @@ TAP."""
 
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tuilib import (PORTAL, SMART, WORLD, Term, browse,  # noqa: E402
-                    check_focus, done, focus_down_to, follow, ok, portal,
-                    sign_in)
+                    check_focus, done, fake_browser, focus_down_to, follow,
+                    ok, portal, sign_in)
 
-SAVED = os.path.join(WORLD, "browser-url")
-BROWSER = os.path.join(WORLD, "browser.sh")
 CONF = os.path.join(WORLD, "linked.conf")
 
 
 def setup():
-    with open(BROWSER, "w") as f:
-        f.write(f"#!/bin/sh\nprintf '%s' \"$1\" > {SAVED}.tmp && "
-                f"mv {SAVED}.tmp {SAVED}\n")
-    os.chmod(BROWSER, 0o755)
     with open(CONF, "w") as f:
         f.write(f"""[account main]
 server = {PORTAL}
@@ -40,16 +33,6 @@ label = Harbor Clinic
 client-id = chartty-harbor
 link = yes
 """)
-
-
-def opened_url(timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if os.path.exists(SAVED):
-            with open(SAVED) as f:
-                return f.read()
-        time.sleep(0.05)
-    return ""
 
 
 def row(t, start):
@@ -67,11 +50,12 @@ def row(t, start):
 
 
 def run():
+    browser, opened_url = fake_browser()
     setup()
     portal("/_test/reset", {})
     portal("/_test/reset", {}, base=SMART)
     t = Term(f"--no-keyring --config {CONF} --account main", 100, 50,
-             env={"BROWSER": BROWSER})
+             env={"BROWSER": browser})
     try:
         sign_in(t, "linked")
         ok(t.said("Harbor Clinic: not signed in"), "Home lists the linked "

@@ -13,34 +13,15 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tuilib import (CHARTTY, SMART, WORLD, Plain, Term,  # noqa: E402
-                    browse, check_focus, done, focus_down_to, follow,
+from tuilib import (CHARTTY, SMART, Plain, Term, browse,  # noqa: E402
+                    check_focus, done, fake_browser, focus_down_to, follow,
                     ok)
 
 EMAIL = "maria@example.org"
 PASSWORD = "Harbor-demo-1"
 ARGS = (f"--no-keyring --server {SMART}/fhir/R4 --user {EMAIL} "
         "--client-id chartty-harbor")
-SAVED = os.path.join(WORLD, "browser-url")
-BROWSER = os.path.join(WORLD, "browser.sh")
-
-
-def make_browser():
-    """A "browser" that only writes down the address it is given."""
-    with open(BROWSER, "w") as f:
-        f.write(f"#!/bin/sh\nprintf '%s' \"$1\" > {SAVED}.tmp && "
-                f"mv {SAVED}.tmp {SAVED}\n")
-    os.chmod(BROWSER, 0o755)
-
-
-def opened_url(timeout=10.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        if os.path.exists(SAVED):
-            with open(SAVED) as f:
-                return f.read()
-        time.sleep(0.05)
-    return ""
+BROWSER, opened_url = fake_browser()
 
 
 def screen_url(t):
@@ -62,9 +43,6 @@ def query(url):
 
 
 def run_loopback():
-    make_browser()
-    if os.path.exists(SAVED):
-        os.unlink(SAVED)
     t = Term(ARGS, 100, 30, env={"BROWSER": BROWSER})
     try:
         ok(t.wait(r"Sign in with your browser"), "loopback: the sign-in "
@@ -191,8 +169,6 @@ def run_paste():
 
 
 def run_cancel():
-    if os.path.exists(SAVED):
-        os.unlink(SAVED)
     t = Term(ARGS, 100, 30, env={"BROWSER": BROWSER})
     try:
         ok(t.wait(r"Sign in with your browser"), "cancel: the offer",

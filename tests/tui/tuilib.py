@@ -480,6 +480,31 @@ def follow(location):
     return _fetch(opener, location)[2]
 
 
+def fake_browser():
+    """A BROWSER that only writes down the address it is given: its path,
+    and a function that waits for the address (or "")."""
+    script = os.path.join(WORLD, "browser.sh")
+    saved = os.path.join(WORLD, "browser-url")
+    with open(script, "w") as f:
+        f.write(f"#!/bin/sh\nprintf '%s' \"$1\" > {saved}.tmp && "
+                f"mv {saved}.tmp {saved}\n")
+    os.chmod(script, 0o755)
+    if os.path.exists(saved):
+        os.unlink(saved)
+
+    def opened(timeout=10.0):
+        end = time.time() + timeout
+        while time.time() < end:
+            if os.path.exists(saved):
+                with open(saved) as f:
+                    url = f.read()
+                os.unlink(saved)
+                return url
+            time.sleep(0.05)
+        return ""
+    return script, opened
+
+
 def done():
     """The plan line, and the exit status."""
     print(f"1..{TAP['n']}")
