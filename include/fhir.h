@@ -113,6 +113,20 @@ int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 int	 fhir_batch_take(struct fhir *, char **urls, size_t n,
 	     struct fhir_result *, char **cause);
 /*
+ * Several servers' batches at once, in the one loop: each job's urls
+ * (taken, freed) to its f, and its answer as fhir_batch_take leaves it:
+ * rc 0 with res (fhir_result_free it), or -1 with cause (free it).
+ */
+struct fhir_batch_job {
+	struct fhir		*f;
+	char			**urls;
+	size_t			  n;
+	struct fhir_result	  res;
+	char			 *cause;
+	int			  rc;
+};
+void	 fhir_batch_all(struct fhir_batch_job *, size_t n);
+/*
  * Entry i of a batch answer: its resource (borrowed) and HTTP status in
  * *status; NULL when the entry failed (then *outcome, if non-NULL, gets
  * its sentence, caller frees).

@@ -48,6 +48,18 @@ int	 summary_load(struct fhir *, const char *patient, struct summary *,
 	     char **cause);
 void	 summary_clear(struct summary *);
 /*
+ * Several summaries at once, one per server, in the one loop (linked
+ * organizations): each source's rc 0, or -1 with cause (caller frees).
+ */
+struct summary_source {
+	struct fhir	*f;
+	const char	*patient;
+	struct summary	*s;
+	int		 rc;
+	char		*cause;
+};
+void	 summary_load_all(struct summary_source *, size_t n);
+/*
  * Add the rows of o (loaded at the organization there) to s (loaded at
  * here), each row then saying where it comes from; the same allergy (its
  * code) or vaccine (its code and day) recorded at both is one row with

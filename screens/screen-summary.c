@@ -24,29 +24,46 @@
 static int
 sum_fetch(struct app *app, void *state, char **cause)
 {
-	struct summary	*s = state, other;
-	struct portal	*p;
-	char		*why;
-	size_t		 i;
+	struct summary		*s = state, other[APP_MAX_LINKS];
+	struct summary_source	 src[APP_MAX_LINKS + 1];
+	struct portal		*p[APP_MAX_LINKS + 1];
+	size_t			 i, n = 1;
 
-	if (summary_load(portal_fhir(app->portal), app_patient(app), s,
-	    cause) != 0)
-		return -1;
-	/* One's own record at the linked organizations, together. */
+	/* One's own record here and at the linked organizations, all
+	 * asked at once. */
+	memset(other, 0, sizeof other);
+	memset(src, 0, sizeof src);
+	src[0].f = portal_fhir(app->portal);
+	src[0].patient = app_patient(app);
+	src[0].s = s;
+	p[0] = app->portal;
 	for (i = 0; app_is_self(app) && i < app->nlinks; i++) {
-		p = app->links[i].portal;
-		if (!app->links[i].signed_in || p == NULL)
+		if (!app->links[i].signed_in || app->links[i].portal == NULL)
 			continue;
-		memset(&other, 0, sizeof other);
-		why = NULL;
-		if (summary_load(portal_fhir(p), portal_session(p)->patient,
-		    &other, &why) == 0)
-			summary_merge(s, &other, app_org_name(app,
-			    app->portal), app_org_name(app, p));
+		p[n] = app->links[i].portal;
+		src[n].f = portal_fhir(p[n]);
+		src[n].patient = portal_session(p[n])->patient;
+		src[n].s = &other[n - 1];
+		n++;
+	}
+	summary_load_all(src, n);
+	if (src[0].rc != 0) {
+		*cause = src[0].cause;
+		for (i = 1; i < n; i++) {
+			free(src[i].cause);
+			summary_clear(src[i].s);
+		}
+		return -1;
+	}
+	for (i = 1; i < n; i++) {
+		if (src[i].rc == 0)
+			summary_merge(s, src[i].s, app_org_name(app, p[0]),
+			    app_org_name(app, p[i]));
 		else
-			summary_missing(s, app_org_name(app, p), why);
-		free(why);
-		summary_clear(&other);
+			summary_missing(s, app_org_name(app, p[i]),
+			    src[i].cause);
+		free(src[i].cause);
+		summary_clear(src[i].s);
 	}
 	return 0;
 }

@@ -183,20 +183,25 @@ app_is_self(const struct app *app)
 const char *
 app_org_name(const struct app *app, const struct portal *p)
 {
-	static char	 host[256];
+	static char	 host[APP_MAX_LINKS + 1][256];
 	char		*h;
-	size_t		 i;
+	size_t		 i, slot = 0;
 
 	if (p == app->portal && app->opt.label != NULL)
 		return app->opt.label;
 	for (i = 0; i < app->nlinks; i++) {
-		if (app->links[i].portal == p && app->links[i].account->label)
+		if (app->links[i].portal != p)
+			continue;
+		if (app->links[i].account->label != NULL)
 			return app->links[i].account->label;
+		slot = i + 1;
 	}
+	/* Each portal its own buffer: two names may be used at once. */
 	h = url_host(portal_url(p));
-	snprintf(host, sizeof host, "%s", h ? h : "another organization");
+	snprintf(host[slot], sizeof host[slot], "%s", h ? h :
+	    "another organization");
 	free(h);
-	return host;
+	return host[slot];
 }
 
 struct portal *

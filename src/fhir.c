@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evloop.h"
 #include "fhir.h"
 #include "http.h"
 #include "json.h"
@@ -181,18 +182,17 @@ fhir_cause(const struct fhir_result *res, char **cause)
 		*cause = s;
 }
 
-/* One attempt: send, collect, parse (keeping the text with keep_raw). */
-static int
-fhir_send(struct fhir *f, const char *method, const char *url,
-    const char *body, const char **headers, int keep_raw,
-    struct fhir_result *res, char **cause)
+/* Start one attempt, driven by the loop: NULL with *cause (a refused
+ * URL). */
+static struct http_req *
+fhir_start(struct fhir *f, const char *method, const char *url,
+    const char *body, const char **headers, char **cause)
 {
 	struct http_request	 q;
-	struct http_response	 resp;
+	struct http_req		*r;
 	const char		*h[FHIR_MAX_HEADERS + 4];
 	char			*auth = NULL;
 	size_t			 n = 0, i;
-	int			 rc;
 
 	h[n++] = "Accept: " FHIR_JSON;
 	if (body != NULL)
@@ -214,13 +214,24 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 	q.body_len = body ? strlen(body) : 0;
 	/* Bodies hold health data and, for $pay, a card: wipe every copy. */
 	q.secret = 1;
-	rc = http_perform(f->http, &q, &resp, cause);
+	r = http_start(f->http, &q, cause);
 	secret_free(auth);
-	if (rc != HTTP_OK) {
+	return r;
+}
+
+/* Collect a finished attempt and parse it (keeping the text with
+ * keep_raw): 0, or -1 with *cause. */
+static int
+fhir_collect(struct http_req *r, int keep_raw, struct fhir_result *res,
+    char **cause)
+{
+	struct http_response	 resp;
+	int			 rc;
+
+	if ((rc = http_req_finish(r, &resp, cause)) != HTTP_OK) {
 		res->net_error = rc;
 		return -1;
 	}
-
 	res->status = resp.status;
 	res->etag = resp.etag;
 	res->location = resp.location;
@@ -251,6 +262,70 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 		return 0;
 	fhir_cause(res, cause);
 	return -1;
+}
+
+/* Attempts finished, counted down; all set when none is left. */
+struct fhir_wait {
+	int	left;
+	int	all;
+};
+
+static void
+fhir_one_done(struct http_req *r, void *arg)
+{
+	struct fhir_wait	*w = arg;
+
+	w->all = --w->left <= 0;
+}
+
+/*
+ * Wait, running the loop, until the n requests of r (NULL ones aside)
+ * are done: 0, or -1 when the wait was broken (Esc, a signal): then they
+ * are cancelled and set to NULL.
+ */
+static int
+fhir_wait_all(struct http_req **r, size_t n)
+{
+	struct fhir_wait	w = { 0, 0 };
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		if (r[i] != NULL && !http_req_done(r[i])) {
+			w.left++;
+			http_req_then(r[i], fhir_one_done, &w);
+		}
+	}
+	w.all = w.left == 0;
+	if (ev_until(&w.all) == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (r[i] != NULL) {
+			http_req_then(r[i], NULL, NULL);
+			http_req_cancel(r[i]);
+			r[i] = NULL;
+		}
+	}
+	return -1;
+}
+
+/* One attempt: send, wait, collect and parse. */
+static int
+fhir_send(struct fhir *f, const char *method, const char *url,
+    const char *body, const char **headers, int keep_raw,
+    struct fhir_result *res, char **cause)
+{
+	struct http_req	*r;
+
+	if ((r = fhir_start(f, method, url, body, headers, cause)) == NULL) {
+		res->net_error = HTTP_ERR_URL;
+		return -1;
+	}
+	if (fhir_wait_all(&r, 1) != 0) {
+		res->net_error = HTTP_ERR_CANCELLED;
+		*cause = xstrdup("Cancelled.");
+		return -1;
+	}
+	return fhir_collect(r, keep_raw, res, cause);
 }
 
 /* fhir_request, keeping the answer's text with keep_raw. */
@@ -420,19 +495,20 @@ fhir_batch_spread(const struct json *answer, const int *sent, size_t n)
 	return out;
 }
 
-int
-fhir_batch(struct fhir *f, const char *const *urls, size_t n,
-    struct fhir_result *res, char **cause)
+/* The batch Bundle of the urls the server serves (sent[i] set for them,
+ * their number in *nsent). */
+static struct json *
+fhir_batch_body(const struct fhir *f, const char *const *urls, size_t n,
+    int *sent, size_t *nsent)
 {
-	struct json	*b, *entries, *e, *req, *spread;
-	int		*sent = xcalloc(n + 1, sizeof *sent);
-	size_t		 i, nsent = 0;
-	int		 rc = 0;
+	struct json	*b, *entries, *e, *req;
+	size_t		 i;
 
 	b = json_new_object();
 	json_add_str(b, "resourceType", "Bundle");
 	json_add_str(b, "type", "batch");
 	entries = json_add_array(b, "entry");
+	*nsent = 0;
 	for (i = 0; i < n; i++) {
 		if (!(sent[i] = fhir_served(f, urls[i])))
 			continue;
@@ -440,12 +516,19 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 		req = json_add_object(e, "request");
 		json_add_str(req, "method", "GET");
 		json_add_str(req, "url", urls[i]);
-		nsent++;
+		(*nsent)++;
 	}
-	memset(res, 0, sizeof *res);
-	if (nsent > 0)
-		rc = fhir_request(f, "POST", "", b, NULL, res, cause);
-	json_free(b);
+	return b;
+}
+
+/* The answer of a batch made by fhir_batch_body: 0 with every entry in
+ * place, or -1 with *cause. */
+static int
+fhir_batch_answer(int rc, const int *sent, size_t n, size_t nsent,
+    struct fhir_result *res, char **cause)
+{
+	struct json	*spread;
+
 	if (rc == 0 && nsent > 0 && res->body == NULL) {
 		*cause = xstrdup("The portal's answer was empty.");
 		rc = -1;
@@ -457,8 +540,93 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 		if (nsent == 0)
 			res->status = 200;
 	}
+	return rc;
+}
+
+int
+fhir_batch(struct fhir *f, const char *const *urls, size_t n,
+    struct fhir_result *res, char **cause)
+{
+	struct json	*b;
+	int		*sent = xcalloc(n + 1, sizeof *sent);
+	size_t		 nsent;
+	int		 rc = 0;
+
+	b = fhir_batch_body(f, urls, n, sent, &nsent);
+	memset(res, 0, sizeof *res);
+	if (nsent > 0)
+		rc = fhir_request(f, "POST", "", b, NULL, res, cause);
+	json_free(b);
+	rc = fhir_batch_answer(rc, sent, n, nsent, res, cause);
 	free(sent);
 	return rc;
+}
+
+void
+fhir_batch_all(struct fhir_batch_job *jobs, size_t njobs)
+{
+	struct http_req	**r = xcalloc(njobs + 1, sizeof *r);
+	int		**sent = xcalloc(njobs + 1, sizeof *sent);
+	size_t		 *nsent = xcalloc(njobs + 1, sizeof *nsent);
+	struct json	 *b;
+	char		 *url, *text;
+	size_t		  i, k;
+	int		  cancelled;
+
+	/* Every server's batch is sent before any answer is waited for. */
+	for (i = 0; i < njobs; i++) {
+		memset(&jobs[i].res, 0, sizeof jobs[i].res);
+		jobs[i].cause = NULL;
+		jobs[i].rc = 0;
+		sent[i] = xcalloc(jobs[i].n + 1, sizeof **sent);
+		b = fhir_batch_body(jobs[i].f, (const char *const *)jobs[i].urls,
+		    jobs[i].n, sent[i], &nsent[i]);
+		if (nsent[i] > 0 && (url = fhir_url(jobs[i].f, "")) != NULL) {
+			text = json_print(b);
+			r[i] = fhir_start(jobs[i].f, "POST", url, text, NULL,
+			    &jobs[i].cause);
+			secret_free(text);
+			free(url);
+			if (r[i] == NULL)
+				jobs[i].rc = -1;
+		}
+		json_free(b);
+	}
+	cancelled = fhir_wait_all(r, njobs) != 0;
+	for (i = 0; i < njobs; i++) {
+		if (cancelled && nsent[i] > 0) {
+			jobs[i].rc = -1;
+			jobs[i].res.net_error = HTTP_ERR_CANCELLED;
+			free(jobs[i].cause);
+			jobs[i].cause = xstrdup("Cancelled.");
+		} else if (r[i] != NULL) {
+			jobs[i].rc = fhir_collect(r[i], 0, &jobs[i].res,
+			    &jobs[i].cause);
+			/* An expired token: refresh, and this one again. */
+			if (jobs[i].rc != 0 && jobs[i].res.status == 401 &&
+			    jobs[i].f->refresh != NULL) {
+				fhir_result_free(&jobs[i].res);
+				free(jobs[i].cause);
+				jobs[i].cause = NULL;
+				jobs[i].rc = fhir_batch(jobs[i].f,
+				    (const char *const *)jobs[i].urls,
+				    jobs[i].n, &jobs[i].res, &jobs[i].cause);
+				goto urls;
+			}
+		}
+		jobs[i].rc = fhir_batch_answer(jobs[i].rc, sent[i], jobs[i].n,
+		    nsent[i], &jobs[i].res, &jobs[i].cause);
+urls:
+		for (k = 0; k < jobs[i].n; k++)
+			free(jobs[i].urls[k]);
+		if (jobs[i].rc != 0 && jobs[i].cause == NULL)
+			jobs[i].cause = xstrdup("The portal could not be "
+			    "reached.");
+		free(sent[i]);
+	}
+	free(r);
+	free(sent);
+	free(nsent);
 }
 
 char *

@@ -236,20 +236,12 @@ summary_clear(struct summary *s)
 	memset(s, 0, sizeof *s);
 }
 
-int
-summary_load(struct fhir *f, const char *id, struct summary *s,
-    char **cause)
+/* The batch of the summary of patient id: 6 urls into urls. */
+static void
+sum_urls(const char *id, char **urls)
 {
-	struct fhir_result	 res;
-	const struct json	*b;
-	char			*urls[6], *ref;
-	long			 status;
-	size_t			 i;
-	int			 rc;
+	char	*ref = fhir_ref("Patient", id);
 
-	summary_clear(s);
-	s->a = arena_create();
-	ref = fhir_ref("Patient", id);
 	urls[0] = fhir_path("Patient", id, NULL);
 	urls[1] = fhir_query("AllergyIntolerance?clinical-status=active",
 	    "patient", ref, NULL);
@@ -262,19 +254,20 @@ summary_load(struct fhir *f, const char *id, struct summary *s,
 	urls[5] = fhir_query("Observation?category=vital-signs&_sort=-date"
 	    "&_count=20", "patient", ref, NULL);
 	free(ref);
-	rc = fhir_batch(f, (const char *const *)urls, 6, &res,
-	    cause);
-	for (i = 0; i < 6; i++)
-		free(urls[i]);
-	if (rc != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	if ((b = fhir_batch_entry(res.body, 0, &status, NULL)) != NULL)
+}
+
+/* The summary from the batch answer body. */
+static void
+sum_take(struct summary *s, const struct json *body)
+{
+	const struct json	*b;
+	long			 status;
+	size_t			 i;
+
+	if ((b = fhir_batch_entry(body, 0, &status, NULL)) != NULL)
 		s->have_patient = model_patient(s->a, b, &s->patient) == 0;
 	for (i = 0; i < SUMMARY_N; i++) {
-		b = fhir_batch_entry(res.body, i + 1, &status,
-		    &s->withheld[i]);
+		b = fhir_batch_entry(body, i + 1, &status, &s->withheld[i]);
 		if (b == NULL)
 			continue;
 		switch (i) {
@@ -301,8 +294,43 @@ summary_load(struct fhir *f, const char *id, struct summary *s,
 			break;
 		}
 	}
-	fhir_result_free(&res);
-	return 0;
+}
+
+int
+summary_load(struct fhir *f, const char *id, struct summary *s,
+    char **cause)
+{
+	struct summary_source	src = { f, id, s, 0, NULL };
+
+	summary_load_all(&src, 1);
+	*cause = src.cause;
+	return src.rc;
+}
+
+void
+summary_load_all(struct summary_source *src, size_t n)
+{
+	struct fhir_batch_job	*jobs = xcalloc(n + 1, sizeof *jobs);
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		summary_clear(src[i].s);
+		src[i].s->a = arena_create();
+		jobs[i].f = src[i].f;
+		jobs[i].urls = xcalloc(7, sizeof *jobs[i].urls);
+		jobs[i].n = 6;
+		sum_urls(src[i].patient, jobs[i].urls);
+	}
+	fhir_batch_all(jobs, n);
+	for (i = 0; i < n; i++) {
+		src[i].rc = jobs[i].rc;
+		src[i].cause = jobs[i].cause;
+		if (jobs[i].rc == 0)
+			sum_take(src[i].s, jobs[i].res.body);
+		fhir_result_free(&jobs[i].res);
+		free(jobs[i].urls);
+	}
+	free(jobs);
 }
 
 
