@@ -130,7 +130,15 @@ struct medication {
 	struct fhir_time	 authored;
 	int			 refills;	/* -1 when not said */
 	int			 refill_eligible;	/* 1, 0, or -1 */
+	char			*med_ref;	/* a Medication not named here */
 };
+/*
+ * Name each medication of meds[n] that only references its Medication
+ * (no display) from the Medications of bundle (_include), else its
+ * reference.
+ */
+void	 model_medication_names(struct arena *, const struct json *bundle,
+	     struct medication *meds, size_t n);
 
 /* A file sent with a message: listed, and saved when asked for. */
 struct attachment {

@@ -410,8 +410,11 @@ model_medication(struct arena *a, const struct json *j,
 	m->id = model_str(a, j, "id");
 	m->name = model_concept(a, json_get(j, "medicationCodeableConcept"));
 	if (m->name == NULL)
-		m->name = model_reference(a,
-		    json_get(j, "medicationReference"));
+		m->name = model_str(a, json_get(j, "medicationReference"),
+		    "display");
+	if (m->name == NULL && (m->med_ref = model_str(a, json_get(j,
+	    "medicationReference"), "reference")) != NULL)
+		m->name = m->med_ref;	/* until its Medication is read */
 	m->dosage = model_text(a, json_at(json_get(j, "dosageInstruction"),
 	    0), "text");
 	m->requester = model_reference(a, json_get(j, "requester"));
@@ -733,4 +736,35 @@ const char *
 model_outcome_code(const struct json *j)
 {
 	return json_gets(json_at(json_get(j, "issue"), 0), "code");
+}
+
+void
+model_medication_names(struct arena *a, const struct json *bundle,
+    struct medication *meds, size_t n)
+{
+	const struct json	*r;
+	const char		*id, *slash;
+	size_t			 i, k, len;
+
+	for (i = 0; i < n; i++) {
+		if (meds[i].med_ref == NULL)
+			continue;
+		slash = strrchr(meds[i].med_ref, '/');
+		for (k = 0; slash != NULL && k < json_size(json_get(bundle,
+		    "entry")); k++) {
+			r = json_get(json_at(json_get(bundle, "entry"), k),
+			    "resource");
+			if (!model_is(r, "Medication") ||
+			    (id = json_gets(r, "id")) == NULL)
+				continue;
+			len = strlen(id);
+			if (strcmp(slash + 1, id) != 0 || (size_t)(slash -
+			    meds[i].med_ref) < 10 || strncmp(slash - 10,
+			    "Medication", 10) != 0 || len == 0)
+				continue;
+			if ((id = model_concept(a, json_get(r, "code"))) != NULL)
+				meds[i].name = (char *)id;
+			break;
+		}
+	}
 }

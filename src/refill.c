@@ -133,7 +133,8 @@ refill_meds_load(struct fhir *f, const char *patient,
 	int			 rc;
 
 	urls[0] = fhir_query("MedicationRequest?status=active&_count="
-	    FHIR_NUM(REFILL_MAX_MEDS), "patient", patient, NULL);
+	    FHIR_NUM(REFILL_MAX_MEDS) "&_include=MedicationRequest:medication",
+	    "patient", patient, NULL);
 	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
 	    "patient", patient, NULL);
 	rc = fhir_batch(f, (const char *const *)urls, 2, &res,
@@ -153,6 +154,7 @@ refill_meds_load(struct fhir *f, const char *patient,
 		    &s->meds[s->nmeds]) == 0)
 			s->nmeds++;
 	}
+	model_medication_names(s->a, b, s->meds, s->nmeds);
 	b = fhir_batch_entry(res.body, 1, &status, &s->tasks_withheld);
 	n = fhir_bundle_count(b);
 	s->tasks = arena_alloc(s->a, (n + 1) * sizeof *s->tasks);

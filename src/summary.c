@@ -247,8 +247,8 @@ sum_urls(const char *id, char **urls)
 	    "patient", ref, NULL);
 	urls[2] = fhir_query("Condition?clinical-status=active"
 	    "&category=problem-list-item", "patient", ref, NULL);
-	urls[3] = fhir_query("MedicationRequest?status=active", "patient",
-	    ref, NULL);
+	urls[3] = fhir_query("MedicationRequest?status=active"
+	    "&_include=MedicationRequest:medication", "patient", ref, NULL);
 	urls[4] = fhir_query("Immunization?_sort=-date", "patient", ref,
 	    NULL);
 	urls[5] = fhir_query("Observation?category=vital-signs&_sort=-date"
@@ -282,6 +282,7 @@ sum_take(struct summary *s, const struct json *body)
 		case SUMMARY_MED:
 			s->meds = sum_parse(s, b, sizeof *s->meds,
 			    sum_medication, &s->n[i]);
+			model_medication_names(s->a, b, s->meds, s->n[i]);
 			break;
 		case SUMMARY_IMM:
 			s->imms = sum_parse(s, b, sizeof *s->imms,

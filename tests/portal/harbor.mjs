@@ -197,7 +197,9 @@ export function buildHarborSeed(now = new Date()) {
   /* ---- medications: Medication resources, referenced ---- */
   const medication = (key, rxcui, display, text) => {
     add({ resourceType: 'Medication', id: `hb-med-${key}`, meta: profile('us-core-medication'), code: cc(RXNORM, rxcui, display, text) });
-    return ref('Medication', `hb-med-${key}`, text);
+    // No display: a client must read the Medication (_include), as with
+    // many health systems.
+    return ref('Medication', `hb-med-${key}`);
   };
   const prescription = (key, status, med, dosage, requester, authored, extra = {}) => add({
     resourceType: 'MedicationRequest', id: `hb-medrx-${key}`, meta: profile('us-core-medicationrequest'),

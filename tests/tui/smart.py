@@ -92,6 +92,8 @@ def run_loopback():
         ok("Refill requests" not in t.screen() and "Readings over time" in
            t.screen(), "loopback: no refill section, readings to read "
            "only", t.screen())
+        ok(t.said("Atorvastatin 20 mg tablet"), "loopback: a medication "
+           "named only by its Medication is named (_include)", t.screen())
         t.keys("3")
         ok(t.wait(r"^Reports, newest first"), "loopback: results open",
            t.screen())
