@@ -30,7 +30,8 @@ pt_url(void)
 }
 
 static struct json *
-pt_call(const char *method, const char *path, const char *body)
+pt_call_at(const char *base, const char *method, const char *path,
+    const char *body)
 {
 	static struct http	*h;
 	struct http_request	 q;
@@ -42,7 +43,7 @@ pt_call(const char *method, const char *path, const char *body)
 
 	if (h == NULL)
 		h = http_create();
-	url = url_join(pt_url(), path);
+	url = url_join(base, path);
 	memset(&q, 0, sizeof q);
 	q.method = method;
 	q.url = url;
@@ -61,6 +62,12 @@ pt_call(const char *method, const char *path, const char *body)
 	free(cause);
 	http_response_free(&resp);
 	return j;
+}
+
+static struct json *
+pt_call(const char *method, const char *path, const char *body)
+{
+	return pt_call_at(pt_url(), method, path, body);
 }
 
 struct json *
@@ -106,13 +113,94 @@ pt_totp(const char *email)
 void
 pt_fault(const char *kind, int count, int ms, const char *path)
 {
+	pt_fault_at(pt_url(), kind, count, ms, path);
+}
+
+void
+pt_fault_at(const char *base, const char *kind, int count, int ms,
+    const char *path)
+{
 	char	*body;
 
 	body = xasprintf("{\"kind\":\"%s\",\"count\":%d,\"ms\":%d%s%s%s}",
 	    kind, count, ms, path ? ",\"path\":\"" : "", path ? path : "",
 	    path ? "\"" : "");
-	json_free(pt_post("/_test/fault", body));
+	json_free(pt_call_at(base, "POST", "/_test/fault", body));
 	free(body);
+}
+
+void
+pt_clear_faults_at(const char *base)
+{
+	json_free(pt_call_at(base, "DELETE", "/_test/fault", NULL));
+}
+
+const char *
+pt_smart_url(void)
+{
+	const char	*u = getenv("CHARTTY_TEST_SMART");
+
+	if (u == NULL) {
+		printf("Bail out! CHARTTY_TEST_SMART is not set: the test's "
+		    "name must hold \"smart\" or \"linked\"\n");
+		exit(1);
+	}
+	return u;
+}
+
+struct portal *
+pt_smart_sign_in(const char *email, const char *password)
+{
+	struct http		*h = http_create();
+	struct http_request	 q;
+	struct http_response	 resp;
+	struct portal		*p;
+	const char		*hdr[] = { "Content-Type: "
+				    "application/x-www-form-urlencoded", NULL };
+	char			*base, *url, *query, *form, *cause = NULL;
+	struct buf		 b;
+	int			 rc = -1;
+
+	base = xasprintf("%s/fhir/R4", pt_smart_url());
+	p = portal_create(base, email, 0);
+	free(base);
+	portal_set_client(p, "chartty-harbor", NULL);
+	if (portal_connect(p, &cause) != AUTH_OK ||
+	    portal_smart_begin(p, &cause) != AUTH_OK)
+		goto out;
+	/* The browser: the sign-in form sent with the request's fields. */
+	url = xstrdup(portal_smart_url(p));
+	query = strchr(url, '?');
+	*query++ = '\0';
+	buf_init(&b, 64 * 1024);
+	url_query_add(&b, "email", email);
+	url_query_add(&b, "password", password);
+	form = xasprintf("%s&%s", query, b.data);
+	buf_free(&b, 1);
+	memset(&q, 0, sizeof q);
+	q.method = "POST";
+	q.url = url;
+	q.headers = hdr;
+	q.body = form;
+	q.body_len = strlen(form);
+	if (http_perform(h, &q, &resp, &cause) == HTTP_OK &&
+	    resp.location != NULL)
+		rc = portal_smart_finish(p, resp.location, &cause);
+	else if (cause == NULL)
+		cause = xasprintf("the sign-in form answered %ld",
+		    resp.status);
+	http_response_free(&resp);
+	free(url);
+	secret_free(form);
+out:
+	http_free(h);
+	if (rc != AUTH_OK) {
+		printf("Bail out! SMART sign-in as %s failed: %s\n", email,
+		    cause ? cause : "?");
+		exit(1);
+	}
+	free(portal_notice(p));
+	return p;
 }
 
 void

@@ -20,6 +20,17 @@ const char	*pt_totp(const char *email);
 void		 pt_clear_faults(void);
 /* Inject count faults of kind (latency uses ms); path may be NULL. */
 void		 pt_fault(const char *kind, int count, int ms, const char *path);
+/* The same at the test portal at base (Harbor: pt_smart_url()). */
+void		 pt_fault_at(const char *base, const char *kind, int count,
+		    int ms, const char *path);
+void		 pt_clear_faults_at(const char *base);
+/* Harbor Clinic's root URL, for tests named *smart* or *linked*. */
+const char	*pt_smart_url(void);
+/*
+ * A portal signed in at Harbor Clinic (a plain SMART server) as a browser
+ * would: its sign-in form posted, the redirect's address pasted back.
+ */
+struct portal	*pt_smart_sign_in(const char *email, const char *password);
 /* Inject count huge faults streaming about bytes (not the 64 MiB default). */
 void		 pt_fault_huge(int count, size_t bytes, const char *path);
 /* One plain sentence: no JSON, some words, a full stop. */
