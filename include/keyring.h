@@ -22,6 +22,9 @@ enum keyring_status {
  */
 int	 keyring_store(const char *server, const char *account,
 	     const char *kind, const char *secret, char **cause);
+/* Call server's items by name in their labels ("chartty: maria@... at
+ * Harbor Clinic (ehr.example.org)"): the organization, as configured. */
+void	 keyring_name(const char *server, const char *name);
 /* The label an item gets ("chartty: kiosk device ID at HOST"); freed
  * by the caller. */
 char	*keyring_label(const char *server, const char *account,

@@ -45,6 +45,9 @@ int		 portal_activate(struct portal *, const char *code,
 int		 portal_signup(struct portal *, const char *first,
 		     const char *last, const char *birth, const char *ssn4,
 		     const char *password, char **cause);
+/* What people call the organization ("Harbor Clinic"; copied): its
+ * keyring items say so. */
+void		 portal_set_name(struct portal *, const char *name);
 /*
  * The client id and redirect address registered for chartty at this
  * server (copied; NULL: chartty's own, and a loopback address).

@@ -150,6 +150,7 @@ app_links_resume(struct app *app)
 			    app->opt.use_keyring);
 			portal_set_client(k->portal, acct->client_id,
 			    acct->redirect_uri);
+			portal_set_name(k->portal, acct->label);
 		}
 		app_loading(app, "Connecting to your other organizations...");
 		rc = portal_fhir(k->portal) != NULL ? AUTH_OK :
@@ -211,6 +212,7 @@ app_portal_create(const struct app *app, const char *server,
 	struct portal	*p = portal_create(server, email, app->opt.use_keyring);
 
 	portal_set_client(p, app->opt.client_id, app->opt.redirect_uri);
+	portal_set_name(p, app->opt.label);
 	return p;
 }
 

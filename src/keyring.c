@@ -35,12 +35,61 @@ keyring_error(GError *error, char **cause)
 	return KEYRING_UNAVAILABLE;
 }
 
+/* What people call each server (keyring_name), for the labels. */
+#define KEYRING_NAMES	8
+static struct {
+	char	*server, *name;
+} keyring_names[KEYRING_NAMES];
+
+void
+keyring_name(const char *server, const char *name)
+{
+	size_t	i, free_slot = KEYRING_NAMES;
+
+	for (i = 0; i < KEYRING_NAMES; i++) {
+		if (keyring_names[i].server == NULL) {
+			if (free_slot == KEYRING_NAMES)
+				free_slot = i;
+			continue;
+		}
+		if (strcmp(keyring_names[i].server, server) == 0) {
+			free(keyring_names[i].name);
+			keyring_names[i].name = xstrdup(name);
+			return;
+		}
+	}
+	if (free_slot < KEYRING_NAMES && name != NULL) {
+		keyring_names[free_slot].server = xstrdup(server);
+		keyring_names[free_slot].name = xstrdup(name);
+	}
+}
+
+/* "Harbor Clinic (ehr.example.org)", or the host alone. */
+static char *
+keyring_where(const char *server)
+{
+	char	*host = url_host(server), *where;
+	size_t	 i;
+
+	for (i = 0; i < KEYRING_NAMES; i++) {
+		if (keyring_names[i].server != NULL &&
+		    strcmp(keyring_names[i].server, server) == 0 &&
+		    keyring_names[i].name != NULL) {
+			where = xasprintf("%s (%s)", keyring_names[i].name,
+			    host ? host : server);
+			free(host);
+			return where;
+		}
+	}
+	return host ? host : xstrdup(server);
+}
+
 char *
 keyring_label(const char *server, const char *account, const char *kind)
 {
 	char	*host, *label;
 
-	host = url_host(server);
+	host = keyring_where(server);
 	/* Labels people see in their keyring manager: say what each is. */
 	if (strcmp(kind, KEYRING_CLIENT_SECRET) == 0)
 		label = xasprintf("chartty: kiosk device %s at %s", account,

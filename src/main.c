@@ -853,6 +853,7 @@ main(int argc, char **argv)
 	p = portal_create(server, user, !no_keyring);
 	portal_set_client(p, client_id ? client_id : acct ? acct->client_id :
 	    NULL, acct ? acct->redirect_uri : NULL);
+	portal_set_name(p, acct ? acct->label : NULL);
 	main_no_browser = no_browser || conf.no_browser;
 	if ((ch = main_sign_in(p, cmd->may_ask)) != 0) {
 		rc = ch < 0 ? 1 : 0;

@@ -32,6 +32,7 @@ struct portal {
 	int			 device;	/* a kiosk: email is its client id */
 	char			*notice;	/* say once, then portal_notice() */
 	char			*client_id;	/* as registered, or NULL */
+	char			*name;		/* "Harbor Clinic", or NULL */
 	char			*redirect_uri;	/* as registered, or NULL */
 	struct smart_flow	 smart;		/* a browser sign-in under way */
 	int			 smart_on;
@@ -63,6 +64,7 @@ portal_free(struct portal *p)
 	smart_end(&p->smart);
 	free(p->client_id);
 	free(p->redirect_uri);
+	free(p->name);
 	fhir_free(p->fhir);
 	http_free(p->http);
 	free(p->server_url);
@@ -159,6 +161,8 @@ portal_connect(struct portal *p, char **cause)
 		return rc;
 	if (p->client_id != NULL)
 		p->srv.client_id = xstrdup(p->client_id);
+	if (p->name != NULL)
+		keyring_name(p->srv.root, p->name);
 	p->fhir = fhir_create(p->http, p->srv.root, p->srv.fhir_base);
 	fhir_set_refresh(p->fhir, portal_refresh, p);
 	/* A portal announces its own sign-in; a plain SMART server none. */
@@ -491,4 +495,11 @@ portal_me(struct portal *p, struct auth_me *me, char **cause)
 	if (p->srv.caps & AUTH_CAP_PASSWORD)
 		return auth_me(p->fhir, me, cause);
 	return auth_me_smart(p->fhir, &p->session, me, cause);
+}
+
+void
+portal_set_name(struct portal *p, const char *name)
+{
+	free(p->name);
+	p->name = name ? xstrdup(name) : NULL;
 }

@@ -17,6 +17,14 @@ token=$(lookup)
 ok $(( ${#token} > 10 ? 0 : 1 )) "the refresh token is in the keyring"
 label=$(secret-tool search server "$U" account "$M" kind refresh-token 2>&1)
 like "$label" "label = chartty: $M at 127\.0\.0\.1" "labelled so a person knows it"
+# An account with a label: the organization's name in the item's label.
+conf=$HOME/labelled.conf
+printf '[account main]\nserver = %s\nemail = %s\nlabel = Main Street Clinic\n' \
+    "$U" "$M" >"$conf"
+out=$(printf 'Chartty-demo-1\n' | "$C" --config "$conf" --account main login 2>&1)
+label=$(secret-tool search server "$U" account "$M" kind refresh-token 2>&1)
+like "$label" "label = chartty: $M at Main Street Clinic \(127\.0\.0\.1\)" \
+    "labelled with the organization's name when it has one"
 
 out=$("$C" --server "$U" --user "$M" whoami </dev/null 2>&1)
 like "$out" "Signed in as: Maria Lopez" "the next start signs in silently"
