@@ -191,6 +191,12 @@ void	 app_after(struct app *, int seconds, int flags);
  * browser sign-in starts (screen_smart with the link's index).
  */
 void	 app_links_resume(struct app *);
+/*
+ * The portals whose records show together: app->portal first, then, for
+ * one's own record, every linked organization signed in (at most
+ * APP_MAX_LINKS + 1 into p). Their number.
+ */
+size_t	 app_portals(const struct app *, struct portal **p);
 /* Is the record open the signed-in person's own? */
 int	 app_is_self(const struct app *);
 /* The organization's name for people: its label, else its host. */

@@ -30,6 +30,10 @@ struct refill_meds {
 	size_t			 ntasks;
 	char			*withheld;	/* why medications are not shown */
 	char			*tasks_withheld;
+	/* Linked organizations: where each medication comes from (NULL:
+	 * one organization), the merged ones' arenas, what did not load. */
+	const char		**from;
+	char			*missing;
 };
 
 /* Load patient's (a reference) into m, which must be empty: one batch.
@@ -37,6 +41,29 @@ struct refill_meds {
 int	 refill_meds_load(struct fhir *, const char *patient,
 	     struct refill_meds *, char **cause);
 void	 refill_meds_clear(struct refill_meds *);
+/*
+ * Several servers' medications at once (linked organizations), in the
+ * one loop: each source's rc 0, or -1 with cause (caller frees), its m
+ * loaded as refill_meds_load() leaves it.
+ */
+struct refill_source {
+	struct fhir		*f;
+	const char		*patient;	/* a reference */
+	struct refill_meds	*m;
+	int			 rc;
+	char			*cause;
+};
+void	 refill_meds_load_all(struct refill_source *, size_t n);
+/*
+ * Add o's medications (from the organization there) to m's (here), each
+ * then saying where it comes from; o's refill requests are not added
+ * (they are its organization's). o is emptied (refill_meds_clear it).
+ */
+void	 refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
+	     const char *here, const char *there);
+/* Say that organization org's medications could not load: why. */
+void	 refill_meds_missing(struct refill_meds *, const char *org,
+	     const char *why);
 
 /*
  * The MedicationRequest med_id into *med and up to REFILL_MAX_PHARMACIES

@@ -46,12 +46,39 @@ static const struct {
 static int
 meds_fetch(struct app *app, void *state, char **cause)
 {
-	struct refill_meds	*s = state, fresh;
+	struct refill_meds	*s = state, fresh, other[APP_MAX_LINKS];
+	struct refill_source	 src[APP_MAX_LINKS + 1];
+	struct portal		*p[APP_MAX_LINKS + 1];
+	char			*ref[APP_MAX_LINKS + 1];
+	size_t			 i, n;
 
-	/* Loaded aside: what is on screen stays whole if this fails. */
+	/* Loaded aside: what is on screen stays whole if this fails. One's
+	 * own medications at the linked organizations are asked at once. */
 	memset(&fresh, 0, sizeof fresh);
-	if (refill_meds_load(portal_fhir(app->portal), app_patient_ref(app),
-	    &fresh, cause) != 0) {
+	memset(other, 0, sizeof other);
+	memset(src, 0, sizeof src);
+	n = app_portals(app, p);
+	for (i = 0; i < n; i++) {
+		src[i].f = portal_fhir(p[i]);
+		src[i].patient = ref[i] = i == 0 ? xstrdup(app_patient_ref(app))
+		    : xasprintf("Patient/%s", portal_session(p[i])->patient);
+		src[i].m = i == 0 ? &fresh : &other[i - 1];
+	}
+	refill_meds_load_all(src, n);
+	for (i = 1; i < n; i++) {
+		if (src[0].rc == 0 && src[i].rc == 0)
+			refill_meds_merge(&fresh, src[i].m, app_org_name(app,
+			    p[0]), app_org_name(app, p[i]));
+		else if (src[0].rc == 0)
+			refill_meds_missing(&fresh, app_org_name(app, p[i]),
+			    src[i].cause);
+		free(src[i].cause);
+		free(ref[i]);
+		refill_meds_clear(src[i].m);
+	}
+	free(ref[0]);
+	if (src[0].rc != 0) {
+		*cause = src[0].cause;
 		refill_meds_clear(&fresh);
 		return -1;
 	}
@@ -167,6 +194,8 @@ meds_view(struct app *app, void *state, struct view *v)
 	const char		*words;
 
 	view_heading(v, "Active medications");
+	if (s->missing != NULL)
+		view_text(v, view_printf(v, "Not included: %s", s->missing));
 	if (s->withheld != NULL)
 		view_text(v, view_printf(v, "Not shown: %s", s->withheld));
 	else if (s->nmeds == 0)
@@ -183,6 +212,9 @@ meds_view(struct app *app, void *state, struct view *v)
 			    m->refills == 1 ? "" : "s");
 		if ((words = meds_refill_words(s, m)) != NULL)
 			buf_printf(&b, "%s.", words);
+		if (s->from != NULL)	/* linked organizations */
+			buf_printf(&b, "%sFrom %s.", b.len ? " " : "",
+			    s->from[i]);
 		view_item(v, MEDS_ID(MEDS_MED, i), "Medication", m->name ?
 		    m->name : "Unnamed medication", b.data, 0);
 		buf_free(&b, 0);

@@ -27,24 +27,18 @@ sum_fetch(struct app *app, void *state, char **cause)
 	struct summary		*s = state, other[APP_MAX_LINKS];
 	struct summary_source	 src[APP_MAX_LINKS + 1];
 	struct portal		*p[APP_MAX_LINKS + 1];
-	size_t			 i, n = 1;
+	size_t			 i, n;
 
 	/* One's own record here and at the linked organizations, all
 	 * asked at once. */
 	memset(other, 0, sizeof other);
 	memset(src, 0, sizeof src);
-	src[0].f = portal_fhir(app->portal);
-	src[0].patient = app_patient(app);
-	src[0].s = s;
-	p[0] = app->portal;
-	for (i = 0; app_is_self(app) && i < app->nlinks; i++) {
-		if (!app->links[i].signed_in || app->links[i].portal == NULL)
-			continue;
-		p[n] = app->links[i].portal;
-		src[n].f = portal_fhir(p[n]);
-		src[n].patient = portal_session(p[n])->patient;
-		src[n].s = &other[n - 1];
-		n++;
+	n = app_portals(app, p);
+	for (i = 0; i < n; i++) {
+		src[i].f = portal_fhir(p[i]);
+		src[i].patient = i == 0 ? app_patient(app) :
+		    portal_session(p[i])->patient;
+		src[i].s = i == 0 ? s : &other[i - 1];
 	}
 	summary_load_all(src, n);
 	if (src[0].rc != 0) {

@@ -174,6 +174,19 @@ app_links_resume(struct app *app)
 	}
 }
 
+size_t
+app_portals(const struct app *app, struct portal **p)
+{
+	size_t	i, n = 0;
+
+	p[n++] = app->portal;
+	for (i = 0; app_is_self(app) && i < app->nlinks; i++) {
+		if (app->links[i].signed_in && app->links[i].portal != NULL)
+			p[n++] = app->links[i].portal;
+	}
+	return n;
+}
+
 int
 app_is_self(const struct app *app)
 {

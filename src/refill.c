@@ -118,35 +118,20 @@ refill_meds_clear(struct refill_meds *s)
 	arena_free(s->a);
 	free(s->withheld);
 	free(s->tasks_withheld);
+	free(s->missing);
 	memset(s, 0, sizeof *s);
 }
 
-int
-refill_meds_load(struct fhir *f, const char *patient,
-    struct refill_meds *s, char **cause)
+/* The medications and refill requests from a batch answer body. */
+static void
+refill_meds_take(struct refill_meds *s, const struct json *body)
 {
-	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[2];
 	long			 status;
 	size_t			 i, n;
-	int			 rc;
 
-	urls[0] = fhir_query("MedicationRequest?status=active&_count="
-	    FHIR_NUM(REFILL_MAX_MEDS) "&_include=MedicationRequest:medication",
-	    "patient", patient, NULL);
-	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
-	    "patient", patient, NULL);
-	rc = fhir_batch(f, (const char *const *)urls, 2, &res,
-	    cause);
-	free(urls[0]);
-	free(urls[1]);
-	if (rc != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
 	s->a = arena_create();
-	b = fhir_batch_entry(res.body, 0, &status, &s->withheld);
+	b = fhir_batch_entry(body, 0, &status, &s->withheld);
 	n = fhir_bundle_count(b);
 	s->meds = arena_alloc(s->a, (n + 1) * sizeof *s->meds);
 	for (i = 0; i < n && i < REFILL_MAX_MEDS; i++) {
@@ -155,7 +140,7 @@ refill_meds_load(struct fhir *f, const char *patient,
 			s->nmeds++;
 	}
 	model_medication_names(s->a, b, s->meds, s->nmeds);
-	b = fhir_batch_entry(res.body, 1, &status, &s->tasks_withheld);
+	b = fhir_batch_entry(body, 1, &status, &s->tasks_withheld);
 	n = fhir_bundle_count(b);
 	s->tasks = arena_alloc(s->a, (n + 1) * sizeof *s->tasks);
 	for (i = 0; i < n && i < REFILL_MAX_MEDS; i++) {
@@ -163,7 +148,86 @@ refill_meds_load(struct fhir *f, const char *patient,
 		    &s->tasks[s->ntasks]) == 0)
 			s->ntasks++;
 	}
-	fhir_result_free(&res);
-	return 0;
+}
+
+void
+refill_meds_load_all(struct refill_source *src, size_t n)
+{
+	struct fhir_batch_job	*jobs = xcalloc(n + 1, sizeof *jobs);
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		jobs[i].f = src[i].f;
+		jobs[i].n = 2;
+		jobs[i].urls = xcalloc(3, sizeof *jobs[i].urls);
+		jobs[i].urls[0] = fhir_query("MedicationRequest?status=active"
+		    "&_count=" FHIR_NUM(REFILL_MAX_MEDS) "&_include="
+		    "MedicationRequest:medication", "patient", src[i].patient,
+		    NULL);
+		jobs[i].urls[1] = fhir_query("Task?code=fulfill&_sort="
+		    "-authored-on&_count=20", "patient", src[i].patient, NULL);
+	}
+	fhir_batch_all(jobs, n);
+	for (i = 0; i < n; i++) {
+		src[i].rc = jobs[i].rc;
+		src[i].cause = jobs[i].cause;
+		if (jobs[i].rc == 0)
+			refill_meds_take(src[i].m, jobs[i].res.body);
+		fhir_result_free(&jobs[i].res);
+		free(jobs[i].urls);
+	}
+	free(jobs);
+}
+
+int
+refill_meds_load(struct fhir *f, const char *patient,
+    struct refill_meds *s, char **cause)
+{
+	struct refill_source	src = { f, patient, s, 0, NULL };
+
+	refill_meds_load_all(&src, 1);
+	*cause = src.cause;
+	return src.rc;
+}
+
+void
+refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
+    const char *here, const char *there)
+{
+	struct medication	*meds;
+	const char		**from;
+	size_t			  i, n = m->nmeds + o->nmeds;
+
+	if (m->a == NULL)
+		m->a = arena_create();
+	meds = arena_alloc(m->a, (n + 1) * sizeof *meds);
+	from = arena_alloc(m->a, (n + 1) * sizeof *from);
+	here = arena_strdup(m->a, here);
+	there = arena_strdup(m->a, there);
+	for (i = 0; i < m->nmeds; i++) {
+		meds[i] = m->meds[i];
+		from[i] = m->from ? m->from[i] : here;
+	}
+	for (i = 0; i < o->nmeds; i++) {
+		meds[m->nmeds + i] = o->meds[i];
+		/* Its refill requests are its own organization's. */
+		meds[m->nmeds + i].refill_eligible = -1;
+		from[m->nmeds + i] = there;
+	}
+	m->meds = meds;
+	m->from = from;
+	m->nmeds = n;
+	arena_keep(m->a, o->a);
+	o->a = NULL;
+}
+
+void
+refill_meds_missing(struct refill_meds *m, const char *org, const char *why)
+{
+	char	*was = m->missing;
+
+	m->missing = xasprintf("%s%s%s: %s", was ? was : "", was ? " " : "",
+	    org, why ? why : "it could not be reached.");
+	free(was);
 }
 

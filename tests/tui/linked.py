@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tmux test of linked organizations (link = yes): Maria signed in at Main
 Street, Harbor Clinic (a plain SMART server) signed in from Home with a
-browser, then one health summary of both: every row says where it comes
+browser, then her medications of both, and one health summary of both: every row says where it comes
 from, the allergy and the flu shot recorded at both are one row each with
 both places, the latest vital signs are the newest of either; then Harbor
 failing is said for Harbor alone, Main Street's rows still shown. Prints
@@ -91,6 +91,14 @@ def run():
         ok(len(weights) == 1, "the latest weight is one row: the newer of "
            "the two organizations'", t.screen())
         check_focus(t, "the merged summary")
+        t.keys("4")
+        ok(t.wait(r"^Active medications"), "medications open", t.screen())
+        ok(row(t, "Metformin").endswith("From Main Street Clinic.") and
+           row(t, "Atorvastatin").endswith("From Harbor Clinic."),
+           "medications of both organizations, each saying where it comes "
+           "from", t.screen())
+        t.keys("2")
+        ok(t.wait(r"^Allergies"), "back to the summary", t.screen())
 
         # Harbor fails: said for Harbor, Main Street still shown.
         portal("/_test/fault", {"kind": "500", "count": 4, "path": "/fhir"},
