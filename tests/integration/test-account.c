@@ -147,6 +147,7 @@ static void
 test_password(void)
 {
 	struct app	 app;
+	struct portal	*p;
 	void		*s;
 	int		 flags;
 
@@ -179,8 +180,9 @@ test_password(void)
 	    app.message ? app.message : "(none)");
 	screen_password.close(s);
 	st_end(&app);
-	ok(pt_sign_in("maria@example.org", "Another-8x") != NULL,
-	    "the new password signs in");
+	p = pt_sign_in("maria@example.org", "Another-8x");
+	ok(p != NULL, "the new password signs in");
+	portal_free(p);
 	pt_reset();
 }
 

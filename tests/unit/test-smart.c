@@ -55,7 +55,7 @@ main(void)
 	struct smart_flow	 f;
 	char			*v, *cause = NULL, *code = NULL, *pasted;
 	char			*challenge;
-	int			 port = 0;
+	int			 port = 0, rc;
 
 	memset(&srv, 0, sizeof srv);
 	srv.fhir_base = "https://ehr.example.org/fhir/R4";
@@ -116,9 +116,10 @@ main(void)
 	/* What a person pastes. */
 	pasted = xasprintf("  http://127.0.0.1:%d/callback?state=%s&code=x%%2By"
 	    "  \n", port, f.state);
-	ok(smart_code(&f, pasted, &code, &cause) == 0 && code != NULL &&
-	    strcmp(code, "x+y") == 0, "a whole address pasted, with spaces "
-	    "around: %s", code ? code : cause);
+	code = NULL;
+	rc = smart_code(&f, pasted, &code, &cause);
+	ok(rc == 0 && code != NULL && strcmp(code, "x+y") == 0, "a whole "
+	    "address pasted, with spaces around: %s", code ? code : cause);
 	free(code);
 	free(pasted);
 	ok(smart_code(&f, "Q2hhcnR0eQ-_.x", &code, &cause) == 0 &&
