@@ -199,6 +199,8 @@ void	 app_links_resume(struct app *);
 size_t	 app_portals(const struct app *, struct portal **p);
 /* Is the record open the signed-in person's own? */
 int	 app_is_self(const struct app *);
+/* Sign out of every linked organization too (revoke, forget). */
+void	 app_links_sign_out(struct app *);
 /* The organization's name for people: its label, else its host. */
 const char *app_org_name(const struct app *, const struct portal *);
 /* A portal for server and email with the options' keyring use and the

@@ -235,6 +235,7 @@ home_action(struct app *app, void *state,
 		return app_push(app, &screen_export, NULL);
 	case HOME_SIGNOUT:
 		app_loading(app, "Signing out...");
+		app_links_sign_out(app);
 		if (portal_sign_out(app->portal, &cause) != AUTH_OK) {
 			app_say(app, cause);
 			free(cause);

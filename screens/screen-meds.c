@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "fhir.h"
 #include "screens.h"
 #include "serves.h"
 #include "format.h"
@@ -61,7 +62,7 @@ meds_fetch(struct app *app, void *state, char **cause)
 	for (i = 0; i < n; i++) {
 		src[i].f = portal_fhir(p[i]);
 		src[i].patient = ref[i] = i == 0 ? xstrdup(app_patient_ref(app))
-		    : xasprintf("Patient/%s", portal_session(p[i])->patient);
+		    : fhir_ref("Patient", portal_session(p[i])->patient);
 		src[i].m = i == 0 ? &fresh : &other[i - 1];
 	}
 	refill_meds_load_all(src, n);

@@ -130,6 +130,11 @@ smart_finish(struct app *app, struct smart_screen *s, const char *pasted)
 	app_loading(app, "Signing in...");
 	rc = portal_smart_finish(s->portal, pasted, &cause);
 	field_clear(&s->pasted);
+	if (portal_smart_url(s->portal) == NULL && s->fd >= 0) {
+		/* The sign-in is over, its listener closed: no more watch. */
+		ev_watch(s->fd, NULL, NULL);
+		s->fd = -1;
+	}
 	if (rc != AUTH_OK) {
 		app_say(app, cause);
 		free(cause);

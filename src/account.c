@@ -208,10 +208,16 @@ account_ref_type(const char *ref, char *buf, size_t len)
 		return NULL;
 	for (start = end; start > ref && start[-1] != '/'; start--)
 		;
-	if ((size_t)(end - start) >= len)
+	if ((size_t)(end - start) >= len || end == start)
 		return NULL;
 	memcpy(buf, start, (size_t)(end - start));
 	buf[end - start] = '\0';
+	/* A resource type is letters: anything else is not one (and is
+	 * never shown). */
+	for (start = buf; *start != '\0'; start++) {
+		if (!isalpha((unsigned char)*start))
+			return NULL;
+	}
 	return buf;
 }
 

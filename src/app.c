@@ -138,7 +138,8 @@ app_links_resume(struct app *app)
 		if (i >= app->nlinks)
 			app->nlinks = i + 1;
 		cause = NULL;
-		if (k->portal != NULL && portal_signed_in(k->portal)) {
+		if (k->portal != NULL && portal_signed_in(k->portal) &&
+		    portal_session(k->portal)->patient != NULL) {
 			if (!k->signed_in && fhir_load_capabilities(
 			    portal_fhir(k->portal), &cause) != 0)
 				free(cause);
@@ -157,6 +158,13 @@ app_links_resume(struct app *app)
 		    portal_connect(k->portal, &cause);
 		if (rc == AUTH_OK)
 			rc = portal_resume(k->portal, &cause);
+		/* A server that names no patient on a refresh: sign in
+		 * again to know whose records these are. */
+		if (rc == AUTH_OK && portal_session(k->portal)->patient ==
+		    NULL) {
+			portal_drop_session(k->portal);
+			rc = AUTH_ERR_EXPIRED;
+		}
 		k->signed_in = rc == AUTH_OK;
 		free(k->why);
 		k->why = NULL;
@@ -171,6 +179,21 @@ app_links_resume(struct app *app)
 		}
 		if (k->why != cause)
 			free(cause);
+	}
+}
+
+void
+app_links_sign_out(struct app *app)
+{
+	char	*cause;
+	size_t	 i;
+
+	for (i = 0; i < app->nlinks; i++) {
+		cause = NULL;
+		if (app->links[i].portal != NULL && app->links[i].signed_in)
+			portal_sign_out(app->links[i].portal, &cause);
+		free(cause);
+		app->links[i].signed_in = 0;
 	}
 }
 

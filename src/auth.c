@@ -159,6 +159,21 @@ auth_dup(const struct json *j, const char *key)
 	return xstrdup(json_gets(j, key));
 }
 
+/* Drop an address holding anything but printable ASCII (*s NULL). */
+static void
+auth_printable(char **s)
+{
+	const unsigned char	*c;
+
+	for (c = (const unsigned char *)(*s ? *s : ""); *c != '\0'; c++) {
+		if (*c <= 0x20 || *c >= 0x7f) {
+			free(*s);
+			*s = NULL;
+			return;
+		}
+	}
+}
+
 /* The SMART configuration at base: AUTH_OK with a JSON object in *ans
  * (auth_answer_free it), AUTH_ERR when there is none, or a failure. */
 static int
@@ -273,6 +288,10 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	    "authorization_endpoint");
 	srv->token_endpoint = auth_dup(ans.body, "token_endpoint");
 	srv->revoke_endpoint = auth_dup(ans.body, "revocation_endpoint");
+	/* Addresses are shown and followed: printable ASCII only. */
+	auth_printable(&srv->authorize_endpoint);
+	auth_printable(&srv->token_endpoint);
+	auth_printable(&srv->revoke_endpoint);
 	if (srv->token_endpoint == NULL)
 		srv->token_endpoint = url_join(root, "oauth2/token");
 	auth_read_capabilities(srv, ans.body);
@@ -325,7 +344,7 @@ static char *
 auth_fhir_user(const char *id_token)
 {
 	const char	*dot, *end, *user, *slash;
-	char		*b64, *payload, *out = NULL;
+	char		*b64, *payload, *out = NULL, *perr = NULL;
 	struct json	*claims;
 	size_t		 n, i, len;
 
@@ -345,8 +364,9 @@ auth_fhir_user(const char *id_token)
 	free(b64);
 	if (payload == NULL)
 		return NULL;
-	claims = json_parse(payload, len, NULL);
+	claims = json_parse(payload, len, &perr);
 	free(payload);
+	free(perr);
 	if ((user = json_gets(claims, "fhirUser")) != NULL) {
 		/* The last two segments: Type/id. */
 		for (slash = user + strlen(user); slash > user &&

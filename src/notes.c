@@ -70,8 +70,15 @@ notes_parse(struct arena *a, const struct json *j, struct note *n)
 			/* The text to show: here, or at its address. */
 			if (n->files[k].data != NULL)
 				n->text = notes_decode(a, n->files[k].data);
-			else if (n->files[k].url != NULL)
-				n->text_at = &n->files[k];
+			else if (n->files[k].url != NULL) {
+				/* Its own copy: files[k] is the next one's. */
+				struct attachment *t = arena_alloc(a,
+				    sizeof *t);
+
+				*t = n->files[k];
+				n->text_at = t;
+			}
+			memset(&n->files[k], 0, sizeof n->files[k]);
 			continue;
 		}
 		if (n->files[k].title == NULL)

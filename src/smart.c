@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -19,6 +21,7 @@
 #include "url.h"
 #include "util.h"
 
+#define SMART_READ_MS	2000	/* the most a request's head is waited for */
 #define SMART_PAGE	"<!doctype html><html lang=\"en\"><head><meta " \
 	"charset=\"utf-8\"><title>Signed in</title></head><body><h1>You " \
 	"are signed in</h1><p>You can close this window and go back to " \
@@ -147,27 +150,43 @@ smart_answer(int c, int status, const char *body)
 	    "charset=utf-8\r\nContent-Length: %zu\r\nConnection: close\r\n"
 	    "Cache-Control: no-store\r\n\r\n%s", status, status == 200 ? "OK" :
 	    "Not Found", strlen(body), body);
-	n = write(c, head, strlen(head));
+	/* A peer gone meanwhile is no signal to die of (MSG_NOSIGNAL). */
+	n = send(c, head, strlen(head), MSG_NOSIGNAL);
 	(void)n;
 	free(head);
+	shutdown(c, SHUT_WR);
 	close(c);
 }
 
 int
 smart_take(struct smart_flow *f)
 {
-	struct timeval	 tv = { 2, 0 };
+	struct pollfd	 pfd;
+	struct timespec	 t0, t;
 	char		 req[8192], *path, *target, *end;
 	size_t		 len = 0;
 	ssize_t		 n;
+	long		 left;
 	int		 c, got = 0;
 
 	if (f->fd < 0 || (c = accept(f->fd, NULL, NULL)) < 0)
 		return 0;
-	/* The browser sends its request at once: read its first line. */
-	fcntl(c, F_SETFL, fcntl(c, F_GETFL) & ~O_NONBLOCK);
-	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	while (len < sizeof req - 1 && memchr(req, '\n', len) == NULL) {
+	/*
+	 * The browser sends its request at once: read its head, for at most
+	 * SMART_READ_MS in all (a peer that trickles bytes cannot hold the
+	 * loop).
+	 */
+	fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (len < sizeof req - 1 && (len < 4 ||
+	    memmem(req, len, "\r\n\r\n", 4) == NULL)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = SMART_READ_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		pfd.fd = c;
+		pfd.events = POLLIN;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
 		n = read(c, req + len, sizeof req - 1 - len);
 		if (n <= 0)
 			break;

@@ -586,6 +586,10 @@ summary_merge(struct summary *s, struct summary *o, const char *here,
 			memcpy(grown + k * size, (unsigned char *)*orows +
 			    i * size, size);
 			from[k] = there;
+			/* Another organization's refills are asked there. */
+			if (sec == SUMMARY_MED)
+				((struct medication *)(void *)grown)[k].
+				    refill_eligible = -1;
 		}
 		*rows = grown;
 		s->from[sec] = from;
