@@ -525,6 +525,26 @@ export_next(struct export_run *r, const struct json *bundle, char **next,
 }
 
 /*
+ * Go on to next (taken; NULL: the end) from *url (freed): 0, or -1 with
+ * *cause when the pages go round or never end.
+ */
+static int
+export_advance(char **url, char *next, int pages, char **cause)
+{
+	if (next != NULL && (strcmp(next, *url) == 0 ||
+	    pages >= EXPORT_MAX_PAGES)) {
+		free(next);
+		free(*url);
+		*url = NULL;
+		*cause = xstrdup("The portal's pages did not come to an end.");
+		return -1;
+	}
+	free(*url);
+	*url = next;
+	return 0;
+}
+
+/*
  * Every page of the search first: 0; 1 when the first answer was an
  * error status (nothing written; *first_status the status, *why its
  * sentence); or -1 with *cause.
@@ -560,16 +580,8 @@ export_pages(struct export_run *r, const char *first, long *first_status,
 			return -1;
 		}
 		fhir_result_free(&res);
-		if (next != NULL && (strcmp(next, url) == 0 ||
-		    pages >= EXPORT_MAX_PAGES)) {
-			free(next);
-			free(url);
-			*cause = xstrdup("The portal's pages did not come to "
-			    "an end.");
+		if (export_advance(&url, next, pages, cause) != 0)
 			return -1;
-		}
-		free(url);
-		url = next;
 	}
 	return 0;
 }
@@ -869,16 +881,8 @@ export_text_pages(struct export_run *r, const char *first, const char *what,
 		}
 		fhir_result_free(&res);
 		export_progress(r);
-		if (next != NULL && (strcmp(next, url) == 0 ||
-		    pages >= EXPORT_MAX_PAGES)) {
-			free(next);
-			free(url);
-			*cause = xstrdup("The portal's pages did not come to "
-			    "an end.");
+		if (export_advance(&url, next, pages, cause) != 0)
 			return -1;
-		}
-		free(url);
-		url = next;
 	}
 	return 0;
 }

@@ -41,8 +41,19 @@ smart_loopback(const char *url, int *port)
 	yes = strcmp(h, "127.0.0.1") == 0 || strcmp(h, "localhost") == 0;
 	host = url + 7 + strlen(h);
 	free(h);
-	if (yes && *host == ':')
-		*port = atoi(host + 1);
+	if (yes && *host == ':') {
+		char		 digits[8];
+		size_t		 n = strcspn(host + 1, "/?#");
+		long long	 v;
+
+		/* A port is 1 to 65535; anything else: any port. */
+		if (n > 0 && n < sizeof digits) {
+			memcpy(digits, host + 1, n);
+			digits[n] = '\0';
+			if (parse_number(digits, 1, 65535, &v) == 0)
+				*port = (int)v;
+		}
+	}
 	return yes;
 }
 
