@@ -139,6 +139,7 @@ struct app {
 	char			*message;	/* said on the next draw */
 	const struct screen	*next;		/* set by app_push() */
 	void			*next_arg;
+	struct portal		*next_at;	/* set by app_push_at() */
 	unsigned		 changes;	/* see app_changed() */
 	struct app_link		 links[APP_MAX_LINKS];
 	size_t			 nlinks;
@@ -186,6 +187,12 @@ void	 app_changed(struct app *);
  */
 void	 app_after(struct app *, int seconds, int flags);
 /*
+ * What the screen whose state this is waits for has come (an answer
+ * arrived, from a callback of the loop): its .ready() is asked when it
+ * is on top, now or once the screens over it close.
+ */
+void	 app_ready(struct app *, const void *state);
+/*
  * Connect to each linked organization and sign in from the keyring where
  * it can (its own entry): those that cannot say why on Home, where a
  * browser sign-in starts (screen_smart with the link's index).
@@ -207,8 +214,26 @@ const char *app_org_name(const struct app *, const struct portal *);
  * client registration (not signed in, not app->portal yet). */
 struct portal *app_portal_create(const struct app *, const char *server,
 	     const char *email);
+/*
+ * app_push, the screen working at organization at (one of app_portals:
+ * a row of a linked organization opens there). The screens it opens in
+ * turn work there too; Home and the areas work at app->portal.
+ */
+int	 app_push_at(struct app *, const struct screen *, void *arg,
+	     struct portal *at);
+/* The organization the screen on top (or being opened) works at. */
+struct portal *app_here(const struct app *);
+/* Is it another than app->portal (a linked organization)? */
+int	 app_elsewhere(const struct app *);
+/* The open record's patient there: an id, and as a reference (in a
+ * buffer of the app's, good until the next call). */
+const char *app_here_patient(const struct app *);
+const char *app_here_patient_ref(const struct app *);
 /* Set the message said on the next draw (copied). */
 void	 app_say(struct app *, const char *);
+/* Say that a change was made, naming the organization where it was when
+ * that is a linked one ("Harbor Clinic: Your visit is cancelled."). */
+void	 app_say_done(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */
 const char *app_patient(const struct app *);
 /* The open record as a reference ("Patient/maria-lopez"), or NULL: a

@@ -97,13 +97,32 @@ struct booking_visits {
 	size_t		 n[3];
 	long		 past_total;	/* the server's count of past visits */
 	char		*withheld;	/* the first refusal, said */
+	/* Linked organizations: where each visit comes from and the index
+	 * of its organization (NULL: one organization, 0), what did not
+	 * load. */
+	const char	**from[3];
+	int		 *org[3];
+	char		*missing;
 };
 
-/* Load patient's (a reference) visits into bv, which must be empty: one
- * batch. 0, or -1 with *cause (booking_visits_clear() it either way). */
-int	 booking_visits_load(struct fhir *, const char *patient,
-	     struct booking_visits *, char **cause);
+/* The batch of patient's (an id) visits: upcoming, past, in line (its
+ * urls, each a new string, into urls). */
+#define BOOKING_VISITS_URLS	3
+size_t	 booking_visits_urls(const char *patient, char **urls);
+/* bv (emptied first) from that batch's answer. */
+void	 booking_visits_take(struct booking_visits *, const struct json *);
 void	 booking_visits_clear(struct booking_visits *);
+/*
+ * Add o's visits (from organization number org, named there) to s's
+ * (here), each list kept in its order, each visit then saying where it
+ * comes from. o is emptied (booking_visits_clear it).
+ */
+void	 booking_visits_merge(struct booking_visits *s,
+	     struct booking_visits *o, const char *here, const char *there,
+	     int org);
+/* Say that organization org's visits could not load: why. */
+void	 booking_visits_missing(struct booking_visits *, const char *org,
+	     const char *why);
 
 /* One visit as loaded: its record (to send back) and what it says. */
 struct booking_visit {

@@ -113,18 +113,46 @@ int	 fhir_batch(struct fhir *, const char *const *urls, size_t n,
 int	 fhir_batch_take(struct fhir *, char **urls, size_t n,
 	     struct fhir_result *, char **cause);
 /*
- * Several servers' batches at once, in the one loop: each job's urls
- * (taken, freed) to its f, and its answer as fhir_batch_take leaves it:
- * rc 0 with res (fhir_result_free it), or -1 with cause (free it).
+ * A batch to one server that may be left running (linked organizations:
+ * each answer taken as it comes). Set f, urls (each malloc'd; freed when
+ * finished or dropped) and n; the rest is the job's.
  */
+struct http_req;
 struct fhir_batch_job {
 	struct fhir		*f;
 	char			**urls;
 	size_t			  n;
+	/* Once finished: rc 0 with res (fhir_result_free it), or -1 with
+	 * cause (free it). */
 	struct fhir_result	  res;
 	char			 *cause;
 	int			  rc;
+	int			  cancelled;	/* by Esc */
+	/* Under way. */
+	int			  started;
+	struct http_req		 *req;
+	int			 *sent;
+	size_t			  nsent;
+	void			(*arrived)(void *);
+	void			 *arg;
 };
+/* Send the batch; arrived(arg) (or NULL) is called from the loop when
+ * its answer is in. */
+void	 fhir_batch_start(struct fhir_batch_job *, void (*arrived)(void *),
+	     void *arg);
+/* Is the answer of a started job in (nothing to wait for)? */
+int	 fhir_batch_arrived(const struct fhir_batch_job *);
+/* Wait (running the loop) for n started jobs: 0, or -1 when the wait was
+ * broken (Esc): then each one under way ends "Cancelled.". */
+int	 fhir_batch_wait(struct fhir_batch_job *, size_t n);
+/* Take a started job's answer (waiting for it if need be; an expired
+ * token refreshed and the batch sent again): rc, res, cause set as
+ * fhir_batch_take leaves them. */
+void	 fhir_batch_finish(struct fhir_batch_job *);
+/* Cancel a started job (its answer never taken) and free what it held. */
+void	 fhir_batch_drop(struct fhir_batch_job *);
+/* Several servers' batches at once, in the one loop: start, wait,
+ * finish each. */
 void	 fhir_batch_all(struct fhir_batch_job *, size_t n);
 /*
  * Entry i of a batch answer: its resource (borrowed) and HTTP status in

@@ -36,24 +36,13 @@ struct refill_meds {
 	char			*missing;
 };
 
-/* Load patient's (a reference) into m, which must be empty: one batch.
- * 0, or -1 with *cause (refill_meds_clear() it either way). */
-int	 refill_meds_load(struct fhir *, const char *patient,
-	     struct refill_meds *, char **cause);
+/* The batch of patient's (an id) medications and refill requests: its
+ * urls (REFILL_URLS, each a new string) into urls. */
+#define REFILL_URLS	2
+size_t	 refill_meds_urls(const char *patient, char **urls);
+/* m (emptied first) from that batch's answer. */
+void	 refill_meds_take(struct refill_meds *, const struct json *body);
 void	 refill_meds_clear(struct refill_meds *);
-/*
- * Several servers' medications at once (linked organizations), in the
- * one loop: each source's rc 0, or -1 with cause (caller frees), its m
- * loaded as refill_meds_load() leaves it.
- */
-struct refill_source {
-	struct fhir		*f;
-	const char		*patient;	/* a reference */
-	struct refill_meds	*m;
-	int			 rc;
-	char			*cause;
-};
-void	 refill_meds_load_all(struct refill_source *, size_t n);
 /*
  * Add o's medications (from the organization there) to m's (here), each
  * then saying where it comes from; o's refill requests are not added

@@ -13,6 +13,7 @@
 #include "util.h"
 
 struct fhir;
+struct json;
 
 enum { SUMMARY_ALLERGY, SUMMARY_PROBLEM, SUMMARY_MED, SUMMARY_IMM,
     SUMMARY_VITAL, SUMMARY_N };
@@ -59,6 +60,12 @@ struct summary_source {
 	char		*cause;
 };
 void	 summary_load_all(struct summary_source *, size_t n);
+/* The batch of the summary of patient (an id): its urls (SUMMARY_URLS
+ * of them, each a new string) into urls. */
+#define SUMMARY_URLS	6
+size_t	 summary_urls(const char *patient, char **urls);
+/* The summary (emptied first) from that batch's answer. */
+void	 summary_take(struct summary *, const struct json *body);
 /*
  * Add the rows of o (loaded at the organization there) to s (loaded at
  * here), each row then saying where it comes from; the same allergy (its

@@ -70,7 +70,8 @@ book_load_slots(struct app *app, struct book *s, char **cause)
 	size_t		 n;
 	long		 total;
 
-	if (booking_slots(portal_fhir(app->portal), s->searched, s->from, s->to, a,
+	if (booking_slots(portal_fhir(app_here(app)), s->searched,
+	    s->from, s->to, a,
 	    &slots, &n, &total, cause) != 0) {
 		arena_free(a);
 		return -1;
@@ -140,7 +141,8 @@ book_open(struct app *app, void *arg, void **state, char **cause)
 		visit_date_write(s->to, day, sizeof day);
 		field_set(&s->f_to, day);
 	}
-	rc = booking_load(portal_fhir(app->portal), app_patient(app), old_id, &s->b,
+	rc = booking_load(portal_fhir(app_here(app)), app_here_patient(app),
+	    old_id, &s->b,
 	    cause);
 	free(old_id);
 	s->old_id = s->b.old_id;
@@ -378,8 +380,8 @@ book_send(struct app *app, struct book *s)
 	crypto_request_id(&s->request_id, &s->sent, what);
 	app_loading(app, s->old_id ? "Moving the visit..." :
 	    "Booking the visit...");
-	rc = booking_send(portal_fhir(app->portal), &s->b, s->searched,
-	    s->searched_type, &s->slots[s->chosen], app_patient(app),
+	rc = booking_send(portal_fhir(app_here(app)), &s->b, s->searched,
+	    s->searched_type, &s->slots[s->chosen], app_here_patient(app),
 	    s->f_reason.text, s->request_id, &status, &cause);
 	fhir_time_format(&s->slots[s->chosen].start, when, sizeof when);
 	if (rc == 0) {
@@ -387,7 +389,7 @@ book_send(struct app *app, struct book *s)
 		said = s->old_id ? xasprintf("Your visit is moved to %s.",
 		    when) : xasprintf("Booked: %s with %s on %s.",
 		    book_type_name(s), s->searched->name, when);
-		app_say(app, said);
+		app_say_done(app, said);
 		free(said);
 		free(s->request_id);
 		s->request_id = NULL;

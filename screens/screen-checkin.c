@@ -43,7 +43,8 @@ echeckin_fetch(struct app *app, void *state, char **cause)
 		return -1;
 	}
 	/* Built aside: the steps as typed stay if this fails. */
-	if (checkin_load(&fresh, portal_fhir(app->portal), app_patient(app), s->id,
+	if (checkin_load(&fresh, portal_fhir(app_here(app)),
+	    app_here_patient(app), s->id,
 	    cause) != 0) {
 		checkin_free(&fresh);
 		return -1;
@@ -147,14 +148,14 @@ echeckin_action(struct app *app, void *state,
 		return 0;
 	app_loading(app, s->step == CHECKIN_FINISH ? "Checking you in..." :
 	    "Sending...");
-	rc = checkin_submit(&s->c, portal_fhir(app->portal), s->step,
+	rc = checkin_submit(&s->c, portal_fhir(app_here(app)), s->step,
 	    r->kind == ROW_FIELD ? CHECKIN_NEXT : r->id, &cause);
 	s->warned = 0;		/* what is unsaved now is said again */
 	if (rc == 0 && s->step == CHECKIN_FINISH) {
 		fhir_time_format(&s->c.visit.start, when, sizeof when);
 		said = xasprintf("You are checked in for your visit on %s.",
 		    when);
-		app_say(app, said);
+		app_say_done(app, said);
 		free(said);
 		return APP_POP | APP_REFETCH;
 	}

@@ -16,6 +16,7 @@
 #include "screens.h"
 #include "serves.h"
 #include "format.h"
+#include "linked.h"
 #include "model.h"
 #include "portal.h"
 #include "refill.h"
@@ -44,62 +45,68 @@ static const struct {
 
 
 
+/* One's own medications here and at the linked organizations, each
+ * joining as its answer arrives. */
+struct meds_state {
+	struct refill_meds	m;
+	struct linked		l;
+};
+
+/* The first organization's medications, or another's added to them. */
+static void
+meds_take(void *state, size_t i, const struct fhir_batch_job *job)
+{
+	struct meds_state	*st = state;
+	struct refill_meds	 o;
+
+	if (i == 0) {
+		refill_meds_take(&st->m, job->res.body);
+		return;
+	}
+	if (job->rc != 0) {
+		refill_meds_missing(&st->m, linked_name(&st->l, i),
+		    job->cause);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	refill_meds_take(&o, job->res.body);
+	refill_meds_merge(&st->m, &o, linked_name(&st->l, 0),
+	    linked_name(&st->l, i));
+	refill_meds_clear(&o);
+}
+
 static int
 meds_fetch(struct app *app, void *state, char **cause)
 {
-	struct refill_meds	*s = state, fresh, other[APP_MAX_LINKS];
-	struct refill_source	 src[APP_MAX_LINKS + 1];
-	struct portal		*p[APP_MAX_LINKS + 1];
-	char			*ref[APP_MAX_LINKS + 1];
-	size_t			 i, n;
+	struct meds_state	*st = state;
 
-	/* Loaded aside: what is on screen stays whole if this fails. One's
-	 * own medications at the linked organizations are asked at once. */
-	memset(&fresh, 0, sizeof fresh);
-	memset(other, 0, sizeof other);
-	memset(src, 0, sizeof src);
-	n = app_portals(app, p);
-	for (i = 0; i < n; i++) {
-		src[i].f = portal_fhir(p[i]);
-		src[i].patient = ref[i] = i == 0 ? xstrdup(app_patient_ref(app))
-		    : fhir_ref("Patient", portal_session(p[i])->patient);
-		src[i].m = i == 0 ? &fresh : &other[i - 1];
-	}
-	refill_meds_load_all(src, n);
-	for (i = 1; i < n; i++) {
-		if (src[0].rc == 0 && src[i].rc == 0)
-			refill_meds_merge(&fresh, src[i].m, app_org_name(app,
-			    p[0]), app_org_name(app, p[i]));
-		else if (src[0].rc == 0)
-			refill_meds_missing(&fresh, app_org_name(app, p[i]),
-			    src[i].cause);
-		free(src[i].cause);
-		free(ref[i]);
-		refill_meds_clear(src[i].m);
-	}
-	free(ref[0]);
-	if (src[0].rc != 0) {
-		*cause = src[0].cause;
-		refill_meds_clear(&fresh);
-		return -1;
-	}
-	refill_meds_clear(s);
-	*s = fresh;
-	return 0;
+	return linked_load(&st->l, app, st, refill_meds_urls, REFILL_URLS,
+	    meds_take, cause);
 }
 
 static int
 meds_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct refill_meds	*s = xcalloc(1, sizeof *s);
+	struct meds_state	*st = xcalloc(1, sizeof *st);
 
-	if (meds_fetch(app, s, cause) != 0) {
-		refill_meds_clear(s);
-		free(s);
+	(void)arg;
+	if (meds_fetch(app, st, cause) != 0) {
+		refill_meds_clear(&st->m);
+		free(st);
 		return -1;
 	}
-	*state = s;
+	*state = st;
 	return 0;
+}
+
+static int
+meds_ready(struct app *app, void *state)
+{
+	struct meds_state	*st = state;
+
+	(void)app;
+	linked_take(&st->l);
+	return APP_REDRAW;
 }
 
 /* Is the task still waiting on the care team? */
@@ -188,13 +195,15 @@ meds_tasks_view(struct refill_meds *s, struct view *v)
 static void
 meds_view(struct app *app, void *state, struct view *v)
 {
-	struct refill_meds		*s = state;
+	struct meds_state		*st = state;
+	struct refill_meds		*s = &st->m;
 	const struct medication	*m;
 	struct buf		 b;
 	size_t			 i;
 	const char		*words;
 
 	view_heading(v, "Active medications");
+	linked_view(&st->l, v);
 	if (s->missing != NULL)
 		view_text(v, view_printf(v, "Not included: %s", s->missing));
 	if (s->withheld != NULL)
@@ -275,7 +284,7 @@ static int
 meds_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct refill_meds		*s = state;
+	struct refill_meds		*s = &((struct meds_state *)state)->m;
 	int			 kind = r->id / 10000;
 	size_t			 i = (size_t)(r->id % 10000);
 	const struct medication	*m;
@@ -313,8 +322,11 @@ meds_action(struct app *app, void *state,
 static void
 meds_close(void *state)
 {
-	refill_meds_clear(state);
-	free(state);
+	struct meds_state	*st = state;
+
+	linked_drop(&st->l);
+	refill_meds_clear(&st->m);
+	free(st);
 }
 
 const struct screen screen_meds = {
@@ -324,5 +336,6 @@ const struct screen screen_meds = {
 	.fetch = meds_fetch,
 	.view = meds_view,
 	.action = meds_action,
+	.ready = meds_ready,
 	.close = meds_close,
 };

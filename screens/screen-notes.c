@@ -33,7 +33,8 @@ notes_fetch(struct app *app, void *state, char **cause)
 	struct notes_screen	*s = state;
 	struct arena		*a;
 
-	if (notes_load(portal_fhir(app->portal), app_patient_ref(app), &a,
+	if (notes_load(portal_fhir(app_here(app)),
+	    app_here_patient_ref(app), &a,
 	    &s->notes, &s->n, cause) != 0)
 		return -1;
 	arena_free(s->a);
@@ -132,7 +133,7 @@ notes_action(struct app *app, void *state, const struct view_row *r)
 	n = &s->notes[r->id];
 	if (n->text_at != NULL) {
 		app_loading(app, "Loading the note...");
-		if (notes_fetch_text(portal_fhir(app->portal), s->a, n,
+		if (notes_fetch_text(portal_fhir(app_here(app)), s->a, n,
 		    &cause) != 0) {
 			app_say(app, cause);
 			free(cause);

@@ -36,7 +36,8 @@ omw_fetch(struct app *app, void *state, char **cause)
 
 	/* Loaded aside: what is on screen stays whole if this fails. */
 	memset(&w, 0, sizeof w);
-	if (onmyway_load(portal_fhir(app->portal), app_patient_ref(app), &w,
+	if (onmyway_load(portal_fhir(app_here(app)),
+	    app_here_patient_ref(app), &w,
 	    cause) != 0) {
 		onmyway_clear(&w);
 		return -1;
@@ -149,13 +150,16 @@ omw_join(struct app *app, struct omw *s)
 		return APP_REDRAW;
 	}
 	app_loading(app, "Joining the line...");
-	rc = onmyway_join(portal_fhir(app->portal),
-	    s->w.places[s->joining].id, app_patient(app), s->reason.text,
+	rc = onmyway_join(portal_fhir(app_here(app)),
+	    s->w.places[s->joining].id, app_here_patient(app), s->reason.text,
 	    &status, &cause);
 	/* Look again: the place held now (a lost answer may have joined). */
 	if (omw_fetch(app, s, &again) == 0 && s->w.in_line) {
-		app_say(app, rc == 0 || status == 0 || cause == NULL ?
-		    "You are in line. Your place is shown here." : cause);
+		if (rc == 0 || status == 0 || cause == NULL)
+			app_say_done(app, "You are in line. Your place is "
+			    "shown here.");
+		else
+			app_say(app, cause);
 		field_clear(&s->reason);
 	} else {
 		app_say(app, cause ? cause : again ? again : "You could not "
@@ -175,12 +179,12 @@ omw_leave(struct app *app, struct omw *s)
 	if (!s->w.in_line || s->w.line.etag == NULL)
 		return 0;
 	app_loading(app, "Leaving the line...");
-	rc = onmyway_leave(portal_fhir(app->portal), &s->w, &cause);
+	rc = onmyway_leave(portal_fhir(app_here(app)), &s->w, &cause);
 	/* Look again: a lost answer may have left the line after all. */
 	if (omw_fetch(app, s, &again) != 0 && rc == 0)
 		s->w.in_line = 0;
 	if (!s->w.in_line)
-		app_say(app, "You have left the line.");
+		app_say_done(app, "You have left the line.");
 	else
 		app_say(app, cause ? cause : "You are still in line: leaving "
 		    "did not go through. Try again.");

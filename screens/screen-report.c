@@ -38,8 +38,8 @@ report_fetch(struct app *app, void *state, char **cause)
 	struct arena		*a = arena_create();
 	size_t			 i;
 
-	if (results_report_load(portal_fhir(app->portal), s->id,
-	    app_patient_ref(app), a, &s->page, cause) != 0) {
+	if (results_report_load(portal_fhir(app_here(app)), s->id,
+	    app_here_patient_ref(app), a, &s->page, cause) != 0) {
 		arena_free(a);
 		return -1;
 	}

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "screens.h"
 #include "format.h"
+#include "linked.h"
 #include "model.h"
 #include "portal.h"
 #include "summary.h"
@@ -21,69 +22,79 @@
 
 #define SUM_ID(section, i)	((section) * 10000 + (int)(i))
 
+/* The summary of one's own record here and at the linked organizations,
+ * each joining as its answer arrives. */
+struct sum_state {
+	struct summary	s;
+	struct linked	l;
+};
+
+/* The first organization's summary, or another's added to it. */
+static void
+sum_take(void *state, size_t i, const struct fhir_batch_job *job)
+{
+	struct sum_state	*st = state;
+	struct summary		 o;
+
+	if (i == 0) {
+		summary_take(&st->s, job->res.body);
+		return;
+	}
+	if (job->rc != 0) {
+		summary_missing(&st->s, linked_name(&st->l, i), job->cause);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	summary_take(&o, job->res.body);
+	summary_merge(&st->s, &o, linked_name(&st->l, 0),
+	    linked_name(&st->l, i));
+	summary_clear(&o);
+}
+
 static int
 sum_fetch(struct app *app, void *state, char **cause)
 {
-	struct summary		*s = state, other[APP_MAX_LINKS];
-	struct summary_source	 src[APP_MAX_LINKS + 1];
-	struct portal		*p[APP_MAX_LINKS + 1];
-	size_t			 i, n;
+	struct sum_state	*st = state;
 
-	/* One's own record here and at the linked organizations, all
-	 * asked at once. */
-	memset(other, 0, sizeof other);
-	memset(src, 0, sizeof src);
-	n = app_portals(app, p);
-	for (i = 0; i < n; i++) {
-		src[i].f = portal_fhir(p[i]);
-		src[i].patient = i == 0 ? app_patient(app) :
-		    portal_session(p[i])->patient;
-		src[i].s = i == 0 ? s : &other[i - 1];
-	}
-	summary_load_all(src, n);
-	if (src[0].rc != 0) {
-		*cause = src[0].cause;
-		for (i = 1; i < n; i++) {
-			free(src[i].cause);
-			summary_clear(src[i].s);
-		}
-		return -1;
-	}
-	for (i = 1; i < n; i++) {
-		if (src[i].rc == 0)
-			summary_merge(s, src[i].s, app_org_name(app, p[0]),
-			    app_org_name(app, p[i]));
-		else
-			summary_missing(s, app_org_name(app, p[i]),
-			    src[i].cause);
-		free(src[i].cause);
-		summary_clear(src[i].s);
-	}
-	return 0;
+	return linked_load(&st->l, app, st, summary_urls, SUMMARY_URLS,
+	    sum_take, cause);
 }
 
 static int
 sum_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct summary	*s = xcalloc(1, sizeof *s);
+	struct sum_state	*st = xcalloc(1, sizeof *st);
 
-	if (sum_fetch(app, s, cause) != 0) {
-		summary_clear(s);
-		free(s);
+	(void)arg;
+	if (sum_fetch(app, st, cause) != 0) {
+		summary_clear(&st->s);
+		free(st);
 		return -1;
 	}
-	*state = s;
+	*state = st;
 	return 0;
+}
+
+static int
+sum_ready(struct app *app, void *state)
+{
+	struct sum_state	*st = state;
+
+	(void)app;
+	linked_take(&st->l);
+	return APP_REDRAW;
 }
 
 static void
 sum_view(struct app *app, void *state, struct view *v)
 {
-	struct summary	*s = state;
-	const char	*label, *value;
-	size_t		 i;
-	int		 section, alert;
+	struct sum_state	*st = state;
+	struct summary		*s = &st->s;
+	const char		*label, *value;
+	size_t			 i;
+	int			 section, alert;
 
+	linked_view(&st->l, v);
 	if (s->missing != NULL)
 		view_text(v, view_printf(v, "Not included: %s", s->missing));
 	for (section = 0; section < SUMMARY_N; section++) {
@@ -188,7 +199,7 @@ static int
 sum_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct summary	*s = state;
+	struct summary	*s = &((struct sum_state *)state)->s;
 	int		 section = r->id / 10000;
 	size_t		 i = (size_t)(r->id % 10000);
 
@@ -201,8 +212,11 @@ sum_action(struct app *app, void *state,
 static void
 sum_close(void *state)
 {
-	summary_clear(state);
-	free(state);
+	struct sum_state	*st = state;
+
+	linked_drop(&st->l);
+	summary_clear(&st->s);
+	free(st);
 }
 
 const struct screen screen_summary = {
@@ -212,5 +226,6 @@ const struct screen screen_summary = {
 	.fetch = sum_fetch,
 	.view = sum_view,
 	.action = sum_action,
+	.ready = sum_ready,
 	.close = sum_close,
 };

@@ -172,7 +172,7 @@ trend_load(struct app *app, struct trend_screen *s, int dir, char **cause)
 {
 	struct arena	*a;
 
-	if (results_trend_page(portal_fhir(app->portal), &s->pages, dir, &a,
+	if (results_trend_page(portal_fhir(app_here(app)), &s->pages, dir, &a,
 	    &s->obs, &s->nobs, &s->total, cause) != 0)
 		return -1;
 	arena_free(s->a);
@@ -211,7 +211,7 @@ trend_open(struct app *app, void *arg, void **state, char **cause)
 		*name++ = '\0';
 		s->name = name;
 	}
-	results_trend_start(&s->pages, app_patient_ref(app), s->code);
+	results_trend_start(&s->pages, app_here_patient_ref(app), s->code);
 	if (trend_load(app, s, 0, cause) != 0) {
 		trend_free(s);
 		return -1;

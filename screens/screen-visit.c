@@ -48,7 +48,7 @@ visit_fetch(struct app *app, void *state, char **cause)
 {
 	struct visit_screen	*s = state;
 
-	return booking_visit_load(portal_fhir(app->portal), s->id, &s->bv,
+	return booking_visit_load(portal_fhir(app_here(app)), s->id, &s->bv,
 	    cause);
 }
 
@@ -131,10 +131,10 @@ visit_view(struct app *app, void *state, struct view *v)
 		visit_fact(v, "Copay", visit_money(v->arena, x->copay));
 	visit_fact(v, "Video link", x->join_url);
 	view_heading(v, "What you can do");
-	if (!serves(portal_fhir(app->portal), SERVE_VISIT_CHANGE))
+	if (!serves(portal_fhir(app_here(app)), SERVE_VISIT_CHANGE))
 		booked = 0;	/* the server takes no change: nothing offered */
 	if (x->checkin_open == 1 && booked &&
-	    serves(portal_fhir(app->portal), SERVE_CHECKIN))
+	    serves(portal_fhir(app_here(app)), SERVE_CHECKIN))
 		view_item(v, VISIT_CHECKIN, "Action", "eCheck-in",
 		    "confirm your details, answer the questions, sign, pay "
 		    "the copay", ROW_ALERT);
@@ -171,7 +171,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 	why = s->more.len > 0 ? xasprintf("%s: %s", s->reason.text,
 	    s->more.text) : xstrdup(s->reason.text);
 	app_loading(app, "Cancelling the visit...");
-	rc = booking_cancel(portal_fhir(app->portal), &s->bv, why, &status,
+	rc = booking_cancel(portal_fhir(app_here(app)), &s->bv, why, &status,
 	    &cause);
 	free(why);
 	fhir_time_format(&s->bv.v.start, when, sizeof when);
@@ -199,7 +199,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 		free(said);
 		if (cause == NULL && s->bv.v.status != NULL &&
 		    strcmp(s->bv.v.status, "cancelled") == 0) {
-			app_say(app, "Your visit is cancelled.");
+			app_say_done(app, "Your visit is cancelled.");
 			s->cancelling = 0;
 			return APP_POP | APP_REFETCH;
 		}

@@ -14,6 +14,7 @@
 #include "screens.h"
 #include "serves.h"
 #include "booking.h"
+#include "linked.h"
 #include "model.h"
 #include "portal.h"
 #include "util.h"
@@ -27,35 +28,68 @@ enum { VISITS_UPCOMING, VISITS_PAST, VISITS_LINE, VISITS_BOOK,
 
 
 
+/* One's own visits here and at the linked organizations, each joining
+ * as its answer arrives. */
+struct visits_state {
+	struct booking_visits	v;
+	struct linked		l;
+};
+
+/* The first organization's visits, or another's added to them. */
+static void
+visits_take(void *state, size_t i, const struct fhir_batch_job *job)
+{
+	struct visits_state	*st = state;
+	struct booking_visits	 o;
+
+	if (i == 0) {
+		booking_visits_take(&st->v, job->res.body);
+		return;
+	}
+	if (job->rc != 0) {
+		booking_visits_missing(&st->v, linked_name(&st->l, i),
+		    job->cause);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	booking_visits_take(&o, job->res.body);
+	booking_visits_merge(&st->v, &o, linked_name(&st->l, 0),
+	    linked_name(&st->l, i), (int)i);
+	booking_visits_clear(&o);
+}
+
 static int
 visits_fetch(struct app *app, void *state, char **cause)
 {
-	struct booking_visits	*s = state, fresh;
+	struct visits_state	*st = state;
 
-	/* Loaded aside: what is on screen stays whole if this fails. */
-	memset(&fresh, 0, sizeof fresh);
-	if (booking_visits_load(portal_fhir(app->portal), app_patient_ref(app),
-	    &fresh, cause) != 0) {
-		booking_visits_clear(&fresh);
-		return -1;
-	}
-	booking_visits_clear(s);
-	*s = fresh;
-	return 0;
+	return linked_load(&st->l, app, st, booking_visits_urls,
+	    BOOKING_VISITS_URLS, visits_take, cause);
 }
 
 static int
 visits_open(struct app *app, void *arg, void **state, char **cause)
 {
-	struct booking_visits	*s = xcalloc(1, sizeof *s);
+	struct visits_state	*st = xcalloc(1, sizeof *st);
 
-	if (visits_fetch(app, s, cause) != 0) {
-		booking_visits_clear(s);
-		free(s);
+	(void)arg;
+	if (visits_fetch(app, st, cause) != 0) {
+		booking_visits_clear(&st->v);
+		free(st);
 		return -1;
 	}
-	*state = s;
+	*state = st;
 	return 0;
+}
+
+static int
+visits_ready(struct app *app, void *state)
+{
+	struct visits_state	*st = state;
+
+	(void)app;
+	linked_take(&st->l);
+	return APP_REDRAW;
 }
 
 static void
@@ -69,7 +103,9 @@ visits_list(struct view *v, const struct booking_visits *s, int kind)
 		x = &s->list[kind][i];
 		fhir_time_format(&x->start, when, sizeof when);
 		view_item(v, VISITS_ID(kind, i), "Visit", when[0] ? when :
-		    "Time not set", visit_line(v->arena, x),
+		    "Time not set", s->from[kind] == NULL ?
+		    visit_line(v->arena, x) : view_printf(v, "%s From %s.",
+		    visit_line(v->arena, x), s->from[kind][i]),
 		    kind == VISITS_UPCOMING && x->checkin_open == 1 ?
 		    ROW_ALERT : 0);
 	}
@@ -78,10 +114,14 @@ visits_list(struct view *v, const struct booking_visits *s, int kind)
 static void
 visits_view(struct app *app, void *state, struct view *v)
 {
-	struct booking_visits		*s = state;
+	struct visits_state		*st = state;
+	struct booking_visits		*s = &st->v;
 	const struct visit	*x;
 	size_t			 i;
 
+	linked_view(&st->l, v);
+	if (s->missing != NULL)
+		view_text(v, view_printf(v, "Not included: %s", s->missing));
 	if (s->withheld != NULL)
 		view_text(v, view_printf(v, "Some visits are not shown: %s",
 		    s->withheld));
@@ -124,8 +164,10 @@ static int
 visits_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct booking_visits	*s = state;
+	struct visits_state	*st = state;
+	struct booking_visits	*s = &st->v;
 	int		 kind = r->id / 10000 - 1, i = r->id % 10000;
+	int		 org;
 
 	switch (r->id) {
 	case VISITS_BOOK:
@@ -138,16 +180,25 @@ visits_action(struct app *app, void *state,
 	if (kind < 0 || kind > VISITS_LINE || (size_t)i >= s->n[kind] ||
 	    s->list[kind][i].id == NULL)
 		return 0;
+	/* A visit opens at its own organization: what is done with it is
+	 * done there. */
+	org = s->org[kind] != NULL ? s->org[kind][i] : 0;
+	if (org < 0 || (size_t)org >= st->l.n)
+		return 0;
 	if (kind == VISITS_LINE)
-		return app_push(app, &screen_onmyway, NULL);
-	return app_push(app, &screen_visit, xstrdup(s->list[kind][i].id));
+		return app_push_at(app, &screen_onmyway, NULL, st->l.p[org]);
+	return app_push_at(app, &screen_visit, xstrdup(s->list[kind][i].id),
+	    st->l.p[org]);
 }
 
 static void
 visits_close(void *state)
 {
-	booking_visits_clear(state);
-	free(state);
+	struct visits_state	*st = state;
+
+	linked_drop(&st->l);
+	booking_visits_clear(&st->v);
+	free(st);
 }
 
 const struct screen screen_visits = {
@@ -157,5 +208,6 @@ const struct screen screen_visits = {
 	.fetch = visits_fetch,
 	.view = visits_view,
 	.action = visits_action,
+	.ready = visits_ready,
 	.close = visits_close,
 };

@@ -34,6 +34,8 @@ struct frame {
 	int			 focus_kind, focus_id;
 	char			 focus_label[128];
 	unsigned		 seen;	/* the loop's changes when loaded */
+	int			 ready_due;	/* app_ready() for it */
+	struct portal		*at;	/* works there (NULL: app->portal) */
 };
 
 /* The loop's own state, beside the public struct app. */
@@ -53,6 +55,9 @@ struct loop {
 	int		 after_flags, after_depth, after_due;
 	const struct screen *after_screen;
 	const struct screen *opening;	/* in its .open() */
+	int		 opening_ready;	/* app_ready() while opening */
+	struct portal	*opening_at;	/* where it works */
+	char		 here_ref[512];	/* app_here_patient_ref() */
 	/* A kiosk: the idle timers of a patient's turn. */
 	unsigned	 idle_warn, idle_end;
 	int		 warned;	/* "Still there?" is on screen */
@@ -64,6 +69,7 @@ struct loop {
 
 /* The loop around the public struct app (its first member). */
 #define APP_LOOP(app)	((struct loop *)(app))
+#define APP_LOOP_C(app)	((const struct loop *)(app))
 
 /*
  * A timer fired: the main loop acts on it between keys. In plain mode
@@ -107,6 +113,24 @@ app_after(struct app *app, int seconds, int flags)
 		    l->stack[l->depth - 1].screen : NULL;
 	}
 	l->after_due = 0;
+}
+
+void
+app_ready(struct app *app, const void *state)
+{
+	struct loop	*l = APP_LOOP(app);
+	int		 i;
+
+	for (i = 0; i < l->depth; i++) {
+		if (l->stack[i].state == state) {
+			l->stack[i].ready_due = 1;
+			if (i == l->depth - 1)
+				app_wake(l);
+			return;
+		}
+	}
+	if (l->opening != NULL)
+		l->opening_ready = 1;
 }
 
 /* Forget the linked organizations' connections (no sign-out). */
@@ -374,13 +398,81 @@ app_push(struct app *app, const struct screen *s, void *arg)
 {
 	app->next = s;
 	app->next_arg = arg;
+	app->next_at = NULL;
 	return APP_PUSH;
+}
+
+int
+app_push_at(struct app *app, const struct screen *s, void *arg,
+    struct portal *at)
+{
+	app_push(app, s, arg);
+	app->next_at = at == app->portal ? NULL : at;
+	return APP_PUSH;
+}
+
+struct portal *
+app_here(const struct app *app)
+{
+	const struct loop	*l = APP_LOOP_C(app);
+	struct portal		*at;
+
+	if (l->opening != NULL)
+		at = l->opening_at;
+	else
+		at = l->depth > 0 ? l->stack[l->depth - 1].at : NULL;
+	return at != NULL ? at : app->portal;
+}
+
+int
+app_elsewhere(const struct app *app)
+{
+	return app_here(app) != app->portal;
+}
+
+const char *
+app_here_patient(const struct app *app)
+{
+	const struct auth_session	*s;
+
+	if (!app_elsewhere(app))
+		return app_patient(app);
+	s = portal_session(app_here(app));
+	return s != NULL ? s->patient : NULL;
+}
+
+const char *
+app_here_patient_ref(const struct app *app)
+{
+	struct loop	*l = (struct loop *)APP_LOOP_C(app);
+	const char	*id;
+
+	if (!app_elsewhere(app))
+		return app_patient_ref(app);
+	if ((id = app_here_patient(app)) == NULL)
+		return NULL;
+	snprintf(l->here_ref, sizeof l->here_ref, "Patient/%s", id);
+	return l->here_ref;
 }
 
 void
 app_changed(struct app *app)
 {
 	app->changes++;
+}
+
+void
+app_say_done(struct app *app, const char *s)
+{
+	char	*said;
+
+	if (!app_elsewhere(app)) {
+		app_say(app, s);
+		return;
+	}
+	said = xasprintf("%s: %s", app_org_name(app, app_here(app)), s);
+	app_say(app, said);
+	free(said);
 }
 
 void
@@ -594,10 +686,20 @@ static void
 app_open(struct loop *l, const struct screen *s, void *arg)
 {
 	struct app	*app = &l->app;
+	struct portal	*at;
 	struct frame	*f;
 	char		*cause = NULL;
 	void		*state = NULL;
 	int		 rc;
+
+	/* Where it works: where it was asked to, else where the screen it
+	 * opens from works; Home and the areas (opened over Home) at
+	 * app->portal. */
+	at = app->next_at;
+	app->next_at = NULL;
+	if (at == NULL && l->depth > 0 && s != APP_SCREENS(l)->home &&
+	    s != APP_SCREENS(l)->signin)
+		at = l->stack[l->depth - 1].at;
 
 	if (l->depth == APP_MAX_DEPTH) {
 		/* Never opened, so the arg is still ours to free. */
@@ -610,8 +712,11 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	}
 	app_loading(app, s->loading);
 	l->opening = s;
+	l->opening_at = at;
+	l->opening_ready = 0;
 	rc = s->open(app, arg, &state, &cause);
 	l->opening = NULL;
+	l->opening_at = NULL;
 	if (rc != 0) {
 		app_say(app, cause ? cause : "That could not be opened.");
 		free(cause);
@@ -627,6 +732,9 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	f->focus = -1;
 	f->focus_kind = -1;
 	f->seen = l->app.changes;
+	f->ready_due = l->opening_ready;
+	f->at = at;
+	l->opening_ready = 0;
 	app->depth = l->depth;
 	l->rebuild = l->dirty = 1;
 }
@@ -1193,6 +1301,11 @@ app_run(const struct app_options *opt)
 			l->after_due = 0;
 			app_react(l, l->after_flags);
 		}
+		/* What a screen waited for came (maybe while under another). */
+		if (l->depth > 0 && l->stack[l->depth - 1].ready_due) {
+			l->stack[l->depth - 1].ready_due = 0;
+			app_react(l, APP_READY);
+		}
 		if (l->depth == 0) {
 			/* A kiosk whose screen could not open: try again. */
 			app_open(l, APP_SCREENS(l)->signin, NULL);
@@ -1242,7 +1355,8 @@ app_run(const struct app_options *opt)
 			rc = 1;
 		} else
 			rc = ui_read(app->ui, &l->view, &ev);
-		if (rc < 0 && (l->expired || l->after_due))
+		if (rc < 0 && (l->expired || l->after_due ||
+		    l->stack[l->depth - 1].ready_due))
 			continue;	/* a timer ended the wait for a line */
 		if (rc < 0)
 			break;		/* end of input */

@@ -471,38 +471,43 @@ booking_visits_clear(struct booking_visits *s)
 {
 	arena_free(s->a);
 	free(s->withheld);
+	free(s->missing);
 	memset(s, 0, sizeof *s);
 }
 
-int
-booking_visits_load(struct fhir *f, const char *patient,
-    struct booking_visits *s, char **cause)
+size_t
+booking_visits_urls(const char *patient, char **urls)
 {
-	struct fhir_result	 res;
-	const struct json	*b;
-	char			*urls[3], now[32], *why, *ge, *lt;
-	long			 status;
-	size_t			 i, k, n;
+	char	now[32], *ge, *lt, *ref = fhir_ref("Patient", patient);
 
 	visit_instant_write(time(NULL), now, sizeof now);
 	ge = xasprintf("ge%s", now);
 	lt = xasprintf("lt%s", now);
 	urls[0] = fhir_query("Appointment?_sort=date&_count="
-	    FHIR_NUM(BOOKING_MAX_UPCOMING), "patient", patient,
-	    "date", ge, NULL);
+	    FHIR_NUM(BOOKING_MAX_UPCOMING), "patient", ref, "date", ge, NULL);
 	urls[1] = fhir_query("Appointment?_sort=-date&_count="
-	    FHIR_NUM(BOOKING_MAX_PAST), "patient", patient, "date",
-	    lt, NULL);
-	urls[2] = fhir_query("Appointment?status=waitlist", "patient",
-	    patient, NULL);
+	    FHIR_NUM(BOOKING_MAX_PAST), "patient", ref, "date", lt, NULL);
+	urls[2] = fhir_query("Appointment?status=waitlist", "patient", ref,
+	    NULL);
 	free(ge);
 	free(lt);
-	if (fhir_batch_take(f, urls, 3, &res, cause) != 0)
-		return -1;
+	free(ref);
+	return BOOKING_VISITS_URLS;
+}
+
+void
+booking_visits_take(struct booking_visits *s, const struct json *body)
+{
+	const struct json	*b;
+	char			*why;
+	long			 status;
+	size_t			 i, k, n;
+
+	booking_visits_clear(s);
 	s->a = arena_create();
 	for (k = 0; k < 3; k++) {
 		why = NULL;
-		b = fhir_batch_entry(res.body, k, &status, &why);
+		b = fhir_batch_entry(body, k, &status, &why);
 		if (b == NULL && s->withheld == NULL)
 			s->withheld = why;
 		else
@@ -517,7 +522,77 @@ booking_visits_load(struct fhir *f, const char *patient,
 		if (k == 1)
 			s->past_total = fhir_bundle_total(b);
 	}
-	fhir_result_free(&res);
-	return 0;
+}
+
+/* Does visit a come before b in list k (upcoming soonest first, past
+ * latest first, the line as it came)? */
+static int
+booking_before(int k, const struct visit *a, const struct visit *b)
+{
+	if (k == 0)
+		return a->start.t < b->start.t;
+	if (k == 1)
+		return a->start.t > b->start.t;
+	return 1;
+}
+
+void
+booking_visits_merge(struct booking_visits *s, struct booking_visits *o,
+    const char *here, const char *there, int org)
+{
+	struct visit	 *list;
+	const char	**from;
+	int		 *orgs;
+	size_t		  k, i, j, n, m;
+
+	if (s->a == NULL)
+		s->a = arena_create();
+	here = arena_strdup(s->a, here);
+	there = arena_strdup(s->a, there);
+	for (k = 0; k < 3; k++) {
+		n = s->n[k] + o->n[k];
+		list = arena_alloc(s->a, (n + 1) * sizeof *list);
+		from = arena_alloc(s->a, (n + 1) * sizeof *from);
+		orgs = arena_alloc(s->a, (n + 1) * sizeof *orgs);
+		/* The two lists, each in order already, woven together. */
+		for (i = j = m = 0; m < n; m++) {
+			if (j >= o->n[k] || (i < s->n[k] &&
+			    booking_before((int)k, &s->list[k][i],
+			    &o->list[k][j]))) {
+				list[m] = s->list[k][i];
+				from[m] = s->from[k] ? s->from[k][i] : here;
+				orgs[m] = s->org[k] ? s->org[k][i] : 0;
+				i++;
+			} else {
+				list[m] = o->list[k][j++];
+				from[m] = there;
+				orgs[m] = org;
+			}
+		}
+		s->list[k] = list;
+		s->from[k] = from;
+		s->org[k] = orgs;
+		s->n[k] = n;
+	}
+	s->past_total = s->past_total >= 0 && o->past_total >= 0 ?
+	    s->past_total + o->past_total : -1;
+	if (s->withheld == NULL && o->withheld != NULL) {
+		s->withheld = o->withheld;
+		o->withheld = NULL;
+	}
+	/* o's visits point into its arena: s keeps it. */
+	arena_keep(s->a, o->a);
+	o->a = NULL;
+}
+
+void
+booking_visits_missing(struct booking_visits *s, const char *org,
+    const char *why)
+{
+	char	*was = s->missing;
+
+	s->missing = xasprintf("%s%s%s: %s", was ? was : "", was ? " " : "",
+	    org, why ? why : "it could not be reached.");
+	free(was);
 }
 

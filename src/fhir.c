@@ -264,6 +264,17 @@ fhir_collect(struct http_req *r, int keep_raw, struct fhir_result *res,
 	return -1;
 }
 
+/* A job started with an arrived callback: its answer is in. */
+static void
+fhir_job_arrived(struct http_req *r, void *arg)
+{
+	struct fhir_batch_job	*job = arg;
+
+	(void)r;
+	if (job->arrived != NULL)
+		job->arrived(job->arg);
+}
+
 /* Attempts finished, counted down; all set when none is left. */
 struct fhir_wait {
 	int	left;
@@ -563,70 +574,146 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 }
 
 void
-fhir_batch_all(struct fhir_batch_job *jobs, size_t njobs)
+fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
+    void *arg)
+{
+	struct json	*b;
+	char		*url, *text;
+
+	memset(&job->res, 0, sizeof job->res);
+	job->cause = NULL;
+	job->rc = 0;
+	job->cancelled = 0;
+	job->req = NULL;
+	job->sent = xcalloc(job->n + 1, sizeof *job->sent);
+	job->arrived = arrived;
+	job->arg = arg;
+	b = fhir_batch_body(job->f, (const char *const *)job->urls, job->n,
+	    job->sent, &job->nsent);
+	if (job->nsent > 0 && (url = fhir_url(job->f, "")) != NULL) {
+		text = json_print(b);
+		job->req = fhir_start(job->f, "POST", url, text, NULL,
+		    &job->cause);
+		secret_free(text);
+		free(url);
+		if (job->req == NULL)
+			job->rc = -1;
+		else if (arrived != NULL)
+			http_req_then(job->req, fhir_job_arrived, job);
+	}
+	job->started = 1;
+	json_free(b);
+}
+
+int
+fhir_batch_arrived(const struct fhir_batch_job *job)
+{
+	return job->started && (job->req == NULL || http_req_done(job->req));
+}
+
+int
+fhir_batch_wait(struct fhir_batch_job *jobs, size_t njobs)
 {
 	struct http_req	**r = xcalloc(njobs + 1, sizeof *r);
-	int		**sent = xcalloc(njobs + 1, sizeof *sent);
-	size_t		 *nsent = xcalloc(njobs + 1, sizeof *nsent);
-	struct json	 *b;
-	char		 *url, *text;
-	size_t		  i, k;
-	int		  cancelled;
+	size_t		  i;
+	int		  rc;
 
-	/* Every server's batch is sent before any answer is waited for. */
-	for (i = 0; i < njobs; i++) {
-		memset(&jobs[i].res, 0, sizeof jobs[i].res);
-		jobs[i].cause = NULL;
-		jobs[i].rc = 0;
-		sent[i] = xcalloc(jobs[i].n + 1, sizeof **sent);
-		b = fhir_batch_body(jobs[i].f, (const char *const *)jobs[i].urls,
-		    jobs[i].n, sent[i], &nsent[i]);
-		if (nsent[i] > 0 && (url = fhir_url(jobs[i].f, "")) != NULL) {
-			text = json_print(b);
-			r[i] = fhir_start(jobs[i].f, "POST", url, text, NULL,
-			    &jobs[i].cause);
-			secret_free(text);
-			free(url);
-			if (r[i] == NULL)
-				jobs[i].rc = -1;
-		}
-		json_free(b);
-	}
-	cancelled = fhir_wait_all(r, njobs) != 0;
-	for (i = 0; i < njobs; i++) {
-		if (cancelled && nsent[i] > 0) {
+	for (i = 0; i < njobs; i++)
+		r[i] = jobs[i].started ? jobs[i].req : NULL;
+	if ((rc = fhir_wait_all(r, njobs)) != 0) {
+		/* Broken (Esc): every one was cancelled. */
+		for (i = 0; i < njobs; i++) {
+			if (jobs[i].req == NULL || !jobs[i].started)
+				continue;
+			jobs[i].req = NULL;
 			jobs[i].rc = -1;
+			jobs[i].cancelled = 1;
 			jobs[i].res.net_error = HTTP_ERR_CANCELLED;
 			free(jobs[i].cause);
 			jobs[i].cause = xstrdup("Cancelled.");
-		} else if (r[i] != NULL) {
-			jobs[i].rc = fhir_collect(r[i], 0, &jobs[i].res,
-			    &jobs[i].cause);
-			/* An expired token: refresh, and this one again. */
-			if (jobs[i].rc != 0 && jobs[i].res.status == 401 &&
-			    jobs[i].f->refresh != NULL) {
-				fhir_result_free(&jobs[i].res);
-				free(jobs[i].cause);
-				jobs[i].cause = NULL;
-				jobs[i].rc = fhir_batch(jobs[i].f,
-				    (const char *const *)jobs[i].urls,
-				    jobs[i].n, &jobs[i].res, &jobs[i].cause);
-				goto urls;
-			}
 		}
-		jobs[i].rc = fhir_batch_answer(jobs[i].rc, sent[i], jobs[i].n,
-		    nsent[i], &jobs[i].res, &jobs[i].cause);
-urls:
-		for (k = 0; k < jobs[i].n; k++)
-			free(jobs[i].urls[k]);
-		if (jobs[i].rc != 0 && jobs[i].cause == NULL)
-			jobs[i].cause = xstrdup("The portal could not be "
-			    "reached.");
-		free(sent[i]);
 	}
 	free(r);
-	free(sent);
-	free(nsent);
+	return rc;
+}
+
+/* Free what a started job holds besides its answer: urls, the request. */
+static void
+fhir_job_free(struct fhir_batch_job *job)
+{
+	size_t	k;
+
+	if (job->req != NULL)
+		http_req_cancel(job->req);
+	job->req = NULL;
+	for (k = 0; k < job->n; k++) {
+		free(job->urls[k]);
+		job->urls[k] = NULL;
+	}
+	free(job->sent);
+	job->sent = NULL;
+	job->started = 0;
+}
+
+void
+fhir_batch_finish(struct fhir_batch_job *job)
+{
+	char	*why = NULL;
+
+	if (!job->started)
+		return;
+	if (!fhir_batch_arrived(job))
+		(void)fhir_batch_wait(job, 1);
+	if (job->req != NULL) {
+		job->rc = fhir_collect(job->req, 0, &job->res, &job->cause);
+		job->req = NULL;
+		/* An expired token: refresh, then this one again (a second
+		 * 401 is the person's to sign in again). */
+		if (job->rc != 0 && job->res.status == 401 &&
+		    job->f->refresh != NULL) {
+			fhir_result_free(&job->res);
+			free(job->cause);
+			job->cause = NULL;
+			if (job->f->refresh(job->f->refresh_arg, &why) == 0)
+				job->rc = fhir_batch(job->f,
+				    (const char *const *)job->urls, job->n,
+				    &job->res, &job->cause);
+			else
+				job->cause = why;
+			goto done;
+		}
+	}
+	job->rc = fhir_batch_answer(job->rc, job->sent, job->n, job->nsent,
+	    &job->res, &job->cause);
+done:
+	if (job->rc != 0 && job->cause == NULL)
+		job->cause = xstrdup("The portal could not be reached.");
+	fhir_job_free(job);
+}
+
+void
+fhir_batch_drop(struct fhir_batch_job *job)
+{
+	if (!job->started)
+		return;
+	fhir_job_free(job);
+	fhir_result_free(&job->res);
+	free(job->cause);
+	job->cause = NULL;
+	job->rc = -1;
+}
+
+void
+fhir_batch_all(struct fhir_batch_job *jobs, size_t njobs)
+{
+	size_t	i;
+
+	/* Every server's batch is sent before any answer is waited for. */
+	for (i = 0; i < njobs; i++)
+		fhir_batch_start(&jobs[i], NULL, NULL);
+	(void)fhir_batch_wait(jobs, njobs);
+	for (i = 0; i < njobs; i++)
+		fhir_batch_finish(&jobs[i]);
 }
 
 char *

@@ -122,14 +122,14 @@ refill_meds_clear(struct refill_meds *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* The medications and refill requests from a batch answer body. */
-static void
+void
 refill_meds_take(struct refill_meds *s, const struct json *body)
 {
 	const struct json	*b;
 	long			 status;
 	size_t			 i, n;
 
+	refill_meds_clear(s);
 	s->a = arena_create();
 	b = fhir_batch_entry(body, 0, &status, &s->withheld);
 	n = fhir_bundle_count(b);
@@ -150,44 +150,18 @@ refill_meds_take(struct refill_meds *s, const struct json *body)
 	}
 }
 
-void
-refill_meds_load_all(struct refill_source *src, size_t n)
+size_t
+refill_meds_urls(const char *patient, char **urls)
 {
-	struct fhir_batch_job	*jobs = xcalloc(n + 1, sizeof *jobs);
-	size_t			 i;
+	char	*ref = fhir_ref("Patient", patient);
 
-	for (i = 0; i < n; i++) {
-		jobs[i].f = src[i].f;
-		jobs[i].n = 2;
-		jobs[i].urls = xcalloc(3, sizeof *jobs[i].urls);
-		jobs[i].urls[0] = fhir_query("MedicationRequest?status=active"
-		    "&_count=" FHIR_NUM(REFILL_MAX_MEDS) "&_include="
-		    "MedicationRequest:medication", "patient", src[i].patient,
-		    NULL);
-		jobs[i].urls[1] = fhir_query("Task?code=fulfill&_sort="
-		    "-authored-on&_count=20", "patient", src[i].patient, NULL);
-	}
-	fhir_batch_all(jobs, n);
-	for (i = 0; i < n; i++) {
-		src[i].rc = jobs[i].rc;
-		src[i].cause = jobs[i].cause;
-		if (jobs[i].rc == 0)
-			refill_meds_take(src[i].m, jobs[i].res.body);
-		fhir_result_free(&jobs[i].res);
-		free(jobs[i].urls);
-	}
-	free(jobs);
-}
-
-int
-refill_meds_load(struct fhir *f, const char *patient,
-    struct refill_meds *s, char **cause)
-{
-	struct refill_source	src = { f, patient, s, 0, NULL };
-
-	refill_meds_load_all(&src, 1);
-	*cause = src.cause;
-	return src.rc;
+	urls[0] = fhir_query("MedicationRequest?status=active&_count="
+	    FHIR_NUM(REFILL_MAX_MEDS) "&_include=MedicationRequest:medication",
+	    "patient", ref, NULL);
+	urls[1] = fhir_query("Task?code=fulfill&_sort=-authored-on&_count=20",
+	    "patient", ref, NULL);
+	free(ref);
+	return REFILL_URLS;
 }
 
 void

@@ -236,9 +236,8 @@ summary_clear(struct summary *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* The batch of the summary of patient id: 6 urls into urls. */
-static void
-sum_urls(const char *id, char **urls)
+size_t
+summary_urls(const char *id, char **urls)
 {
 	char	*ref = fhir_ref("Patient", id);
 
@@ -254,16 +253,18 @@ sum_urls(const char *id, char **urls)
 	urls[5] = fhir_query("Observation?category=vital-signs&_sort=-date"
 	    "&_count=20", "patient", ref, NULL);
 	free(ref);
+	return SUMMARY_URLS;
 }
 
-/* The summary from the batch answer body. */
-static void
-sum_take(struct summary *s, const struct json *body)
+void
+summary_take(struct summary *s, const struct json *body)
 {
 	const struct json	*b;
 	long			 status;
 	size_t			 i;
 
+	summary_clear(s);
+	s->a = arena_create();
 	if ((b = fhir_batch_entry(body, 0, &status, NULL)) != NULL)
 		s->have_patient = model_patient(s->a, b, &s->patient) == 0;
 	for (i = 0; i < SUMMARY_N; i++) {
@@ -316,18 +317,16 @@ summary_load_all(struct summary_source *src, size_t n)
 
 	for (i = 0; i < n; i++) {
 		summary_clear(src[i].s);
-		src[i].s->a = arena_create();
 		jobs[i].f = src[i].f;
-		jobs[i].urls = xcalloc(7, sizeof *jobs[i].urls);
-		jobs[i].n = 6;
-		sum_urls(src[i].patient, jobs[i].urls);
+		jobs[i].urls = xcalloc(SUMMARY_URLS + 1, sizeof *jobs[i].urls);
+		jobs[i].n = summary_urls(src[i].patient, jobs[i].urls);
 	}
 	fhir_batch_all(jobs, n);
 	for (i = 0; i < n; i++) {
 		src[i].rc = jobs[i].rc;
 		src[i].cause = jobs[i].cause;
 		if (jobs[i].rc == 0)
-			sum_take(src[i].s, jobs[i].res.body);
+			summary_take(src[i].s, jobs[i].res.body);
 		fhir_result_free(&jobs[i].res);
 		free(jobs[i].urls);
 	}

@@ -4,7 +4,7 @@
 import { careTeamReply, moveTask } from './rules.mjs';
 import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
 
-export const FAULT_KINDS = ['latency', 'drop', 'drop-answer', 'break-transaction', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
+export const FAULT_KINDS = ['latency', 'hold', 'drop', 'drop-answer', 'break-transaction', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
 const HUGE_DEFAULT = 64 * 1024 * 1024;
 
 /** Queue of faults; each request consumes at most one. */
@@ -52,6 +52,17 @@ export async function applyFault(fault, req, res, { auth, token }) {
   switch (fault.kind) {
     case 'latency':
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    case 'hold':
+      // Served only once the test says so (POST /_test/release), or
+      // after ms (default 60 s): an answer that comes exactly when wanted.
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, fault.ms || 60000);
+        held.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
       return false;
     case 'drop':
       req.socket.destroy();
@@ -122,6 +133,9 @@ async function streamHuge(res, bytes) {
  * Handles /_test/*. Returns {status, body} or undefined for unknown paths.
  * ctl = {repo, snapshot, auth, audit, faults, capabilities, allCapabilities}.
  */
+/* Requests held by a 'hold' fault, released by POST /_test/release. */
+const held = [];
+
 /* Requests waiting at /_test/meet, by key. */
 const meetings = new Map();
 
@@ -190,6 +204,13 @@ export async function handleTest(req, ctl) {
     }
     case 'GET /_test/fault':
       return { status: 200, body: { faults: ctl.faults.list } };
+    case 'POST /_test/release': {
+      const n = held.length;
+      for (const go of held.splice(0)) {
+        go();
+      }
+      return { status: 200, body: { released: n } };
+    }
     case 'DELETE /_test/fault':
       ctl.faults.clear();
       return { status: 200, body: OK_OUTCOME };

@@ -4,11 +4,14 @@ Street, Harbor Clinic (a plain SMART server) signed in from Home with a
 browser, then her medications of both, and one health summary of both: every row says where it comes
 from, the allergy and the flu shot recorded at both are one row each with
 both places, the latest vital signs are the newest of either; then Harbor
-failing is said for Harbor alone, Main Street's rows still shown. Prints
+failing is said for Harbor alone, Main Street's rows still shown; Harbor
+slow: Main Street's rows come first, Harbor's join them as they arrive,
+the cursor staying on its row. Prints
 TAP."""
 
 import os
 import sys
+from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tuilib import (PORTAL, SMART, WORLD, Term, browse,  # noqa: E402
@@ -47,6 +50,26 @@ def row(t, start):
                 out += " " + more.strip()
             return out
     return ""
+
+
+def visit_rows(t, heading):
+    """The (time, text) of each visit row under heading, in order."""
+    out, inside, lines = [], False, t.lines()
+    for i, line in enumerate(lines):
+        if line == heading:
+            inside = True
+            continue
+        if inside and not line.startswith(("  ", "> ")):
+            break
+        if inside and line[2:3] != " " and ": " in line:
+            when, text = line[2:].split(": ", 1)
+            for more in lines[i + 1:]:
+                if not more.startswith("    "):
+                    break
+                text += " " + more.strip()
+            out.append((datetime.strptime(when, "%a %d %b %Y %H:%M"),
+                        text))
+    return out
 
 
 def run():
@@ -97,8 +120,57 @@ def run():
            row(t, "Atorvastatin").endswith("From Harbor Clinic."),
            "medications of both organizations, each saying where it comes "
            "from", t.screen())
+        # Visits of both, in order, each opening at its own organization.
+        t.keys("6")
+        ok(t.wait(r"^Upcoming visits"), "visits open", t.screen())
+        ups = visit_rows(t, "Upcoming visits")
+        pasts = visit_rows(t, "Past visits")
+        ok(any(v.endswith("From Harbor Clinic.") for _, v in ups) and
+           any(v.endswith("From Main Street Clinic.") for _, v in ups),
+           "upcoming visits of both organizations, each saying where it "
+           "comes from", t.screen())
+        ok(any(v.endswith("From Harbor Clinic.") for _, v in pasts),
+           "Harbor's past visit too", t.screen())
+        ok([w for w, _ in ups] == sorted(w for w, _ in ups) and
+           [w for w, _ in pasts] == sorted((w for w, _ in pasts),
+                                           reverse=True),
+           "upcoming soonest first, past latest first, across both",
+           t.screen())
+        ok(focus_down_to(t, r"Nora Lindqvist"), "Harbor's upcoming visit "
+           "can be focused", t.screen())
+        t.keys("Enter")
+        ok(t.wait(r"^\s*With: Nora Lindqvist"), "it opens from Harbor, "
+           "where it is", t.screen())
+        ok("Cancel this visit" not in t.screen() and "Reschedule" not in
+           t.screen() and t.said("Nothing more can be done with this "
+                                 "visit online."),
+           "Harbor takes no changes: none is offered", t.screen())
+        t.keys("Escape")
+        ok(t.wait(r"^Upcoming visits"), "back to the visits", t.screen())
         t.keys("2")
         ok(t.wait(r"^Allergies"), "back to the summary", t.screen())
+
+        # Harbor slow: Main Street's rows come first, Harbor's join them
+        # when they arrive, and the cursor stays on its row.
+        portal("/_test/fault", {"kind": "hold", "count": 1, "path": "/fhir"},
+               base=SMART)
+        t.keys("r")
+        ok(t.said("Still loading: Harbor Clinic..."), "the slow "
+           "organization is said to be still loading", t.screen())
+        ok("Peanut" in t.screen() and "Latex" not in t.screen(), "Main "
+           "Street's rows are shown without waiting for Harbor's",
+           t.screen())
+        ok(focus_down_to(t, r"Body weight"), "a row below the allergies "
+           "can be focused meanwhile", t.screen())
+        portal("/_test/release", {}, base=SMART)
+        ok(t.wait(r"Latex"), "Harbor's rows join when they arrive",
+           t.screen())
+        ok("Still loading" not in t.screen(), "and it is no longer said "
+           "to be loading", t.screen())
+        ok("Body weight" in t.lines()[t.cursor()[1]], "the cursor stays "
+           "on the row it was on, moved down by Harbor's rows",
+           t.screen())
+        check_focus(t, "Harbor's rows arrived")
 
         # Harbor fails: said for Harbor, Main Street still shown.
         portal("/_test/fault", {"kind": "500", "count": 4, "path": "/fhir"},

@@ -1,0 +1,61 @@
+/*
+ * The records of one's own organizations shown together (linked
+ * organizations, app_portals): one batch to each at once, in the one
+ * loop. The first organization's answer is waited for; each other's is
+ * taken as it arrives, so the slowest server holds back no one's rows.
+ * Domain modules make the batch (urls) and read its answer; the screen
+ * merges what comes.
+ */
+#ifndef CHARTTY_LINKED_H
+#define CHARTTY_LINKED_H
+
+#include <stddef.h>
+
+#include "app.h"
+#include "fhir.h"
+
+#define LINKED_MAX	(APP_MAX_LINKS + 1)
+
+struct portal;
+struct view;
+
+struct linked {
+	struct app		*app;
+	size_t			 n;	/* organizations, the first one's own */
+	struct portal		*p[LINKED_MAX];
+	struct fhir_batch_job	 job[LINKED_MAX];
+	int			 waiting[LINKED_MAX];
+	void			*screen;	/* its state: app_ready(), take() */
+	void			(*take)(void *, size_t,
+				    const struct fhir_batch_job *);
+};
+
+/*
+ * What a screen does with organization i's answer (i 0: the first, its
+ * own; then each other as it arrives): job->rc 0 with job->res, or -1
+ * with job->cause.
+ */
+typedef void linked_take_fn(void *state, size_t i,
+	     const struct fhir_batch_job *job);
+/*
+ * Send each organization the batch urls(patient there, urls) makes (at
+ * most max urls), then wait for the first's: 0 once take() had it, or
+ * -1 with *cause when it failed (take() is not called: what is on
+ * screen stays whole). Those already in are taken too; a line reader
+ * (plain mode), who gets a screen once, whole, waits for every one. The
+ * others come to the screen's .ready(), which calls linked_take(). l
+ * must stay in place until linked_drop().
+ */
+int	 linked_load(struct linked *, struct app *, void *state,
+	     size_t (*urls)(const char *patient, char **urls), size_t max,
+	     linked_take_fn *take, char **cause);
+/* take() each other organization's answer that is in. */
+void	 linked_take(struct linked *);
+/* Say which organizations are still awaited ("Still loading: ..."). */
+void	 linked_view(const struct linked *, struct view *);
+/* Organization i's name for people. */
+const char *linked_name(const struct linked *, size_t i);
+/* Cancel the answers still awaited. */
+void	 linked_drop(struct linked *);
+
+#endif
