@@ -140,6 +140,10 @@ struct app {
 	const struct screen	*next;		/* set by app_push() */
 	void			*next_arg;
 	struct portal		*next_at;	/* set by app_push_at() */
+	/* Where the screen on top (or being opened) works (NULL:
+	 * portal); the loop keeps it. See app_here(). */
+	struct portal		*here;
+	char			*here_ref;	/* app_here_patient_ref() */
 	unsigned		 changes;	/* see app_changed() */
 	struct app_link		 links[APP_MAX_LINKS];
 	size_t			 nlinks;

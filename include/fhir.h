@@ -115,13 +115,15 @@ int	 fhir_batch_take(struct fhir *, char **urls, size_t n,
 /*
  * A batch to one server that may be left running (linked organizations:
  * each answer taken as it comes). Set f, urls (each malloc'd; freed when
- * finished or dropped) and n; the rest is the job's.
+ * finished or dropped) and n, or get for one GET of urls[0] (a search
+ * or a page's link: its answer is that Bundle); the rest is the job's.
  */
 struct http_req;
 struct fhir_batch_job {
 	struct fhir		*f;
 	char			**urls;
 	size_t			  n;
+	int			  get;
 	/* Once finished: rc 0 with res (fhir_result_free it), or -1 with
 	 * cause (free it). */
 	struct fhir_result	  res;
@@ -211,6 +213,11 @@ void	 fhir_pages_start(struct fhir_pages *, const char *first);
  */
 int	 fhir_pages_fetch(struct fhir *, struct fhir_pages *, int dir,
 	     struct fhir_result *, char **cause);
+/* The address of the page dir away (0: the current), or NULL when there
+ * is none; then, once it was fetched (page its answer), move there. */
+const char *fhir_pages_url(const struct fhir_pages *, int dir);
+void	 fhir_pages_moved(struct fhir *, struct fhir_pages *, int dir,
+	     const struct json *page);
 /* The current page number (1 for the first), and whether there is more. */
 size_t	 fhir_pages_number(const struct fhir_pages *);
 int	 fhir_pages_more(const struct fhir_pages *);

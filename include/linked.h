@@ -19,17 +19,6 @@
 struct portal;
 struct view;
 
-struct linked {
-	struct app		*app;
-	size_t			 n;	/* organizations, the first one's own */
-	struct portal		*p[LINKED_MAX];
-	struct fhir_batch_job	 job[LINKED_MAX];
-	int			 waiting[LINKED_MAX];
-	void			*screen;	/* its state: app_ready(), take() */
-	void			(*take)(void *, size_t,
-				    const struct fhir_batch_job *);
-};
-
 /*
  * What a screen does with organization i's answer (i 0: the first, its
  * own; then each other as it arrives): job->rc 0 with job->res, or -1
@@ -37,18 +26,43 @@ struct linked {
  */
 typedef void linked_take_fn(void *state, size_t i,
 	     const struct fhir_batch_job *job);
+struct linked_ask;
+
+struct linked {
+	struct app		*app;
+	size_t			 n;	/* organizations, the first one's own */
+	struct portal		*p[LINKED_MAX];
+	struct fhir_batch_job	 job[LINKED_MAX];
+	int			 waiting[LINKED_MAX];
+	void			*screen;	/* its state: app_ready(), take() */
+	const struct linked_ask	*ask;
+};
+
 /*
- * Send each organization the batch urls(patient there, urls) makes (at
- * most max urls), then wait for the first's: 0 once take() had it, or
- * -1 with *cause when it failed (take() is not called: what is on
- * screen stays whole). Those already in are taken too; a line reader
- * (plain mode), who gets a screen once, whole, waits for every one. The
- * others come to the screen's .ready(), which calls linked_take(). l
- * must stay in place until linked_drop().
+ * What a screen asks of each organization: urls(patient there, urls)
+ * makes the batch (at most max urls), or urls_at() makes it for
+ * organization org (0: nothing is asked there; take() is not called for
+ * it, or for the first, with no answer: job->res.body NULL); get: one
+ * GET of urls[0] (a search or a page's link), not a batch.
+ */
+struct linked_ask {
+	size_t		 (*urls)(const char *patient, char **urls);
+	size_t		 (*urls_at)(void *state, size_t org,
+			     const char *patient, char **urls);
+	size_t		   max;
+	int		   get;
+	linked_take_fn	  *take;
+};
+/*
+ * Ask each organization at once, then wait for the first's answer: 0
+ * once take() had it, or -1 with *cause when it failed (take() is not
+ * called: what is on screen stays whole). Those already in are taken
+ * too; a line reader (plain mode), who gets a screen once, whole, waits
+ * for every one (so does an app with no ui). The others come to the screen's .ready(), which calls
+ * linked_take(). l (and ask) must stay in place until linked_drop().
  */
 int	 linked_load(struct linked *, struct app *, void *state,
-	     size_t (*urls)(const char *patient, char **urls), size_t max,
-	     linked_take_fn *take, char **cause);
+	     const struct linked_ask *, char **cause);
 /* take() each other organization's answer that is in. */
 void	 linked_take(struct linked *);
 /* Say which organizations are still awaited ("Still loading: ..."). */

@@ -47,6 +47,10 @@ int	 results_report_load(struct fhir *, const char *id,
 
 /* Start pages at patient's (a reference) first page of reports. */
 void	 results_list_start(struct fhir_pages *, const char *patient);
+/* A page of reports fetched from f (bundle) into page, in a, and the
+ * server's count of them all in *total (-1: not said). */
+void	 results_list_take(const struct fhir *, struct arena *,
+	     const struct json *bundle, struct results_page *, long *total);
 /*
  * Fetch the page dir away from the current one (0: the same again) into
  * page (in a new arena *a that the caller frees), the server's count

@@ -75,13 +75,18 @@ meds_take(void *state, size_t i, const struct fhir_batch_job *job)
 	refill_meds_clear(&o);
 }
 
+static const struct linked_ask meds_ask = {
+	.urls = refill_meds_urls,
+	.max = REFILL_URLS,
+	.take = meds_take,
+};
+
 static int
 meds_fetch(struct app *app, void *state, char **cause)
 {
 	struct meds_state	*st = state;
 
-	return linked_load(&st->l, app, st, refill_meds_urls, REFILL_URLS,
-	    meds_take, cause);
+	return linked_load(&st->l, app, st, &meds_ask, cause);
 }
 
 static int

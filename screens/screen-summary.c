@@ -51,13 +51,18 @@ sum_take(void *state, size_t i, const struct fhir_batch_job *job)
 	summary_clear(&o);
 }
 
+static const struct linked_ask sum_ask = {
+	.urls = summary_urls,
+	.max = SUMMARY_URLS,
+	.take = sum_take,
+};
+
 static int
 sum_fetch(struct app *app, void *state, char **cause)
 {
 	struct sum_state	*st = state;
 
-	return linked_load(&st->l, app, st, summary_urls, SUMMARY_URLS,
-	    sum_take, cause);
+	return linked_load(&st->l, app, st, &sum_ask, cause);
 }
 
 static int

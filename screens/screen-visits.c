@@ -58,13 +58,18 @@ visits_take(void *state, size_t i, const struct fhir_batch_job *job)
 	booking_visits_clear(&o);
 }
 
+static const struct linked_ask visits_ask = {
+	.urls = booking_visits_urls,
+	.max = BOOKING_VISITS_URLS,
+	.take = visits_take,
+};
+
 static int
 visits_fetch(struct app *app, void *state, char **cause)
 {
 	struct visits_state	*st = state;
 
-	return linked_load(&st->l, app, st, booking_visits_urls,
-	    BOOKING_VISITS_URLS, visits_take, cause);
+	return linked_load(&st->l, app, st, &visits_ask, cause);
 }
 
 static int

@@ -56,8 +56,7 @@ struct loop {
 	const struct screen *after_screen;
 	const struct screen *opening;	/* in its .open() */
 	int		 opening_ready;	/* app_ready() while opening */
-	struct portal	*opening_at;	/* where it works */
-	char		 here_ref[512];	/* app_here_patient_ref() */
+
 	/* A kiosk: the idle timers of a patient's turn. */
 	unsigned	 idle_warn, idle_end;
 	int		 warned;	/* "Still there?" is on screen */
@@ -69,7 +68,6 @@ struct loop {
 
 /* The loop around the public struct app (its first member). */
 #define APP_LOOP(app)	((struct loop *)(app))
-#define APP_LOOP_C(app)	((const struct loop *)(app))
 
 /*
  * A timer fired: the main loop acts on it between keys. In plain mode
@@ -414,14 +412,14 @@ app_push_at(struct app *app, const struct screen *s, void *arg,
 struct portal *
 app_here(const struct app *app)
 {
-	const struct loop	*l = APP_LOOP_C(app);
-	struct portal		*at;
+	return app->here != NULL ? app->here : app->portal;
+}
 
-	if (l->opening != NULL)
-		at = l->opening_at;
-	else
-		at = l->depth > 0 ? l->stack[l->depth - 1].at : NULL;
-	return at != NULL ? at : app->portal;
+/* The organization of the screen on top, for app_here(). */
+static void
+app_sync_here(struct loop *l)
+{
+	l->app.here = l->depth > 0 ? l->stack[l->depth - 1].at : NULL;
 }
 
 int
@@ -444,15 +442,16 @@ app_here_patient(const struct app *app)
 const char *
 app_here_patient_ref(const struct app *app)
 {
-	struct loop	*l = (struct loop *)APP_LOOP_C(app);
+	struct app	*w = (struct app *)app;	/* its buffer */
 	const char	*id;
 
 	if (!app_elsewhere(app))
 		return app_patient_ref(app);
 	if ((id = app_here_patient(app)) == NULL)
 		return NULL;
-	snprintf(l->here_ref, sizeof l->here_ref, "Patient/%s", id);
-	return l->here_ref;
+	free(w->here_ref);
+	w->here_ref = fhir_ref("Patient", id);
+	return w->here_ref;
 }
 
 void
@@ -660,6 +659,7 @@ app_close_top(struct loop *l)
 		free(f->state);	/* a state of one block (or none) */
 	memset(f, 0, sizeof *f);
 	l->app.depth = l->depth;
+	app_sync_here(l);
 	l->rebuild = l->dirty = 1;
 }
 
@@ -712,11 +712,11 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	}
 	app_loading(app, s->loading);
 	l->opening = s;
-	l->opening_at = at;
 	l->opening_ready = 0;
+	app->here = at;
 	rc = s->open(app, arg, &state, &cause);
 	l->opening = NULL;
-	l->opening_at = NULL;
+	app_sync_here(l);
 	if (rc != 0) {
 		app_say(app, cause ? cause : "That could not be opened.");
 		free(cause);
@@ -736,6 +736,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	f->at = at;
 	l->opening_ready = 0;
 	app->depth = l->depth;
+	app_sync_here(l);
 	l->rebuild = l->dirty = 1;
 }
 
@@ -780,6 +781,7 @@ app_home(struct loop *l, const struct screen *area)
 		app_close_top(l);
 	l->stack[l->depth++] = home;
 	l->app.depth = l->depth;
+	app_sync_here(l);
 	l->rebuild = l->dirty = 1;
 	if (area != NULL && area != APP_SCREENS(l)->home)
 		app_open(l, area, NULL);
@@ -1387,6 +1389,7 @@ app_run(const struct app_options *opt)
 	portal_free(app->portal);
 	free(app->message);
 	free(l->find);
+	free(app->here_ref);
 	free(l);
 	return 0;
 }

@@ -588,21 +588,36 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 	job->sent = xcalloc(job->n + 1, sizeof *job->sent);
 	job->arrived = arrived;
 	job->arg = arg;
-	b = fhir_batch_body(job->f, (const char *const *)job->urls, job->n,
-	    job->sent, &job->nsent);
-	if (job->nsent > 0 && (url = fhir_url(job->f, "")) != NULL) {
-		text = json_print(b);
-		job->req = fhir_start(job->f, "POST", url, text, NULL,
-		    &job->cause);
-		secret_free(text);
-		free(url);
-		if (job->req == NULL)
-			job->rc = -1;
-		else if (arrived != NULL)
-			http_req_then(job->req, fhir_job_arrived, job);
-	}
 	job->started = 1;
-	json_free(b);
+	if (job->get) {
+		/* One search or page of one, its own answer. */
+		if ((url = fhir_url(job->f, job->urls[0])) == NULL) {
+			job->cause = xstrdup("The portal pointed to another "
+			    "server; chartty did not follow it.");
+			job->rc = -1;
+			return;
+		}
+		job->req = fhir_start(job->f, "GET", url, NULL, NULL,
+		    &job->cause);
+		free(url);
+	} else {
+		b = fhir_batch_body(job->f, (const char *const *)job->urls,
+		    job->n, job->sent, &job->nsent);
+		if (job->nsent > 0 && (url = fhir_url(job->f, "")) != NULL) {
+			text = json_print(b);
+			job->req = fhir_start(job->f, "POST", url, text, NULL,
+			    &job->cause);
+			secret_free(text);
+			free(url);
+		}
+		json_free(b);
+		if (job->nsent == 0)
+			return;
+	}
+	if (job->req == NULL)
+		job->rc = -1;
+	else if (arrived != NULL)
+		http_req_then(job->req, fhir_job_arrived, job);
 }
 
 int
@@ -674,17 +689,22 @@ fhir_batch_finish(struct fhir_batch_job *job)
 			fhir_result_free(&job->res);
 			free(job->cause);
 			job->cause = NULL;
-			if (job->f->refresh(job->f->refresh_arg, &why) == 0)
+			if (job->f->refresh(job->f->refresh_arg, &why) != 0)
+				job->cause = why;
+			else if (job->get)
+				job->rc = fhir_request(job->f, "GET",
+				    job->urls[0], NULL, NULL, &job->res,
+				    &job->cause);
+			else
 				job->rc = fhir_batch(job->f,
 				    (const char *const *)job->urls, job->n,
 				    &job->res, &job->cause);
-			else
-				job->cause = why;
 			goto done;
 		}
 	}
-	job->rc = fhir_batch_answer(job->rc, job->sent, job->n, job->nsent,
-	    &job->res, &job->cause);
+	if (!job->get)
+		job->rc = fhir_batch_answer(job->rc, job->sent, job->n,
+		    job->nsent, &job->res, &job->cause);
 done:
 	if (job->rc != 0 && job->cause == NULL)
 		job->cause = xstrdup("The portal could not be reached.");
@@ -963,27 +983,20 @@ fhir_pages_start(struct fhir_pages *p, const char *first)
 	p->n = 1;
 }
 
-int
-fhir_pages_fetch(struct fhir *f, struct fhir_pages *p, int dir,
-    struct fhir_result *res, char **cause)
+const char *
+fhir_pages_url(const struct fhir_pages *p, int dir)
 {
-	const char	*url;
-
-	memset(res, 0, sizeof *res);
-	if (p->n == 0 || (dir > 0 && p->next == NULL) ||
-	    (dir < 0 && p->n < 2)) {
-		*cause = xstrdup(dir < 0 ? "This is the first page." :
-		    "There are no more pages.");
-		return -1;
-	}
+	if (p->n == 0 || (dir > 0 && p->next == NULL) || (dir < 0 && p->n < 2))
+		return NULL;
 	if (dir > 0)
-		url = p->next;
-	else if (dir < 0)
-		url = p->urls[p->n - 2];
-	else
-		url = p->urls[p->n - 1];
-	if (fhir_request(f, "GET", url, NULL, NULL, res, cause) != 0)
-		return -1;
+		return p->next;
+	return p->urls[p->n - (dir < 0 ? 2 : 1)];
+}
+
+void
+fhir_pages_moved(struct fhir *f, struct fhir_pages *p, int dir,
+    const struct json *page)
+{
 	if (dir > 0) {
 		p->urls = xrealloc(p->urls, (p->n + 1) * sizeof *p->urls);
 		p->urls[p->n++] = p->next;
@@ -991,7 +1004,24 @@ fhir_pages_fetch(struct fhir *f, struct fhir_pages *p, int dir,
 	} else if (dir < 0)
 		free(p->urls[--p->n]);
 	free(p->next);
-	p->next = fhir_link(f, res->body, "next");
+	p->next = fhir_link(f, page, "next");
+}
+
+int
+fhir_pages_fetch(struct fhir *f, struct fhir_pages *p, int dir,
+    struct fhir_result *res, char **cause)
+{
+	const char	*url;
+
+	memset(res, 0, sizeof *res);
+	if ((url = fhir_pages_url(p, dir)) == NULL) {
+		*cause = xstrdup(dir < 0 ? "This is the first page." :
+		    "There are no more pages.");
+		return -1;
+	}
+	if (fhir_request(f, "GET", url, NULL, NULL, res, cause) != 0)
+		return -1;
+	fhir_pages_moved(f, p, dir, res->body);
 	return 0;
 }
 

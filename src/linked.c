@@ -34,8 +34,7 @@ linked_done(struct fhir_batch_job *job)
 
 int
 linked_load(struct linked *l, struct app *app, void *state,
-    size_t (*urls)(const char *, char **), size_t max, linked_take_fn *take,
-    char **cause)
+    const struct linked_ask *ask, char **cause)
 {
 	struct fhir_batch_job	*job;
 	const char		*patient;
@@ -46,20 +45,28 @@ linked_load(struct linked *l, struct app *app, void *state,
 	memset(l, 0, sizeof *l);
 	l->app = app;
 	l->screen = state;
-	l->take = take;
+	l->ask = ask;
 	l->n = app_portals(app, l->p);
 	for (i = 0; i < l->n; i++) {
 		job = &l->job[i];
 		patient = i == 0 ? app_patient(app) :
 		    portal_session(l->p[i])->patient;
 		job->f = portal_fhir(l->p[i]);
-		job->urls = xcalloc(max + 1, sizeof *job->urls);
-		job->n = urls(patient, job->urls);
+		job->get = ask->get;
+		job->urls = xcalloc(ask->max + 1, sizeof *job->urls);
+		job->n = ask->urls != NULL ? ask->urls(patient, job->urls) :
+		    ask->urls_at(state, i, patient, job->urls);
+		if (job->n == 0) {	/* nothing asked there */
+			free(job->urls);
+			job->urls = NULL;
+			continue;
+		}
 		fhir_batch_start(job, i == 0 ? NULL : linked_arrived, l);
 		l->waiting[i] = i > 0;
 	}
-	/* Esc while the first is awaited stops them all. */
-	whole = app->ui != NULL && app->ui->plain;
+	/* Esc while the first is awaited stops them all. A line reader,
+	 * or no screen at all, gets everything at once. */
+	whole = app->ui == NULL || app->ui->plain;
 	if (fhir_batch_wait(l->job, whole ? l->n : 1) != 0)
 		linked_drop(l);
 	job = &l->job[0];
@@ -73,7 +80,7 @@ linked_load(struct linked *l, struct app *app, void *state,
 		linked_drop(l);
 		return -1;
 	}
-	take(state, 0, job);
+	ask->take(state, 0, job);
 	linked_done(job);
 	linked_take(l);
 	return 0;
@@ -93,7 +100,7 @@ linked_take(struct linked *l)
 		fhir_batch_finish(job);
 		free(job->urls);
 		job->urls = NULL;
-		l->take(l->screen, i, job);
+		l->ask->take(l->screen, i, job);
 		linked_done(job);
 	}
 }

@@ -257,11 +257,18 @@ results_list_page(struct fhir *f, struct fhir_pages *p, int dir,
 		return -1;
 	}
 	*ap = arena_create();
-	results_page_parse(*ap, res.body, page);
-	results_review_known(f, page);
-	*total = fhir_bundle_total(res.body);
+	results_list_take(f, *ap, res.body, page, total);
 	fhir_result_free(&res);
 	return 0;
+}
+
+void
+results_list_take(const struct fhir *f, struct arena *a,
+    const struct json *bundle, struct results_page *page, long *total)
+{
+	results_page_parse(a, bundle, page);
+	results_review_known(f, page);
+	*total = fhir_bundle_total(bundle);
 }
 
 void

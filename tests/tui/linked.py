@@ -120,6 +120,28 @@ def run():
            row(t, "Atorvastatin").endswith("From Harbor Clinic."),
            "medications of both organizations, each saying where it comes "
            "from", t.screen())
+        # Results of both, newest first, each opening at its own
+        # organization.
+        t.keys("3")
+        ok(t.wait(r"^Reports, newest first"), "results open", t.screen())
+        reports = [line for line in t.lines() if line[2:].startswith(
+            ("Lipid panel", "25-hydroxyvitamin D", "Complete blood",
+             "Hemoglobin", "Basic metabolic", "Comprehensive"))]
+        ok(any(row(t, r[2:14]).endswith("from Harbor Clinic")
+               for r in reports) and
+           any(row(t, r[2:14]).endswith("from Main Street Clinic")
+               for r in reports),
+           "reports of both organizations, each saying where it comes "
+           "from", t.screen())
+        ok(focus_down_to(t, r"^> Lipid panel.*from Harbor Clinic"),
+           "Harbor's lipid panel can be focused", t.screen())
+        t.keys("Enter")
+        ok(t.said("Cholesterol above goal: starting atorvastatin."),
+           "it opens from Harbor, where it is, with its conclusion",
+           t.screen())
+        t.keys("Escape")
+        ok(t.wait(r"^Reports, newest first"), "back to the results",
+           t.screen())
         # Visits of both, in order, each opening at its own organization.
         t.keys("6")
         ok(t.wait(r"^Upcoming visits"), "visits open", t.screen())

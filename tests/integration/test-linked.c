@@ -1,0 +1,194 @@
+/*
+ * Linked organizations on the real screens (no curses): walter-long
+ * signed in at Main Street (the test portal: a long history, many pages
+ * of reports) with Maria's account at Harbor Clinic (the plain SMART
+ * server) linked. The results screen weaves the two organizations'
+ * pages newest first, pages on through Main Street's history after
+ * Harbor's last page and back, says a failing Harbor for Harbor alone,
+ * and opens a report at its own organization. Prints TAP.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "portal.h"
+#include "screens.h"
+#include "portal-test.h"
+#include "screen-test.h"
+#include "tap.h"
+#include "util.h"
+#include "view.h"
+
+#define HARBOR	"Harbor Clinic"
+
+/* The view of the results screen's state. */
+static void
+results_view(struct app *app, void *s, struct view *v)
+{
+	view_free(v);
+	view_init(v);
+	screen_results.view(app, s, v);
+}
+
+/* The day a report row's value starts with ("30 Nov 2026, ..."). */
+static time_t
+row_day(const struct view_row *r)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (r->value == NULL || strptime(r->value, "%d %b %Y", &tm) == NULL)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+/* Count the page's reports (n), Harbor's (*harbor); are they newest
+ * first across both organizations (and does every row say where it is
+ * from)? */
+static int
+page_ok(const struct view *v, size_t *n, size_t *harbor)
+{
+	const struct view_row	*r;
+	time_t			 last = (time_t)-1, day;
+	size_t			 i;
+	int			 good = 1;
+
+	*n = *harbor = 0;
+	for (i = 0; i < v->nrows; i++) {
+		r = &v->rows[i];
+		if (r->kind != ROW_ITEM || r->noun == NULL ||
+		    strcmp(r->noun, "Report") != 0)
+			continue;
+		(*n)++;
+		if (r->value != NULL && strstr(r->value, ", from " HARBOR))
+			(*harbor)++;
+		else if (r->value == NULL ||
+		    strstr(r->value, ", from Main Street Clinic") == NULL)
+			good = 0;
+		if ((day = row_day(r)) == (time_t)-1 ||
+		    (last != (time_t)-1 && day > last))
+			good = 0;
+		last = day;
+	}
+	return good;
+}
+
+/* Is the page as wanted: n reports, harbor of them Harbor's, in order? */
+static void
+check_page(const struct view *v, size_t want, size_t want_harbor,
+    const char *what)
+{
+	size_t	n, hb;
+	int	good = page_ok(v, &n, &hb);
+
+	ok(good && n == want && hb == want_harbor, "%s (%zu reports, %zu of "
+	    "Harbor's%s)", what, n, hb, good ? "" : ", out of order or "
+	    "unnamed");
+}
+
+int
+main(void)
+{
+	struct app		 app;
+	struct app_account	 harbor;
+	struct view		 v;
+	const struct view_row	*r;
+	void			*s, *rs;
+	size_t			 n;
+	char			*cause = NULL;
+
+	if (st_start(&app, "long@example.org", "Chartty-test-9") != 0)
+		return done_testing();
+	app.opt.label = "Main Street Clinic";
+	memset(&harbor, 0, sizeof harbor);
+	harbor.label = HARBOR;
+	app.links[0].account = &harbor;
+	app.links[0].portal = pt_smart_sign_in("maria@example.org",
+	    "Harbor-demo-1");
+	app.links[0].signed_in = app.links[0].portal != NULL;
+	app.nlinks = 1;
+	ok(app.links[0].signed_in, "signed in to Harbor Clinic too");
+	view_init(&v);
+
+	if ((s = st_open(&screen_results, &app, NULL)) == NULL)
+		goto out;
+	results_view(&app, s, &v);
+	check_page(&v, 23, 3, "page 1: Main Street's first 20 reports and "
+	    "Harbor's 3, newest first across both, each saying where it is "
+	    "from");
+	ok(st_mentions(&v, "Page 1: 23 reports of "), "the page says how "
+	    "many of all");
+
+	ok(st_press(&screen_results, &app, s, ROW_ITEM, "Older reports") ==
+	    APP_REDRAW && app.message == NULL, "older reports asked");
+	results_view(&app, s, &v);
+	check_page(&v, 20, 0, "page 2: Main Street's next 20, Harbor having "
+	    "no second page");
+	ok(st_row(&v, ROW_ITEM, "Newer reports") != NULL, "and the way "
+	    "back");
+
+	ok(st_press(&screen_results, &app, s, ROW_ITEM, "Newer reports") ==
+	    APP_REDRAW && app.message == NULL, "newer reports asked");
+	results_view(&app, s, &v);
+	check_page(&v, 23, 3, "page 1 again: Harbor's reports with Main "
+	    "Street's");
+
+	/* Harbor failing: said for Harbor, Main Street's page still shown. */
+	pt_fault_at(pt_smart_url(), "500", 4, 0, "/fhir");
+	ok(screen_results.fetch(&app, s, &cause) == 0, "loaded again with "
+	    "Harbor failing%s%s", cause ? ": " : "", cause ? cause : "");
+	free(cause);
+	cause = NULL;
+	pt_clear_faults_at(pt_smart_url());
+	results_view(&app, s, &v);
+	ok(st_mentions(&v, "Not included: " HARBOR ": "), "Harbor's failure "
+	    "is said for Harbor");
+	check_page(&v, 20, 0, "Main Street's 20 still shown");
+	ok(screen_results.fetch(&app, s, &cause) == 0, "and again, Harbor "
+	    "back");
+	free(cause);
+	cause = NULL;
+	results_view(&app, s, &v);
+	ok(!st_mentions(&v, "Not included"), "nothing is said missing once "
+	    "Harbor is back");
+	check_page(&v, 23, 3, "Harbor's reports are back");
+
+	/* A report of Harbor's opens there. */
+	r = NULL;
+	for (n = 0; n < v.nrows; n++) {
+		if (v.rows[n].value != NULL && v.rows[n].label != NULL &&
+		    strcmp(v.rows[n].label, "Lipid panel") == 0 &&
+		    strstr(v.rows[n].value, ", from " HARBOR) != NULL)
+			r = &v.rows[n];
+	}
+	ok(r != NULL && screen_results.action(&app, s, r) == APP_PUSH &&
+	    app.next == &screen_report && app.next_at ==
+	    app.links[0].portal, "Harbor's lipid panel is opened at Harbor");
+	if (app.next == &screen_report) {
+		app.here = app.next_at;	/* as the loop does */
+		rs = st_open(&screen_report, &app, app.next_arg);
+		app.next_arg = NULL;
+		app.next = NULL;
+		if (rs != NULL) {
+			view_free(&v);
+			view_init(&v);
+			screen_report.view(&app, rs, &v);
+			ok(st_mentions(&v, "Cholesterol above goal: starting "
+			    "atorvastatin."), "Harbor's report, with its "
+			    "conclusion");
+			screen_report.close(rs);
+		}
+		app.here = NULL;
+	}
+	screen_results.close(s);
+out:
+	view_free(&v);
+	portal_free(app.links[0].portal);
+	free(app.here_ref);
+	st_end(&app);
+	return done_testing();
+}
