@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """tmux test of linked organizations (link = yes): Maria signed in at Main
 Street, Harbor Clinic (a plain SMART server) signed in from Home with a
-browser, then her medications of both, and one health summary of both: every row says where it comes
+browser, then one health summary of both: every row says where it comes
 from, the allergy and the flu shot recorded at both are one row each with
-both places, the latest vital signs are the newest of either; then Harbor
-failing is said for Harbor alone, Main Street's rows still shown; Harbor
+both places, the latest vital signs are the newest of either; her
+medications, test results and visits of both, in order, a report and a
+visit of Harbor's opening at Harbor (which offers no change); Harbor
 slow: Main Street's rows come first, Harbor's join them as they arrive,
-the cursor staying on its row. Prints
-TAP."""
+the cursor staying on its row; Harbor failing is said for Harbor alone,
+Main Street's rows still shown; signing out revokes Harbor's sign-in
+too. Prints TAP."""
 
 import os
 import sys
@@ -204,6 +206,20 @@ def run():
            "Street's rows are still shown, Harbor's are not",
            t.screen())
         portal("/_test/fault", method="DELETE", base=SMART)
+
+        # Signing out signs out of Harbor too: its tokens are revoked.
+        ok(portal("/_test/state?email=maria@example.org",
+                  base=SMART)["sessions"] >= 1, "signed in at Harbor "
+           "before signing out", "")
+        t.keys("1")
+        ok(focus_down_to(t, r"^> Sign out"), "Home's Sign out can be "
+           "reached", t.screen())
+        t.keys("Enter")
+        ok(t.exited(15) == "0", "chartty ends, signed out", t.screen())
+        state = portal("/_test/state?email=maria@example.org", base=SMART)
+        ok(state["sessions"] == 0 and state["refreshTokens"] == 0,
+           "Harbor revoked the sign-in (RFC 7009): no session, no "
+           "refresh token left", state)
     finally:
         t.close()
 
