@@ -235,6 +235,11 @@ int	 fhir_pages_records(struct fhir *, struct fhir_pages *, int dir,
 	     void *ctx), void *ctx,
 	     struct arena **a, void **out, size_t *n, long *total,
 	     char **cause);
+/* The same of a page already fetched (bundle), into a: the records
+ * (*n of them), the server's count in *total. */
+void	*fhir_records(struct arena *, const struct json *bundle, size_t size,
+	     size_t max, int (*parse)(struct arena *, const struct json *,
+	     void *, void *), void *ctx, size_t *n, long *total);
 
 /*
  * What the server's CapabilityStatement allows, per resource type: read

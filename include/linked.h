@@ -72,4 +72,46 @@ const char *linked_name(const struct linked *, size_t i);
 /* Cancel the answers still awaited. */
 void	 linked_drop(struct linked *);
 
+/*
+ * A list paged at each organization (reports, conversations): page P of
+ * the screen is page P of each organization that has one, newest first
+ * across them; one with fewer pages adds none after its last. A page
+ * moves only once its answer is taken.
+ */
+struct linked_pages {
+	struct linked		 l;
+	struct fhir_pages	 at[LINKED_MAX];
+	int			 dir[LINKED_MAX];	/* the move asked */
+	size_t			 number;	/* the page on screen */
+	size_t			 asked;		/* the page being loaded */
+	int			 refocus;	/* a new page came */
+	char			*missing;	/* "Harbor Clinic: ..." */
+	/* The first page's search for patient (a reference). */
+	void			(*start)(struct fhir_pages *,
+				    const char *patient);
+};
+/* Load screen page `page` (the one on screen, or one next to it), as
+ * linked_load() does; ask's urls_at() calls linked_pages_url(). */
+int	 linked_pages_load(struct linked_pages *, struct app *, void *state,
+	     const struct linked_ask *, size_t page, char **cause);
+/* urls_at() of such a list, whose screen's state begins with its struct
+ * linked_pages: organization org's address for the page asked (into
+ * urls[0]), or 0 when it has no such page. */
+size_t	 linked_pages_url(void *state, size_t org, const char *patient,
+	     char **urls);
+/*
+ * In take(): organization org's answer. The first one's makes the page
+ * asked the page on screen (what was shown goes). 0 when there is a page
+ * to read (job->res.body: its pages moved there), or -1: not asked of
+ * it, or failed (said in missing).
+ */
+int	 linked_pages_take(struct linked_pages *, size_t org,
+	     const struct fhir_batch_job *);
+/* Does organization org have a page after the one on screen? */
+int	 linked_pages_more(const struct linked_pages *, size_t org);
+/* Say which organizations are awaited, and which failed. */
+void	 linked_pages_view(const struct linked_pages *, struct view *);
+/* Cancel what is awaited and free the pages. */
+void	 linked_pages_free(struct linked_pages *);
+
 #endif

@@ -14,6 +14,7 @@
 
 struct fhir;
 struct fhir_pages;
+struct json;
 
 #define MESSAGES_THREAD_MAX	200	/* messages of one conversation */
 
@@ -40,15 +41,10 @@ void	 messages_thread_clear(struct messages_thread *);
 
 /* Start pages at patient's (a reference) first page of conversations. */
 void	 messages_inbox_start(struct fhir_pages *, const char *patient);
-/*
- * Fetch the page dir away from the current one (0: the same again): its
- * conversation headers into *convs (*n of them, in a new arena *a that
- * the caller frees), the server's count into *total. 0, or -1 with
- * *cause (nothing is made then).
- */
-int	 messages_inbox_page(struct fhir *, struct fhir_pages *, int dir,
-	     struct arena **a, struct message **convs, size_t *n,
-	     long *total, char **cause);
+/* A page of conversations fetched (page, a Bundle): their headers (*n of
+ * them) in a, the server's count into *total. */
+struct message *messages_inbox_take(struct arena *, const struct json *page,
+	     size_t *n, long *total);
 
 /* A message to send: a reply in conversation conv, or (conv NULL) the
  * first of a new conversation with its topic and category. */

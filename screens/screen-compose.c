@@ -104,8 +104,9 @@ compose_fetch(struct app *app, void *state, char **cause)
 	memset(&t, 0, sizeof t);
 	memset(&ct, 0, sizeof ct);
 	t.a = arena_create();
-	if (messages_team_load(portal_fhir(app->portal), app_patient(app),
-	    s->conv, t.a, &ct, &head, &have_head, cause) != 0) {
+	if (messages_team_load(portal_fhir(app_here(app)),
+	    app_here_patient(app), s->conv, t.a, &ct, &head, &have_head,
+	    cause) != 0) {
 		arena_free(t.a);
 		return -1;
 	}
@@ -224,10 +225,10 @@ compose_open(struct app *app, void *arg, void **state, char **cause)
 		return -1;
 	}
 	s->keep = app->opt.use_keyring;
-	s->server = xstrdup(portal_server(app->portal)->root);
-	s->account = xstrdup(portal_email(app->portal));
-	s->draft = s->conv ? xasprintf("%s|reply:%s", app_patient(app),
-	    s->conv) : xasprintf("%s|new", app_patient(app));
+	s->server = xstrdup(portal_server(app_here(app))->root);
+	s->account = xstrdup(portal_email(app_here(app)));
+	s->draft = s->conv ? xasprintf("%s|reply:%s", app_here_patient(app),
+	    s->conv) : xasprintf("%s|new", app_here_patient(app));
 	compose_restore(app, s);
 	*state = s;
 	return 0;
@@ -278,7 +279,7 @@ compose_post(struct app *app, struct compose *s, char **cause)
 	struct messages_out	m;
 
 	memset(&m, 0, sizeof m);
-	m.patient = app_patient(app);
+	m.patient = app_here_patient(app);
 	m.sender = app->me.profile;
 	m.sender_name = app->me.display;
 	m.to = s->team.refs[s->to.choice];
@@ -290,7 +291,7 @@ compose_post(struct app *app, struct compose *s, char **cause)
 	m.text = s->body.text;
 	m.request_id = s->request_id;
 	m.request_id2 = s->request_id2;
-	return messages_send(portal_fhir(app->portal), &m, cause);
+	return messages_send(portal_fhir(app_here(app)), &m, cause);
 }
 
 /* Characters (code points) of a UTF-8 string. */
@@ -345,7 +346,7 @@ compose_send(struct app *app, struct compose *s)
 	editor_clear(&s->body);
 	if (s->keep)
 		draft_remove(s->server, s->account, s->draft);
-	app_say(app, "Message sent. A reply usually comes within 1 to 2 "
+	app_say_done(app, "Message sent. A reply usually comes within 1 to 2 "
 	    "business days.");
 	return APP_POP | APP_REFETCH;
 }

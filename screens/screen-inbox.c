@@ -13,6 +13,7 @@
 #include "screens.h"
 #include "serves.h"
 #include "fhir.h"
+#include "linked.h"
 #include "messages.h"
 #include "model.h"
 #include "portal.h"
@@ -22,41 +23,69 @@
 enum { INBOX_NEW = -4 };	/* below the page rows' ids */
 
 
-struct inbox {
+/* One organization's conversations on screen (none: not on this page). */
+struct inbox_org {
 	struct arena		*a;
-	struct fhir_pages	 pages;
 	struct message		*convs;
 	size_t			 n;
 	long			 total;
-	int			 refocus;
 };
 
-static int
-inbox_load(struct app *app, struct inbox *s, int dir, char **cause)
-{
-	struct arena	*a;
+/*
+ * Page P of the screen holds page P of each organization's conversations
+ * (one's own record at the linked organizations too), newest first
+ * across them.
+ */
+struct inbox {
+	struct linked_pages	 pages;	/* first: linked_pages_url() */
+	struct inbox_org	 org[LINKED_MAX];
+};
 
-	/* Only a new page lets the old one go: a failure keeps it shown. */
-	if (messages_inbox_page(portal_fhir(app->portal), &s->pages, dir, &a,
-	    &s->convs, &s->n, &s->total, cause) != 0)
-		return -1;
-	arena_free(s->a);
-	s->a = a;
-	s->refocus = dir != 0;
-	return 0;
+#define INBOX_ID(org, i)	((int)(org) * 1000 + (int)(i))
+
+/* Organization i's page (the first one's replacing what was shown). */
+static void
+inbox_take(void *state, size_t i, const struct fhir_batch_job *job)
+{
+	struct inbox		*s = state;
+	struct inbox_org	*o = &s->org[i];
+	size_t			 k;
+
+	for (k = 0; i == 0 && k < LINKED_MAX; k++) {
+		arena_free(s->org[k].a);
+		memset(&s->org[k], 0, sizeof s->org[k]);
+	}
+	if (linked_pages_take(&s->pages, i, job) != 0)
+		return;
+	o->a = arena_create();
+	o->convs = messages_inbox_take(o->a, job->res.body, &o->n,
+	    &o->total);
 }
+
+static const struct linked_ask inbox_ask = {
+	.urls_at = linked_pages_url,
+	.max = 1,
+	.get = 1,
+	.take = inbox_take,
+};
 
 static int
 inbox_fetch(struct app *app, void *state, char **cause)
 {
-	return inbox_load(app, state, 0, cause);
+	struct inbox	*s = state;
+
+	return linked_pages_load(&s->pages, app, s, &inbox_ask,
+	    s->pages.number, cause);
 }
 
 static void
 inbox_free(struct inbox *s)
 {
-	arena_free(s->a);
-	fhir_pages_free(&s->pages);
+	size_t	i;
+
+	linked_pages_free(&s->pages);
+	for (i = 0; i < LINKED_MAX; i++)
+		arena_free(s->org[i].a);
 	free(s);
 }
 
@@ -65,14 +94,41 @@ inbox_open(struct app *app, void *arg, void **state, char **cause)
 {
 	struct inbox	*s = xcalloc(1, sizeof *s);
 
-	messages_inbox_start(&s->pages, app_patient_ref(app));
-	if (inbox_load(app, s, 0, cause) != 0) {
+	(void)arg;
+	s->pages.start = messages_inbox_start;
+	s->pages.number = 1;
+	if (inbox_fetch(app, s, cause) != 0) {
 		inbox_free(s);
 		return -1;
 	}
-	s->refocus = 1;		/* the newest conversation, not "New message" */
+	s->pages.refocus = 1;	/* the newest conversation, not "New message" */
 	*state = s;
 	return 0;
+}
+
+static int
+inbox_ready(struct app *app, void *state)
+{
+	struct inbox	*s = state;
+
+	(void)app;
+	linked_take(&s->pages.l);
+	return APP_REDRAW;
+}
+
+/* The conversation of row id, or NULL (its organization in *org). */
+static struct message *
+inbox_find(struct inbox *s, int id, size_t *org)
+{
+	size_t	i;
+
+	if (id < 0)
+		return NULL;
+	*org = (size_t)id / 1000;
+	i = (size_t)id % 1000;
+	if (*org >= s->pages.l.n || i >= s->org[*org].n)
+		return NULL;
+	return &s->org[*org].convs[i];
 }
 
 static void
@@ -83,22 +139,42 @@ inbox_view(struct app *app, void *state, struct view *v)
 	const char		*with;
 	struct buf		 b;
 	char			 when[64];
-	size_t			 i, first;
-	int			 row;
+	size_t			 at[LINKED_MAX], k, best, n = 0, first;
+	long			 total = 0;
+	int			 row, more = 0, top = 1;
 
-	first = (fhir_pages_number(&s->pages) - 1) * MESSAGES_PAGE + 1;
 	if (serves(portal_fhir(app->portal), SERVE_MESSAGE_SEND))
-		view_item(v, INBOX_NEW, "Action", "New message", "write to "
-		    "your care team", 0);
+		view_item(v, INBOX_NEW, "Action", "New message",
+		    s->pages.l.n > 1 ? view_printf(v, "write to your care team at %s",
+		    linked_name(&s->pages.l, 0)) : "write to your care team", 0);
 	view_heading(v, "Conversations, newest first");
-	if (s->n == 0)
-		view_text(v, first > 1 ? "No more conversations." :
+	linked_pages_view(&s->pages, v);
+	for (k = 0; k < s->pages.l.n; k++) {
+		n += s->org[k].n;
+		total = total < 0 || s->org[k].total < 0 ? -1 :
+		    total + s->org[k].total;
+		more |= linked_pages_more(&s->pages, k);
+		at[k] = 0;
+	}
+	first = (s->pages.number - 1) * MESSAGES_PAGE + 1;
+	if (n == 0)
+		view_text(v, s->pages.number > 1 ? "No more conversations." :
 		    "No messages yet.");
-	else if (s->total > (long)s->n || first > 1)
+	else if (s->pages.l.n > 1 && (total > (long)n || s->pages.number > 1))
+		view_text(v, view_printf(v, "Page %zu: %zu conversations of "
+		    "%ld.", s->pages.number, n, total));
+	else if (total > (long)n || first > 1)
 		view_text(v, view_printf(v, "Conversations %zu to %zu of %ld.",
-		    first, first + s->n - 1, s->total));
-	for (i = 0; i < s->n; i++) {
-		c = &s->convs[i];
+		    first, first + n - 1, total));
+	/* The organizations' pages woven together, newest first. */
+	while (n-- > 0) {
+		for (best = LINKED_MAX, k = 0; k < s->pages.l.n; k++) {
+			if (at[k] < s->org[k].n && (best == LINKED_MAX ||
+			    s->org[best].convs[at[best]].sent.t <
+			    s->org[k].convs[at[k]].sent.t))
+				best = k;
+		}
+		c = &s->org[best].convs[at[best]];
 		buf_init(&b, 4096);
 		if (c->unread > 0)
 			buf_printf(&b, "%d unread, ", c->unread);
@@ -110,40 +186,50 @@ inbox_view(struct app *app, void *state, struct view *v)
 		    "given");
 		if (c->category != NULL)
 			buf_printf(&b, ", %s", c->category);
-		row = view_item(v, (int)i, "Conversation", c->topic ?
-		    c->topic : "No subject", b.data, 0);
+		if (s->pages.l.n > 1)
+			buf_printf(&b, ", from %s", linked_name(&s->pages.l, best));
+		row = view_item(v, INBOX_ID(best, at[best]), "Conversation",
+		    c->topic ? c->topic : "No subject", b.data, 0);
 		buf_free(&b, 0);
-		if (i == 0 && s->refocus)
+		if (top && s->pages.refocus)
 			v->focus = row;
+		top = 0;
+		at[best]++;
 	}
-	s->refocus = 0;
-	view_pages(v, fhir_pages_number(&s->pages), fhir_pages_more(&s->pages),
-	    "conversations");
+	s->pages.refocus = 0;
+	view_pages(v, s->pages.number, more, "conversations");
 }
 
 static int
 inbox_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct inbox	*s = state;
-	char		*cause = NULL;
+	struct inbox		*s = state;
+	struct message		*c;
+	char			*cause = NULL;
+	size_t			 org;
+	int			 dir;
 
 	if (r->id == INBOX_NEW)
 		return app_push(app, &screen_compose, xstrdup("new"));
-	if (view_page_dir(r->id) != 0) {
+	if ((dir = view_page_dir(r->id)) != 0) {
+		if (dir < 0 && s->pages.number == 1)
+			return 0;
 		app_loading(app, "Loading more conversations...");
-		if (inbox_load(app, s, view_page_dir(r->id),
-		    &cause) != 0) {
+		if (linked_pages_load(&s->pages, app, s, &inbox_ask,
+		    s->pages.number + dir, &cause) != 0) {
 			app_say(app, cause);
 			free(cause);
 		}
 		return APP_REDRAW;
 	}
-	if (r->id < 0 || (size_t)r->id >= s->n || s->convs[r->id].id == NULL)
+	if ((c = inbox_find(s, r->id, &org)) == NULL ||
+	    c->id == NULL)
 		return 0;
-	/* Opening it marks the care team's messages read. */
-	s->convs[r->id].unread = 0;
-	return app_push(app, &screen_thread, xstrdup(s->convs[r->id].id));
+	/* Opening it marks the care team's messages read; it opens at its
+	 * own organization, where a reply goes. */
+	c->unread = 0;
+	return app_push_at(app, &screen_thread, xstrdup(c->id), s->pages.l.p[org]);
 }
 
 static void
@@ -159,5 +245,6 @@ const struct screen screen_inbox = {
 	.fetch = inbox_fetch,
 	.view = inbox_view,
 	.action = inbox_action,
+	.ready = inbox_ready,
 	.close = inbox_close,
 };

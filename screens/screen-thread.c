@@ -34,7 +34,7 @@ thread_fetch(struct app *app, void *state, char **cause)
 {
 	struct thread	*s = state;
 
-	return messages_thread_load(portal_fhir(app->portal), s->id, &s->t,
+	return messages_thread_load(portal_fhir(app_here(app)), s->id, &s->t,
 	    cause);
 }
 
@@ -107,7 +107,7 @@ thread_view(struct app *app, void *state, struct view *v)
 	if (s->t.unmarked > 0)
 		view_text(v, "Some new messages could not be marked as read; "
 		    "they will be marked the next time.");
-	if (serves(portal_fhir(app->portal), SERVE_MESSAGE_SEND))
+	if (serves(portal_fhir(app_here(app)), SERVE_MESSAGE_SEND))
 		view_item(v, THREAD_REPLY, "Action", "Reply", "write to your "
 		    "care team in this conversation", 0);
 }

@@ -1055,30 +1055,37 @@ fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
     void *), void *ctx, struct arena **ap, void **out, size_t *np, long *total, char **cause)
 {
 	struct fhir_result	 res;
-	struct arena		*a;
-	unsigned char		*recs;
-	size_t			 i, n;
 
 	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
 		fhir_result_free(&res);
 		return -1;
 	}
-	a = arena_create();
-	n = fhir_bundle_count(res.body);
+	*ap = arena_create();
+	*out = fhir_records(*ap, res.body, size, max, parse, ctx, np, total);
+	fhir_result_free(&res);
+	return 0;
+}
+
+void *
+fhir_records(struct arena *a, const struct json *bundle, size_t size,
+    size_t max, int (*parse)(struct arena *, const struct json *, void *,
+    void *), void *ctx, size_t *np, long *total)
+{
+	unsigned char	*recs;
+	size_t		 i, n;
+
+	n = fhir_bundle_count(bundle);
 	if (n > max)
 		n = max;
 	recs = arena_alloc(a, (n + 1) * size);
 	*np = 0;
 	for (i = 0; i < n; i++) {
-		if (parse(a, fhir_bundle_resource(res.body, i),
+		if (parse(a, fhir_bundle_resource(bundle, i),
 		    recs + *np * size, ctx) == 0)
 			(*np)++;
 	}
-	*total = fhir_bundle_total(res.body);
-	fhir_result_free(&res);
-	*ap = a;
-	*out = recs;
-	return 0;
+	*total = fhir_bundle_total(bundle);
+	return recs;
 }
 
 /* FHIR_CAN_* of a resource's interactions in a CapabilityStatement. */

@@ -137,3 +137,101 @@ linked_drop(struct linked *l)
 		l->waiting[i] = 0;
 	}
 }
+
+/* The move to ask of pages p for screen page `asked`: 2 for none. */
+static int
+linked_pages_move(const struct linked_pages *lp, const struct fhir_pages *p)
+{
+	size_t	have = fhir_pages_number(p);
+
+	if (lp->asked == have + 1 && fhir_pages_more(p))
+		return 1;
+	if (lp->asked == have)
+		return 0;
+	if (lp->asked + 1 == have)
+		return -1;
+	return 2;	/* it has no such page */
+}
+
+int
+linked_pages_load(struct linked_pages *lp, struct app *app, void *state,
+    const struct linked_ask *ask, size_t page, char **cause)
+{
+	lp->asked = page;
+	return linked_load(&lp->l, app, state, ask, cause);
+}
+
+size_t
+linked_pages_url(void *state, size_t org, const char *patient, char **urls)
+{
+	struct linked_pages	*lp = state;	/* its first member */
+	struct fhir_pages	*p = &lp->at[org];
+	const char		*url;
+	char			*ref;
+
+	if (fhir_pages_number(p) == 0) {
+		ref = fhir_ref("Patient", patient);
+		lp->start(p, ref);
+		free(ref);
+	}
+	lp->dir[org] = linked_pages_move(lp, p);
+	if (lp->dir[org] == 2 ||
+	    (url = fhir_pages_url(p, lp->dir[org])) == NULL)
+		return 0;
+	urls[0] = xstrdup(url);
+	return 1;
+}
+
+int
+linked_pages_take(struct linked_pages *lp, size_t org,
+    const struct fhir_batch_job *job)
+{
+	char	*was;
+
+	if (org == 0) {
+		/* The first organization's answer: a new page, the others'
+		 * parts joining as they come. */
+		free(lp->missing);
+		lp->missing = NULL;
+		lp->refocus |= lp->asked != lp->number;
+		lp->number = lp->asked;
+	}
+	if (job->rc != 0) {
+		was = lp->missing;
+		lp->missing = xasprintf("%s%s%s: %s", was ? was : "",
+		    was ? " " : "", linked_name(&lp->l, org), job->cause);
+		free(was);
+		return -1;
+	}
+	if (job->res.body == NULL)
+		return -1;	/* nothing asked of it */
+	fhir_pages_moved(job->f, &lp->at[org], lp->dir[org], job->res.body);
+	return 0;
+}
+
+int
+linked_pages_more(const struct linked_pages *lp, size_t org)
+{
+	return fhir_pages_more(&lp->at[org]) &&
+	    fhir_pages_number(&lp->at[org]) == lp->number;
+}
+
+void
+linked_pages_view(const struct linked_pages *lp, struct view *v)
+{
+	linked_view(&lp->l, v);
+	if (lp->missing != NULL)
+		view_text(v, view_printf(v, "Not included: %s", lp->missing));
+}
+
+void
+linked_pages_free(struct linked_pages *lp)
+{
+	size_t	i;
+
+	linked_drop(&lp->l);
+	for (i = 0; i < LINKED_MAX; i++)
+		fhir_pages_free(&lp->at[i]);
+	free(lp->missing);
+	lp->missing = NULL;
+}

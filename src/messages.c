@@ -237,12 +237,11 @@ messages_header(struct arena *a, const struct json *j, void *out,
 	return model_message(a, j, m) == 0 && m->part_of == NULL ? 0 : -1;
 }
 
-int
-messages_inbox_page(struct fhir *f, struct fhir_pages *p, int dir,
-    struct arena **ap, struct message **convs, size_t *np, long *total,
-    char **cause)
+struct message *
+messages_inbox_take(struct arena *a, const struct json *page, size_t *n,
+    long *total)
 {
-	return fhir_pages_records(f, p, dir, sizeof **convs,
-	    MESSAGES_PAGE * 10, messages_header, NULL, ap, (void **)convs, np,
-	    total, cause);
+	return fhir_records(a, page, sizeof(struct message), MESSAGES_PAGE * 10,
+	    messages_header, NULL, n, total);
 }
+

@@ -56,7 +56,7 @@ export const HARBOR_CAPABILITIES = [
 export const HARBOR_TYPES = [
   'Patient', 'AllergyIntolerance', 'Condition', 'MedicationRequest', 'Medication', 'Immunization',
   'Observation', 'DiagnosticReport', 'Encounter', 'Practitioner', 'Organization', 'Location',
-  'DocumentReference', 'Binary', 'Appointment',
+  'DocumentReference', 'Binary', 'Appointment', 'Communication',
 ];
 
 const cc = (system, code, display, text) => ({ coding: [{ system, code, display }], text: text ?? display });
@@ -330,6 +330,25 @@ export function buildHarborSeed(now = new Date()) {
     'Sprain of the right ankle; Ottawa rules negative.', 'Plan: rest, ice, naproxen 500 mg twice daily for up to 10 days.', 'Tomas Ortega, PA-C']);
   note('ankle', '11506-3', 'Progress note', ankle, ortega, 'Ankle injury visit note', ankleText,
     { length: anklePdf.length, where: { data: anklePdf.toString('base64') } });
+
+  /* ---- messages ---- */
+  // One conversation, to read here (Harbor takes no writes): a header
+  // (no partOf; its sent the last message's, as Harbor stores it) and its
+  // messages, each already read.
+  const lipids = add({
+    resourceType: 'Communication', id: 'hb-comm-lipids', status: 'completed',
+    topic: { text: 'Your cholesterol results' }, subject: maria, sender: lindqvist, recipient: [maria],
+    sent: at(58, 16),
+  });
+  [
+    [lindqvist, maria, 59, 9, 'Your cholesterol is above goal. I would like you to start atorvastatin 20 mg every evening; the prescription is at your pharmacy.'],
+    [maria, lindqvist, 58, 15, 'Thank you. Should I take it with food?'],
+    [lindqvist, maria, 58, 16, 'With or without food is fine; the evening is best. We will recheck your lipids in about two months.'],
+  ].forEach(([from, to, daysAgo, hour, text], i) => add({
+    resourceType: 'Communication', id: `hb-comm-lipids-${i + 1}`, status: 'completed',
+    partOf: [ref('Communication', lipids.id)], subject: maria, sender: from, recipient: [to],
+    sent: at(daysAgo, hour), received: at(daysAgo, hour + 1), payload: [{ contentString: text }],
+  }));
 
   return { resources: out, activationCodes: [] };
 }

@@ -277,7 +277,7 @@ export async function harborSmoke({ startServer, http, check, parse, text }) {
     cs.instantiates?.includes('http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server') && interactions.length > 0 &&
     interactions.every((c) => ['read', 'vread', 'search-type'].includes(c)) && mr?.searchInclude?.includes('MedicationRequest:medication') &&
     mr.supportedProfile?.includes('http://hl7.org/fhir/us/core/StructureDefinition/us-core-medicationrequest') &&
-    cs.rest[0].resource.length === 15 && !cs.rest[0].resource.some((r) => r.type === 'CareTeam'),
+    cs.rest[0].resource.length === 16 && !cs.rest[0].resource.some((r) => r.type === 'CareTeam'),
   'harbor: metadata (no token, ETag, 304) instantiates US Core and lists reads and searches only, no create or update', [meta.headers.etag, [...new Set(interactions)]]);
 
   /* ---- test controls still work ---- */

@@ -4,8 +4,9 @@ Street, Harbor Clinic (a plain SMART server) signed in from Home with a
 browser, then one health summary of both: every row says where it comes
 from, the allergy and the flu shot recorded at both are one row each with
 both places, the latest vital signs are the newest of either; her
-medications, test results and visits of both, in order, a report and a
-visit of Harbor's opening at Harbor (which offers no change); Harbor
+medications, test results, messages and visits of both, in order, a
+report, a conversation and a visit of Harbor's opening at Harbor (which
+offers no change); Harbor
 slow: Main Street's rows come first, Harbor's join them as they arrive,
 the cursor staying on its row; Harbor failing is said for Harbor alone,
 Main Street's rows still shown; signing out revokes Harbor's sign-in
@@ -144,6 +145,29 @@ def run():
         t.keys("Escape")
         ok(t.wait(r"^Reports, newest first"), "back to the results",
            t.screen())
+        # Messages of both, newest first, each conversation opening at
+        # its own organization; a new message goes to Main Street.
+        t.keys("5")
+        ok(t.wait(r"^Conversations, newest first"), "messages open",
+           t.screen())
+        ok(row(t, "Your cholesterol results").endswith(
+            "from Harbor Clinic") and t.said("from Main Street Clinic"),
+           "conversations of both organizations, each saying where it "
+           "comes from", t.screen())
+        ok(t.said("New message: write to your care team at Main Street "
+                  "Clinic"), "a new message says where it goes",
+           t.screen())
+        ok(focus_down_to(t, r"^> Your cholesterol results"), "Harbor's "
+           "conversation can be focused", t.screen())
+        t.keys("Enter")
+        ok(t.said("With or without food is fine"), "it opens from Harbor, "
+           "where it is", t.screen())
+        ok("Reply" not in t.screen(), "Harbor takes no reply: none is "
+           "offered", t.screen())
+        t.keys("Escape")
+        ok(t.wait(r"^Conversations, newest first"), "back to the "
+           "messages", t.screen())
+
         # Visits of both, in order, each opening at its own organization.
         t.keys("6")
         ok(t.wait(r"^Upcoming visits"), "visits open", t.screen())

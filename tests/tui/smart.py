@@ -79,8 +79,8 @@ def run_loopback():
         screen = t.screen()
         ok("Health summary" in screen and "Appointments" in screen,
            "loopback: the areas the server serves are listed", screen)
-        ok("Billing" not in screen and "Messages" not in screen and
-           "Two-step" not in screen and "Change password" not in screen,
+        ok("Billing" not in screen and "Two-step" not in screen and
+           "Change password" not in screen,
            "loopback: what a read-only SMART server lacks is not",
            screen)
         ok("your medications and their instructions" in screen,
@@ -94,6 +94,17 @@ def run_loopback():
            "only", t.screen())
         ok(t.said("Atorvastatin 20 mg tablet"), "loopback: a medication "
            "named only by its Medication is named (_include)", t.screen())
+        t.keys("5")
+        ok(t.wait(r"^Conversations, newest first"), "loopback: messages "
+           "open (the server lets them be read)", t.screen())
+        ok("Your cholesterol results" in t.screen() and "New message" not
+           in t.screen(), "loopback: its conversation, and no new "
+           "message offered (the server takes none)", t.screen())
+        t.keys("Enter")
+        ok(t.said("With or without food is fine"), "loopback: the "
+           "conversation reads", t.screen())
+        ok("Reply" not in t.screen(), "loopback: no reply offered",
+           t.screen())
         t.keys("3")
         ok(t.wait(r"^Reports, newest first"), "loopback: results open",
            t.screen())
