@@ -233,10 +233,14 @@ int	 app_elsewhere(const struct app *);
  * buffer of the app's, good until the next call). */
 const char *app_here_patient(const struct app *);
 const char *app_here_patient_ref(const struct app *);
+/* Who is signed in there, as a reference (a request's requester, a
+ * message's sender): me.profile, or at a linked organization the patient
+ * there (the same buffer as app_here_patient_ref()). */
+const char *app_here_profile(const struct app *);
 /* Set the message said on the next draw (copied). */
 void	 app_say(struct app *, const char *);
 /* Say that a change was made, naming the organization where it was when
- * that is a linked one ("Harbor Clinic: Your visit is cancelled."). */
+ * that is a linked one ("Lakeside Clinic: Message sent."). */
 void	 app_say_done(struct app *, const char *);
 /* The open record's patient id ("maria-lopez"), or NULL. */
 const char *app_patient(const struct app *);

@@ -30,9 +30,11 @@ struct refill_meds {
 	size_t			 ntasks;
 	char			*withheld;	/* why medications are not shown */
 	char			*tasks_withheld;
-	/* Linked organizations: where each medication comes from (NULL:
-	 * one organization), the merged ones' arenas, what did not load. */
+	/* Linked organizations: where each medication comes from, and
+	 * the index of each medication's and refill request's organization
+	 * (NULL: one organization, 0), what did not load. */
 	const char		**from;
+	int			 *org, *task_org;
 	char			*missing;
 };
 
@@ -44,12 +46,13 @@ size_t	 refill_meds_urls(const char *patient, char **urls);
 void	 refill_meds_take(struct refill_meds *, const struct json *body);
 void	 refill_meds_clear(struct refill_meds *);
 /*
- * Add o's medications (from the organization there) to m's (here), each
- * then saying where it comes from; o's refill requests are not added
- * (they are its organization's). o is emptied (refill_meds_clear it).
+ * Add o's medications and refill requests (from organization number org,
+ * named there) to m's (here), each medication then saying where it comes
+ * from; a refill is asked at its own organization. o is emptied
+ * (refill_meds_clear it).
  */
 void	 refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
-	     const char *here, const char *there);
+	     const char *here, const char *there, int org);
 /* Say that organization org's medications could not load: why. */
 void	 refill_meds_missing(struct refill_meds *, const char *org,
 	     const char *why);

@@ -280,7 +280,7 @@ compose_post(struct app *app, struct compose *s, char **cause)
 
 	memset(&m, 0, sizeof m);
 	m.patient = app_here_patient(app);
-	m.sender = app->me.profile;
+	m.sender = app_here_profile(app);
 	m.sender_name = app->me.display;
 	m.to = s->team.refs[s->to.choice];
 	m.to_name = s->team.names[s->to.choice];

@@ -71,7 +71,7 @@ meds_take(void *state, size_t i, const struct fhir_batch_job *job)
 	memset(&o, 0, sizeof o);
 	refill_meds_take(&o, job->res.body);
 	refill_meds_merge(&st->m, &o, linked_name(&st->l, 0),
-	    linked_name(&st->l, i));
+	    linked_name(&st->l, i), (int)i);
 	refill_meds_clear(&o);
 }
 
@@ -132,7 +132,21 @@ meds_task_open(const struct task *t)
 	return 0;
 }
 
-/* The newest refill request for medication m, or NULL. */
+/* The organization (an index) of medication m, of task t. */
+static int
+meds_org(const struct refill_meds *s, const struct medication *m)
+{
+	return s->org != NULL ? s->org[m - s->meds] : 0;
+}
+
+static int
+meds_task_org(const struct refill_meds *s, const struct task *t)
+{
+	return s->task_org != NULL ? s->task_org[t - s->tasks] : 0;
+}
+
+/* The newest refill request for medication m (of its organization), or
+ * NULL. */
 static const struct task *
 meds_task_for(const struct refill_meds *s, const struct medication *m)
 {
@@ -142,7 +156,8 @@ meds_task_for(const struct refill_meds *s, const struct medication *m)
 		const char *f = s->tasks[i].focus;
 
 		if (f != NULL && strncmp(f, "MedicationRequest/", 18) == 0 &&
-		    strcmp(f + 18, m->id) == 0)
+		    strcmp(f + 18, m->id) == 0 &&
+		    meds_task_org(s, &s->tasks[i]) == meds_org(s, m))
 			return &s->tasks[i];
 	}
 	return NULL;
@@ -176,8 +191,9 @@ meds_refill_words(struct refill_meds *s, const struct medication *m)
 
 /* The refill requests, where the server takes them. */
 static void
-meds_tasks_view(struct refill_meds *s, struct view *v)
+meds_tasks_view(struct meds_state *st, struct view *v)
 {
+	struct refill_meds	*s = &st->m;
 	const struct task	*t;
 	size_t			 i;
 
@@ -191,9 +207,11 @@ meds_tasks_view(struct refill_meds *s, struct view *v)
 		t = &s->tasks[i];
 		view_item(v, MEDS_ID(MEDS_TASK, i), "Request", t->focus_name ?
 		    t->focus_name : "Refill request", view_printf(v, "%s, "
-		    "requested %s%s%s", format_task_words(t->status),
+		    "requested %s%s%s%s%s", format_task_words(t->status),
 		    meds_date(s->a, &t->authored), t->reason ? ": " : "",
-		    t->reason ? t->reason : ""), 0);
+		    t->reason ? t->reason : "", s->task_org ? ", at " : "",
+		    s->task_org ? linked_name(&st->l, (size_t)
+		    meds_task_org(s, t)) : ""), 0);
 	}
 }
 
@@ -236,7 +254,7 @@ meds_view(struct app *app, void *state, struct view *v)
 	}
 
 	if (serves(portal_fhir(app->portal), SERVE_REFILL))
-		meds_tasks_view(s, v);
+		meds_tasks_view(st, v);
 
 	view_heading(v, serves(portal_fhir(app->portal), SERVE_READING) ?
 	    "Readings you enter" : "Readings over time");
@@ -289,7 +307,8 @@ static int
 meds_action(struct app *app, void *state,
     const struct view_row *r)
 {
-	struct refill_meds		*s = &((struct meds_state *)state)->m;
+	struct meds_state		*st = state;
+	struct refill_meds		*s = &st->m;
 	int			 kind = r->id / 10000;
 	size_t			 i = (size_t)(r->id % 10000);
 	const struct medication	*m;
@@ -301,9 +320,12 @@ meds_action(struct app *app, void *state,
 			return 0;
 		m = &s->meds[i];
 		t = meds_task_for(s, m);
+		/* A refill is asked at the medication's organization. */
 		if (m->refill_eligible == 1 && m->id != NULL &&
-		    (t == NULL || !meds_task_open(t)))
-			return app_push(app, &screen_refill, xstrdup(m->id));
+		    (t == NULL || !meds_task_open(t)) &&
+		    (size_t)meds_org(s, m) < st->l.n)
+			return app_push_at(app, &screen_refill, xstrdup(m->id),
+			    st->l.p[meds_org(s, m)]);
 		return app_push(app, &screen_detail, meds_detail(s, m));
 	case MEDS_TASK:
 		if (i >= s->ntasks)

@@ -62,7 +62,7 @@ refill_fetch(struct app *app, void *state, char **cause)
 	int			 k, n, choice = 0;
 
 	/* Loaded aside: what is on screen stays whole if this fails. */
-	if (refill_load(portal_fhir(app->portal), s->id, a, &med, ph, &n,
+	if (refill_load(portal_fhir(app_here(app)), s->id, a, &med, ph, &n,
 	    cause) != 0) {
 		arena_free(a);
 		return -1;
@@ -160,8 +160,8 @@ refill_submit(struct app *app, struct refill *s)
 	now = xasprintf("%d\037%s", s->pharmacy.choice, s->note.text);
 	crypto_request_id(&s->request_id, &s->sent, now);
 	app_loading(app, "Sending the refill request...");
-	rc = refill_send(portal_fhir(app->portal), s->med.id, s->med.name,
-	    app_patient(app), app->me.profile,
+	rc = refill_send(portal_fhir(app_here(app)), s->med.id, s->med.name,
+	    app_here_patient(app), app_here_profile(app),
 	    s->org_refs[s->pharmacy.choice], s->note.text, s->request_id,
 	    &cause);
 	if (rc != 0) {
@@ -170,8 +170,8 @@ refill_submit(struct app *app, struct refill *s)
 		free(cause);
 		return APP_REDRAW;
 	}
-	app_say(app, "Refill request sent. Your care team usually answers "
-	    "within 2 business days.");
+	app_say_done(app, "Refill request sent. Your care team usually "
+	    "answers within 2 business days.");
 	free(s->request_id);
 	s->request_id = NULL;
 	secret_free(s->sent);

@@ -177,7 +177,7 @@ visit_cancel(struct app *app, struct visit_screen *s)
 	fhir_time_format(&s->bv.v.start, when, sizeof when);
 	if (rc == 0) {
 		why = xasprintf("Your visit on %s is cancelled.", when);
-		app_say(app, why);
+		app_say_done(app, why);
 		free(why);
 		s->cancelling = 0;
 		return APP_POP | APP_REFETCH;

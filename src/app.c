@@ -440,6 +440,15 @@ app_here_patient(const struct app *app)
 }
 
 const char *
+app_here_profile(const struct app *app)
+{
+	/* Linked organizations show one's own record: the person there is
+	 * that patient. */
+	return app_elsewhere(app) ? app_here_patient_ref(app) :
+	    app->me.profile;
+}
+
+const char *
 app_here_patient_ref(const struct app *app)
 {
 	struct app	*w = (struct app *)app;	/* its buffer */

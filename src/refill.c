@@ -166,31 +166,55 @@ refill_meds_urls(const char *patient, char **urls)
 
 void
 refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
-    const char *here, const char *there)
+    const char *here, const char *there, int org)
 {
 	struct medication	*meds;
+	struct task		*tasks;
 	const char		**from;
+	int			 *morg, *torg;
 	size_t			  i, n = m->nmeds + o->nmeds;
+	size_t			  nt = m->ntasks + o->ntasks;
 
 	if (m->a == NULL)
 		m->a = arena_create();
 	meds = arena_alloc(m->a, (n + 1) * sizeof *meds);
 	from = arena_alloc(m->a, (n + 1) * sizeof *from);
+	morg = arena_alloc(m->a, (n + 1) * sizeof *morg);
+	tasks = arena_alloc(m->a, (nt + 1) * sizeof *tasks);
+	torg = arena_alloc(m->a, (nt + 1) * sizeof *torg);
 	here = arena_strdup(m->a, here);
 	there = arena_strdup(m->a, there);
 	for (i = 0; i < m->nmeds; i++) {
 		meds[i] = m->meds[i];
 		from[i] = m->from ? m->from[i] : here;
+		morg[i] = m->org ? m->org[i] : 0;
 	}
 	for (i = 0; i < o->nmeds; i++) {
 		meds[m->nmeds + i] = o->meds[i];
-		/* Its refill requests are its own organization's. */
-		meds[m->nmeds + i].refill_eligible = -1;
 		from[m->nmeds + i] = there;
+		morg[m->nmeds + i] = org;
+	}
+	/* The refill requests, each its own organization's. */
+	for (i = 0; i < m->ntasks; i++) {
+		tasks[i] = m->tasks[i];
+		torg[i] = m->task_org ? m->task_org[i] : 0;
+	}
+	for (i = 0; i < o->ntasks; i++) {
+		tasks[m->ntasks + i] = o->tasks[i];
+		torg[m->ntasks + i] = org;
 	}
 	m->meds = meds;
 	m->from = from;
+	m->org = morg;
 	m->nmeds = n;
+	m->tasks = tasks;
+	m->task_org = torg;
+	m->ntasks = nt;
+	if (m->tasks_withheld == NULL && o->tasks_withheld != NULL &&
+	    o->ntasks == 0 && m->ntasks == 0) {
+		m->tasks_withheld = o->tasks_withheld;
+		o->tasks_withheld = NULL;
+	}
 	arena_keep(m->a, o->a);
 	o->a = NULL;
 }

@@ -2,8 +2,8 @@
 # Run one chartty test (a C program or a shell script) in a clean world:
 # a private HOME and TMPDIR; for integration tests the real test portal on
 # loopback (and for tests named *linked* or *smart* a second one, Harbor
-# Clinic, a plain SMART server); for keyring tests also a private D-Bus
-# with gnome-keyring.
+# Clinic, a plain SMART server; for tests named *together* a second Main
+# Street); for keyring tests also a private D-Bus with gnome-keyring.
 # Usage: harness.sh TEST [ARGS...]; output is the test's TAP.
 set -u
 test=$1
@@ -12,9 +12,11 @@ shift
 world=$(mktemp -d "${TMPDIR:-/tmp}/chartty-test.XXXXXX")
 portal_pid=
 smart_pid=
+other_pid=
 cleanup() {
 	[ -n "$portal_pid" ] && kill "$portal_pid" 2>/dev/null && wait "$portal_pid" 2>/dev/null
 	[ -n "$smart_pid" ] && kill "$smart_pid" 2>/dev/null && wait "$smart_pid" 2>/dev/null
+	[ -n "$other_pid" ] && kill "$other_pid" 2>/dev/null && wait "$other_pid" 2>/dev/null
 	rm -rf "$world"
 }
 trap cleanup EXIT INT TERM
@@ -64,12 +66,20 @@ case $test in
 	portal_pid=$!
 	# Tests named *linked* or *smart* also meet Harbor Clinic, a plain
 	# SMART server (tests/portal/harbor.mjs); both start side by side.
+	# Tests named *together* meet a second Main Street portal instead:
+	# another organization that takes changes, for linked accounts.
 	case ${test##*/} in
 	*linked*|*smart*)
 		node --experimental-websocket "$dir/server.mjs" --test \
 		    --port 0 --clinic harbor \
 		    >"$world/smart.out" 2>"$world/smart.err" &
 		smart_pid=$!
+		;;
+	*together*)
+		node --experimental-websocket "$dir/server.mjs" --test \
+		    --port 0 --clinic main-street \
+		    >"$world/other.out" 2>"$world/other.err" &
+		other_pid=$!
 		;;
 	esac
 	portal_wait portal "$portal_pid" "the test portal"
@@ -80,6 +90,11 @@ case $test in
 		    "the SMART test portal (Harbor Clinic)"
 		CHARTTY_TEST_SMART=$url
 		export CHARTTY_TEST_SMART
+	fi
+	if [ -n "$other_pid" ]; then
+		portal_wait other "$other_pid" "the second test portal"
+		CHARTTY_TEST_OTHER=$url
+		export CHARTTY_TEST_OTHER
 	fi
 	;;
 esac

@@ -21,6 +21,8 @@ CHARTTY = os.environ.get("CHARTTY", "./chartty")
 PORTAL = os.environ["CHARTTY_TEST_PORTAL"]
 # Harbor Clinic, the plain SMART server (tests named *linked* or *smart*).
 SMART = os.environ.get("CHARTTY_TEST_SMART")
+# A second Main Street portal (tests named *together*).
+OTHER = os.environ.get("CHARTTY_TEST_OTHER")
 WORLD = os.environ.get("CHARTTY_TEST_WORLD", "/tmp")
 BUDGET_FIRST_PAINT = 2500
 BUDGET_KEY = 400
@@ -315,22 +317,25 @@ def focus_down_to(t, pattern, tries=40):
     return False
 
 
-def fhir_as(email, password, path):
-    """GET a FHIR path with a token of the account's own (PKCE sign-in)."""
+def fhir_as(email, password, path, base=None):
+    """GET a FHIR path with a token of the account's own (PKCE sign-in),
+    at the test portal (or the one at base)."""
+    base = base or PORTAL
     verifier = base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
     challenge = base64.urlsafe_b64encode(
         hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     login = portal("/auth/login", {"email": email, "password": password,
                                    "codeChallenge": challenge,
                                    "codeChallengeMethod": "S256",
-                                   "scope": "openid patient/*.*"})
+                                   "scope": "openid patient/*.*"},
+                   base=base)
     form = urllib.parse.urlencode({"grant_type": "authorization_code",
                                    "code": login["code"],
                                    "code_verifier": verifier}).encode()
-    req = urllib.request.Request(PORTAL + "/oauth2/token", data=form)
+    req = urllib.request.Request(base + "/oauth2/token", data=form)
     with urllib.request.urlopen(req) as r:
         token = json.loads(r.read())["access_token"]
-    req = urllib.request.Request(PORTAL + "/fhir/R4/" + path, headers={
+    req = urllib.request.Request(base + "/fhir/R4/" + path, headers={
         "Authorization": "Bearer " + token})
     with urllib.request.urlopen(req) as r:
         return json.loads(r.read())
