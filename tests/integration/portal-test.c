@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 
 #include "auth.h"
 #include "fhir.h"
@@ -319,4 +320,34 @@ out:
 	fhir_result_free(&res);
 	arena_free(a);
 	return rc;
+}
+
+/* Run the engine's validator on path: its exit status and last line. */
+int
+pt_validate(const char *path, char *last, size_t len)
+{
+	const char	*dir = getenv("TEST_PORTAL_DIR");
+	const char	*top = getenv("top_srcdir");
+	char		*cmd, line[1024];
+	FILE		*p;
+	int		 status;
+
+	cmd = dir != NULL && *dir != '\0' ? xasprintf("node "
+	    "--experimental-websocket '%s/validate.mjs' '%s' 2>&1", dir, path) :
+	    xasprintf("node --experimental-websocket "
+	    "'%s/tests/portal/validate.mjs' '%s' 2>&1", top ? top : ".", path);
+	last[0] = '\0';
+	if ((p = popen(cmd, "r")) == NULL) {
+		free(cmd);
+		return -1;
+	}
+	while (fgets(line, sizeof line, p) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0 errors", 8) != 0)
+			printf("# validator: %s\n", line);	/* TAP */
+		strlcpy_c(last, line, len);
+	}
+	status = pclose(p);
+	free(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -31,6 +31,9 @@ const char	*pt_smart_url(void);
  * would: its sign-in form posted, the redirect's address pasted back.
  */
 struct portal	*pt_smart_sign_in(const char *email, const char *password);
+/* Run the engine's validator (tests/portal/validate.mjs) on the FHIR
+ * file at path: its exit status, and its last line into last. */
+int		 pt_validate(const char *path, char *last, size_t len);
 /* Inject count huge faults streaming about bytes (not the 64 MiB default). */
 void		 pt_fault_huge(int count, size_t bytes, const char *path);
 /* One plain sentence: no JSON, some words, a full stop. */

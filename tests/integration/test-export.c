@@ -214,36 +214,6 @@ unique_urls(const struct json *bundle, const char *base, char **why)
 	return good;
 }
 
-/* Run the engine's validator on path: its exit status and last line. */
-static int
-validate(const char *path, char *last, size_t len)
-{
-	const char	*dir = getenv("TEST_PORTAL_DIR");
-	const char	*top = getenv("top_srcdir");
-	char		*cmd, line[1024];
-	FILE		*p;
-	int		 status;
-
-	cmd = dir != NULL && *dir != '\0' ? xasprintf("node "
-	    "--experimental-websocket '%s/validate.mjs' '%s' 2>&1", dir, path) :
-	    xasprintf("node --experimental-websocket "
-	    "'%s/tests/portal/validate.mjs' '%s' 2>&1", top ? top : ".", path);
-	last[0] = '\0';
-	if ((p = popen(cmd, "r")) == NULL) {
-		free(cmd);
-		return -1;
-	}
-	while (fgets(line, sizeof line, p) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "0 errors", 8) != 0)
-			diag("validator: %s", line);
-		strlcpy_c(last, line, len);
-	}
-	status = pclose(p);
-	free(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The server's text of one search answer's first resource, as sent. */
 static char *
 as_sent(struct app *app, const char *query)
@@ -415,7 +385,7 @@ test_fhir(void)
 	    "a resource is in the file exactly as the server sent it");
 	free(sent);
 
-	ok(validate(path, last, sizeof last) == 0 && strncmp(last,
+	ok(pt_validate(path, last, sizeof last) == 0 && strncmp(last,
 	    "0 errors", 8) == 0, "valid FHIR R4 by the engine's validator: "
 	    "%s", last);
 	/* The validator would say so: a broken copy fails. */
@@ -427,7 +397,7 @@ test_fhir(void)
 		fputs(text, f);
 		fclose(f);
 	}
-	ok(validate(broken, last, sizeof last) == 1 && strstr(last,
+	ok(pt_validate(broken, last, sizeof last) == 1 && strstr(last,
 	    " in ") != NULL && strncmp(last, "0 ", 2) != 0, "and a broken "
 	    "birth date is caught: %s", last);
 	unlink(broken);
@@ -550,7 +520,7 @@ test_refused(void)
 		    0, "the rest is there (%ld immunizations), nothing "
 		    "refused", count_type(b, "Immunization"));
 		if (round == 0)
-			ok(validate(path, last, sizeof last) == 0,
+			ok(pt_validate(path, last, sizeof last) == 0,
 			    "and it is valid R4: %s", last);
 		json_free(b);
 		free(text);

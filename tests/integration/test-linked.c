@@ -5,7 +5,8 @@
  * server) linked. The results screen weaves the two organizations'
  * pages newest first, pages on through Main Street's history after
  * Harbor's last page and back, says a failing Harbor for Harbor alone,
- * and opens a report at its own organization. Prints TAP.
+ * and opens a report at its own organization. Then Maria's record at
+ * Harbor is exported with Patient/$everything. Prints TAP.
  */
 #include "config.h"
 
@@ -13,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
+#include "export.h"
+#include "fhir.h"
+#include "json.h"
 #include "portal.h"
 #include "screens.h"
 #include "portal-test.h"
@@ -88,6 +93,70 @@ check_page(const struct view *v, size_t want, size_t want_harbor,
 	ok(good && n == want && hb == want_harbor, "%s (%zu reports, %zu of "
 	    "Harbor's%s)", what, n, hb, good ? "" : ", out of order or "
 	    "unnamed");
+}
+
+/* How many entries of bundle are of type. */
+static long
+count_type(const struct json *bundle, const char *type)
+{
+	const char	*t;
+	size_t		 i;
+	long		 n = 0;
+
+	for (i = 0; i < fhir_bundle_count(bundle); i++) {
+		t = json_gets(fhir_bundle_resource(bundle, i), "resourceType");
+		n += t != NULL && strcmp(t, type) == 0;
+	}
+	return n;
+}
+
+/* Maria's record at Harbor, exported: Patient/$everything, paged. */
+static void
+export_harbor(struct portal *harbor)
+{
+	struct export_request	 q;
+	struct export_result	 res;
+	struct json		*b = NULL;
+	char			*path, *text, *cause = NULL, last[1024];
+	size_t			 len;
+	FILE			*f;
+
+	memset(&q, 0, sizeof q);
+	memset(&res, 0, sizeof res);
+	path = xasprintf("%s/harbor.json", getenv("TMPDIR") ?
+	    getenv("TMPDIR") : "/tmp");
+	q.format = EXPORT_FHIR;
+	q.patient = portal_session(harbor)->patient;
+	q.path = path;
+	ok(export_run(portal_fhir(harbor), &q, &res, &cause) == 0,
+	    "Maria's record at Harbor exported%s%s", cause ? ": " : "",
+	    cause ? cause : "");
+	free(cause);
+	cause = NULL;
+	ok(res.everything && res.skipped == NULL, "with Patient/$everything, "
+	    "which Harbor announces, nothing refused");
+	text = NULL;
+	if ((f = fopen(path, "r")) != NULL) {
+		text = xcalloc(1, 4 << 20);
+		len = fread(text, 1, (4 << 20) - 1, f);
+		fclose(f);
+		b = json_parse(text, len, &cause);
+	}
+	ok(b != NULL && res.records == (long)fhir_bundle_count(b) &&
+	    count_type(b, "Patient") == 1 && count_type(b,
+	    "DiagnosticReport") == 3 && count_type(b, "Communication") == 4 &&
+	    count_type(b, "Appointment") == 2 && count_type(b,
+	    "Observation") == 16, "every record of hers: %ld entries (Harbor's "
+	    "pages of 20 followed)", res.records);
+	ok(pt_validate(path, last, sizeof last) == 0 && strncmp(last,
+	    "0 errors", 8) == 0, "valid FHIR R4 by the engine's validator: "
+	    "%s", last);
+	json_free(b);
+	free(text);
+	free(cause);
+	export_result_free(&res);
+	unlink(path);
+	free(path);
 }
 
 int
@@ -185,6 +254,7 @@ main(void)
 		app.here = NULL;
 	}
 	screen_results.close(s);
+	export_harbor(app.links[0].portal);
 out:
 	view_free(&v);
 	portal_free(app.links[0].portal);

@@ -337,6 +337,44 @@ export class SmartFhir extends FhirService {
     super(rest);
     this.name = name;
     this.types = new Set(types);
+    this.addOperation('GET', /^Patient\/([^/]+)\/\$everything$/, (ctx, r, m) => this.everything(ctx, m[1], r.query));
+  }
+
+  /**
+   * Patient/<id>/$everything (FHIR R4, without start, end or _since): a
+   * searchset of the patient, then every record of the types served that
+   * names the patient (by `patient`, or `subject` where the type has no
+   * `patient`), in that order, _count (at most 20, as servers cap it) a page,
+   * the next page by _offset. Only a patient the token reads in full (its
+   * own), with a scope that lets each type be searched (those it does not
+   * are left out).
+   */
+  async everything(ctx, id, query) {
+    if (ctx.patients?.get(`Patient/${id}`)?.access !== 'full') {
+      forbidden('Only a record this sign-in may read in full can be asked for whole.');
+    }
+    this.checkScope(ctx, 'Patient', 'r');
+    const scopes = ctx.scope?.split(/\s+/) ?? [];
+    const all = [];
+    for (const type of ['Patient', ...[...this.types].sort()]) {
+      const params = globalSchema.types[type]?.searchParams ?? {};
+      const by = type === 'Patient' ? '_id' : params.patient ? 'patient' : params.subject ? 'subject' : null;
+      if (!by || DIRECTORY_TYPES.has(type) || type === 'Binary' || !scopeAllows(scopes, type, 's')) {
+        continue;
+      }
+      const q = new URLSearchParams({ [by]: type === 'Patient' ? id : `Patient/${id}`, _count: '1000' });
+      const { body } = await this.search(ctx, type, q);
+      all.push(...(body.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => e.resource));
+    }
+    const count = Math.min(Math.max(Number(query.get('_count')) || 20, 1), 20);
+    const offset = Math.max(Number(query.get('_offset')) || 0, 0);
+    const self = `${this.fhirBase()}/Patient/${id}/$everything`;
+    const link = [{ relation: 'self', url: `${self}?_count=${count}&_offset=${offset}` }];
+    if (offset + count < all.length) {
+      link.push({ relation: 'next', url: `${self}?_count=${count}&_offset=${offset + count}` });
+    }
+    const entry = all.slice(offset, offset + count).map((resource) => this.fullUrl({ resource, search: { mode: 'match' } }));
+    return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: all.length, link, ...(entry.length ? { entry } : {}) } };
   }
 
   present(resource) {
@@ -421,6 +459,7 @@ export class SmartFhir extends FhirService {
         conditionalDelete: 'not-supported',
         ...(INCLUDES[type] ? { searchInclude: INCLUDES[type] } : {}),
         ...(params.length ? { searchParam: params } : {}),
+        ...(type === 'Patient' ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
       };
     });
     const root = this.baseUrl();
