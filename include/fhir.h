@@ -252,6 +252,12 @@ void	*fhir_records(struct arena *, const struct json *bundle, size_t size,
 #define FHIR_CAN_CREATE	0x2
 #define FHIR_CAN_UPDATE	0x4	/* update or patch */
 int		 fhir_load_capabilities(struct fhir *, char **cause);
+/*
+ * Keep what the statement allows, with its ETag, in a file in dir (made
+ * 0700; NULL: keep nothing), so that a later start asks with
+ * If-None-Match and a 304 answers it.
+ */
+void		 fhir_set_cache(struct fhir *, const char *dir);
 unsigned int	 fhir_can(const struct fhir *, const char *type);
 
 /*

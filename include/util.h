@@ -83,4 +83,7 @@ char		*arena_strdup(struct arena *, const char *);	/* NULL ok */
 void		 arena_keep(struct arena *a, struct arena *other);
 /* Take ownership of a malloc'd string s: it is freed with the arena. */
 char		*arena_own(struct arena *, char *s);
+/* Make every missing directory of dir, each 0700: 0, or -1. */
+int	 mkdirs_private(const char *dir);
+
 #endif

@@ -131,6 +131,29 @@ app_ready(struct app *app, const void *state)
 		l->opening_ready = 1;
 }
 
+/*
+ * Read what f's server allows (its CapabilityStatement), kept between
+ * starts in $XDG_CACHE_HOME/chartty (a kiosk keeps no file). When it
+ * cannot be read, everything is offered, as before.
+ */
+static void
+app_load_capabilities(const struct app *app, struct fhir *f)
+{
+	const char	*xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char		*dir = NULL, *why = NULL;
+
+	if (app->opt.kiosk)
+		dir = NULL;
+	else if (xdg != NULL && *xdg == '/')
+		dir = xasprintf("%s/chartty", xdg);
+	else if (home != NULL && *home == '/')
+		dir = xasprintf("%s/.cache/chartty", home);
+	fhir_set_cache(f, dir);
+	free(dir);
+	if (fhir_load_capabilities(f, &why) != 0)
+		free(why);
+}
+
 /* Forget the linked organizations' connections (no sign-out). */
 static void
 app_links_free(struct app *app)
@@ -162,9 +185,9 @@ app_links_resume(struct app *app)
 		cause = NULL;
 		if (k->portal != NULL && portal_signed_in(k->portal) &&
 		    portal_session(k->portal)->patient != NULL) {
-			if (!k->signed_in && fhir_load_capabilities(
-			    portal_fhir(k->portal), &cause) != 0)
-				free(cause);
+			if (!k->signed_in)
+				app_load_capabilities(app,
+				    portal_fhir(k->portal));
 			k->signed_in = 1;	/* just now, in a browser */
 			continue;
 		}
@@ -194,10 +217,7 @@ app_links_resume(struct app *app)
 			k->why = rc == AUTH_ERR_EXPIRED ? NULL : cause;
 		else {
 			free(portal_notice(k->portal));
-			if (fhir_load_capabilities(portal_fhir(k->portal),
-			    &cause) != 0)
-				free(cause);
-			cause = NULL;
+			app_load_capabilities(app, portal_fhir(k->portal));
 		}
 		if (k->why != cause)
 			free(cause);
@@ -522,7 +542,7 @@ app_loading(struct app *app, const char *s)
 int
 app_signed_in(struct app *app, char **cause)
 {
-	char	*was = NULL, *who = NULL, *why = NULL;
+	char	*was = NULL, *who = NULL;
 	size_t	 i;
 	int	 rc;
 
@@ -543,10 +563,8 @@ app_signed_in(struct app *app, char **cause)
 		free(who);
 		return -1;
 	}
-	/* What the server takes (read-only servers offer no writes); when
-	 * it cannot be read, everything is offered, as before. */
-	if (fhir_load_capabilities(portal_fhir(app->portal), &why) != 0)
-		free(why);
+	/* What the server takes (read-only servers offer no writes). */
+	app_load_capabilities(app, portal_fhir(app->portal));
 	for (i = 0; i < app->me.npeople; i++) {
 		const char *rel = app->me.people[i].relationship;
 

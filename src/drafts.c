@@ -19,25 +19,6 @@
 #define DRAFT_KEY_KIND	"draft-key"
 #define DRAFT_MAX	(1024 * 1024)	/* bytes of a draft file */
 
-/* Make every missing directory of path, each 0700; 0 or -1. */
-static int
-draft_mkdirs(char *path)
-{
-	char	*p;
-
-	for (p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0700) == -1 && errno != EEXIST ? -1 : 0;
-}
-
 /*
  * $XDG_DATA_HOME/chartty/drafts, made (0700) when make is set; NULL
  * without a home or when it cannot be made.
@@ -54,7 +35,7 @@ draft_dir(int make)
 		dir = xasprintf("%s/.local/share/chartty/drafts", home);
 	else
 		return NULL;
-	if (make && draft_mkdirs(dir) != 0) {
+	if (make && mkdirs_private(dir) != 0) {
 		free(dir);
 		return NULL;
 	}

@@ -5,12 +5,17 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "crypto.h"
 #include "evloop.h"
 #include "fhir.h"
 #include "http.h"
@@ -39,6 +44,7 @@ struct fhir {
 	size_t		 ncaps;
 	int		 caps_known;
 	char		*caps_etag;
+	char		*cache_dir;	/* where caps are kept, or NULL */
 	int		 no_extras;	/* not a portal: no urn:chartty: */
 };
 
@@ -62,6 +68,7 @@ fhir_free(struct fhir *f)
 	free(f->base);
 	free(f->caps);
 	free(f->caps_etag);
+	free(f->cache_dir);
 	secret_free(f->token);
 	free(f);
 }
@@ -1116,6 +1123,142 @@ fhir_interactions(const struct json *resource)
 	return can;
 }
 
+/*
+ * The kept table: "chartty-capabilities 1", "base <base>", "etag
+ * <etag>", then "<type> <flags>" a line. Public facts about the server,
+ * no health data and no token; a file of its own per base (a hash of
+ * it), 0600 in a 0700 directory.
+ */
+#define FHIR_CACHE_MAGIC	"chartty-capabilities 1"
+
+void
+fhir_set_cache(struct fhir *f, const char *dir)
+{
+	free(f->cache_dir);
+	f->cache_dir = dir != NULL ? xstrdup(dir) : NULL;
+}
+
+static char *
+fhir_cache_path(const struct fhir *f)
+{
+	char	hex[65];
+
+	crypto_sha256_hex(f->base, strlen(f->base), hex);
+	hex[24] = '\0';
+	return xasprintf("%s/capabilities-%s", f->cache_dir, hex);
+}
+
+/* An ETag fit for a header line: printable ASCII, no space, short. */
+static int
+fhir_etag_ok(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++, n++) {
+		if (*s <= ' ' || *s > '~' || n > 200)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* A resource type's name: letters only, a capital first. */
+static int
+fhir_type_ok(const char *s)
+{
+	if (!isupper((unsigned char)*s))
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isalpha((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+/* Take the kept table (not yet trusted: a 304 makes it so); quietly
+ * nothing when there is none, or it is not well formed. */
+static void
+fhir_cache_read(struct fhir *f)
+{
+	struct fhir_cap	*caps = NULL;
+	FILE		*fp;
+	char		*path, line[512], type[48], etag[256];
+	size_t		 n = 0, len;
+	unsigned int	 can;
+	int		 good = 1;
+
+	if (f->cache_dir == NULL || f->caps_known || f->caps_etag != NULL)
+		return;
+	path = fhir_cache_path(f);
+	fp = fopen(path, "r");
+	free(path);
+	if (fp == NULL)
+		return;
+	if (fgets(line, sizeof line, fp) == NULL ||
+	    strcmp(line, FHIR_CACHE_MAGIC "\n") != 0 ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    strncmp(line, "base ", 5) != 0 ||
+	    strlen(line + 5) != strlen(f->base) + 1 ||
+	    strncmp(line + 5, f->base, strlen(f->base)) != 0 ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    sscanf(line, "etag %255s", etag) != 1 || !fhir_etag_ok(etag))
+		good = 0;
+	while (good && fgets(line, sizeof line, fp) != NULL) {
+		len = strlen(line);
+		if (len == 0 || line[len - 1] != '\n' ||
+		    sscanf(line, "%47s %u", type, &can) != 2 ||
+		    !fhir_type_ok(type) || can > 0xff || n >= 1000) {
+			good = 0;
+			break;
+		}
+		caps = xrealloc(caps, (n + 1) * sizeof *caps);
+		snprintf(caps[n].type, sizeof caps[n].type, "%s", type);
+		caps[n++].can = can;
+	}
+	fclose(fp);
+	if (!good) {
+		free(caps);
+		return;
+	}
+	free(f->caps);
+	f->caps = caps;
+	f->ncaps = n;
+	f->caps_etag = xstrdup(etag);
+}
+
+/* Keep the table read just now, replacing the file whole. */
+static void
+fhir_cache_write(const struct fhir *f)
+{
+	FILE	*fp;
+	char	*path, *tmp;
+	size_t	 i;
+	int	 fd, bad;
+
+	if (f->cache_dir == NULL || f->caps_etag == NULL ||
+	    !fhir_etag_ok(f->caps_etag) || mkdirs_private(f->cache_dir) != 0)
+		return;
+	path = fhir_cache_path(f);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		free(path);
+		return;
+	}
+	fprintf(fp, FHIR_CACHE_MAGIC "\nbase %s\netag %s\n", f->base,
+	    f->caps_etag);
+	for (i = 0; i < f->ncaps; i++)
+		fprintf(fp, "%s %u\n", f->caps[i].type, f->caps[i].can);
+	bad = ferror(fp);
+	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+}
+
 int
 fhir_load_capabilities(struct fhir *f, char **cause)
 {
@@ -1124,13 +1267,21 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 	const char		*type;
 	size_t			 i, k, n;
 
+	fhir_cache_read(f);
 	if (fhir_read(f, "metadata", f->caps_etag, &res, cause) != 0) {
 		fhir_result_free(&res);
+		if (!f->caps_known) {	/* a kept table, not confirmed */
+			free(f->caps_etag);
+			f->caps_etag = NULL;
+		}
 		return -1;
 	}
 	if (res.status == 304 || res.body == NULL) {
+		/* As it was: the kept table is the server's now. */
+		if (f->caps_etag != NULL && res.status == 304)
+			f->caps_known = 1;
 		fhir_result_free(&res);
-		return 0;	/* as it was */
+		return 0;
 	}
 	rest = NULL;
 	for (i = 0; i < json_size(json_get(res.body, "rest")); i++) {
@@ -1170,6 +1321,7 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 	free(f->caps_etag);
 	f->caps_etag = res.etag ? xstrdup(res.etag) : NULL;
 	fhir_result_free(&res);
+	fhir_cache_write(f);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #ifdef HAVE_PRCTL
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #endif
 
 #include <errno.h>
@@ -365,4 +366,24 @@ arena_own(struct arena *a, char *s)
 	p = arena_strdup(a, s);
 	secret_free(s);
 	return p;
+}
+
+int
+mkdirs_private(const char *dir)
+{
+	char	*path = xstrdup(dir), *p;
+	int	 rc = 0;
+
+	for (p = path + 1; *p != '\0' && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(path, 0700) == -1 && errno != EEXIST)
+		rc = -1;
+	free(path);
+	return rc;
 }

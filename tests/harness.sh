@@ -42,11 +42,12 @@ mkdir -p "$world/home" "$world/tmp"
 HOME=$world/home
 XDG_CONFIG_HOME=$world/home/.config
 XDG_DATA_HOME=$world/home/.local/share
+XDG_CACHE_HOME=$world/home/.cache
 XDG_RUNTIME_DIR=$world/run
 TMPDIR=$world/tmp
 CHARTTY_TEST_WORLD=$world
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_RUNTIME_DIR TMPDIR CHARTTY_TEST_WORLD
+export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_RUNTIME_DIR TMPDIR CHARTTY_TEST_WORLD
 # No keyring unless the test asks for one: the no-keyring path is tested too.
 unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
 

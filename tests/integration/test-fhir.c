@@ -1,10 +1,15 @@
 /*
  * Integration tests of FHIR against the real test portal: one-trip batch,
- * paging, ETags, guarded updates, idempotent creates, access rules, and
- * the model on real seeded data.
+ * paging, ETags, guarded updates, idempotent creates, access rules, the
+ * model on real seeded data, and the CapabilityStatement kept between
+ * starts with its ETag.
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +33,120 @@ patient_query(const char *param, const char *id, const char *rest)
 {
 	return xasprintf("%s=Patient%%2F%s%s%s", param, id, rest ? "&" : "",
 	    rest ? rest : "");
+}
+
+/* The one file in dir (its path, a new string), or NULL. */
+static char *
+only_file(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*path = NULL;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		free(path);
+		path = xasprintf("%s/%s", dir, e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (n != 1) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Load the capabilities of a new sign-in with the cache in dir: 0 or -1,
+ * the body bytes it took in *bytes. */
+static int
+caps_again(const char *dir, long long *bytes, unsigned int *can)
+{
+	struct portal		*p = pt_sign_in("maria@example.org",
+				    "Chartty-demo-1");
+	struct http_stats	 a, b;
+	char			*cause = NULL;
+	int			 rc;
+
+	fhir_set_cache(portal_fhir(p), dir);
+	http_get_stats(portal_http(p), &a);
+	rc = fhir_load_capabilities(portal_fhir(p), &cause);
+	http_get_stats(portal_http(p), &b);
+	*bytes = b.wire_bytes - a.wire_bytes;
+	*can = fhir_can(portal_fhir(p), "Communication");
+	free(cause);
+	portal_free(p);
+	return rc;
+}
+
+/* Rewrite line 3 (the ETag) of the kept file as etag. */
+static void
+set_etag(const char *path, const char *etag)
+{
+	char	*text, *out, *third, *rest;
+	size_t	 len;
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	text = xcalloc(1, 65536);
+	len = fread(text, 1, 65535, f);
+	fclose(f);
+	text[len] = '\0';
+	third = strchr(strchr(text, '\n') + 1, '\n') + 1;
+	rest = strchr(third, '\n');
+	*third = '\0';
+	out = xasprintf("%setag %s%s", text, etag, rest);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(out, f);
+		fclose(f);
+	}
+	free(out);
+	free(text);
+}
+
+/* The CapabilityStatement kept between starts with its ETag. */
+static void
+test_caps_cache(void)
+{
+	struct stat	 st;
+	char		*dir, *path;
+	long long	 first, again;
+	unsigned int	 can, can2;
+	int		 rc;
+
+	dir = xasprintf("%s/cache/chartty", getenv("TMPDIR"));
+	rc = caps_again(dir, &first, &can);
+	ok(rc == 0 && first > 1000 && (can & FHIR_CAN_CREATE), "capabilities "
+	    "read whole the first time (%lld bytes)", first);
+	path = only_file(dir);
+	ok(path != NULL && stat(path, &st) == 0 && (st.st_mode & 0777) ==
+	    0600 && stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700,
+	    "kept in a private file of a private directory");
+	rc = caps_again(dir, &again, &can2);
+	ok(rc == 0 && again == 0 && can2 == can, "a later start asks with "
+	    "its ETag: a 304, nothing in the body, the same table (%lld "
+	    "bytes)", again);
+	if (path != NULL) {
+		set_etag(path, "W/\"0000\"");
+		rc = caps_again(dir, &again, &can2);
+		ok(rc == 0 && again > 1000 && can2 == can, "a statement "
+		    "changed meanwhile is read whole again (%lld bytes)", again);
+		rc = caps_again(dir, &again, &can2);
+		ok(rc == 0 && again == 0, "and kept again with its new ETag "
+		    "(%lld bytes)", again);
+		set_etag(path, "W/\"a\x01b\"");
+		rc = caps_again(dir, &again, &can2);
+		ok(rc == 0 && again > 1000 && can2 == can, "a kept ETag that "
+		    "could not go in a header is not sent: read whole (%lld "
+		    "bytes)", again);
+	}
+	free(path);
+	free(dir);
 }
 
 int
@@ -217,5 +336,6 @@ main(void)
 		auth_me_free(&me);
 	}
 	portal_free(p);
+	test_caps_cache();
 	return done_testing();
 }

@@ -9,6 +9,7 @@
 // Binary reads as raw bytes, and account activity (audit.mjs): reads of
 // someone else's record and every change, recorded once they succeeded.
 
+import { createHash } from 'node:crypto';
 import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
 import {
   checkRead, checkSearch, checkWrite, compartmentOf, DIRECTORY_TYPES, patientsOfSearch, readDenial, requireServed, SERVED_TYPES, WRITABLE,
@@ -195,7 +196,15 @@ export class FhirService {
   /** Entry point for HTTP: req = {method, path, query, headers, raw, address}. */
   async handleHttp(req) {
     if (req.path === 'metadata' && req.method === 'GET') {
-      return { status: 200, body: this.capabilityStatement() };
+      // With a validator: a client that kept it asks again with
+      // If-None-Match and gets a 304.
+      const cs = this.capabilityStatement();
+      const etag = `W/"${createHash('sha256').update(JSON.stringify(cs)).digest('hex').slice(0, 16)}"`;
+      const inm = req.headers['if-none-match'];
+      if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+        return { status: 304, body: null, headers: { ETag: etag } };
+      }
+      return { status: 200, body: cs, headers: { ETag: etag, ...(cs.date ? { 'Last-Modified': new Date(cs.date).toUTCString() } : {}) } };
     }
     const ctx = this.auth.context(req.headers);
     ctx.address = req.address; // the client's, for account activity

@@ -8,7 +8,6 @@
 // searches only, limited to the types and scopes granted. No /auth/*, no
 // operations, no writes (405), no computed urn:chartty: flags.
 
-import { createHash } from 'node:crypto';
 import { globalSchema } from '@medplum/core';
 import { AuthService, esc, oauthError, page } from './auth.mjs';
 import { DIRECTORY_TYPES } from './access.mjs';
@@ -382,15 +381,6 @@ export class SmartFhir extends FhirService {
   }
 
   async handleHttp(req) {
-    if (req.path === 'metadata' && req.method === 'GET') {
-      const cs = this.capabilityStatement();
-      const etag = `W/"${createHash('sha256').update(JSON.stringify(cs)).digest('hex').slice(0, 16)}"`;
-      const inm = req.headers['if-none-match'];
-      if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
-        return { status: 304, body: null, headers: { ETag: etag } };
-      }
-      return { status: 200, body: cs, headers: { ETag: etag, 'Last-Modified': new Date(cs.date).toUTCString() } };
-    }
     const search = req.method === 'POST' && /^[A-Za-z]+\/_search$/.test(req.path);
     if (['PUT', 'PATCH', 'DELETE'].includes(req.method) || (req.method === 'POST' && req.path !== '' && !search)) {
       this.auth.context(req.headers); // 401 first, as for every call
