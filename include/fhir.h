@@ -116,7 +116,8 @@ int	 fhir_batch_take(struct fhir *, char **urls, size_t n,
  * A batch to one server that may be left running (linked organizations:
  * each answer taken as it comes). Set f, urls (each malloc'd; freed when
  * finished or dropped) and n, or get for one GET of urls[0] (a search
- * or a page's link: its answer is that Bundle); the rest is the job's.
+ * or a page's link: its answer is that Bundle); read rc, res and cause
+ * once finished. The rest is the job's own: callers never touch it.
  */
 struct http_req;
 struct fhir_batch_job {
@@ -129,7 +130,6 @@ struct fhir_batch_job {
 	struct fhir_result	  res;
 	char			 *cause;
 	int			  rc;
-	int			  cancelled;	/* by Esc */
 	/* Under way. */
 	int			  started;
 	struct http_req		 *req;

@@ -28,7 +28,6 @@ struct inbox_org {
 	struct arena		*a;
 	struct message		*convs;
 	size_t			 n;
-	long			 total;
 };
 
 /*
@@ -50,6 +49,7 @@ inbox_take(void *state, size_t i, const struct fhir_batch_job *job)
 	struct inbox		*s = state;
 	struct inbox_org	*o = &s->org[i];
 	size_t			 k;
+	long			 total;
 
 	for (k = 0; i == 0 && k < LINKED_MAX; k++) {
 		arena_free(s->org[k].a);
@@ -58,8 +58,7 @@ inbox_take(void *state, size_t i, const struct fhir_batch_job *job)
 	if (linked_pages_take(&s->pages, i, job) != 0)
 		return;
 	o->a = arena_create();
-	o->convs = messages_inbox_take(o->a, job->res.body, &o->n,
-	    &o->total);
+	o->convs = messages_inbox_take(o->a, job->res.body, &o->n, &total);
 }
 
 static const struct linked_ask inbox_ask = {
@@ -140,22 +139,21 @@ inbox_view(struct app *app, void *state, struct view *v)
 	struct buf		 b;
 	char			 when[64];
 	size_t			 at[LINKED_MAX], k, best, n = 0, first;
-	long			 total = 0;
-	int			 row, more = 0, top = 1;
+	long			 total = linked_pages_total(&s->pages);
+	int			 row, more, top = 1;
 
 	if (serves(portal_fhir(app->portal), SERVE_MESSAGE_SEND))
 		view_item(v, INBOX_NEW, "Action", "New message",
-		    s->pages.l.n > 1 ? view_printf(v, "write to your care team at %s",
-		    linked_name(&s->pages.l, 0)) : "write to your care team", 0);
+		    s->pages.l.n > 1 ? view_printf(v, "write to your care "
+		    "team at %s", linked_name(&s->pages.l, 0)) :
+		    "write to your care team", 0);
 	view_heading(v, "Conversations, newest first");
 	linked_pages_view(&s->pages, v);
 	for (k = 0; k < s->pages.l.n; k++) {
 		n += s->org[k].n;
-		total = total < 0 || s->org[k].total < 0 ? -1 :
-		    total + s->org[k].total;
-		more |= linked_pages_more(&s->pages, k);
 		at[k] = 0;
 	}
+	more = linked_pages_more(&s->pages);
 	first = (s->pages.number - 1) * MESSAGES_PAGE + 1;
 	if (n == 0)
 		view_text(v, s->pages.number > 1 ? "No more conversations." :
@@ -187,7 +185,8 @@ inbox_view(struct app *app, void *state, struct view *v)
 		if (c->category != NULL)
 			buf_printf(&b, ", %s", c->category);
 		if (s->pages.l.n > 1)
-			buf_printf(&b, ", from %s", linked_name(&s->pages.l, best));
+			buf_printf(&b, ", from %s", linked_name(&s->pages.l,
+			    best));
 		row = view_item(v, INBOX_ID(best, at[best]), "Conversation",
 		    c->topic ? c->topic : "No subject", b.data, 0);
 		buf_free(&b, 0);
@@ -229,7 +228,10 @@ inbox_action(struct app *app, void *state,
 	/* Opening it marks the care team's messages read; it opens at its
 	 * own organization, where a reply goes. */
 	c->unread = 0;
-	return app_push_at(app, &screen_thread, xstrdup(c->id), s->pages.l.p[org]);
+	if (linked_portal(&s->pages.l, org) == NULL)
+		return 0;
+	return app_push_at(app, &screen_thread, xstrdup(c->id),
+	    linked_portal(&s->pages.l, org));
 }
 
 static void

@@ -323,9 +323,10 @@ meds_action(struct app *app, void *state,
 		/* A refill is asked at the medication's organization. */
 		if (m->refill_eligible == 1 && m->id != NULL &&
 		    (t == NULL || !meds_task_open(t)) &&
-		    (size_t)meds_org(s, m) < st->l.n)
+		    (size_t)meds_org(s, m) < st->l.n &&
+		    linked_portal(&st->l, (size_t)meds_org(s, m)) != NULL)
 			return app_push_at(app, &screen_refill, xstrdup(m->id),
-			    st->l.p[meds_org(s, m)]);
+			    linked_portal(&st->l, (size_t)meds_org(s, m)));
 		return app_push(app, &screen_detail, meds_detail(s, m));
 	case MEDS_TASK:
 		if (i >= s->ntasks)
@@ -351,7 +352,7 @@ meds_close(void *state)
 {
 	struct meds_state	*st = state;
 
-	linked_drop(&st->l);
+	linked_free(&st->l);
 	refill_meds_clear(&st->m);
 	free(st);
 }

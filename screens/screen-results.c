@@ -24,7 +24,6 @@
 struct results_org {
 	struct arena		*a;
 	struct results_page	 page;	/* empty: none on this page */
-	long			 total;
 };
 
 /* Page P of the screen holds page P of each organization's reports
@@ -43,6 +42,7 @@ results_take(void *state, size_t i, const struct fhir_batch_job *job)
 	struct results		*s = state;
 	struct results_org	*o = &s->org[i];
 	size_t			 k;
+	long			 total;
 
 	for (k = 0; i == 0 && k < LINKED_MAX; k++) {
 		arena_free(s->org[k].a);
@@ -51,7 +51,7 @@ results_take(void *state, size_t i, const struct fhir_batch_job *job)
 	if (linked_pages_take(&s->pages, i, job) != 0)
 		return;
 	o->a = arena_create();
-	results_list_take(job->f, o->a, job->res.body, &o->page, &o->total);
+	results_list_take(job->f, o->a, job->res.body, &o->page, &total);
 }
 
 static const struct linked_ask results_ask = {
@@ -135,8 +135,8 @@ results_view(struct app *app, void *state, struct view *v)
 	const struct report	*r;
 	const char		*line;
 	size_t			 at[LINKED_MAX], k, best, n = 0, unreviewed = 0;
-	long			 total = 0;
-	int			 row, abnormal, more = 0, first = 1;
+	long			 total = linked_pages_total(&s->pages);
+	int			 row, abnormal, more, first = 1;
 
 	(void)app;
 	view_heading(v, "Reports, newest first");
@@ -144,10 +144,9 @@ results_view(struct app *app, void *state, struct view *v)
 	for (k = 0; k < s->pages.l.n; k++) {
 		o = &s->org[k];
 		n += o->page.nreports;
-		total = total < 0 || o->total < 0 ? -1 : total + o->total;
-		more |= linked_pages_more(&s->pages, k);
 		at[k] = 0;
 	}
+	more = linked_pages_more(&s->pages);
 	if (n == 0)
 		view_text(v, s->pages.number > 1 ? "No more reports." :
 		    "No test results on file yet.");
@@ -214,8 +213,11 @@ results_action(struct app *app, void *state,
 	    s->org[org].page.reports[i].id == NULL)
 		return 0;
 	/* A report opens at its own organization. */
+	if (linked_portal(&s->pages.l, org) == NULL)
+		return 0;
 	return app_push_at(app, &screen_report,
-	    xstrdup(s->org[org].page.reports[i].id), s->pages.l.p[org]);
+	    xstrdup(s->org[org].page.reports[i].id),
+	    linked_portal(&s->pages.l, org));
 }
 
 static void

@@ -219,7 +219,7 @@ sum_close(void *state)
 {
 	struct sum_state	*st = state;
 
-	linked_drop(&st->l);
+	linked_free(&st->l);
 	summary_clear(&st->s);
 	free(st);
 }

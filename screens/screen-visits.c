@@ -173,6 +173,7 @@ visits_action(struct app *app, void *state,
 	struct booking_visits	*s = &st->v;
 	int		 kind = r->id / 10000 - 1, i = r->id % 10000;
 	int		 org;
+	struct portal	*at;
 
 	switch (r->id) {
 	case VISITS_BOOK:
@@ -188,12 +189,13 @@ visits_action(struct app *app, void *state,
 	/* A visit opens at its own organization: what is done with it is
 	 * done there. */
 	org = s->org[kind] != NULL ? s->org[kind][i] : 0;
-	if (org < 0 || (size_t)org >= st->l.n)
+	if (org < 0 || (size_t)org >= st->l.n ||
+	    (at = linked_portal(&st->l, (size_t)org)) == NULL)
 		return 0;
 	if (kind == VISITS_LINE)
-		return app_push_at(app, &screen_onmyway, NULL, st->l.p[org]);
+		return app_push_at(app, &screen_onmyway, NULL, at);
 	return app_push_at(app, &screen_visit, xstrdup(s->list[kind][i].id),
-	    st->l.p[org]);
+	    at);
 }
 
 static void
@@ -201,7 +203,7 @@ visits_close(void *state)
 {
 	struct visits_state	*st = state;
 
-	linked_drop(&st->l);
+	linked_free(&st->l);
 	booking_visits_clear(&st->v);
 	free(st);
 }

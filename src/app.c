@@ -1390,8 +1390,9 @@ app_run(const struct app_options *opt)
 		if (rc < 0)
 			break;		/* end of input */
 		if (rc == 0) {
-			/* Nothing typed: wait for the terminal, a signal or a
-			 * timer (no request is under way between keys). */
+			/* Nothing typed: wait for the terminal, a signal, a
+			 * timer, or a linked organization's answer (no other
+			 * request is under way between keys). */
 			if (!app->ui->plain)
 				ev_once(-1);
 			continue;

@@ -590,7 +590,6 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 	memset(&job->res, 0, sizeof job->res);
 	job->cause = NULL;
 	job->rc = 0;
-	job->cancelled = 0;
 	job->req = NULL;
 	job->sent = xcalloc(job->n + 1, sizeof *job->sent);
 	job->arrived = arrived;
@@ -649,7 +648,6 @@ fhir_batch_wait(struct fhir_batch_job *jobs, size_t njobs)
 				continue;
 			jobs[i].req = NULL;
 			jobs[i].rc = -1;
-			jobs[i].cancelled = 1;
 			jobs[i].res.net_error = HTTP_ERR_CANCELLED;
 			free(jobs[i].cause);
 			jobs[i].cause = xstrdup("Cancelled.");
@@ -681,33 +679,34 @@ void
 fhir_batch_finish(struct fhir_batch_job *job)
 {
 	char	*why = NULL;
+	int	 again = 0;
 
 	if (!job->started)
 		return;
-	if (!fhir_batch_arrived(job))
-		(void)fhir_batch_wait(job, 1);
-	if (job->req != NULL) {
+	for (;;) {
+		if (!fhir_batch_arrived(job))
+			(void)fhir_batch_wait(job, 1);
+		if (job->req == NULL)
+			break;
 		job->rc = fhir_collect(job->req, 0, &job->res, &job->cause);
 		job->req = NULL;
-		/* An expired token: refresh, then this one again (a second
-		 * 401 is the person's to sign in again). */
-		if (job->rc != 0 && job->res.status == 401 &&
-		    job->f->refresh != NULL) {
-			fhir_result_free(&job->res);
-			free(job->cause);
-			job->cause = NULL;
-			if (job->f->refresh(job->f->refresh_arg, &why) != 0)
-				job->cause = why;
-			else if (job->get)
-				job->rc = fhir_request(job->f, "GET",
-				    job->urls[0], NULL, NULL, &job->res,
-				    &job->cause);
-			else
-				job->rc = fhir_batch(job->f,
-				    (const char *const *)job->urls, job->n,
-				    &job->res, &job->cause);
+		/* An expired token: refresh, and this one once more (a
+		 * second 401 is the person's to sign in again). */
+		if (job->rc == 0 || job->res.status != 401 ||
+		    job->f->refresh == NULL || again)
+			break;
+		again = 1;
+		fhir_result_free(&job->res);
+		free(job->cause);
+		job->cause = NULL;
+		if (job->f->refresh(job->f->refresh_arg, &why) != 0) {
+			job->cause = why;
+			job->rc = -1;
 			goto done;
 		}
+		free(job->sent);
+		job->sent = NULL;
+		fhir_batch_start(job, NULL, NULL);
 	}
 	if (!job->get)
 		job->rc = fhir_batch_answer(job->rc, job->sent, job->n,

@@ -32,17 +32,41 @@ linked_done(struct fhir_batch_job *job)
 	job->cause = NULL;
 }
 
+/* The names of the organizations awaited now ("A, B"), or NULL. */
+static char *
+linked_awaited(const struct linked *l)
+{
+	char	*out = NULL, *was;
+	size_t	 i;
+
+	for (i = 1; i < l->n; i++) {
+		if (!l->waiting[i])
+			continue;
+		was = out;
+		out = xasprintf("%s%s%s", was ? was : "", was ? ", " : "",
+		    linked_name(l, i));
+		free(was);
+	}
+	return out;
+}
+
 int
 linked_load(struct linked *l, struct app *app, void *state,
     const struct linked_ask *ask, char **cause)
 {
 	struct fhir_batch_job	*job;
+	struct portal		*was_p[LINKED_MAX];
 	const char		*patient;
-	size_t			 i;
+	char			*awaited;
+	size_t			 i, was_n;
 	int			 whole;
 
+	/* What was awaited goes; said if this load fails. */
+	awaited = l->app != NULL ? linked_awaited(l) : NULL;
 	linked_drop(l);
-	memset(l, 0, sizeof *l);
+	was_n = l->n;
+	memcpy(was_p, l->p, sizeof was_p);
+	memset(l->job, 0, sizeof l->job);
 	l->app = app;
 	l->screen = state;
 	l->ask = ask;
@@ -74,12 +98,22 @@ linked_load(struct linked *l, struct app *app, void *state,
 	free(job->urls);
 	job->urls = NULL;
 	if (job->rc != 0) {
+		/* What is on screen stays, and so do its organizations. */
 		*cause = job->cause;
 		job->cause = NULL;
 		linked_done(job);
 		linked_drop(l);
+		l->n = was_n;
+		memcpy(l->p, was_p, sizeof l->p);
+		if (awaited != NULL) {
+			free(l->dropped);
+			l->dropped = awaited;
+		}
 		return -1;
 	}
+	free(awaited);
+	free(l->dropped);
+	l->dropped = NULL;
 	ask->take(state, 0, job);
 	linked_done(job);
 	linked_take(l);
@@ -97,6 +131,8 @@ linked_take(struct linked *l)
 		if (!l->waiting[i] || !fhir_batch_arrived(job))
 			continue;
 		l->waiting[i] = 0;
+		/* An expired sign-in there is renewed: a request of its own. */
+		app_loading(l->app, "Loading from your other organizations...");
 		fhir_batch_finish(job);
 		free(job->urls);
 		job->urls = NULL;
@@ -115,12 +151,33 @@ linked_view(const struct linked *l, struct view *v)
 			view_text(v, view_printf(v, "Still loading: %s...",
 			    linked_name(l, i)));
 	}
+	if (l->dropped != NULL)
+		view_text(v, view_printf(v, "Not loaded: %s. Press r to load "
+		    "again.", l->dropped));
+}
+
+struct portal *
+linked_portal(const struct linked *l, size_t i)
+{
+	size_t	k;
+
+	if (i == 0)
+		return l->app->portal;
+	/* Still one of the organizations shown together? */
+	for (k = 0; i < l->n && k < l->app->nlinks; k++) {
+		if (l->app->links[k].portal == l->p[i] &&
+		    l->app->links[k].signed_in)
+			return l->p[i];
+	}
+	return NULL;
 }
 
 const char *
 linked_name(const struct linked *l, size_t i)
 {
-	return app_org_name(l->app, l->p[i]);
+	struct portal	*p = linked_portal(l, i);
+
+	return p != NULL ? app_org_name(l->app, p) : "another organization";
 }
 
 void
@@ -138,20 +195,15 @@ linked_drop(struct linked *l)
 	}
 }
 
-/* The move to ask of pages p for screen page `asked`: 2 for none. */
-static int
-linked_pages_move(const struct linked_pages *lp, const struct fhir_pages *p)
+void
+linked_free(struct linked *l)
 {
-	size_t	have = fhir_pages_number(p);
-
-	if (lp->asked == have + 1 && fhir_pages_more(p))
-		return 1;
-	if (lp->asked == have)
-		return 0;
-	if (lp->asked + 1 == have)
-		return -1;
-	return 2;	/* it has no such page */
+	linked_drop(l);
+	free(l->dropped);
+	l->dropped = NULL;
 }
+
+/* ---- Lists paged at each organization ---- */
 
 int
 linked_pages_load(struct linked_pages *lp, struct app *app, void *state,
@@ -161,24 +213,68 @@ linked_pages_load(struct linked_pages *lp, struct app *app, void *state,
 	return linked_load(&lp->l, app, state, ask, cause);
 }
 
+static void
+linked_pages_org_free(struct linked_pages_org *op)
+{
+	size_t	i;
+
+	for (i = 0; i < op->n; i++)
+		free(op->urls[i]);
+	free(op->urls);
+	free(op->next);
+	free(op->shown);
+	memset(op, 0, sizeof *op);
+	op->total = -1;
+}
+
+/* The last page of its own an organization showed, or 0. */
+static size_t
+linked_pages_last(const struct linked_pages_org *op)
+{
+	size_t	i, last = 0;
+
+	for (i = 0; i < op->nshown; i++) {
+		if (op->shown[i] > last)
+			last = op->shown[i];
+	}
+	return last;
+}
+
 size_t
 linked_pages_url(void *state, size_t org, const char *patient, char **urls)
 {
 	struct linked_pages	*lp = state;	/* its first member */
-	struct fhir_pages	*p = &lp->at[org];
-	const char		*url;
+	struct linked_pages_org	*op = &lp->at[org];
+	struct fhir_pages	 first;
+	struct portal		*who = lp->l.p[org];
+	size_t			 k = lp->asked, want;
 	char			*ref;
 
-	if (fhir_pages_number(p) == 0) {
-		ref = fhir_ref("Patient", patient);
-		lp->start(p, ref);
-		free(ref);
+	if (op->who != who) {	/* another organization now: anew */
+		linked_pages_org_free(op);
+		op->who = who;
 	}
-	lp->dir[org] = linked_pages_move(lp, p);
-	if (lp->dir[org] == 2 ||
-	    (url = fhir_pages_url(p, lp->dir[org])) == NULL)
+	if (op->n == 0) {
+		memset(&first, 0, sizeof first);
+		ref = fhir_ref("Patient", patient);
+		lp->start(&first, ref);
+		free(ref);
+		op->urls = xcalloc(1, sizeof *op->urls);
+		op->urls[op->n++] = xstrdup(first.urls[0]);
+		fhir_pages_free(&first);
+	}
+	/* The page it showed here before, else the next it has not. */
+	want = k >= 1 && k <= op->nshown ? op->shown[k - 1] : 0;
+	if (want == 0)
+		want = linked_pages_last(op) + 1;
+	op->asked = 0;
+	if (want <= op->n)
+		urls[0] = xstrdup(op->urls[want - 1]);
+	else if (want == op->n + 1 && op->next != NULL)
+		urls[0] = xstrdup(op->next);
+	else
 		return 0;
-	urls[0] = xstrdup(url);
+	op->asked = want;
 	return 1;
 }
 
@@ -186,7 +282,10 @@ int
 linked_pages_take(struct linked_pages *lp, size_t org,
     const struct fhir_batch_job *job)
 {
-	char	*was;
+	struct linked_pages_org	*op = &lp->at[org];
+	size_t			 k;
+	long			 total;
+	char			*was;
 
 	if (org == 0) {
 		/* The first organization's answer: a new page, the others'
@@ -203,17 +302,57 @@ linked_pages_take(struct linked_pages *lp, size_t org,
 		free(was);
 		return -1;
 	}
-	if (job->res.body == NULL)
+	if (job->res.body == NULL || op->asked == 0)
 		return -1;	/* nothing asked of it */
-	fhir_pages_moved(job->f, &lp->at[org], lp->dir[org], job->res.body);
+	if (op->asked == op->n + 1) {	/* a page new to it */
+		op->urls = xrealloc(op->urls, (op->n + 1) * sizeof *op->urls);
+		op->urls[op->n++] = op->next;
+		op->next = NULL;
+	}
+	if (op->asked == op->n) {	/* its last: where it goes on */
+		free(op->next);
+		op->next = fhir_link(job->f, job->res.body, "next");
+	}
+	k = lp->number;
+	if (k > op->nshown) {
+		op->shown = xrealloc(op->shown, k * sizeof *op->shown);
+		memset(op->shown + op->nshown, 0, (k - op->nshown) *
+		    sizeof *op->shown);
+		op->nshown = k;
+	}
+	op->shown[k - 1] = op->asked;
+	if ((total = fhir_bundle_total(job->res.body)) >= 0)
+		op->total = total;
 	return 0;
 }
 
 int
-linked_pages_more(const struct linked_pages *lp, size_t org)
+linked_pages_more(const struct linked_pages *lp)
 {
-	return fhir_pages_more(&lp->at[org]) &&
-	    fhir_pages_number(&lp->at[org]) == lp->number;
+	const struct linked_pages_org	*op;
+	size_t				 i;
+
+	for (i = 0; i < lp->l.n; i++) {
+		op = &lp->at[i];
+		if ((lp->number < op->nshown && op->shown[lp->number] > 0) ||
+		    linked_pages_last(op) < op->n || op->next != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+long
+linked_pages_total(const struct linked_pages *lp)
+{
+	long	total = 0;
+	size_t	i;
+
+	for (i = 0; i < lp->l.n; i++) {
+		if (lp->at[i].who == NULL || lp->at[i].total < 0)
+			return -1;
+		total += lp->at[i].total;
+	}
+	return total;
 }
 
 void
@@ -229,9 +368,9 @@ linked_pages_free(struct linked_pages *lp)
 {
 	size_t	i;
 
-	linked_drop(&lp->l);
+	linked_free(&lp->l);
 	for (i = 0; i < LINKED_MAX; i++)
-		fhir_pages_free(&lp->at[i]);
+		linked_pages_org_free(&lp->at[i]);
 	free(lp->missing);
 	lp->missing = NULL;
 }

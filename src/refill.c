@@ -172,7 +172,7 @@ refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
 	struct task		*tasks;
 	const char		**from;
 	int			 *morg, *torg;
-	size_t			  i, n = m->nmeds + o->nmeds;
+	size_t			  i, j, k, n = m->nmeds + o->nmeds;
 	size_t			  nt = m->ntasks + o->ntasks;
 
 	if (m->a == NULL)
@@ -194,15 +194,26 @@ refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
 		from[m->nmeds + i] = there;
 		morg[m->nmeds + i] = org;
 	}
-	/* The refill requests, each its own organization's. */
-	for (i = 0; i < m->ntasks; i++) {
-		tasks[i] = m->tasks[i];
-		torg[i] = m->task_org ? m->task_org[i] : 0;
+	/* The refill requests, each its own organization's, newest first
+	 * across them. */
+	for (i = j = k = 0; k < nt; k++) {
+		if (j >= o->ntasks || (i < m->ntasks &&
+		    m->tasks[i].authored.t >= o->tasks[j].authored.t)) {
+			tasks[k] = m->tasks[i];
+			torg[k] = m->task_org ? m->task_org[i] : 0;
+			i++;
+		} else {
+			tasks[k] = o->tasks[j++];
+			torg[k] = org;
+		}
 	}
-	for (i = 0; i < o->ntasks; i++) {
-		tasks[m->ntasks + i] = o->tasks[i];
-		torg[m->ntasks + i] = org;
-	}
+	/* What could not be shown there is said, naming it: the first
+	 * refusal of each kind. */
+	if (m->tasks_withheld == NULL && o->tasks_withheld != NULL)
+		m->tasks_withheld = xasprintf("%s: %s", there,
+		    o->tasks_withheld);
+	if (m->withheld == NULL && o->withheld != NULL)
+		m->withheld = xasprintf("%s: %s", there, o->withheld);
 	m->meds = meds;
 	m->from = from;
 	m->org = morg;
@@ -210,11 +221,6 @@ refill_meds_merge(struct refill_meds *m, struct refill_meds *o,
 	m->tasks = tasks;
 	m->task_org = torg;
 	m->ntasks = nt;
-	if (m->tasks_withheld == NULL && o->tasks_withheld != NULL &&
-	    o->ntasks == 0 && m->ntasks == 0) {
-		m->tasks_withheld = o->tasks_withheld;
-		o->tasks_withheld = NULL;
-	}
 	arena_keep(m->a, o->a);
 	o->a = NULL;
 }

@@ -5,8 +5,9 @@
  * server) linked. The results screen weaves the two organizations'
  * pages newest first, pages on through Main Street's history after
  * Harbor's last page and back, says a failing Harbor for Harbor alone,
- * and opens a report at its own organization. Then Maria's record at
- * Harbor is exported with Patient/$everything. Prints TAP.
+ * and opens a report at its own organization; a page of Harbor's that
+ * failed comes on the next page, none lost or shown twice. Then Maria's
+ * record at Harbor is exported with Patient/$everything. Prints TAP.
  */
 #include "config.h"
 
@@ -254,6 +255,29 @@ main(void)
 		app.here = NULL;
 	}
 	screen_results.close(s);
+
+	/* Harbor's first page fails: it comes on the next page instead, and
+	 * none of its reports is lost or shown twice. */
+	pt_fault_at(pt_smart_url(), "500", 1, 0, "/fhir");
+	if ((s = st_open(&screen_results, &app, NULL)) != NULL) {
+		results_view(&app, s, &v);
+		ok(st_mentions(&v, "Not included: " HARBOR ": "), "Harbor's "
+		    "first page failing is said");
+		check_page(&v, 20, 0, "page 1 without Harbor's");
+		st_press(&screen_results, &app, s, ROW_ITEM, "Older reports");
+		results_view(&app, s, &v);
+		check_page(&v, 23, 3, "page 2: Harbor's first page, asked "
+		    "again, with Main Street's second");
+		st_press(&screen_results, &app, s, ROW_ITEM, "Newer reports");
+		results_view(&app, s, &v);
+		check_page(&v, 20, 0, "page 1 again: Harbor's reports are not "
+		    "shown twice");
+		st_press(&screen_results, &app, s, ROW_ITEM, "Older reports");
+		results_view(&app, s, &v);
+		check_page(&v, 23, 3, "page 2 again: the same page of Harbor's");
+		screen_results.close(s);
+	}
+	pt_clear_faults_at(pt_smart_url());
 	export_harbor(app.links[0].portal);
 out:
 	view_free(&v);
