@@ -83,6 +83,12 @@ pt_post(const char *path, const char *body)
 	return pt_call("POST", path, body ? body : "{}");
 }
 
+struct json *
+pt_post_at(const char *base, const char *path, const char *body)
+{
+	return pt_call_at(base, "POST", path, body ? body : "{}");
+}
+
 void
 pt_clear_faults(void)
 {

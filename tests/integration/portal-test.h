@@ -12,6 +12,9 @@ const char	*pt_url(void);
 /* GET or POST (JSON body, may be NULL) a test control; parsed answer. */
 struct json	*pt_get(const char *path);
 struct json	*pt_post(const char *path, const char *body);
+/* The same at the test portal at base (Harbor: pt_smart_url()). */
+struct json	*pt_post_at(const char *base, const char *path,
+		    const char *body);
 /* Restore the seed data and auth state. */
 void		 pt_reset(void);
 /* The current TOTP code for email (static buffer). */

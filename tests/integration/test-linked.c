@@ -7,7 +7,8 @@
  * Harbor's last page and back, says a failing Harbor for Harbor alone,
  * and opens a report at its own organization; a page of Harbor's that
  * failed comes on the next page, none lost or shown twice. Then Maria's
- * record at Harbor is exported with Patient/$everything. Prints TAP.
+ * record at Harbor is exported with Patient/$everything, and an expired
+ * sign-in there is renewed once. Prints TAP.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include "app.h"
 #include "export.h"
 #include "fhir.h"
+#include "http.h"
 #include "json.h"
 #include "portal.h"
 #include "screens.h"
@@ -160,6 +162,33 @@ export_harbor(struct portal *harbor)
 	free(path);
 }
 
+/* An expired sign-in at Harbor: renewed once, its batch sent once more. */
+static void
+expired_harbor(struct app *app)
+{
+	struct http_stats	 a, b;
+	struct view		 v;
+	void			*s;
+	struct portal		*harbor = app->links[0].portal;
+
+	json_free(pt_post_at(pt_smart_url(), "/_test/expire-tokens", NULL));
+	http_get_stats(portal_http(harbor), &a);
+	s = st_open(&screen_summary, app, NULL);
+	http_get_stats(portal_http(harbor), &b);
+	if (s == NULL)
+		return;
+	view_init(&v);
+	screen_summary.view(app, s, &v);
+	ok(!st_mentions(&v, "Not included") && st_mentions(&v, "from "
+	    HARBOR), "the summary with Harbor's rows, its expired sign-in "
+	    "renewed");
+	ok(b.requests - a.requests == 3, "three requests at Harbor: the "
+	    "batch refused, the sign-in renewed, the batch once more (%ld)",
+	    b.requests - a.requests);
+	view_free(&v);
+	screen_summary.close(s);
+}
+
 int
 main(void)
 {
@@ -279,6 +308,7 @@ main(void)
 	}
 	pt_clear_faults_at(pt_smart_url());
 	export_harbor(app.links[0].portal);
+	expired_harbor(&app);
 out:
 	view_free(&v);
 	portal_free(app.links[0].portal);
