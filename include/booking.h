@@ -97,11 +97,11 @@ struct booking_visits {
 	size_t		 n[3];
 	long		 past_total;	/* the server's count of past visits */
 	char		*withheld;	/* the first refusal, said */
-	/* Linked organizations: where each visit comes from and the index
-	 * of its organization (NULL: one organization, 0), what did not
-	 * load. */
+	/* Linked organizations: where each visit comes from, the index of
+	 * its organization and its place in that one's own list (NULL: one
+	 * organization, 0, its place here), what did not load. */
 	const char	**from[3];
-	int		 *org[3];
+	int		 *org[3], *idx[3];
 	char		*missing;
 };
 

@@ -97,6 +97,31 @@ visits_ready(struct app *app, void *state)
 	return APP_REDRAW;
 }
 
+/*
+ * A visit's row id: its organization and its place in that one's own
+ * list, so that it keeps its id (and the cursor) as other organizations'
+ * rows join.
+ */
+static int
+visits_key(const struct booking_visits *s, int kind, size_t i)
+{
+	return VISITS_ID(kind, (s->org[kind] ? s->org[kind][i] : 0) * 1000 +
+	    (s->idx[kind] ? s->idx[kind][i] : (int)i));
+}
+
+/* The visit of row id in list kind, or -1. */
+static long
+visits_find(const struct booking_visits *s, int kind, int id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n[kind]; i++) {
+		if (visits_key(s, kind, i) == id)
+			return (long)i;
+	}
+	return -1;
+}
+
 static void
 visits_list(struct view *v, const struct booking_visits *s, int kind)
 {
@@ -107,7 +132,7 @@ visits_list(struct view *v, const struct booking_visits *s, int kind)
 	for (i = 0; i < s->n[kind]; i++) {
 		x = &s->list[kind][i];
 		fhir_time_format(&x->start, when, sizeof when);
-		view_item(v, VISITS_ID(kind, i), "Visit", when[0] ? when :
+		view_item(v, visits_key(s, kind, i), "Visit", when[0] ? when :
 		    "Time not set", s->from[kind] == NULL ?
 		    visit_line(v->arena, x) : view_printf(v, "%s From %s.",
 		    visit_line(v->arena, x), s->from[kind][i]),
@@ -134,7 +159,7 @@ visits_view(struct app *app, void *state, struct view *v)
 		x = &s->list[VISITS_LINE][i];
 		if (i == 0)
 			view_heading(v, "In line at urgent care");
-		view_item(v, VISITS_ID(VISITS_LINE, i), "Line",
+		view_item(v, visits_key(s, VISITS_LINE, i), "Line",
 		    x->place ? x->place : "Urgent care",
 		    x->queue_position > 0 ? view_printf(v, "Number %ld in "
 		    "line.", x->queue_position) : "In line.", 0);
@@ -171,8 +196,8 @@ visits_action(struct app *app, void *state,
 {
 	struct visits_state	*st = state;
 	struct booking_visits	*s = &st->v;
-	int		 kind = r->id / 10000 - 1, i = r->id % 10000;
-	int		 org;
+	int		 kind = r->id / 10000 - 1, org;
+	long		 i;
 	struct portal	*at;
 
 	switch (r->id) {
@@ -183,7 +208,8 @@ visits_action(struct app *app, void *state,
 	case VISITS_NOTES:
 		return app_push(app, &screen_notes, NULL);
 	}
-	if (kind < 0 || kind > VISITS_LINE || (size_t)i >= s->n[kind] ||
+	if (kind < 0 || kind > VISITS_LINE ||
+	    (i = visits_find(s, kind, r->id)) < 0 ||
 	    s->list[kind][i].id == NULL)
 		return 0;
 	/* A visit opens at its own organization: what is done with it is

@@ -56,6 +56,7 @@ struct loop {
 	const struct screen *after_screen;
 	const struct screen *opening;	/* in its .open() */
 	int		 opening_ready;	/* app_ready() while opening */
+	char		*said;		/* the last message drawn, until a key */
 
 	/* A kiosk: the idle timers of a patient's turn. */
 	unsigned	 idle_warn, idle_end;
@@ -841,6 +842,8 @@ app_clear_all(struct loop *l)
 	l->after_due = l->expired = l->warned = 0;
 	free(app->message);
 	app->message = NULL;
+	free(l->said);
+	l->said = NULL;
 	view_free(&l->view);
 	view_init(&l->view);
 	ui_wipe(app->ui);
@@ -1130,6 +1133,8 @@ app_event(struct loop *l, const struct ui_event *ev)
 	int		 n;
 
 	app_idle_key(l);
+	free(l->said);		/* a key: what was said has been seen */
+	l->said = NULL;
 	if (l->warned) {	/* the key answered "Still there?" */
 		free(app->message);
 		app->message = NULL;
@@ -1330,10 +1335,13 @@ app_run(const struct app_options *opt)
 			l->after_due = 0;
 			app_react(l, l->after_flags);
 		}
-		/* What a screen waited for came (maybe while under another). */
+		/* What a screen waited for came (maybe while under another):
+		 * what was said last is said again over it. */
 		if (l->depth > 0 && l->stack[l->depth - 1].ready_due) {
 			l->stack[l->depth - 1].ready_due = 0;
 			app_react(l, APP_READY);
+			if (app->message == NULL && l->said != NULL)
+				app_say(app, l->said);
 		}
 		if (l->depth == 0) {
 			/* A kiosk whose screen could not open: try again. */
@@ -1370,7 +1378,13 @@ app_run(const struct app_options *opt)
 		}
 		if (l->dirty) {
 			ui_draw(app->ui, &l->view, app->message);
-			free(app->message);
+			/* Kept until a key: rows arriving meanwhile redraw
+			 * with it, so a confirmation is not lost. */
+			if (app->message != NULL) {
+				free(l->said);
+				l->said = app->message;
+			} else
+				free(app->message);
 			app->message = NULL;
 			l->dirty = 0;
 		}
@@ -1417,6 +1431,7 @@ app_run(const struct app_options *opt)
 	portal_free(app->portal);
 	free(app->message);
 	free(l->find);
+	free(l->said);
 	free(app->here_ref);
 	free(l);
 	return 0;

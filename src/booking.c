@@ -542,7 +542,7 @@ booking_visits_merge(struct booking_visits *s, struct booking_visits *o,
 {
 	struct visit	 *list;
 	const char	**from;
-	int		 *orgs;
+	int		 *orgs, *idx;
 	size_t		  k, i, j, n, m;
 
 	if (s->a == NULL)
@@ -554,6 +554,7 @@ booking_visits_merge(struct booking_visits *s, struct booking_visits *o,
 		list = arena_alloc(s->a, (n + 1) * sizeof *list);
 		from = arena_alloc(s->a, (n + 1) * sizeof *from);
 		orgs = arena_alloc(s->a, (n + 1) * sizeof *orgs);
+		idx = arena_alloc(s->a, (n + 1) * sizeof *idx);
 		/* The two lists, each in order already, woven together. */
 		for (i = j = m = 0; m < n; m++) {
 			if (j >= o->n[k] || (i < s->n[k] &&
@@ -562,8 +563,10 @@ booking_visits_merge(struct booking_visits *s, struct booking_visits *o,
 				list[m] = s->list[k][i];
 				from[m] = s->from[k] ? s->from[k][i] : here;
 				orgs[m] = s->org[k] ? s->org[k][i] : 0;
+				idx[m] = s->idx[k] ? s->idx[k][i] : (int)i;
 				i++;
 			} else {
+				idx[m] = (int)j;
 				list[m] = o->list[k][j++];
 				from[m] = there;
 				orgs[m] = org;
@@ -572,6 +575,7 @@ booking_visits_merge(struct booking_visits *s, struct booking_visits *o,
 		s->list[k] = list;
 		s->from[k] = from;
 		s->org[k] = orgs;
+		s->idx[k] = idx;
 		s->n[k] = n;
 	}
 	s->past_total = s->past_total >= 0 && o->past_total >= 0 ?
