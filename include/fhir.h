@@ -153,9 +153,7 @@ int	 fhir_batch_wait(struct fhir_batch_job *, size_t n);
 void	 fhir_batch_finish(struct fhir_batch_job *);
 /* Cancel a started job (its answer never taken) and free what it held. */
 void	 fhir_batch_drop(struct fhir_batch_job *);
-/* Several servers' batches at once, in the one loop: start, wait,
- * finish each. */
-void	 fhir_batch_all(struct fhir_batch_job *, size_t n);
+
 /*
  * Entry i of a batch answer: its resource (borrowed) and HTTP status in
  * *status; NULL when the entry failed (then *outcome, if non-NULL, gets

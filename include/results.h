@@ -51,19 +51,15 @@ void	 results_list_start(struct fhir_pages *, const char *patient);
  * server's count of them all in *total (-1: not said). */
 void	 results_list_take(const struct fhir *, struct arena *,
 	     const struct json *bundle, struct results_page *, long *total);
-/*
- * Fetch the page dir away from the current one (0: the same again) into
- * page (in a new arena *a that the caller frees), the server's count
- * into *total. 0, or -1 with *cause (nothing is made then).
- */
-int	 results_list_page(struct fhir *, struct fhir_pages *, int dir,
-	     struct arena **a, struct results_page *, long *total,
-	     char **cause);
 /* Start pages at the first page of patient's values of code
  * ("system|code"), newest first. */
 void	 results_trend_start(struct fhir_pages *, const char *patient,
 	     const char *code);
-/* The same for a trend's page: its observations into *obs (*n). */
+/*
+ * Fetch a trend's page dir away from the current one (0: the same again):
+ * its observations into *obs (*n of them, in a new arena *a that the
+ * caller frees), the server's count into *total. 0, or -1 with *cause.
+ */
 int	 results_trend_page(struct fhir *, struct fhir_pages *, int dir,
 	     struct arena **a, struct observation **obs, size_t *n,
 	     long *total, char **cause);

@@ -48,18 +48,6 @@ extern const char *const summary_empty[SUMMARY_N];
 int	 summary_load(struct fhir *, const char *patient, struct summary *,
 	     char **cause);
 void	 summary_clear(struct summary *);
-/*
- * Several summaries at once, one per server, in the one loop (linked
- * organizations): each source's rc 0, or -1 with cause (caller frees).
- */
-struct summary_source {
-	struct fhir	*f;
-	const char	*patient;
-	struct summary	*s;
-	int		 rc;
-	char		*cause;
-};
-void	 summary_load_all(struct summary_source *, size_t n);
 /* The batch of the summary of patient (an id): its urls (SUMMARY_URLS
  * of them, each a new string) into urls. */
 #define SUMMARY_URLS	6

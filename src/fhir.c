@@ -729,19 +729,6 @@ fhir_batch_drop(struct fhir_batch_job *job)
 	job->rc = -1;
 }
 
-void
-fhir_batch_all(struct fhir_batch_job *jobs, size_t njobs)
-{
-	size_t	i;
-
-	/* Every server's batch is sent before any answer is waited for. */
-	for (i = 0; i < njobs; i++)
-		fhir_batch_start(&jobs[i], NULL, NULL);
-	(void)fhir_batch_wait(jobs, njobs);
-	for (i = 0; i < njobs; i++)
-		fhir_batch_finish(&jobs[i]);
-}
-
 char *
 fhir_path(const char *type, const char *id, const char *op)
 {

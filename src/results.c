@@ -246,22 +246,6 @@ results_list_start(struct fhir_pages *p, const char *patient)
 	free(first);
 }
 
-int
-results_list_page(struct fhir *f, struct fhir_pages *p, int dir,
-    struct arena **ap, struct results_page *page, long *total, char **cause)
-{
-	struct fhir_result	 res;
-
-	if (fhir_pages_fetch(f, p, dir, &res, cause) != 0) {
-		fhir_result_free(&res);
-		return -1;
-	}
-	*ap = arena_create();
-	results_list_take(f, *ap, res.body, page, total);
-	fhir_result_free(&res);
-	return 0;
-}
-
 void
 results_list_take(const struct fhir *f, struct arena *a,
     const struct json *bundle, struct results_page *page, long *total)

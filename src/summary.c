@@ -302,35 +302,16 @@ int
 summary_load(struct fhir *f, const char *id, struct summary *s,
     char **cause)
 {
-	struct summary_source	src = { f, id, s, 0, NULL };
+	struct fhir_result	 res;
+	char			*urls[SUMMARY_URLS + 1];
 
-	summary_load_all(&src, 1);
-	*cause = src.cause;
-	return src.rc;
-}
-
-void
-summary_load_all(struct summary_source *src, size_t n)
-{
-	struct fhir_batch_job	*jobs = xcalloc(n + 1, sizeof *jobs);
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		summary_clear(src[i].s);
-		jobs[i].f = src[i].f;
-		jobs[i].urls = xcalloc(SUMMARY_URLS + 1, sizeof *jobs[i].urls);
-		jobs[i].n = summary_urls(src[i].patient, jobs[i].urls);
-	}
-	fhir_batch_all(jobs, n);
-	for (i = 0; i < n; i++) {
-		src[i].rc = jobs[i].rc;
-		src[i].cause = jobs[i].cause;
-		if (jobs[i].rc == 0)
-			summary_take(src[i].s, jobs[i].res.body);
-		fhir_result_free(&jobs[i].res);
-		free(jobs[i].urls);
-	}
-	free(jobs);
+	summary_clear(s);
+	if (fhir_batch_take(f, urls, summary_urls(id, urls), &res,
+	    cause) != 0)
+		return -1;
+	summary_take(s, res.body);
+	fhir_result_free(&res);
+	return 0;
 }
 
 
