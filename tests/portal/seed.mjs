@@ -612,7 +612,7 @@ export function buildSeed(now = new Date(), { big = true } = {}) {
   appointment(M, 'followup', 4, 15, doctors.patel, 'follow-up', 'Three-month diabetes check', 'booked', {
     instructions: 'Please bring your glucose meter and a list of your medicines. Do not eat for 8 hours before the visit: we will draw blood.',
   });
-  appointment(M, 'video', 2, 16, doctors.chen, 'video-visit', 'Review of home blood sugar readings', 'booked', {
+  appointment(M, 'video', 2, 14, doctors.chen, 'video-visit', 'Review of home blood sugar readings', 'booked', {
     instructions: 'Join 5 minutes early from a quiet place with your readings at hand.',
   });
   // Tomorrow, less than 24 hours away: too late to cancel online.

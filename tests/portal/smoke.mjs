@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { harborSmoke } from './smoke-harbor.mjs';
+import { buildSeed } from './seed.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const children = new Set(); // servers to stop however the test ends
@@ -846,6 +847,17 @@ async function main() {
     extv(byId('appt-maria-lopez-followup'), 'copay')?.valueMoney?.value === 25 && extv(byId('appt-maria-lopez-followup'), 'questionnaire')?.valueCanonical === 'urn:chartty:questionnaire:previsit' &&
     extv(byId('appt-maria-lopez-followup'), 'copay-invoice')?.valueReference?.reference === 'Invoice/inv-maria-lopez-followup-copay',
   'the server\'s flags: check-in from 7 days, no cancel within 24 hours, join link, copay and its invoice, questionnaire', ups.map((a) => a.extension));
+  // Visits on a weekend move to the Monday: the order above must hold
+  // whatever the day and hour the portal starts (it once failed on Thursdays).
+  const misordered = [];
+  for (let h = 0; h < 14 * 24; h += 1) {
+    const when = new Date(Date.UTC(2026, 0, 1) + h * 3600000 + 17 * 60000);
+    const order = buildSeed(when, { big: false }).resources
+      .filter((r) => r.resourceType === 'Appointment' && r.id.startsWith('appt-maria-lopez-') && Date.parse(r.start) >= when.getTime())
+      .sort((a, b) => Date.parse(a.start) - Date.parse(b.start)).map((a) => a.id).join();
+    if (order !== 'appt-maria-lopez-lab,appt-maria-lopez-video,appt-maria-lopez-followup,appt-maria-lopez-cardio') misordered.push(`${when.toISOString()} ${order}`);
+  }
+  check(misordered.length === 0, 'the seed keeps that order whatever the weekday and hour it is built', misordered.slice(0, 3));
   const past = await fhir('GET', `Appointment?patient=Patient/maria-lopez&date=lt${nowIso}&_sort=-date`, V);
   check(past.json?.entry?.map((e) => e.resource.status).join() === 'fulfilled,cancelled', 'past visits, newest first', past.json?.entry?.map((e) => e.resource.id));
   const scheds = await fhir('GET', 'Schedule?actor=Practitioner/pr-anita-patel', V);
