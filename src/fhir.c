@@ -46,6 +46,7 @@ struct fhir {
 	char		*caps_etag;
 	char		*cache_dir;	/* where caps are kept, or NULL */
 	int		 no_extras;	/* not a portal: no urn:chartty: */
+	int		 no_elements;	/* searches refused _elements */
 };
 
 struct fhir *
@@ -154,18 +155,91 @@ fhir_url_ours(const struct fhir *f, const char *url)
 	    (url[n] == '/' || url[n] == '?' || url[n] == '\0');
 }
 
+/*
+ * url as this server takes it: without "_elements=..." where the server
+ * refused it (the search then answers whole resources, which the parsers
+ * read the same).
+ */
+static char *
+fhir_asked(const struct fhir *f, const char *url)
+{
+	const char	*q = strchr(url, '?'), *p, *end;
+	char		*out;
+
+	if (!f->no_elements || q == NULL)
+		return xstrdup(url);
+	for (p = q + 1; p != NULL && *p != '\0';
+	    p = (end = strchr(p, '&')) ? end + 1 : NULL) {
+		if (strncmp(p, "_elements=", 10) != 0)
+			continue;
+		end = strchr(p, '&');
+		/* Drop the parameter with one of the separators around it. */
+		if (end != NULL)
+			out = xasprintf("%.*s%s", (int)(p - url), url, end + 1);
+		else
+			out = xasprintf("%.*s", (int)(p - url - 1), url);
+		return out;
+	}
+	return xstrdup(url);
+}
+
+/* Does this answer (or batch entry) refuse the _elements parameter? */
+static int
+fhir_refuses_elements(long status, const struct json *outcome)
+{
+	char	*text;
+	int	 refused;
+
+	if (status != 400 || outcome == NULL)
+		return 0;
+	text = model_outcome_text(outcome);
+	refused = text != NULL && strstr(text, "_elements") != NULL;
+	free(text);
+	return refused;
+}
+
+/* Has any entry of the batch answer res been refused for _elements? */
+static int
+fhir_batch_refuses_elements(const struct fhir_result *res)
+{
+	const struct json	*entries = json_get(res->body, "entry");
+	const struct json	*e;
+	long long		 code;
+	const char		*s;
+	size_t			 i;
+
+	for (i = 0; i < json_size(entries); i++) {
+		e = json_at(entries, i);
+		s = json_gets(json_get(e, "response"), "status");
+		code = s != NULL ? strtol(s, NULL, 10) : 0;
+		if (fhir_refuses_elements(code, json_get(json_get(e,
+		    "response"), "outcome")) || fhir_refuses_elements(code,
+		    json_get(e, "resource")))
+			return 1;
+	}
+	return 0;
+}
+
 /* The absolute URL for path (see fhir_request), or NULL if foreign. */
 static char *
 fhir_url(const struct fhir *f, const char *path)
 {
+	char	*url, *asked;
+
 	if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
-		return fhir_url_ours(f, path) ? xstrdup(path) : NULL;
-	if (*path == '/')
-		return url_join(f->root, path);
-	if (*path == '\0')
-		return xstrdup(f->base);
-	return url_join(f->base, path);
+		url = fhir_url_ours(f, path) ? xstrdup(path) : NULL;
+	else if (*path == '/')
+		url = url_join(f->root, path);
+	else if (*path == '\0')
+		url = xstrdup(f->base);
+	else
+		url = url_join(f->base, path);
+	if (url == NULL)
+		return NULL;
+	asked = fhir_asked(f, url);
+	free(url);
+	return asked;
 }
 
 /* Fill cause from the answer: the OperationOutcome, else the status. */
@@ -365,6 +439,18 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 	if (body != NULL)
 		text = json_print(body);
 	rc = fhir_send(f, method, url, text, headers, keep_raw, res, cause);
+	if (rc != 0 && !f->no_elements && strstr(url, "_elements=") &&
+	    fhir_refuses_elements(res->status, res->body)) {
+		/* A server without _elements: whole resources, from now on. */
+		f->no_elements = 1;
+		free(url);
+		url = fhir_url(f, path);
+		free(*cause);
+		*cause = NULL;
+		fhir_result_free(res);
+		rc = fhir_send(f, method, url, text, headers, keep_raw, res,
+		    cause);
+	}
 	if (rc != 0 && res->status == 401 && f->refresh != NULL) {
 		/* One refresh, one retry; then the person signs in again. */
 		if (f->refresh(f->refresh_arg, &why) == 0) {
@@ -520,6 +606,7 @@ fhir_batch_body(const struct fhir *f, const char *const *urls, size_t n,
     int *sent, size_t *nsent)
 {
 	struct json	*b, *entries, *e, *req;
+	char		*asked;
 	size_t		 i;
 
 	b = json_new_object();
@@ -533,7 +620,9 @@ fhir_batch_body(const struct fhir *f, const char *const *urls, size_t n,
 		e = json_add_object(entries, NULL);
 		req = json_add_object(e, "request");
 		json_add_str(req, "method", "GET");
-		json_add_str(req, "url", urls[i]);
+		asked = fhir_asked(f, urls[i]);
+		json_add_str(req, "url", asked);
+		free(asked);
 		(*nsent)++;
 	}
 	return b;
@@ -575,6 +664,14 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 	if (nsent > 0)
 		rc = fhir_request(f, "POST", "", b, NULL, res, cause);
 	json_free(b);
+	if (rc == 0 && !f->no_elements && fhir_batch_refuses_elements(res)) {
+		/* A server without _elements: whole resources, from now on. */
+		f->no_elements = 1;
+		fhir_result_free(res);
+		b = fhir_batch_body(f, urls, n, sent, &nsent);
+		rc = fhir_request(f, "POST", "", b, NULL, res, cause);
+		json_free(b);
+	}
 	rc = fhir_batch_answer(rc, sent, n, nsent, res, cause);
 	free(sent);
 	return rc;
@@ -690,6 +787,21 @@ fhir_batch_finish(struct fhir_batch_job *job)
 			break;
 		job->rc = fhir_collect(job->req, 0, &job->res, &job->cause);
 		job->req = NULL;
+		if (!job->f->no_elements && (job->get ?
+		    job->rc != 0 && strstr(job->urls[0], "_elements=") &&
+		    fhir_refuses_elements(job->res.status, job->res.body) :
+		    job->rc == 0 && fhir_batch_refuses_elements(&job->res))) {
+			/* A server without _elements: whole resources, from
+			 * now on, and this one once more. */
+			job->f->no_elements = 1;
+			fhir_result_free(&job->res);
+			free(job->cause);
+			job->cause = NULL;
+			free(job->sent);
+			job->sent = NULL;
+			fhir_batch_start(job, NULL, NULL);
+			continue;
+		}
 		/* An expired token: refresh, and this one once more (a
 		 * second 401 is the person's to sign in again). */
 		if (job->rc == 0 || job->res.status != 401 ||

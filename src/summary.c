@@ -402,14 +402,17 @@ summary_home_load(struct fhir *f, const char *patient,
 	/* The next visit, for the Appointments line. */
 	visit_instant_write(time(NULL), now, sizeof now);
 	ge = xasprintf("ge%s", now);
+	/* Only the elements Home reads (where the server takes _elements:
+	 * fhir.c drops it where not): the visit's time, type and eCheck-in
+	 * flag; what is due on each bill; each conversation's unread count. */
 	urls[SUMMARY_NCOUNTS] = fhir_query("Appointment?status=booked,"
-	    "checked-in,arrived&_sort=date&_count=1", "patient",
-	    patient, "date", ge, NULL);
+	    "checked-in,arrived&_sort=date&_count=1&_elements=start,"
+	    "serviceType,extension", "patient", patient, "date", ge, NULL);
 	free(ge);
-	urls[SUMMARY_NCOUNTS + 1] = fhir_query("Invoice?status=issued&_count=50",
-	    "subject", patient, NULL);
+	urls[SUMMARY_NCOUNTS + 1] = fhir_query("Invoice?status=issued&_count=50"
+	    "&_elements=extension", "subject", patient, NULL);
 	urls[SUMMARY_NCOUNTS + 2] = fhir_query("Communication?part-of:missing="
-	    "true&_count=50", "subject", patient, NULL);
+	    "true&_count=50&_elements=extension", "subject", patient, NULL);
 	if (fhir_batch_take(f, urls, SUMMARY_NCOUNTS + 3, &res,
 	    cause) != 0)
 		return -1;

@@ -15,10 +15,12 @@
 #include "screens.h"
 #include "editor.h"
 #include "fhir.h"
+#include "http.h"
 #include "json.h"
 #include "portal.h"
 #include "portal-test.h"
 #include "screen-test.h"
+#include "summary.h"
 #include "tap.h"
 #include "util.h"
 #include "view.h"
@@ -54,6 +56,41 @@ first_of(struct app *app, const char *type, const char *query,
 	return out;
 }
 
+/*
+ * Home asks for only the elements it reads (_elements, an addition to the
+ * contract). This clinic refuses it, as the contract allows: Home is
+ * asked once more without, and from then on never with it.
+ */
+static void
+test_home_elements(struct app *app)
+{
+	struct summary_home	 h[2];
+	struct http_stats	 a, b, c;
+	char			*cause = NULL;
+	int			 rc[2];
+
+	memset(h, 0, sizeof h);
+	http_get_stats(portal_http(app->portal), &a);
+	rc[0] = summary_home_load(portal_fhir(app->portal), app_patient_ref(app),
+	    &h[0], &cause);
+	http_get_stats(portal_http(app->portal), &b);
+	rc[1] = summary_home_load(portal_fhir(app->portal), app_patient_ref(app),
+	    &h[1], &cause);
+	http_get_stats(portal_http(app->portal), &c);
+	ok(rc[0] == 0 && h[0].owed >= 0 && h[0].unread >= 0 &&
+	    h[0].count[SUMMARY_COUNT_REPORTS] >= 0, "Home's batch, refused "
+	    "for _elements, is read whole (owed %.2f, %ld unread, %ld reports)",
+	    h[0].owed, h[0].unread, h[0].count[SUMMARY_COUNT_REPORTS]);
+	ok(b.requests - a.requests == 2, "the first time in 2 requests: "
+	    "refused, then without _elements (%ld)", b.requests - a.requests);
+	ok(rc[1] == 0 && c.requests - b.requests == 1 &&
+	    h[1].owed == h[0].owed && h[1].unread == h[0].unread,
+	    "then in 1, with the same figures (%ld)", c.requests - b.requests);
+	free(cause);
+	summary_home_clear(&h[0]);
+	summary_home_clear(&h[1]);
+}
+
 static void
 test_home_and_summary(void)
 {
@@ -67,6 +104,7 @@ test_home_and_summary(void)
 		return;
 	ok(app.me.npeople == 3, "Homer may open 3 records: his, Bart's and "
 	    "Lisa's (%zu)", app.me.npeople);
+	test_home_elements(&app);
 	if ((s = st_open(&screen_home, &app, NULL)) != NULL) {
 		view_of(&screen_home, &app, s, &v);
 		ok(st_row(&v, ROW_ITEM, "Test results") != NULL &&

@@ -10,7 +10,7 @@
 // someone else's record and every change, recorded once they succeeded.
 
 import { createHash } from 'node:crypto';
-import { deepClone, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
+import { deepClone, getDataType, getStatus, globalSchema, parseSearchRequest } from '@medplum/core';
 import {
   checkRead, checkSearch, checkWrite, compartmentOf, DIRECTORY_TYPES, patientsOfSearch, readDenial, requireServed, SERVED_TYPES, WRITABLE,
 } from './access.mjs';
@@ -149,6 +149,30 @@ function queryString(params) {
   return [...params].map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
 }
 
+/** The tag of a resource answered with only some of its elements (FHIR R4 search, _elements). */
+const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
+
+/**
+ * `resource` with only the top-level elements named in `fields` (a choice
+ * named by its base, "value", or as "value[x]", keeps whichever it holds),
+ * the elements the type requires, id, and meta with the version and the
+ * SUBSETTED tag.
+ */
+export function subset(resource, fields) {
+  const schema = getDataType(resource.resourceType)?.elements ?? {};
+  const wanted = [...fields, ...Object.entries(schema).filter(([k, v]) => v.min > 0 && !k.includes('.')).map(([k]) => k)]
+    .map((w) => w.replace(/\[x\]$/, ''));
+  const keep = (key) => wanted.some((w) => key === w || (key.startsWith(w) && schema[`${w}[x]`]));
+  const out = { resourceType: resource.resourceType, id: resource.id };
+  for (const [key, value] of Object.entries(resource)) {
+    if (key !== 'resourceType' && key !== 'id' && key !== 'meta' && keep(key)) {
+      out[key] = value;
+    }
+  }
+  out.meta = { ...(resource.meta?.versionId ? { versionId: resource.meta.versionId } : {}), tag: [...(resource.meta?.tag ?? []), SUBSETTED] };
+  return out;
+}
+
 /** Splits "Type/id/_history/vid" into its parts. */
 function parsePath(path) {
   const seg = path.split('/').filter(Boolean);
@@ -163,9 +187,13 @@ export class FhirService {
    * @param {object} o.auth    AuthService (for the access context)
    * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
+   * @param {boolean} [o.elements]  searches take _elements (an addition
+   *   to the contract, README.md); otherwise it is 400 like any parameter
+   *   not supported
    */
-  constructor({ repo, router, auth, audit, baseUrl }) {
+  constructor({ repo, router, auth, audit, baseUrl, elements = false }) {
     this.repo = repo;
+    this.elements = elements;
     this.router = router;
     this.auth = auth;
     this.audit = audit;
@@ -340,8 +368,28 @@ export class FhirService {
     return { status: 200, body: this.present(resource), headers: h };
   }
 
+  /**
+   * The elements a search asks for, where this portal takes _elements:
+   * {rest, fields} (rest: the query without it), or null.
+   */
+  takeElements(query) {
+    if (!this.elements || !query.has('_elements')) {
+      return null;
+    }
+    const rest = new URLSearchParams(query);
+    rest.delete('_elements');
+    const fields = query.getAll('_elements').flatMap((v) => v.split(',')).map((f) => f.trim()).filter(Boolean);
+    for (const f of fields) {
+      if (!/^[a-z][A-Za-z0-9]*(\[x\])?$/.test(f)) {
+        badRequest(`_elements: "${f}" is not the name of an element.`);
+      }
+    }
+    return { rest, fields };
+  }
+
   async search(ctx, type, query) {
-    const params = normalizeSearch(type, query);
+    const elements = this.takeElements(query);
+    const params = normalizeSearch(type, elements ? elements.rest : query);
     checkSearch(ctx, type, params, this.repo);
     const { resource: bundle } = await this.route('GET', `${type}?${queryString(params)}`);
     this.audit.read(ctx, type, patientsOfSearch(type, params, this.repo), 'search-type');
@@ -360,14 +408,21 @@ export class FhirService {
     const count = Number(params.get('_count'));
     const offset = Number(params.get('_offset') ?? 0);
     const base = `${this.fhirBase()}/${type}`;
-    const link = [{ relation: 'self', url: `${base}?${queryString(params)}` }];
+    const linked = new URLSearchParams(params);
+    if (elements) {
+      linked.set('_elements', elements.fields.join(','));
+    }
+    const link = [{ relation: 'self', url: `${base}?${queryString(linked)}` }];
     if (count > 0 && offset + count < bundle.total) {
-      const next = new URLSearchParams(params);
-      next.set('_offset', String(offset + count));
-      link.push({ relation: 'next', url: `${base}?${queryString(next)}` });
+      linked.set('_offset', String(offset + count));
+      link.push({ relation: 'next', url: `${base}?${queryString(linked)}` });
     }
     const { resourceType, type: bundleType, total, entry } = bundle;
-    return { status: 200, body: { resourceType, type: bundleType, total, link, ...(entry ? { entry: entry.map((e) => this.fullUrl(e)) } : {}) } };
+    const answered = (e) => {
+      const full = this.fullUrl(e);
+      return elements && full.resource && e.search?.mode !== 'include' ? { ...full, resource: subset(full.resource, elements.fields) } : full;
+    };
+    return { status: 200, body: { resourceType, type: bundleType, total, link, ...(entry ? { entry: entry.map(answered) } : {}) } };
   }
 
   fullUrl(entry) {

@@ -42,7 +42,7 @@ function usage(message) {
   if (message) {
     process.stderr.write(`server.mjs: ${message}\n`);
   }
-  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--demo] [--test] [--token-ttl SECONDS] [--no-big] [--clinic main-street|springfield|harbor]\n');
+  process.stderr.write('usage: node --experimental-websocket server.mjs [--port N] [--host 127.0.0.1] [--public-url URL] [--demo] [--test] [--token-ttl SECONDS] [--no-big] [--clinic main-street|springfield|harbor]\n');
   process.exit(2);
 }
 
@@ -54,6 +54,7 @@ function parseArgs(argv) {
     switch (arg) {
       case '--port': opts.port = Number(value()); break;
       case '--host': opts.host = value(); break;
+      case '--public-url': opts.publicUrl = value().replace(/\/+$/, ''); break;
       case '--token-ttl': opts.tokenTtl = Number(value()); break;
       case '--demo': opts.demo = true; break;
       case '--test': opts.test = true; break;
@@ -77,6 +78,9 @@ function parseArgs(argv) {
   }
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
     usage('the test portal listens on loopback addresses only');
+  }
+  if (opts.publicUrl !== undefined && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(opts.publicUrl)) {
+    usage('--public-url is http://, a loopback address and a port');
   }
   return opts;
 }
@@ -138,7 +142,8 @@ async function main() {
   const started = performance.now();
   let port = opts.port;
   const hostPart = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const root = () => `http://${hostPart}:${port}`;
+  // The address clients reach it by: its own, or a proxy's in front of it.
+  const root = () => opts.publicUrl ?? `http://${hostPart}:${port}`;
 
   // Password hashing runs on the thread pool while definitions load.
   const clinic = clinicOf(opts);
@@ -235,7 +240,7 @@ async function main() {
 
   server.listen(opts.port, opts.host, () => {
     port = server.address().port;
-    process.stdout.write(`portal listening on ${root()}\n`);
+    process.stdout.write(`portal listening on http://${hostPart}:${port}${opts.publicUrl ? ` (reached at ${opts.publicUrl})` : ''}\n`);
     if (opts.verbose) {
       process.stderr.write(`ready in ${(performance.now() - started).toFixed(0)} ms (${seed.resources.length} resources)\n`);
     }
@@ -292,6 +297,7 @@ function clinicOf(opts) {
     default:
       return {
         ...portal, accounts: ACCOUNTS, seed: () => buildSeed(new Date(), { big: opts.big }), capabilities: CAPABILITIES,
+        fhir: (o) => new FhirService({ ...o, elements: true }),
         demo: (root) => demoText(root, opts),
       };
   }

@@ -698,6 +698,20 @@ async function main() {
   const obsCount = await fhir('GET', 'Observation?patient=Patient/walter-long&_summary=count', walter);
   const reportCount = await fhir('GET', 'DiagnosticReport?patient=Patient/walter-long&_summary=count', walter);
   check(obsCount.json.total >= 20000 && !obsCount.json.entry && reportCount.json.total >= 420, `_summary=count: ${obsCount.json.total} observations, ${reportCount.json.total} reports, no entries`);
+  // _elements (an addition to the contract): only those elements, the
+  // required ones, id and meta tagged SUBSETTED; the next link keeps it.
+  const slim = await fhir('GET', 'Observation?patient=Patient/walter-long&_count=2&_elements=code,value', walter);
+  const slimKeys = (slim.json?.entry ?? []).map((e) => Object.keys(e.resource).sort().join());
+  const slimNext = slim.json?.link?.find((l) => l.relation === 'next')?.url ?? '';
+  check(slim.status === 200 && slimKeys.length === 2 && slimKeys.every((k) => /^code,id,meta,resourceType,status(,value[A-Z][a-z]+)?$/.test(k)) &&
+    slim.json.entry.every((e) => e.resource.meta.tag?.some((t) => t.code === 'SUBSETTED')) && slimNext.includes('_elements=code,value') &&
+    slim.json.total === big.json.total,
+  '_elements: only the elements asked and the required ones, tagged SUBSETTED; the next page keeps it', { slimKeys, slimNext });
+  const slimBatch = await fhir('POST', '', walter, { body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'Observation?patient=Patient/walter-long&_count=1&_elements=effective' } }] } });
+  const inBatch = slimBatch.json?.entry?.[0]?.resource?.entry?.[0]?.resource ?? {};
+  check(Object.keys(inBatch).sort().join() === 'code,effectiveDateTime,id,meta,resourceType,status', '_elements in a batch; a choice named by its base', Object.keys(inBatch));
+  const badElements = await fhir('GET', 'Observation?patient=Patient/walter-long&_elements=code;status', walter);
+  check(badElements.status === 400 && /_elements/.test(text(badElements.json)), '_elements naming no element is 400', badElements.status);
   const reportPage = async (offset) => {
     const t = performance.now();
     const r6 = await fhir('GET', `DiagnosticReport?patient=Patient/walter-long&_sort=-date&_include=DiagnosticReport:result${offset ? `&_offset=${offset}` : ''}`, walter);
