@@ -167,6 +167,12 @@ void	 auth_me_free(struct auth_me *);
 char	*auth_locked_sentence(long retry_after);
 /* The help desk's telephone number for that sentence (copied; NULL: none). */
 void	 auth_set_helpdesk(const char *number);
+/*
+ * Keep discovery answers in dir (copied; NULL: none, as on a kiosk). A
+ * later start uses a kept answer without asking while the server's
+ * Cache-Control max-age lasts (a day at most), then asks with its ETag.
+ */
+void	 auth_set_cache(const char *dir);
 
 /*
  * Getting back in (portal-api.md section 2): ask for a reset email (the

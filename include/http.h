@@ -28,6 +28,7 @@ struct http_response {
 	char	*location;
 	char	*content_type;
 	long	 retry_after;	/* seconds from Retry-After, or -1 */
+	long	 max_age;	/* Cache-Control max-age (seconds), or -1 */
 	time_t	 date;		/* the server's clock (Date), or 0 */
 };
 

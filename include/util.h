@@ -85,5 +85,13 @@ void		 arena_keep(struct arena *a, struct arena *other);
 char		*arena_own(struct arena *, char *s);
 /* Make every missing directory of dir, each 0700: 0, or -1. */
 int	 mkdirs_private(const char *dir);
+/* Where public facts about servers are kept between starts (their
+ * discovery and capabilities): $XDG_CACHE_HOME/chartty, else
+ * ~/.cache/chartty, or NULL (free it). */
+char	*cache_dir(void);
+/* Replace the file name in dir (made 0700 if missing) with len bytes of
+ * text, whole or not at all, readable by the owner alone: 0, or -1. */
+int	 file_replace_private(const char *dir, const char *name,
+	     const char *text, size_t len);
 
 #endif

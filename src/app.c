@@ -140,15 +140,9 @@ app_ready(struct app *app, const void *state)
 static void
 app_load_capabilities(const struct app *app, struct fhir *f)
 {
-	const char	*xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char		*dir = NULL, *why = NULL;
+	char	*dir, *why = NULL;
 
-	if (app->opt.kiosk)
-		dir = NULL;
-	else if (xdg != NULL && *xdg == '/')
-		dir = xasprintf("%s/chartty", xdg);
-	else if (home != NULL && *home == '/')
-		dir = xasprintf("%s/.cache/chartty", home);
+	dir = app->opt.kiosk ? NULL : cache_dir();
 	fhir_set_cache(f, dir);
 	free(dir);
 	if (fhir_load_capabilities(f, &why) != 0)

@@ -25,27 +25,32 @@ struct auth_answer {
 	long		 status;
 	long		 retry_after;
 	struct json	*body;
+	char		*etag;		/* the answer's validator, or NULL */
+	long		 max_age;	/* Cache-Control max-age, or -1 */
 };
 
 static void
 auth_answer_free(struct auth_answer *a)
 {
 	json_free_secret(a->body);
+	free(a->etag);
 	memset(a, 0, sizeof *a);
 }
 
 /*
- * Send body (JSON when form is 0, else form-encoded) to url; fills *ans.
+ * Send body (JSON when form is 0, else form-encoded) to url, or GET it
+ * without a body (If-None-Match: inm when not NULL); fills *ans.
  * Returns AUTH_OK when any HTTP answer arrived.
  */
 static int
-auth_post(struct http *h, const char *url, const char *body, int form,
-    const char *bearer, struct auth_answer *ans, char **cause)
+auth_send(struct http *h, const char *url, const char *body, int form,
+    const char *bearer, const char *inm, struct auth_answer *ans,
+    char **cause)
 {
 	struct http_request	 q;
 	struct http_response	 resp;
-	const char		*hdr[4];
-	char			*auth = NULL, *perr = NULL;
+	const char		*hdr[5];
+	char			*auth = NULL, *cond = NULL, *perr = NULL;
 	int			 rc, n = 0;
 
 	memset(ans, 0, sizeof *ans);
@@ -54,6 +59,8 @@ auth_post(struct http *h, const char *url, const char *body, int form,
 	    "Content-Type: application/json";
 	if (bearer != NULL)
 		hdr[n++] = auth = xasprintf("Authorization: Bearer %s", bearer);
+	if (inm != NULL)
+		hdr[n++] = cond = xasprintf("If-None-Match: %s", inm);
 	hdr[n] = NULL;
 	memset(&q, 0, sizeof q);
 	q.method = body ? "POST" : "GET";
@@ -64,10 +71,14 @@ auth_post(struct http *h, const char *url, const char *body, int form,
 	q.secret = 1;
 	rc = http_perform(h, &q, &resp, cause);
 	secret_free(auth);
+	free(cond);
 	if (rc != HTTP_OK)
 		return AUTH_ERR_NETWORK;
 	ans->status = resp.status;
 	ans->retry_after = resp.retry_after;
+	ans->max_age = resp.max_age;
+	ans->etag = resp.etag;
+	resp.etag = NULL;
 	if (resp.len > 0)
 		ans->body = json_parse(resp.body, resp.len, &perr);
 	http_response_free(&resp);
@@ -79,6 +90,13 @@ auth_post(struct http *h, const char *url, const char *body, int form,
 	}
 	free(perr);
 	return AUTH_OK;
+}
+
+static int
+auth_post(struct http *h, const char *url, const char *body, int form,
+    const char *bearer, struct auth_answer *ans, char **cause)
+{
+	return auth_send(h, url, body, form, bearer, NULL, ans, cause);
 }
 
 /* The help desk's number, said with a lockout (the configuration's). */
@@ -174,19 +192,150 @@ auth_printable(char **s)
 	}
 }
 
-/* The SMART configuration at base: AUTH_OK with a JSON object in *ans
- * (auth_answer_free it), AUTH_ERR when there is none, or a failure. */
+/*
+ * Discovery answers kept between starts, a file per address given: the
+ * server's to say how long one may be used without asking again
+ * (Cache-Control max-age), and its ETag to ask whether it changed.
+ * Public facts about the server, no health data and no token.
+ */
+#define AUTH_CACHE_MAGIC	"chartty-discovery 1"
+#define AUTH_CACHE_MAX		(256 * 1024)	/* bytes of a kept answer */
+#define AUTH_FRESH_MAX		86400L		/* kept at most a day unasked */
+
+static char	*auth_cache;	/* the directory, or NULL: none kept */
+
+void
+auth_set_cache(const char *dir)
+{
+	free(auth_cache);
+	auth_cache = dir != NULL ? xstrdup(dir) : NULL;
+}
+
+struct auth_kept {
+	time_t	 fetched;
+	long	 max_age;
+	char	 etag[256];	/* "" without one */
+	char	*text;		/* the configuration, JSON */
+};
+
+static char *
+auth_cache_name(const char *server_url)
+{
+	char	hex[65];
+
+	crypto_sha256_hex(server_url, strlen(server_url), hex);
+	hex[24] = '\0';
+	return xasprintf("discovery-%s", hex);
+}
+
+/* The kept answer for server_url: 0 with *k (free k->text), or -1. */
 static int
-auth_configuration(struct http *h, const char *base, struct auth_answer *ans,
-    char **cause)
+auth_cache_read(const char *server_url, struct auth_kept *k)
+{
+	FILE		*fp;
+	char		*name, *path, line[1024];
+	long long	 t, age;
+	size_t		 n;
+
+	memset(k, 0, sizeof *k);
+	if (auth_cache == NULL)
+		return -1;
+	name = auth_cache_name(server_url);
+	path = xasprintf("%s/%s", auth_cache, name);
+	fp = fopen(path, "r");
+	free(name);
+	free(path);
+	if (fp == NULL)
+		return -1;
+	if (fgets(line, sizeof line, fp) == NULL ||
+	    strcmp(line, AUTH_CACHE_MAGIC "\n") != 0 ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    strncmp(line, "url ", 4) != 0 ||
+	    strlen(line + 4) != strlen(server_url) + 1 ||
+	    strncmp(line + 4, server_url, strlen(server_url)) != 0 ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    sscanf(line, "fetched %lld max-age %lld", &t, &age) != 2 ||
+	    t < 0 || age < -1 || age > AUTH_FRESH_MAX ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    sscanf(line, "etag %255s", k->etag) != 1) {
+		fclose(fp);
+		return -1;
+	}
+	if (strcmp(k->etag, "-") == 0)
+		k->etag[0] = '\0';
+	k->fetched = (time_t)t;
+	k->max_age = (long)age;
+	k->text = xmalloc(AUTH_CACHE_MAX + 1);
+	n = fread(k->text, 1, AUTH_CACHE_MAX + 1, fp);
+	fclose(fp);
+	if (n == 0 || n > AUTH_CACHE_MAX) {
+		free(k->text);
+		k->text = NULL;
+		return -1;
+	}
+	k->text[n] = '\0';
+	return 0;
+}
+
+/* Keep conf, the answer just confirmed or read, for server_url. */
+static void
+auth_cache_write(const char *server_url, const struct json *conf,
+    const char *etag, long max_age)
+{
+	struct buf	 b;
+	char		*name, *text;
+	const char	*p;
+
+	if (auth_cache == NULL)
+		return;
+	/* A validator fit for a header line, else none. */
+	for (p = etag; p != NULL && *p != '\0'; p++) {
+		if (*p <= ' ' || *p > '~' || p - etag > 200)
+			etag = NULL;
+		if (etag == NULL)
+			break;
+	}
+	text = json_print(conf);
+	buf_init(&b, AUTH_CACHE_MAX + 4096);
+	buf_printf(&b, AUTH_CACHE_MAGIC "\nurl %s\nfetched %lld max-age "
+	    "%ld\netag %s\n%s", server_url, (long long)time(NULL),
+	    max_age > AUTH_FRESH_MAX ? AUTH_FRESH_MAX : max_age,
+	    etag != NULL && *etag != '\0' ? etag : "-", text);
+	name = auth_cache_name(server_url);
+	if (b.data != NULL && strchr(server_url, '\n') == NULL)
+		(void)file_replace_private(auth_cache, name, b.data, b.len);
+	free(name);
+	free(text);
+	buf_free(&b, 0);
+}
+
+/* May the kept answer be used without asking? */
+static int
+auth_cache_fresh(const struct auth_kept *k)
+{
+	time_t	now = time(NULL);
+
+	return k->text != NULL && k->max_age > 0 && now >= k->fetched &&
+	    now - k->fetched < k->max_age;
+}
+
+/* The SMART configuration at base: AUTH_OK with a JSON object in *ans
+ * (auth_answer_free it; status 304 and no body when inm, the kept
+ * answer's ETag, still holds), AUTH_ERR when there is none, or a
+ * failure. */
+static int
+auth_configuration(struct http *h, const char *base, const char *inm,
+    struct auth_answer *ans, char **cause)
 {
 	char	*url = url_join(base, ".well-known/smart-configuration");
 	int	 rc;
 
-	rc = auth_post(h, url, NULL, 0, NULL, ans, cause);
+	rc = auth_send(h, url, NULL, 0, NULL, inm, ans, cause);
 	free(url);
 	if (rc != AUTH_OK)
 		return rc;
+	if (ans->status == 304 && inm != NULL)
+		return AUTH_OK;
 	if (ans->status != 200 || !json_is_object(ans->body)) {
 		auth_answer_free(ans);
 		return AUTH_ERR;
@@ -247,12 +396,14 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
     char **cause)
 {
 	struct auth_answer	 ans;
-	char			*root, *base;
-	const char		*path;
+	struct auth_kept	 kept;
+	char			*root, *base, *perr = NULL;
+	const char		*path, *inm;
 	size_t			 n;
-	int			 rc;
+	int			 rc, fresh, at_root;
 
 	memset(srv, 0, sizeof *srv);
+	memset(&ans, 0, sizeof ans);
 	if (url_allowed(server_url, cause) != 0)
 		return AUTH_ERR;
 	if ((root = url_root(server_url)) == NULL) {
@@ -265,15 +416,38 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	n = strcspn(path, "?#");
 	while (n > 0 && path[n - 1] == '/')
 		n--;
-	if (n == 0 || (n == 8 && strncmp(path, "/fhir/R4", 8) == 0)) {
+	(void)auth_cache_read(server_url, &kept);
+	inm = kept.text != NULL && kept.etag[0] != '\0' ? kept.etag : NULL;
+	at_root = n == 0 || (n == 8 && strncmp(path, "/fhir/R4", 8) == 0);
+	if (at_root)
 		base = url_join(root, "fhir/R4");
-		rc = auth_configuration(h, root, &ans, cause);
-	} else {
+	else
 		base = xasprintf("%s%.*s", root, (int)n, path);
-		rc = auth_configuration(h, base, &ans, cause);
+	fresh = auth_cache_fresh(&kept);
+	if (fresh) {
+		/* Known, and the server said it may be used unasked. */
+		ans.status = 304;
+		rc = AUTH_OK;
+	} else if (at_root)
+		rc = auth_configuration(h, root, inm, &ans, cause);
+	else {
+		rc = auth_configuration(h, base, inm, &ans, cause);
 		if (rc == AUTH_ERR)
-			rc = auth_configuration(h, root, &ans, cause);
+			rc = auth_configuration(h, root, inm, &ans, cause);
 	}
+	if (rc == AUTH_OK && ans.status == 304) {
+		ans.body = json_parse(kept.text, strlen(kept.text), &perr);
+		free(perr);
+		if (!json_is_object(ans.body)) {
+			/* A kept file gone bad: ask again, plainly. */
+			auth_answer_free(&ans);
+			fresh = 0;
+			rc = auth_configuration(h, at_root ? root : base,
+			    NULL, &ans, cause);
+		} else if (ans.etag == NULL && kept.etag[0] != '\0')
+			ans.etag = xstrdup(kept.etag);
+	}
+	free(kept.text);
 	if (rc != AUTH_OK) {
 		if (rc == AUTH_ERR)
 			*cause = xasprintf("%s does not look like a patient "
@@ -295,6 +469,8 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	if (srv->token_endpoint == NULL)
 		srv->token_endpoint = url_join(root, "oauth2/token");
 	auth_read_capabilities(srv, ans.body);
+	if (!fresh)
+		auth_cache_write(server_url, ans.body, ans.etag, ans.max_age);
 	auth_answer_free(&ans);
 	return AUTH_OK;
 }

@@ -1236,14 +1236,25 @@ fhir_set_cache(struct fhir *f, const char *dir)
 	f->cache_dir = dir != NULL ? xstrdup(dir) : NULL;
 }
 
+/* The kept table's file name: one per base. */
 static char *
-fhir_cache_path(const struct fhir *f)
+fhir_cache_name(const struct fhir *f)
 {
 	char	hex[65];
 
 	crypto_sha256_hex(f->base, strlen(f->base), hex);
 	hex[24] = '\0';
-	return xasprintf("%s/capabilities-%s", f->cache_dir, hex);
+	return xasprintf("capabilities-%s", hex);
+}
+
+static char *
+fhir_cache_path(const struct fhir *f)
+{
+	char	*name = fhir_cache_name(f), *path;
+
+	path = xasprintf("%s/%s", f->cache_dir, name);
+	free(name);
+	return path;
 }
 
 /* An ETag fit for a header line: printable ASCII, no space, short. */
@@ -1327,34 +1338,23 @@ fhir_cache_read(struct fhir *f)
 static void
 fhir_cache_write(const struct fhir *f)
 {
-	FILE	*fp;
-	char	*path, *tmp;
-	size_t	 i;
-	int	 fd, bad;
+	struct buf	 b;
+	char		*name;
+	size_t		 i;
 
 	if (f->cache_dir == NULL || f->caps_etag == NULL ||
-	    !fhir_etag_ok(f->caps_etag) || mkdirs_private(f->cache_dir) != 0)
+	    !fhir_etag_ok(f->caps_etag))
 		return;
-	path = fhir_cache_path(f);
-	tmp = xasprintf("%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		free(path);
-		return;
-	}
-	fprintf(fp, FHIR_CACHE_MAGIC "\nbase %s\netag %s\n", f->base,
+	buf_init(&b, 64 * 1024);
+	buf_printf(&b, FHIR_CACHE_MAGIC "\nbase %s\netag %s\n", f->base,
 	    f->caps_etag);
 	for (i = 0; i < f->ncaps; i++)
-		fprintf(fp, "%s %u\n", f->caps[i].type, f->caps[i].can);
-	bad = ferror(fp);
-	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0)
-		unlink(tmp);
-	free(tmp);
-	free(path);
+		buf_printf(&b, "%s %u\n", f->caps[i].type, f->caps[i].can);
+	name = fhir_cache_name(f);
+	if (b.data != NULL)
+		(void)file_replace_private(f->cache_dir, name, b.data, b.len);
+	free(name);
+	buf_free(&b, 0);
 }
 
 int

@@ -126,6 +126,29 @@ http_header_value(const char *p, size_t n, const char *name)
 	return xstrndup(p, end);
 }
 
+/* The seconds a Cache-Control value lets an answer be kept without
+ * asking again: max-age, 0 for no-cache or no-store, else -1. */
+static long
+http_max_age(const char *v)
+{
+	const char	*p;
+	char		 num[16];
+	long long	 secs;
+	size_t		 n;
+
+	if (strstr(v, "no-cache") != NULL || strstr(v, "no-store") != NULL)
+		return 0;
+	if ((p = strstr(v, "max-age=")) == NULL)
+		return -1;
+	p += 8;
+	n = strspn(p, "0123456789");
+	if (n == 0 || n >= sizeof num)
+		return -1;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	return parse_number(num, 0, 365L * 86400, &secs) == 0 ? (long)secs : -1;
+}
+
 static size_t
 http_header_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -141,7 +164,7 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 		free(resp->location);
 		free(resp->content_type);
 		resp->etag = resp->location = resp->content_type = NULL;
-		resp->retry_after = -1;
+		resp->retry_after = resp->max_age = -1;
 		return n;
 	}
 	if ((v = http_header_value(p, n, "ETag")) != NULL) {
@@ -161,6 +184,9 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 	} else if ((v = http_header_value(p, n, "Retry-After")) != NULL) {
 		if (parse_number(v, 0, 365L * 86400, &secs) == 0)
 			resp->retry_after = (long)secs;
+		free(v);
+	} else if ((v = http_header_value(p, n, "Cache-Control")) != NULL) {
+		resp->max_age = http_max_age(v);
 		free(v);
 	}
 	return n;
@@ -199,7 +225,7 @@ http_start(struct http *h, const struct http_request *q, char **cause)
 	r = xcalloc(1, sizeof *r);
 	r->http = h;
 	r->host = url_host(q->url);
-	r->resp.retry_after = -1;
+	r->resp.retry_after = r->resp.max_age = -1;
 	buf_init(&r->data, h->max_body);
 	if ((r->easy = curl_easy_init()) == NULL)
 		fatal("cannot start libcurl");
@@ -390,7 +416,7 @@ http_req_finish(struct http_req *r, struct http_response *resp,
 	int	rc = HTTP_OK;
 
 	memset(resp, 0, sizeof *resp);
-	resp->retry_after = -1;
+	resp->retry_after = resp->max_age = -1;
 	if (!r->done) {
 		*cause = xstrdup("The request was cancelled.");
 		rc = HTTP_ERR_CANCELLED;
@@ -435,7 +461,7 @@ http_perform(struct http *h, const struct http_request *q,
 	struct http_req	*r;
 
 	memset(resp, 0, sizeof *resp);
-	resp->retry_after = -1;
+	resp->retry_after = resp->max_age = -1;
 	if ((r = http_start(h, q, cause)) == NULL)
 		return HTTP_ERR_URL;
 	/* The loop runs meanwhile: keys, signals and timers are served. */
@@ -472,5 +498,5 @@ http_response_free(struct http_response *resp)
 	free(resp->location);
 	free(resp->content_type);
 	memset(resp, 0, sizeof *resp);
-	resp->retry_after = -1;
+	resp->retry_after = resp->max_age = -1;
 }

@@ -655,7 +655,7 @@ main(int argc, char **argv)
 	const char			*output = NULL, *client_id = NULL;
 	const char			*format = NULL;
 	struct main_args		 args;
-	char				*user = NULL, *cause = NULL;
+	char				*user = NULL, *cause = NULL, *cache;
 	int				 ch, no_keyring = 0, rc = 1;
 	int				 no_browser = 0;
 	struct app_account		 links[APP_MAX_LINKS];
@@ -788,6 +788,10 @@ main(int argc, char **argv)
 		    "\"%s\"\n", format);
 		return 2;
 	}
+	/* Discovery answers are kept between starts (never on a kiosk). */
+	cache = cache_dir();
+	auth_set_cache(cache);
+	free(cache);
 	if (command != NULL && cmd->needs_text && !text) {
 		fprintf(stderr, "chartty: summary needs --text (the health "
 		    "summary is also a screen: run chartty without a "
@@ -870,5 +874,6 @@ out:
 	portal_free(p);
 	secret_free(user);
 	conf_free(&conf);
+	auth_set_cache(NULL);
 	return rc;
 }

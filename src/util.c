@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -387,3 +388,50 @@ mkdirs_private(const char *dir)
 	free(path);
 	return rc;
 }
+
+char *
+cache_dir(void)
+{
+	const char	*xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg != NULL && *xdg == '/')
+		return xasprintf("%s/chartty", xdg);
+	if (home != NULL && *home == '/')
+		return xasprintf("%s/.cache/chartty", home);
+	return NULL;
+}
+
+int
+file_replace_private(const char *dir, const char *name, const char *text,
+    size_t len)
+{
+	char	*path, *tmp;
+	int	 fd, rc = -1;
+
+	if (mkdirs_private(dir) != 0)
+		return -1;
+	path = xasprintf("%s/%s", dir, name);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) != -1) {
+		/* mkstemp makes it 0600. */
+		while (len > 0) {
+			ssize_t	n = write(fd, text, len);
+
+			if (n <= 0 && errno != EINTR)
+				break;
+			if (n > 0) {
+				text += n;
+				len -= (size_t)n;
+			}
+		}
+		rc = len == 0 ? 0 : -1;
+		if (close(fd) != 0 || rc != 0 || rename(tmp, path) != 0) {
+			unlink(tmp);
+			rc = -1;
+		}
+	}
+	free(tmp);
+	free(path);
+	return rc;
+}
+

@@ -151,15 +151,18 @@ for (const item of menu) {
 proxy.setLink(SLOW);
 const slow = proxy;
 const jsSlow = await measure(slow, () => jsClient(slow));
-const chSlow = await measure(slow, () => chart(slow, freshCache(), ['summary', '--text'], `${PASSWORD}\n`));
+const slowCache = freshCache();
+const chSlow = await measure(slow, () => chart(slow, slowCache, ['summary', '--text'], `${PASSWORD}\n`));
+const chSlow2 = await measure(slow, () => chart(slow, slowCache, ['summary', '--text'], `${PASSWORD}\n`));
 say('');
 say(`a slow link (${SLOW.rttMs} ms round trip, ${SLOW.kbit} kbit/s), start to the summary printed`);
 say(`  Medplum JS client   ${Math.round(jsSlow.ms)} ms, ${jsSlow.requests.length} requests, ${kb(jsSlow.received)}`);
 say(`  chartty             ${Math.round(chSlow.ms)} ms, ${chSlow.requests.length} requests, ${kb(chSlow.received)} (${(chSlow.ms / jsSlow.ms).toFixed(2)}x)`);
-check(jsSlow.code === 0 && chSlow.code === 0 && /Allergies/.test(chSlow.out), 'both read the summary over the slow link');
+say(`  chartty, known      ${Math.round(chSlow2.ms)} ms, ${chSlow2.requests.length} requests, ${kb(chSlow2.received)} (${(chSlow2.ms / jsSlow.ms).toFixed(2)}x)`);
+check(jsSlow.code === 0 && chSlow.code === 0 && chSlow2.code === 0 && /Allergies/.test(chSlow.out), 'both read the summary over the slow link');
 // Not a check yet: chartty's round trips come one after another (issue
 // 16's goal of 1/3 is not met; see the figures).
-say(`  goal: under 1/3 of the JS client's time; chartty's round trips: ${chSlow.requests.length} in a row, the JS client's reads side by side`);
+say(`  goal: under 1/3 of the JS client's time; chartty's round trips: ${chSlow2.requests.length} in a row, the JS client's reads side by side`);
 await proxy.close();
 portal.kill();
 

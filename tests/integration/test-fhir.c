@@ -83,30 +83,45 @@ caps_again(const char *dir, long long *bytes, unsigned int *can)
 	return rc;
 }
 
-/* Rewrite line 3 (the ETag) of the kept file as etag. */
-static void
-set_etag(const char *path, const char *etag)
+/* Line 3 of a kept file, replaced by line when not NULL; a copy of what
+ * it was (free it), or NULL. */
+static char *
+third_line(const char *path, const char *line)
 {
-	char	*text, *out, *third, *rest;
+	char	*text, *out, *third, *rest, *was = NULL;
 	size_t	 len;
 	FILE	*f;
 
 	if ((f = fopen(path, "r")) == NULL)
-		return;
+		return NULL;
 	text = xcalloc(1, 65536);
 	len = fread(text, 1, 65535, f);
 	fclose(f);
 	text[len] = '\0';
 	third = strchr(strchr(text, '\n') + 1, '\n') + 1;
 	rest = strchr(third, '\n');
-	*third = '\0';
-	out = xasprintf("%setag %s%s", text, etag, rest);
-	if ((f = fopen(path, "w")) != NULL) {
-		fputs(out, f);
-		fclose(f);
+	was = xstrndup(third, rest - third);
+	if (line != NULL) {
+		*third = '\0';
+		out = xasprintf("%s%s%s", text, line, rest);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs(out, f);
+			fclose(f);
+		}
+		free(out);
 	}
-	free(out);
 	free(text);
+	return was;
+}
+
+/* Rewrite line 3 (the ETag) of the kept file as etag. */
+static void
+set_etag(const char *path, const char *etag)
+{
+	char	*line = xasprintf("etag %s", etag);
+
+	free(third_line(path, line));
+	free(line);
 }
 
 /* The CapabilityStatement kept between starts with its ETag. */
@@ -144,6 +159,97 @@ test_caps_cache(void)
 		ok(rc == 0 && again > 1000 && can2 == can, "a kept ETag that "
 		    "could not go in a header is not sent: read whole (%lld "
 		    "bytes)", again);
+	}
+	free(path);
+	free(dir);
+}
+
+/* Connect to the portal with discovery kept in dir: the requests it
+ * took; *caps the capabilities it announced, or 0 when it failed. */
+static long
+discover_again(const char *dir, unsigned int *caps)
+{
+	struct portal		*p = portal_create(pt_url(), NULL, 0);
+	struct http_stats	 a, b;
+	char			*cause = NULL;
+
+	auth_set_cache(dir);
+	http_get_stats(portal_http(p), &a);
+	*caps = portal_connect(p, &cause) == AUTH_OK ?
+	    portal_server(p)->caps : 0;
+	http_get_stats(portal_http(p), &b);
+	auth_set_cache(NULL);
+	free(cause);
+	portal_free(p);
+	return b.requests - a.requests;
+}
+
+/* Move the kept discovery answer's time back by secs. */
+static void
+age_discovery(const char *path, long secs)
+{
+	char		*was = third_line(path, NULL), *line;
+	long long	 t, age;
+
+	if (was != NULL && sscanf(was, "fetched %lld max-age %lld", &t,
+	    &age) == 2) {
+		line = xasprintf("fetched %lld max-age %lld", t - secs, age);
+		free(third_line(path, line));
+		free(line);
+	}
+	free(was);
+}
+
+/*
+ * Discovery kept between starts: not asked again while the portal's
+ * max-age lasts (an hour), then asked with its ETag (a 304); a portal
+ * that changed what it announces is read anew.
+ */
+static void
+test_discovery_cache(void)
+{
+	struct stat	 st;
+	char		*dir, *path, *text = NULL;
+	unsigned int	 caps, caps2;
+	long		 n;
+	FILE		*f;
+
+	pt_reset();
+	dir = xasprintf("%s/discovery/chartty", getenv("TMPDIR"));
+	n = discover_again(dir, &caps);
+	ok(n == 1 && (caps & AUTH_CAP_PASSWORD), "discovery asked the first "
+	    "time (%ld request)", n);
+	path = only_file(dir);
+	ok(path != NULL && stat(path, &st) == 0 && (st.st_mode & 0777) ==
+	    0600 && stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700,
+	    "kept in a private file of a private directory");
+	if (path != NULL && (f = fopen(path, "r")) != NULL) {
+		text = xcalloc(1, 65536);
+		(void)fread(text, 1, 65535, f);
+		fclose(f);
+	}
+	ok(text != NULL && strstr(text, "max-age 3600") &&
+	    strstr(text, "token_endpoint") && !strstr(text, "access_token") &&
+	    !strstr(text, "maria"), "with the portal's max-age, the "
+	    "configuration and nothing of anyone's");
+	free(text);
+	n = discover_again(dir, &caps2);
+	ok(n == 0 && caps2 == caps, "a later start asks nothing while it "
+	    "is fresh (%ld requests), the same capabilities", n);
+	if (path != NULL) {
+		age_discovery(path, 7200);
+		n = discover_again(dir, &caps2);
+		ok(n == 1 && caps2 == caps, "once stale, asked with its ETag "
+		    "(%ld request)", n);
+		n = discover_again(dir, &caps2);
+		ok(n == 0, "and fresh again after the 304 (%ld requests)", n);
+		json_free(pt_post("/_test/capabilities",
+		    "{\"without\":[\"portal-password-login\"]}"));
+		age_discovery(path, 7200);
+		n = discover_again(dir, &caps2);
+		ok(n == 1 && !(caps2 & AUTH_CAP_PASSWORD) && caps2 != 0,
+		    "a portal that changed what it announces is read anew");
+		json_free(pt_post("/_test/capabilities", "{\"without\":[]}"));
 	}
 	free(path);
 	free(dir);
@@ -337,5 +443,6 @@ main(void)
 	}
 	portal_free(p);
 	test_caps_cache();
+	test_discovery_cache();
 	return done_testing();
 }

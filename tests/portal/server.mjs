@@ -12,6 +12,7 @@
 //
 // Prints "portal listening on http://127.0.0.1:PORT" once ready.
 
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { FhirRouter } from '@medplum/fhir-router';
@@ -32,6 +33,7 @@ import { HttpError, bearerToken, fail, outcome } from './util.mjs';
 
 const MAX_BODY = 16 * 1024 * 1024;
 const FHIR_PREFIX = '/fhir/R4';
+const DISCOVERY_MAX_AGE = 3600; // seconds a client may keep discovery unasked
 const CAPABILITIES = [
   'launch-standalone', 'client-public', 'client-confidential-symmetric', 'context-standalone-patient',
   'permission-patient', 'permission-offline',
@@ -197,7 +199,14 @@ async function main() {
 
   async function route(req, r, path) {
     if (req.method === 'GET' && (path === '/.well-known/smart-configuration' || path === `${FHIR_PREFIX}/.well-known/smart-configuration`)) {
-      return { status: 200, body: smartConfig() };
+      // Kept by clients for an hour unasked, then asked with its ETag.
+      const body = smartConfig();
+      const headers = { ETag: `W/"${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16)}"`, 'Cache-Control': `max-age=${DISCOVERY_MAX_AGE}` };
+      const inm = req.headers['if-none-match'];
+      if (inm && inm.split(',').some((t) => t.trim() === headers.ETag || t.trim() === '*')) {
+        return { status: 304, body: null, headers };
+      }
+      return { status: 200, body, headers };
     }
     if (path.startsWith('/auth/') || path.startsWith('/oauth2/')) {
       return auth.handle(r);

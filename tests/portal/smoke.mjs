@@ -156,6 +156,11 @@ async function main() {
       ['portal-password-login', 'portal-mfa-totp', 'portal-signup', 'portal-activation', 'portal-kiosk', 'portal-payments'].every((c) => d.capabilities.includes(c)) &&
       d.revocation_endpoint === `${base}/oauth2/logout`, `discovery at ${path}`, d);
   }
+  const disc = await http(base, 'GET', '/.well-known/smart-configuration');
+  const disc304 = await http(base, 'GET', '/.well-known/smart-configuration', { headers: { 'if-none-match': disc.headers.etag ?? '' } });
+  check(/^W\/"[0-9a-f]+"$/.test(disc.headers.etag ?? '') && disc.headers['cache-control'] === 'max-age=3600' &&
+    disc304.status === 304 && disc304.body.length === 0 && disc304.headers.etag === disc.headers.etag && disc304.headers['cache-control'] === 'max-age=3600',
+  'discovery: kept an hour (Cache-Control max-age=3600), with an ETag; If-None-Match gives 304', [disc.headers, disc304.status]);
   const meta = await fhir('GET', 'metadata');
   check(meta.json?.resourceType === 'CapabilityStatement' && meta.json.rest[0].resource.some((r) => r.type === 'Observation'), 'metadata is a CapabilityStatement');
 
