@@ -19,6 +19,7 @@ struct fhir_result {
 	char		*etag;		/* W/"<versionId>", or NULL */
 	char		*location;
 	long		 retry_after;	/* seconds, or -1 */
+	long		 max_age;	/* Cache-Control max-age, or -1 */
 	int		 net_error;	/* an http_error when no answer came */
 	char		*raw;		/* fhir_get_raw: the answer as sent */
 	size_t		 raw_len;

@@ -44,6 +44,8 @@ struct fhir {
 	size_t		 ncaps;
 	int		 caps_known;
 	char		*caps_etag;
+	time_t		 caps_fetched;	/* when the server last answered */
+	long		 caps_max_age;	/* how long it said to keep them */
 	char		*cache_dir;	/* where caps are kept, or NULL */
 	int		 no_extras;	/* not a portal: no urn:chartty: */
 	int		 no_elements;	/* searches refused _elements */
@@ -106,7 +108,7 @@ fhir_result_free(struct fhir_result *r)
 	free(r->etag);
 	free(r->location);
 	memset(r, 0, sizeof *r);
-	r->retry_after = -1;
+	r->retry_after = r->max_age = -1;
 }
 
 const char *
@@ -317,6 +319,7 @@ fhir_collect(struct http_req *r, int keep_raw, struct fhir_result *res,
 	res->etag = resp.etag;
 	res->location = resp.location;
 	res->retry_after = resp.retry_after;
+	res->max_age = resp.max_age;
 	resp.etag = resp.location = NULL;
 	if (resp.len > 0 && resp.status != 304) {
 		char *perr = NULL;
@@ -430,7 +433,7 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 	int	 rc;
 
 	memset(res, 0, sizeof *res);
-	res->retry_after = -1;
+	res->retry_after = res->max_age = -1;
 	if ((url = fhir_url(f, path)) == NULL) {
 		*cause = xstrdup("The portal pointed to another server; "
 		    "chartty did not follow it.");
@@ -1222,12 +1225,15 @@ fhir_interactions(const struct json *resource)
 }
 
 /*
- * The kept table: "chartty-capabilities 1", "base <base>", "etag
- * <etag>", then "<type> <flags>" a line. Public facts about the server,
- * no health data and no token; a file of its own per base (a hash of
- * it), 0600 in a 0700 directory.
+ * The kept table: "chartty-capabilities 2", "base <base>", "etag
+ * <etag>", "fetched <time> max-age <seconds>", then "<type> <flags>" a
+ * line. Public facts about the server, no health data and no token; a
+ * file of its own per base (a hash of it), 0600 in a 0700 directory.
+ * It is used unasked while the server's Cache-Control max-age lasts (a
+ * day at most), then asked with its ETag.
  */
-#define FHIR_CACHE_MAGIC	"chartty-capabilities 1"
+#define FHIR_CACHE_MAGIC	"chartty-capabilities 2"
+#define FHIR_FRESH_MAX		86400L
 
 void
 fhir_set_cache(struct fhir *f, const char *dir)
@@ -1293,6 +1299,7 @@ fhir_cache_read(struct fhir *f)
 	char		*path, line[512], type[48], etag[256];
 	size_t		 n = 0, len;
 	unsigned int	 can;
+	long long	 t = 0, age = -1;
 	int		 good = 1;
 
 	if (f->cache_dir == NULL || f->caps_known || f->caps_etag != NULL)
@@ -1309,7 +1316,10 @@ fhir_cache_read(struct fhir *f)
 	    strlen(line + 5) != strlen(f->base) + 1 ||
 	    strncmp(line + 5, f->base, strlen(f->base)) != 0 ||
 	    fgets(line, sizeof line, fp) == NULL ||
-	    sscanf(line, "etag %255s", etag) != 1 || !fhir_etag_ok(etag))
+	    sscanf(line, "etag %255s", etag) != 1 || !fhir_etag_ok(etag) ||
+	    fgets(line, sizeof line, fp) == NULL ||
+	    sscanf(line, "fetched %lld max-age %lld", &t, &age) != 2 ||
+	    t < 0 || age < -1 || age > FHIR_FRESH_MAX)
 		good = 0;
 	while (good && fgets(line, sizeof line, fp) != NULL) {
 		len = strlen(line);
@@ -1332,6 +1342,8 @@ fhir_cache_read(struct fhir *f)
 	f->caps = caps;
 	f->ncaps = n;
 	f->caps_etag = xstrdup(etag);
+	f->caps_fetched = (time_t)t;
+	f->caps_max_age = (long)age;
 }
 
 /* Keep the table read just now, replacing the file whole. */
@@ -1346,8 +1358,10 @@ fhir_cache_write(const struct fhir *f)
 	    !fhir_etag_ok(f->caps_etag))
 		return;
 	buf_init(&b, 64 * 1024);
-	buf_printf(&b, FHIR_CACHE_MAGIC "\nbase %s\netag %s\n", f->base,
-	    f->caps_etag);
+	buf_printf(&b, FHIR_CACHE_MAGIC "\nbase %s\netag %s\nfetched %lld "
+	    "max-age %ld\n", f->base, f->caps_etag,
+	    (long long)f->caps_fetched, f->caps_max_age > FHIR_FRESH_MAX ?
+	    FHIR_FRESH_MAX : f->caps_max_age);
 	for (i = 0; i < f->ncaps; i++)
 		buf_printf(&b, "%s %u\n", f->caps[i].type, f->caps[i].can);
 	name = fhir_cache_name(f);
@@ -1364,8 +1378,17 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 	const struct json	*rest, *list;
 	const char		*type;
 	size_t			 i, k, n;
+	time_t			 now;
 
 	fhir_cache_read(f);
+	now = time(NULL);
+	if (!f->caps_known && f->caps_etag != NULL && f->caps_max_age > 0 &&
+	    now >= f->caps_fetched && now - f->caps_fetched <
+	    f->caps_max_age) {
+		/* Kept, and the server said it may be used unasked. */
+		f->caps_known = 1;
+		return 0;
+	}
 	if (fhir_read(f, "metadata", f->caps_etag, &res, cause) != 0) {
 		fhir_result_free(&res);
 		if (!f->caps_known) {	/* a kept table, not confirmed */
@@ -1374,10 +1397,14 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 		}
 		return -1;
 	}
+	f->caps_fetched = now;
+	f->caps_max_age = res.max_age;
 	if (res.status == 304 || res.body == NULL) {
 		/* As it was: the kept table is the server's now. */
-		if (f->caps_etag != NULL && res.status == 304)
+		if (f->caps_etag != NULL && res.status == 304) {
 			f->caps_known = 1;
+			fhir_cache_write(f);
+		}
 		fhir_result_free(&res);
 		return 0;
 	}

@@ -61,8 +61,11 @@ only_file(const char *dir)
 	return path;
 }
 
+/* Requests the last caps_again() made. */
+static long	caps_requests;
+
 /* Load the capabilities of a new sign-in with the cache in dir: 0 or -1,
- * the body bytes it took in *bytes. */
+ * the body bytes it took in *bytes (and its requests in caps_requests). */
 static int
 caps_again(const char *dir, long long *bytes, unsigned int *can)
 {
@@ -77,16 +80,17 @@ caps_again(const char *dir, long long *bytes, unsigned int *can)
 	rc = fhir_load_capabilities(portal_fhir(p), &cause);
 	http_get_stats(portal_http(p), &b);
 	*bytes = b.wire_bytes - a.wire_bytes;
+	caps_requests = b.requests - a.requests;
 	*can = fhir_can(portal_fhir(p), "Communication");
 	free(cause);
 	portal_free(p);
 	return rc;
 }
 
-/* Line 3 of a kept file, replaced by line when not NULL; a copy of what
- * it was (free it), or NULL. */
+/* Line n (from 1) of a kept file, replaced by line when not NULL; a copy
+ * of what it was (free it), or NULL. */
 static char *
-third_line(const char *path, const char *line)
+kept_line(const char *path, int n, const char *line)
 {
 	char	*text, *out, *third, *rest, *was = NULL;
 	size_t	 len;
@@ -98,8 +102,12 @@ third_line(const char *path, const char *line)
 	len = fread(text, 1, 65535, f);
 	fclose(f);
 	text[len] = '\0';
-	third = strchr(strchr(text, '\n') + 1, '\n') + 1;
-	rest = strchr(third, '\n');
+	for (third = text; --n > 0 && third != NULL; third++)
+		third = strchr(third, '\n');
+	if (third == NULL || (rest = strchr(third, '\n')) == NULL) {
+		free(text);
+		return NULL;
+	}
 	was = xstrndup(third, rest - third);
 	if (line != NULL) {
 		*third = '\0';
@@ -120,11 +128,30 @@ set_etag(const char *path, const char *etag)
 {
 	char	*line = xasprintf("etag %s", etag);
 
-	free(third_line(path, line));
+	free(kept_line(path, 3, line));
 	free(line);
 }
 
-/* The CapabilityStatement kept between starts with its ETag. */
+/* Move the time a kept file was fetched (on line n) back by secs. */
+static void
+age_kept(const char *path, int n, long secs)
+{
+	char		*was = kept_line(path, n, NULL), *line;
+	long long	 t, age;
+
+	if (was != NULL && sscanf(was, "fetched %lld max-age %lld", &t,
+	    &age) == 2) {
+		line = xasprintf("fetched %lld max-age %lld", t - secs, age);
+		free(kept_line(path, n, line));
+		free(line);
+	}
+	free(was);
+}
+
+/*
+ * The CapabilityStatement kept between starts: not asked again while the
+ * server's max-age lasts (an hour), then asked with its ETag.
+ */
 static void
 test_caps_cache(void)
 {
@@ -143,17 +170,27 @@ test_caps_cache(void)
 	    0600 && stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700,
 	    "kept in a private file of a private directory");
 	rc = caps_again(dir, &again, &can2);
-	ok(rc == 0 && again == 0 && can2 == can, "a later start asks with "
-	    "its ETag: a 304, nothing in the body, the same table (%lld "
-	    "bytes)", again);
+	ok(rc == 0 && caps_requests == 0 && can2 == can, "a later start "
+	    "within the server's max-age asks nothing (%ld requests), the "
+	    "same table", caps_requests);
 	if (path != NULL) {
+		age_kept(path, 4, 7200);
+		rc = caps_again(dir, &again, &can2);
+		ok(rc == 0 && caps_requests == 1 && again == 0 && can2 == can,
+		    "once stale, asked with its ETag: a 304, nothing in the "
+		    "body, the same table (%lld bytes)", again);
+		rc = caps_again(dir, &again, &can2);
+		ok(rc == 0 && caps_requests == 0, "and fresh again (%ld "
+		    "requests)", caps_requests);
 		set_etag(path, "W/\"0000\"");
+		age_kept(path, 4, 7200);
 		rc = caps_again(dir, &again, &can2);
 		ok(rc == 0 && again > 1000 && can2 == can, "a statement "
 		    "changed meanwhile is read whole again (%lld bytes)", again);
+		age_kept(path, 4, 7200);
 		rc = caps_again(dir, &again, &can2);
-		ok(rc == 0 && again == 0, "and kept again with its new ETag "
-		    "(%lld bytes)", again);
+		ok(rc == 0 && caps_requests == 1 && again == 0, "and kept "
+		    "again with its new ETag (%lld bytes)", again);
 		set_etag(path, "W/\"a\x01b\"");
 		rc = caps_again(dir, &again, &can2);
 		ok(rc == 0 && again > 1000 && can2 == can, "a kept ETag that "
@@ -182,22 +219,6 @@ discover_again(const char *dir, unsigned int *caps)
 	free(cause);
 	portal_free(p);
 	return b.requests - a.requests;
-}
-
-/* Move the kept discovery answer's time back by secs. */
-static void
-age_discovery(const char *path, long secs)
-{
-	char		*was = third_line(path, NULL), *line;
-	long long	 t, age;
-
-	if (was != NULL && sscanf(was, "fetched %lld max-age %lld", &t,
-	    &age) == 2) {
-		line = xasprintf("fetched %lld max-age %lld", t - secs, age);
-		free(third_line(path, line));
-		free(line);
-	}
-	free(was);
 }
 
 /*
@@ -237,7 +258,7 @@ test_discovery_cache(void)
 	ok(n == 0 && caps2 == caps, "a later start asks nothing while it "
 	    "is fresh (%ld requests), the same capabilities", n);
 	if (path != NULL) {
-		age_discovery(path, 7200);
+		age_kept(path, 3, 7200);
 		n = discover_again(dir, &caps2);
 		ok(n == 1 && caps2 == caps, "once stale, asked with its ETag "
 		    "(%ld request)", n);
@@ -245,7 +266,7 @@ test_discovery_cache(void)
 		ok(n == 0, "and fresh again after the 304 (%ld requests)", n);
 		json_free(pt_post("/_test/capabilities",
 		    "{\"without\":[\"portal-password-login\"]}"));
-		age_discovery(path, 7200);
+		age_kept(path, 3, 7200);
 		n = discover_again(dir, &caps2);
 		ok(n == 1 && !(caps2 & AUTH_CAP_PASSWORD) && caps2 != 0,
 		    "a portal that changed what it announces is read anew");

@@ -229,10 +229,12 @@ export class FhirService {
       const cs = this.capabilityStatement();
       const etag = `W/"${createHash('sha256').update(JSON.stringify(cs)).digest('hex').slice(0, 16)}"`;
       const inm = req.headers['if-none-match'];
+      // Kept by clients for an hour unasked, then asked with the ETag.
+      const keep = { ETag: etag, 'Cache-Control': 'max-age=3600' };
       if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
-        return { status: 304, body: null, headers: { ETag: etag } };
+        return { status: 304, body: null, headers: keep };
       }
-      return { status: 200, body: cs, headers: { ETag: etag, ...(cs.date ? { 'Last-Modified': new Date(cs.date).toUTCString() } : {}) } };
+      return { status: 200, body: cs, headers: { ...keep, ...(cs.date ? { 'Last-Modified': new Date(cs.date).toUTCString() } : {}) } };
     }
     const ctx = this.auth.context(req.headers);
     ctx.address = req.address; // the client's, for account activity
