@@ -1133,8 +1133,11 @@ app_event(struct loop *l, const struct ui_event *ev)
 	int		 n;
 
 	app_idle_key(l);
-	free(l->said);		/* a key: what was said has been seen */
-	l->said = NULL;
+	/* A key: what was said has been seen (Ctrl-N reads on in it). */
+	if (ev->action != ACTION_MORE) {
+		free(l->said);
+		l->said = NULL;
+	}
 	if (l->warned) {	/* the key answered "Still there?" */
 		free(app->message);
 		app->message = NULL;
@@ -1245,6 +1248,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 	case ACTION_RESIZE:
 		l->dirty = 1;
 		break;
+	case ACTION_MORE:	/* the UI showed the rest itself */
 	case ACTION_NONE:
 		break;
 	default:
