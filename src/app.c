@@ -17,6 +17,7 @@
 #include "editor.h"
 #include "evloop.h"
 #include "fhir.h"
+#include "format.h"
 #include "portal.h"
 #include "ui.h"
 #include "url.h"
@@ -1292,6 +1293,7 @@ app_run(const struct app_options *opt)
 	app = &l->app;
 	app->opt = *opt;
 	view_init(&l->view);
+	format_set_ascii(opt->ascii);	/* units too: "C", no degree sign */
 	if (!opt->plain)
 		app->ui = ui_curses_create(opt->ascii, opt->color, opt->kiosk,
 		    &cause);
