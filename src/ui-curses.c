@@ -76,6 +76,8 @@ struct ui_curses {
 
 static int	ui_active;
 
+static void	 ui_status_forget(struct ui_status *);
+
 static void	 ui_curses_draw(struct ui *, struct view *, const char *);
 static void	 ui_curses_status(struct ui *, const char *);
 static int	 ui_curses_read(struct ui *, struct view *, struct ui_event *);
@@ -108,8 +110,10 @@ ui_restore(void)
 static void
 ui_curses_wipe(struct ui *ui)
 {
-	const char	*e3 = tigetstr("E3");
+	struct ui_curses	*c = ui->priv;
+	const char		*e3 = tigetstr("E3");
 
+	ui_status_forget(&c->st);	/* the last patient's last message */
 	clear();
 	refresh();
 	if (e3 != NULL && e3 != (char *)-1) {
@@ -169,8 +173,8 @@ ui_curses_free(struct ui *ui)
 
 	c = ui->priv;
 	free(c->lines);
+	ui_status_forget(&c->st);
 	free(c->st.lines);
-	free(c->st.text);
 	free(c);
 	free(ui);
 	ui_restore();
@@ -568,6 +572,19 @@ ui_status_over(struct ui_status *st, const char *s)
 		move(y, 0);
 		clrtoeol();
 	}
+}
+
+/* Wipe the copy of the message shown; nothing is shown after. */
+static void
+ui_status_forget(struct ui_status *st)
+{
+	if (st->text != NULL) {
+		secure_wipe(st->text, strlen(st->text));
+		free(st->text);
+		st->text = NULL;
+	}
+	st->nlines = 0;
+	st->part = st->parts = st->per = st->rows = 0;
 }
 
 /* Ctrl-N: the next part of a long message, after the last the first. */
