@@ -10,6 +10,21 @@
 
 #include "model.h"
 
+/*
+ * A unit as people write it, from a UCUM code; a unit already written
+ * for people comes back as it is. Brackets go ("mm[Hg]" -> "mmHg",
+ * "/[HPF]" -> "/HPF", "[lb_av]" -> "lb"), a power of ten is a word a
+ * braille display and speech read plainly ("10*3/uL" -> "thousand/uL",
+ * "10*-2" -> "x10^-2"), "Cel" and "[degF]" are C and F after a degree
+ * sign (C and F alone after format_set_ascii(1)), an annotation is its
+ * words ("{cells}/uL" -> "cells/uL") and alone it goes, as does unity
+ * ("{score}", "1" -> ""). Only for showing: what is sent or compared
+ * stays the code. A new string the caller frees; NULL for NULL.
+ */
+char	*format_unit(const char *code);
+/* With ascii set, units use ASCII only ("C", not a degree sign). */
+void	 format_set_ascii(int ascii);
+
 /* A task status in words for people: "Waiting for your care team". */
 const char *format_task_words(const char *status);
 

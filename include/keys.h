@@ -22,6 +22,7 @@ enum action {
 	ACTION_REFRESH,
 	ACTION_AREA,		/* a number key: jump to a portal area */
 	ACTION_RESIZE,
+	ACTION_MORE,		/* Ctrl-N: the rest of a long message */
 	/* Editing a field (only while a field has the focus). */
 	ACTION_CHAR,
 	ACTION_ERASE,

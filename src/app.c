@@ -17,6 +17,7 @@
 #include "editor.h"
 #include "evloop.h"
 #include "fhir.h"
+#include "format.h"
 #include "portal.h"
 #include "ui.h"
 #include "url.h"
@@ -1127,8 +1128,11 @@ app_event(struct loop *l, const struct ui_event *ev)
 	int		 n;
 
 	app_idle_key(l);
-	free(l->said);		/* a key: what was said has been seen */
-	l->said = NULL;
+	/* A key: what was said has been seen (Ctrl-N reads on in it). */
+	if (ev->action != ACTION_MORE) {
+		free(l->said);
+		l->said = NULL;
+	}
 	if (l->warned) {	/* the key answered "Still there?" */
 		free(app->message);
 		app->message = NULL;
@@ -1239,6 +1243,7 @@ app_event(struct loop *l, const struct ui_event *ev)
 	case ACTION_RESIZE:
 		l->dirty = 1;
 		break;
+	case ACTION_MORE:	/* the UI showed the rest itself */
 	case ACTION_NONE:
 		break;
 	default:
@@ -1282,6 +1287,7 @@ app_run(const struct app_options *opt)
 	app = &l->app;
 	app->opt = *opt;
 	view_init(&l->view);
+	format_set_ascii(opt->ascii);	/* units too: "C", no degree sign */
 	if (!opt->plain)
 		app->ui = ui_curses_create(opt->ascii, opt->color, opt->kiosk,
 		    &cause);

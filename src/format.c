@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,108 @@
 #include "format.h"
 #include "model.h"
 #include "util.h"
+
+static int	format_ascii;	/* units without a degree sign */
+
+void
+format_set_ascii(int ascii)
+{
+	format_ascii = ascii;
+}
+
+/* A UCUM atom in brackets as people write it: "lb_av" -> "lb". */
+static void
+format_unit_atom(struct buf *b, const char *s, size_t n)
+{
+	if (n == 4 && strncmp(s, "degF", 4) == 0)
+		buf_addstr(b, format_ascii ? "F" : "\xc2\xb0" "F");
+	else if (n == 2 && strncmp(s, "iU", 2) == 0)
+		buf_addstr(b, "IU");
+	else if (n == 3 && strncmp(s, "drp", 3) == 0)
+		buf_addstr(b, "drops");
+	else {	/* "in_i", "oz_av": the name before its system */
+		const char *system = memchr(s, '_', n);
+
+		buf_add(b, s, system != NULL ? (size_t)(system - s) : n);
+	}
+}
+
+/* An annotation ("cells" of "{cells}/uL"): its words, if it has any. */
+static void
+format_unit_note(struct buf *b, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && !isalnum((unsigned char)s[i]); i++)
+		;
+	if (i == n)
+		return;		/* "{#}": nothing to say */
+	if (b->len > 0 && isalnum((unsigned char)b->data[b->len - 1]))
+		buf_addstr(b, " ");
+	for (i = 0; i < n; i++)
+		buf_add(b, s[i] == '_' ? " " : s + i, 1);
+}
+
+/*
+ * A power of ten that starts a term ("3/uL" after "10*"): "thousand",
+ * "million", "billion", "trillion", else "x10^-2". Returns what follows
+ * it, or NULL (nothing added) when no exponent is there.
+ */
+static const char *
+format_unit_power(struct buf *b, const char *s)
+{
+	static const char *const names[] = {
+		"thousand", "million", "billion", "trillion"
+	};
+	size_t	n = s[0] == '-' ? 1 : 0;
+	long	e;
+
+	n += strspn(s + n, "0123456789");
+	if (n == 0 || (n == 1 && s[0] == '-') || n > 4)
+		return NULL;
+	e = strtol(s, NULL, 10);
+	if (e >= 3 && e <= 12 && e % 3 == 0)
+		buf_addstr(b, names[e / 3 - 1]);
+	else
+		buf_printf(b, "x10^%ld", e);
+	return s + n;
+}
+
+char *
+format_unit(const char *code)
+{
+	struct buf	 b;
+	const char	*p, *end, *next;
+	int		 term = 1;	/* at the start of a term */
+	size_t		 n;
+
+	if (code == NULL)
+		return NULL;
+	n = strlen(code);
+	if (strcmp(code, "Cel") == 0)
+		return xstrdup(format_ascii ? "C" : "\xc2\xb0" "C");
+	/* Unity, or an annotation alone ("{score}"): the number says it. */
+	if (strcmp(code, "1") == 0 || (n > 1 && code[0] == '{' &&
+	    strchr(code, '}') == code + n - 1))
+		return xstrdup("");
+	buf_init(&b, 4 * n + 64);
+	for (p = code; *p != '\0'; p++) {
+		if (*p == '[' && (end = strchr(p, ']')) != NULL) {
+			format_unit_atom(&b, p + 1, (size_t)(end - p - 1));
+			p = end;
+		} else if (*p == '{' && (end = strchr(p, '}')) != NULL) {
+			format_unit_note(&b, p + 1, (size_t)(end - p - 1));
+			p = end;
+		} else if (term && (strncmp(p, "10*", 3) == 0 ||
+		    strncmp(p, "10^", 3) == 0) &&
+		    (next = format_unit_power(&b, p + 3)) != NULL)
+			p = next - 1;
+		else
+			buf_add(&b, p, 1);
+		term = *p == '/' || *p == '.';
+	}
+	return buf_take(&b);
+}
 
 const char *
 format_task_words(const char *status)
@@ -93,16 +196,25 @@ format_number(double v, char *out, size_t size)
 		strlcpy_c(out, "0", size);
 }
 
+/* A unit for people, in the arena: "" when there is none. */
+static const char *
+format_unit_in(struct arena *a, const char *code)
+{
+	return code != NULL ? arena_own(a, format_unit(code)) : "";
+}
+
 char *
 format_quantity(struct arena *a, const struct quantity *q)
 {
-	char	num[64], *s;
+	char		 num[64], *s;
+	const char	*unit;
 
 	if (!q->present)
 		return arena_strdup(a, "");
 	format_number(q->value, num, sizeof num);
+	unit = format_unit_in(a, q->unit);
 	s = xasprintf("%s%s%s%s", q->comparator ? q->comparator : "", num,
-	    q->unit && *q->unit ? " " : "", q->unit ? q->unit : "");
+	    *unit ? " " : "", unit);
 	return arena_own(a, s);
 }
 
@@ -124,7 +236,7 @@ format_value(struct arena *a, const struct obs_value *v)
 		if (v->q.present && v->q2.present && v->q.comparator == NULL &&
 		    v->q.unit != NULL && v->q2.unit != NULL &&
 		    strcmp(v->q.unit, v->q2.unit) == 0) {
-			/* One unit: "10 to 20 /[HPF]", not said twice. */
+			/* One unit: "10 to 20 /HPF", not said twice. */
 			char n[64];
 
 			format_number(v->q.value, n, sizeof n);
@@ -161,9 +273,8 @@ format_range(struct arena *a, const struct ref_range *r)
 		return arena_strdup(a, r->text);
 	format_number(r->low.value, lo, sizeof lo);
 	format_number(r->high.value, hi, sizeof hi);
-	unit = r->high.present ? r->high.unit : r->low.unit;
-	if (unit == NULL)
-		unit = "";
+	unit = format_unit_in(a, r->high.present ? r->high.unit :
+	    r->low.unit);
 	if (r->low.present && r->high.present)
 		return arena_own(a, xasprintf("%s to %s%s%s", lo, hi,
 		    *unit ? " " : "", unit));
@@ -187,10 +298,12 @@ format_obs_value(struct arena *a, const struct observation *o, int with_flag)
 	if (o->value.kind == VALUE_NONE && q1 != NULL && q1->present &&
 	    q2->present) {
 		/* A panel such as blood pressure: systolic/diastolic. */
+		const char *unit = format_unit_in(a, q1->unit);
+
 		snprintf(n1, sizeof n1, "%g", q1->value);
 		snprintf(n2, sizeof n2, "%g", q2->value);
 		v = arena_own(a, xasprintf("%s/%s%s%s", n1, n2,
-		    q1->unit ? " " : "", q1->unit ? q1->unit : ""));
+		    *unit ? " " : "", unit));
 	} else if (o->value.kind == VALUE_NONE && o->ncomponents > 0) {
 		/* Its parts, each named: "Glucose 1000 mg/dL; HIV REACTIVE". */
 		struct buf	b;

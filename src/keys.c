@@ -25,6 +25,8 @@ const struct key_binding key_table[] = {
 	{ ACTION_AREA, "area", "1 to 7",
 	    "Go to a portal area: 1 Home, 2 Health summary, 3 Test results, "
 	    "4 Medications, 5 Messages, 6 Appointments, 7 Billing" },
+	{ ACTION_MORE, "more", "Ctrl-N",
+	    "Show the rest of a message too long for the screen" },
 	{ ACTION_HELP, "help", "?", "Show the keys" },
 	{ ACTION_QUIT, "quit", "q", "Quit chartty" },
 	{ ACTION_NONE, NULL, NULL, NULL }

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "format.h"
 #include "trend.h"
 #include "util.h"
 
@@ -113,15 +114,16 @@ trend_num(char *s, size_t len, double v)
 	return trend_numd(s, len, v, trend_decimals(v));
 }
 
-/* Add v and its unit ("7.1 %") to b. */
+/* Add v and its unit ("7.1 %"; the UCUM code as people write it). */
 static void
-trend_add_value(struct buf *b, double v, const char *unit)
+trend_add_value(struct buf *b, double v, const char *code)
 {
-	char	s[TREND_NUMLEN];
+	char	s[TREND_NUMLEN], *unit = format_unit(code);
 
 	buf_addstr(b, trend_num(s, sizeof s, v));
 	if (unit != NULL && *unit != '\0')
 		buf_printf(b, " %s", unit);
+	free(unit);
 }
 
 /* Whether a flag is worth saying: not missing, empty or "normal". */
@@ -520,6 +522,7 @@ trend_legend(struct trend_chart *c, size_t nseries)
 {
 	const struct trend	*t = c->t;
 	char			 a[TREND_NUMLEN], b[TREND_NUMLEN], range[160];
+	char			*unit;
 	struct buf		 band;
 	size_t			 i;
 	int			 d, room;
@@ -531,8 +534,10 @@ trend_legend(struct trend_chart *c, size_t nseries)
 			name = t->name != NULL ? t->name : "Result";
 		buf_printf(&c->b, "%s%s %s", i > 0 ? "  " : "", c->g->mark[i],
 		    name);
-		if (nseries == 1 && t->unit != NULL && *t->unit != '\0')
-			buf_printf(&c->b, " (%s)", t->unit);
+		unit = nseries == 1 ? format_unit(t->unit) : NULL;
+		if (unit != NULL && *unit != '\0')
+			buf_printf(&c->b, " (%s)", unit);
+		free(unit);
 	}
 	if (!t->have_low && !t->have_high) {
 		if (trend_width(c->b.data, c->b.len) > c->cols)

@@ -27,7 +27,7 @@
 #define UI_PAIR_ALERT	1
 #define UI_PAIR_PICTURE	2	/* black on white, whatever the theme */
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
-#define UI_STATUS_LINES	3	/* a message's lines at most */
+#define UI_MORE_KEY	0x0e	/* Ctrl-N: the rest of a long message */
 #define UI_EDITOR_WIDTH(cols)	((cols) - 6)	/* text at column 4 */
 #define UI_FIELD_ROOM	24	/* a field's text beside its label, at least */
 
@@ -41,7 +41,30 @@ struct ui_line {
 	int		 picture;	/* a line of a picture, drawn whole */
 };
 
+/* A line of the status message: where it starts in it, its bytes. */
+struct ui_span {
+	size_t		 off, n;
+};
+
+/*
+ * The status lines at the bottom: the message wrapped to the full width
+ * (the last line short of "? help"), on as many rows as it needs up to
+ * what the screen spares; a longer one a part at a time, the last row
+ * saying in words that Ctrl-N shows the rest.
+ */
+struct ui_status {
+	char		*text;		/* the message shown, a copy */
+	struct ui_span	*lines;
+	size_t		 nlines, cap;
+	int		 part, parts;	/* the part shown, of how many */
+	int		 per;		/* message lines a part */
+	int		 top, rows;	/* on screen: first row, how many */
+	int		 help;		/* the last row says "? help" */
+	int		 cx, cy;	/* the cursor, once they are drawn */
+};
+
 struct ui_curses {
+	struct ui_status st;
 	struct ui_line	*lines;
 	size_t		 nlines, cap;
 	int		 top;		/* first body line shown */
@@ -52,6 +75,8 @@ struct ui_curses {
 };
 
 static int	ui_active;
+
+static void	 ui_status_forget(struct ui_status *);
 
 static void	 ui_curses_draw(struct ui *, struct view *, const char *);
 static void	 ui_curses_status(struct ui *, const char *);
@@ -85,8 +110,10 @@ ui_restore(void)
 static void
 ui_curses_wipe(struct ui *ui)
 {
-	const char	*e3 = tigetstr("E3");
+	struct ui_curses	*c = ui->priv;
+	const char		*e3 = tigetstr("E3");
 
+	ui_status_forget(&c->st);	/* the last patient's last message */
 	clear();
 	refresh();
 	if (e3 != NULL && e3 != (char *)-1) {
@@ -126,6 +153,7 @@ ui_curses_create(int ascii, int color, int kiosk, char **cause)
 	ui = xcalloc(1, sizeof *ui);
 	ui->ops = &ui_curses_ops;
 	ui->priv = xcalloc(1, sizeof(struct ui_curses));
+	((struct ui_curses *)ui->priv)->st.top = LINES;	/* none yet */
 	ui->fd = STDIN_FILENO;
 	ui->ascii = ascii;
 	ui->color = color && has_colors();
@@ -145,6 +173,8 @@ ui_curses_free(struct ui *ui)
 
 	c = ui->priv;
 	free(c->lines);
+	ui_status_forget(&c->st);
+	free(c->st.lines);
 	free(c);
 	free(ui);
 	ui_restore();
@@ -415,35 +445,168 @@ ui_too_small(void)
 	refresh();
 }
 
-/* The lines of a status message (at most UI_STATUS_LINES are kept). */
-struct ui_status_lines {
-	const char	*s[UI_STATUS_LINES];
-	size_t		 len[UI_STATUS_LINES];
-	int		 n;
-	int		 cut;		/* lines were left out */
+struct ui_status_ctx {
+	struct ui_status	*st;
+	const char		*base;	/* what is wrapped */
+	size_t			 at;	/* where it is in the message */
 };
 
 static void
-ui_status_line(void *arg, const char *s, size_t n)
+ui_status_span(void *arg, const char *s, size_t n)
 {
-	struct ui_status_lines	*m = arg;
+	struct ui_status_ctx	*ctx = arg;
+	struct ui_status	*st = ctx->st;
 
-	if (m->n < UI_STATUS_LINES) {
-		m->s[m->n] = s;
-		m->len[m->n++] = n;
-	} else
-		m->cut = 1;
+	if (st->nlines == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 16;
+		st->lines = xrealloc(st->lines, st->cap * sizeof *st->lines);
+	}
+	st->lines[st->nlines].off = ctx->at + (size_t)(s - ctx->base);
+	st->lines[st->nlines++].n = n;
+}
+
+/* Add the lines of n bytes of the message from off, wrapped to width. */
+static void
+ui_status_wrap(struct ui_status *st, size_t off, size_t n, int width)
+{
+	struct ui_status_ctx	 ctx;
+	char			*s = xstrndup(st->text + off, n);
+
+	ctx.st = st;
+	ctx.base = s;
+	ctx.at = off;
+	ui_wrap(s, width, ui_status_span, &ctx);
+	free(s);
+}
+
+/* The columns a line of the message takes. */
+static int
+ui_status_width(const struct ui_status *st, const struct ui_span *l)
+{
+	char	*s = xstrndup(st->text + l->off, l->n);
+	int	 w = ui_width(s);
+
+	free(s);
+	return w;
+}
+
+/*
+ * Lay the message s out on at most max rows (two or more) above the
+ * bottom of the screen, the last one short of "? help" when help is
+ * set. A message too long even so is cut into parts of max - 1 lines,
+ * the last row saying how to see the rest; the part shown is kept while
+ * the message is the same.
+ */
+static void
+ui_status_layout(struct ui_status *st, const char *s, int max, int help)
+{
+	struct ui_span	 last;
+	int		 bottom = help ? COLS - 10 : COLS - 1;
+
+	if (st->text == NULL || strcmp(st->text, s) != 0) {
+		free(st->text);
+		st->text = xstrdup(s);
+		st->part = 0;
+	}
+	st->help = help;
+	st->nlines = 0;
+	ui_status_wrap(st, 0, strlen(st->text), COLS);
+	last = st->lines[st->nlines - 1];
+	if ((int)st->nlines <= max && ui_status_width(st, &last) > bottom) {
+		st->nlines--;	/* the last line, narrower beside "? help" */
+		ui_status_wrap(st, last.off, last.n, bottom);
+	}
+	if ((int)st->nlines <= max) {
+		st->part = 0;
+		st->parts = 1;
+		st->per = st->rows = (int)st->nlines;
+	} else {
+		st->nlines = 0;
+		ui_status_wrap(st, 0, strlen(st->text), COLS);
+		st->per = max - 1;
+		st->parts = ((int)st->nlines + st->per - 1) / st->per;
+		st->rows = max;
+		if (st->part >= st->parts)
+			st->part = 0;
+	}
+	st->top = LINES - st->rows;
+}
+
+/* Draw the status rows: the part shown, and "? help". */
+static void
+ui_status_paint(const struct ui_status *st)
+{
+	const struct ui_span	*l;
+	int			 i, k;
+
+	attrset(A_REVERSE);
+	for (i = 0; i < st->rows; i++) {
+		mvhline(st->top + i, 0, ' ', COLS);
+		k = st->part * st->per + i;
+		if (st->parts > 1 && i == st->rows - 1)
+			mvaddstr(st->top + i, 0, st->part < st->parts - 1 ?
+			    "Press Ctrl-N for the rest." :
+			    "Press Ctrl-N for the start.");
+		else if (k < (int)st->nlines) {
+			l = &st->lines[k];
+			mvaddnstr(st->top + i, 0, st->text + l->off, (int)l->n);
+		}
+	}
+	if (st->help)
+		mvaddstr(LINES - 1, COLS - 8, "? help");
+	attrset(A_NORMAL);
+}
+
+/*
+ * Lay s out on the status rows over the screen as it is (the body may
+ * give them all its lines): the rows a longer message held above them
+ * are blanked, so that no end of another sentence is left there.
+ */
+static void
+ui_status_over(struct ui_status *st, const char *s)
+{
+	int	was = st->top, y;
+
+	ui_status_layout(st, s, LINES - UI_BODY_TOP, 0);
+	for (y = was < 0 ? 0 : was; y < st->top; y++) {
+		move(y, 0);
+		clrtoeol();
+	}
+}
+
+/* Wipe the copy of the message shown; nothing is shown after. */
+static void
+ui_status_forget(struct ui_status *st)
+{
+	if (st->text != NULL) {
+		secure_wipe(st->text, strlen(st->text));
+		free(st->text);
+		st->text = NULL;
+	}
+	st->nlines = 0;
+	st->part = st->parts = st->per = st->rows = 0;
+}
+
+/* Ctrl-N: the next part of a long message, after the last the first. */
+static void
+ui_status_more(struct ui_status *st)
+{
+	if (st->parts < 2)
+		return;
+	st->part = (st->part + 1) % st->parts;
+	ui_status_paint(st);
+	move(st->cy, st->cx);
+	refresh();
 }
 
 static void
 ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 {
-	struct ui_status_lines	 smsg;
-	int			 extra;
 	struct ui_curses	*c = ui->priv;
 	const struct view_row	*r;
 	const struct ui_line	*l;
 	int			 body, y, i, fy, cx = 0, cy = -1, focus_line;
+	int			 cursor_line, whole;
 	attr_t			 attr;
 
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
@@ -455,38 +618,40 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 	c->view = v;
 	if (status == NULL || *status == '\0')
 		status = view_focus_text(v);
-	/* A long message takes lines above the status line (three at most). */
-	smsg.n = smsg.cut = 0;
-	ui_wrap(status, COLS - 10, ui_status_line, &smsg);
-	if (smsg.cut) {
-		/* Say that more was cut rather than stopping mid-sentence. */
-		const char	*end = smsg.s[smsg.n - 1];
-		size_t		 n = smsg.len[smsg.n - 1];
-		char		*last;
-
-		n = n > 3 ? n - 3 : 0;
-		while (n > 0 && ((unsigned char)end[n] & 0xc0) == 0x80)
-			n--;
-		last = arena_own(v->arena, xasprintf("%.*s...", (int)n, end));
-		smsg.s[smsg.n - 1] = last;
-		smsg.len[smsg.n - 1] = strlen(last);
-	}
-	extra = smsg.n > 1 ? smsg.n - 1 : 0;
 	ui->cols = COLS;
 	ui_layout(ui, c, v, COLS);
-	body = LINES - UI_BODY_TOP - 1 - extra;
-	ui->lines = body;
+	whole = LINES - UI_BODY_TOP - 1;	/* the body with no message */
 
-	/* Scroll so the focused row is shown, its first line if it fits. */
+	/*
+	 * The focused row from its first line to the cursor's (a field's
+	 * text below its wrapped label), kept in view whatever the status.
+	 */
 	focus_line = v->focus >= 0 ? ui_row_line(c, v->focus) : 0;
 	if (c->edit_col >= 0)
 		focus_line = c->edit_line;	/* keep the typing in view */
+	cursor_line = focus_line;
+	if (c->edit_col < 0 && v->focus >= 0 && focus_line >= 0 &&
+	    v->rows[v->focus].kind == ROW_FIELD) {
+		while ((size_t)cursor_line + 1 < c->nlines &&
+		    c->lines[cursor_line + 1].row == v->focus)
+			cursor_line++;
+	}
+	if (cursor_line - focus_line + 1 > whole - 1)
+		cursor_line = focus_line + whole - 2;
+
+	/* A long message takes the body's lines above the status line. */
+	ui_status_layout(&c->st, status, whole - (cursor_line - focus_line),
+	    !v->no_help);
+	body = whole - (c->st.rows - 1);
+	ui->lines = body;
+
+	/* Scroll so the focused row is shown, its first line if it fits. */
 	if (focus_line < c->top)
 		c->top = focus_line;
-	if (focus_line >= c->top + body)
-		c->top = focus_line - body + 1;
+	if (cursor_line >= c->top + body)
+		c->top = cursor_line - body + 1;
 	if (v->focus < 0 || (view_next(v, v->focus, -1) < 0 &&
-	    focus_line < body))
+	    cursor_line < body))
 		c->top = 0;	/* show the headings above the first item */
 	if (c->top > (int)c->nlines - 1)
 		c->top = 0;
@@ -571,34 +736,29 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 		attrset(A_NORMAL);
 	}
 
-	/* The status line: a message, or where the focus is; then help. */
-	attrset(A_REVERSE);
-	for (i = 0; i <= extra; i++) {
-		mvhline(LINES - 1 - extra + i, 0, ' ', COLS);
-		if (i < smsg.n)
-			ui_put(LINES - 1 - extra + i, 0, smsg.s[i],
-			    smsg.len[i]);
-	}
-	if (!v->no_help)
-		mvaddstr(LINES - 1, COLS - 8, "? help");
-	attrset(A_NORMAL);
+	/* The status lines: a message, or where the focus is; then help. */
+	ui_status_paint(&c->st);
 
 	/* Last: the cursor to the focus, where screen readers look. */
-	if (cy >= 0)
-		move(cy, cx);
-	else
-		move(UI_BODY_TOP, 0);
+	c->st.cy = cy >= 0 ? cy : UI_BODY_TOP;
+	c->st.cx = cy >= 0 ? cx : 0;
+	move(c->st.cy, c->st.cx);
 	refresh();
 }
 
+/* A message at once ("Loading..."), its start where the cursor is. */
 static void
 ui_curses_status(struct ui *ui, const char *s)
 {
-	attrset(A_REVERSE);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	mvaddnstr(LINES - 1, 0, s, COLS - 1);
-	attrset(A_NORMAL);
-	move(LINES - 1, 0);
+	struct ui_curses	*c = ui->priv;
+
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
+		return;		/* the screen says it is too small */
+	ui_status_over(&c->st, s);
+	ui_status_paint(&c->st);
+	c->st.cy = c->st.top;
+	c->st.cx = 0;
+	move(c->st.cy, c->st.cx);
 	refresh();
 }
 
@@ -684,6 +844,9 @@ ui_char_key(wint_t wc, int typing, struct ui_event *ev)
 		return 1;
 	}
 	switch (wc) {
+	case UI_MORE_KEY:
+		ev->action = ACTION_MORE;	/* also while typing */
+		return 1;
 	case '\r':
 	case '\n':
 		ev->action = ACTION_SELECT;
@@ -778,8 +941,9 @@ ui_pending_text(void)
 static int
 ui_curses_read(struct ui *ui, struct view *v, struct ui_event *ev)
 {
-	wint_t	wc;
-	int	rc;
+	struct ui_curses	*c = ui->priv;
+	wint_t			 wc;
+	int			 rc;
 
 	memset(ev, 0, sizeof *ev);
 	rc = get_wch(&wc);
@@ -794,29 +958,58 @@ ui_curses_read(struct ui *ui, struct view *v, struct ui_event *ev)
 		ev->len = 1;
 		return 1;
 	}
-	return ui_char_key(wc, ui_typing(v), ev);
+	rc = ui_char_key(wc, ui_typing(v), ev);
+	/* The status lines are the UI's: it shows the rest itself. */
+	if (ev->action == ACTION_MORE)
+		ui_status_more(&c->st);
+	return rc;
+}
+
+/*
+ * Show the question and what is typed on the status rows, wrapped like
+ * a message, with the cursor at the end of the typing; reading set, the
+ * part of a question too long for the screen that Ctrl-N went to.
+ */
+static void
+ui_prompt_show(struct ui_status *st, const char *prompt,
+    const struct field *f, int reading)
+{
+	char	*line = xasprintf("%s%.*s", prompt, (int)f->len, f->text);
+	int	 end;
+
+	ui_status_over(st, line);
+	free(line);
+	if (!reading)
+		st->part = st->parts - 1;	/* the end, where typing goes */
+	ui_status_paint(st);
+	end = (int)st->nlines - 1 - st->part * st->per;
+	if (end >= 0 && end < st->per) {
+		st->cy = st->top + end;
+		st->cx = ui_status_width(st, &st->lines[st->nlines - 1]);
+		if (st->cx > COLS - 1)
+			st->cx = COLS - 1;
+	} else {
+		st->cy = st->top;
+		st->cx = 0;
+	}
+	move(st->cy, st->cx);
+	refresh();
 }
 
 static char *
 ui_curses_prompt(struct ui *ui, const char *prompt)
 {
-	struct field	f;
-	wint_t		wc;
-	int		rc, x;
-	char		mb[8];
-	mbstate_t	ps;
-	size_t		n;
+	struct ui_curses	*c = ui->priv;
+	struct field		 f;
+	wint_t			 wc;
+	int			 rc, reading = 0;
+	char			 mb[8];
+	mbstate_t		 ps;
+	size_t			 n;
 
 	memset(&f, 0, sizeof f);
 	for (;;) {
-		attrset(A_REVERSE);
-		mvhline(LINES - 1, 0, ' ', COLS);
-		mvaddstr(LINES - 1, 0, prompt);
-		addnstr(f.text, (int)f.len);
-		x = ui_width(prompt) + ui_width(f.text);
-		attrset(A_NORMAL);
-		move(LINES - 1, x < COLS ? x : COLS - 1);
-		refresh();
+		ui_prompt_show(&c->st, prompt, &f, reading);
 		rc = get_wch(&wc);
 		/*
 		 * Nothing typed yet: wait in the loop, where a signal (or a
@@ -829,6 +1022,7 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 			}
 			continue;
 		}
+		reading = 0;
 		if (rc == KEY_CODE_YES) {
 			if (wc == KEY_BACKSPACE)
 				field_backspace(&f);
@@ -844,6 +1038,11 @@ ui_curses_prompt(struct ui *ui, const char *prompt)
 		}
 		if (wc == 127 || wc == 8) {
 			field_backspace(&f);
+			continue;
+		}
+		if (wc == UI_MORE_KEY && c->st.parts > 1) {
+			c->st.part = (c->st.part + 1) % c->st.parts;
+			reading = 1;	/* the question's other part */
 			continue;
 		}
 		if (wc < 0x20)

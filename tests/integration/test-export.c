@@ -655,8 +655,8 @@ test_text(void)
 	    "and its range");
 	like(text, "Report: CBC panel - Blood by Automated count: ",
 	    "a report");
-	like(text, "38 10*3/uL (Critical low), normal range 150 to 400 "
-	    "10*3/uL. Comment: Critical value", "a critical result with "
+	like(text, "38 thousand/uL (Critical low), normal range 150 to 400 "
+	    "thousand/uL. Comment: Critical value", "a critical result with "
 	    "its comment");
 	like(text, "Office visit with Anita Patel, MD at Main Street Clinic. "
 	    "Completed. Reason: Diabetes and blood pressure check.",

@@ -99,12 +99,12 @@ main(void)
 	is(o.code_system, "http://loinc.org", "code system kept");
 	ok(o.ncomponents == 2, "two components");
 	is(o.components[0].name, "Systolic", "component name");
-	is(format_value(a, &o.components[0].value), "142 mm[Hg]",
+	is(format_value(a, &o.components[0].value), "142 mmHg",
 	    "component value");
 	is(o.components[0].flag, "High", "component flag in words");
 	is(o.components[1].name, "Diastolic", "component name from text");
 	is(o.flag, "Critical high", "HH is Critical high");
-	is(format_range(a, &o.range), "90 to 120 mm[Hg]", "range");
+	is(format_range(a, &o.range), "90 to 120 mmHg", "range");
 	is(o.note, "Please recheck\nat home", "notes joined");
 	ok(o.effective.precision == FHIR_TIME_MINUTE, "effective has a time");
 	json_free(j);

@@ -271,6 +271,14 @@ test_sentences(void)
 	    "sentence: a two-word flag is lowercased");
 	free(s);
 
+	t.unit = "10*3/uL";	/* a UCUM code: said as people write it */
+	t.latest_flag = NULL;
+	sentence_is(&t, "Test, 3 results in March 2023: lowest 6.5 "
+	    "thousand/uL, highest 7.25 thousand/uL, latest 7.1 thousand/uL",
+	    "sentence: a UCUM unit as people write it");
+	t.unit = "mmol/L";
+	t.latest_flag = "Critical high";
+
 	simple(&t, p, nums, 3, 20);
 	sentence_is(&t, "Test, 3 results from March 2023 to April 2023: "
 	    "lowest 0.05, highest 1234.5, latest 12.25",
@@ -448,6 +456,10 @@ test_chart(void)
 	t.low = 4;
 	legend_is(&t, 80, 10, 1, "* Hemoglobin A1c (%)   . normal range "
 	    "4.0 to 5.7", "chart: legend, band both sides with even decimals");
+	t.unit = "m[IU]/L";
+	legend_is(&t, 80, 10, 1, "* Hemoglobin A1c (mIU/L)   . normal range "
+	    "4.0 to 5.7", "chart: legend, a UCUM unit as people write it");
+	t.unit = "%";
 	t.have_high = 0;
 	t.unit = NULL;
 	legend_is(&t, 80, 10, 1, "* Hemoglobin A1c   . normal range above 4",
