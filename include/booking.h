@@ -105,10 +105,11 @@ struct booking_visits {
 	char		*missing;
 };
 
-/* The batch of patient's (an id) visits: upcoming, past, in line (its
- * urls, each a new string, into urls). */
+/* The batch of patient's (an id) visits at f's server: upcoming, past,
+ * in line (its urls, each a new string, into urls). */
 #define BOOKING_VISITS_URLS	3
-size_t	 booking_visits_urls(const char *patient, char **urls);
+size_t	 booking_visits_urls(const struct fhir *, const char *patient,
+	     char **urls);
 /* bv (emptied first) from that batch's answer. */
 void	 booking_visits_take(struct booking_visits *, const struct json *);
 void	 booking_visits_clear(struct booking_visits *);

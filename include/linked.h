@@ -41,14 +41,15 @@ struct linked {
 };
 
 /*
- * What a screen asks of each organization: urls(patient there, urls)
- * makes the batch (at most max urls), or urls_at() makes it for
+ * What a screen asks of each organization: urls(its server, patient
+ * there, urls) makes the batch (at most max urls), or urls_at() makes it for
  * organization org; 0 urls: nothing is asked there (take() is then not
  * called for it, but for the first it is, with job->res.body NULL). get:
  * one GET of urls[0] (a search or a page's link), not a batch.
  */
 struct linked_ask {
-	size_t		 (*urls)(const char *patient, char **urls);
+	size_t		 (*urls)(const struct fhir *, const char *patient,
+			     char **urls);
 	size_t		 (*urls_at)(void *state, size_t org,
 			     const char *patient, char **urls);
 	size_t		   max;

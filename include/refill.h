@@ -38,10 +38,11 @@ struct refill_meds {
 	char			*missing;
 };
 
-/* The batch of patient's (an id) medications and refill requests: its
- * urls (REFILL_URLS, each a new string) into urls. */
+/* The batch of patient's (an id) medications and refill requests at f's
+ * server: its urls (REFILL_URLS, each a new string) into urls. */
 #define REFILL_URLS	2
-size_t	 refill_meds_urls(const char *patient, char **urls);
+size_t	 refill_meds_urls(const struct fhir *, const char *patient,
+	     char **urls);
 /* m (emptied first) from that batch's answer. */
 void	 refill_meds_take(struct refill_meds *, const struct json *body);
 void	 refill_meds_clear(struct refill_meds *);

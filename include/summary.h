@@ -48,10 +48,10 @@ extern const char *const summary_empty[SUMMARY_N];
 int	 summary_load(struct fhir *, const char *patient, struct summary *,
 	     char **cause);
 void	 summary_clear(struct summary *);
-/* The batch of the summary of patient (an id): its urls (SUMMARY_URLS
- * of them, each a new string) into urls. */
+/* The batch of the summary of patient (an id) at f's server: its urls
+ * (SUMMARY_URLS of them, each a new string) into urls. */
 #define SUMMARY_URLS	6
-size_t	 summary_urls(const char *patient, char **urls);
+size_t	 summary_urls(const struct fhir *, const char *patient, char **urls);
 /* The summary (emptied first) from that batch's answer. */
 void	 summary_take(struct summary *, const struct json *body);
 /*

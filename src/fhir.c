@@ -1209,9 +1209,21 @@ fhir_interactions(const struct json *resource)
 		{ "update", FHIR_CAN_UPDATE }, { "patch", FHIR_CAN_UPDATE },
 	};
 	const struct json	*list = json_get(resource, "interaction");
-	const char		*code;
+	const struct json	*ops = json_get(resource, "operation");
+	const char		*code, *def;
 	unsigned int		 can = 0;
 	size_t			 i, k;
+
+	/* The latest of each kind, in one search (FHIR R4 Observation). */
+	for (i = 0; i < json_size(ops); i++) {
+		code = json_gets(json_at(ops, i), "name");
+		def = json_gets(json_at(ops, i), "definition");
+		if ((code != NULL && (strcmp(code, "lastn") == 0 ||
+		    strcmp(code, "$lastn") == 0)) || (def != NULL &&
+		    strcmp(def, "http://hl7.org/fhir/OperationDefinition/"
+		    "Observation-lastn") == 0))
+			can |= FHIR_CAN_LASTN;
+	}
 
 	for (i = 0; i < json_size(list); i++) {
 		code = json_gets(json_at(list, i), "code");

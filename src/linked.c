@@ -78,7 +78,8 @@ linked_load(struct linked *l, struct app *app, void *state,
 		job->f = portal_fhir(l->p[i]);
 		job->get = ask->get;
 		job->urls = xcalloc(ask->max + 1, sizeof *job->urls);
-		job->n = ask->urls != NULL ? ask->urls(patient, job->urls) :
+		job->n = ask->urls != NULL ? ask->urls(job->f, patient,
+		    job->urls) :
 		    ask->urls_at(state, i, patient, job->urls);
 		if (job->n == 0) {	/* nothing asked there */
 			free(job->urls);

@@ -151,10 +151,11 @@ refill_meds_take(struct refill_meds *s, const struct json *body)
 }
 
 size_t
-refill_meds_urls(const char *patient, char **urls)
+refill_meds_urls(const struct fhir *f, const char *patient, char **urls)
 {
 	char	*ref = fhir_ref("Patient", patient);
 
+	(void)f;	/* every server is asked the same */
 	urls[0] = fhir_query("MedicationRequest?status=active&_count="
 	    FHIR_NUM(REFILL_MAX_MEDS) "&_include=MedicationRequest:medication",
 	    "patient", ref, NULL);

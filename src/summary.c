@@ -237,7 +237,7 @@ summary_clear(struct summary *s)
 }
 
 size_t
-summary_urls(const char *id, char **urls)
+summary_urls(const struct fhir *f, const char *id, char **urls)
 {
 	char	*ref = fhir_ref("Patient", id);
 
@@ -250,8 +250,14 @@ summary_urls(const char *id, char **urls)
 	    "&_include=MedicationRequest:medication", "patient", ref, NULL);
 	urls[4] = fhir_query("Immunization?_sort=-date", "patient", ref,
 	    NULL);
-	urls[5] = fhir_query("Observation?category=vital-signs&_sort=-date"
-	    "&_count=20", "patient", ref, NULL);
+	/* The latest vital sign of each kind: by $lastn where the server
+	 * announces it, else the last 20, the latest of each picked here. */
+	if (fhir_can(f, "Observation") & FHIR_CAN_LASTN)
+		urls[5] = fhir_query("Observation/$lastn?category=vital-signs"
+		    "&max=1", "patient", ref, NULL);
+	else
+		urls[5] = fhir_query("Observation?category=vital-signs"
+		    "&_sort=-date&_count=20", "patient", ref, NULL);
 	free(ref);
 	return SUMMARY_URLS;
 }
@@ -306,7 +312,7 @@ summary_load(struct fhir *f, const char *id, struct summary *s,
 	char			*urls[SUMMARY_URLS + 1];
 
 	summary_clear(s);
-	if (fhir_batch_take(f, urls, summary_urls(id, urls), &res,
+	if (fhir_batch_take(f, urls, summary_urls(f, id, urls), &res,
 	    cause) != 0)
 		return -1;
 	summary_take(s, res.body);

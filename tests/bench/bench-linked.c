@@ -77,7 +77,7 @@ load(struct portal **p, size_t n, int merge, struct figure *fig)
 	for (i = 0; i < n; i++) {
 		job[i].f = portal_fhir(p[i]);
 		job[i].urls = xcalloc(SUMMARY_URLS + 1, sizeof *job[i].urls);
-		job[i].n = summary_urls(portal_session(p[i])->patient,
+		job[i].n = summary_urls(portal_fhir(p[i]), portal_session(p[i])->patient,
 		    job[i].urls);
 		fhir_batch_start(&job[i], NULL, NULL);
 		if (!merge)	/* one after the other */

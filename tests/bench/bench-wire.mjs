@@ -124,7 +124,8 @@ check(second.received <= 2 * 0.5 * js.received,
 /* ---- Home and each area, opened as a person does, in plain mode ---- */
 const signIn = `\n${PASSWORD}\n`;
 const homeCache = freshCache();
-const login = await chart(proxy, homeCache, ['login'], `${PASSWORD}\n`); /* capabilities kept, as for a person */
+/* A first session keeps discovery and capabilities, as for a person. */
+const login = await chart(proxy, homeCache, [], `${signIn}q\n`);
 const home = await measure(proxy, () => chart(proxy, homeCache, [], `${signIn}q\n`));
 const homeScreens = screens(home.out);
 const menu = [...(homeScreens[0] ?? '').matchAll(/^(\d+)\. ([^:\n]+)/gm)].map((m) => ({ n: m[1], name: m[2] }));
@@ -142,7 +143,7 @@ for (const item of menu) {
   if (/^(Sign out|Help|Change password|Two-step|Download)/.test(item.name)) continue;
   const area = await measure(proxy, () => chart(proxy, homeCache, [], `${signIn}${item.n}\nq\n`));
   const shown = screens(area.out)[1] ?? '';
-  const own = area.requests.slice(home.requests.length);
+  const own = area.requests.slice(home.requests.length); /* the same start as Home's */
   const bytes = own.reduce((s, r) => s + r.down, 0);
   say(`  ${item.name.padEnd(36)}  ${String(own.length).padStart(8)}  ${kb(bytes).padStart(8)}  ${String(gzipSync(shown, { level: 9 }).length).padStart(6)} bytes`);
 }

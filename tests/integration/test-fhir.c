@@ -276,6 +276,68 @@ test_discovery_cache(void)
 	free(dir);
 }
 
+/* The vital signs of s as one text: "label: value" a line (free it). */
+static char *
+vitals_text(struct summary *s)
+{
+	struct buf	 b;
+	const char	*label, *value;
+	size_t		 i;
+	int		 alert;
+
+	buf_init(&b, 65536);
+	for (i = 0; i < s->n[SUMMARY_VITAL]; i++) {
+		summary_row(s, SUMMARY_VITAL, i, &label, &value, &alert);
+		buf_printf(&b, "%s: %s\n", label, value ? value : "");
+	}
+	return buf_take(&b);
+}
+
+/*
+ * Where the server announces Observation/$lastn (an addition to the
+ * contract), the summary asks it for the latest vital sign of each kind,
+ * and shows the same as from the last 20.
+ */
+static void
+test_summary_lastn(void)
+{
+	struct portal	*p = pt_sign_in("maria@example.org", "Chartty-demo-1");
+	struct summary	 plain, last;
+	char		*urls[SUMMARY_URLS + 1], *cause = NULL, *a, *b;
+	const char	*id = portal_session(p)->patient;
+	size_t		 i, n;
+	int		 rc[2];
+
+	memset(&plain, 0, sizeof plain);
+	memset(&last, 0, sizeof last);
+	n = summary_urls(portal_fhir(p), id, urls);
+	ok(n == SUMMARY_URLS && strstr(urls[5], "Observation?category="
+	    "vital-signs") != NULL, "capabilities not read: the last 20 "
+	    "vital signs");
+	for (i = 0; i < n; i++)
+		free(urls[i]);
+	rc[0] = summary_load(portal_fhir(p), id, &plain, &cause);
+	(void)fhir_load_capabilities(portal_fhir(p), &cause);
+	n = summary_urls(portal_fhir(p), id, urls);
+	ok(n == SUMMARY_URLS && strncmp(urls[5], "Observation/$lastn?"
+	    "category=vital-signs&max=1", 44) == 0, "announced: the latest "
+	    "of each kind, by $lastn (%s)", urls[5]);
+	for (i = 0; i < n; i++)
+		free(urls[i]);
+	rc[1] = summary_load(portal_fhir(p), id, &last, &cause);
+	a = vitals_text(&plain);
+	b = vitals_text(&last);
+	ok(rc[0] == 0 && rc[1] == 0 && last.n[SUMMARY_VITAL] >= 5 &&
+	    strcmp(a, b) == 0, "the same vital signs either way (%zu)",
+	    last.n[SUMMARY_VITAL]);
+	free(a);
+	free(b);
+	free(cause);
+	summary_clear(&plain);
+	summary_clear(&last);
+	portal_free(p);
+}
+
 int
 main(void)
 {
@@ -465,5 +527,6 @@ main(void)
 	portal_free(p);
 	test_caps_cache();
 	test_discovery_cache();
+	test_summary_lastn();
 	return done_testing();
 }

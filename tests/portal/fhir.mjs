@@ -187,19 +187,59 @@ export class FhirService {
    * @param {object} o.auth    AuthService (for the access context)
    * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
-   * @param {boolean} [o.elements]  searches take _elements (an addition
-   *   to the contract, README.md); otherwise it is 400 like any parameter
-   *   not supported
+   * @param {boolean} [o.additions]  the additions to the contract
+   *   (README.md): searches take _elements, and Observation/$lastn is
+   *   served; otherwise _elements is 400 like any parameter not
+   *   supported, and $lastn is not found
    */
-  constructor({ repo, router, auth, audit, baseUrl, elements = false }) {
+  constructor({ repo, router, auth, audit, baseUrl, additions = false }) {
     this.repo = repo;
-    this.elements = elements;
+    this.elements = additions;
     this.router = router;
     this.auth = auth;
     this.audit = audit;
     this.baseUrl = baseUrl;
     this.operations = []; // {method, pattern: RegExp, handler(ctx, r, match)}
     this.writes = Promise.resolve();
+    this.lastn = additions;
+    if (additions) {
+      this.addOperation('GET', /^Observation\/\$lastn$/, (ctx, r) => this.lastN(ctx, r.query));
+    }
+  }
+
+  /**
+   * Observation/$lastn (FHIR R4): the latest `max` (1 to 20, default 1)
+   * observations of each code among those the search finds; a searchset.
+   */
+  async lastN(ctx, query) {
+    const max = query.has('max') ? Number(query.get('max')) : 1;
+    if (!Number.isInteger(max) || max < 1 || max > 20) {
+      badRequest('max must be a whole number from 1 to 20.');
+    }
+    const q = new URLSearchParams(query);
+    q.delete('max');
+    q.set('_sort', '-date');
+    q.set('_count', '200');
+    const kept = new Map(); // code -> its latest observations
+    for (let offset = 0; ; offset += 200) {
+      q.set('_offset', String(offset));
+      const { body } = await this.search(ctx, 'Observation', q);
+      for (const e of (body.entry ?? []).filter((x) => x.search?.mode !== 'include')) {
+        const c = e.resource.code?.coding?.[0];
+        const key = c ? `${c.system}|${c.code}` : e.resource.code?.text ?? '';
+        const list = kept.get(key) ?? [];
+        if (list.length < max) {
+          list.push(e);
+          kept.set(key, list);
+        }
+      }
+      if (!body.link?.some((l) => l.relation === 'next')) {
+        break;
+      }
+    }
+    const entry = [...kept.values()].flat();
+    const link = [{ relation: 'self', url: `${this.fhirBase()}/Observation/$lastn?${new URLSearchParams(query)}` }];
+    return { status: 200, body: { resourceType: 'Bundle', type: 'searchset', total: entry.length, link, ...(entry.length ? { entry } : {}) } };
   }
 
   /** A resource as answered: with what the server computes (visits.mjs). */
@@ -717,7 +757,7 @@ export class FhirService {
   /* ---------------- CapabilityStatement ---------------- */
 
   capabilityStatement() {
-    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl());
+    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl(), { lastn: this.lastn });
     return this.capability;
   }
 }
@@ -752,7 +792,7 @@ function toEntry(answer) {
   return body ? { resource: body, response } : { response };
 }
 
-function buildCapability(fhirBase, root) {
+function buildCapability(fhirBase, root, { lastn = false } = {}) {
   const resource = [...SERVED_TYPES].sort().map((type) => {
     const params = Object.entries(globalSchema.types[type]?.searchParams ?? {})
       .filter(([code, p]) => (SUPPORTED_PARAM_TYPES.has(p.type) && !code.startsWith('_')) || code === '_id' || code === '_lastUpdated')
@@ -778,6 +818,7 @@ function buildCapability(fhirBase, root) {
       conditionalCreate: writes.includes('POST'),
       conditionalUpdate: false,
       searchParam: params,
+      ...(lastn && type === 'Observation' ? { operation: [{ name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' }] } : {}),
     };
   });
   return {

@@ -306,7 +306,7 @@ function clinicOf(opts) {
     default:
       return {
         ...portal, accounts: ACCOUNTS, seed: () => buildSeed(new Date(), { big: opts.big }), capabilities: CAPABILITIES,
-        fhir: (o) => new FhirService({ ...o, elements: true }),
+        fhir: (o) => new FhirService({ ...o, additions: true }),
         demo: (root) => demoText(root, opts),
       };
   }

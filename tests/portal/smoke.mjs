@@ -715,6 +715,21 @@ async function main() {
   const slimBatch = await fhir('POST', '', walter, { body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: 'Observation?patient=Patient/walter-long&_count=1&_elements=effective' } }] } });
   const inBatch = slimBatch.json?.entry?.[0]?.resource?.entry?.[0]?.resource ?? {};
   check(Object.keys(inBatch).sort().join() === 'code,effectiveDateTime,id,meta,resourceType,status', '_elements in a batch; a choice named by its base', Object.keys(inBatch));
+  // Observation/$lastn (an addition to the contract): the latest of each code, announced in metadata.
+  const lastn = await fhir('GET', 'Observation/$lastn?patient=Patient/maria-lopez&category=vital-signs&max=1', M);
+  const allVitals = await fhir('GET', 'Observation?patient=Patient/maria-lopez&category=vital-signs&_sort=-date&_count=200', M);
+  const codeOf = (o) => `${o.code.coding[0].system}|${o.code.coding[0].code}`;
+  const latest = new Map();
+  for (const e of allVitals.json?.entry ?? []) {
+    if (!latest.has(codeOf(e.resource))) latest.set(codeOf(e.resource), e.resource.id);
+  }
+  const lastnIds = (lastn.json?.entry ?? []).map((e) => e.resource.id).sort();
+  const lastnOp = (await fhir('GET', 'metadata')).json?.rest?.[0]?.resource?.find((r) => r.type === 'Observation')?.operation;
+  check(lastn.status === 200 && lastn.json.total === latest.size && lastnIds.join() === [...latest.values()].sort().join() &&
+    lastnOp?.some((o) => o.definition === 'http://hl7.org/fhir/OperationDefinition/Observation-lastn'),
+  `Observation/$lastn: the latest of each of ${latest.size} codes, announced in metadata`, { lastnIds, latest: [...latest.values()] });
+  const lastnNoPatient = await fhir('GET', 'Observation/$lastn?category=vital-signs', M);
+  check(lastnNoPatient.status === 403, '$lastn naming no patient is 403', lastnNoPatient.status);
   const badElements = await fhir('GET', 'Observation?patient=Patient/walter-long&_elements=code;status', walter);
   check(badElements.status === 400 && /_elements/.test(text(badElements.json)), '_elements naming no element is 400', badElements.status);
   const reportPage = async (offset) => {
