@@ -627,6 +627,8 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 	 * text below its wrapped label), kept in view whatever the status.
 	 */
 	focus_line = v->focus >= 0 ? ui_row_line(c, v->focus) : 0;
+	if (focus_line < 0)
+		focus_line = 0;		/* a row with no line to show */
 	if (c->edit_col >= 0)
 		focus_line = c->edit_line;	/* keep the typing in view */
 	cursor_line = focus_line;
