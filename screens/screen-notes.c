@@ -62,7 +62,7 @@ notes_title(void *state)
 {
 	struct notes_screen	*s = state;
 
-	return s->open >= 0 ? s->notes[s->open].title : "Visit notes";
+	return s->open >= 0 ? "Visit note" : "Visit notes";
 }
 
 /* "12 Oct 2026, Progress note, by Nora Lindqvist, MD" */
@@ -94,8 +94,10 @@ notes_view(struct app *app, void *state, struct view *v)
 			    notes_about(v, &s->notes[i]), 0);
 		return;
 	}
+	/* The note's own title (as long as it likes) wraps as a heading. */
 	n = &s->notes[s->open];
-	view_heading(v, notes_about(v, n));
+	view_heading(v, n->title);
+	view_text(v, notes_about(v, n));
 	row = (int)v->nrows;
 	if (n->text != NULL)
 		view_text(v, n->text);

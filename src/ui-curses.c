@@ -26,6 +26,7 @@
 #define UI_BODY_TOP	3	/* title, record, rule */
 #define UI_PAIR_ALERT	1
 #define UI_PAIR_PICTURE	2	/* black on white, whatever the theme */
+#define UI_ITEM_COLS	80	/* narrower, an item shows what it does here */
 #define UI_ITEM_LINES	3	/* a list item's lines at most; details: all */
 #define UI_MORE_KEY	0x0e	/* Ctrl-N: the rest of a long message */
 #define UI_EDITOR_WIDTH(cols)	((cols) - 6)	/* text at column 4 */
@@ -199,20 +200,45 @@ ui_add_line(void *arg, const char *s, size_t n)
 	l->picture = 0;
 }
 
-/* Keep the lines before end; the last kept one ends in "...". */
-static void
-ui_cut(struct ui_curses *c, struct view *v, size_t end)
-{
-	struct ui_line	*l = &c->lines[end - 1];
-	size_t		 n = l->n > 3 ? l->n - 3 : 0;
-	char		*s;
+/* Where the last line a list item keeps starts, and its length. */
+struct ui_item_end {
+	const char	*s;
+	size_t		 n;
+	int		 lines;
+};
 
-	while (n > 0 && ((unsigned char)l->s[n] & 0xc0) == 0x80)
+static void
+ui_item_line(void *arg, const char *s, size_t n)
+{
+	struct ui_item_end	*e = arg;
+
+	if (++e->lines == UI_ITEM_LINES) {
+		e->s = s;
+		e->n = n;
+	}
+}
+
+/*
+ * A list item's text as UI_ITEM_LINES lines of UI_ITEM_COLS columns (or
+ * of the terminal, when wider) hold it, the last ending in "..." when
+ * more was left out: a narrower terminal wraps all of that, so that it
+ * shows what an 80-column one does.
+ */
+static const char *
+ui_item_text(struct view *v, const char *text, int width)
+{
+	struct ui_item_end	 e = { NULL, 0, 0 };
+	size_t			 n;
+
+	ui_wrap(text, (width < UI_ITEM_COLS ? UI_ITEM_COLS : width) - 4,
+	    ui_item_line, &e);
+	if (e.lines <= UI_ITEM_LINES)
+		return text;
+	n = e.n > 3 ? e.n - 3 : 0;
+	while (n > 0 && ((unsigned char)e.s[n] & 0xc0) == 0x80)
 		n--;		/* not inside a UTF-8 character */
-	s = arena_own(v->arena, xasprintf("%.*s...", (int)n, l->s));
-	l->s = s;
-	l->n = strlen(s);
-	c->nlines = end;
+	return arena_own(v->arena, xasprintf("%.*s...",
+	    (int)(e.s + n - text), text));
 }
 
 struct ui_chart_ctx {
@@ -270,7 +296,7 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 	struct ui_chart_ctx	 ctx = { c, v };
 	struct view_row	*r;
 	size_t		 i, before;
-	char		*text;
+	const char	*text;
 
 	c->nlines = 0;
 	c->edit_col = -1;
@@ -283,11 +309,10 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 				text = arena_own(v->arena, xasprintf("%s: %s",
 				    r->label ? r->label : "", r->value));
 			else
-				text = (char *)(r->label ? r->label : "");
+				text = r->label ? r->label : "";
+			if (!(r->flags & ROW_INFO))
+				text = ui_item_text(v, text, width);
 			ui_wrap(text, width - 4, ui_add_line, c);
-			if (!(r->flags & ROW_INFO) &&
-			    c->nlines - before > UI_ITEM_LINES)
-				ui_cut(c, v, before + UI_ITEM_LINES);
 			break;
 		case ROW_TEXT:
 			ui_wrap(r->value ? r->value : "", width - 4,
@@ -325,9 +350,23 @@ ui_layout(struct ui *ui, struct ui_curses *c, struct view *v, int width)
 				c->lines[c->nlines - 1].input = 1;
 				break;
 			}
+			/* A choice too long beside its label is wrapped as an
+			 * item's text is (it is not typed into). */
+			if (r->field->noptions > 0 && ui_width(r->label) + 2 +
+			    ui_width(r->field->text) > width - 4) {
+				text = arena_own(v->arena, xasprintf("%s: %s",
+				    r->label, r->field->text));
+				ui_wrap(text, width - 4, ui_add_line, c);
+				break;
+			}
 			ui_add_line(c, r->label, strlen(r->label));
 			break;
-		default:	/* headings, buttons: one line */
+		case ROW_HEADING:
+			/* A long heading (a note's date and author) wraps. */
+			ui_wrap(r->label ? r->label : "", width, ui_add_line,
+			    c);
+			break;
+		default:	/* buttons: one line */
 			ui_add_line(c, r->label ? r->label : "",
 			    strlen(r->label ? r->label : ""));
 			break;
@@ -657,6 +696,24 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 		c->top = 0;	/* show the headings above the first item */
 	if (c->top > (int)c->nlines - 1)
 		c->top = 0;
+	/*
+	 * Below the first item: the rest of the focused row too, as much as
+	 * fits, and at the last item what follows it (a closing text), so
+	 * that no line is left where no key brings it into view.
+	 */
+	if (v->focus >= 0 && focus_line >= 0 && c->edit_col < 0 &&
+	    view_next(v, v->focus, -1) >= 0) {
+		int	bottom = focus_line;
+
+		if (view_next(v, v->focus, 1) < 0)
+			bottom = (int)c->nlines - 1;
+		while (bottom + 1 < (int)c->nlines &&
+		    c->lines[bottom + 1].row == v->focus)
+			bottom++;
+		if (bottom >= c->top + body)
+			c->top = bottom - body + 1 < focus_line ?
+			    bottom - body + 1 : focus_line;
+	}
 
 	erase();
 	attrset(A_BOLD);
@@ -701,6 +758,11 @@ ui_curses_draw(struct ui *ui, struct view *v, const char *status)
 			    1) >= c->nlines) && !(l->first &&
 			    c->lines[c->top + i + 1].row != l->row)) {
 				ui_put(y, l->first ? 2 : 4, l->s, l->n);
+				/* A wrapped choice: the cursor on its text. */
+				if (l->first && l->row == v->focus &&
+				    r->field->noptions > 0 &&
+				    ui_width(r->label) + 4 < COLS)
+					cx = ui_width(r->label) + 4;
 				break;	/* a line of a wrapped label */
 			}
 			fy = ui_draw_field(y, r, COLS, l->input);
