@@ -96,6 +96,9 @@ struct http_stats {
 	long long	wire_bytes;	/* body bytes received, as sent (gzip) */
 	long long	body_bytes;	/* body bytes after decompression */
 };
+/* Is s an ETag fit to send back in a header line (printable ASCII, no
+ * space, 200 characters at most)? */
+int		 http_etag_ok(const char *s);
 /* One client's figures, or (NULL) every client's of the process. */
 void		 http_get_stats(const struct http *, struct http_stats *);
 

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CHARTTY_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -89,8 +90,13 @@ int	 mkdirs_private(const char *dir);
  * discovery and capabilities): $XDG_CACHE_HOME/chartty, else
  * ~/.cache/chartty, or NULL (free it). */
 char	*cache_dir(void);
-/* Replace the file name in dir (made 0700 if missing) with len bytes of
- * text, whole or not at all, readable by the owner alone: 0, or -1. */
+/* Open the file name in dir for reading when both are this user's
+ * alone (dir writable by no one else, the file a regular one, not a
+ * link, readable by no one else); NULL otherwise. */
+FILE	*fopen_private(const char *dir, const char *name);
+/* Replace the file name in dir (made 0700 if missing; it must be this
+ * user's alone) with len bytes of text, whole or not at all, readable by
+ * the owner alone: 0, or -1. */
 int	 file_replace_private(const char *dir, const char *name,
 	     const char *text, size_t len);
 

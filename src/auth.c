@@ -85,6 +85,7 @@ auth_send(struct http *h, const char *url, const char *body, int form,
 	if (ans->body == NULL && perr != NULL && ans->status >= 200 &&
 	    ans->status < 300) {
 		/* Done or not, nobody can tell: never taken for success. */
+		auth_answer_free(ans);
 		*cause = perr;
 		return AUTH_ERR;
 	}
@@ -233,7 +234,7 @@ static int
 auth_cache_read(const char *server_url, struct auth_kept *k)
 {
 	FILE		*fp;
-	char		*name, *path, line[1024];
+	char		*name, line[1024];
 	long long	 t, age;
 	size_t		 n;
 
@@ -241,10 +242,8 @@ auth_cache_read(const char *server_url, struct auth_kept *k)
 	if (auth_cache == NULL)
 		return -1;
 	name = auth_cache_name(server_url);
-	path = xasprintf("%s/%s", auth_cache, name);
-	fp = fopen(path, "r");
+	fp = fopen_private(auth_cache, name);
 	free(name);
-	free(path);
 	if (fp == NULL)
 		return -1;
 	if (fgets(line, sizeof line, fp) == NULL ||
@@ -261,8 +260,8 @@ auth_cache_read(const char *server_url, struct auth_kept *k)
 		fclose(fp);
 		return -1;
 	}
-	if (strcmp(k->etag, "-") == 0)
-		k->etag[0] = '\0';
+	if (strcmp(k->etag, "-") == 0 || !http_etag_ok(k->etag))
+		k->etag[0] = '\0';	/* none, or none fit for a header */
 	k->fetched = (time_t)t;
 	k->max_age = (long)age;
 	k->text = xmalloc(AUTH_CACHE_MAX + 1);
@@ -284,17 +283,11 @@ auth_cache_write(const char *server_url, const struct json *conf,
 {
 	struct buf	 b;
 	char		*name, *text;
-	const char	*p;
 
 	if (auth_cache == NULL)
 		return;
-	/* A validator fit for a header line, else none. */
-	for (p = etag; p != NULL && *p != '\0'; p++) {
-		if (*p <= ' ' || *p > '~' || p - etag > 200)
-			etag = NULL;
-		if (etag == NULL)
-			break;
-	}
+	if (etag != NULL && !http_etag_ok(etag))
+		etag = NULL;	/* none rather than one unfit for a header */
 	text = json_print(conf);
 	buf_init(&b, AUTH_CACHE_MAX + 4096);
 	buf_printf(&b, AUTH_CACHE_MAGIC "\nurl %s\nfetched %lld max-age "
@@ -391,6 +384,32 @@ auth_read_capabilities(struct auth_server *srv, const struct json *conf)
 	srv->scopes = xstrdup(v1 ? AUTH_SMART_V1 : AUTH_SMART_V2);
 }
 
+/*
+ * Ask for the configuration: at root alone (at_root), else at base and
+ * then at root. A conditional request (inm) answered with anything but
+ * 200 or 304 is asked once more plainly, so a kept validator the server
+ * will not take does not stand in the way.
+ */
+static int
+auth_ask(struct http *h, const char *root, const char *base, int at_root,
+    const char *inm, struct auth_answer *ans, char **cause)
+{
+	int	rc;
+
+	rc = auth_configuration(h, at_root ? root : base, inm, ans, cause);
+	if (rc == AUTH_ERR && !at_root) {
+		free(*cause);
+		*cause = NULL;
+		rc = auth_configuration(h, root, inm, ans, cause);
+	}
+	if (rc == AUTH_ERR && inm != NULL) {
+		free(*cause);
+		*cause = NULL;
+		rc = auth_ask(h, root, base, at_root, NULL, ans, cause);
+	}
+	return rc;
+}
+
 int
 auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
     char **cause)
@@ -427,31 +446,32 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	if (fresh) {
 		/* Known, and the server said it may be used unasked. */
 		ans.status = 304;
+		ans.max_age = kept.max_age;
 		rc = AUTH_OK;
-	} else if (at_root)
-		rc = auth_configuration(h, root, inm, &ans, cause);
-	else {
-		rc = auth_configuration(h, base, inm, &ans, cause);
-		if (rc == AUTH_ERR)
-			rc = auth_configuration(h, root, inm, &ans, cause);
-	}
+	} else
+		rc = auth_ask(h, root, base, at_root, inm, &ans, cause);
 	if (rc == AUTH_OK && ans.status == 304) {
 		ans.body = json_parse(kept.text, strlen(kept.text), &perr);
 		free(perr);
+		/* Without a new max-age, the one it had (RFC 9111 4.3.4). */
+		if (ans.max_age < 0)
+			ans.max_age = kept.max_age;
 		if (!json_is_object(ans.body)) {
 			/* A kept file gone bad: ask again, plainly. */
 			auth_answer_free(&ans);
 			fresh = 0;
-			rc = auth_configuration(h, at_root ? root : base,
-			    NULL, &ans, cause);
+			rc = auth_ask(h, root, base, at_root, NULL, &ans,
+			    cause);
 		} else if (ans.etag == NULL && kept.etag[0] != '\0')
 			ans.etag = xstrdup(kept.etag);
 	}
 	free(kept.text);
 	if (rc != AUTH_OK) {
-		if (rc == AUTH_ERR)
+		if (rc == AUTH_ERR) {
+			free(*cause);
 			*cause = xasprintf("%s does not look like a patient "
 			    "portal (no SMART configuration).", root);
+		}
 		free(root);
 		free(base);
 		return rc;

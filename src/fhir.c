@@ -1265,29 +1265,6 @@ fhir_cache_name(const struct fhir *f)
 	return xasprintf("capabilities-%s", hex);
 }
 
-static char *
-fhir_cache_path(const struct fhir *f)
-{
-	char	*name = fhir_cache_name(f), *path;
-
-	path = xasprintf("%s/%s", f->cache_dir, name);
-	free(name);
-	return path;
-}
-
-/* An ETag fit for a header line: printable ASCII, no space, short. */
-static int
-fhir_etag_ok(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++, n++) {
-		if (*s <= ' ' || *s > '~' || n > 200)
-			return 0;
-	}
-	return n > 0;
-}
-
 /* A resource type's name: letters only, a capital first. */
 static int
 fhir_type_ok(const char *s)
@@ -1308,7 +1285,7 @@ fhir_cache_read(struct fhir *f)
 {
 	struct fhir_cap	*caps = NULL;
 	FILE		*fp;
-	char		*path, line[512], type[48], etag[256];
+	char		*name, line[512], type[48], etag[256];
 	size_t		 n = 0, len;
 	unsigned int	 can;
 	long long	 t = 0, age = -1;
@@ -1316,9 +1293,9 @@ fhir_cache_read(struct fhir *f)
 
 	if (f->cache_dir == NULL || f->caps_known || f->caps_etag != NULL)
 		return;
-	path = fhir_cache_path(f);
-	fp = fopen(path, "r");
-	free(path);
+	name = fhir_cache_name(f);
+	fp = fopen_private(f->cache_dir, name);
+	free(name);
 	if (fp == NULL)
 		return;
 	if (fgets(line, sizeof line, fp) == NULL ||
@@ -1328,7 +1305,7 @@ fhir_cache_read(struct fhir *f)
 	    strlen(line + 5) != strlen(f->base) + 1 ||
 	    strncmp(line + 5, f->base, strlen(f->base)) != 0 ||
 	    fgets(line, sizeof line, fp) == NULL ||
-	    sscanf(line, "etag %255s", etag) != 1 || !fhir_etag_ok(etag) ||
+	    sscanf(line, "etag %255s", etag) != 1 || !http_etag_ok(etag) ||
 	    fgets(line, sizeof line, fp) == NULL ||
 	    sscanf(line, "fetched %lld max-age %lld", &t, &age) != 2 ||
 	    t < 0 || age < -1 || age > FHIR_FRESH_MAX)
@@ -1367,7 +1344,7 @@ fhir_cache_write(const struct fhir *f)
 	size_t		 i;
 
 	if (f->cache_dir == NULL || f->caps_etag == NULL ||
-	    !fhir_etag_ok(f->caps_etag))
+	    !http_etag_ok(f->caps_etag))
 		return;
 	buf_init(&b, 64 * 1024);
 	buf_printf(&b, FHIR_CACHE_MAGIC "\nbase %s\netag %s\nfetched %lld "
@@ -1409,12 +1386,15 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 		}
 		return -1;
 	}
-	f->caps_fetched = now;
-	f->caps_max_age = res.max_age;
 	if (res.status == 304 || res.body == NULL) {
-		/* As it was: the kept table is the server's now. */
+		/* As it was: the kept table is the server's now, kept as
+		 * long as the 304 says (or, without a max-age, as before:
+		 * RFC 9111 4.3.4). */
 		if (f->caps_etag != NULL && res.status == 304) {
 			f->caps_known = 1;
+			f->caps_fetched = now;
+			if (res.max_age >= 0)
+				f->caps_max_age = res.max_age;
 			fhir_cache_write(f);
 		}
 		fhir_result_free(&res);
@@ -1455,6 +1435,8 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 		f->caps[k].can |= fhir_interactions(json_at(list, i));
 	}
 	f->caps_known = 1;
+	f->caps_fetched = now;
+	f->caps_max_age = res.max_age;
 	free(f->caps_etag);
 	f->caps_etag = res.etag ? xstrdup(res.etag) : NULL;
 	fhir_result_free(&res);

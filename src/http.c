@@ -126,6 +126,18 @@ http_header_value(const char *p, size_t n, const char *name)
 	return xstrndup(p, end);
 }
 
+int
+http_etag_ok(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++, n++) {
+		if (*s <= ' ' || *s > '~' || n > 200)
+			return 0;
+	}
+	return n > 0;
+}
+
 /* The seconds a Cache-Control value lets an answer be kept without
  * asking again: max-age, 0 for no-cache or no-store, else -1. */
 static long
@@ -142,11 +154,15 @@ http_max_age(const char *v)
 		return -1;
 	p += 8;
 	n = strspn(p, "0123456789");
-	if (n == 0 || n >= sizeof num)
+	if (n == 0)
 		return -1;
+	if (n >= 10)
+		return 365L * 86400;	/* longer than anyone keeps it */
 	memcpy(num, p, n);
 	num[n] = '\0';
-	return parse_number(num, 0, 365L * 86400, &secs) == 0 ? (long)secs : -1;
+	if (parse_number(num, 0, 999999999, &secs) != 0)
+		return -1;
+	return secs > 365L * 86400 ? 365L * 86400 : (long)secs;
 }
 
 static size_t

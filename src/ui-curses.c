@@ -542,8 +542,10 @@ ui_status_layout(struct ui_status *st, const char *s, int max, int help)
 	struct ui_span	 last;
 	int		 bottom = help ? COLS - 10 : COLS - 1;
 
+	if (max < 2)
+		max = 2;	/* a part and its "Press Ctrl-N" line */
 	if (st->text == NULL || strcmp(st->text, s) != 0) {
-		free(st->text);
+		secret_free(st->text);	/* it may have said a result */
 		st->text = xstrdup(s);
 		st->part = 0;
 	}

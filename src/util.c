@@ -4,10 +4,11 @@
 #include <sys/resource.h>
 #ifdef HAVE_PRCTL
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #endif
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +402,40 @@ cache_dir(void)
 	return NULL;
 }
 
+/* Is dir a directory of this user's that no one else may write to? */
+static int
+dir_ours(const char *dir)
+{
+	struct stat	st;
+
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & 022) == 0;
+}
+
+FILE *
+fopen_private(const char *dir, const char *name)
+{
+	struct stat	 st;
+	FILE		*fp;
+	char		*path;
+	int		 fd;
+
+	if (!dir_ours(dir))
+		return NULL;
+	path = xasprintf("%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
 int
 file_replace_private(const char *dir, const char *name, const char *text,
     size_t len)
@@ -408,7 +443,7 @@ file_replace_private(const char *dir, const char *name, const char *text,
 	char	*path, *tmp;
 	int	 fd, rc = -1;
 
-	if (mkdirs_private(dir) != 0)
+	if (mkdirs_private(dir) != 0 || !dir_ours(dir))
 		return -1;
 	path = xasprintf("%s/%s", dir, name);
 	tmp = xasprintf("%s.XXXXXX", path);

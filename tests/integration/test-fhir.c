@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "crypto.h"
@@ -271,6 +272,29 @@ test_discovery_cache(void)
 		ok(n == 1 && !(caps2 & AUTH_CAP_PASSWORD) && caps2 != 0,
 		    "a portal that changed what it announces is read anew");
 		json_free(pt_post("/_test/capabilities", "{\"without\":[]}"));
+		/* Kept files a sign-in cannot trust are not used. */
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs("chartty-discovery 1\nbroken", f);
+			fclose(f);
+		}
+		n = discover_again(dir, &caps2);
+		ok(n == 1 && caps2 == caps, "a kept file gone bad: asked "
+		    "again plainly, and it works (%ld request)", n);
+		chmod(dir, 0777);
+		n = discover_again(dir, &caps2);
+		ok(n == 1, "a directory others may write to is not trusted "
+		    "(%ld request)", n);
+		chmod(dir, 0700);
+		n = discover_again(dir, &caps2);
+		ok(n == 0, "and is again once it is private (%ld requests)",
+		    n);
+		text = xasprintf("%s.real", path);
+		(void)rename(path, text);
+		n = symlink(text, path) == 0 ? discover_again(dir, &caps2) :
+		    -1;
+		ok(n == 1, "a kept file that is a link is not followed (%ld "
+		    "request)", n);
+		free(text);
 	}
 	free(path);
 	free(dir);
