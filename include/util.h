@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #define CHARTTY_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -94,6 +95,13 @@ char	*cache_dir(void);
  * alone (dir writable by no one else, the file a regular one, not a
  * link, readable by no one else); NULL otherwise. */
 FILE	*fopen_private(const char *dir, const char *name);
+/* Replace the file at path with len bytes of data, whole or not at all
+ * (written beside it as 0600, synced, renamed over it): 0, or -1 with
+ * errno. */
+int	 file_replace(const char *path, const void *data, size_t len);
+/* May an answer fetched at that time be used without asking, the server
+ * having said max_age seconds (-1: nothing said)? */
+int	 cache_fresh(time_t fetched, long max_age);
 /* Replace the file name in dir (made 0700 if missing; it must be this
  * user's alone) with len bytes of text, whole or not at all, readable by
  * the owner alone: 0, or -1. */

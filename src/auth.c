@@ -306,10 +306,7 @@ auth_cache_write(const char *server_url, const struct json *conf,
 static int
 auth_cache_fresh(const struct auth_kept *k)
 {
-	time_t	now = time(NULL);
-
-	return k->text != NULL && k->max_age > 0 && now >= k->fetched &&
-	    now - k->fetched < k->max_age;
+	return k->text != NULL && cache_fresh(k->fetched, k->max_age);
 }
 
 /* The SMART configuration at base: AUTH_OK with a JSON object in *ans

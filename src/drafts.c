@@ -108,10 +108,9 @@ draft_save(const char *server, const char *account, const char *name,
     const struct json *fields, char **cause)
 {
 	unsigned char	 key[CRYPTO_KEY_LEN], *sealed = NULL;
-	char		*text, *path, *tmp = NULL;
-	size_t		 n, off = 0;
-	ssize_t		 w;
-	int		 fd = -1, rc = -1;
+	char		*text, *path;
+	size_t		 n;
+	int		 rc = -1;
 
 	if (draft_key(server, account, 1, key, cause) != 0)
 		return -1;
@@ -125,39 +124,16 @@ draft_save(const char *server, const char *account, const char *name,
 		*cause = xstrdup("The draft could not be encrypted.");
 		goto out;
 	}
-	tmp = xasprintf("%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {	/* 0600, a name of its own */
+	if (file_replace(path, sealed, n) != 0) {
 		*cause = xasprintf("The draft cannot be kept: %s.",
 		    strerror(errno));
 		goto out;
 	}
-	while (off < n) {
-		if ((w = write(fd, sealed + off, n - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			*cause = xstrdup("The draft could not be written.");
-			goto out;
-		}
-		off += (size_t)w;
-	}
-	rc = fsync(fd);
-	if (close(fd) != 0 || rc != 0 || rename(tmp, path) != 0) {
-		fd = -1;
-		rc = -1;
-		*cause = xstrdup("The draft could not be written.");
-		goto out;
-	}
-	fd = -1;
 	rc = 0;
 out:
-	if (fd != -1)
-		close(fd);
-	if (rc != 0 && tmp != NULL)
-		unlink(tmp);
 	secure_wipe(key, sizeof key);
 	secret_free(text);
 	free(sealed);
-	free(tmp);
 	free(path);
 	return rc;
 }

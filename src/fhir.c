@@ -204,22 +204,19 @@ fhir_refuses_elements(long status, const struct json *outcome)
 static int
 fhir_batch_refuses_elements(const struct fhir_result *res)
 {
-	const struct json	*entries = json_get(res->body, "entry");
-	const struct json	*e;
-	long long		 code;
-	const char		*s;
-	size_t			 i;
+	char	*why;
+	long	 status;
+	size_t	 i;
+	int	 refused = 0;
 
-	for (i = 0; i < json_size(entries); i++) {
-		e = json_at(entries, i);
-		s = json_gets(json_get(e, "response"), "status");
-		code = s != NULL ? strtol(s, NULL, 10) : 0;
-		if (fhir_refuses_elements(code, json_get(json_get(e,
-		    "response"), "outcome")) || fhir_refuses_elements(code,
-		    json_get(e, "resource")))
-			return 1;
+	for (i = 0; !refused && i < json_size(json_get(res->body, "entry"));
+	    i++) {
+		(void)fhir_batch_entry(res->body, i, &status, &why);
+		refused = status == 400 && why != NULL &&
+		    strstr(why, "_elements") != NULL;
+		free(why);
 	}
-	return 0;
+	return refused;
 }
 
 /* The absolute URL for path (see fhir_request), or NULL if foreign. */
@@ -1371,9 +1368,8 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 
 	fhir_cache_read(f);
 	now = time(NULL);
-	if (!f->caps_known && f->caps_etag != NULL && f->caps_max_age > 0 &&
-	    now >= f->caps_fetched && now - f->caps_fetched <
-	    f->caps_max_age) {
+	if (!f->caps_known && f->caps_etag != NULL &&
+	    cache_fresh(f->caps_fetched, f->caps_max_age)) {
 		/* Kept, and the server said it may be used unasked. */
 		f->caps_known = 1;
 		return 0;

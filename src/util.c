@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -437,36 +438,59 @@ fopen_private(const char *dir, const char *name)
 }
 
 int
+file_replace(const char *path, const void *data, size_t len)
+{
+	const char	*p = data;
+	char		*tmp = xasprintf("%s.XXXXXX", path);
+	ssize_t		 n;
+	int		 fd, rc, saved;
+
+	if ((fd = mkstemp(tmp)) == -1) {	/* 0600, a name of its own */
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		len -= (size_t)n;
+	}
+	rc = len == 0 ? fsync(fd) : -1;
+	saved = errno;
+	if (close(fd) != 0 || rc != 0 || rename(tmp, path) != 0) {
+		saved = rc != 0 ? saved : errno;
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	errno = saved;
+	return rc;
+}
+
+int
 file_replace_private(const char *dir, const char *name, const char *text,
     size_t len)
 {
-	char	*path, *tmp;
-	int	 fd, rc = -1;
+	char	*path;
+	int	 rc;
 
 	if (mkdirs_private(dir) != 0 || !dir_ours(dir))
 		return -1;
 	path = xasprintf("%s/%s", dir, name);
-	tmp = xasprintf("%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) != -1) {
-		/* mkstemp makes it 0600. */
-		while (len > 0) {
-			ssize_t	n = write(fd, text, len);
-
-			if (n <= 0 && errno != EINTR)
-				break;
-			if (n > 0) {
-				text += n;
-				len -= (size_t)n;
-			}
-		}
-		rc = len == 0 ? 0 : -1;
-		if (close(fd) != 0 || rc != 0 || rename(tmp, path) != 0) {
-			unlink(tmp);
-			rc = -1;
-		}
-	}
-	free(tmp);
+	rc = file_replace(path, text, len);
 	free(path);
 	return rc;
+}
+
+int
+cache_fresh(time_t fetched, long max_age)
+{
+	time_t	now = time(NULL);
+
+	return max_age > 0 && now >= fetched && now - fetched < max_age;
 }
 
