@@ -42,6 +42,7 @@ struct conf {
 	int			 no_browser;
 	int			 no_color;
 	int			 ascii;
+	int			 cache;		/* keep what was read (default) */
 	int			 idle;		/* seconds; 0: no idle sign-out */
 	struct conf_account	*accounts;
 	size_t			 naccounts;

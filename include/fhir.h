@@ -7,11 +7,13 @@
 #define CHARTTY_FHIR_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct arena;
 struct http;
 struct json;
 struct fhir;
+struct kept;
 
 struct fhir_result {
 	long		 status;	/* HTTP status; 0 when none arrived */
@@ -40,6 +42,24 @@ void		 fhir_set_token(struct fhir *, const char *);
 void		 fhir_set_refresh(struct fhir *, int (*)(void *, char **),
 		     void *);
 const char	*fhir_base(const struct fhir *);
+/*
+ * What was read, kept between starts (kept.h; borrowed, NULL: none):
+ * every plain GET and every batch of GETs is kept; one kept with an ETag
+ * is asked with If-None-Match (request.ifNoneMatch in a batch), and a
+ * 304 is answered by what was kept. When the portal cannot be reached
+ * (no connection, a time-out, a gateway's 502 to 504), what was kept
+ * answers instead, and fhir_take_as_of() says since when.
+ */
+void		 fhir_set_kept(struct fhir *, struct kept *);
+/*
+ * The portal is out of reach for this session: reads are answered by
+ * what was kept (or fail: "This was not kept from an earlier visit..."),
+ * and every change is refused in one sentence, nothing sent.
+ */
+void		 fhir_set_offline(struct fhir *, int);
+/* When the oldest kept answer shown since the last call was read from
+ * the portal, or 0 when every answer was the portal's own; then 0. */
+time_t		 fhir_take_as_of(struct fhir *);
 
 /*
  * One request. path is relative to the FHIR base ("Patient/1"), or to the

@@ -42,4 +42,14 @@ int	 keyring_reachable(char **cause);
 int	 keyring_delete(const char *server, const char *account,
 	     const char *kind, char **cause);
 
+/*
+ * A random key of kind for (server, account), kept in the keyring as hex
+ * and made there when create and missing: 0 with key filled, 1 when there
+ * is none (and !create), -1 with *cause (no keyring, damaged).
+ */
+#define KEYRING_KEY_LEN	32	/* AES-256 */
+int	 keyring_key(const char *server, const char *account,
+	     const char *kind, int create, unsigned char key[KEYRING_KEY_LEN],
+	     char **cause);
+
 #endif

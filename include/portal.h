@@ -20,12 +20,20 @@ struct portal	*portal_create(const char *server_url, const char *email,
 		     int use_keyring);
 /* Wipe every token and free; NULL is a no-op. Does not sign out. */
 void		 portal_free(struct portal *);
+/*
+ * Keep what is read, encrypted, between starts (kept.h): on unless set
+ * off (cache = no, a kiosk), and only with a keyring. Signing out
+ * deletes it.
+ */
+void		 portal_set_keep(struct portal *, int);
 /* Read the server's SMART configuration (auth_result). */
 int		 portal_connect(struct portal *, char **cause);
 /*
  * Sign in silently with the keyring's refresh token: AUTH_OK when that
- * worked; AUTH_ERR_EXPIRED when there is none or it was refused (then
- * ask for the password); AUTH_ERR_NETWORK and others as they come.
+ * worked, or when the portal is out of reach and records were kept
+ * (then only what was kept is shown, and nothing can be changed);
+ * AUTH_ERR_EXPIRED when there is none or it was refused (then ask for
+ * the password); AUTH_ERR_NETWORK and others as they come.
  */
 int		 portal_resume(struct portal *, char **cause);
 /*

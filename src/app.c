@@ -37,6 +37,7 @@ struct frame {
 	unsigned		 seen;	/* the loop's changes when loaded */
 	int			 ready_due;	/* app_ready() for it */
 	struct portal		*at;	/* works there (NULL: app->portal) */
+	time_t			 as_of;	/* shown from what was kept, or 0 */
 };
 
 /* The loop's own state, beside the public struct app. */
@@ -143,7 +144,7 @@ app_load_capabilities(const struct app *app, struct fhir *f)
 {
 	char	*dir, *why = NULL;
 
-	dir = app->opt.kiosk ? NULL : cache_dir();
+	dir = app->opt.kiosk || !app->opt.keep ? NULL : cache_dir();
 	fhir_set_cache(f, dir);
 	free(dir);
 	if (fhir_load_capabilities(f, &why) != 0)
@@ -287,6 +288,7 @@ app_portal_create(const struct app *app, const char *server,
 
 	portal_set_client(p, app->opt.client_id, app->opt.redirect_uri);
 	portal_set_name(p, app->opt.label);
+	portal_set_keep(p, app->opt.keep && !app->opt.kiosk);
 	return p;
 }
 
@@ -705,6 +707,53 @@ app_check_session(struct loop *l)
 	app_open(l, APP_SCREENS(l)->signin, NULL);
 }
 
+/*
+ * When the oldest of what the screen shows from kept records was read
+ * (the portal being out of reach), or 0: from every organization.
+ */
+static time_t
+app_take_as_of(struct app *app)
+{
+	struct fhir	*f;
+	time_t		 at = 0, t;
+	size_t		 i;
+
+	for (i = 0; i <= app->nlinks; i++) {
+		f = i == 0 ? portal_fhir(app->portal) : app->links[i - 1].portal ?
+		    portal_fhir(app->links[i - 1].portal) : NULL;
+		if (f != NULL && (t = fhir_take_as_of(f)) != 0 &&
+		    (at == 0 || t < at))
+			at = t;
+	}
+	return at;
+}
+
+/* The frame shows what was just loaded: as of when, if kept. */
+static void
+app_note_as_of(struct app *app, struct frame *f, int merged)
+{
+	time_t	at = app_take_as_of(app);
+
+	if (!merged || (at != 0 && (f->as_of == 0 || at < f->as_of)))
+		f->as_of = at;
+}
+
+/* "As of Tue 1 Dec 14:02; the portal cannot be reached." */
+static void
+app_view_as_of(struct view *v, time_t at)
+{
+	struct tm	tm;
+	char		day[16], month[16];
+
+	if (localtime_r(&at, &tm) == NULL ||
+	    strftime(day, sizeof day, "%a", &tm) == 0 ||
+	    strftime(month, sizeof month, "%b", &tm) == 0)
+		return;
+	view_text(v, view_printf(v, "As of %s %d %s %02d:%02d; the portal "
+	    "cannot be reached.", day, tm.tm_mday, month, tm.tm_hour,
+	    tm.tm_min));
+}
+
 static void
 app_open(struct loop *l, const struct screen *s, void *arg)
 {
@@ -737,6 +786,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	l->opening = s;
 	l->opening_ready = 0;
 	app->here = at;
+	(void)app_take_as_of(app);
 	rc = s->open(app, arg, &state, &cause);
 	l->opening = NULL;
 	app_sync_here(l);
@@ -757,6 +807,7 @@ app_open(struct loop *l, const struct screen *s, void *arg)
 	f->seen = l->app.changes;
 	f->ready_due = l->opening_ready;
 	f->at = at;
+	app_note_as_of(app, f, 0);
 	l->opening_ready = 0;
 	app->depth = l->depth;
 	app_sync_here(l);
@@ -773,11 +824,13 @@ app_fetch(struct loop *l)
 		return;
 	f->seen = l->app.changes;
 	app_loading(&l->app, f->screen->loading);
+	(void)app_take_as_of(&l->app);
 	if (f->screen->fetch(&l->app, f->state, &cause) != 0) {
 		app_say(&l->app, cause ? cause : "Loading failed.");
 		free(cause);
 		app_check_session(l);
-	}
+	} else
+		app_note_as_of(&l->app, f, 0);
 	l->rebuild = l->dirty = 1;
 }
 
@@ -902,8 +955,17 @@ app_react(struct loop *l, int flags)
 	if ((flags & APP_READY) && l->depth > 0 &&
 	    l->stack[l->depth - 1].screen->ready != NULL) {
 		struct frame	*top = &l->stack[l->depth - 1];
+		int		 r;
 
-		app_react(l, top->screen->ready(app, top->state));
+		/* Rows that arrived may come from what was kept. */
+		time_t		 was = top->as_of;
+
+		(void)app_take_as_of(app);
+		r = top->screen->ready(app, top->state);
+		app_note_as_of(app, top, 1);
+		if (top->as_of != was)
+			l->rebuild = l->dirty = 1;
+		app_react(l, r);
 	}
 	if (flags & APP_QUIT)
 		app->quit = 1;
@@ -1367,6 +1429,8 @@ app_run(const struct app_options *opt)
 			    f->screen->title_of(f->state) : f->screen->title;
 			l->view.whose = app_whose(app);
 			l->view.no_help = app->opt.kiosk;
+			if (f->as_of != 0)
+				app_view_as_of(&l->view, f->as_of);
 			f->screen->view(app, f->state, &l->view);
 			/* The screen may place the focus; else keep the last,
 			 * found again when a reload moved the rows. */

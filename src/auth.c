@@ -447,6 +447,18 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 		rc = AUTH_OK;
 	} else
 		rc = auth_ask(h, root, base, at_root, inm, &ans, cause);
+	if (rc == AUTH_ERR_NETWORK && kept.text != NULL) {
+		/* Out of reach: what was kept names the server, so that
+		 * records kept of it can be shown (RFC 5861's stale-if-error);
+		 * it is not written again. */
+		free(*cause);
+		*cause = NULL;
+		auth_answer_free(&ans);
+		ans.status = 304;
+		ans.max_age = -1;
+		fresh = 1;
+		rc = AUTH_OK;
+	}
 	if (rc == AUTH_OK && ans.status == 304) {
 		ans.body = json_parse(kept.text, strlen(kept.text), &perr);
 		free(perr);

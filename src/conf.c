@@ -156,6 +156,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			flag = &c->no_browser;
 		else if (strcmp(key, "ascii") == 0)
 			flag = &c->ascii;
+		else if (strcmp(key, "cache") == 0)
+			flag = &c->cache;
 		else if (strcmp(key, "idle") == 0)
 			return conf_idle(value, &c->idle);
 		else
@@ -179,6 +181,7 @@ conf_load(const char *path, struct conf *c, char **cause)
 	int			 lineno = 0, explicit = path != NULL;
 
 	memset(c, 0, sizeof *c);
+	c->cache = 1;
 	c->idle = CONF_IDLE;
 	c->kiosk.idle = CONF_KIOSK_IDLE;
 	c->path = explicit ? xstrdup(path) : conf_default_path();

@@ -67,42 +67,6 @@ draft_path(const char *server, const char *account, const char *name,
 	return path;
 }
 
-/* The key from the keyring (made and stored when create and missing). */
-static int
-draft_key(const char *server, const char *account, int create,
-    unsigned char key[CRYPTO_KEY_LEN], char **cause)
-{
-	char		*hex = NULL, stored[2 * CRYPTO_KEY_LEN + 1];
-	unsigned int	 b;
-	size_t		 i;
-	int		 rc;
-
-	rc = keyring_lookup(server, account, DRAFT_KEY_KIND, &hex, cause);
-	if (rc == KEYRING_NOT_FOUND && create) {
-		crypto_random(key, CRYPTO_KEY_LEN);
-		for (i = 0; i < CRYPTO_KEY_LEN; i++)
-			snprintf(stored + 2 * i, 3, "%02x", key[i]);
-		rc = keyring_store(server, account, DRAFT_KEY_KIND, stored,
-		    cause);
-		secure_wipe(stored, sizeof stored);
-		if (rc != KEYRING_OK)
-			secure_wipe(key, CRYPTO_KEY_LEN);
-		return rc == KEYRING_OK ? 0 : -1;
-	}
-	if (rc != KEYRING_OK)
-		return rc == KEYRING_NOT_FOUND ? 1 : -1;
-	rc = strlen(hex) == 2 * CRYPTO_KEY_LEN ? 0 : -1;
-	for (i = 0; rc == 0 && i < CRYPTO_KEY_LEN; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-			rc = -1;
-		key[i] = (unsigned char)b;
-	}
-	secret_free(hex);
-	if (rc != 0)
-		*cause = xstrdup("The key of kept drafts is damaged.");
-	return rc;
-}
-
 int
 draft_save(const char *server, const char *account, const char *name,
     const struct json *fields, char **cause)
@@ -112,7 +76,7 @@ draft_save(const char *server, const char *account, const char *name,
 	size_t		 n;
 	int		 rc = -1;
 
-	if (draft_key(server, account, 1, key, cause) != 0)
+	if (keyring_key(server, account, DRAFT_KEY_KIND, 1, key, cause) != 0)
 		return -1;
 	if ((path = draft_path(server, account, name, key, 1)) == NULL) {
 		secure_wipe(key, sizeof key);
@@ -149,7 +113,7 @@ draft_load(const char *server, const char *account, const char *name,
 	int		 fd, rc;
 
 	*fields = NULL;
-	if ((rc = draft_key(server, account, 0, key, cause)) != 0)
+	if ((rc = keyring_key(server, account, DRAFT_KEY_KIND, 0, key, cause)) != 0)
 		return rc == 1 ? 1 : -1;	/* no key: no drafts */
 	if ((path = draft_path(server, account, name, key, 0)) == NULL) {
 		secure_wipe(key, sizeof key);
@@ -202,7 +166,7 @@ draft_remove(const char *server, const char *account, const char *name)
 	char		*path, *cause = NULL;
 
 	/* Only ciphertext was ever in it; an earlier version's name too. */
-	if (draft_key(server, account, 0, key, &cause) == 0 &&
+	if (keyring_key(server, account, DRAFT_KEY_KIND, 0, key, &cause) == 0 &&
 	    (path = draft_path(server, account, name, key, 0)) != NULL) {
 		unlink(path);
 		free(path);

@@ -20,6 +20,7 @@
 #include "fhir.h"
 #include "http.h"
 #include "json.h"
+#include "kept.h"
 #include "model.h"
 #include "url.h"
 #include "util.h"
@@ -49,7 +50,17 @@ struct fhir {
 	char		*cache_dir;	/* where caps are kept, or NULL */
 	int		 no_extras;	/* not a portal: no urn:chartty: */
 	int		 no_elements;	/* searches refused _elements */
+	/* What was read, kept between starts (borrowed; NULL: nothing
+	 * kept), and whether the portal is known to be out of reach. */
+	struct kept	*kept;
+	int		 offline;
+	time_t		 as_of;		/* the oldest kept answer shown */
 };
+
+#define FHIR_OFFLINE	"The portal cannot be reached, so nothing can be " \
+	"changed now."
+#define FHIR_NOT_KEPT	"This was not kept from an earlier visit, and the " \
+	"portal cannot be reached."
 
 struct fhir *
 fhir_create(struct http *http, const char *root, const char *base)
@@ -88,6 +99,27 @@ fhir_set_refresh(struct fhir *f, int (*hook)(void *, char **), void *arg)
 {
 	f->refresh = hook;
 	f->refresh_arg = arg;
+}
+
+void
+fhir_set_kept(struct fhir *f, struct kept *kept)
+{
+	f->kept = kept;
+}
+
+void
+fhir_set_offline(struct fhir *f, int offline)
+{
+	f->offline = offline;
+}
+
+time_t
+fhir_take_as_of(struct fhir *f)
+{
+	time_t	at = f->as_of;
+
+	f->as_of = 0;
+	return at;
 }
 
 const char *
@@ -420,14 +452,113 @@ fhir_send(struct fhir *f, const char *method, const char *url,
 	return fhir_collect(r, keep_raw, res, cause);
 }
 
+/* A new Bundle of type (caller frees); its entry array in *entries. */
+static struct json *
+fhir_bundle_new(const char *type, struct json **entries)
+{
+	struct json	*bundle = json_new_object();
+
+	json_add_str(bundle, "resourceType", "Bundle");
+	json_add_str(bundle, "type", type);
+	*entries = json_add_array(bundle, "entry");
+	return bundle;
+}
+
+/* Did no answer come from the portal itself (so a kept one may do)? */
+static int
+fhir_unreachable(const struct fhir_result *res)
+{
+	if (res->status == 0)
+		return res->net_error == HTTP_ERR_CONNECT ||
+		    res->net_error == HTTP_ERR_TIMEOUT ||
+		    res->net_error == HTTP_ERR_LOST;
+	/* A gateway's word that the portal behind it is down. */
+	return res->status >= 502 && res->status <= 504;
+}
+
+/* Note that an answer as of at is on show. */
+static void
+fhir_note_as_of(struct fhir *f, time_t at)
+{
+	if (f->as_of == 0 || at < f->as_of)
+		f->as_of = at;
+}
+
+/* The answer kept for url, in *res (unasked): 0, or -1 when none is. */
+static int
+fhir_from_kept(struct fhir *f, const char *url, struct fhir_result *res)
+{
+	struct json	*body;
+	char		*etag;
+	time_t		 at;
+
+	if (f->kept == NULL || kept_get(f->kept, url, &body, &etag, &at) != 0)
+		return -1;
+	fhir_result_free(res);
+	res->status = 200;
+	res->body = body;
+	res->etag = etag;
+	fhir_note_as_of(f, at);
+	return 0;
+}
+
+/*
+ * A GET of url answered rc with *res, asked with the kept ETag when
+ * asked: a 304 answered by what was kept, a new answer kept, and a
+ * portal out of reach answered by what was kept.
+ */
+static int
+fhir_kept_answer(struct fhir *f, const char *url, int asked, int rc,
+    struct fhir_result *res, char **cause)
+{
+	char	*etag = NULL;
+
+	if (rc == 0 && res->status == 304 && asked) {
+		json_free(res->body);
+		res->body = NULL;
+		if (kept_get(f->kept, url, &res->body, &etag, NULL) != 0) {
+			*cause = xstrdup("The portal's answer was empty.");
+			return -1;
+		}
+		res->status = 200;
+		if (res->etag == NULL)
+			res->etag = etag;
+		else
+			free(etag);
+		kept_confirm(f->kept, url);
+	} else if (rc == 0 && res->status < 300 && res->body != NULL)
+		kept_put(f->kept, url, res->body, res->etag);
+	else if (rc != 0 && fhir_unreachable(res) &&
+	    fhir_from_kept(f, url, res) == 0) {
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	return rc;
+}
+
+/* "If-None-Match: <the kept ETag of url>", or NULL when none fits. */
+static char *
+fhir_kept_inm(const struct fhir *f, const char *url)
+{
+	char	*etag = NULL, *h = NULL;
+
+	if (f->kept != NULL && kept_get(f->kept, url, NULL, &etag, NULL) ==
+	    0 && etag != NULL && http_etag_ok(etag))
+		h = xasprintf("If-None-Match: %s", etag);
+	free(etag);
+	return h;
+}
+
 /* fhir_request, keeping the answer's text with keep_raw. */
 static int
 fhir_request_raw(struct fhir *f, const char *method, const char *path,
     const struct json *body, const char **headers, int keep_raw,
     struct fhir_result *res, char **cause)
 {
-	char	*url, *text = NULL, *why = NULL;
-	int	 rc;
+	const char	*kept_h[2] = { NULL, NULL };
+	char		*url, *text = NULL, *why = NULL, *inm = NULL;
+	int		 rc, keep;
 
 	memset(res, 0, sizeof *res);
 	res->retry_after = res->max_age = -1;
@@ -435,6 +566,25 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 		*cause = xstrdup("The portal pointed to another server; "
 		    "chartty did not follow it.");
 		return -1;
+	}
+	/* A plain GET is kept, and asked with what was kept. */
+	keep = f->kept != NULL && strcmp(method, "GET") == 0 &&
+	    (headers == NULL || headers[0] == NULL) && !keep_raw;
+	if (f->offline) {
+		res->net_error = HTTP_ERR_CONNECT;
+		if (keep && fhir_from_kept(f, url, res) == 0)
+			rc = 0;
+		else {
+			*cause = xstrdup(strcmp(method, "GET") == 0 ?
+			    FHIR_NOT_KEPT : FHIR_OFFLINE);
+			rc = -1;
+		}
+		free(url);
+		return rc;
+	}
+	if (keep && (inm = fhir_kept_inm(f, url)) != NULL) {
+		kept_h[0] = inm;
+		headers = kept_h;
 	}
 	if (body != NULL)
 		text = json_print(body);
@@ -445,6 +595,9 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 		f->no_elements = 1;
 		free(url);
 		url = fhir_url(f, path);
+		free(inm);	/* kept for the other url, if at all */
+		inm = NULL;
+		kept_h[0] = NULL;
 		free(*cause);
 		*cause = NULL;
 		fhir_result_free(res);
@@ -464,8 +617,11 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 			*cause = why;
 		}
 	}
+	if (keep)
+		rc = fhir_kept_answer(f, url, inm != NULL, rc, res, cause);
 	if (text != NULL)
 		secret_free(text);
+	free(inm);
 	free(url);
 	return rc;
 }
@@ -580,12 +736,10 @@ fhir_served(const struct fhir *f, const char *url)
 static struct json *
 fhir_batch_spread(const struct json *answer, const int *sent, size_t n)
 {
-	struct json	*out = json_new_object(), *entries, *e;
+	struct json	*out, *entries, *e;
 	size_t		 i, k = 0;
 
-	json_add_str(out, "resourceType", "Bundle");
-	json_add_str(out, "type", "batch-response");
-	entries = json_add_array(out, "entry");
+	out = fhir_bundle_new("batch-response", &entries);
 	for (i = 0; i < n; i++) {
 		if (sent[i] && json_at(json_get(answer, "entry"), k) != NULL) {
 			json_add_child(entries, NULL, json_dup(json_at(
@@ -599,6 +753,97 @@ fhir_batch_spread(const struct json *answer, const int *sent, size_t n)
 	return out;
 }
 
+/* The kept answer's ETag of a batch's url, as request.ifNoneMatch. */
+static void
+fhir_batch_inm(const struct fhir *f, const char *path, struct json *req)
+{
+	char	*url, *h = NULL;
+
+	if (f->kept != NULL && (url = fhir_url(f, path)) != NULL) {
+		h = fhir_kept_inm(f, url);
+		free(url);
+	}
+	if (h != NULL)
+		json_add_str(req, "ifNoneMatch", h + strlen("If-None-Match: "));
+	free(h);
+}
+
+/*
+ * What was kept, for a batch of the n urls (sent[i] for those asked)
+ * answered rc with *res: each entry a 304 answered by what was kept and
+ * each new one kept; when the portal was out of reach, an answer made of
+ * what was kept (an entry for each url not kept says so), unless none
+ * was.
+ */
+static int
+fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
+    const int *sent, int rc, struct fhir_result *res, char **cause)
+{
+	struct json	*out, *entries, *e, *r, *body;
+	char		*url, *etag;
+	long		 status;
+	size_t		 i, found = 0;
+	time_t		 at;
+
+	if (f->kept == NULL || (rc != 0 && !fhir_unreachable(res)))
+		return rc;
+	out = fhir_bundle_new("batch-response", &entries);
+	for (i = 0; i < n; i++) {
+		e = rc == 0 ? json_dup(json_at(json_get(res->body, "entry"),
+		    i)) : json_new_object();
+		if (e == NULL)
+			e = json_new_object();
+		url = sent[i] ? fhir_url(f, urls[i]) : NULL;
+		status = 0;
+		if (rc == 0)
+			(void)fhir_batch_entry(res->body, i, &status, NULL);
+		if (url != NULL && rc == 0 && status >= 200 && status < 300 &&
+		    json_get(e, "resource") != NULL) {
+			etag = (char *)json_gets(json_get(e, "response"),
+			    "etag");
+			kept_put(f->kept, url, json_get(e, "resource"), etag);
+		} else if (url != NULL && (rc != 0 || status == 304) &&
+		    kept_get(f->kept, url, &body, &etag, &at) == 0) {
+			/* What was kept answers: as confirmed, or as of. */
+			json_free(e);
+			e = json_new_object();
+			json_add_child(e, "resource", body);
+			r = json_add_object(e, "response");
+			json_add_str(r, "status", "200 OK");
+			if (etag != NULL)
+				json_add_str(r, "etag", etag);
+			free(etag);
+			if (rc == 0)
+				kept_confirm(f->kept, url);
+			else
+				fhir_note_as_of(f, at);
+			found++;
+		} else if (rc != 0) {
+			r = json_add_object(e, "response");
+			json_add_str(r, "status", sent[i] ? "503" :
+			    "404 Not Served");
+			r = json_add_object(r, "outcome");
+			json_add_str(r, "resourceType", "OperationOutcome");
+			r = json_add_object(json_add_array(r, "issue"), NULL);
+			json_add_str(r, "severity", "error");
+			json_add_str(r, "code", "transient");
+			json_add_str(r, "diagnostics", FHIR_NOT_KEPT);
+		}
+		free(url);
+		json_add_child(entries, NULL, e);
+	}
+	if (rc != 0 && found == 0) {
+		json_free(out);
+		return rc;
+	}
+	fhir_result_free(res);
+	res->status = 200;
+	res->body = out;
+	free(*cause);
+	*cause = NULL;
+	return 0;
+}
+
 /* The batch Bundle of the urls the server serves (sent[i] set for them,
  * their number in *nsent). */
 static struct json *
@@ -609,10 +854,7 @@ fhir_batch_body(const struct fhir *f, const char *const *urls, size_t n,
 	char		*asked;
 	size_t		 i;
 
-	b = json_new_object();
-	json_add_str(b, "resourceType", "Bundle");
-	json_add_str(b, "type", "batch");
-	entries = json_add_array(b, "entry");
+	b = fhir_bundle_new("batch", &entries);
 	*nsent = 0;
 	for (i = 0; i < n; i++) {
 		if (!(sent[i] = fhir_served(f, urls[i])))
@@ -623,6 +865,7 @@ fhir_batch_body(const struct fhir *f, const char *const *urls, size_t n,
 		asked = fhir_asked(f, urls[i]);
 		json_add_str(req, "url", asked);
 		free(asked);
+		fhir_batch_inm(f, urls[i], req);
 		(*nsent)++;
 	}
 	return b;
@@ -673,6 +916,7 @@ fhir_batch(struct fhir *f, const char *const *urls, size_t n,
 		json_free(b);
 	}
 	rc = fhir_batch_answer(rc, sent, n, nsent, res, cause);
+	rc = fhir_batch_kept(f, urls, n, sent, rc, res, cause);
 	free(sent);
 	return rc;
 }
@@ -682,7 +926,8 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
     void *arg)
 {
 	struct json	*b;
-	char		*url, *text;
+	const char	*h[2] = { NULL, NULL };
+	char		*url, *text, *inm;
 
 	memset(&job->res, 0, sizeof job->res);
 	job->cause = NULL;
@@ -692,6 +937,17 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 	job->arrived = arrived;
 	job->arg = arg;
 	job->started = 1;
+	if (job->f->offline) {
+		/* Answered by what was kept, when finished. */
+		job->res.net_error = HTTP_ERR_CONNECT;
+		job->cause = xstrdup(FHIR_NOT_KEPT);
+		job->rc = -1;
+		if (!job->get)	/* which urls it would ask */
+			json_free(fhir_batch_body(job->f,
+			    (const char *const *)job->urls, job->n, job->sent,
+			    &job->nsent));
+		return;
+	}
 	if (job->get) {
 		/* One search or page of one, its own answer. */
 		if ((url = fhir_url(job->f, job->urls[0])) == NULL) {
@@ -700,8 +956,10 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 			job->rc = -1;
 			return;
 		}
-		job->req = fhir_start(job->f, "GET", url, NULL, NULL,
+		h[0] = inm = fhir_kept_inm(job->f, url);
+		job->req = fhir_start(job->f, "GET", url, NULL, h,
 		    &job->cause);
+		free(inm);
 		free(url);
 	} else {
 		b = fhir_batch_body(job->f, (const char *const *)job->urls,
@@ -775,7 +1033,7 @@ fhir_job_free(struct fhir_batch_job *job)
 void
 fhir_batch_finish(struct fhir_batch_job *job)
 {
-	char	*why = NULL;
+	char	*why = NULL, *url;
 	int	 again = 0;
 
 	if (!job->started)
@@ -820,9 +1078,18 @@ fhir_batch_finish(struct fhir_batch_job *job)
 		job->sent = NULL;
 		fhir_batch_start(job, NULL, NULL);
 	}
-	if (!job->get)
+	if (!job->get) {
 		job->rc = fhir_batch_answer(job->rc, job->sent, job->n,
 		    job->nsent, &job->res, &job->cause);
+		job->rc = fhir_batch_kept(job->f,
+		    (const char *const *)job->urls, job->n, job->sent,
+		    job->rc, &job->res, &job->cause);
+	} else if (job->f->kept != NULL &&
+	    (url = fhir_url(job->f, job->urls[0])) != NULL) {
+		job->rc = fhir_kept_answer(job->f, url, 1, job->rc,
+		    &job->res, &job->cause);
+		free(url);
+	}
 done:
 	if (job->rc != 0 && job->cause == NULL)
 		job->cause = xstrdup("The portal could not be reached.");
@@ -916,12 +1183,7 @@ fhir_query(const char *type, ...)
 struct json *
 fhir_transaction(struct json **entries)
 {
-	struct json	*bundle = json_new_object();
-
-	json_add_str(bundle, "resourceType", "Bundle");
-	json_add_str(bundle, "type", "transaction");
-	*entries = json_add_array(bundle, "entry");
-	return bundle;
+	return fhir_bundle_new("transaction", entries);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include <libsecret/secret.h>
 
+#include "crypto.h"
 #include "keyring.h"
 #include "url.h"
 #include "util.h"
@@ -176,4 +177,40 @@ keyring_reachable(char **cause)
 	    cause);
 	secret_free(secret);
 	return rc == KEYRING_UNAVAILABLE ? -1 : 0;
+}
+
+int
+keyring_key(const char *server, const char *account, const char *kind,
+    int create, unsigned char key[KEYRING_KEY_LEN], char **cause)
+{
+	char		*hex = NULL, stored[2 * KEYRING_KEY_LEN + 1];
+	unsigned int	 b;
+	size_t		 i;
+	int		 rc;
+
+	rc = keyring_lookup(server, account, kind, &hex, cause);
+	if (rc == KEYRING_NOT_FOUND && create) {
+		crypto_random(key, KEYRING_KEY_LEN);
+		for (i = 0; i < KEYRING_KEY_LEN; i++)
+			snprintf(stored + 2 * i, 3, "%02x", key[i]);
+		rc = keyring_store(server, account, kind, stored, cause);
+		secure_wipe(stored, sizeof stored);
+		if (rc != KEYRING_OK)
+			secure_wipe(key, KEYRING_KEY_LEN);
+		return rc == KEYRING_OK ? 0 : -1;
+	}
+	if (rc != KEYRING_OK)
+		return rc == KEYRING_NOT_FOUND ? 1 : -1;
+	rc = strlen(hex) == 2 * KEYRING_KEY_LEN ? 0 : -1;
+	for (i = 0; rc == 0 && i < KEYRING_KEY_LEN; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			rc = -1;
+		key[i] = (unsigned char)b;
+	}
+	secret_free(hex);
+	if (rc != 0) {
+		secure_wipe(key, KEYRING_KEY_LEN);
+		*cause = xstrdup("A key in the system keyring is damaged.");
+	}
+	return rc;
 }

@@ -788,10 +788,6 @@ main(int argc, char **argv)
 		    "\"%s\"\n", format);
 		return 2;
 	}
-	/* Discovery answers are kept between starts (never on a kiosk). */
-	cache = cache_dir();
-	auth_set_cache(cache);
-	free(cache);
 	if (command != NULL && cmd->needs_text && !text) {
 		fprintf(stderr, "chartty: summary needs --text (the health "
 		    "summary is also a screen: run chartty without a "
@@ -819,6 +815,13 @@ main(int argc, char **argv)
 	}
 	no_keyring = no_keyring || conf.no_keyring;
 	auth_set_helpdesk(conf.helpdesk);
+	/* Discovery answers are kept between starts (never on a kiosk, nor
+	 * with cache = no). */
+	if (conf.cache) {
+		cache = cache_dir();
+		auth_set_cache(cache);
+		free(cache);
+	}
 
 	if (command == NULL) {
 		/* The portal itself: full-screen, or plain lines. */
@@ -829,6 +832,7 @@ main(int argc, char **argv)
 		opt.label = acct ? acct->label : NULL;
 		opt.note = acct ? acct->note : NULL;
 		opt.use_keyring = !no_keyring;
+		opt.keep = conf.cache;
 		opt.plain = main_plain(plain);
 		opt.ascii = ascii || conf.ascii;
 		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
@@ -855,6 +859,7 @@ main(int argc, char **argv)
 	}
 
 	p = portal_create(server, user, !no_keyring);
+	portal_set_keep(p, conf.cache);
 	portal_set_client(p, client_id ? client_id : acct ? acct->client_id :
 	    NULL, acct ? acct->redirect_uri : NULL);
 	portal_set_name(p, acct ? acct->label : NULL);

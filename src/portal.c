@@ -12,6 +12,8 @@
 #include "auth.h"
 #include "fhir.h"
 #include "http.h"
+#include "json.h"
+#include "kept.h"
 #include "keyring.h"
 #include "portal.h"
 #include "smart.h"
@@ -36,7 +38,14 @@ struct portal {
 	char			*redirect_uri;	/* as registered, or NULL */
 	struct smart_flow	 smart;		/* a browser sign-in under way */
 	int			 smart_on;
+	/* What was read, kept encrypted between starts (kept.h). */
+	int			 keep;		/* 0: cache = no, a kiosk */
+	struct kept		*kept;
+	int			 offline;	/* out of reach: kept only */
 };
+
+/* The kept entry of who was signed in, for a start out of reach. */
+#define PORTAL_KEPT_SESSION	"chartty:session"
 
 struct portal *
 portal_create(const char *server_url, const char *email, int use_keyring)
@@ -47,6 +56,7 @@ portal_create(const char *server_url, const char *email, int use_keyring)
 	p->server_url = xstrdup(server_url);
 	p->email = xstrdup(email);
 	p->use_keyring = use_keyring;
+	p->keep = use_keyring;
 	p->smart.fd = -1;
 	if (!use_keyring)
 		p->notice = xstrdup(PORTAL_NO_KEYRING);
@@ -65,6 +75,7 @@ portal_free(struct portal *p)
 	free(p->client_id);
 	free(p->redirect_uri);
 	free(p->name);
+	kept_free(p->kept);
 	fhir_free(p->fhir);
 	http_free(p->http);
 	free(p->server_url);
@@ -85,7 +96,70 @@ portal_notice(struct portal *p)
 int
 portal_signed_in(const struct portal *p)
 {
-	return p->session.access_token != NULL;
+	return p->session.access_token != NULL || p->offline;
+}
+
+void
+portal_set_keep(struct portal *p, int keep)
+{
+	p->keep = keep;
+}
+
+/*
+ * Signed in: keep what is read from now on (where records may be
+ * kept), and who this session is for, so that a start out of reach can
+ * show them.
+ */
+static void
+portal_keep(struct portal *p)
+{
+	struct json	*who;
+	char		*why = NULL;
+
+	if (p->kept == NULL && p->keep && p->use_keyring && !p->device)
+		p->kept = kept_open(p->srv.root, p->email, 1, &why);
+	free(why);
+	if (p->kept == NULL)
+		return;
+	fhir_set_kept(p->fhir, p->kept);
+	who = json_new_object();
+	if (p->session.patient != NULL)
+		json_add_str(who, "patient", p->session.patient);
+	if (p->session.profile != NULL)
+		json_add_str(who, "profile", p->session.profile);
+	kept_put(p->kept, PORTAL_KEPT_SESSION, who, NULL);
+	json_free(who);
+}
+
+/*
+ * The portal is out of reach at the start: open what was kept, read
+ * only, as the person it was kept for. AUTH_OK, or -1 when nothing was.
+ */
+static int
+portal_go_offline(struct portal *p)
+{
+	struct json	*who = NULL;
+	char		*why = NULL;
+	const char	*s;
+
+	if (!p->keep || !p->use_keyring || p->device)
+		return -1;
+	if (p->kept == NULL)
+		p->kept = kept_open(p->srv.root, p->email, 0, &why);
+	free(why);
+	if (p->kept == NULL || kept_get(p->kept, PORTAL_KEPT_SESSION, &who,
+	    NULL, NULL) != 0)
+		return -1;
+	auth_session_clear(&p->session);
+	if ((s = json_gets(who, "patient")) != NULL)
+		p->session.patient = xstrdup(s);
+	if ((s = json_gets(who, "profile")) != NULL)
+		p->session.profile = xstrdup(s);
+	json_free_secret(who);
+	p->offline = 1;
+	fhir_set_kept(p->fhir, p->kept);
+	fhir_set_offline(p->fhir, 1);
+	return AUTH_OK;
 }
 
 
@@ -165,6 +239,8 @@ portal_connect(struct portal *p, char **cause)
 		keyring_name(p->srv.root, p->name);
 	p->fhir = fhir_create(p->http, p->srv.root, p->srv.fhir_base);
 	fhir_set_refresh(p->fhir, portal_refresh, p);
+	fhir_set_kept(p->fhir, p->kept);
+	fhir_set_offline(p->fhir, p->offline);
 	/* A portal announces its own sign-in; a plain SMART server none. */
 	fhir_set_extras(p->fhir, (p->srv.caps & ~AUTH_CAP_SMART) != 0);
 	return AUTH_OK;
@@ -176,6 +252,7 @@ portal_signed(struct portal *p)
 {
 	fhir_set_token(p->fhir, p->session.access_token);
 	portal_save_token(p);
+	portal_keep(p);
 	return AUTH_OK;
 }
 
@@ -205,6 +282,11 @@ portal_resume(struct portal *p, char **cause)
 	if (rc == AUTH_ERR_EXPIRED)
 		portal_forget_token(p);
 	auth_session_clear(&p->session);
+	if (rc == AUTH_ERR_NETWORK && portal_go_offline(p) == AUTH_OK) {
+		free(*cause);
+		*cause = NULL;
+		return AUTH_OK;
+	}
 	return rc;
 }
 
@@ -272,10 +354,21 @@ portal_sign_out(struct portal *p, char **cause)
 {
 	int	rc;
 
-	rc = auth_logout(p->http, &p->srv, &p->session, cause);
+	rc = p->offline ? AUTH_OK : auth_logout(p->http, &p->srv,
+	    &p->session, cause);
 	portal_forget_token(p);
-	if (p->fhir != NULL)
+	/* Nothing read stays behind: the files, then their key. */
+	if (p->fhir != NULL) {
 		fhir_set_token(p->fhir, NULL);
+		fhir_set_kept(p->fhir, NULL);
+		fhir_set_offline(p->fhir, 0);
+	}
+	kept_free(p->kept);
+	p->kept = NULL;
+	p->offline = 0;
+	if (p->srv.root != NULL && p->use_keyring)
+		kept_remove(p->srv.root, p->email);
+	auth_session_clear(&p->session);
 	return rc;
 }
 
@@ -352,8 +445,11 @@ portal_drop_session(struct portal *p)
 		return;
 	auth_session_clear(&p->session);
 	auth_login_clear(&p->login);
-	if (p->fhir != NULL)
+	p->offline = 0;
+	if (p->fhir != NULL) {
 		fhir_set_token(p->fhir, NULL);
+		fhir_set_offline(p->fhir, 0);
+	}
 }
 
 struct fhir *

@@ -188,9 +188,10 @@ export class FhirService {
    * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
    * @param {boolean} [o.additions]  the additions to the contract
-   *   (README.md): searches take _elements, and Observation/$lastn is
-   *   served; otherwise _elements is 400 like any parameter not
-   *   supported, and $lastn is not found
+   *   (README.md): searches take _elements, Observation/$lastn is
+   *   served, and searches carry ETags; otherwise _elements is 400 like
+   *   any parameter not supported, $lastn is not found, and a search
+   *   has no ETag
    */
   constructor({ repo, router, auth, audit, baseUrl, additions = false }) {
     this.repo = repo;
@@ -202,6 +203,7 @@ export class FhirService {
     this.operations = []; // {method, pattern: RegExp, handler(ctx, r, match)}
     this.writes = Promise.resolve();
     this.lastn = additions;
+    this.searchTags = additions;
     if (additions) {
       this.addOperation('GET', /^Observation\/\$lastn$/, (ctx, r) => this.lastN(ctx, r.query));
     }
@@ -304,9 +306,25 @@ export class FhirService {
 
   /**
    * Handles one FHIR interaction (a request or a batch entry).
-   * r = {method, path, query: URLSearchParams, headers, body}.
+   * r = {method, path, query: URLSearchParams, headers, body}. Where the
+   * additions are served, a search's Bundle carries an ETag, and
+   * If-None-Match (request.ifNoneMatch in a batch) answers 304.
    */
   async handle(ctx, r) {
+    const answer = await this.handleOne(ctx, r);
+    if (!this.searchTags || r.method !== 'GET' || answer?.status !== 200 || answer.body?.resourceType !== 'Bundle' || answer.headers?.ETag) {
+      return answer;
+    }
+    const etag = `W/"${createHash('sha256').update(JSON.stringify(answer.body)).digest('hex').slice(0, 20)}"`;
+    const headers = { ...answer.headers, ETag: etag };
+    const inm = r.headers?.['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+      return { status: 304, body: null, headers };
+    }
+    return { ...answer, headers };
+  }
+
+  async handleOne(ctx, r) {
     for (const op of this.operations) {
       const m = op.method === r.method && op.pattern.exec(r.path);
       if (m) {

@@ -28,7 +28,7 @@ import { FhirService, errorAnswer } from './fhir.mjs';
 import { registerBillingOperations } from './billing.mjs';
 import { registerVisitOperations } from './visits.mjs';
 import { registerKioskOperations } from './kiosk.mjs';
-import { Faults, applyFault, handleTest } from './testctl.mjs';
+import { Faults, applyFault, handleTest, noteAnswer } from './testctl.mjs';
 import { HttpError, bearerToken, fail, outcome } from './util.mjs';
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -111,6 +111,9 @@ function readBody(req) {
  * with the Content-Type of answer.headers.
  */
 function send(req, res, answer, path) {
+  if (!path.startsWith('/_test/')) {
+    noteAnswer(req.method, path, answer);
+  }
   const headers = { ...answer.headers };
   let payload;
   if (answer.bytes !== undefined) {

@@ -159,10 +159,31 @@ function meet(key, n, ms) {
   });
 }
 
+/*
+ * The statuses the portal answered lately, newest last (GET
+ * /_test/answers): {method, path, status, entries} with the statuses of
+ * a batch's entries, so a test can see what was answered 304.
+ */
+const answered = [];
+const ANSWERED_MAX = 200;
+
+export function noteAnswer(method, path, answer) {
+  const entries = answer.body?.type === 'batch-response' ? answer.body.entry?.map((e) => e.response?.status) : undefined;
+  answered.push({ method, path, status: answer.status, ...(entries ? { entries } : {}) });
+  if (answered.length > ANSWERED_MAX) {
+    answered.shift();
+  }
+}
+
 export async function handleTest(req, ctl) {
   const route = `${req.method} ${req.path}`;
   const email = req.query.get('email');
   switch (route) {
+    case 'GET /_test/answers':
+      return { status: 200, body: { answers: answered } };
+    case 'DELETE /_test/answers':
+      answered.length = 0;
+      return { status: 200, body: {} };
     case 'POST /_test/reset':
       ctl.repo.restore(ctl.snapshot);
       ctl.auth.reset();
