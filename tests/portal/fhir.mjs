@@ -15,6 +15,7 @@ import {
   checkRead, checkSearch, checkWrite, compartmentOf, DIRECTORY_TYPES, patientsOfSearch, readDenial, requireServed, SERVED_TYPES, WRITABLE,
 } from './access.mjs';
 import { searchParam } from './defs.mjs';
+import { OVERVIEW_DEFINITION, registerOverview } from './overview.mjs';
 import { CREATE_RULES, UPDATE_RULES } from './rules.mjs';
 import { present, stripComputed } from './visits.mjs';
 import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
@@ -188,9 +189,10 @@ export class FhirService {
    * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
    * @param {boolean} [o.additions]  the additions to the contract
-   *   (README.md): searches take _elements, and Observation/$lastn is
-   *   served; otherwise _elements is 400 like any parameter not
-   *   supported, and $lastn is not found
+   *   (README.md): searches and reads take _elements, and
+   *   Observation/$lastn and Patient/<id>/$overview are served; otherwise
+   *   _elements is 400 like any parameter not supported, and the
+   *   operations are not found
    */
   constructor({ repo, router, auth, audit, baseUrl, additions = false }) {
     this.repo = repo;
@@ -204,6 +206,7 @@ export class FhirService {
     this.lastn = additions;
     if (additions) {
       this.addOperation('GET', /^Observation\/\$lastn$/, (ctx, r) => this.lastN(ctx, r.query));
+      registerOverview(this);
     }
   }
 
@@ -333,7 +336,7 @@ export class FhirService {
     const key = `${r.method} ${seg.length}${seg[2] ? ' ' + seg[2] : ''}`;
     switch (key) {
       case 'GET 1': return this.search(ctx, type, r.query);
-      case 'GET 2': return this.read(ctx, type, id, r.headers);
+      case 'GET 2': return this.readElements(ctx, type, id, r.headers, r.query);
       case 'GET 3 _history':
       case 'GET 4 _history': return this.history(ctx, type, id, seg[3], r.headers);
       case 'POST 1': return this.create(ctx, type, r.body, r.headers);
@@ -386,6 +389,23 @@ export class FhirService {
       return { status: 200, bytes, headers: { ...h, 'Content-Type': resource.contentType ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' } };
     }
     return { status: 200, body: this.present(resource), headers: h };
+  }
+
+  /**
+   * A read with only the elements asked, where this portal takes
+   * _elements (an addition, as on searches); elsewhere _elements is 400
+   * naming it, as a parameter not supported.
+   */
+  async readElements(ctx, type, id, headers, query) {
+    if (!query.has('_elements')) {
+      return this.read(ctx, type, id, headers);
+    }
+    const elements = this.takeElements(query);
+    if (!elements) {
+      badRequest('Parameter "_elements" is not supported by this portal.');
+    }
+    const answer = await this.read(ctx, type, id, headers);
+    return answer.body ? { ...answer, body: subset(answer.body, elements.fields) } : answer;
   }
 
   async history(ctx, type, id, vid, headers) {
@@ -757,7 +777,7 @@ export class FhirService {
   /* ---------------- CapabilityStatement ---------------- */
 
   capabilityStatement() {
-    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl(), { lastn: this.lastn });
+    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl(), { lastn: this.lastn, overview: this.elements });
     return this.capability;
   }
 }
@@ -792,7 +812,7 @@ function toEntry(answer) {
   return body ? { resource: body, response } : { response };
 }
 
-function buildCapability(fhirBase, root, { lastn = false } = {}) {
+function buildCapability(fhirBase, root, { lastn = false, overview = false } = {}) {
   const resource = [...SERVED_TYPES].sort().map((type) => {
     const params = Object.entries(globalSchema.types[type]?.searchParams ?? {})
       .filter(([code, p]) => (SUPPORTED_PARAM_TYPES.has(p.type) && !code.startsWith('_')) || code === '_id' || code === '_lastUpdated')
@@ -819,6 +839,7 @@ function buildCapability(fhirBase, root, { lastn = false } = {}) {
       conditionalUpdate: false,
       searchParam: params,
       ...(lastn && type === 'Observation' ? { operation: [{ name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' }] } : {}),
+      ...(overview && type === 'Patient' ? { operation: [{ name: 'overview', definition: OVERVIEW_DEFINITION }] } : {}),
     };
   });
   return {
