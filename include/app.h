@@ -254,6 +254,13 @@ const char *app_whose(const struct app *);
 void	 app_loading(struct app *, const char *);
 /* Sign-in finished: load who may be viewed and open Home. */
 int	 app_signed_in(struct app *, char **cause);
+/*
+ * The same for a command that shows only one's own record (summary
+ * --text): where the token names the signed-in person's own record, that
+ * is the record (no display name: the record's own gives it), and who
+ * else may be viewed is not asked; otherwise app_signed_in().
+ */
+int	 app_signed_in_own(struct app *, char **cause);
 /* Say the portal's one-time notice (no keyring), if it has one. */
 void	 app_notice(struct app *);
 

@@ -271,6 +271,7 @@ void	*fhir_records(struct arena *, const struct json *bundle, size_t size,
 #define FHIR_CAN_CREATE	0x2
 #define FHIR_CAN_UPDATE	0x4	/* update or patch */
 #define FHIR_CAN_LASTN	0x8	/* Observation/$lastn, where announced */
+#define FHIR_CAN_OVERVIEW 0x10	/* Patient/<id>/$overview, where announced */
 int		 fhir_load_capabilities(struct fhir *, char **cause);
 /*
  * Keep what the statement allows, with its ETag, in a file in dir (made

@@ -75,8 +75,9 @@ void	 summary_row(struct summary *, int section, size_t i,
 const char *summary_time(struct arena *, const struct fhir_time *);
 const char *summary_date(struct arena *, const struct fhir_time *);
 /*
- * The summary of patient as the wallet card: whose it is, from which
- * portal (from), today's date; written to out. 0, or -1 with *cause.
+ * The summary of patient as the wallet card: whose it is (NULL: the
+ * record's own name), from which portal (from), today's date; written
+ * to out. 0, or -1 with *cause.
  */
 int	 summary_write_text(struct fhir *, const char *patient,
 	     const char *whose, const char *from, FILE *out, char **cause);

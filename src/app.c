@@ -587,6 +587,34 @@ app_signed_in(struct app *app, char **cause)
 	return 0;
 }
 
+int
+app_signed_in_own(struct app *app, char **cause)
+{
+	const struct auth_session	*s = portal_session(app->portal);
+	struct auth_person		*self;
+	char				*ref;
+
+	if (s->patient == NULL || s->profile == NULL)
+		return app_signed_in(app, cause);
+	ref = fhir_ref("Patient", s->patient);
+	if (strcmp(ref, s->profile) != 0) {
+		free(ref);
+		return app_signed_in(app, cause);
+	}
+	auth_me_free(&app->me);
+	app->me.arena = arena_create();
+	app->me.profile = arena_own(app->me.arena, ref);
+	self = arena_alloc(app->me.arena, sizeof *self);
+	self->reference = app->me.profile;
+	self->relationship = arena_strdup(app->me.arena, "self");
+	self->access = arena_strdup(app->me.arena, "full");
+	app->me.people = self;
+	app->me.npeople = 1;
+	app->record = self;
+	app_load_capabilities(app, portal_fhir(app->portal));
+	return 0;
+}
+
 /*
  * The terminal has input. Between keys the main loop reads it (against
  * the view on screen); while a request runs: Esc cancels, a resize

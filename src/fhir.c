@@ -1467,21 +1467,39 @@ fhir_interactions(const struct json *resource)
 		{ "search-type", FHIR_CAN_READ }, { "create", FHIR_CAN_CREATE },
 		{ "update", FHIR_CAN_UPDATE }, { "patch", FHIR_CAN_UPDATE },
 	};
+	static const struct {
+		const char	*name;
+		const char	*definition;
+		unsigned int	 can;
+	} fhir_ops[] = {
+		/* The latest of each kind, in one search (FHIR R4). */
+		{ "lastn", "http://hl7.org/fhir/OperationDefinition/"
+		    "Observation-lastn", FHIR_CAN_LASTN },
+		/* What Home shows, in one answer (an addition): known by
+		 * its definition alone, the name being no standard's. */
+		{ NULL, "urn:chartty:OperationDefinition/Patient-overview",
+		    FHIR_CAN_OVERVIEW },
+	};
 	const struct json	*list = json_get(resource, "interaction");
 	const struct json	*ops = json_get(resource, "operation");
 	const char		*code, *def;
 	unsigned int		 can = 0;
 	size_t			 i, k;
 
-	/* The latest of each kind, in one search (FHIR R4 Observation). */
+	/* The operations chartty uses where announced: by name or by
+	 * definition. */
 	for (i = 0; i < json_size(ops); i++) {
 		code = json_gets(json_at(ops, i), "name");
 		def = json_gets(json_at(ops, i), "definition");
-		if ((code != NULL && (strcmp(code, "lastn") == 0 ||
-		    strcmp(code, "$lastn") == 0)) || (def != NULL &&
-		    strcmp(def, "http://hl7.org/fhir/OperationDefinition/"
-		    "Observation-lastn") == 0))
-			can |= FHIR_CAN_LASTN;
+		if (code != NULL && *code == '$')
+			code++;
+		for (k = 0; k < sizeof fhir_ops / sizeof fhir_ops[0]; k++) {
+			if ((code != NULL && fhir_ops[k].name != NULL &&
+			    strcmp(code, fhir_ops[k].name) == 0) ||
+			    (def != NULL && strcmp(def,
+			    fhir_ops[k].definition) == 0))
+				can |= fhir_ops[k].can;
+		}
 	}
 
 	for (i = 0; i < json_size(list); i++) {

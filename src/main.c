@@ -401,7 +401,7 @@ main_summary(struct portal *p, const struct main_args *args)
 
 	memset(&app, 0, sizeof app);
 	app.portal = p;
-	if (app_signed_in(&app, &cause) != 0)
+	if (app_signed_in_own(&app, &cause) != 0)
 		goto out;
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		cause = xasprintf("Cannot write %s: %s.", output,

@@ -13,6 +13,7 @@
 #include "bill.h"
 #include "fhir.h"
 #include "format.h"
+#include "json.h"
 #include "model.h"
 #include "summary.h"
 #include "util.h"
@@ -236,10 +237,27 @@ summary_clear(struct summary *s)
 	memset(s, 0, sizeof *s);
 }
 
-size_t
-summary_urls(const struct fhir *f, const char *id, char **urls)
+/*
+ * What the wallet card prints of each record of the batch (where the
+ * server takes _elements, on the read too; fhir.c drops it where not):
+ * the patient's name and birth date, each row's label and value
+ * (summary_row()).
+ */
+static const char *const sum_card_elements[SUMMARY_URLS] = {
+	"name,birthDate",
+	"code,reaction,criticality",
+	"code,onset",
+	"medication,dosageInstruction",
+	"vaccineCode,occurrence",
+	"code,value,component,effective,interpretation",
+};
+
+/* The batch's urls; with only what the wallet card prints when card. */
+static size_t
+sum_urls(const struct fhir *f, const char *id, char **urls, int card)
 {
-	char	*ref = fhir_ref("Patient", id);
+	char	*ref = fhir_ref("Patient", id), *url;
+	size_t	 i;
 
 	urls[0] = fhir_path("Patient", id, NULL);
 	urls[1] = fhir_query("AllergyIntolerance?clinical-status=active",
@@ -259,7 +277,19 @@ summary_urls(const struct fhir *f, const char *id, char **urls)
 		urls[5] = fhir_query("Observation?category=vital-signs"
 		    "&_sort=-date&_count=20", "patient", ref, NULL);
 	free(ref);
+	for (i = 0; card && i < SUMMARY_URLS; i++) {
+		url = fhir_query(urls[i], "_elements", sum_card_elements[i],
+		    NULL);
+		free(urls[i]);
+		urls[i] = url;
+	}
 	return SUMMARY_URLS;
+}
+
+size_t
+summary_urls(const struct fhir *f, const char *id, char **urls)
+{
+	return sum_urls(f, id, urls, 0);
 }
 
 void
@@ -304,20 +334,28 @@ summary_take(struct summary *s, const struct json *body)
 	}
 }
 
-int
-summary_load(struct fhir *f, const char *id, struct summary *s,
+/* The summary, whole or (card) only what the wallet card prints. */
+static int
+sum_load(struct fhir *f, const char *id, struct summary *s, int card,
     char **cause)
 {
 	struct fhir_result	 res;
 	char			*urls[SUMMARY_URLS + 1];
 
 	summary_clear(s);
-	if (fhir_batch_take(f, urls, summary_urls(f, id, urls), &res,
+	if (fhir_batch_take(f, urls, sum_urls(f, id, urls, card), &res,
 	    cause) != 0)
 		return -1;
 	summary_take(s, res.body);
 	fhir_result_free(&res);
 	return 0;
+}
+
+int
+summary_load(struct fhir *f, const char *id, struct summary *s,
+    char **cause)
+{
+	return sum_load(f, id, s, 0, cause);
 }
 
 
@@ -334,12 +372,14 @@ summary_write_text(struct fhir *f, const char *patient, const char *whose,
 	int		 section, alert;
 
 	memset(&s, 0, sizeof s);
-	if (summary_load(f, patient, &s, cause) != 0) {
+	if (sum_load(f, patient, &s, 1, cause) != 0) {
 		summary_clear(&s);
 		return -1;
 	}
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (whose == NULL && s.have_patient)
+		whose = s.patient.name;
 	fprintf(out, "Health summary: %s\n", whose ? whose : "?");
 	born = s.have_patient ? summary_time(s.a, &s.patient.birth) : NULL;
 	if (born != NULL)
@@ -378,12 +418,105 @@ static const char *const summary_home_queries[SUMMARY_NCOUNTS] = {
 	"Task?code=fulfill&status=requested",
 };
 
+/* The parts of Patient/<id>/$overview that are Home's counts, in the
+ * same order. */
+static const char *const summary_home_parts[SUMMARY_NCOUNTS] = {
+	"allergies", "problems", "medications", "immunizations", "reports",
+	"refill-requests"
+};
+
 void
 summary_home_clear(struct summary_home *h)
 {
 	free(h->withheld);
 	free(h->next_visit);
 	memset(h, 0, sizeof *h);
+}
+
+/* What Home says of the next visit. */
+static char *
+sum_next_visit(const struct fhir_time *start, const char *type, int checkin)
+{
+	char	when[32];
+
+	fhir_time_format(start, when, sizeof when);
+	return xasprintf("next: %s, %s%s", when, type ? type : "visit",
+	    checkin == 1 ? "; eCheck-in is open" : "");
+}
+
+/* The value (or, value NULL, the part itself) of part name of a
+ * Parameters' list or a part's parts, or NULL. */
+static const struct json *
+sum_part(const struct json *list, const char *name, const char *value)
+{
+	const struct json	*p;
+	const char		*n;
+	size_t			 i;
+
+	for (i = 0; i < json_size(list); i++) {
+		p = json_at(list, i);
+		if ((n = json_gets(p, "name")) != NULL && strcmp(n, name) == 0)
+			return value != NULL ? json_get(p, value) : p;
+	}
+	return NULL;
+}
+
+/* A count of the overview: a whole number, or -1 when not there. */
+static long
+sum_part_count(const struct json *list, const char *name)
+{
+	double	d;
+
+	if (json_num(sum_part(list, name, "valueInteger"), &d) != 0 ||
+	    d < 0 || d > 1e9)
+		return -1;
+	return (long)d;
+}
+
+/*
+ * Home from Patient/<id>/$overview, where the server announces it (an
+ * addition to the contract): one small answer instead of the searches.
+ * A part not there is not known (a limited proxy's: withheld says why).
+ */
+static int
+sum_home_overview(struct fhir *f, const char *patient,
+    struct summary_home *h, char **cause)
+{
+	struct fhir_result	 res;
+	const struct json	*list, *next, *v;
+	struct fhir_time	 start;
+	struct arena		*a;
+	char			*path, *s;
+	double			 d;
+	size_t			 i;
+
+	path = fhir_path("Patient", strncmp(patient, "Patient/", 8) == 0 ?
+	    patient + 8 : patient, "$overview");
+	if (fhir_request(f, "GET", path, NULL, NULL, &res, cause) != 0) {
+		free(path);
+		fhir_result_free(&res);
+		return -1;
+	}
+	free(path);
+	a = arena_create();
+	list = json_get(res.body, "parameter");
+	for (i = 0; i < SUMMARY_NCOUNTS; i++)
+		h->count[i] = sum_part_count(list, summary_home_parts[i]);
+	h->unread = sum_part_count(list, "unread");
+	v = json_get(sum_part(list, "balance-due", "valueMoney"), "value");
+	h->owed = json_num(v, &d) == 0 && d >= 0 && d < 1e9 ? d : -1;
+	if ((s = model_str(a, sum_part(list, "withheld", NULL),
+	    "valueString")) != NULL)
+		h->withheld = xstrdup(s);
+	next = sum_part(list, "next-visit", "part");
+	if (next != NULL && fhir_time_parse(json_str(sum_part(next, "start",
+	    "valueInstant")), &start) == 0)
+		h->next_visit = sum_next_visit(&start, model_concept(a,
+		    sum_part(next, "type", "valueCodeableConcept")),
+		    json_bool(sum_part(next, "checkin-open", "valueBoolean")));
+	arena_free(a);
+	fhir_result_free(&res);
+	return 0;
 }
 
 int
@@ -398,6 +531,8 @@ summary_home_load(struct fhir *f, const char *patient,
 	struct arena		*a;
 	struct visit		 v;
 
+	if (fhir_can(f, "Patient") & FHIR_CAN_OVERVIEW)
+		return sum_home_overview(f, patient, h, cause);
 	for (i = 0; i < SUMMARY_NCOUNTS; i++) {
 		urls[i] = fhir_query(summary_home_queries[i], "patient",
 		    patient, "_summary",
@@ -425,12 +560,9 @@ summary_home_load(struct fhir *f, const char *patient,
 	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS, &status, NULL);
 	a = arena_create();
 	if (fhir_bundle_count(b) > 0 && visit_parse(a,
-	    fhir_bundle_resource(b, 0), &v) == 0) {
-		fhir_time_format(&v.start, now, sizeof now);
-		h->next_visit = xasprintf("next: %s, %s%s", now, v.type ?
-		    v.type : "visit", v.checkin_open == 1 ? "; eCheck-in is "
-		    "open" : "");
-	}
+	    fhir_bundle_resource(b, 0), &v) == 0)
+		h->next_visit = sum_next_visit(&v.start, v.type,
+		    v.checkin_open);
 	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS + 1, &status, NULL);
 	h->owed = b != NULL ? 0 : -1;
 	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {

@@ -362,6 +362,51 @@ test_summary_lastn(void)
 	portal_free(p);
 }
 
+/*
+ * Where the server announces Patient/<id>/$overview (an addition to the
+ * contract), Home asks it alone, and says the same as from its batch of
+ * searches.
+ */
+static void
+test_home_overview(void)
+{
+	struct portal		*p = pt_sign_in("maria@example.org", "Chartty-demo-1");
+	struct summary_home	 h[2];
+	struct http_stats	 a, b;
+	char			*cause = NULL, *ref;
+	size_t			 i;
+	int			 rc[2], same = 1;
+
+	memset(h, 0, sizeof h);
+	ref = fhir_ref("Patient", portal_session(p)->patient);
+	rc[0] = summary_home_load(portal_fhir(p), ref, &h[0], &cause);
+	(void)fhir_load_capabilities(portal_fhir(p), &cause);
+	ok(fhir_can(portal_fhir(p), "Patient") & FHIR_CAN_OVERVIEW,
+	    "the server announces Patient/$overview");
+	http_get_stats(portal_http(p), &a);
+	rc[1] = summary_home_load(portal_fhir(p), ref, &h[1], &cause);
+	http_get_stats(portal_http(p), &b);
+	for (i = 0; i < SUMMARY_NCOUNTS; i++)
+		same &= h[0].count[i] == h[1].count[i] && h[1].count[i] >= 0;
+	ok(rc[0] == 0 && rc[1] == 0 && b.requests - a.requests == 1,
+	    "Home by $overview in one request%s%s", cause ? ": " : "",
+	    cause ? cause : "");
+	ok(same && h[1].unread == h[0].unread && h[1].unread > 0 &&
+	    h[1].owed > h[0].owed - 0.005 && h[1].owed < h[0].owed + 0.005 &&
+	    h[0].owed > 0 && h[1].withheld == NULL && h[0].withheld == NULL,
+	    "the same counts, %ld unread and %.2f owed as from the searches",
+	    h[1].unread, h[1].owed);
+	ok(h[0].next_visit != NULL && h[1].next_visit != NULL &&
+	    strcmp(h[0].next_visit, h[1].next_visit) == 0,
+	    "the same next visit: %s", h[1].next_visit ? h[1].next_visit :
+	    "none");
+	free(cause);
+	free(ref);
+	summary_home_clear(&h[0]);
+	summary_home_clear(&h[1]);
+	portal_free(p);
+}
+
 int
 main(void)
 {
@@ -552,5 +597,6 @@ main(void)
 	test_caps_cache();
 	test_discovery_cache();
 	test_summary_lastn();
+	test_home_overview();
 	return done_testing();
 }

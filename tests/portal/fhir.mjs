@@ -15,6 +15,7 @@ import {
   checkRead, checkSearch, checkWrite, compartmentOf, DIRECTORY_TYPES, patientsOfSearch, readDenial, requireServed, SERVED_TYPES, WRITABLE,
 } from './access.mjs';
 import { searchParam } from './defs.mjs';
+import { OVERVIEW_DEFINITION, registerOverview } from './overview.mjs';
 import { CREATE_RULES, UPDATE_RULES } from './rules.mjs';
 import { present, stripComputed } from './visits.mjs';
 import { badRequest, fail, forbidden, HttpError, notFound, outcome, parseFormBody, parseJsonBody } from './util.mjs';
@@ -188,10 +189,11 @@ export class FhirService {
    * @param {object} o.audit   AuditLog (account activity)
    * @param {() => string} o.baseUrl  server root
    * @param {boolean} [o.additions]  the additions to the contract
-   *   (README.md): searches take _elements, Observation/$lastn is
-   *   served, and searches carry ETags; otherwise _elements is 400 like
-   *   any parameter not supported, $lastn is not found, and a search
-   *   has no ETag
+   *   (README.md): searches and reads take _elements,
+   *   Observation/$lastn and Patient/<id>/$overview are served, and
+   *   searches carry ETags; otherwise _elements is 400 like any
+   *   parameter not supported, the operations are not found, and a
+   *   search has no ETag
    */
   constructor({ repo, router, auth, audit, baseUrl, additions = false }) {
     this.repo = repo;
@@ -206,6 +208,7 @@ export class FhirService {
     this.searchTags = additions;
     if (additions) {
       this.addOperation('GET', /^Observation\/\$lastn$/, (ctx, r) => this.lastN(ctx, r.query));
+      registerOverview(this);
     }
   }
 
@@ -307,12 +310,13 @@ export class FhirService {
   /**
    * Handles one FHIR interaction (a request or a batch entry).
    * r = {method, path, query: URLSearchParams, headers, body}. Where the
-   * additions are served, a search's Bundle carries an ETag, and
-   * If-None-Match (request.ifNoneMatch in a batch) answers 304.
+   * additions are served, a search's Bundle (an operation's Parameters)
+   * carries an ETag, and If-None-Match (request.ifNoneMatch in a batch)
+   * answers 304.
    */
   async handle(ctx, r) {
     const answer = await this.handleOne(ctx, r);
-    if (!this.searchTags || r.method !== 'GET' || answer?.status !== 200 || answer.body?.resourceType !== 'Bundle' || answer.headers?.ETag) {
+    if (!this.searchTags || r.method !== 'GET' || answer?.status !== 200 || !['Bundle', 'Parameters'].includes(answer.body?.resourceType) || answer.headers?.ETag) {
       return answer;
     }
     const etag = `W/"${createHash('sha256').update(JSON.stringify(answer.body)).digest('hex').slice(0, 20)}"`;
@@ -351,7 +355,7 @@ export class FhirService {
     const key = `${r.method} ${seg.length}${seg[2] ? ' ' + seg[2] : ''}`;
     switch (key) {
       case 'GET 1': return this.search(ctx, type, r.query);
-      case 'GET 2': return this.read(ctx, type, id, r.headers);
+      case 'GET 2': return this.readElements(ctx, type, id, r.headers, r.query);
       case 'GET 3 _history':
       case 'GET 4 _history': return this.history(ctx, type, id, seg[3], r.headers);
       case 'POST 1': return this.create(ctx, type, r.body, r.headers);
@@ -404,6 +408,23 @@ export class FhirService {
       return { status: 200, bytes, headers: { ...h, 'Content-Type': resource.contentType ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' } };
     }
     return { status: 200, body: this.present(resource), headers: h };
+  }
+
+  /**
+   * A read with only the elements asked, where this portal takes
+   * _elements (an addition, as on searches); elsewhere _elements is 400
+   * naming it, as a parameter not supported.
+   */
+  async readElements(ctx, type, id, headers, query) {
+    if (!query.has('_elements')) {
+      return this.read(ctx, type, id, headers);
+    }
+    const elements = this.takeElements(query);
+    if (!elements) {
+      badRequest('Parameter "_elements" is not supported by this portal.');
+    }
+    const answer = await this.read(ctx, type, id, headers);
+    return answer.body ? { ...answer, body: subset(answer.body, elements.fields) } : answer;
   }
 
   async history(ctx, type, id, vid, headers) {
@@ -775,7 +796,7 @@ export class FhirService {
   /* ---------------- CapabilityStatement ---------------- */
 
   capabilityStatement() {
-    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl(), { lastn: this.lastn });
+    this.capability ??= buildCapability(this.fhirBase(), this.baseUrl(), { lastn: this.lastn, overview: this.elements });
     return this.capability;
   }
 }
@@ -810,7 +831,7 @@ function toEntry(answer) {
   return body ? { resource: body, response } : { response };
 }
 
-function buildCapability(fhirBase, root, { lastn = false } = {}) {
+function buildCapability(fhirBase, root, { lastn = false, overview = false } = {}) {
   const resource = [...SERVED_TYPES].sort().map((type) => {
     const params = Object.entries(globalSchema.types[type]?.searchParams ?? {})
       .filter(([code, p]) => (SUPPORTED_PARAM_TYPES.has(p.type) && !code.startsWith('_')) || code === '_id' || code === '_lastUpdated')
@@ -837,6 +858,7 @@ function buildCapability(fhirBase, root, { lastn = false } = {}) {
       conditionalUpdate: false,
       searchParam: params,
       ...(lastn && type === 'Observation' ? { operation: [{ name: 'lastn', definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn' }] } : {}),
+      ...(overview && type === 'Patient' ? { operation: [{ name: 'overview', definition: OVERVIEW_DEFINITION }] } : {}),
     };
   });
   return {

@@ -271,6 +271,12 @@ export async function harborSmoke({ startServer, http, check, parse, text }) {
   const searchPost = await http(base, 'POST', '/fhir/R4/Condition/_search', { body: `patient=Patient/${P}`, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${A}`, accept: 'application/fhir+json' } });
   check(batchRead.status === 200 && batchRead.json.entry.every((e) => e.response.status === '200') && searchPost.status === 200 && parse(searchPost)?.total === 3,
     'harbor: a batch of reads and a search by POST work', [batchRead.status, searchPost.status]);
+  // The additions to the contract are Main Street's: _elements on a read
+  // is 400 naming it, and Patient/<id>/$overview is not found.
+  const slimRead = await fhir('GET', `Patient/${P}?_elements=name,birthDate`, A);
+  const overview = await fhir('GET', `Patient/${P}/$overview`, A);
+  check(slimRead.status === 400 && /_elements/.test(text(slimRead.json)) && overview.status === 404,
+    'harbor: no additions: _elements on a read is 400 naming it, $overview is not found', [slimRead.status, overview.status]);
 
   /* ---- CapabilityStatement ---- */
   const meta = await fhir('GET', 'metadata');

@@ -732,6 +732,38 @@ async function main() {
   check(lastnNoPatient.status === 403, '$lastn naming no patient is 403', lastnNoPatient.status);
   const badElements = await fhir('GET', 'Observation?patient=Patient/walter-long&_elements=code;status', walter);
   check(badElements.status === 400 && /_elements/.test(text(badElements.json)), '_elements naming no element is 400', badElements.status);
+  // _elements on a read (an addition): the elements asked, tagged, with the whole record's ETag.
+  const slimRead = await fhir('GET', 'Patient/maria-lopez?_elements=name,birthDate', M);
+  const wholeRead = await fhir('GET', 'Patient/maria-lopez', M);
+  check(slimRead.status === 200 && Object.keys(slimRead.json).sort().join() === 'birthDate,id,meta,name,resourceType' &&
+    slimRead.json.meta.tag?.some((t) => t.code === 'SUBSETTED') && slimRead.headers.etag === wholeRead.headers.etag,
+  '_elements on a read: only those elements, tagged SUBSETTED, the same ETag', Object.keys(slimRead.json ?? {}));
+  // Patient/<id>/$overview (an addition): Home's figures in one answer,
+  // the same as the searches they stand for; announced in metadata.
+  const ov = await fhir('GET', 'Patient/maria-lopez/$overview', M);
+  const part = (o, name) => o.json?.parameter?.find((x) => x.name === name);
+  const totalOf = async (q) => (await fhir('GET', `${q}&_summary=count`, M)).json?.total;
+  const heads = await fhir('GET', 'Communication?subject=Patient/maria-lopez&part-of:missing=true&_count=200', M);
+  const bills = await fhir('GET', 'Invoice?subject=Patient/maria-lopez&status=issued&_count=200', M);
+  const extOf = (r, url) => r.extension?.find((x) => x.url === url);
+  const unreadSum = (heads.json?.entry ?? []).reduce((n, e) => n + (extOf(e.resource, 'urn:chartty:unread')?.valueInteger ?? 0), 0);
+  const dueSum = (bills.json?.entry ?? []).reduce((n, e) => n + (extOf(e.resource, 'urn:chartty:balance-due')?.valueMoney?.value ?? 0), 0);
+  const ovCounts = [part(ov, 'allergies'), part(ov, 'problems'), part(ov, 'reports')].map((x) => x?.valueInteger);
+  const wantCounts = [await totalOf('AllergyIntolerance?patient=Patient/maria-lopez&clinical-status=active'),
+    await totalOf('Condition?patient=Patient/maria-lopez&clinical-status=active&category=problem-list-item'),
+    await totalOf('DiagnosticReport?patient=Patient/maria-lopez')];
+  const nextVisit = part(ov, 'next-visit')?.part ?? [];
+  const ovOp = (await fhir('GET', 'metadata')).json?.rest?.[0]?.resource?.find((r) => r.type === 'Patient')?.operation;
+  check(ov.status === 200 && ov.json.resourceType === 'Parameters' && ovCounts.join() === wantCounts.join() &&
+    part(ov, 'unread')?.valueInteger === unreadSum && unreadSum > 0 && Math.abs(part(ov, 'balance-due')?.valueMoney?.value - dueSum) < 0.005 && dueSum > 0 &&
+    nextVisit.some((x) => x.name === 'start' && x.valueInstant) && nextVisit.some((x) => x.name === 'type' && x.valueCodeableConcept) &&
+    !part(ov, 'withheld') && ovOp?.some((o) => o.name === 'overview' && o.definition === 'urn:chartty:OperationDefinition/Patient-overview'),
+  `Patient/$overview: counts ${ovCounts}, ${unreadSum} unread, ${dueSum} due and the next visit, as the searches say; announced in metadata`, ov.json);
+  const ovNoah = await fhir('GET', 'Patient/noah-carter/$overview', J);
+  const ovOther = await fhir('GET', 'Patient/walter-long/$overview', M);
+  check(ovNoah.status === 200 && part(ovNoah, 'immunizations') && !part(ovNoah, 'problems') && !part(ovNoah, 'unread') &&
+    part(ovNoah, 'withheld')?.valueString === noah.note && ovOther.status === 403,
+  '$overview: a limited proxy gets what it may see and why the rest is withheld; another\'s record is 403', [ovNoah.json, ovOther.status]);
   const reportPage = async (offset) => {
     const t = performance.now();
     const r6 = await fhir('GET', `DiagnosticReport?patient=Patient/walter-long&_sort=-date&_include=DiagnosticReport:result${offset ? `&_offset=${offset}` : ''}`, walter);
