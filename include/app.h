@@ -93,7 +93,7 @@ struct app_options {
 	const char	*label;		/* the account's name for the portal */
 	const char	*note;		/* said on the sign-in screen */
 	int		 use_keyring;
-	int		 keep;		/* keep what was read (cache = yes) */
+	int		 no_cache;	/* cache = no: keep nothing read */
 	int		 plain;
 	int		 ascii;
 	int		 color;

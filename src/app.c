@@ -144,7 +144,7 @@ app_load_capabilities(const struct app *app, struct fhir *f)
 {
 	char	*dir, *why = NULL;
 
-	dir = app->opt.kiosk || !app->opt.keep ? NULL : cache_dir();
+	dir = app->opt.kiosk || app->opt.no_cache ? NULL : cache_dir();
 	fhir_set_cache(f, dir);
 	free(dir);
 	if (fhir_load_capabilities(f, &why) != 0)
@@ -288,7 +288,7 @@ app_portal_create(const struct app *app, const char *server,
 
 	portal_set_client(p, app->opt.client_id, app->opt.redirect_uri);
 	portal_set_name(p, app->opt.label);
-	portal_set_keep(p, app->opt.keep && !app->opt.kiosk);
+	portal_set_keep(p, !app->opt.no_cache && !app->opt.kiosk);
 	return p;
 }
 

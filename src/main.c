@@ -354,6 +354,7 @@ struct main_args {
 	const char	*format;	/* --format, or NULL */
 	int		 plain;		/* --plain, or TERM=dumb: plain lines
 					   even on a terminal */
+	int		 no_cache;	/* cache = no in the configuration */
 };
 
 /* chartty logout: end the session; never asks for a password. */
@@ -401,6 +402,7 @@ main_summary(struct portal *p, const struct main_args *args)
 
 	memset(&app, 0, sizeof app);
 	app.portal = p;
+	app.opt.no_cache = args->no_cache;
 	if (app_signed_in_own(&app, &cause) != 0)
 		goto out;
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
@@ -488,6 +490,7 @@ main_export(struct portal *p, const struct main_args *args)
 	    EXPORT_FHIR;
 	memset(&app, 0, sizeof app);
 	app.portal = p;
+	app.opt.no_cache = args->no_cache;
 	if (app_signed_in(&app, &cause) != 0)
 		goto out;
 	if (args->output != NULL)
@@ -832,7 +835,7 @@ main(int argc, char **argv)
 		opt.label = acct ? acct->label : NULL;
 		opt.note = acct ? acct->note : NULL;
 		opt.use_keyring = !no_keyring;
-		opt.keep = conf.cache;
+		opt.no_cache = !conf.cache;
 		opt.plain = main_plain(plain);
 		opt.ascii = ascii || conf.ascii;
 		opt.color = !conf.no_color && getenv("NO_COLOR") == NULL;
@@ -871,6 +874,7 @@ main(int argc, char **argv)
 	memset(&args, 0, sizeof args);
 	args.output = output;
 	args.format = format;
+	args.no_cache = !conf.cache;
 	args.plain = plain || getenv("TERM") == NULL ||
 	    strcmp(getenv("TERM"), "dumb") == 0;
 	rc = cmd->run(p, &args);
