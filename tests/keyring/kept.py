@@ -7,8 +7,9 @@ against a test portal of the test's own that it stops and starts again:
 - a second start asks with If-None-Match and the portal answers 304s
   (its /_test/answers log), and shows the same;
 - with the portal stopped, a start shows what was kept, marked "As of ...;
-  the portal cannot be reached.", says what was not kept in one
-  sentence, and refuses a change in one sentence;
+  the portal cannot be reached." (in plain mode, and whole at 40 columns
+  in tmux), says what was not kept in one sentence, and refuses a change
+  in one sentence, what was typed kept;
 - signing out deletes the kept files;
 - no kept file without a keyring (--no-keyring), nor with cache = no.
 Prints TAP. Runs under tests/harness.sh (keyring, portal)."""
@@ -26,7 +27,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "tui"))
-from tuilib import WORLD, Plain, diag, done, ok  # noqa: E402
+from tuilib import WORLD, Plain, Term, done, ok  # noqa: E402
 
 CACHE = os.environ.get("XDG_CACHE_HOME",
                        os.path.join(os.environ["HOME"], ".cache"))
@@ -191,6 +192,20 @@ def main():
     ok(re.search(asof, text), "portal stopped: the summary says as of when",
        text[-800:])
     quit(s)
+
+    # Full screen at 40 columns, as a braille display reads it: the
+    # sentence whole, wrapped.
+    t = Term(f"--server {portal.url} --user {EMAIL}", width=40)
+    try:
+        ok(t.wait(r"^Home", 20), "portal stopped, full screen: Home shows",
+           t.screen())
+        words = " ".join(" ".join(t.lines()).split())
+        ok(re.search(asof, words), "portal stopped, full screen: the as-of "
+           "sentence whole at 40 columns", t.screen())
+        t.keys("q")
+        t.exited()
+    finally:
+        t.close()
 
     # What was not kept says so; a change is refused in one sentence,
     # and what was typed stays.
