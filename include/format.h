@@ -7,6 +7,7 @@
 #define CHARTTY_FORMAT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "model.h"
 
@@ -24,6 +25,9 @@
 char	*format_unit(const char *code);
 /* With ascii set, units use ASCII only ("C", not a degree sign). */
 void	 format_set_ascii(int ascii);
+/* What is shown from kept records says since when (a new string): "As
+ * of Tue 1 Dec 14:02; the portal cannot be reached." */
+char	*format_as_of(time_t at);
 
 /* A task status in words for people: "Waiting for your care team". */
 const char *format_task_words(const char *status);

@@ -770,16 +770,10 @@ app_note_as_of(struct app *app, struct frame *f, int merged)
 static void
 app_view_as_of(struct view *v, time_t at)
 {
-	struct tm	tm;
-	char		day[16], month[16];
+	char	*said = format_as_of(at);
 
-	if (localtime_r(&at, &tm) == NULL ||
-	    strftime(day, sizeof day, "%a", &tm) == 0 ||
-	    strftime(month, sizeof month, "%b", &tm) == 0)
-		return;
-	view_text(v, view_printf(v, "As of %s %d %s %02d:%02d; the portal "
-	    "cannot be reached.", day, tm.tm_mday, month, tm.tm_hour,
-	    tm.tm_min));
+	view_text(v, view_str(v, said));
+	free(said);
 }
 
 static void

@@ -834,6 +834,10 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 	}
 	if (rc != 0 && found == 0) {
 		json_free(out);
+		if (f->offline) {	/* reads, not a change */
+			free(*cause);
+			*cause = xstrdup(FHIR_NOT_KEPT);
+		}
 		return rc;
 	}
 	fhir_result_free(res);

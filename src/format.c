@@ -371,3 +371,18 @@ format_obs_abnormal(const struct observation *o)
 	}
 	return 0;
 }
+
+char *
+format_as_of(time_t at)
+{
+	struct tm	tm;
+	char		day[16], month[16];
+
+	if (localtime_r(&at, &tm) == NULL ||
+	    strftime(day, sizeof day, "%a", &tm) == 0 ||
+	    strftime(month, sizeof month, "%b", &tm) == 0)
+		return xstrdup("What is shown was kept from an earlier visit; "
+		    "the portal cannot be reached.");
+	return xasprintf("As of %s %d %s %02d:%02d; the portal cannot be "
+	    "reached.", day, tm.tm_mday, month, tm.tm_hour, tm.tm_min);
+}

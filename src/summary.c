@@ -365,8 +365,8 @@ summary_write_text(struct fhir *f, const char *patient, const char *whose,
 {
 	struct summary	 s;
 	const char	*label, *value, *born;
-	char		 today[32];
-	time_t		 now = time(NULL);
+	char		 today[32], *said;
+	time_t		 now = time(NULL), kept;
 	struct tm	 tm;
 	size_t		 i;
 	int		 section, alert;
@@ -385,6 +385,12 @@ summary_write_text(struct fhir *f, const char *patient, const char *whose,
 	if (born != NULL)
 		fprintf(out, "Born: %s\n", born);
 	fprintf(out, "From: %s, on %s\n", from, today);
+	if ((kept = fhir_take_as_of(f)) != 0) {
+		/* Printed from kept records: the card says since when. */
+		said = format_as_of(kept);
+		fprintf(out, "%s\n", said);
+		free(said);
+	}
 	for (section = 0; section < SUMMARY_N; section++) {
 		fprintf(out, "\n%s\n", summary_headings[section]);
 		if (s.withheld[section] != NULL)

@@ -127,6 +127,15 @@ def contact_form(s, phone=None):
     return ""
 
 
+def wallet_card(portal):
+    """chartty summary --text, signed in from the keyring."""
+    return subprocess.run([os.environ.get("CHARTTY", "./chartty"),
+                           "--server", portal.url, "--user", EMAIL,
+                           "summary", "--text"], capture_output=True,
+                          text=True, env=dict(os.environ, TERM="dumb"),
+                          timeout=30)
+
+
 def quit(s):
     s.send("q")
     s.close()
@@ -180,6 +189,11 @@ def main():
                                          flags=re.S),
        "second start: the same summary as the first", second)
 
+    card = wallet_card(portal)
+    ok(card.returncode == 0 and "Penicillin" in card.stdout and
+       "As of" not in card.stdout, "second start: summary --text prints "
+       "the card", card.stdout + card.stderr)
+
     # The portal stopped: what was kept is shown, as of when, read only.
     portal.stop()
     s = session(portal, "portal stopped", password=False)
@@ -192,6 +206,13 @@ def main():
     ok(re.search(asof, text), "portal stopped: the summary says as of when",
        text[-800:])
     quit(s)
+
+    # The wallet card printed from kept records says since when.
+    card = wallet_card(portal)
+    ok(card.returncode == 0 and "Penicillin" in card.stdout and
+       re.search("^" + asof + "$", card.stdout, re.M),
+       "portal stopped: summary --text prints the kept card, saying as of "
+       "when", card.stdout + card.stderr)
 
     # Full screen at 40 columns, as a braille display reads it: the
     # sentence whole, wrapped.

@@ -296,6 +296,12 @@ def run_path():
              if not re.search(r"/bytes-\d+\.log$", f)]
     ok(not found, "path: no file written under HOME or /tmp during the run "
        "holds the name, card or birth date", found)
+    cache = os.environ.get("XDG_CACHE_HOME",
+                           os.path.join(os.environ["HOME"], ".cache"))
+    kept = [os.path.join(d, f) for d, _, fs in
+            os.walk(os.path.join(cache, "chartty")) for f in fs]
+    ok(not kept, "path: a kiosk keeps nothing it read, encrypted or not "
+       "(no kept record, no discovery or capabilities file)", kept)
 
 
 def run_idle():
