@@ -39,6 +39,8 @@ int		 kept_get(struct kept *, const char *url, struct json **body,
 /* Keep body (with etag, or NULL) as url's answer, as of now. */
 void		 kept_put(struct kept *, const char *url,
 		     const struct json *body, const char *etag);
+/* The portal refused url (403, 404, 410): its kept answer is gone. */
+void		 kept_remove_url(struct kept *, const char *url);
 /* The portal confirmed url's kept answer (a 304): it is as of now. */
 void		 kept_confirm(struct kept *, const char *url);
 /*

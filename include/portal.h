@@ -26,6 +26,9 @@ void		 portal_free(struct portal *);
  * deletes it.
  */
 void		 portal_set_keep(struct portal *, int);
+/* Delete what was kept of this account (files and key), signed in or
+ * not; portal_sign_out() does it too. */
+void		 portal_forget_kept(struct portal *);
 /* Read the server's SMART configuration (auth_result). */
 int		 portal_connect(struct portal *, char **cause);
 /*

@@ -174,6 +174,13 @@ app_links_resume(struct app *app)
 	size_t				 i;
 	int				 rc;
 
+	/* The configured account's organizations, for that account only:
+	 * another person signed in at this terminal gets none of them. */
+	if (app->opt.email == NULL ||
+	    strcasecmp(portal_email(app->portal), app->opt.email) != 0) {
+		app_links_free(app);
+		return;
+	}
 	for (i = 0; i < app->opt.nlinks && i < APP_MAX_LINKS; i++) {
 		k = &app->links[i];
 		acct = k->account = &app->opt.links[i];
@@ -191,6 +198,8 @@ app_links_resume(struct app *app)
 		if (k->portal == NULL) {
 			k->portal = portal_create(acct->server, acct->email,
 			    app->opt.use_keyring);
+			portal_set_keep(k->portal, !app->opt.no_cache &&
+			    !app->opt.kiosk);
 			portal_set_client(k->portal, acct->client_id,
 			    acct->redirect_uri);
 			portal_set_name(k->portal, acct->label);
@@ -231,6 +240,8 @@ app_links_sign_out(struct app *app)
 		cause = NULL;
 		if (app->links[i].portal != NULL && app->links[i].signed_in)
 			portal_sign_out(app->links[i].portal, &cause);
+		else if (app->links[i].portal != NULL)
+			portal_forget_kept(app->links[i].portal);
 		free(cause);
 		app->links[i].signed_in = 0;
 	}

@@ -517,8 +517,10 @@ fhir_kept_answer(struct fhir *f, const char *url, int asked, int rc,
 		json_free(res->body);
 		res->body = NULL;
 		if (kept_get(f->kept, url, &res->body, &etag, NULL) != 0) {
-			*cause = xstrdup("The portal's answer was empty.");
-			return -1;
+			/* Gone since it was asked for: ask again, plainly. */
+			fhir_result_free(res);
+			return fhir_send(f, "GET", url, NULL, NULL, 0, res,
+			    cause) == 0 && res->body != NULL ? 0 : -1;
 		}
 		res->status = 200;
 		if (res->etag == NULL)
@@ -528,6 +530,9 @@ fhir_kept_answer(struct fhir *f, const char *url, int asked, int rc,
 		kept_confirm(f->kept, url);
 	} else if (rc == 0 && res->status < 300 && res->body != NULL)
 		kept_put(f->kept, url, res->body, res->etag);
+	else if (res->status == 403 ||
+	    res->status == 404 || res->status == 410)
+		kept_remove_url(f->kept, url);
 	else if (rc != 0 && fhir_unreachable(res) &&
 	    fhir_from_kept(f, url, res) == 0) {
 		free(*cause);
@@ -799,9 +804,11 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 			(void)fhir_batch_entry(res->body, i, &status, NULL);
 		if (url != NULL && rc == 0 && status >= 200 && status < 300 &&
 		    json_get(e, "resource") != NULL) {
-			etag = (char *)json_gets(json_get(e, "response"),
-			    "etag");
-			kept_put(f->kept, url, json_get(e, "resource"), etag);
+			kept_put(f->kept, url, json_get(e, "resource"),
+			    json_gets(json_get(e, "response"), "etag"));
+		} else if (url != NULL && rc == 0 && (status == 403 ||
+		    status == 404 || status == 410)) {
+			kept_remove_url(f->kept, url);
 		} else if (url != NULL && (rc != 0 || status == 304) &&
 		    kept_get(f->kept, url, &body, &etag, &at) == 0) {
 			/* What was kept answers: as confirmed, or as of. */

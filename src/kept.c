@@ -210,6 +210,15 @@ kept_put(struct kept *k, const char *url, const struct json *body,
 }
 
 void
+kept_remove_url(struct kept *k, const char *url)
+{
+	char	*name = kept_file(k, url);
+
+	kept_forget(k, name);
+	free(name);
+}
+
+void
 kept_confirm(struct kept *k, const char *url)
 {
 	char	*name = kept_file(k, url), *path;

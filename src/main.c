@@ -868,6 +868,9 @@ main(int argc, char **argv)
 	portal_set_name(p, acct ? acct->label : NULL);
 	main_no_browser = no_browser || conf.no_browser;
 	if ((ch = main_sign_in(p, cmd->may_ask)) != 0) {
+		/* Signed out already: what was kept goes all the same. */
+		if (strcmp(cmd->name, "logout") == 0)
+			portal_forget_kept(p);
 		rc = ch < 0 ? 1 : 0;
 		goto out;
 	}

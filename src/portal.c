@@ -56,7 +56,7 @@ portal_create(const char *server_url, const char *email, int use_keyring)
 	p->server_url = xstrdup(server_url);
 	p->email = xstrdup(email);
 	p->use_keyring = use_keyring;
-	p->keep = use_keyring;
+	p->keep = 0;	/* portal_set_keep() turns it on */
 	p->smart.fd = -1;
 	if (!use_keyring)
 		p->notice = xstrdup(PORTAL_NO_KEYRING);
@@ -349,6 +349,20 @@ portal_verify(struct portal *p, const char *code, char **cause)
 	return rc == AUTH_OK ? portal_signed(p) : rc;
 }
 
+void
+portal_forget_kept(struct portal *p)
+{
+	if (p->fhir != NULL) {
+		fhir_set_kept(p->fhir, NULL);
+		fhir_set_offline(p->fhir, 0);
+	}
+	kept_free(p->kept);
+	p->kept = NULL;
+	p->offline = 0;
+	if (p->srv.root != NULL && p->use_keyring)
+		kept_remove(p->srv.root, p->email);
+}
+
 int
 portal_sign_out(struct portal *p, char **cause)
 {
@@ -358,16 +372,9 @@ portal_sign_out(struct portal *p, char **cause)
 	    &p->session, cause);
 	portal_forget_token(p);
 	/* Nothing read stays behind: the files, then their key. */
-	if (p->fhir != NULL) {
+	if (p->fhir != NULL)
 		fhir_set_token(p->fhir, NULL);
-		fhir_set_kept(p->fhir, NULL);
-		fhir_set_offline(p->fhir, 0);
-	}
-	kept_free(p->kept);
-	p->kept = NULL;
-	p->offline = 0;
-	if (p->srv.root != NULL && p->use_keyring)
-		kept_remove(p->srv.root, p->email);
+	portal_forget_kept(p);
 	auth_session_clear(&p->session);
 	return rc;
 }
