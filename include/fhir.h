@@ -22,6 +22,7 @@ struct fhir_result {
 	char		*location;
 	long		 retry_after;	/* seconds, or -1 */
 	long		 max_age;	/* Cache-Control max-age, or -1 */
+	int		 no_store;	/* Cache-Control: no-store */
 	int		 net_error;	/* an http_error when no answer came */
 	char		*raw;		/* fhir_get_raw: the answer as sent */
 	size_t		 raw_len;

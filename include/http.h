@@ -29,6 +29,7 @@ struct http_response {
 	char	*content_type;
 	long	 retry_after;	/* seconds from Retry-After, or -1 */
 	long	 max_age;	/* Cache-Control max-age (seconds), or -1 */
+	int	 no_store;	/* Cache-Control: no-store: never kept */
 	time_t	 date;		/* the server's clock (Date), or 0 */
 };
 

@@ -26,6 +26,12 @@ void		 portal_free(struct portal *);
  * deletes it.
  */
 void		 portal_set_keep(struct portal *, int);
+/* Was the portal out of reach at the silent sign-in, so that only what
+ * was kept is shown (portal_resume)? */
+int		 portal_offline(const struct portal *);
+/* Out of reach at the start: try the keyring's sign-in again (a
+ * reload), back to the portal when it answers (auth_result). */
+int		 portal_reconnect(struct portal *, char **cause);
 /* Delete what was kept of this account (files and key), signed in or
  * not; portal_sign_out() does it too. */
 void		 portal_forget_kept(struct portal *);

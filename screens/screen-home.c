@@ -200,6 +200,7 @@ home_action(struct app *app, void *state,
     const struct view_row *r)
 {
 	char	*cause = NULL;
+	int	 offline;
 
 	switch (r->id) {
 	case HOME_SUMMARY:
@@ -236,10 +237,15 @@ home_action(struct app *app, void *state,
 	case HOME_SIGNOUT:
 		app_loading(app, "Signing out...");
 		app_links_sign_out(app);
+		offline = portal_offline(app->portal);
 		if (portal_sign_out(app->portal, &cause) != AUTH_OK) {
 			app_say(app, cause);
 			free(cause);
-		} else
+		} else if (offline)
+			app_say(app, "Signed out on this computer. The portal "
+			    "could not be reached, so your session there ends "
+			    "on its own.");
+		else
 			app_say(app, "Signed out.");
 		return APP_QUIT;
 	}

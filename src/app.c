@@ -391,7 +391,15 @@ app_resume(struct app *app)
 		app_loading(app, "Signing in...");
 		rc = portal_resume(app->portal, &cause);
 	}
-	if (rc == AUTH_OK && app_signed_in(app, &cause) == 0) {
+	if (rc == AUTH_OK && portal_offline(app->portal)) {
+		/* Out of reach: one's own record as it was kept (who else
+		 * may be viewed is the portal's to say, never kept). */
+		rc = app_signed_in_own(app, &cause);
+		if (rc == 0)
+			app_links_resume(app);
+	} else if (rc == AUTH_OK)
+		rc = app_signed_in(app, &cause);
+	if (rc == AUTH_OK) {
 		app_notice(app);
 		return 0;
 	}
@@ -856,6 +864,14 @@ app_fetch(struct loop *l)
 	if (f->screen->fetch == NULL)
 		return;
 	f->seen = l->app.changes;
+	if (portal_offline(l->app.portal)) {
+		/* A reload: is the portal back? */
+		app_loading(&l->app, "Connecting to the portal...");
+		if (portal_reconnect(l->app.portal, &cause) != AUTH_OK) {
+			free(cause);
+			cause = NULL;
+		}
+	}
 	app_loading(&l->app, f->screen->loading);
 	(void)app_take_as_of(&l->app);
 	if (f->screen->fetch(&l->app, f->state, &cause) != 0) {

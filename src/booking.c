@@ -481,7 +481,10 @@ booking_visits_urls(const struct fhir *f, const char *patient, char **urls)
 	char	now[32], *ge, *lt, *ref = fhir_ref("Patient", patient);
 
 	(void)f;	/* every server is asked the same */
-	visit_instant_write(time(NULL), now, sizeof now);
+	/* Split at the start of today, not this second: the same address
+	 * all day, so what was kept answers it (a 304, or the portal out
+	 * of reach); booking_visits_take() moves today's past visits. */
+	visit_instant_write(visit_midnight(time(NULL), 0), now, sizeof now);
 	ge = xasprintf("ge%s", now);
 	lt = xasprintf("lt%s", now);
 	urls[0] = fhir_query("Appointment?_sort=date&_count="
@@ -494,6 +497,32 @@ booking_visits_urls(const struct fhir *f, const char *patient, char **urls)
 	free(lt);
 	free(ref);
 	return BOOKING_VISITS_URLS;
+}
+
+/*
+ * Today's visits that began before now, asked with the upcoming ones
+ * (booking_visits_urls), go to the head of the past ones, latest first.
+ */
+static void
+booking_visits_today(struct booking_visits *s, time_t now)
+{
+	struct visit	*past;
+	size_t		 m = 0, i;
+
+	while (m < s->n[0] && s->list[0][m].start.t < now)
+		m++;
+	if (m == 0)
+		return;
+	past = arena_alloc(s->a, (s->n[1] + m + 1) * sizeof *past);
+	for (i = 0; i < m; i++)
+		past[i] = s->list[0][m - 1 - i];
+	memcpy(past + m, s->list[1], s->n[1] * sizeof *past);
+	s->list[1] = past;
+	s->n[1] += m;
+	if (s->past_total >= 0)
+		s->past_total += (long)m;
+	s->list[0] += m;
+	s->n[0] -= m;
 }
 
 void
@@ -523,6 +552,7 @@ booking_visits_take(struct booking_visits *s, const struct json *body)
 		if (k == 1)
 			s->past_total = fhir_bundle_total(b);
 	}
+	booking_visits_today(s, time(NULL));
 }
 
 /* Does visit a come before b in list k (upcoming soonest first, past

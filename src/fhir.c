@@ -251,22 +251,31 @@ fhir_batch_refuses_elements(const struct fhir_result *res)
 	return refused;
 }
 
-/* The absolute URL for path (see fhir_request), or NULL if foreign. */
+/*
+ * The absolute URL for path (see fhir_request) as the caller asked it,
+ * or NULL if foreign: what a kept answer is kept under, whatever this
+ * server takes of it.
+ */
+static char *
+fhir_key(const struct fhir *f, const char *path)
+{
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
+		return fhir_url_ours(f, path) ? xstrdup(path) : NULL;
+	if (*path == '/')
+		return url_join(f->root, path);
+	if (*path == '\0')
+		return xstrdup(f->base);
+	return url_join(f->base, path);
+}
+
+/* The absolute URL for path as this server takes it, or NULL. */
 static char *
 fhir_url(const struct fhir *f, const char *path)
 {
 	char	*url, *asked;
 
-	if (strncmp(path, "http://", 7) == 0 ||
-	    strncmp(path, "https://", 8) == 0)
-		url = fhir_url_ours(f, path) ? xstrdup(path) : NULL;
-	else if (*path == '/')
-		url = url_join(f->root, path);
-	else if (*path == '\0')
-		url = xstrdup(f->base);
-	else
-		url = url_join(f->base, path);
-	if (url == NULL)
+	if ((url = fhir_key(f, path)) == NULL)
 		return NULL;
 	asked = fhir_asked(f, url);
 	free(url);
@@ -349,6 +358,7 @@ fhir_collect(struct http_req *r, int keep_raw, struct fhir_result *res,
 	res->location = resp.location;
 	res->retry_after = resp.retry_after;
 	res->max_age = resp.max_age;
+	res->no_store = resp.no_store;
 	resp.etag = resp.location = NULL;
 	if (resp.len > 0 && resp.status != 304) {
 		char *perr = NULL;
@@ -503,38 +513,46 @@ fhir_from_kept(struct fhir *f, const char *url, struct fhir_result *res)
 }
 
 /*
- * A GET of url answered rc with *res, asked with the kept ETag when
- * asked: a 304 answered by what was kept, a new answer kept, and a
- * portal out of reach answered by what was kept.
+ * A GET of url (kept under key) answered rc with *res, asked with the
+ * kept ETag when asked: a 304 answered by what was kept, a new answer
+ * kept, and a portal out of reach answered by what was kept.
  */
 static int
-fhir_kept_answer(struct fhir *f, const char *url, int asked, int rc,
-    struct fhir_result *res, char **cause)
+fhir_kept_answer(struct fhir *f, const char *key, const char *url,
+    int asked, int rc, struct fhir_result *res, char **cause)
 {
 	char	*etag = NULL;
 
 	if (rc == 0 && res->status == 304 && asked) {
 		json_free(res->body);
 		res->body = NULL;
-		if (kept_get(f->kept, url, &res->body, &etag, NULL) != 0) {
-			/* Gone since it was asked for: ask again, plainly. */
-			fhir_result_free(res);
-			return fhir_send(f, "GET", url, NULL, NULL, 0, res,
-			    cause) == 0 && res->body != NULL ? 0 : -1;
+		if (kept_get(f->kept, key, &res->body, &etag, NULL) == 0) {
+			res->status = 200;
+			if (res->etag == NULL)
+				res->etag = etag;
+			else
+				free(etag);
+			kept_confirm(f->kept, key);
+			return 0;
 		}
-		res->status = 200;
-		if (res->etag == NULL)
-			res->etag = etag;
-		else
-			free(etag);
-		kept_confirm(f->kept, url);
-	} else if (rc == 0 && res->status < 300 && res->body != NULL)
-		kept_put(f->kept, url, res->body, res->etag);
+		/* Gone since it was asked for: ask again, plainly. */
+		fhir_result_free(res);
+		rc = fhir_send(f, "GET", url, NULL, NULL, 0, res, cause);
+		if (rc == 0 && res->body == NULL) {
+			*cause = xstrdup("The portal's answer was empty.");
+			return -1;
+		}
+	}
+	if (rc == 0 && res->status < 300 && res->body != NULL &&
+	    !res->no_store)
+		kept_put(f->kept, key, res->body, res->etag);
+	else if (rc == 0 && res->no_store)	/* the server says never */
+		kept_remove_url(f->kept, key);
 	else if (res->status == 403 ||
 	    res->status == 404 || res->status == 410)
-		kept_remove_url(f->kept, url);
+		kept_remove_url(f->kept, key);
 	else if (rc != 0 && fhir_unreachable(res) &&
-	    fhir_from_kept(f, url, res) == 0) {
+	    fhir_from_kept(f, key, res) == 0) {
 		free(*cause);
 		*cause = NULL;
 		return 0;
@@ -562,7 +580,7 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
     struct fhir_result *res, char **cause)
 {
 	const char	*kept_h[2] = { NULL, NULL };
-	char		*url, *text = NULL, *why = NULL, *inm = NULL;
+	char		*url, *key, *text = NULL, *why = NULL, *inm = NULL;
 	int		 rc, keep;
 
 	memset(res, 0, sizeof *res);
@@ -572,22 +590,24 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 		    "chartty did not follow it.");
 		return -1;
 	}
+	key = fhir_key(f, path);
 	/* A plain GET is kept, and asked with what was kept. */
 	keep = f->kept != NULL && strcmp(method, "GET") == 0 &&
 	    (headers == NULL || headers[0] == NULL) && !keep_raw;
 	if (f->offline) {
 		res->net_error = HTTP_ERR_CONNECT;
-		if (keep && fhir_from_kept(f, url, res) == 0)
+		if (keep && fhir_from_kept(f, key, res) == 0)
 			rc = 0;
 		else {
 			*cause = xstrdup(strcmp(method, "GET") == 0 ?
 			    FHIR_NOT_KEPT : FHIR_OFFLINE);
 			rc = -1;
 		}
+		free(key);
 		free(url);
 		return rc;
 	}
-	if (keep && (inm = fhir_kept_inm(f, url)) != NULL) {
+	if (keep && (inm = fhir_kept_inm(f, key)) != NULL) {
 		kept_h[0] = inm;
 		headers = kept_h;
 	}
@@ -600,9 +620,6 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 		f->no_elements = 1;
 		free(url);
 		url = fhir_url(f, path);
-		free(inm);	/* kept for the other url, if at all */
-		inm = NULL;
-		kept_h[0] = NULL;
 		free(*cause);
 		*cause = NULL;
 		fhir_result_free(res);
@@ -623,10 +640,12 @@ fhir_request_raw(struct fhir *f, const char *method, const char *path,
 		}
 	}
 	if (keep)
-		rc = fhir_kept_answer(f, url, inm != NULL, rc, res, cause);
+		rc = fhir_kept_answer(f, key, url, inm != NULL, rc, res,
+		    cause);
 	if (text != NULL)
 		secret_free(text);
 	free(inm);
+	free(key);
 	free(url);
 	return rc;
 }
@@ -764,7 +783,7 @@ fhir_batch_inm(const struct fhir *f, const char *path, struct json *req)
 {
 	char	*url, *h = NULL;
 
-	if (f->kept != NULL && (url = fhir_url(f, path)) != NULL) {
+	if (f->kept != NULL && (url = fhir_key(f, path)) != NULL) {
 		h = fhir_kept_inm(f, url);
 		free(url);
 	}
@@ -798,7 +817,7 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 		    i)) : json_new_object();
 		if (e == NULL)
 			e = json_new_object();
-		url = sent[i] ? fhir_url(f, urls[i]) : NULL;
+		url = sent[i] ? fhir_key(f, urls[i]) : NULL;
 		status = 0;
 		if (rc == 0)
 			(void)fhir_batch_entry(res->body, i, &status, NULL);
@@ -938,7 +957,7 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 {
 	struct json	*b;
 	const char	*h[2] = { NULL, NULL };
-	char		*url, *text, *inm;
+	char		*url, *key, *text, *inm;
 
 	memset(&job->res, 0, sizeof job->res);
 	job->cause = NULL;
@@ -967,10 +986,12 @@ fhir_batch_start(struct fhir_batch_job *job, void (*arrived)(void *),
 			job->rc = -1;
 			return;
 		}
-		h[0] = inm = fhir_kept_inm(job->f, url);
+		key = fhir_key(job->f, job->urls[0]);
+		h[0] = inm = fhir_kept_inm(job->f, key);
 		job->req = fhir_start(job->f, "GET", url, NULL, h,
 		    &job->cause);
 		free(inm);
+		free(key);
 		free(url);
 	} else {
 		b = fhir_batch_body(job->f, (const char *const *)job->urls,
@@ -1044,7 +1065,7 @@ fhir_job_free(struct fhir_batch_job *job)
 void
 fhir_batch_finish(struct fhir_batch_job *job)
 {
-	char	*why = NULL, *url;
+	char	*why = NULL, *url, *key;
 	int	 again = 0;
 
 	if (!job->started)
@@ -1097,8 +1118,10 @@ fhir_batch_finish(struct fhir_batch_job *job)
 		    job->rc, &job->res, &job->cause);
 	} else if (job->f->kept != NULL &&
 	    (url = fhir_url(job->f, job->urls[0])) != NULL) {
-		job->rc = fhir_kept_answer(job->f, url, 1, job->rc,
+		key = fhir_key(job->f, job->urls[0]);
+		job->rc = fhir_kept_answer(job->f, key, url, 1, job->rc,
 		    &job->res, &job->cause);
+		free(key);
 		free(url);
 	}
 done:

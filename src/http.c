@@ -203,6 +203,7 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 		free(v);
 	} else if ((v = http_header_value(p, n, "Cache-Control")) != NULL) {
 		resp->max_age = http_max_age(v);
+		resp->no_store = strstr(v, "no-store") != NULL;
 		free(v);
 	}
 	return n;

@@ -107,8 +107,9 @@ kept_free(struct kept *k)
 	free(k);
 }
 
-/* The file's name of url: "<hmac>.kept", and the label it is sealed
- * with (binding the text to its name, so files cannot be swapped). */
+/* The file's name of url: "<hmac>.kept". It is also the label the
+ * text is sealed with, binding the text to its name, so that files
+ * cannot be swapped. */
 static char *
 kept_file(const struct kept *k, const char *url)
 {
@@ -150,14 +151,18 @@ kept_get(struct kept *k, const char *url, struct json **body, char **etag,
 		free(name);
 		return 1;
 	}
-	buf = xmalloc(KEPT_MAX);
-	while (n < KEPT_MAX && (r = fread(buf + n, 1, KEPT_MAX - n, fp)) > 0)
+	if (fstat(fileno(fp), &st) != 0 || st.st_size <= 0 ||
+	    st.st_size > KEPT_MAX) {
+		fclose(fp);
+		free(name);
+		return 1;
+	}
+	buf = xmalloc((size_t)st.st_size);
+	while (n < (size_t)st.st_size && (r = fread(buf + n, 1,
+	    (size_t)st.st_size - n, fp)) > 0)
 		n += r;
-	if (fstat(fileno(fp), &st) != 0)
-		st.st_mtime = 0;
 	fclose(fp);
-	if (n < KEPT_MAX && crypto_open(k->key, buf, n, name, &plain,
-	    &len) == 0)
+	if (crypto_open(k->key, buf, n, name, &plain, &len) == 0)
 		e = json_parse(plain, len, &why);
 	free(why);
 	/* The url it answered, in case two names ever met. */

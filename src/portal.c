@@ -105,6 +105,12 @@ portal_set_keep(struct portal *p, int keep)
 	p->keep = keep;
 }
 
+int
+portal_offline(const struct portal *p)
+{
+	return p->offline;
+}
+
 /*
  * Signed in: keep what is read from now on (where records may be
  * kept), and who this session is for, so that a start out of reach can
@@ -288,6 +294,17 @@ portal_resume(struct portal *p, char **cause)
 		return AUTH_OK;
 	}
 	return rc;
+}
+
+int
+portal_reconnect(struct portal *p, char **cause)
+{
+	if (!p->offline)
+		return AUTH_OK;
+	p->offline = 0;
+	fhir_set_offline(p->fhir, 0);
+	/* Out of reach still: offline again, as it was. */
+	return portal_resume(p, cause);
 }
 
 int

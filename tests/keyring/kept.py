@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Kept records with the real keyring (gnome-keyring over a private D-Bus),
-against a test portal of the test's own that it stops and starts again:
+against a test portal of the test's own, reached through a link the test
+cuts and mends:
 
 - a first start keeps what it read, only encrypted: files 0600 in a 0700
   directory, none holding the patient's name or a result in the clear;
 - a second start asks with If-None-Match and the portal answers 304s
   (its /_test/answers log), and shows the same;
-- with the portal stopped, a start shows what was kept, marked "As of ...;
-  the portal cannot be reached." (in plain mode, and whole at 40 columns
-  in tmux), says what was not kept in one sentence, and refuses a change
-  in one sentence, what was typed kept;
+- with the portal out of reach, a start shows what was kept, marked "As
+  of ...; the portal cannot be reached." (in plain mode, in summary
+  --text's card, and whole at 40 columns in tmux), visits as kept all
+  day, says what was not kept in one sentence, and refuses a change in
+  one sentence, what was typed kept;
+- the portal back, a reload finds it and the session goes on;
 - signing out deletes the kept files;
 - no kept file without a keyring (--no-keyring), nor with cache = no.
 Prints TAP. Runs under tests/harness.sh (keyring, portal)."""
@@ -22,6 +25,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -43,13 +47,80 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Link:
+    """A TCP link to the portal that can be cut and mended: cut, the
+    address refuses connections (and those open are dropped), as a
+    portal out of reach; mended, the same portal answers again."""
+
+    def __init__(self, target):
+        self.port = free_port()
+        self.target = target
+        self.listener = None
+        self.open = []
+        self.lock = threading.Lock()
+
+    def up(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self.accept, args=(self.listener,),
+                         daemon=True).start()
+
+    def down(self):
+        try:    # wakes the accept() under way, and stops listening
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        with self.lock:
+            for c in self.open:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                c.close()
+            self.open = []
+
+    def accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self.pipe, args=(a, b),
+                                 daemon=True).start()
+
+    @staticmethod
+    def pipe(a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for c in (a, b):
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class Portal:
-    """A test portal of this test's own, on a port that stays the same
-    when it is stopped and started again (so it is the same server)."""
+    """A test portal of this test's own, reached through a Link: its
+    discovery names the link's address, so every request crosses it."""
 
     def __init__(self):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.link = Link(self.port)
+        self.url = f"http://127.0.0.1:{self.link.port}"
+        self.direct = f"http://127.0.0.1:{self.port}"
         self.p = None
 
     def start(self):
@@ -57,7 +128,9 @@ class Portal:
         self.p = subprocess.Popen(
             ["node", "--experimental-websocket",
              os.path.join(PORTAL_DIR, "server.mjs"), "--test", "--no-big",
-             "--port", str(self.port)], stdout=log, stderr=log)
+             "--port", str(self.port), "--public-url", self.url],
+            stdout=log, stderr=log)
+        self.link.up()
         end = time.time() + 30
         while time.time() < end:
             try:
@@ -68,11 +141,12 @@ class Portal:
         return False
 
     def stop(self):
+        self.link.down()
         self.p.terminate()
         self.p.wait(timeout=10)
 
     def call(self, path, method="GET"):
-        req = urllib.request.Request(self.url + path, method=method)
+        req = urllib.request.Request(self.direct + path, method=method)
         with urllib.request.urlopen(req, timeout=5) as r:
             return json.loads(r.read().decode() or "null")
 
@@ -154,6 +228,12 @@ def main():
     s.until(r"Choice: $", 20)
     s.send(s.number("Contact details"))
     contact_form(s)
+    s.until(r"Choice: $", 20)
+    s.send(s.number("Appointments"))
+    visits = s.until(r"Choice: $", 20) or ""
+    visits_day = time.strftime("%Y-%m-%d")
+    ok("No upcoming visits." not in visits and "Lab work" in visits,
+       "first start: upcoming visits", visits[-800:])
     quit(s)
     files = kept_files()
     ok(len(files) >= 5, f"first start: what was read is kept ({len(files)} "
@@ -194,8 +274,9 @@ def main():
        "As of" not in card.stdout, "second start: summary --text prints "
        "the card", card.stdout + card.stderr)
 
-    # The portal stopped: what was kept is shown, as of when, read only.
-    portal.stop()
+    # The portal out of reach: what was kept is shown, as of when, read
+    # only.
+    portal.link.down()
     s = session(portal, "portal stopped", password=False)
     home = s.all.decode("utf-8", "replace")
     asof = r"As of \w{3} \d{1,2} \w{3} \d\d:\d\d; the portal cannot be " \
@@ -205,6 +286,19 @@ def main():
     text = open_summary(s, "portal stopped")
     ok(re.search(asof, text), "portal stopped: the summary says as of when",
        text[-800:])
+    quit(s)
+
+    # Visits are asked by day, so what was kept answers all day.
+    s = session(portal, "portal stopped, visits", password=False)
+    s.send(s.number("Appointments"))
+    text = s.until(r"Choice: $", 20) or ""
+    if time.strftime("%Y-%m-%d") == visits_day:
+        ok(re.search(asof, text) and "Lab work" in text and
+           "No upcoming visits." not in text,
+           "portal stopped: the upcoming visits as kept", text[-800:])
+    else:   # midnight passed: asked for another day, never kept
+        ok("This was not kept from an earlier visit" in text,
+           "portal stopped, a new day: the visits were not kept", text)
     quit(s)
 
     # The wallet card printed from kept records says since when.
@@ -247,9 +341,27 @@ def main():
        "portal stopped: the phone number typed is still there", s.tail())
     quit(s)
 
-    # The portal back: signing out deletes what was kept.
-    ok(portal.start(), "the portal starts again")
-    s = session(portal, "portal back")
+    # Back within reach: a reload finds it, and the session goes on.
+    s = session(portal, "portal out of reach, then back", password=False)
+    ok(re.search(asof, s.tail()), "out of reach: Home says as of when",
+       s.tail())
+    portal.link.up()
+    s.send("r")
+    text = s.until(r"Choice: $", 20) or ""
+    ok("Home" in text and not re.search(asof, text),
+       "back: a reload shows Home from the portal, no longer as of",
+       text[-900:])
+    portal.call("/_test/answers", method="DELETE")
+    s.send(s.number("Health summary"))
+    text = s.until(r"Choice: $", 20) or ""
+    answers = portal.call("/_test/answers")["answers"]
+    ok("Penicillin" in text and not re.search(asof, text) and
+       any(a["method"] == "POST" for a in answers),
+       "back: the summary asked of the portal again", json.dumps(answers))
+
+    # Signing out deletes what was kept.
+    s.send("h")
+    s.until(r"Choice: $", 20)
     s.send(s.number("Sign out"))
     s.until(r"Signed out|Password|Email", 20)
     s.close()
