@@ -18,6 +18,7 @@
 #include "screens.h"
 #include "auth.h"
 #include "conf.h"
+#include "crypto.h"
 #include "diagnose.h"
 #include "export.h"
 #include "keyring.h"
@@ -662,6 +663,7 @@ main(int argc, char **argv)
 	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
+	crypto_init();
 	/*
 	 * Lines typed (passwords, card numbers) are read one byte at a time
 	 * into buffers that are wiped, never kept in stdio's own buffer.
