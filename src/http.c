@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -58,6 +60,8 @@ static const char *http_capath;
 static void
 http_start_multi(void)
 {
+	struct stat	st;
+
 	if (http_multi != NULL)
 		return;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -65,6 +69,9 @@ http_start_multi(void)
 	if ((http_multi = curl_multi_init()) == NULL)
 		fatal("cannot start libcurl");
 	http_capath = curl_version_info(CURLVERSION_NOW)->capath;
+	if (http_capath != NULL && (stat(http_capath, &st) != 0 ||
+	    !S_ISDIR(st.st_mode)))
+		http_capath = NULL;
 	/* One connection per server, kept open and reused; a few servers
 	 * (organizations) side by side. */
 	curl_multi_setopt(http_multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);

@@ -109,6 +109,13 @@ keyring_label(const char *server, const char *account, const char *kind)
 /* The most a child answers: a status byte and a secret or a reason. */
 #define KEYRING_ANSWER_MAX	8192
 
+/* The child's status byte. */
+enum keyring_said {
+	KEYRING_SAID_OK,
+	KEYRING_SAID_NOT_FOUND,
+	KEYRING_SAID_UNAVAILABLE	/* then the reason */
+};
+
 enum keyring_op {
 	KEYRING_OP_STORE,
 	KEYRING_OP_LOOKUP,
@@ -126,11 +133,14 @@ struct keyring_call {
 static void
 keyring_child_write(int fd, int status, const char *text)
 {
-	unsigned char	 head = (unsigned char)(status == KEYRING_UNAVAILABLE ?
-			     2 : status);
+	unsigned char	 head = KEYRING_SAID_OK;
 	size_t		 len = text != NULL ? strlen(text) : 0, done = 0;
 	ssize_t		 n;
 
+	if (status == KEYRING_NOT_FOUND)
+		head = KEYRING_SAID_NOT_FOUND;
+	else if (status == KEYRING_UNAVAILABLE)
+		head = KEYRING_SAID_UNAVAILABLE;
 	if (write(fd, &head, 1) != 1)
 		return;
 	while (done < len) {
@@ -166,6 +176,9 @@ keyring_child(int fd, const struct keyring_call *c)
 	gchar		*found = NULL;
 	void		*lib;
 	int		 sig, status = KEYRING_OK;
+#ifndef HAVE_CLOSEFROM
+	int		 other;
+#endif
 
 	for (sig = 1; sig < NSIG; sig++) {
 		if (sigaction(sig, NULL, &sa) == 0 &&
@@ -174,6 +187,16 @@ keyring_child(int fd, const struct keyring_call *c)
 	}
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	/* Of chartty's open files, the standard three and the answer's
+	 * pipe: not its connections, nor its signal pipe. */
+	if (fd != 3 && dup2(fd, 3) == 3)
+		fd = 3;
+#ifdef HAVE_CLOSEFROM
+	closefrom(fd + 1);
+#else
+	for (other = fd + 1; other < 1024; other++)
+		close(other);
+#endif
 
 	if ((lib = dlopen(KEYRING_LIBSECRET, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		keyring_child_write(fd, KEYRING_UNAVAILABLE, dlerror());
@@ -264,18 +287,19 @@ keyring_call(const struct keyring_call *c, char **secret, char **cause)
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (len == 0 || len == sizeof answer || answer[0] > 2) {
+	if (len == 0 || len == sizeof answer ||
+	    answer[0] > KEYRING_SAID_UNAVAILABLE) {
 		why = "it ended without answering";
 		goto out;
 	}
 	answer[len] = '\0';
 	switch (answer[0]) {
-	case 0:
+	case KEYRING_SAID_OK:
 		rc = KEYRING_OK;
 		if (secret != NULL)
 			*secret = xstrdup(answer + 1);
 		break;
-	case 1:
+	case KEYRING_SAID_NOT_FOUND:
 		rc = KEYRING_NOT_FOUND;
 		break;
 	default:
