@@ -7,8 +7,9 @@
 /*
  * Start OpenSSL without its error strings (chartty never shows them: a
  * TLS failure is said in its own words): about 0.6 MB less resident.
- * Called first in main(), before libcurl starts OpenSSL; OpenSSL's
- * configuration (the system's TLS policy) is still read.
+ * Called by main() once the options are read, before libcurl starts
+ * OpenSSL; OpenSSL's configuration (the system's TLS policy) is still
+ * read.
  */
 void	 crypto_init(void);
 /* Fill p with n bytes from the system's secure generator (fatal on failure). */

@@ -663,7 +663,6 @@ main(int argc, char **argv)
 	int				 plain = 0, ascii = 0, text = 0;
 
 	harden_process();
-	crypto_init();
 	/*
 	 * Lines typed (passwords, card numbers) are read one byte at a time
 	 * into buffers that are wiped, never kept in stdio's own buffer.
@@ -733,6 +732,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	crypto_init();	/* before libcurl starts OpenSSL its own way */
 	if (argc >= 1 && strcmp(argv[0], "kiosk") == 0) {
 		if (argc > 2 || (argc == 2 && strcmp(argv[1], "setup") != 0)) {
 			fputs(main_usage, stderr);

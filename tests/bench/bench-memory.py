@@ -21,7 +21,9 @@ the figures say whether each budget is met. Prints TAP, figures as "# "
 lines. Runs under tests/harness.sh (portal, keyring).
 
 Where a plain session's memory goes (Debian 12, x86-64; measured by this
-benchmark, about 11.7 MB, printed again at the end as measured):
+benchmark, about 11.6 MB over http, printed again at the end as measured;
+a real portal's TLS adds about 1.3 MB: libssl and more of libcrypto, and
+the handshake's heap):
 
 - libcurl itself (about 0.7 MB) and the 27 other libraries Debian's
   libcurl4-openssl names, about 3.9 MB resident, most of it before main()
@@ -37,18 +39,23 @@ benchmark, about 11.7 MB, printed again at the end as measured):
   are not loaded (crypto_init: chartty never shows them), about 0.6 MB
   less; not reading the configuration would save about 0.4 MB more.
 - libc, libm and ld.so, about 2.1 MB; chartty itself about 0.4 MB;
-  ncurses, cJSON, qrencode about 0.3 MB.
-- The heap, stack and the libraries' written pages, about 2 MB.
+  ncurses, cJSON, qrencode about 0.3 MB (full screen, with terminfo read,
+  ncurses and tinfo about 0.4 MB).
+- The heap, the stack and nameless mappings, about 1 MB.
 
 Left out of chartty's own memory: libsecret, glib, gio and their
 libraries (about 2.4 MB; the keyring's child loads them for each call and
-ends), and the CA bundle parsed whole at the first TLS connection (about
-1 MB; certificates are looked up one by one in libcurl's hashed directory,
-src/http.c). So 8 MB is not reachable with Debian's libcurl: the floor
-(`chartty --version`) is about 9.6 MB. BIND_NOW (-z relro -z now, issue
-17) costs about 0.1 MB at the floor and nothing measurable in a session:
-chartty's own imports are few, and binding them touches pages of the same
-libraries that a session touches anyway."""
+ends: its peak, sampled, about 9 MB; about 9 ms more a call), and the CA bundle
+parsed whole at the first TLS connection (about 1 MB; certificates are
+looked up one by one in libcurl's hashed directory, src/http.c). So 8 MB
+is not reachable with Debian's libcurl: the floor (`chartty --version`,
+OpenSSL not yet started) is about 8.9 MB. Smaller steps left: libm (about
+0.3 MB resident) for six functions (round, lround, llround, log10, pow,
+fmax in bill.c, reading.c, trend.c); OpenSSL's configuration (about
+0.4 MB), kept for the system's TLS policy. BIND_NOW (-z relro -z now,
+issue 17) costs about 0.1 MB at the floor and nothing measurable in a
+session: chartty's own imports are few, and binding them touches pages of
+the same libraries that a session touches anyway."""
 
 import fcntl
 import os
