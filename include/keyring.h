@@ -1,6 +1,8 @@
 /*
  * The OS keyring (Secret Service, through libsecret): where refresh
- * tokens and kiosk client secrets live. Never a file.
+ * tokens and kiosk client secrets live. Never a file. Each call waits
+ * while a short-lived child process loads libsecret and makes it, so
+ * chartty itself never maps libsecret and glib.
  */
 #ifndef CHARTTY_KEYRING_H
 #define CHARTTY_KEYRING_H

@@ -16,6 +16,14 @@
 #include "util.h"
 
 void
+crypto_init(void)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
+	    NULL) != 1)
+		fatal("cannot start OpenSSL");
+}
+
+void
 crypto_random(void *p, size_t n)
 {
 	if (n > 0 && RAND_bytes(p, (int)n) != 1)

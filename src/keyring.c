@@ -1,12 +1,22 @@
 /*
  * The OS keyring (Secret Service, through libsecret): where refresh
- * tokens and kiosk client secrets live. Never a file.
+ * tokens and kiosk client secrets live. Never a file. Each call is made
+ * in a short-lived child process that loads libsecret (dlopen), so
+ * chartty itself never maps libsecret, glib, gio and their libraries
+ * (about 2.4 MB of resident memory, issue 16).
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libsecret/secret.h>
 
@@ -25,16 +35,6 @@ static const SecretSchema keyring_schema = {
 	},
 	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 };
-
-static int
-keyring_error(GError *error, char **cause)
-{
-	*cause = xasprintf("The system keyring could not be used (%s).",
-	    error && error->message ? error->message : "no reason given");
-	if (error != NULL)
-		g_error_free(error);
-	return KEYRING_UNAVAILABLE;
-}
 
 /* What people call each server (keyring_name), for the labels. */
 #define KEYRING_NAMES	8
@@ -105,55 +105,249 @@ keyring_label(const char *server, const char *account, const char *kind)
 	return label;
 }
 
+/* libsecret's soname, loaded only in the child (keyring_call). */
+#define KEYRING_LIBSECRET	"libsecret-1.so.0"
+/* The most a child answers: a status byte and a secret or a reason. */
+#define KEYRING_ANSWER_MAX	8192
+
+/* The child's status byte. */
+enum keyring_said {
+	KEYRING_SAID_OK,
+	KEYRING_SAID_NOT_FOUND,
+	KEYRING_SAID_UNAVAILABLE	/* then the reason */
+};
+
+enum keyring_op {
+	KEYRING_OP_STORE,
+	KEYRING_OP_LOOKUP,
+	KEYRING_OP_DELETE
+};
+
+/* One call of libsecret, made by the child. */
+struct keyring_call {
+	enum keyring_op	 op;
+	const char	*server, *account, *kind;
+	const char	*label, *secret;	/* KEYRING_OP_STORE's */
+};
+
+/* In the child: write status and text (or nothing) to fd. */
+static void
+keyring_child_write(int fd, int status, const char *text)
+{
+	unsigned char	 head = KEYRING_SAID_OK;
+	size_t		 len = text != NULL ? strlen(text) : 0, done = 0;
+	ssize_t		 n;
+
+	if (status == KEYRING_NOT_FOUND)
+		head = KEYRING_SAID_NOT_FOUND;
+	else if (status == KEYRING_UNAVAILABLE)
+		head = KEYRING_SAID_UNAVAILABLE;
+	if (write(fd, &head, 1) != 1)
+		return;
+	while (done < len) {
+		n = write(fd, text + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+}
+
+/*
+ * In the child: make call c through libsecret and answer on fd. The
+ * signals chartty catches are not the child's: their handlers would write
+ * to chartty's own signal pipe. Keys typed (^C, ^\) are for chartty,
+ * which waits for the answer.
+ */
+static void __attribute__((noreturn))
+keyring_child(int fd, const struct keyring_call *c)
+{
+	gboolean	 (*store)(const SecretSchema *, const gchar *,
+			     const gchar *, const gchar *, GCancellable *,
+			     GError **, ...);
+	gchar		*(*lookup)(const SecretSchema *, GCancellable *,
+			     GError **, ...);
+	gboolean	 (*clear)(const SecretSchema *, GCancellable *,
+			     GError **, ...);
+	void		 (*password_free)(gchar *);
+	void		 (*error_free)(GError *);
+	struct sigaction sa;
+	GError		*error = NULL;
+	gchar		*found = NULL;
+	void		*lib;
+	int		 sig, status = KEYRING_OK;
+#ifndef HAVE_CLOSEFROM
+	int		 other;
+#endif
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigaction(sig, NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)
+			signal(sig, SIG_DFL);
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	/* Of chartty's open files, the standard three and the answer's
+	 * pipe: not its connections, nor its signal pipe. */
+	if (fd != 3 && dup2(fd, 3) == 3)
+		fd = 3;
+#ifdef HAVE_CLOSEFROM
+	closefrom(fd + 1);
+#else
+	for (other = fd + 1; other < 1024; other++)
+		close(other);
+#endif
+
+	if ((lib = dlopen(KEYRING_LIBSECRET, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		keyring_child_write(fd, KEYRING_UNAVAILABLE, dlerror());
+		_exit(0);
+	}
+	*(void **)&store = dlsym(lib, "secret_password_store_sync");
+	*(void **)&lookup = dlsym(lib, "secret_password_lookup_sync");
+	*(void **)&clear = dlsym(lib, "secret_password_clear_sync");
+	*(void **)&password_free = dlsym(lib, "secret_password_free");
+	*(void **)&error_free = dlsym(lib, "g_error_free");
+	if (store == NULL || lookup == NULL || clear == NULL ||
+	    password_free == NULL || error_free == NULL) {
+		keyring_child_write(fd, KEYRING_UNAVAILABLE, dlerror());
+		_exit(0);
+	}
+
+	switch (c->op) {
+	case KEYRING_OP_STORE:
+		if (!store(&keyring_schema, SECRET_COLLECTION_DEFAULT,
+		    c->label, c->secret, NULL, &error, "server", c->server,
+		    "account", c->account, "kind", c->kind, NULL))
+			status = KEYRING_UNAVAILABLE;
+		break;
+	case KEYRING_OP_LOOKUP:
+		found = lookup(&keyring_schema, NULL, &error, "server",
+		    c->server, "account", c->account, "kind", c->kind, NULL);
+		if (found == NULL)
+			status = KEYRING_NOT_FOUND;
+		break;
+	case KEYRING_OP_DELETE:
+		if (!clear(&keyring_schema, NULL, &error, "server", c->server,
+		    "account", c->account, "kind", c->kind, NULL))
+			status = KEYRING_NOT_FOUND;
+		break;
+	}
+	if (error != NULL) {
+		keyring_child_write(fd, KEYRING_UNAVAILABLE,
+		    error->message != NULL ? error->message :
+		    "no reason given");
+		error_free(error);
+	} else
+		keyring_child_write(fd, status, found);
+	if (found != NULL)
+		password_free(found);	/* wiped, then freed */
+	_exit(0);
+}
+
+/*
+ * Make call c in a child process and wait for its answer: a KEYRING_*
+ * status, with *secret (KEYRING_OK of a lookup; caller secret_free()s
+ * it) or *cause (KEYRING_UNAVAILABLE; caller frees it).
+ */
+static int
+keyring_call(const struct keyring_call *c, char **secret, char **cause)
+{
+	char		 answer[KEYRING_ANSWER_MAX];
+	const char	*why = NULL;
+	size_t		 len = 0;
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 fds[2], status, rc = KEYRING_UNAVAILABLE;
+
+	if (secret != NULL)
+		*secret = NULL;
+	if (pipe(fds) != 0) {
+		why = strerror(errno);
+		goto out;
+	}
+	if ((pid = fork()) == -1) {
+		why = strerror(errno);
+		close(fds[0]);
+		close(fds[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		keyring_child(fds[1], c);
+	}
+	close(fds[1]);
+	while (len < sizeof answer) {
+		n = read(fds[0], answer + len, sizeof answer - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (len == 0 || len == sizeof answer ||
+	    answer[0] > KEYRING_SAID_UNAVAILABLE) {
+		why = "it ended without answering";
+		goto out;
+	}
+	answer[len] = '\0';
+	switch (answer[0]) {
+	case KEYRING_SAID_OK:
+		rc = KEYRING_OK;
+		if (secret != NULL)
+			*secret = xstrdup(answer + 1);
+		break;
+	case KEYRING_SAID_NOT_FOUND:
+		rc = KEYRING_NOT_FOUND;
+		break;
+	default:
+		why = len > 1 ? answer + 1 : "no reason given";
+		break;
+	}
+out:
+	if (rc == KEYRING_UNAVAILABLE)
+		*cause = xasprintf("The system keyring could not be used "
+		    "(%s).", why);
+	secure_wipe(answer, len);
+	return rc;
+}
+
 int
 keyring_store(const char *server, const char *account, const char *kind,
     const char *secret, char **cause)
 {
-	GError		*error = NULL;
-	char		*label;
-	gboolean	 ok;
+	struct keyring_call	 c = { KEYRING_OP_STORE, server, account, kind,
+				     NULL, secret };
+	char			*label;
+	int			 rc;
 
-	label = keyring_label(server, account, kind);
-	ok = secret_password_store_sync(&keyring_schema,
-	    SECRET_COLLECTION_DEFAULT, label, secret, NULL, &error,
-	    "server", server, "account", account, "kind", kind, NULL);
+	c.label = label = keyring_label(server, account, kind);
+	rc = keyring_call(&c, NULL, cause);
 	free(label);
-	if (!ok)
-		return keyring_error(error, cause);
-	return KEYRING_OK;
+	return rc == KEYRING_UNAVAILABLE ? rc : KEYRING_OK;
 }
 
 int
 keyring_lookup(const char *server, const char *account, const char *kind,
     char **secret, char **cause)
 {
-	GError	*error = NULL;
-	gchar	*found;
+	struct keyring_call	 c = { KEYRING_OP_LOOKUP, server, account, kind,
+				     NULL, NULL };
 
-	*secret = NULL;
-	found = secret_password_lookup_sync(&keyring_schema, NULL, &error,
-	    "server", server, "account", account, "kind", kind, NULL);
-	if (error != NULL)
-		return keyring_error(error, cause);
-	if (found == NULL)
-		return KEYRING_NOT_FOUND;
-	*secret = xstrdup(found);
-	secret_password_free(found);
-	return KEYRING_OK;
+	return keyring_call(&c, secret, cause);
 }
 
 int
 keyring_delete(const char *server, const char *account, const char *kind,
     char **cause)
 {
-	GError		*error = NULL;
-	gboolean	 removed;
+	struct keyring_call	 c = { KEYRING_OP_DELETE, server, account, kind,
+				     NULL, NULL };
 
-	removed = secret_password_clear_sync(&keyring_schema, NULL, &error,
-	    "server", server, "account", account, "kind", kind, NULL);
-	if (error != NULL)
-		return keyring_error(error, cause);
-	return removed ? KEYRING_OK : KEYRING_NOT_FOUND;
+	return keyring_call(&c, NULL, cause);
 }
 
 const char *

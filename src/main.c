@@ -18,6 +18,7 @@
 #include "screens.h"
 #include "auth.h"
 #include "conf.h"
+#include "crypto.h"
 #include "diagnose.h"
 #include "export.h"
 #include "keyring.h"
@@ -734,6 +735,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	crypto_init();	/* before libcurl starts OpenSSL its own way */
 	if (argc >= 1 && strcmp(argv[0], "kiosk") == 0) {
 		if (argc > 2 || (argc == 2 && strcmp(argv[1], "setup") != 0)) {
 			fputs(main_usage, stderr);

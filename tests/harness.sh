@@ -3,7 +3,8 @@
 # a private HOME and TMPDIR; for integration tests the real test portal on
 # loopback (and for tests named *linked* or *smart* a second one, Harbor
 # Clinic, a plain SMART server; for tests named *together* a second Main
-# Street); for keyring tests also a private D-Bus with gnome-keyring.
+# Street); for keyring tests and bench-memory also a private D-Bus with
+# gnome-keyring.
 # Usage: harness.sh TEST [ARGS...]; output is the test's TAP.
 set -u
 test=$1
@@ -107,8 +108,9 @@ case $test in
 esac
 
 case $test in
-*/keyring/*)
-	# A private session bus and an unlocked keyring, as on a desktop.
+*/keyring/*|*/bench/bench-memory.py)
+	# A private session bus and an unlocked keyring, as on a desktop
+	# (bench-memory: a session as a patient has it, keyring in use).
 	dbus-run-session -- sh -c '
 		echo -n chartty-test | gnome-keyring-daemon --unlock \
 		    --components=secrets >/dev/null 2>&1

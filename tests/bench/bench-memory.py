@@ -7,14 +7,55 @@ by mapping (/proc/PID/smaps), read while chartty waits at a prompt:
   before main() (its stdout a full pipe, so it waits just before it exits);
 - the sign-in's first prompt, over http and after a TLS handshake (with a
   certificate made here, which chartty refuses): what TLS adds;
-- a plain session: Maria signs in, opens four areas from Home;
+- a plain session as a patient has it, the keyring in use (gnome-keyring
+  on a private D-Bus, tests/harness.sh): Maria signs in, opens four areas
+  from Home; each keyring call runs in a short-lived child process that
+  loads libsecret (src/keyring.c), sampled here while it lives;
+- the same session with --no-keyring (printed, not checked);
 - the 20,000-observation patient: Walter Long's test results, "Older
   reports" chosen 20 times, then a report, a result and its trend.
 
 Budgets (issue 16): a plain session under 8 MB, the big patient under
 30 MB. A check fails at twice a budget, so noise does not fail the suite;
 the figures say whether each budget is met. Prints TAP, figures as "# "
-lines. Runs under tests/harness.sh (portal)."""
+lines. Runs under tests/harness.sh (portal, keyring).
+
+Where a plain session's memory goes (Debian 12, x86-64; measured by this
+benchmark, about 11.6 MB over http, printed again at the end as measured;
+a real portal's TLS adds about 1.3 MB: libssl and more of libcrypto, and
+the handshake's heap):
+
+- libcurl itself (about 0.7 MB) and the 27 other libraries Debian's
+  libcurl4-openssl names, about 3.9 MB resident, most of it before main()
+  runs: gnutls (1.1 MB; brought by librtmp and libldap, and initialised by
+  its own constructor), p11-kit, krb5 and GSSAPI, LDAP and SASL, nettle,
+  gmp, unistring, ssh2, nghttp2, idn2, psl, brotli, zstd. chartty calls
+  none of them; each is mapped, relocated and its touched pages counted
+  (the kernel maps up to 64 KB around each page touched). Only a libcurl
+  built without LDAP, RTMP, SSH and GSSAPI (not a Debian package) would
+  drop most of it.
+- libcrypto and libssl, about 3.3 MB once OpenSSL is started and its
+  configuration read (the system's TLS policy, kept). Its error strings
+  are not loaded (crypto_init: chartty never shows them), about 0.6 MB
+  less; not reading the configuration would save about 0.4 MB more.
+- libc, libm and ld.so, about 2.1 MB; chartty itself about 0.4 MB;
+  ncurses, cJSON, qrencode about 0.3 MB (full screen, with terminfo read,
+  ncurses and tinfo about 0.4 MB).
+- The heap, the stack and nameless mappings, about 1 MB.
+
+Left out of chartty's own memory: libsecret, glib, gio and their
+libraries (about 2.4 MB; the keyring's child loads them for each call and
+ends: its peak, sampled, about 9 MB; about 9 ms more a call), and the CA bundle
+parsed whole at the first TLS connection (about 1 MB; certificates are
+looked up one by one in libcurl's hashed directory, src/http.c). So 8 MB
+is not reachable with Debian's libcurl: the floor (`chartty --version`,
+OpenSSL not yet started) is about 8.9 MB. Smaller steps left: libm (about
+0.3 MB resident) for six functions (round, lround, llround, log10, pow,
+fmax in bill.c, reading.c, trend.c); OpenSSL's configuration (about
+0.4 MB), kept for the system's TLS policy. BIND_NOW (-z relro -z now,
+issue 17) costs about 0.1 MB at the floor and nothing measurable in a
+session: chartty's own imports are few, and binding them touches pages of
+the same libraries that a session touches anyway."""
 
 import fcntl
 import os
@@ -204,12 +245,46 @@ def floor_version():
     return m
 
 
-def session(server, email, password=None, walk=None):
-    """chartty --plain on server: measured at the sign-in's first prompt;
-    then, given a walk, signed in, walked, measured at the last prompt and
-    quit. The two figures, None where it did not get there. walk(p)
-    returns whether it got where it went."""
-    p = Plain(["--no-keyring", "--server", server, "--user", email])
+class Children:
+    """The child processes of pid (the keyring's, src/keyring.c), sampled
+    every 2 ms while they live: how many, and the largest VmHWM seen."""
+
+    def __init__(self, pid):
+        self.pid, self.seen, self.peak, self.stop = pid, set(), 0, False
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+        self.thread.start()
+
+    def watch(self):
+        while not self.stop:
+            try:
+                with open(f"/proc/{self.pid}/task/{self.pid}/children") as f:
+                    pids = f.read().split()
+            except OSError:
+                return
+            for child in pids:
+                self.seen.add(child)
+                try:
+                    peak = sizes(f"/proc/{child}/status").get("VmHWM", 0)
+                except OSError:
+                    continue
+                self.peak = max(self.peak, peak)
+            time.sleep(0.002)
+
+    def end(self):
+        self.stop = True
+        self.thread.join()
+        return len(self.seen), self.peak
+
+
+def session(server, email, password=None, walk=None, keyring=True):
+    """chartty --plain on server, with the keyring unless keyring is
+    false: measured at the sign-in's first prompt; then, given a walk,
+    signed in, walked, measured at the last prompt and quit. The two
+    figures, None where it did not get there, and the children's
+    (Children.end). walk(p) returns whether it got where it went."""
+    p = Plain(([] if keyring else ["--no-keyring"]) +
+              ["--server", server, "--user", email])
+    children = Children(p.p.pid)
     first = last = None
     try:
         if p.until(r"Email \[[^]]+\]: $"):
@@ -221,7 +296,7 @@ def session(server, email, password=None, walk=None):
             p.send("q")
     finally:
         p.close()
-    return first, last
+    return first, last, children.end()
 
 
 def tls_portal():
@@ -312,13 +387,49 @@ def check(title, m, budget):
          f" ({mb(peak)})")
 
 
+def remains(m, owners):
+    """What a plain session's resident memory is made of, grouped as the
+    docstring explains it."""
+    maps = m["maps"]
+    if not maps:
+        return
+    groups = [("libcrypto and libssl (OpenSSL started, its configuration "
+               "read)", lambda n: n.startswith(("libcrypto.", "libssl."))),
+              ("libcurl itself", lambda n: n.startswith("libcurl.so")),
+              ("libcurl's other libraries (chartty calls none of them)",
+               lambda n: owners.get(n) == ["libcurl.so.4"]),
+              ("libc, libm, ld.so", lambda n: n.startswith(
+                  ("libc.", "libm.", "ld-linux", "libpthread."))),
+              ("chartty", lambda n: n == "chartty"),
+              ("ncurses, tinfo, cJSON, qrencode", lambda n: n.startswith(
+                  ("libncursesw", "libtinfo", "libcjson", "libqrencode"))),
+              ("heap, stack, nameless mappings", lambda n:
+               n.startswith("[") or n == "anon")]
+    left = dict(maps)
+    diag("where a plain session's memory goes (KB resident; see the "
+         "docstring for what each would need):")
+    for title, match in groups:
+        names = [n for n in left if match(n)]
+        diag(f"  {sum(left.pop(n) for n in names):6d}  {title}")
+    diag(f"  {sum(left.values()):6d}  the rest (locale files, other "
+         f"libraries)")
+
+
+def keyring_child(title, children):
+    """Say what the keyring's children were seen to take."""
+    calls, peak = children
+    diag(f"  {title}: {calls} keyring calls, each in a child process "
+         f"(libsecret, glib, D-Bus) that then ended; the largest peak "
+         f"sampled {mb(peak)}, not chartty's")
+
+
 owners = brought_by()
 floor = floor_version()
 if floor is not None:
     report("chartty --version (the floor: libraries loaded, nothing done)",
            floor, owners=owners)
-asked, plain = session(PORTAL, "maria@example.org", "Chartty-demo-1",
-                       walk_areas)
+asked, plain, kids = session(PORTAL, "maria@example.org", "Chartty-demo-1",
+                             walk_areas)
 if asked is not None:
     report("the sign-in's first prompt, the test portal (http)", asked,
            floor, brief=True)
@@ -326,21 +437,33 @@ tls = tls_portal()
 if tls is None:
     diag("a TLS portal: not measured (no openssl(1) to make a certificate)")
 else:
-    refused, _ = session(tls, "maria@example.org")
+    refused, _, _ = session(tls, "maria@example.org")
     ok(refused is not None, "chartty asks for the email after a TLS "
        "handshake it refused (an untrusted certificate)")
     if refused is not None and asked is not None:
         report("the sign-in's first prompt, after a TLS handshake (the CA "
-               "certificates read, the test certificate refused): what a "
-               "real portal adds to a session (not checked)", refused,
-               asked, brief=True, below="the same prompt over http")
+               "certificates looked up, the test certificate refused): "
+               "what a real portal adds to a session (not checked)",
+               refused, asked, brief=True, below="the same prompt over http")
 if plain is not None:
-    report("a plain session (Maria: sign-in, Home, four areas)", plain,
-           floor, owners)
+    report("a plain session (Maria: sign-in, Home, four areas; the keyring "
+           "in use)", plain, floor, owners)
+    keyring_child("the keyring", kids)
+ok(kids[0] > 0, f"a plain session uses the keyring ({kids[0]} calls)")
 check("a plain session", plain, BUDGET_PLAIN)
-_, big = session(PORTAL, "long@example.org", "Chartty-test-9", walk_big)
+_, bare, _ = session(PORTAL, "maria@example.org", "Chartty-demo-1",
+                     walk_areas, keyring=False)
+if bare is not None:
+    report("the same session with --no-keyring (not checked)", bare, plain,
+           brief=True, below="the session with the keyring")
+    peak = bare["status"]["VmHWM"]
+    diag(f"  peak RSS {mb(peak)} (budget {mb(BUDGET_PLAIN)}: "
+         f"{'met' if peak < BUDGET_PLAIN else 'not met'})")
+_, big, _ = session(PORTAL, "long@example.org", "Chartty-test-9", walk_big)
 if big is not None:
     report(f"the big patient (Walter Long: {PAGES} pages of test results, "
            f"a trend)", big, floor)
 check("the big patient", big, BUDGET_BIG)
+if plain is not None:
+    remains(plain, owners)
 done()
