@@ -189,7 +189,8 @@ struct json *fhir_batch_entry(const struct json *bundle, size_t i,
  * retry finds the first instead of making a second.
  */
 int	 fhir_create_resource(struct fhir *, const char *type,
-	     struct json *resource, const char *request_id, struct fhir_result *, char **cause);
+	     struct json *resource, const char *request_id,
+	     struct fhir_result *, char **cause);
 /* A new transaction Bundle (caller frees); its entry array in *entries. */
 struct json *fhir_transaction(struct json **entries);
 /*

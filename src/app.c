@@ -1191,7 +1191,7 @@ app_select(struct loop *l)
 	struct frame		*f = &l->stack[l->depth - 1];
 	struct view		*v = &l->view;
 	const struct view_row	*r;
-	int			 next;
+	int			 next, flags;
 
 	if (v->focus < 0 || f->screen->action == NULL)
 		return;
@@ -1207,7 +1207,11 @@ app_select(struct loop *l)
 		}
 	}
 	app_note_focus(f, v);
-	app_react(l, f->screen->action(&l->app, f->state, r));
+	/* A page loaded in place may come from what was kept. */
+	(void)app_take_as_of(&l->app);
+	flags = f->screen->action(&l->app, f->state, r);
+	app_note_as_of(&l->app, f, 1);
+	app_react(l, flags);
 	/* A send that found the session over: sign in over the form. */
 	app_check_session(l);
 }

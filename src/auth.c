@@ -940,7 +940,8 @@ auth_signup(struct http *h, const struct auth_server *srv,
 {
 	return auth_pkce_login(h, srv, "auth/signup", "We could not match "
 	    "those details to a patient. Please call the help desk.",
-	    AUTH_HAS_ACCOUNT, l, s, cause, "firstName", first, "lastName", last, "birthDate", birth,
+	    AUTH_HAS_ACCOUNT, l, s, cause, "firstName", first, "lastName",
+	    last, "birthDate", birth,
 	    "ssnLast4", ssn4, "email", email, "password", password, NULL);
 }
 

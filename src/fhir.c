@@ -1306,7 +1306,8 @@ fhir_batch_entry(const struct json *bundle, size_t i, long *status,
 
 int
 fhir_create_resource(struct fhir *f, const char *type,
-    struct json *resource, const char *request_id, struct fhir_result *res, char **cause)
+    struct json *resource, const char *request_id, struct fhir_result *res,
+    char **cause)
 {
 	const char	*h[2] = { NULL, NULL };
 	char		*ine = NULL;
@@ -1453,7 +1454,8 @@ fhir_pages_free(struct fhir_pages *p)
 int
 fhir_pages_records(struct fhir *f, struct fhir_pages *p, int dir, size_t size,
     size_t max, int (*parse)(struct arena *, const struct json *, void *,
-    void *), void *ctx, struct arena **ap, void **out, size_t *np, long *total, char **cause)
+    void *), void *ctx, struct arena **ap, void **out, size_t *np,
+    long *total, char **cause)
 {
 	struct fhir_result	 res;
 

@@ -20,16 +20,39 @@
 #define KEPT_MAX	(8 * 1024 * 1024)	/* bytes of one kept answer */
 #define KEPT_SUFFIX	".kept"
 
+_Static_assert(KEYRING_KEY_LEN == CRYPTO_KEY_LEN, "one key length");
+
+/* Two keys from the keyring's one: names, and sealing (never the same
+ * key for two uses). */
 struct kept {
-	unsigned char	 key[CRYPTO_KEY_LEN];
+	unsigned char	 names[CRYPTO_KEY_LEN];
+	unsigned char	 seal[CRYPTO_KEY_LEN];
 	char		*dir;	/* .../chartty/kept/<hmac>, made 0700 */
 };
 
-/* HMAC-SHA-256 of s under the key, as 64 hex digits. */
+/* HMAC-SHA-256 of s under the names' key, as 64 hex digits. */
 static void
 kept_name(const struct kept *k, const char *s, char hex[65])
 {
-	crypto_hmac_sha256_hex(k->key, sizeof k->key, s, strlen(s), hex);
+	crypto_hmac_sha256_hex(k->names, sizeof k->names, s, strlen(s), hex);
+}
+
+/* out = HMAC-SHA-256(key, label): a key for one use. */
+static void
+kept_derive(const unsigned char *key, const char *label,
+    unsigned char out[CRYPTO_KEY_LEN])
+{
+	char		hex[65];
+	unsigned int	b;
+	size_t		i;
+
+	crypto_hmac_sha256_hex(key, CRYPTO_KEY_LEN, label, strlen(label),
+	    hex);
+	for (i = 0; i < CRYPTO_KEY_LEN; i++) {
+		(void)sscanf(hex + 2 * i, "%2x", &b);
+		out[i] = (unsigned char)b;
+	}
+	secure_wipe(hex, sizeof hex);
 }
 
 /*
@@ -49,7 +72,10 @@ kept_dir(const struct kept *k)
 	return dir;
 }
 
-/* Every file of dir ending in KEPT_SUFFIX older than days (0: all), gone. */
+/*
+ * Every kept file of dir (a name with KEPT_SUFFIX: kept, or one left
+ * half-written) unused for days, gone; with days 0, every file of dir.
+ */
 static void
 kept_sweep(const char *dir, int days)
 {
@@ -57,19 +83,16 @@ kept_sweep(const char *dir, int days)
 	struct stat	 st;
 	DIR		*dp;
 	time_t		 now = time(NULL);
-	size_t		 n;
 	int		 fd;
 
 	if ((dp = opendir(dir)) == NULL)
 		return;
 	fd = dirfd(dp);
 	while ((d = readdir(dp)) != NULL) {
-		n = strlen(d->d_name);
-		if (n <= strlen(KEPT_SUFFIX) || strcmp(d->d_name + n -
-		    strlen(KEPT_SUFFIX), KEPT_SUFFIX) != 0)
+		if (fstatat(fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    S_ISDIR(st.st_mode))
 			continue;
-		if (days > 0 && (fstatat(fd, d->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) != 0 ||
+		if (days > 0 && (strstr(d->d_name, KEPT_SUFFIX) == NULL ||
 		    now - st.st_mtime < (time_t)days * 24 * 3600))
 			continue;
 		(void)unlinkat(fd, d->d_name, 0);
@@ -81,10 +104,15 @@ struct kept *
 kept_open(const char *server, const char *account, int create, char **cause)
 {
 	struct kept	*k = xcalloc(1, sizeof *k);
+	unsigned char	 key[KEYRING_KEY_LEN];
 	int		 rc;
 
-	rc = keyring_key(server, account, KEPT_KEY_KIND, create, k->key,
-	    cause);
+	rc = keyring_key(server, account, KEPT_KEY_KIND, create, key, cause);
+	if (rc == 0) {
+		kept_derive(key, "chartty kept names", k->names);
+		kept_derive(key, "chartty kept seal", k->seal);
+	}
+	secure_wipe(key, sizeof key);
 	if (rc == 0 && (k->dir = kept_dir(k)) == NULL) {
 		*cause = xstrdup("There is no place to keep records.");
 		rc = -1;
@@ -102,7 +130,8 @@ kept_free(struct kept *k)
 {
 	if (k == NULL)
 		return;
-	secure_wipe(k->key, sizeof k->key);
+	secure_wipe(k->names, sizeof k->names);
+	secure_wipe(k->seal, sizeof k->seal);
 	free(k->dir);
 	free(k);
 }
@@ -139,6 +168,7 @@ kept_get(struct kept *k, const char *url, struct json **body, char **etag,
 	const char	*s;
 	char		*name, *plain = NULL, *why = NULL;
 	size_t		 n = 0, len, r;
+	double		 when;
 	FILE		*fp;
 	int		 rc = 1;
 
@@ -162,18 +192,21 @@ kept_get(struct kept *k, const char *url, struct json **body, char **etag,
 	    (size_t)st.st_size - n, fp)) > 0)
 		n += r;
 	fclose(fp);
-	if (crypto_open(k->key, buf, n, name, &plain, &len) == 0)
+	if (crypto_open(k->seal, buf, n, name, &plain, &len) == 0)
 		e = json_parse(plain, len, &why);
 	free(why);
-	/* The url it answered, in case two names ever met. */
+	/* The url it answered, in case two names ever met; when, sealed
+	 * with it (a file's time can be set by anyone who can write it). */
 	if (e != NULL && (s = json_gets(e, "url")) != NULL &&
-	    strcmp(s, url) == 0 && json_get(e, "body") != NULL) {
+	    strcmp(s, url) == 0 && json_get(e, "body") != NULL &&
+	    json_num(json_get(e, "at"), &when) == 0 && when >= 1 &&
+	    when < 1e11) {
 		if (body != NULL)
 			*body = json_dup(json_get(e, "body"));
 		if (etag != NULL && (s = json_gets(e, "etag")) != NULL)
 			*etag = xstrdup(s);
 		if (at != NULL)
-			*at = st.st_mtime;
+			*at = (time_t)when;
 		rc = 0;
 	}
 	json_free_secret(e);
@@ -197,6 +230,7 @@ kept_put(struct kept *k, const char *url, const struct json *body,
 	size_t		 n;
 
 	json_add_str(e, "url", url);
+	json_add_num(e, "at", (double)time(NULL));
 	if (etag != NULL)
 		json_add_str(e, "etag", etag);
 	json_add_child(e, "body", json_dup(body));
@@ -206,7 +240,7 @@ kept_put(struct kept *k, const char *url, const struct json *body,
 	/* Too big to be worth keeping, or not sealed: not kept, and an
 	 * older copy must not answer for it. */
 	if (strlen(text) >= KEPT_MAX - CRYPTO_SEAL_EXTRA ||
-	    crypto_seal(k->key, text, strlen(text), name, &sealed, &n) != 0 ||
+	    crypto_seal(k->seal, text, strlen(text), name, &sealed, &n) != 0 ||
 	    file_replace_private(k->dir, name, (const char *)sealed, n) != 0)
 		kept_forget(k, name);
 	secret_free(text);
@@ -226,12 +260,15 @@ kept_remove_url(struct kept *k, const char *url)
 void
 kept_confirm(struct kept *k, const char *url)
 {
-	char	*name = kept_file(k, url), *path;
+	struct json	*body;
+	char		*etag;
 
-	path = xasprintf("%s/%s", k->dir, name);
-	(void)utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
-	free(path);
-	free(name);
+	/* Sealed again with the time it was confirmed. */
+	if (kept_get(k, url, &body, &etag, NULL) == 0) {
+		kept_put(k, url, body, etag);
+		json_free_secret(body);
+		free(etag);
+	}
 }
 
 void

@@ -139,7 +139,7 @@ portal_keep(struct portal *p)
 
 /*
  * The portal is out of reach at the start: open what was kept, read
- * only, as the person it was kept for. AUTH_OK, or -1 when nothing was.
+ * only, as the person it was kept for: 0, or -1 when nothing was.
  */
 static int
 portal_go_offline(struct portal *p)
@@ -165,7 +165,7 @@ portal_go_offline(struct portal *p)
 	p->offline = 1;
 	fhir_set_kept(p->fhir, p->kept);
 	fhir_set_offline(p->fhir, 1);
-	return AUTH_OK;
+	return 0;
 }
 
 
@@ -288,7 +288,7 @@ portal_resume(struct portal *p, char **cause)
 	if (rc == AUTH_ERR_EXPIRED)
 		portal_forget_token(p);
 	auth_session_clear(&p->session);
-	if (rc == AUTH_ERR_NETWORK && portal_go_offline(p) == AUTH_OK) {
+	if (rc == AUTH_ERR_NETWORK && portal_go_offline(p) == 0) {
 		free(*cause);
 		*cause = NULL;
 		return AUTH_OK;
