@@ -415,6 +415,9 @@ summary_write_text(struct fhir *f, const char *patient, const char *whose,
 
 
 /* The searches of Home's counts, in the order of SUMMARY_COUNT_*. */
+/* Visits of today asked with the next one, to find it among them. */
+#define SUMMARY_TODAY	10
+
 static const char *const summary_home_queries[SUMMARY_NCOUNTS] = {
 	"AllergyIntolerance?clinical-status=active",
 	"Condition?clinical-status=active&category=problem-list-item",
@@ -546,14 +549,17 @@ summary_home_load(struct fhir *f, const char *patient,
 		    NULL);
 		h->count[i] = -1;
 	}
-	/* The next visit, for the Appointments line. */
-	visit_instant_write(time(NULL), now, sizeof now);
+	/* The next visit, for the Appointments line: asked from the start
+	 * of today (the same address all day, so what was kept answers
+	 * it), the first not yet begun picked here. */
+	visit_instant_write(visit_midnight(time(NULL), 0), now, sizeof now);
 	ge = xasprintf("ge%s", now);
 	/* Only the elements Home reads (where the server takes _elements:
 	 * fhir.c drops it where not): the visit's time, type and eCheck-in
 	 * flag; what is due on each bill; each conversation's unread count. */
 	urls[SUMMARY_NCOUNTS] = fhir_query("Appointment?status=booked,"
-	    "checked-in,arrived&_sort=date&_count=1&_elements=start,"
+	    "checked-in,arrived&_sort=date&_count=" FHIR_NUM(SUMMARY_TODAY)
+	    "&_elements=start,"
 	    "serviceType,extension", "patient", patient, "date", ge, NULL);
 	free(ge);
 	urls[SUMMARY_NCOUNTS + 1] = fhir_query("Invoice?status=issued&_count=50"
@@ -565,10 +571,12 @@ summary_home_load(struct fhir *f, const char *patient,
 		return -1;
 	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS, &status, NULL);
 	a = arena_create();
-	if (fhir_bundle_count(b) > 0 && visit_parse(a,
-	    fhir_bundle_resource(b, 0), &v) == 0)
-		h->next_visit = sum_next_visit(&v.start, v.type,
-		    v.checkin_open);
+	for (i = 0; h->next_visit == NULL && i < fhir_bundle_count(b); i++) {
+		if (visit_parse(a, fhir_bundle_resource(b, i), &v) == 0 &&
+		    v.start.t >= time(NULL))
+			h->next_visit = sum_next_visit(&v.start, v.type,
+			    v.checkin_open);
+	}
 	b = fhir_batch_entry(res.body, SUMMARY_NCOUNTS + 1, &status, NULL);
 	h->owed = b != NULL ? 0 : -1;
 	for (i = 0; b != NULL && i < fhir_bundle_count(b); i++) {
