@@ -34,6 +34,13 @@ void	 fatal_set_hook(void (*)(void));
 void	 secure_wipe(void *, size_t);
 /* Wipe and free a secret string; NULL is a no-op. */
 void	 secret_free(char *);
+/*
+ * free() and realloc() that wipe what they let go of (the whole block,
+ * as malloc_usable_size() says): the allocator handed to libcurl and
+ * OpenSSL, whose buffers held a password, a card or a token.
+ */
+void	 free_wiped(void *);
+void	*realloc_wiped(void *, size_t);
 
 /* Copy with truncation; always NUL-terminates; returns strlen(src). */
 size_t	 strlcpy_c(char *, const char *, size_t);

@@ -15,9 +15,37 @@
 #include "crypto.h"
 #include "util.h"
 
+static void *
+crypto_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return malloc(n);
+}
+
+static void *
+crypto_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return realloc_wiped(p, n);
+}
+
+static void
+crypto_free(void *p, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	free_wiped(p);
+}
+
 void
 crypto_init(void)
 {
+	/* What OpenSSL lets go of (a TLS record's text) is wiped too. */
+	if (CRYPTO_set_mem_functions(crypto_malloc, crypto_realloc,
+	    crypto_free) != 1)
+		fatal("cannot start OpenSSL");
 	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS,
 	    NULL) != 1)
 		fatal("cannot start OpenSSL");

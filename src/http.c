@@ -56,6 +56,17 @@ static struct http_stats http_totals;	/* every client's, together */
  */
 static const char *http_capath;
 
+/*
+ * libcurl's memory, wiped when it is let go: its send buffer holds a
+ * request's headers and body (a password, a card, a token) and was found
+ * whole in a memory image after sign-in (issue 17).
+ */
+static char *
+http_mem_strdup(const char *s)
+{
+	return strdup(s);
+}
+
 /* The process's multi handle, made on first use. */
 static void
 http_start_multi(void)
@@ -64,7 +75,8 @@ http_start_multi(void)
 
 	if (http_multi != NULL)
 		return;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, free_wiped,
+	    realloc_wiped, http_mem_strdup, calloc) != CURLE_OK)
 		fatal("cannot start libcurl");
 	if ((http_multi = curl_multi_init()) == NULL)
 		fatal("cannot start libcurl");

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,36 @@ secure_wipe(void *p, size_t n)
 			*v++ = 0;
 	}
 #endif
+}
+
+void
+free_wiped(void *p)
+{
+	if (p == NULL)
+		return;
+	secure_wipe(p, malloc_usable_size(p));
+	free(p);
+}
+
+void *
+realloc_wiped(void *p, size_t n)
+{
+	void	*q;
+	size_t	 old;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		free_wiped(p);
+		return NULL;
+	}
+	/* Always a new block, so the old one is wiped, not left behind. */
+	old = malloc_usable_size(p);
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old < n ? old : n);
+	free_wiped(p);
+	return q;
 }
 
 void
