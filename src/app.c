@@ -761,13 +761,14 @@ app_check_session(struct loop *l)
 static time_t
 app_take_as_of(struct app *app)
 {
+	struct portal	*p;
 	struct fhir	*f;
 	time_t		 at = 0, t;
 	size_t		 i;
 
 	for (i = 0; i <= app->nlinks; i++) {
-		f = i == 0 ? portal_fhir(app->portal) : app->links[i - 1].portal ?
-		    portal_fhir(app->links[i - 1].portal) : NULL;
+		p = i == 0 ? app->portal : app->links[i - 1].portal;
+		f = p != NULL ? portal_fhir(p) : NULL;
 		if (f != NULL && (t = fhir_take_as_of(f)) != 0 &&
 		    (at == 0 || t < at))
 			at = t;
@@ -864,7 +865,7 @@ app_fetch(struct loop *l)
 	if (f->screen->fetch == NULL)
 		return;
 	f->seen = l->app.changes;
-	if (portal_offline(l->app.portal)) {
+	if (l->app.portal != NULL && portal_offline(l->app.portal)) {
 		/* A reload: is the portal back? */
 		app_loading(&l->app, "Connecting to the portal...");
 		if (portal_reconnect(l->app.portal, &cause) != AUTH_OK) {
