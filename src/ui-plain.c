@@ -140,7 +140,9 @@ ui_plain_choice(struct view_row *r)
 
 /*
  * Ask for a text of several lines, ended by a line holding only "." (a
- * first line "." keeps what is there). -1 at end of input.
+ * first line "." keeps what is there). Each line reaches the editor as
+ * it is typed, so that what a signal or the end of input interrupts is
+ * kept (a draft), as in the full screen. -1 at end of input.
  */
 static int
 ui_plain_text(struct view_row *r)
@@ -171,12 +173,10 @@ ui_plain_text(struct view_row *r)
 		buf_addstr(&b, line);
 		secret_free(line);
 		first = 0;
-	}
-	if (!first) {
 		editor_set(e, b.data);
-		if (e->len < b.len)
-			printf("The text was cut at %zu characters.\n", e->max);
 	}
+	if (!first && e->len < b.len)
+		printf("The text was cut at %zu characters.\n", e->max);
 	buf_free(&b, 1);
 	return 0;
 }

@@ -2,7 +2,9 @@
 """Drafts kept across restarts with the real keyring (gnome-keyring over a
 private D-Bus): quitting with an unsent message asks first and keeps it
 encrypted; the next start gives it back; sending forgets it; SIGTERM keeps
-it too; no file under HOME or /tmp holds its text in the clear. The idle
+it too; no file under HOME or /tmp holds its text in the clear. In plain
+mode each line typed reaches the draft at once, so SIGHUP (an SSH drop)
+or the end of input keeps every line. The idle
 sign-out (idle = 30s) keeps it too, and keeps the keyring's sign-in.
 Prints TAP. Runs under tests/harness.sh (keyring, portal)."""
 
@@ -10,14 +12,15 @@ import glob
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import uuid
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "tui"))
-from tuilib import (PORTAL, Term, done, fhir_as, focus_down_to,  # noqa: E402
-                    ok, portal, sign_in)
+from tuilib import (PORTAL, Plain, Term, done, fhir_as,  # noqa: E402
+                    focus_down_to, ok, portal, sign_in)
 
 ARGS = "--server " + PORTAL + " --user maria@example.org"
 DATA = os.environ.get("XDG_DATA_HOME",
@@ -139,7 +142,61 @@ def main():
     ok(len(drafts()) == 1, "drafts: the interrupted reply is kept")
     ok(in_clear(marker + "-2") == [], "drafts: encrypted too")
     idle_sign_out()
+    plain_lines()
     done()
+
+
+def plain_lines():
+    """Plain mode: each line of a message reaches the draft as it is
+    typed, so an SSH drop (SIGHUP) or the end of input keeps it."""
+    for label, end in (("plain, SIGHUP", "hup"), ("plain, end of input",
+                                                  "eof")):
+        portal("/_test/reset", {})
+        for f in drafts():
+            os.unlink(f)
+        marker = "plain-" + uuid.uuid4().hex[:12]
+        p = Plain(ARGS.split())
+        if p.until(r"Email \[[^]]+\]: $|Choice: $") and "Email" in p.tail():
+            p.sign_in()
+        new_message(p)
+        p.until(r"To: .*: $")
+        p.send("1")
+        p.until(r"About: .*: $")
+        p.send("1")
+        p.until(r"Subject: $")
+        p.send(f"Subject {marker}")
+        p.until(r"> $")
+        p.send(f"First line {marker}")
+        p.until(r"> $")
+        p.send("second line, not yet ended by a dot")
+        p.until(r"> $")
+        if end == "hup":
+            p.p.send_signal(signal.SIGHUP)
+        else:
+            p.p.stdin.close()
+        p.p.wait(10)
+        ok(len(drafts()) == 1, f"{label}: the message typed is kept as a "
+           "draft", drafts())
+        ok(in_clear(marker) == [], f"{label}: encrypted")
+        p = Plain(ARGS.split())
+        new_message(p)
+        for prompt in (r"To: .*: $", r"About: .*: $", r"Subject.*: $"):
+            p.until(prompt)
+            p.send("")
+        text = p.until(r"> $") or ""
+        ok(f"It says now:\nFirst line {marker}\nsecond line, not yet "
+           "ended by a dot\n" in text, f"{label}: the next start gives "
+           "back every line typed", text[-600:])
+        p.p.stdin.close()
+        p.p.wait(10)
+
+
+def new_message(p):
+    """From Home in plain mode, a new message."""
+    p.until(r"Choice: $")
+    p.send(p.number("Messages"))
+    p.until(r"Choice: $")
+    p.send(p.number("New message"))
 
 
 def idle_sign_out():
