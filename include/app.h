@@ -108,6 +108,8 @@ struct app_options {
 	 * client id, a loopback redirect), and no browser to start. */
 	const char	*client_id, *redirect_uri;
 	int		 no_browser;
+	/* A private CA's certificates to trust for the portal, or NULL. */
+	const char	*ca_file;
 	/* Accounts at other organizations shown together with this one
 	 * (link = yes in the configuration). */
 	const struct app_account *links;
@@ -117,6 +119,7 @@ struct app_options {
 /* An account at another organization, linked to the one signed in. */
 struct app_account {
 	const char	*server, *email, *label, *client_id, *redirect_uri;
+	const char	*ca_file;	/* its own ca-file, or NULL */
 };
 
 #define APP_MAX_LINKS	4

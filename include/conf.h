@@ -15,6 +15,7 @@ struct conf_account {
 	char	*note;		/* shown on the sign-in screen (help desk) */
 	char	*client_id;	/* as registered at a SMART server */
 	char	*redirect_uri;	/* as registered there, or NULL: loopback */
+	char	*ca_file;	/* a private CA's certificates, or NULL */
 	int	 link;		/* shown together with the others linked */
 };
 
@@ -31,6 +32,7 @@ struct conf_kiosk {
 	char	*location;	/* "Location/<id>"; NULL: the device's own */
 	char	*help;		/* the front desk's words, on every screen */
 	char	*name;		/* the clinic's name, on the welcome */
+	char	*ca_file;	/* a private CA's certificates, or NULL */
 	int	 idle;		/* seconds, CONF_KIOSK_IDLE_MIN or more */
 };
 

@@ -9,11 +9,13 @@
 #include <stdio.h>
 
 /*
- * Write the report to out, checking server (NULL: none configured) and
- * the keyring (unless use_keyring is 0). Signs in to nothing and reads
- * no record. 0 when every check passed, 1 when one failed (the last
- * failure is said at the end).
+ * Write the report to out, checking server (NULL: none configured; its
+ * certificate also against ca_file when not NULL) and the keyring
+ * (unless use_keyring is 0). Signs in to nothing and reads no record.
+ * 0 when every check passed, 1 when one failed (the last failure is
+ * said at the end).
  */
-int	 diagnose_write(FILE *out, const char *server, int use_keyring);
+int	 diagnose_write(FILE *out, const char *server, const char *ca_file,
+	     int use_keyring);
 
 #endif

@@ -60,6 +60,14 @@ void		 http_free(struct http *);
 void		 http_set_limits(struct http *, long connect_ms, long stall_s,
 		     size_t max_body);
 /*
+ * Also trust the CA certificates (PEM) in path for this client's
+ * requests (a clinic's private authority): they take the place of
+ * libcurl's bundle, and the system's authorities stay trusted through
+ * libcurl's CA directory where it has one. NULL: the system's only.
+ * Verification is never turned off. path is copied.
+ */
+void		 http_set_ca_file(struct http *, const char *path);
+/*
  * Start a request. Returns NULL with *cause when the URL is refused.
  * The request is driven by the event loop (evloop.h).
  */

@@ -40,6 +40,14 @@ const char	*json_str(const struct json *);
 const char	*json_gets(const struct json *, const char *key);
 /* Number value into *out; -1 when j is not a number. */
 int		 json_num(const struct json *, double *out);
+/*
+ * A number as a whole number from min to max (any fraction dropped) into
+ * *out. -1, *out untouched, when j is not a number or is out of range,
+ * infinite (1e999) or NaN: take it as not given. Every JSON number that
+ * becomes an integer goes through here, never through a cast.
+ */
+int		 json_int(const struct json *, long long min, long long max,
+		     long long *out);
 /* Boolean value: 1, 0, or -1 when j is not a boolean. */
 int		 json_bool(const struct json *);
 int		 json_is_object(const struct json *);

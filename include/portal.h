@@ -26,6 +26,9 @@ void		 portal_free(struct portal *);
  * deletes it.
  */
 void		 portal_set_keep(struct portal *, int);
+/* Also trust the CA certificates in path (ca-file, --ca-file) for every
+ * request to this portal (http_set_ca_file); NULL: the system's only. */
+void		 portal_set_ca_file(struct portal *, const char *path);
 /* Was the portal out of reach at the silent sign-in, so that only what
  * was kept is shown (portal_resume)? */
 int		 portal_offline(const struct portal *);

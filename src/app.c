@@ -202,6 +202,7 @@ app_links_resume(struct app *app)
 			    !app->opt.kiosk);
 			portal_set_client(k->portal, acct->client_id,
 			    acct->redirect_uri);
+			portal_set_ca_file(k->portal, acct->ca_file);
 			portal_set_name(k->portal, acct->label);
 		}
 		app_loading(app, "Connecting to your other organizations...");
@@ -298,6 +299,7 @@ app_portal_create(const struct app *app, const char *server,
 	struct portal	*p = portal_create(server, email, app->opt.use_keyring);
 
 	portal_set_client(p, app->opt.client_id, app->opt.redirect_uri);
+	portal_set_ca_file(p, app->opt.ca_file);
 	portal_set_name(p, app->opt.label);
 	portal_set_keep(p, !app->opt.no_cache && !app->opt.kiosk);
 	return p;
@@ -1429,6 +1431,7 @@ app_run(const struct app_options *opt)
 	if (opt->kiosk) {
 		/* The device: its screen signs it in (and again). */
 		app->portal = portal_create(opt->server, opt->email, 1);
+		portal_set_ca_file(app->portal, opt->ca_file);
 		app_open(l, APP_SCREENS(l)->signin, NULL);
 	} else if (app_resume(app) == 0)
 		app_home(l, NULL);

@@ -595,7 +595,7 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 	struct auth_answer	 ans;
 	const char		*err;
 	char			*user;
-	double			 ttl;
+	long long		 ttl;
 	int			 rc;
 
 	rc = auth_post(h, srv->token_endpoint, form, 1, NULL, &ans, cause);
@@ -654,7 +654,9 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 	 * unless the id_token said otherwise. */
 	if (s->profile == NULL && s->patient != NULL)
 		s->profile = fhir_ref("Patient", s->patient);
-	if (json_num(json_get(ans.body, "expires_in"), &ttl) != 0 || ttl < 0)
+	/* Not said, or over a year (or 1e300): as if five minutes. */
+	if (json_int(json_get(ans.body, "expires_in"), 0, 366L * 86400,
+	    &ttl) != 0)
 		ttl = 300;
 	s->expires = time(NULL) + (time_t)ttl;
 	auth_answer_free(&ans);

@@ -99,7 +99,7 @@ bill_account_parse(struct arena *a, const struct json *j,
 {
 	const struct json	*plan, *e;
 	const char		*t, *u;
-	double			 v;
+	long long		 n;
 	size_t			 i;
 
 	memset(acct, 0, sizeof *acct);
@@ -121,9 +121,8 @@ bill_account_parse(struct arena *a, const struct json *j,
 			    "valueMoney")));
 			acct->has_plan = acct->plan_monthly > 0;
 		} else if (strcmp(u, "months-left") == 0 &&
-		    json_num(json_get(e, "valueInteger"), &v) == 0 && v >= 0 &&
-		    v <= 1000)
-			acct->plan_months = (long)v;
+		    json_int(json_get(e, "valueInteger"), 0, 1000, &n) == 0)
+			acct->plan_months = (long)n;
 		else if (strcmp(u, "next-due") == 0)
 			fhir_time_parse(json_gets(e, "valueDate"),
 			    &acct->plan_next);

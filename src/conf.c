@@ -60,6 +60,27 @@ conf_bool(const char *v, int *out)
 }
 
 /*
+ * ca-file: an absolute path, or one under the home directory ("~/"), so
+ * that it does not depend on where chartty is started.
+ */
+static const char *
+conf_ca_file(const char *value, char **slot)
+{
+	const char	*home = getenv("HOME");
+	char		*path;
+
+	if (value[0] == '/')
+		path = xstrdup(value);
+	else if (strncmp(value, "~/", 2) == 0 && home != NULL && *home != '\0')
+		path = xasprintf("%s/%s", home, value + 2);
+	else
+		return "ca-file: expected an absolute path (/... or ~/...)";
+	free(*slot);
+	*slot = path;
+	return NULL;
+}
+
+/*
  * The idle sign-out: minutes ("15"), or seconds with an s ("30s"); 0
  * turns it off; otherwise at least CONF_IDLE_MIN seconds.
  */
@@ -109,6 +130,8 @@ conf_set_kiosk(struct conf_kiosk *k, const char *key, const char *value)
 		slot = &k->help;
 	else if (strcmp(key, "name") == 0)
 		slot = &k->name;
+	else if (strcmp(key, "ca-file") == 0)
+		return conf_ca_file(value, &k->ca_file);
 	else
 		return "unknown kiosk setting";
 	free(*slot);
@@ -141,6 +164,8 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			slot = &acct->redirect_uri;
 		else if (strcmp(key, "link") == 0)
 			flag = &acct->link;
+		else if (strcmp(key, "ca-file") == 0)
+			return conf_ca_file(value, &acct->ca_file);
 		else
 			return "unknown account setting";
 	} else {
@@ -262,6 +287,7 @@ conf_free(struct conf *c)
 		free(c->accounts[i].note);
 		free(c->accounts[i].client_id);
 		free(c->accounts[i].redirect_uri);
+		free(c->accounts[i].ca_file);
 	}
 	free(c->accounts);
 	free(c->path);
@@ -272,6 +298,7 @@ conf_free(struct conf *c)
 	free(c->kiosk.location);
 	free(c->kiosk.help);
 	free(c->kiosk.name);
+	free(c->kiosk.ca_file);
 	memset(c, 0, sizeof *c);
 }
 

@@ -82,14 +82,19 @@ diagnose_clock(FILE *out, struct http *h, const char *root, char **last)
 }
 
 static int
-diagnose_portal(FILE *out, const char *server, char **last)
+diagnose_portal(FILE *out, const char *server, const char *ca_file,
+    char **last)
 {
 	struct auth_server	 srv;
 	struct http		*h = http_create();
 	char			*cause = NULL;
 	int			 bad = 0;
 
+	http_set_ca_file(h, ca_file);
 	fprintf(out, "Portal: %s\n", server);
+	if (ca_file != NULL)
+		fprintf(out, "  CA file: %s, trusted besides the system's\n",
+		    ca_file);
 	if (auth_discover(h, server, &srv, &cause) != AUTH_OK) {
 		fprintf(out, "  Discovery: failed (%s)\n", cause);
 		free(*last);
@@ -109,7 +114,8 @@ diagnose_portal(FILE *out, const char *server, char **last)
 }
 
 int
-diagnose_write(FILE *out, const char *server, int use_keyring)
+diagnose_write(FILE *out, const char *server, const char *ca_file,
+    int use_keyring)
 {
 	struct winsize	 ws;
 	const char	*term = getenv("TERM");
@@ -130,7 +136,7 @@ diagnose_write(FILE *out, const char *server, int use_keyring)
 	fprintf(out, "Locale: %s (%s)\n", setlocale(LC_CTYPE, NULL),
 	    nl_langinfo(CODESET));
 	if (server != NULL)
-		bad |= diagnose_portal(out, server, &last) != 0;
+		bad |= diagnose_portal(out, server, ca_file, &last) != 0;
 	else
 		fprintf(out, "Portal: none given (--server or an account in "
 		    "the configuration)\n");

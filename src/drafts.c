@@ -217,7 +217,7 @@ draft_message_load(const char *server, const char *account, const char *name,
     struct draft_message *d, char **cause)
 {
 	struct json	*f;
-	double		 n;
+	long long	 n;
 	int		 rc;
 
 	memset(d, 0, sizeof *d);
@@ -225,7 +225,7 @@ draft_message_load(const char *server, const char *account, const char *name,
 	if ((rc = draft_load(server, account, name, &f, cause)) != 0)
 		return rc;
 	d->to = draft_str(f, "to");
-	if (json_num(json_get(f, "category"), &n) == 0 && n >= 0 && n < 1000)
+	if (json_int(json_get(f, "category"), 0, 999, &n) == 0)
 		d->category = (int)n;
 	d->subject = draft_str(f, "subject");
 	d->body = draft_str(f, "body");

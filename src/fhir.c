@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1369,11 +1370,11 @@ fhir_bundle_resource(const struct json *bundle, size_t i)
 long
 fhir_bundle_total(const struct json *bundle)
 {
-	double	d;
+	long long	n;
 
-	if (json_num(json_get(bundle, "total"), &d) != 0 || d < 0)
+	if (json_int(json_get(bundle, "total"), 0, LONG_MAX, &n) != 0)
 		return -1;
-	return (long)d;
+	return (long)n;
 }
 
 void

@@ -24,6 +24,7 @@ struct http {
 	long		  connect_ms;
 	long		  stall_s;
 	size_t		  max_body;
+	char		 *ca_file;	/* trusted besides the system's, or NULL */
 	int		  live;		/* requests started, not yet finished */
 	struct http_stats stats;
 };
@@ -41,6 +42,7 @@ struct http_req {
 	int			 too_big;
 	int			 done;
 	CURLcode		 result;
+	char			 error[CURL_ERROR_SIZE];	/* libcurl's words */
 	void			(*then)(struct http_req *, void *);
 	void			*then_arg;
 };
@@ -109,7 +111,15 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	free(h->ca_file);
 	free(h);	/* its connections stay in the shared cache */
+}
+
+void
+http_set_ca_file(struct http *h, const char *path)
+{
+	free(h->ca_file);
+	h->ca_file = path != NULL ? xstrdup(path) : NULL;
 }
 
 void
@@ -280,7 +290,15 @@ http_start(struct http *h, const struct http_request *q, char **cause)
 	curl_easy_setopt(r->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (http_capath != NULL)
+	/*
+	 * A client's own CA file (a clinic's private authority) takes the
+	 * bundle's place; the system's authorities stay trusted through
+	 * libcurl's CA directory, still set, where there is one. libcurl
+	 * keeps a connection for requests with the same CA settings only.
+	 */
+	if (h->ca_file != NULL)
+		curl_easy_setopt(r->easy, CURLOPT_CAINFO, h->ca_file);
+	else if (http_capath != NULL)
 		curl_easy_setopt(r->easy, CURLOPT_CAINFO, NULL);
 	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "gzip");
@@ -296,6 +314,7 @@ http_start(struct http *h, const struct http_request *q, char **cause)
 	curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, http_header_cb);
 	curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(r->easy, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->error);
 
 	r->headers = curl_slist_append(NULL, "Expect:");
 	for (hp = q->headers; hp != NULL && *hp != NULL; hp++)
@@ -405,6 +424,71 @@ http_req_done(const struct http_req *r)
 	return r->done;
 }
 
+/*
+ * OpenSSL's verify results (X509_V_ERR_*, <openssl/x509_vfy.h>), by
+ * number: only crypto.c includes OpenSSL. libcurl gives them through
+ * CURLINFO_SSL_VERIFYRESULT.
+ */
+#define HTTP_X509_OK			0
+#define HTTP_X509_UNSPECIFIED		1	/* libcurl's own name check */
+#define HTTP_X509_NO_ISSUER		2	/* UNABLE_TO_GET_ISSUER_CERT */
+#define HTTP_X509_NOT_YET_VALID		9
+#define HTTP_X509_EXPIRED		10
+#define HTTP_X509_SELF_SIGNED		18	/* DEPTH_ZERO_SELF_SIGNED_CERT */
+#define HTTP_X509_SELF_SIGNED_CHAIN	19	/* SELF_SIGNED_CERT_IN_CHAIN */
+#define HTTP_X509_NO_LOCAL_ISSUER	20	/* ..._ISSUER_CERT_LOCALLY */
+#define HTTP_X509_LEAF_UNVERIFIED	21	/* UNABLE_TO_VERIFY_LEAF_... */
+#define HTTP_X509_UNTRUSTED		27	/* CERT_UNTRUSTED */
+#define HTTP_X509_HOSTNAME_MISMATCH	62
+#define HTTP_X509_IP_MISMATCH		64
+
+/* The sentence for a certificate that failed verification. */
+static char *
+http_tls_failure(struct http_req *r, const char *host)
+{
+	long	v = -1;
+
+	if (curl_easy_getinfo(r->easy, CURLINFO_SSL_VERIFYRESULT, &v) !=
+	    CURLE_OK)
+		v = -1;
+	switch (v) {
+	case HTTP_X509_EXPIRED:
+		return xasprintf("The security certificate of %s has expired, "
+		    "so chartty did not connect (the clinic must renew it).",
+		    host);
+	case HTTP_X509_NOT_YET_VALID:
+		return xasprintf("The security certificate of %s is not valid "
+		    "yet, so chartty did not connect (check this machine's "
+		    "date).", host);
+	case HTTP_X509_OK:
+	case HTTP_X509_UNSPECIFIED:
+		/*
+		 * libcurl checks the name itself, after a handshake whose
+		 * chain verified, and says it in its error text ("... subject
+		 * name ... target host name ...").
+		 */
+		if (strstr(r->error, "host name") == NULL)
+			break;
+		/* FALLTHROUGH */
+	case HTTP_X509_HOSTNAME_MISMATCH:
+	case HTTP_X509_IP_MISMATCH:
+		return xasprintf("The security certificate of %s was made out "
+		    "to another name, so chartty did not connect.", host);
+	case HTTP_X509_NO_ISSUER:
+	case HTTP_X509_SELF_SIGNED:
+	case HTTP_X509_SELF_SIGNED_CHAIN:
+	case HTTP_X509_NO_LOCAL_ISSUER:
+	case HTTP_X509_LEAF_UNVERIFIED:
+	case HTTP_X509_UNTRUSTED:
+		return xasprintf("The security certificate of %s is not signed "
+		    "by an authority chartty trusts, so chartty did not "
+		    "connect (a clinic's own authority can be trusted with "
+		    "ca-file).", host);
+	}
+	return xasprintf("The security certificate of %s could not be "
+	    "verified, so chartty did not connect.", host);
+}
+
 /* Turn a libcurl failure into an error kind and a plain sentence. */
 static int
 http_failure(struct http_req *r, char **cause)
@@ -440,9 +524,18 @@ http_failure(struct http_req *r, char **cause)
 		    "answer arrived. Try again.", host);
 		return HTTP_ERR_LOST;
 	case CURLE_PEER_FAILED_VERIFICATION:
+		*cause = http_tls_failure(r, host);
+		return HTTP_ERR_TLS;
+	case CURLE_SSL_CACERT_BADFILE:
+		if (r->http->ca_file != NULL) {
+			*cause = xasprintf("The CA file %s could not be read as "
+			    "certificates, so chartty did not connect to %s.",
+			    r->http->ca_file, host);
+			return HTTP_ERR_TLS;
+		}
+		/* FALLTHROUGH */
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 		*cause = xasprintf("The security certificate of %s could not "

@@ -189,6 +189,27 @@ json_num(const struct json *j, double *out)
 }
 
 int
+json_int(const struct json *j, long long min, long long max, long long *out)
+{
+	double		d;
+	long long	v;
+
+	/*
+	 * Compared as a double before the cast: a cast of a double out of
+	 * the integer's range (1e300, or 1e999 read as infinity) is
+	 * undefined behaviour. NaN fails every comparison.
+	 */
+	if (json_num(j, &d) != 0 || !(d > -9e18 && d < 9e18) ||
+	    d < (double)min || d > (double)max)
+		return -1;
+	v = (long long)d;
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
 json_bool(const struct json *j)
 {
 	if (j == NULL || !cJSON_IsBool(J(j)))

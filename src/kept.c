@@ -168,7 +168,7 @@ kept_get(struct kept *k, const char *url, struct json **body, char **etag,
 	const char	*s;
 	char		*name, *plain = NULL, *why = NULL;
 	size_t		 n = 0, len, r;
-	double		 when;
+	long long	 when;
 	FILE		*fp;
 	int		 rc = 1;
 
@@ -199,8 +199,7 @@ kept_get(struct kept *k, const char *url, struct json **body, char **etag,
 	 * with it (a file's time can be set by anyone who can write it). */
 	if (e != NULL && (s = json_gets(e, "url")) != NULL &&
 	    strcmp(s, url) == 0 && json_get(e, "body") != NULL &&
-	    json_num(json_get(e, "at"), &when) == 0 && when >= 1 &&
-	    when < 1e11) {
+	    json_int(json_get(e, "at"), 1, 99999999999LL, &when) == 0) {
 		if (body != NULL)
 			*body = json_dup(json_get(e, "body"));
 		if (etag != NULL && (s = json_gets(e, "etag")) != NULL)

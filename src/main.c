@@ -63,10 +63,10 @@ static const struct app_screens main_kiosk_screens = {
 
 static const char main_usage[] =
 "usage: chartty [--plain] [--ascii] [--no-keyring] [--no-browser]\n"
-"               [--config FILE] [--client-id ID]\n"
+"               [--config FILE] [--client-id ID] [--ca-file FILE]\n"
 "               [--account NAME | --server URL --user EMAIL] [command]\n"
 "       chartty [--plain] [--config FILE] [--server URL]\n"
-"               [--client-id ID] kiosk [setup]\n"
+"               [--client-id ID] [--ca-file FILE] kiosk [setup]\n"
 "\n"
 "A patient portal in the terminal. Without a command, chartty opens the\n"
 "portal: full-screen, or as plain numbered lines for screen readers.\n"
@@ -104,6 +104,9 @@ static const char main_usage[] =
 "      --client-id ID  the client ID registered for chartty at a SMART\n"
 "                      server (browser sign-in); with kiosk: the kiosk\n"
 "                      device's client ID\n"
+"      --ca-file FILE  also trust the certificate authorities in FILE\n"
+"                      (PEM) for this portal: a clinic's own; instead\n"
+"                      of the account's ca-file\n"
 "      --no-browser    for a browser sign-in, start no browser: show\n"
 "                      the address to open, then ask for the address\n"
 "                      the browser ended on\n"
@@ -198,6 +201,7 @@ main_links(const struct conf *conf, const struct conf_account *acct,
 		links[opt->nlinks].label = c->label;
 		links[opt->nlinks].client_id = c->client_id;
 		links[opt->nlinks].redirect_uri = c->redirect_uri;
+		links[opt->nlinks].ca_file = c->ca_file;
 		opt->nlinks++;
 	}
 }
@@ -535,17 +539,30 @@ out:
 	return rc;
 }
 
+/* Say so, and return non-zero, when a CA file is given but unreadable. */
+static int
+main_ca_unreadable(const char *path)
+{
+	if (path == NULL || access(path, R_OK) == 0)
+		return 0;
+	fprintf(stderr, "chartty: cannot read the CA file %s: %s\n", path,
+	    strerror(errno));
+	return 1;
+}
+
 /*
  * chartty kiosk setup: check the device secret read from stdin (no
  * echo) and keep it in the keyring; nothing is stored on any failure.
  */
 static int
-main_kiosk_setup(const char *server, const char *client_id)
+main_kiosk_setup(const char *server, const char *client_id,
+    const char *ca_file)
 {
 	struct portal	*p = portal_create(server, client_id, 1);
 	char		*secret = NULL, *cause = NULL, *label;
 	int		 rc = 1;
 
+	portal_set_ca_file(p, ca_file);
 	if (portal_connect(p, &cause) != AUTH_OK)
 		goto out;
 	secret = ui_read_line("Device secret: ", UI_LINE_SECRET |
@@ -574,8 +591,8 @@ out:
 /* chartty kiosk [setup]: the check-in terminal, or its setting up. */
 static int
 main_kiosk(const struct conf *conf, const char *server,
-    const char *client_id, const char *what, int plain, int ascii,
-    int no_keyring)
+    const char *client_id, const char *ca_file, const char *what, int plain,
+    int ascii, int no_keyring)
 {
 	struct app_options	opt;
 
@@ -595,8 +612,12 @@ main_kiosk(const struct conf *conf, const char *server,
 		    "--no-keyring\n");
 		return 2;
 	}
+	if (ca_file == NULL)
+		ca_file = conf->kiosk.ca_file;
+	if (main_ca_unreadable(ca_file))
+		return 1;
 	if (what != NULL)
-		return main_kiosk_setup(server, client_id);
+		return main_kiosk_setup(server, client_id, ca_file);
 	memset(&opt, 0, sizeof opt);
 	opt.screens = &main_kiosk_screens;
 	opt.server = server;
@@ -610,6 +631,7 @@ main_kiosk(const struct conf *conf, const char *server,
 	opt.idle = conf->kiosk.idle;
 	opt.location = conf->kiosk.location;
 	opt.help = conf->kiosk.help;
+	opt.ca_file = ca_file;
 	return app_run(&opt);
 }
 
@@ -638,6 +660,7 @@ main(int argc, char **argv)
 		{ "server", required_argument, NULL, 's' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "client-id", required_argument, NULL, 'I' },
+		{ "ca-file", required_argument, NULL, 'C' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "no-keyring", no_argument, NULL, 'K' },
@@ -657,7 +680,7 @@ main(int argc, char **argv)
 	const char			*account = NULL, *config = NULL;
 	const char			*server = NULL, *command = NULL;
 	const char			*output = NULL, *client_id = NULL;
-	const char			*format = NULL;
+	const char			*format = NULL, *ca_file = NULL;
 	struct main_args		 args;
 	char				*user = NULL, *cause = NULL, *cache;
 	int				 ch, no_keyring = 0, rc = 1;
@@ -707,6 +730,9 @@ main(int argc, char **argv)
 		case 'I':
 			client_id = optarg;
 			break;
+		case 'C':
+			ca_file = optarg;
+			break;
 		case 'K':
 			no_keyring = 1;
 			break;
@@ -746,7 +772,7 @@ main(int argc, char **argv)
 			free(cause);
 			return 1;
 		}
-		rc = main_kiosk(&conf, server, client_id, argc == 2 ?
+		rc = main_kiosk(&conf, server, client_id, ca_file, argc == 2 ?
 		    argv[1] : NULL, plain, ascii, no_keyring);
 		conf_free(&conf);
 		free(user);
@@ -759,10 +785,13 @@ main(int argc, char **argv)
 			free(cause);
 			return 1;
 		}
-		if (server == NULL && (acct = conf_account(&conf, account)))
+		if (server == NULL && (acct = conf_account(&conf, account))) {
 			server = acct->server;
-		rc = diagnose_write(stdout, server, !(no_keyring ||
-		    conf.no_keyring));
+			if (ca_file == NULL)
+				ca_file = acct->ca_file;
+		}
+		rc = main_ca_unreadable(ca_file) ? 1 : diagnose_write(stdout,
+		    server, ca_file, !(no_keyring || conf.no_keyring));
 		conf_free(&conf);
 		free(user);
 		return rc;
@@ -816,8 +845,12 @@ main(int argc, char **argv)
 			server = acct->server;
 			if (user == NULL)
 				user = xstrdup(acct->email);
+			if (ca_file == NULL)
+				ca_file = acct->ca_file;
 		}
 	}
+	if (main_ca_unreadable(ca_file))
+		goto out;
 	no_keyring = no_keyring || conf.no_keyring;
 	auth_set_helpdesk(conf.helpdesk);
 	/* Discovery answers are kept between starts (never on a kiosk, nor
@@ -847,6 +880,7 @@ main(int argc, char **argv)
 		    NULL;
 		opt.redirect_uri = acct ? acct->redirect_uri : NULL;
 		opt.no_browser = no_browser || conf.no_browser;
+		opt.ca_file = ca_file;
 		main_links(&conf, acct, &opt, links);
 		rc = app_run(&opt);
 		goto out;
@@ -865,6 +899,7 @@ main(int argc, char **argv)
 
 	p = portal_create(server, user, !no_keyring);
 	portal_set_keep(p, conf.cache);
+	portal_set_ca_file(p, ca_file);
 	portal_set_client(p, client_id ? client_id : acct ? acct->client_id :
 	    NULL, acct ? acct->redirect_uri : NULL);
 	portal_set_name(p, acct ? acct->label : NULL);

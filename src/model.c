@@ -290,14 +290,14 @@ void
 model_attachment(struct arena *a, const struct json *att,
     struct attachment *at)
 {
-	double	d;
+	long long	n;
 
 	at->title = model_str(a, att, "title");
 	at->type = model_str(a, att, "contentType");
 	at->url = model_str(a, att, "url");
 	at->data = arena_strdup(a, json_gets(att, "data"));
-	at->size = json_num(json_get(att, "size"), &d) == 0 && d >= 0 &&
-	    d < 1e15 ? (long)d : -1;
+	at->size = json_int(json_get(att, "size"), 0, 999999999999999LL,
+	    &n) == 0 ? (long)n : -1;
 }
 
 int
@@ -402,7 +402,7 @@ model_medication(struct arena *a, const struct json *j,
     struct medication *m)
 {
 	const struct json	*v;
-	double			 d;
+	long long		 k;
 
 	memset(m, 0, sizeof *m);
 	if (!model_is(j, "MedicationRequest"))
@@ -422,8 +422,8 @@ model_medication(struct arena *a, const struct json *j,
 	model_time(j, "authoredOn", &m->authored);
 	m->refills = -1;
 	v = json_path(j, "dispenseRequest.numberOfRepeatsAllowed");
-	if (json_num(v, &d) == 0 && d >= 0 && d < 1000)
-		m->refills = (int)d;
+	if (json_int(v, 0, 999, &k) == 0)
+		m->refills = (int)k;
 	m->refill_eligible = json_bool(model_extension(j,
 	    "urn:chartty:refill-eligible"));
 	return 0;
@@ -463,7 +463,7 @@ model_message(struct arena *a, const struct json *j, struct message *m)
 	const struct json	*payload, *p, *att, *v;
 	struct buf		 text;
 	size_t			 i, n;
-	double			 d;
+	long long		 k;
 	const char		*s;
 
 	memset(m, 0, sizeof *m);
@@ -485,7 +485,7 @@ model_message(struct arena *a, const struct json *j, struct message *m)
 	model_time(j, "sent", &m->sent);
 	model_time(j, "received", &m->received);
 	v = model_extension(j, "urn:chartty:unread");
-	m->unread = json_num(v, &d) == 0 && d > 0 && d < 1e6 ? (int)d : 0;
+	m->unread = json_int(v, 1, 999999, &k) == 0 ? (int)k : 0;
 
 	payload = json_get(j, "payload");
 	n = json_size(payload);

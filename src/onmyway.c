@@ -19,7 +19,7 @@ onmyway_place(struct arena *a, const struct json *loc,
     struct onmyway_place *p)
 {
 	const struct json	*t;
-	double			 n;
+	long long		 n;
 	size_t			 i;
 
 	memset(p, 0, sizeof *p);
@@ -33,7 +33,9 @@ onmyway_place(struct arena *a, const struct json *loc,
 			p->phone = model_str(a, t, "value");
 	}
 	p->wait = -1;
-	if (json_num(model_extension(loc, ONMYWAY_WAIT), &n) == 0 && n >= 0)
+	/* Up to a week; anything more (1e300) is not said. */
+	if (json_int(model_extension(loc, ONMYWAY_WAIT), 0, 7 * 24 * 60,
+	    &n) == 0)
 		p->wait = (long)n;
 }
 

@@ -618,6 +618,12 @@ portal_me(struct portal *p, struct auth_me *me, char **cause)
 }
 
 void
+portal_set_ca_file(struct portal *p, const char *path)
+{
+	http_set_ca_file(p->http, path);
+}
+
+void
 portal_set_name(struct portal *p, const char *name)
 {
 	free(p->name);

@@ -19,6 +19,8 @@
 
 #define EXT_MIN	"http://hl7.org/fhir/StructureDefinition/minValue"
 #define EXT_MAX	"http://hl7.org/fhir/StructureDefinition/maxValue"
+/* Whole numbers a questionnaire may name, either way. */
+#define QUESTIONNAIRE_INT_MAX	1000000000LL
 
 static const char *const questionnaire_yes_no[] = {
 	QUESTIONNAIRE_NOT_ANSWERED, "Yes", "No"
@@ -33,7 +35,7 @@ questionnaire_items(struct questionnaire *qn, struct arena *arena,
 	const struct json	*q, *opt, *cd;
 	struct questionnaire_item	*it;
 	const char		*type;
-	double			 n;
+	long long		 n;
 	size_t			 i, k;
 
 	for (i = 0; i < json_size(items) && qn->nitems < QUESTIONNAIRE_MAX_ITEMS;
@@ -58,12 +60,15 @@ questionnaire_items(struct questionnaire *qn, struct arena *arena,
 		it->type = arena_strdup(arena, type);
 		it->required = json_bool(json_get(q, "required")) == 1;
 		it->repeats = json_bool(json_get(q, "repeats")) == 1;
-		if (json_num(model_extension(q, EXT_MIN), &n) == 0) {
+		/* Bounds beyond a billion (1e300) are not said. */
+		if (json_int(model_extension(q, EXT_MIN), -QUESTIONNAIRE_INT_MAX,
+		    QUESTIONNAIRE_INT_MAX, &n) == 0) {
 			it->min = (long)n;
 			it->has_range = 1;
 			it->max = 1000000;
 		}
-		if (json_num(model_extension(q, EXT_MAX), &n) == 0) {
+		if (json_int(model_extension(q, EXT_MAX), -QUESTIONNAIRE_INT_MAX,
+		    QUESTIONNAIRE_INT_MAX, &n) == 0) {
 			it->max = (long)n;
 			it->has_range = 1;
 		}
@@ -119,7 +124,7 @@ questionnaire_fill(struct questionnaire *q, const struct json *resp)
 	struct questionnaire_item	*it;
 	const char		*s;
 	char			 num[32];
-	double			 n;
+	long long		 n;
 	size_t			 i, k, j;
 	int			 b;
 
@@ -140,9 +145,10 @@ questionnaire_fill(struct questionnaire *q, const struct json *resp)
 
 				field_set(&it->field, clean);
 				free(clean);
-			} else if (json_num(json_get(ans, "valueInteger"),
+			} else if (json_int(json_get(ans, "valueInteger"),
+			    -QUESTIONNAIRE_INT_MAX, QUESTIONNAIRE_INT_MAX,
 			    &n) == 0) {
-				snprintf(num, sizeof num, "%ld", (long)n);
+				snprintf(num, sizeof num, "%lld", n);
 				field_set(&it->field, num);
 			} else if ((b = json_bool(json_get(ans,
 			    "valueBoolean"))) >= 0)

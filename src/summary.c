@@ -474,12 +474,12 @@ sum_part(const struct json *list, const char *name, const char *value)
 static long
 sum_part_count(const struct json *list, const char *name)
 {
-	double	d;
+	long long	n;
 
-	if (json_num(sum_part(list, name, "valueInteger"), &d) != 0 ||
-	    d < 0 || d > 1e9)
+	if (json_int(sum_part(list, name, "valueInteger"), 0, 1000000000,
+	    &n) != 0)
 		return -1;
-	return (long)d;
+	return (long)n;
 }
 
 /*

@@ -313,7 +313,7 @@ static void
 trend_axis(const struct trend *t, struct trend_step *st, double *k0,
     double *k1)
 {
-	double	min = 0, max = 0, span;
+	double	min = 0, max = 0, span, e;
 	size_t	i, j, nseries;
 	int	any = 0;
 
@@ -344,9 +344,10 @@ trend_axis(const struct trend *t, struct trend_step *st, double *k0,
 	}
 	/* Start small and grow until the axis has at most 8 steps. */
 	st->mant = 1;
-	st->exp = (int)floor(log10(span / 8));
-	if (st->exp < -12)
-		st->exp = -12;
+	/* Clamped as a double: a span of 5e-324 makes log10 -infinity,
+	 * which no int holds (found by fuzzing). */
+	e = floor(log10(span / 8));
+	st->exp = e > -12 ? (e < 308 ? (int)e : 308) : -12;
 	for (;;) {
 		trend_step_fit(st, min, max, k0, k1);
 		if (*k1 > *k0 && *k1 - *k0 <= 8)

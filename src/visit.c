@@ -95,6 +95,7 @@ visit_parse(struct arena *a, const struct json *j, struct visit *v)
 	const struct json	*e, *m;
 	const char		*s;
 	double			 n;
+	long long		 k;
 
 	memset(v, 0, sizeof *v);
 	v->copay = -1;
@@ -106,9 +107,8 @@ visit_parse(struct arena *a, const struct json *j, struct visit *v)
 	v->etag = model_etag(a, j);
 	v->status = model_str(a, j, "status");
 	fhir_time_parse(json_gets(j, "start"), &v->start);
-	if (json_num(json_get(j, "minutesDuration"), &n) == 0 && n > 0 &&
-	    n < 24 * 60)
-		v->minutes = (int)n;
+	if (json_int(json_get(j, "minutesDuration"), 1, 24 * 60 - 1, &k) == 0)
+		v->minutes = (int)k;
 	visit_type(a, j, v);
 	v->reason = model_concept(a, json_at(json_get(j, "reasonCode"), 0));
 	visit_people(a, j, v);
@@ -125,9 +125,10 @@ visit_parse(struct arena *a, const struct json *j, struct visit *v)
 	v->copay_invoice = model_str(a, e, "reference");
 	v->questionnaire = model_str(a, model_extension_obj(j,
 	    "urn:chartty:questionnaire"), "valueCanonical");
-	if (json_num(model_extension(j, "urn:chartty:queue-position"),
-	    &n) == 0 && n >= 0)
-		v->queue_position = (long)n;
+	/* A place in a line past a million (1e300) is not said. */
+	if (json_int(model_extension(j, "urn:chartty:queue-position"), 0,
+	    1000000, &k) == 0)
+		v->queue_position = (long)k;
 	return 0;
 }
 

@@ -31,7 +31,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "tui"))
-from tuilib import WORLD, Plain, Term, done, ok  # noqa: E402
+from tuilib import WORLD, Plain, Term, done, ok, pipe  # noqa: E402
 
 CACHE = os.environ.get("XDG_CACHE_HOME",
                        os.path.join(os.environ["HOME"], ".cache"))
@@ -92,24 +92,8 @@ class Link:
             with self.lock:
                 self.open += [client, server]
             for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self.pipe, args=(a, b),
+                threading.Thread(target=pipe, args=(a, b),
                                  daemon=True).start()
-
-    @staticmethod
-    def pipe(a, b):
-        try:
-            while True:
-                data = a.recv(65536)
-                if not data:
-                    break
-                b.sendall(data)
-        except OSError:
-            pass
-        for c in (a, b):
-            try:
-                c.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class Portal:

@@ -81,8 +81,9 @@ function parseArgs(argv) {
   if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(opts.host)) {
     usage('the test portal listens on loopback addresses only');
   }
-  if (opts.publicUrl !== undefined && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(opts.publicUrl)) {
-    usage('--public-url is http://, a loopback address and a port');
+  // https:// for a TLS proxy in front of it (tests/integration/tls.py).
+  if (opts.publicUrl !== undefined && !/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(opts.publicUrl)) {
+    usage('--public-url is http:// or https://, a loopback address and a port');
   }
   return opts;
 }

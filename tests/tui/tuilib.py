@@ -10,6 +10,7 @@ import json
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import time
@@ -508,6 +509,24 @@ def fake_browser():
             time.sleep(0.05)
         return ""
     return script, opened
+
+
+def pipe(a, b):
+    """Copy what arrives on socket a to socket b until either ends, then
+    shut both (a proxy's one direction)."""
+    try:
+        while True:
+            data = a.recv(65536)
+            if not data:
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    for c in (a, b):
+        try:
+            c.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def done():

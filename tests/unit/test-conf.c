@@ -56,6 +56,34 @@ main(void)
 	unlink(path);
 	free(path);
 
+	/* ca-file: per account and for the kiosk; absolute or ~/. */
+	setenv("HOME", "/home/pat", 1);
+	path = write_file("[account a]\nserver = https://a.example.org\n"
+	    "ca-file = /etc/clinic/ca.pem\n"
+	    "[account b]\nserver = https://b.example.org\nlink = yes\n"
+	    "ca-file = ~/ca/b.pem\n"
+	    "[account c]\nserver = https://c.example.org\n"
+	    "[kiosk]\nca-file = /etc/kiosk-ca.pem\n");
+	ok(conf_load(path, &c, &cause) == 0, "ca-file read");
+	a = conf_account(&c, "a");
+	is(a ? a->ca_file : NULL, "/etc/clinic/ca.pem", "an account's ca-file");
+	a = conf_account(&c, "b");
+	is(a ? a->ca_file : NULL, "/home/pat/ca/b.pem", "~/ is the home");
+	a = conf_account(&c, "c");
+	ok(a != NULL && a->ca_file == NULL, "none unless said");
+	is(c.kiosk.ca_file, "/etc/kiosk-ca.pem", "the kiosk's ca-file");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("[account a]\nca-file = ca.pem\n");
+	ok(conf_load(path, &c, &cause) == -1, "a relative ca-file is refused");
+	like(cause, "ca-file: expected an absolute path", "and said: %s",
+	    cause ? cause : "(none)");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+
 	/* The idle sign-out: minutes, seconds with an s, 0, or refused. */
 	path = write_file("idle = 30s\n");
 	ok(conf_load(path, &c, &cause) == 0 && c.idle == 30,

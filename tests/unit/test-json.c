@@ -1,6 +1,8 @@
 /* Unit tests for the JSON layer: malformed, deep and huge input. */
 #include "config.h"
 
+#include <limits.h>
+
 #include "json.h"
 #include "tap.h"
 #include "util.h"
@@ -58,6 +60,36 @@ main(void)
 	ok(json_bool(json_get(j, "t")) == 1, "boolean");
 	ok(json_bool(json_get(j, "n")) == -1, "not a boolean");
 	ok(json_gets(j, "n") == NULL, "a number is not a string");
+	json_free(j);
+
+	/* Whole numbers: out of range, infinite or not numbers are not
+	 * given, and *out is left alone. */
+	j = json_parse("{\"big\":1e300,\"neg\":-1e300,\"inf\":1e999,"
+	    "\"ninf\":-1e999,\"edge\":9.3e18,\"f\":-2.75,\"s\":\"7\","
+	    "\"top\":9007199254740992}", 107, &cause);
+	ok(j != NULL, "wild numbers parse");
+	{
+		static const char *const bad[] = { "big", "neg", "inf",
+		    "ninf", "edge", "s", "none" };
+		long long	v;
+		size_t		k;
+
+		for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			v = 42;
+			ok(json_int(json_get(j, bad[k]), LLONG_MIN, LLONG_MAX,
+			    &v) == -1 && v == 42, "json_int: %s is not given",
+			    bad[k]);
+		}
+		ok(json_int(json_get(j, "f"), -10, 10, &v) == 0 && v == -2,
+		    "json_int: -2.75 is -2");
+		ok(json_int(json_get(j, "f"), 0, 10, &v) == -1,
+		    "json_int: -2.75 is below 0");
+		ok(json_int(json_get(j, "top"), 0, LLONG_MAX, &v) == 0 &&
+		    v == 9007199254740992LL, "json_int: 2^53");
+		ok(json_int(json_get(j, "top"), 0, 1000, &v) == -1,
+		    "json_int: 2^53 is over 1000");
+		ok(json_int(NULL, 0, 1, &v) == -1, "json_int: NULL");
+	}
 	json_free(j);
 
 	o = json_new_object();
