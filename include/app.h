@@ -177,7 +177,11 @@ void		 detail_link(struct detail *, const char *label,
 		     const char *arg);
 void		 detail_free(struct detail *);
 
-/* Run the interactive client until the person quits; exit status. */
+/*
+ * Run the interactive client until the person quits: exit status 0, or
+ * 128 + the signal that ended it (SIGTERM, SIGHUP; SIGINT during a
+ * request).
+ */
 int	 app_run(const struct app_options *);
 /* Ask for screen s (with arg, which is then the screen's: see .open and
  * .drop) to be opened; return APP_PUSH. */

@@ -23,6 +23,13 @@ struct conf_account {
 #define CONF_IDLE		(15 * 60)
 #define CONF_IDLE_MIN		30
 
+/* How long a request, and a download shown with progress, may take
+ * (seconds): timeout, download-timeout. */
+#define CONF_TIMEOUT		60
+#define CONF_TIMEOUT_MAX	3600
+#define CONF_DOWNLOAD_TIMEOUT	600
+#define CONF_DOWNLOAD_TIMEOUT_MAX (24 * 3600)
+
 /* [kiosk]: a clinic's check-in terminal (chartty kiosk). */
 #define CONF_KIOSK_IDLE		120	/* seconds without a key */
 #define CONF_KIOSK_IDLE_MIN	30
@@ -46,6 +53,8 @@ struct conf {
 	int			 ascii;
 	int			 cache;		/* keep what was read (default) */
 	int			 idle;		/* seconds; 0: no idle sign-out */
+	int			 timeout;	/* seconds for a request */
+	int			 download_timeout; /* for a download */
 	struct conf_account	*accounts;
 	size_t			 naccounts;
 	struct conf_kiosk	 kiosk;

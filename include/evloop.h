@@ -43,6 +43,12 @@ void	 ev_once(int timeout_ms);
 int	 ev_until(const int *done);
 /* End the innermost ev_until (Esc, a signal); nothing when none runs. */
 void	 ev_break(void);
+/*
+ * End every wait, the one under way and each one after (ev_until is -1
+ * at once, so a request is cancelled as soon as it starts): a signal
+ * ends the program, and nothing may hold it up on the way out.
+ */
+void	 ev_stop(void);
 /* How many ev_until waits are under way (non-zero: a request waits). */
 int	 ev_depth(void);
 /*

@@ -58,6 +58,12 @@ void		 fhir_set_kept(struct fhir *, struct kept *);
  * and every change is refused in one sentence, nothing sent.
  */
 void		 fhir_set_offline(struct fhir *, int);
+/*
+ * Mark the requests from now on as a download shown with progress (an
+ * export, an attachment): on, they get the longer deadline
+ * (http_set_deadlines). Returns the mark it replaces, to put back.
+ */
+int		 fhir_set_download(struct fhir *, int on);
 /* When the oldest kept answer shown since the last call was read from
  * the portal, or 0 when every answer was the portal's own; then 0. */
 time_t		 fhir_take_as_of(struct fhir *);

@@ -18,6 +18,8 @@ struct http_request {
 	const char	 *body;		/* may be NULL */
 	size_t		  body_len;
 	int		  secret;	/* body holds a secret: wipe our copy */
+	int		  download;	/* shown with progress: the longer
+					   deadline (http_set_deadlines) */
 };
 
 struct http_response {
@@ -37,7 +39,7 @@ enum http_error {
 	HTTP_OK = 0,
 	HTTP_ERR_URL = -1,	/* refused address (not https, not loopback) */
 	HTTP_ERR_CONNECT = -2,	/* could not reach the server */
-	HTTP_ERR_TIMEOUT = -3,	/* no answer in time */
+	HTTP_ERR_TIMEOUT = -3,	/* no answer in time (or by the deadline) */
 	HTTP_ERR_LOST = -4,	/* connection dropped, answer cut short */
 	HTTP_ERR_TLS = -5,	/* certificate or TLS failure */
 	HTTP_ERR_TOO_BIG = -6,	/* answer over the size cap */
@@ -52,6 +54,21 @@ enum http_error {
 #define HTTP_CONNECT_MS		10000L
 #define HTTP_STALL_S		30L
 #define HTTP_MAX_BODY		(16U * 1024 * 1024)
+
+/*
+ * Deadlines for a whole answer, whatever the server sends meanwhile: a
+ * request 60 s, a download shown with progress (an export's pages, an
+ * attachment) 10 minutes.
+ */
+#define HTTP_DEADLINE_S		60L
+#define HTTP_DOWNLOAD_S		600L
+
+/*
+ * Set the deadlines of every request started from now on, in seconds
+ * (chartty.conf timeout and download-timeout); a download's is never
+ * shorter than a request's.
+ */
+void		 http_set_deadlines(long request_s, long download_s);
 
 /* A new client (calls fatal() if libcurl cannot start); http_free(NULL) ok. */
 struct http	*http_create(void);

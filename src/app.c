@@ -413,10 +413,13 @@ app_resume(struct app *app)
 }
 
 /*
- * A signal, called from the loop (never from the handler). During a
- * request any signal ends it and the program: SIGTERM and SIGHUP come
- * from the system (a kiosk stopped, a link gone), Ctrl-C from a person
- * who wants out. Between keys the main loop decides (app_run).
+ * A signal, called from the loop (never from the handler). SIGTERM and
+ * SIGHUP come from the system (a kiosk stopped, a link gone) and end the
+ * program at once; so does Ctrl-C during a request, from a person who
+ * wants out. Every wait ends, this one and any after it (ev_stop), so no
+ * request holds the way out; the screens still close (a text being
+ * written is kept as a draft). Ctrl-C between keys is the main loop's
+ * to decide (app_run): a way to quit.
  */
 static void
 app_on_signal(int sig, void *arg)
@@ -424,9 +427,9 @@ app_on_signal(int sig, void *arg)
 	struct loop	*l = arg;
 
 	l->signal = sig;
-	if (ev_depth() > 0) {
+	if (sig != SIGINT || ev_depth() > 0) {
 		l->app.quit = 1;
-		ev_break();
+		ev_stop();
 	}
 }
 
@@ -1399,7 +1402,7 @@ app_run(const struct app_options *opt)
 	struct ui_event		 ev;
 	char			*cause = NULL;
 	size_t			 i;
-	int			 rc;
+	int			 rc, status;
 
 	l = xcalloc(1, sizeof *l);
 	app = &l->app;
@@ -1545,7 +1548,9 @@ app_run(const struct app_options *opt)
 	view_free(&l->view);
 	ui_free(app->ui);
 	app->ui = NULL;
-	if (app->message != NULL)	/* a last word, such as "Signed out." */
+	/* A last word, such as "Signed out." (not after a signal: what the
+	 * screen said then, "Cancelled.", is not what happened). */
+	if (app->message != NULL && l->signal == 0)
 		printf("%s\n", app->message);
 	auth_me_free(&app->me);
 	app_links_free(app);
@@ -1554,6 +1559,9 @@ app_run(const struct app_options *opt)
 	free(l->find);
 	free(l->said);
 	free(app->here_ref);
+	/* Ended by a signal (Ctrl-C between keys is a way to quit): 128 +
+	 * its number, as a shell says it. */
+	status = l->signal != 0 ? 128 + l->signal : 0;
 	free(l);
-	return 0;
+	return status;
 }

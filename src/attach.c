@@ -57,7 +57,7 @@ attach_write(struct app *app, const struct attachment *at, const char *path,
 	char			*bytes;
 	size_t			 len, off = 0;
 	ssize_t			 w;
-	int			 fd, rc = -1;
+	int			 fd, rc = -1, was;
 
 	if (at->data != NULL)	/* sent inline */
 		bytes = crypto_base64_decode(at->data, &len);
@@ -66,11 +66,16 @@ attach_write(struct app *app, const struct attachment *at, const char *path,
 		return -1;
 	} else {
 		app_loading(app, "Fetching the attachment...");
-		if (fhir_read(portal_fhir(app->portal), at->url, NULL, &res,
-		    cause) != 0) {
+		/* A download: the longer deadline; Esc cancels it. */
+		was = fhir_set_download(portal_fhir(app->portal), 1);
+		rc = fhir_read(portal_fhir(app->portal), at->url, NULL, &res,
+		    cause);
+		fhir_set_download(portal_fhir(app->portal), was);
+		if (rc != 0) {
 			fhir_result_free(&res);
 			return -1;
 		}
+		rc = -1;
 		data = json_gets(res.body, "data");
 		bytes = data != NULL ? crypto_base64_decode(data, &len) : NULL;
 		fhir_result_free(&res);

@@ -107,6 +107,19 @@ conf_idle(const char *value, int *seconds)
 	return NULL;
 }
 
+/* A number of seconds from 1 to max into *out; a complaint or NULL. */
+static const char *
+conf_seconds(const char *value, long long max, const char *complaint,
+    int *out)
+{
+	long long	v;
+
+	if (parse_number(value, 1, max, &v) != 0)
+		return complaint;
+	*out = (int)v;
+	return NULL;
+}
+
 /* Apply one "key = value" line of [kiosk]; returns a complaint or NULL. */
 static const char *
 conf_set_kiosk(struct conf_kiosk *k, const char *key, const char *value)
@@ -185,6 +198,14 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 			flag = &c->cache;
 		else if (strcmp(key, "idle") == 0)
 			return conf_idle(value, &c->idle);
+		else if (strcmp(key, "timeout") == 0)
+			return conf_seconds(value, CONF_TIMEOUT_MAX,
+			    "timeout: expected seconds, from 1 to 3600",
+			    &c->timeout);
+		else if (strcmp(key, "download-timeout") == 0)
+			return conf_seconds(value, CONF_DOWNLOAD_TIMEOUT_MAX,
+			    "download-timeout: expected seconds, from 1 to "
+			    "86400", &c->download_timeout);
 		else
 			return "unknown setting";
 	}
@@ -208,6 +229,8 @@ conf_load(const char *path, struct conf *c, char **cause)
 	memset(c, 0, sizeof *c);
 	c->cache = 1;
 	c->idle = CONF_IDLE;
+	c->timeout = CONF_TIMEOUT;
+	c->download_timeout = CONF_DOWNLOAD_TIMEOUT;
 	c->kiosk.idle = CONF_KIOSK_IDLE;
 	c->path = explicit ? xstrdup(path) : conf_default_path();
 	if (c->path == NULL)

@@ -43,6 +43,7 @@ static struct ev_sig	ev_sigs[NSIG];
 static int		ev_pipe[2] = { -1, -1 };
 static int		ev_level;	/* ev_until waits under way */
 static int		ev_broken;	/* ev_break() asked */
+static int		ev_stopped;	/* ev_stop(): every wait ends */
 
 static long long
 ev_now(void)
@@ -254,7 +255,7 @@ ev_until(const int *done)
 	int	rc;
 
 	ev_level++;
-	while (!*done && !ev_broken)
+	while (!*done && !ev_broken && !ev_stopped)
 		ev_once(-1);
 	rc = *done ? 0 : -1;
 	ev_broken = 0;
@@ -269,6 +270,13 @@ ev_break(void)
 		ev_broken = 1;
 		http_wakeup();
 	}
+}
+
+void
+ev_stop(void)
+{
+	ev_stopped = 1;
+	http_wakeup();
 }
 
 int

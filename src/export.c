@@ -1139,7 +1139,7 @@ export_run(struct fhir *f, const struct export_request *q,
 {
 	struct export_run	 r;
 	size_t			 i, n;
-	int			 fd, rc;
+	int			 fd, rc, was;
 
 	memset(res, 0, sizeof *res);
 	memset(&r, 0, sizeof r);
@@ -1157,8 +1157,11 @@ export_run(struct fhir *f, const struct export_request *q,
 	while (n > 0 && r.base[n - 1] == '/')
 		r.base[--n] = '\0';
 	buf_init(&r.skipped, 64 * 1024);
+	/* Progress is shown: each page gets a download's deadline. */
+	was = fhir_set_download(f, 1);
 	rc = q->format == EXPORT_TEXT ? export_text(&r, cause) :
 	    export_fhir(&r, cause);
+	fhir_set_download(f, was);
 	if (rc == 0 && (fflush(r.out) != 0 || ferror(r.out))) {
 		*cause = xasprintf("Writing %s failed: %s.", q->path,
 		    strerror(errno));

@@ -56,6 +56,7 @@ struct fhir {
 	struct kept	*kept;
 	int		 offline;
 	time_t		 as_of;		/* the oldest kept answer shown */
+	int		 download;	/* requests get the longer deadline */
 };
 
 #define FHIR_OFFLINE	"The portal cannot be reached, so nothing can be " \
@@ -112,6 +113,15 @@ void
 fhir_set_offline(struct fhir *f, int offline)
 {
 	f->offline = offline;
+}
+
+int
+fhir_set_download(struct fhir *f, int on)
+{
+	int	was = f->download;
+
+	f->download = on;
+	return was;
 }
 
 time_t
@@ -336,6 +346,7 @@ fhir_start(struct fhir *f, const char *method, const char *url,
 	q.body_len = body ? strlen(body) : 0;
 	/* Bodies hold health data and, for $pay, a card: wipe every copy. */
 	q.secret = 1;
+	q.download = f->download;
 	r = http_start(f->http, &q, cause);
 	secret_free(auth);
 	return r;

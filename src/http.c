@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,6 +42,7 @@ struct http_req {
 	struct http_response	 resp;
 	int			 too_big;
 	int			 done;
+	long			 deadline_s;	/* the whole answer's */
 	CURLcode		 result;
 	char			 error[CURL_ERROR_SIZE];	/* libcurl's words */
 	void			(*then)(struct http_req *, void *);
@@ -57,6 +59,9 @@ static struct http_stats http_totals;	/* every client's, together */
  * resident, issue 16); on Debian both hold the same certificates.
  */
 static const char *http_capath;
+/* Every request's deadline, and a download's (http_set_deadlines). */
+static long	http_deadline_s = HTTP_DEADLINE_S;
+static long	http_download_s = HTTP_DOWNLOAD_S;
 
 /*
  * libcurl's memory, wiped when it is let go: its send buffer holds a
@@ -129,6 +134,14 @@ http_set_limits(struct http *h, long connect_ms, long stall_s,
 	h->connect_ms = connect_ms;
 	h->stall_s = stall_s;
 	h->max_body = max_body;
+}
+
+void
+http_set_deadlines(long request_s, long download_s)
+{
+	http_deadline_s = request_s > 0 ? request_s : HTTP_DEADLINE_S;
+	http_download_s = download_s > http_deadline_s ? download_s :
+	    http_deadline_s;
 }
 
 static size_t
@@ -306,6 +319,10 @@ http_start(struct http *h, const struct http_request *q, char **cause)
 	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
 	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(r->easy, CURLOPT_LOW_SPEED_TIME, h->stall_s);
+	/* A server that trickles never stalls: the whole answer has a
+	 * deadline too. */
+	r->deadline_s = q->download ? http_download_s : http_deadline_s;
+	curl_easy_setopt(r->easy, CURLOPT_TIMEOUT, r->deadline_s);
 	curl_easy_setopt(r->easy, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->max_body);
 	curl_easy_setopt(r->easy, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -489,11 +506,32 @@ http_tls_failure(struct http_req *r, const char *host)
 	    "verified, so chartty did not connect.", host);
 }
 
+/* Did r run to its whole deadline (not a connect time-out or a stall)? */
+static int
+http_past_deadline(struct http_req *r)
+{
+	curl_off_t	us = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &us);
+	return us >= (curl_off_t)r->deadline_s * 1000000 - 500000;
+}
+
+/* "60 seconds", "10 minutes": a deadline in words. */
+static void
+http_duration(long s, char *buf, size_t len)
+{
+	if (s >= 120 && s % 60 == 0)
+		snprintf(buf, len, "%ld minutes", s / 60);
+	else
+		snprintf(buf, len, "%ld second%s", s, s == 1 ? "" : "s");
+}
+
 /* Turn a libcurl failure into an error kind and a plain sentence. */
 static int
 http_failure(struct http_req *r, char **cause)
 {
 	const char	*host = r->host ? r->host : "the portal";
+	char		 took[32];
 
 	if (r->too_big || r->result == CURLE_FILESIZE_EXCEEDED) {
 		*cause = xasprintf("The answer from %s was too large "
@@ -509,8 +547,13 @@ http_failure(struct http_req *r, char **cause)
 		    "connection, or try again later.", host);
 		return HTTP_ERR_CONNECT;
 	case CURLE_OPERATION_TIMEDOUT:
-		*cause = xasprintf("%s did not answer in time. Try again "
-		    "later.", host);
+		if (http_past_deadline(r)) {
+			http_duration(r->deadline_s, took, sizeof took);
+			*cause = xasprintf("%s took longer than %s to answer; "
+			    "try again.", host, took);
+		} else
+			*cause = xasprintf("%s did not answer in time. Try "
+			    "again later.", host);
 		return HTTP_ERR_TIMEOUT;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:

@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "diagnose.h"
 #include "export.h"
+#include "http.h"
 #include "keyring.h"
 #include "keys.h"
 #include "portal.h"
@@ -139,14 +140,18 @@ main_help(void)
 /* The unfinished file of an export, removed if a signal ends chartty. */
 static const char *volatile main_partial;
 
+/*
+ * A signal outside the portal's loop (a command such as export, or a
+ * question on stdin): the unfinished file goes, the terminal is put back,
+ * and chartty exits 128 + the signal's number, as the portal does.
+ */
 static void
 main_signal(int sig)
 {
 	if (main_partial != NULL)
 		unlink(main_partial);
 	ui_line_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	_exit(128 + sig);
 }
 
 /*
@@ -772,6 +777,7 @@ main(int argc, char **argv)
 			free(cause);
 			return 1;
 		}
+		http_set_deadlines(conf.timeout, conf.download_timeout);
 		rc = main_kiosk(&conf, server, client_id, ca_file, argc == 2 ?
 		    argv[1] : NULL, plain, ascii, no_keyring);
 		conf_free(&conf);
@@ -785,6 +791,7 @@ main(int argc, char **argv)
 			free(cause);
 			return 1;
 		}
+		http_set_deadlines(conf.timeout, conf.download_timeout);
 		if (server == NULL && (acct = conf_account(&conf, account))) {
 			server = acct->server;
 			if (ca_file == NULL)
@@ -834,6 +841,7 @@ main(int argc, char **argv)
 		free(cause);
 		return 1;
 	}
+	http_set_deadlines(conf.timeout, conf.download_timeout);
 	if (server == NULL) {
 		if ((acct = conf_account(&conf, account)) == NULL &&
 		    account != NULL) {

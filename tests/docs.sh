@@ -32,7 +32,8 @@ for keys in $(sed -n 's/.*ACTION_[A-Z_]*, "[a-z-]*", "\([^"]*\)".*/\1/p' "$S/src
 done
 conf=$(plain "$S/man/chartty.conf.5")
 for key in default-account no-keyring no-browser no-color ascii server email \
-    label note client-id redirect-uri link ca-file; do
+    label note client-id redirect-uri link ca-file timeout \
+    download-timeout; do
 	like "$conf" "$key" "chartty.conf(5) describes $key"
 done
 done_testing

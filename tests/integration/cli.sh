@@ -66,6 +66,47 @@ like "$out" 'no account "nope"' "an unknown account is named"
 out=$("$C" --config /nonexistent </dev/null 2>&1)
 like "$out" "Cannot read /nonexistent" "a missing named config file is an error"
 
+# A server that sends a few bytes a second never stalls, so only the
+# deadline ends the wait (timeout = 3 here): one sentence, exit 1. A
+# signal ends a command at once, 128 + its number. timeout(1) bounds a
+# hang.
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+printf 'timeout = 3\n' > "$HOME/slow.conf"
+portal_post /_test/fault '{"kind":"trickle","path":"/fhir","count":20}' \
+    >/dev/null
+t0=$(ms)
+out=$(printf 'Chartty-demo-1\n' | timeout 60 "$C" --config "$HOME/slow.conf" \
+    --server "$U" --user maria@example.org summary --text 2>&1)
+rc=$? took=$(( $(ms) - t0 ))
+ok $(( rc == 1 ? 0 : 1 )) "a trickling portal: summary --text exits 1 ($rc)"
+like "$out" "127\.0\.0\.1 took longer than 3 seconds to answer; try again\." \
+    "and says so in one sentence"
+ok $(( took < 15000 ? 0 : 1 )) \
+    "each request given up on at its deadline (${took} ms)"
+portal_post /_test/reset >/dev/null
+for sig in TERM:15 INT:2 HUP:1; do
+	want=$(( 128 + ${sig#*:} )) sig=${sig%:*}
+	portal_post /_test/fault '{"kind":"trickle","path":"/fhir"}' >/dev/null
+	printf 'Chartty-demo-1\n' | "$C" --server "$U" \
+	    --user maria@example.org summary --text >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	t0=$(ms)
+	kill -$sig $pid
+	# A bound on a hang, not a timing check: 10 s, then KILL.
+	for _ in $(seq 1 100); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	rc=$? took=$(( $(ms) - t0 ))
+	ok $(( rc == want ? 0 : 1 )) "SIG$sig during a slow summary --text: \
+exit $want ($rc)"
+	ok $(( took < 1500 ? 0 : 1 )) "SIG$sig ends it at once (${took} ms)"
+	portal_post /_test/reset >/dev/null
+done
+
 # diagnose: what the help desk needs, nothing about anyone's health.
 out=$("$C" --no-keyring --server "$U" diagnose 2>&1)
 ok $? "diagnose exits 0 when every check passes"

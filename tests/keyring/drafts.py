@@ -136,7 +136,7 @@ def main():
         t.settle(0.2)
         pid = t.tmux("display", "-p", "-t", "0", "#{pane_pid}").strip()
         subprocess.run(["pkill", "-TERM", "-P", pid])
-        ok(t.exited() is not None, "drafts: SIGTERM ends chartty")
+        ok(t.exited() == "143", "drafts: SIGTERM ends chartty (128 + 15)")
     finally:
         t.close()
     ok(len(drafts()) == 1, "drafts: the interrupted reply is kept")

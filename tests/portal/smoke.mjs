@@ -880,6 +880,10 @@ async function main() {
   t0 = performance.now();
   r = await fhir('GET', 'Patient/maria-lopez', T);
   check(r.status === 200 && r.body.length >= 64 * 1024 * 1024 && r.json?.entry?.length > 0, `huge fault streams ${(r.body.length / 1048576).toFixed(0)} MiB in ${(performance.now() - t0).toFixed(0)} ms`);
+  await fault({ kind: 'trickle', count: 1, ms: 1500, bytes: 100 });
+  t0 = performance.now();
+  r = await fhir('GET', 'Patient/maria-lopez', T);
+  check(r.status === 200 && performance.now() - t0 >= 1400 && r.body.length >= 100 && r.json?.resourceType === 'Bundle', `trickle fault sends a valid answer slowly (${r.body.length} bytes in ${(performance.now() - t0).toFixed(0)} ms)`);
   await fault({ kind: '500', count: 2, path: '/fhir/R4/Observation' });
   const unaffected = await fhir('GET', 'Patient/maria-lopez', T);
   const ctlUnaffected = await json('GET', '/_test/outbox');

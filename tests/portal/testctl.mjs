@@ -4,8 +4,10 @@
 import { careTeamReply, moveTask } from './rules.mjs';
 import { OK_OUTCOME, badRequest, notFound, parseJsonBody, outcome } from './util.mjs';
 
-export const FAULT_KINDS = ['latency', 'hold', 'drop', 'drop-answer', 'break-transaction', 'truncate', '500', 'expire-token', 'huge', 'malformed'];
+export const FAULT_KINDS = ['latency', 'hold', 'drop', 'drop-answer', 'break-transaction', 'truncate', '500', 'expire-token', 'huge', 'malformed', 'trickle'];
 const HUGE_DEFAULT = 64 * 1024 * 1024;
+const TRICKLE_DEFAULT = 4; // bytes a second
+const TRICKLE_MS = 600000; // how long, unless ms says
 
 /** Queue of faults; each request consumes at most one. */
 export class Faults {
@@ -27,7 +29,10 @@ export class Faults {
     if (kind === 'latency' && !(Number.isFinite(ms) && ms >= 0)) {
       badRequest('A latency fault needs ms (milliseconds).');
     }
-    const fault = { kind, remaining: count, ms: ms ?? 0, path: path ?? '', bytes: bytes ?? HUGE_DEFAULT };
+    if (kind === 'trickle' && bytes !== undefined && !(Number.isInteger(bytes) && bytes >= 1 && bytes <= 65536)) {
+      badRequest('A trickle fault sends bytes a second: 1 to 65536.');
+    }
+    const fault = { kind, remaining: count, ms: ms ?? 0, path: path ?? '', bytes: bytes ?? (kind === 'trickle' ? TRICKLE_DEFAULT : HUGE_DEFAULT) };
     this.list.push(fault);
     return fault;
   }
@@ -95,6 +100,9 @@ export async function applyFault(fault, req, res, { auth, token }) {
     case 'huge':
       await streamHuge(res, fault.bytes);
       return true;
+    case 'trickle':
+      await streamTrickle(res, fault.bytes, fault.ms || TRICKLE_MS);
+      return true;
     default:
       return false;
   }
@@ -127,6 +135,34 @@ async function streamHuge(res, bytes) {
     }
   }
   res.end(']}');
+}
+
+/**
+ * Streams an empty searchset Bundle `perSecond` bytes a second (spaces
+ * between its tokens) for `ms` milliseconds, then ends it: a server that
+ * never stalls (libcurl's low-speed check passes) and never finishes.
+ */
+async function streamTrickle(res, perSecond, ms) {
+  res.writeHead(200, { 'Content-Type': 'application/fhir+json; charset=utf-8' });
+  res.write('{"resourceType":"Bundle","type":"searchset","total":0,');
+  const end = Date.now() + ms;
+  let stop = () => {};
+  res.on('close', () => stop());
+  while (Date.now() < end && !res.destroyed) {
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      stop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    if (!res.destroyed) {
+      res.write(' '.repeat(perSecond));
+    }
+  }
+  if (!res.destroyed) {
+    res.end('"entry":[]}');
+  }
 }
 
 /**

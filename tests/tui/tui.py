@@ -800,7 +800,7 @@ def run_cancel_and_signals():
         ok(t.wait(r"Password:"), "SIGTERM: sign-in shows")
         pid = t.tmux("display", "-p", "-t", "0", "#{pane_pid}").strip()
         subprocess.run(["pkill", "-TERM", "-P", pid])
-        ok(t.exited() is not None, "SIGTERM ends chartty")
+        ok(t.exited() == "143", "SIGTERM ends chartty (128 + 15)")
         ok(b"\x1b[?1049l" in t.raw()[-64:], "and restores the terminal")
     finally:
         t.close()
@@ -817,8 +817,8 @@ def run_cancel_and_signals():
            "SIGTERM while loading: the request is under way", t.screen())
         pid = t.tmux("display", "-p", "-t", "0", "#{pane_pid}").strip()
         subprocess.run(["pkill", "-TERM", "-P", pid])
-        ok(t.exited(10) is not None, "SIGTERM ends chartty while a request "
-           "waits, long before its answer")
+        ok(t.exited(10) == "143", "SIGTERM ends chartty while a request "
+           "waits, long before its answer (128 + 15)")
         ok(b"\x1b[?1049l" in t.raw()[-64:], "and restores the terminal")
     finally:
         t.close()
@@ -846,7 +846,7 @@ def plain_signal(sig, name, loading):
             status = p.p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             status = None
-        ok(status is not None, f"plain mode: {name} "
+        ok(status == 128 + sig, f"plain mode: {name} "
            + ("during a request ends chartty long before the answer"
               if loading else "while an answer is awaited ends chartty "
               "(the line is waited for in the loop)"))

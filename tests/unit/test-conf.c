@@ -116,6 +116,36 @@ main(void)
 	unlink(path);
 	free(path);
 
+	/* Deadlines: a request's and a download's, in seconds. */
+	path = write_file("# nothing\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.timeout == 60 &&
+	    c.download_timeout == 600,
+	    "timeout defaults to 60 s, download-timeout to 10 minutes");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("timeout = 3\ndownload-timeout = 1800\n");
+	ok(conf_load(path, &c, &cause) == 0 && c.timeout == 3 &&
+	    c.download_timeout == 1800, "timeout and download-timeout set");
+	conf_free(&c);
+	unlink(path);
+	free(path);
+	path = write_file("timeout = 0\n");
+	ok(conf_load(path, &c, &cause) == -1, "timeout = 0 is refused");
+	like(cause, "timeout: expected seconds, from 1 to 3600",
+	    "and says the range");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+	path = write_file("download-timeout = soon\n");
+	ok(conf_load(path, &c, &cause) == -1, "download-timeout not a number "
+	    "is refused");
+	free(cause);
+	cause = NULL;
+	unlink(path);
+	free(path);
+
 	/* A kiosk: its section, after an account's, and its defaults. */
 	path = write_file("[account a]\nserver = https://a.example\n"
 	    "[kiosk]\n"
