@@ -51,6 +51,34 @@ like "$out" "Cannot reach 127\.0\.0\.1" "an unreachable portal is said plainly"
 out=$("$C" login </dev/null 2>&1)
 like "$out" "no portal given" "no server and no configuration is explained"
 
+# summary --text --output: the health record to a new file of the owner's
+# alone, whatever the umask; never over a file, never through a link.
+card=$HOME/card.txt
+summary() {
+	printf 'Chartty-demo-1\n' | (umask 000; "$C" --server "$U" \
+	    --user maria@example.org summary --text --output "$1" 2>&1)
+}
+out=$(summary "$card")
+ok $? "summary --text --output exits 0"
+like "$out" "The health summary was written to " "and says where"
+like "$(cat "$card")" "Health summary: Maria Lopez" "the file holds the card"
+ok $(( $(stat -c %a "$card") == 600 ? 0 : 1 )) \
+    "the card is readable by its owner alone, even with umask 000"
+echo "older card" >"$card"
+out=$(summary "$card")
+ok $(( $? == 1 ? 0 : 1 )) "summary --output over an existing file exits 1"
+like "$out" "card\.txt is already there; choose another name\." \
+    "and says so in one sentence"
+like "$(cat "$card")" "^older card$" "the existing file is left as it was"
+ln -s "$HOME/elsewhere.txt" "$HOME/link.txt"
+out=$(summary "$HOME/link.txt")
+ok $(( $? == 1 ? 0 : 1 )) "summary --output through a symbolic link exits 1"
+ok $([ ! -e "$HOME/elsewhere.txt" ]; echo $?) \
+    "nothing was written where the link points"
+ln -sf "$card" "$HOME/link.txt"
+summary "$HOME/link.txt" >/dev/null
+like "$(cat "$card")" "^older card$" "nor over the file a link points to"
+
 mkdir -p "$XDG_CONFIG_HOME/chartty"
 cat > "$XDG_CONFIG_HOME/chartty/config" <<CONF
 default-account = clinic
