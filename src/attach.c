@@ -39,8 +39,9 @@ attach_create(const char *path, char **cause)
 {
 	int	fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
+	/* O_EXCL already refuses a link; O_NOFOLLOW says so twice. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
 		*cause = errno == EEXIST ? xasprintf("%s is already there; "
 		    "choose another name.", path) : xasprintf("%s cannot be "
 		    "written: %s.", path, strerror(errno));

@@ -27,6 +27,7 @@ struct auth_answer {
 	struct json	*body;
 	char		*etag;		/* the answer's validator, or NULL */
 	long		 max_age;	/* Cache-Control max-age, or -1 */
+	int		 unreadable;	/* a 2xx said to be JSON that was not */
 };
 
 static void
@@ -51,7 +52,7 @@ auth_send(struct http *h, const char *url, const char *body, int form,
 	struct http_response	 resp;
 	const char		*hdr[5];
 	char			*auth = NULL, *cond = NULL, *perr = NULL;
-	int			 rc, n = 0;
+	int			 rc, n = 0, json;
 
 	memset(ans, 0, sizeof *ans);
 	hdr[n++] = "Accept: application/json";
@@ -81,11 +82,14 @@ auth_send(struct http *h, const char *url, const char *body, int form,
 	resp.etag = NULL;
 	if (resp.len > 0)
 		ans->body = json_parse(resp.body, resp.len, &perr);
+	json = resp.content_type != NULL &&
+	    strcasestr(resp.content_type, "json") != NULL;
 	http_response_free(&resp);
 	if (ans->body == NULL && perr != NULL && ans->status >= 200 &&
 	    ans->status < 300) {
 		/* Done or not, nobody can tell: never taken for success. */
 		auth_answer_free(ans);
+		ans->unreadable = json;
 		*cause = perr;
 		return AUTH_ERR;
 	}
@@ -309,23 +313,43 @@ auth_cache_fresh(const struct auth_kept *k)
 	return k->text != NULL && cache_fresh(k->fetched, k->max_age);
 }
 
-/* The SMART configuration at base: AUTH_OK with a JSON object in *ans
+/*
+ * The SMART configuration at base: AUTH_OK with a JSON object in *ans
  * (auth_answer_free it; status 304 and no body when inm, the kept
- * answer's ETag, still holds), AUTH_ERR when there is none, or a
- * failure. */
+ * answer's ETag, still holds), or a failure. AUTH_ERR leaves *cause
+ * NULL when there is none (a 404, a web page); when root failed (5xx)
+ * or sent one that could not be read, *cause says so.
+ */
 static int
-auth_configuration(struct http *h, const char *base, const char *inm,
-    struct auth_answer *ans, char **cause)
+auth_configuration(struct http *h, const char *root, const char *base,
+    const char *inm, struct auth_answer *ans, char **cause)
 {
 	char	*url = url_join(base, ".well-known/smart-configuration");
+	char	*said = NULL;
 	int	 rc;
 
 	rc = auth_send(h, url, NULL, 0, NULL, inm, ans, cause);
 	free(url);
+	if (rc == AUTH_ERR) {
+		/* JSON's own words: "The answer was nested too deeply ...";
+		 * not said to be JSON at all, it is a web page: none. */
+		if (ans->unreadable && strncmp(*cause, "The answer ", 11) == 0)
+			said = xasprintf("The SMART configuration from %s %s",
+			    root, *cause + 11);
+		else if (ans->unreadable)
+			said = xasprintf("The SMART configuration from %s "
+			    "could not be read.", root);
+		free(*cause);
+		*cause = said;
+		return AUTH_ERR;
+	}
 	if (rc != AUTH_OK)
 		return rc;
 	if (ans->status == 304 && inm != NULL)
 		return AUTH_OK;
+	if (ans->status >= 500)
+		*cause = xasprintf("%s had a problem answering (HTTP %ld). "
+		    "Try again later.", root, ans->status);
 	if (ans->status != 200 || !json_is_object(ans->body)) {
 		auth_answer_free(ans);
 		return AUTH_ERR;
@@ -385,19 +409,27 @@ auth_read_capabilities(struct auth_server *srv, const struct json *conf)
  * Ask for the configuration: at root alone (at_root), else at base and
  * then at root. A conditional request (inm) answered with anything but
  * 200 or 304 is asked once more plainly, so a kept validator the server
- * will not take does not stand in the way.
+ * will not take does not stand in the way. As auth_configuration: a
+ * failure at base is said when root has none either.
  */
 static int
 auth_ask(struct http *h, const char *root, const char *base, int at_root,
     const char *inm, struct auth_answer *ans, char **cause)
 {
-	int	rc;
+	char	*first;
+	int	 rc;
 
-	rc = auth_configuration(h, at_root ? root : base, inm, ans, cause);
+	rc = auth_configuration(h, root, at_root ? root : base, inm, ans,
+	    cause);
 	if (rc == AUTH_ERR && !at_root) {
-		free(*cause);
+		first = *cause;
 		*cause = NULL;
-		rc = auth_configuration(h, root, inm, ans, cause);
+		rc = auth_configuration(h, root, root, inm, ans, cause);
+		if (rc == AUTH_ERR && *cause == NULL) {
+			*cause = first;
+			first = NULL;
+		}
+		free(first);
 	}
 	if (rc == AUTH_ERR && inm != NULL) {
 		free(*cause);
@@ -476,11 +508,10 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	}
 	free(kept.text);
 	if (rc != AUTH_OK) {
-		if (rc == AUTH_ERR) {
-			free(*cause);
+		/* Nothing there; a failure or an unreadable answer says so. */
+		if (rc == AUTH_ERR && *cause == NULL)
 			*cause = xasprintf("%s does not look like a patient "
 			    "portal (no SMART configuration).", root);
-		}
 		free(root);
 		free(base);
 		return rc;

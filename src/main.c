@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "attach.h"
 #include "browser.h"
 #include "evloop.h"
 #include "screens.h"
@@ -79,7 +80,8 @@ static const char main_usage[] =
 "  logout       sign out: end the session on the portal and forget\n"
 "               the sign-in kept in the keyring\n"
 "  summary --text [--output FILE]\n"
-"               print the health summary as plain text (a wallet card)\n"
+"               print the health summary as plain text (a wallet card),\n"
+"               or save it to a new file readable only by you\n"
 "  export [--format fhir|text] [--output FILE]\n"
 "               save the whole record to a new file readable only by\n"
 "               you: a FHIR R4 Bundle (the default) or plain text;\n"
@@ -113,8 +115,8 @@ static const char main_usage[] =
 "                      the browser ended on\n"
 "      --no-keyring    keep the sign-in only until chartty closes\n"
 "      --ascii         draw with ASCII only, no box-drawing characters\n"
-"  -o, --output FILE   with summary --text: write to FILE, not stdout;\n"
-"                      with export: the new file to save the record to\n"
+"  -o, --output FILE   with summary --text or export: the new file to\n"
+"                      save to (never over an existing one), not stdout\n"
 "      --format FORMAT with export: fhir (the default) or text\n"
 "      --text          with summary: plain text\n"
 "  -p, --plain         plain lines for screen readers (also when TERM=dumb\n"
@@ -408,17 +410,20 @@ main_summary(struct portal *p, const struct main_args *args)
 	struct app	 app;
 	FILE		*out = stdout;
 	char		*cause = NULL;
-	int		 rc = 1;
+	int		 fd, rc = 1;
 
 	memset(&app, 0, sizeof app);
 	app.portal = p;
 	app.opt.no_cache = args->no_cache;
 	if (app_signed_in_own(&app, &cause) != 0)
 		goto out;
-	if (output != NULL && (out = fopen(output, "w")) == NULL) {
-		cause = xasprintf("Cannot write %s: %s.", output,
-		    strerror(errno));
-		goto out;
+	/* A health record: a new file of the owner's alone, as exports. */
+	if (output != NULL) {
+		if ((fd = attach_create(output, &cause)) == -1)
+			goto out;
+		if ((out = fdopen(fd, "w")) == NULL)
+			fatal("out of memory");
+		main_partial = output;
 	}
 	if (summary_write_text(portal_fhir(p), app_patient(&app), app_whose(&app),
 	    portal_server(p)->root, out, &cause) == 0)
@@ -426,6 +431,11 @@ main_summary(struct portal *p, const struct main_args *args)
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
 		cause = xasprintf("Cannot write %s.", output);
 		rc = 1;
+	}
+	if (out != stdout) {
+		if (rc != 0)
+			unlink(output);	/* never a part of a record */
+		main_partial = NULL;
 	}
 	if (rc == 0 && output != NULL)
 		printf("The health summary was written to %s.\n", output);

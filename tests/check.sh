@@ -36,11 +36,11 @@ if [ "$check_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 fi
 
 # The tarball: it builds, installs and uninstalls, and its unit tests,
-# docs, layers and a sign-in against the portal pass (the whole suite ran
-# above, in this tree).
+# docs, layers, hardening and a sign-in against the portal pass (the
+# whole suite ran above, in this tree).
 echo "make distcheck: building the tarball and testing it unpacked"
 dist_tests="$(ls tests/unit/test-*.c | sed 's/\.c$//' | tr '\n' ' ')"
-dist_tests="$dist_tests tests/docs.sh tests/layers.sh"
+dist_tests="$dist_tests tests/docs.sh tests/layers.sh tests/hardening.sh"
 dist_tests="$dist_tests tests/integration/test-signin tests/integration/cli.sh"
 if make distcheck TESTS="$dist_tests" >distcheck.out 2>&1; then
 	pass=$((pass + 1))

@@ -51,6 +51,94 @@ like "$out" "Cannot reach 127\.0\.0\.1" "an unreachable portal is said plainly"
 out=$("$C" login </dev/null 2>&1)
 like "$out" "no portal given" "no server and no configuration is explained"
 
+# Discovery that fails says what happened: the server failed, or its
+# answer could not be read; "not a patient portal" only when none is there.
+# A cache of its own, so that discovery is asked each time.
+discover() {	# discover URL: what signing in there says
+	XDG_CACHE_HOME=$HOME/discovery "$C" --server "$1" --user a@b.c login \
+	    </dev/null 2>&1
+}
+portal_post /_test/fault '{"kind":"500","path":"/.well-known"}' >/dev/null
+out=$(discover "$U")
+ok $(( $? == 1 ? 0 : 1 )) "a 500 at discovery exits 1"
+like "$out" "^$U had a problem answering \(HTTP 500\)\. Try again later\.$" \
+    "a 500 at discovery: the server had a problem"
+unlike "$out" "does not look like" "not that it is no portal"
+portal_post /_test/fault '{"kind":"malformed","path":"/.well-known"}' >/dev/null
+out=$(discover "$U")
+like "$out" "^The SMART configuration from $U was damaged and could not be read\.$" \
+    "malformed JSON at discovery: could not be read"
+unlike "$out" "does not look like" "not that it is no portal"
+# A web site that is no portal, and one whose answers go wrong.
+cat >"$HOME/site.py" <<'PY'
+import http.server
+DEEP = '{"a":' * 100000 + '1' + '}' * 100000
+class Site(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        code, kind, body = 404, 'text/html', '<p>Not found</p>'
+        if self.path.startswith('/deep/'):
+            code, kind, body = 200, 'application/json', DEEP
+        elif self.path.startswith('/page/'):
+            code, kind, body = 200, 'text/html', '<p>Our clinic</p>'
+        elif self.path.startswith('/gateway/'):
+            code, kind, body = 502, 'text/html', '<p>Bad gateway</p>'
+        data = body.encode()
+        self.send_response(code)
+        self.send_header('Content-Type', kind)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Site)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$HOME/site.py" >"$HOME/site.port" &
+site_pid=$!
+for _ in $(seq 1 100); do [ -s "$HOME/site.port" ] && break; sleep 0.1; done
+W=http://127.0.0.1:$(cat "$HOME/site.port")
+says() {	# says PATH PATTERN DESCRIPTION: discovery at $W/PATH says it
+	like "$(discover "$W/$1")" "$2" "$3"
+}
+none="^$W does not look like a patient portal \(no SMART configuration\)\.$"
+says deep/ "^The SMART configuration from $W was nested too deeply to read\.$" \
+    "JSON nested 100,000 deep at discovery: could not be read"
+says gateway/ "^$W had a problem answering \(HTTP 502\)\. Try again later\.$" \
+    "a 502 page at discovery: the server had a problem"
+says "" "$none" "a 404 at discovery: no patient portal"
+says page/ "$none" "a web page at discovery: no patient portal"
+kill "$site_pid"
+wait "$site_pid" 2>/dev/null
+
+# summary --text --output: the health record to a new file of the owner's
+# alone, whatever the umask; never over a file, never through a link.
+card=$HOME/card.txt
+summary() {
+	printf 'Chartty-demo-1\n' | (umask 000; "$C" --server "$U" \
+	    --user maria@example.org summary --text --output "$1" 2>&1)
+}
+out=$(summary "$card")
+ok $? "summary --text --output exits 0"
+like "$out" "The health summary was written to " "and says where"
+like "$(cat "$card")" "Health summary: Maria Lopez" "the file holds the card"
+ok $(( $(stat -c %a "$card") == 600 ? 0 : 1 )) \
+    "the card is readable by its owner alone, even with umask 000"
+echo "older card" >"$card"
+out=$(summary "$card")
+ok $(( $? == 1 ? 0 : 1 )) "summary --output over an existing file exits 1"
+like "$out" "card\.txt is already there; choose another name\." \
+    "and says so in one sentence"
+like "$(cat "$card")" "^older card$" "the existing file is left as it was"
+ln -s "$HOME/elsewhere.txt" "$HOME/link.txt"
+out=$(summary "$HOME/link.txt")
+ok $(( $? == 1 ? 0 : 1 )) "summary --output through a symbolic link exits 1"
+ok $([ ! -e "$HOME/elsewhere.txt" ]; echo $?) \
+    "nothing was written where the link points"
+ln -sf "$card" "$HOME/link.txt"
+summary "$HOME/link.txt" >/dev/null
+like "$(cat "$card")" "^older card$" "nor over the file a link points to"
+
 mkdir -p "$XDG_CONFIG_HOME/chartty"
 cat > "$XDG_CONFIG_HOME/chartty/config" <<CONF
 default-account = clinic

@@ -208,7 +208,7 @@ main(void)
 	cause = NULL;
 
 	dir = xstrdup("/tmp/chartty-xdg-XXXXXX");
-	mkdtemp(dir);
+	ok(mkdtemp(dir) != NULL, "an empty XDG_CONFIG_HOME");
 	setenv("XDG_CONFIG_HOME", dir, 1);
 	ok(conf_load(NULL, &c, &cause) == 0 && c.naccounts == 0,
 	    "a missing default file is an empty configuration");
