@@ -158,6 +158,24 @@ kept_forget(const struct kept *k, const char *name)
 	free(path);
 }
 
+/*
+ * The file's time is chartty's clock's, not the file system's: the sweep
+ * compares it with that clock (the two differ under a faked clock, and
+ * a file just written must not look a month old).
+ */
+static void
+kept_touch(const struct kept *k, const char *name)
+{
+	struct timespec	 ts[2];
+	char		*path = xasprintf("%s/%s", k->dir, name);
+
+	ts[0].tv_sec = time(NULL);
+	ts[0].tv_nsec = 0;
+	ts[1] = ts[0];
+	(void)utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+	free(path);
+}
+
 int
 kept_get(struct kept *k, const char *url, struct json **body, char **etag,
     time_t *at)
@@ -242,6 +260,8 @@ kept_put(struct kept *k, const char *url, const struct json *body,
 	    crypto_seal(k->seal, text, strlen(text), name, &sealed, &n) != 0 ||
 	    file_replace_private(k->dir, name, (const char *)sealed, n) != 0)
 		kept_forget(k, name);
+	else
+		kept_touch(k, name);
 	secret_free(text);
 	free(sealed);
 	free(name);
