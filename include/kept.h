@@ -36,13 +36,12 @@ void		 kept_free(struct kept *);
  */
 int		 kept_get(struct kept *, const char *url, struct json **body,
 		     char **etag, time_t *at);
-/* Keep body (with etag, or NULL) as url's answer, as of now. */
+/* Keep body (with etag, or NULL) as url's answer, as of now (again,
+ * when the portal confirmed it with a 304). */
 void		 kept_put(struct kept *, const char *url,
 		     const struct json *body, const char *etag);
 /* The portal refused url (403, 404, 410): its kept answer is gone. */
 void		 kept_remove_url(struct kept *, const char *url);
-/* The portal confirmed url's kept answer (a 304): it is as of now. */
-void		 kept_confirm(struct kept *, const char *url);
 /*
  * Forget everything kept for account at server: the files (only
  * ciphertext was ever in them) and then the key.

@@ -544,7 +544,8 @@ fhir_kept_answer(struct fhir *f, const char *key, const char *url,
 				res->etag = etag;
 			else
 				free(etag);
-			kept_confirm(f->kept, key);
+			/* Kept again, as confirmed now. */
+			kept_put(f->kept, key, res->body, res->etag);
 			return 0;
 		}
 		/* Gone since it was asked for: ask again, plainly. */
@@ -815,7 +816,7 @@ static int
 fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
     const int *sent, int rc, struct fhir_result *res, char **cause)
 {
-	struct json	*out, *entries, *e, *r, *body;
+	struct json	*out = NULL, *entries = NULL, *e, *r, *body;
 	char		*url, *etag;
 	long		 status;
 	size_t		 i, found = 0;
@@ -823,13 +824,14 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 
 	if (f->kept == NULL || (rc != 0 && !fhir_unreachable(res)))
 		return rc;
-	out = fhir_bundle_new("batch-response", &entries);
+	/* An answer is amended where it stands; none is made of what was
+	 * kept. */
+	if (rc != 0)
+		out = fhir_bundle_new("batch-response", &entries);
 	for (i = 0; i < n; i++) {
-		e = rc == 0 ? json_dup(json_at(json_get(res->body, "entry"),
-		    i)) : json_new_object();
-		if (e == NULL)
-			e = json_new_object();
-		url = sent[i] ? fhir_key(f, urls[i]) : NULL;
+		e = rc == 0 ? json_at(json_get(res->body, "entry"), i) :
+		    json_new_object();
+		url = sent[i] && e != NULL ? fhir_key(f, urls[i]) : NULL;
 		status = 0;
 		if (rc == 0)
 			(void)fhir_batch_entry(res->body, i, &status, NULL);
@@ -842,19 +844,19 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 			kept_remove_url(f->kept, url);
 		} else if (url != NULL && (rc != 0 || status == 304) &&
 		    kept_get(f->kept, url, &body, &etag, &at) == 0) {
-			/* What was kept answers: as confirmed, or as of. */
-			json_free(e);
-			e = json_new_object();
+			/* What was kept answers: as confirmed (kept again,
+			 * as of now), or as of when it was read. */
+			if (rc == 0)
+				kept_put(f->kept, url, body, etag);
+			else
+				fhir_note_as_of(f, at);
+			json_remove(e, "response");
 			json_add_child(e, "resource", body);
 			r = json_add_object(e, "response");
 			json_add_str(r, "status", "200 OK");
 			if (etag != NULL)
 				json_add_str(r, "etag", etag);
 			free(etag);
-			if (rc == 0)
-				kept_confirm(f->kept, url);
-			else
-				fhir_note_as_of(f, at);
 			found++;
 		} else if (rc != 0) {
 			r = json_add_object(e, "response");
@@ -868,9 +870,12 @@ fhir_batch_kept(struct fhir *f, const char *const *urls, size_t n,
 			json_add_str(r, "diagnostics", FHIR_NOT_KEPT);
 		}
 		free(url);
-		json_add_child(entries, NULL, e);
+		if (rc != 0)
+			json_add_child(entries, NULL, e);
 	}
-	if (rc != 0 && found == 0) {
+	if (rc == 0)
+		return 0;
+	if (found == 0) {
 		json_free(out);
 		if (f->offline) {	/* reads, not a change */
 			free(*cause);

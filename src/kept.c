@@ -277,20 +277,6 @@ kept_remove_url(struct kept *k, const char *url)
 }
 
 void
-kept_confirm(struct kept *k, const char *url)
-{
-	struct json	*body;
-	char		*etag;
-
-	/* Sealed again with the time it was confirmed. */
-	if (kept_get(k, url, &body, &etag, NULL) == 0) {
-		kept_put(k, url, body, etag);
-		json_free_secret(body);
-		free(etag);
-	}
-}
-
-void
 kept_remove(const char *server, const char *account)
 {
 	struct kept	*k;
