@@ -198,9 +198,9 @@ class Plain:
 
     def send(self, line):
         # Answer only once the question is all there: every prompt ends
-        # in ": ", and what is still on its way must not count as the
-        # next screen.
-        self.until(r": $")
+        # in ": " (a message's lines in "> "), and what is still on its
+        # way must not count as the next screen.
+        self.until(r"(: |> )$")
         self.mark = len(self.all)
         self.p.stdin.write(line.encode() + b"\n")
         self.p.stdin.flush()
