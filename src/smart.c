@@ -172,9 +172,9 @@ smart_answer(int c, int status, const char *body)
 char *
 smart_redirect(const struct smart_flow *f, const char *head)
 {
-	char	*path, *target = NULL;
-	const char *end;
-	size_t	 n;
+	const char	*end;
+	char		*path, *target = NULL;
+	size_t		 n;
 
 	path = smart_path(f->redirect_uri);
 	n = strlen(path);
