@@ -12,6 +12,7 @@
 struct http;
 struct fhir;
 struct arena;
+struct json;
 
 /* Capabilities a server announces in its SMART configuration. */
 #define AUTH_CAP_PASSWORD	0x01
@@ -77,6 +78,12 @@ enum auth_result {
 int	 auth_discover(struct http *, const char *server_url,
 	     struct auth_server *, char **cause);
 void	 auth_server_free(struct auth_server *);
+/*
+ * Take a SMART configuration (conf, as sent) into srv, whose root is
+ * set: its endpoints (printable ASCII only, else none; no token
+ * endpoint: root's /oauth2/token), capabilities and browser scopes.
+ */
+void	 auth_server_take(struct auth_server *, const struct json *conf);
 
 /*
  * Sign in with email and password (PKCE S256). AUTH_OK fills *session;

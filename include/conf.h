@@ -6,6 +6,7 @@
 #define CHARTTY_CONF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct conf_account {
 	char	*name;
@@ -66,6 +67,11 @@ struct conf {
  * file or a bad line is -1 with *cause naming the file and line.
  */
 int	 conf_load(const char *path, struct conf *, char **cause);
+/*
+ * Read the open file f as conf_load does, name saying which file in a
+ * bad line's *cause: 0, or -1 (the conf then freed).
+ */
+int	 conf_read(FILE *f, const char *name, struct conf *, char **cause);
 void	 conf_free(struct conf *);
 /* The account called name, or the default one when name is NULL. */
 const struct conf_account *conf_account(const struct conf *,

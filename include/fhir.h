@@ -282,6 +282,11 @@ void	*fhir_records(struct arena *, const struct json *bundle, size_t size,
 #define FHIR_CAN_OVERVIEW 0x10	/* Patient/<id>/$overview, where announced */
 int		 fhir_load_capabilities(struct fhir *, char **cause);
 /*
+ * What a CapabilityStatement (as sent) allows, into f as the statement
+ * read: 0, or -1 (f as it was) when it is none or has no server part.
+ */
+int		 fhir_take_capabilities(struct fhir *, const struct json *);
+/*
  * Keep what the statement allows, with its ETag, in a file in dir (made
  * 0700; NULL: keep nothing), so that a later start asks with
  * If-None-Match and a 304 answers it.

@@ -38,7 +38,8 @@ void	 fhir_date_format(const struct fhir_time *, char *, size_t);
  * date, or is in a later year than now.
  */
 int	 fhir_birth_date(const char *typed, char out[11]);
-/* t as a FHIR dateTime in local time: "2026-11-30T14:30:00+01:00". */
+/* t as a FHIR dateTime in local time: "2026-11-30T14:30:00+01:00" (in
+ * UTC, "+00:00", when the local offset is not whole minutes). */
 void	 fhir_time_write(time_t, char *, size_t);
 
 #endif

@@ -37,6 +37,10 @@ struct onmyway {
  * which must be empty (zeroed or cleared). 0, or -1 with *cause. */
 int	 onmyway_load(struct fhir *, const char *patient, struct onmyway *,
 	     char **cause);
+/* The same from that batch's answer (body): the locations, then the
+ * place held. 0, or -1 with *cause when the locations did not come. */
+int	 onmyway_take(struct onmyway *, const struct json *body,
+	     char **cause);
 void	 onmyway_clear(struct onmyway *);
 /* Join the line at location (an id) for patient (an id) with reason;
  * 0, or -1 with *cause and the answer's status in *status (0: none). */

@@ -36,6 +36,12 @@ int	 smart_begin(struct smart_flow *, const struct auth_server *srv,
  */
 int	 smart_take(struct smart_flow *);
 /*
+ * The redirect's target ("/callback?...") in head, the request read at
+ * the listener (NUL-terminated), new; NULL when head is not a GET of the
+ * redirect address's path.
+ */
+char	*smart_redirect(const struct smart_flow *, const char *head);
+/*
  * The code of a redirect target or pasted text (an address with code
  * and state, or the code alone): 0 with *code (new), or -1 with *cause
  * (another sign-in's address, a refusal said in the server's words, or

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <time.h>
 
+struct arena;
+struct observation;
+
 #define TREND_SERIES_MAX	2	/* blood pressure: systolic, diastolic */
 
 struct trend_point {
@@ -31,6 +34,18 @@ struct trend {
 	double			 low, high;
 	const char		*latest_flag;	/* "High" for the newest, or NULL */
 };
+
+/*
+ * The trend of obs[n], results of one test newest first: named as the
+ * newest (else name, else "This test"), one series or, when the newest
+ * has two components and no value, two; in the newest's unit (kilograms
+ * and pounds converted; results in other units left out, counted in
+ * *skipped); the normal band of a single series; points in a, oldest
+ * first. t's strings are the results'.
+ */
+void	 trend_from_results(struct trend *t, struct arena *a,
+	     const struct observation *obs, size_t n, const char *name,
+	     size_t *skipped);
 
 /*
  * The sentence, e.g. "Hemoglobin A1c, 9 results from March 2023 to

@@ -19,7 +19,7 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) CHARTTY_PRINTF(1, 2);
-char	*xvasprintf(const char *, va_list);
+char	*xvasprintf(const char *, va_list) CHARTTY_PRINTF(1, 0);
 
 /*
  * Print "chartty: message" to stderr, run the registered terminal

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,135 +35,13 @@ struct trend_screen {
 	int			 refocus;
 };
 
-/* A component's name: "Systolic blood pressure" becomes "systolic". */
-static const char *
-trend_series_name(struct arena *a, const char *name)
-{
-	char	*s, *end;
-
-	if (name == NULL)
-		return NULL;
-	s = arena_strdup(a, name);
-	if ((end = strstr(s, " blood pressure")) != NULL)
-		*end = '\0';
-	s[0] = (char)tolower((unsigned char)s[0]);
-	return s;
-}
-
-/* Is unit one of the names of pounds? */
-static int
-trend_pounds(const char *unit)
-{
-	return unit != NULL && (strcmp(unit, "lb") == 0 ||
-	    strcmp(unit, "lbs") == 0 || strcmp(unit, "[lb_av]") == 0);
-}
-
-/*
- * v in unit from as a value in unit to: the same unit, or kilograms and
- * pounds either way. -1 when they cannot be compared.
- */
-static int
-trend_convert(double *v, const char *from, const char *to)
-{
-	const double	lb_per_kg = 2.20462262;
-
-	if (from == NULL || to == NULL)
-		return from == to ? 0 : -1;
-	if (strcmp(from, to) == 0)
-		return 0;
-	if (strcmp(from, "kg") == 0 && trend_pounds(to)) {
-		*v *= lb_per_kg;
-		return 0;
-	}
-	if (trend_pounds(from) && strcmp(to, "kg") == 0) {
-		*v /= lb_per_kg;
-		return 0;
-	}
-	if (trend_pounds(from) && trend_pounds(to))
-		return 0;
-	return -1;
-}
-
-/*
- * The quantity of o for series k: its value, or the component named as
- * the newest result's component k (a server may list them in any order).
- */
-static const struct quantity *
-trend_quantity(const struct observation *o, const struct observation *newest,
-    size_t k)
-{
-	const char	*name;
-	size_t		 j;
-
-	if (k == 0 && o->value.q.present && (o->value.kind == VALUE_QUANTITY ||
-	    o->value.kind == VALUE_INTEGER))
-		return &o->value.q;
-	if (o->value.kind != VALUE_NONE || k >= newest->ncomponents)
-		return NULL;
-	name = newest->components[k].name;
-	for (j = 0; name != NULL && j < o->ncomponents; j++) {
-		if (o->components[j].name != NULL &&
-		    strcmp(o->components[j].name, name) == 0)
-			return o->components[j].value.q.present ?
-			    &o->components[j].value.q : NULL;
-	}
-	if (k < o->ncomponents && o->components[k].value.q.present)
-		return &o->components[k].value.q;
-	return NULL;
-}
-
 /* Turn the page of observations into the trend and its sentence. */
 static void
 trend_build(struct trend_screen *s)
 {
-	struct trend		*t = &s->t;
-	const struct observation *o, *newest = s->nobs ? &s->obs[0] : NULL;
-	const struct quantity	*q;
-	const struct ref_range	*r;
-	size_t			 i, k;
-	double			 v;
-
-	memset(t, 0, sizeof *t);
-	s->skipped = 0;
-	t->name = newest && newest->name ? newest->name : s->name ?
-	    s->name : "This test";
-	t->nseries = newest && newest->value.kind == VALUE_NONE &&
-	    newest->ncomponents >= 2 ? 2 : 1;
-	if (newest != NULL && (q = trend_quantity(newest, newest, 0)) != NULL)
-		t->unit = q->unit;
-	for (k = 0; newest != NULL && k < t->nseries; k++) {
-		t->s[k].p = arena_alloc(s->a, (s->nobs + 1) *
-		    sizeof *t->s[k].p);
-		if (t->nseries > 1)
-			t->s[k].name = trend_series_name(s->a,
-			    newest->components[k].name);
-		/* Oldest first, in the newest result's unit. */
-		for (i = s->nobs; i-- > 0;) {
-			o = &s->obs[i];
-			if ((q = trend_quantity(o, newest, k)) == NULL ||
-			    o->effective.precision == FHIR_TIME_NONE)
-				continue;
-			v = q->value;
-			if (trend_convert(&v, q->unit, t->unit) != 0) {
-				s->skipped += k == 0;
-				continue;
-			}
-			t->s[k].p[t->s[k].n].t = o->effective.t;
-			t->s[k].p[t->s[k].n++].v = v;
-		}
-	}
-	/* The normal band: one series only, else it would mislead. */
-	if (newest != NULL && t->nseries == 1) {
-		r = &newest->range;
-		t->have_low = r->low.present;
-		t->low = r->low.value;
-		t->have_high = r->high.present;
-		t->high = r->high.value;
-	}
-	if (newest != NULL && format_obs_abnormal(newest))
-		t->latest_flag = newest->flag ? newest->flag : "Out of range";
+	trend_from_results(&s->t, s->a, s->obs, s->nobs, s->name, &s->skipped);
 	free(s->sentence);
-	s->sentence = trend_sentence(t);
+	s->sentence = trend_sentence(&s->t);
 }
 
 static int

@@ -405,6 +405,21 @@ auth_read_capabilities(struct auth_server *srv, const struct json *conf)
 	srv->scopes = xstrdup(v1 ? AUTH_SMART_V1 : AUTH_SMART_V2);
 }
 
+void
+auth_server_take(struct auth_server *srv, const struct json *conf)
+{
+	srv->authorize_endpoint = auth_dup(conf, "authorization_endpoint");
+	srv->token_endpoint = auth_dup(conf, "token_endpoint");
+	srv->revoke_endpoint = auth_dup(conf, "revocation_endpoint");
+	/* Addresses are shown and followed: printable ASCII only. */
+	auth_printable(&srv->authorize_endpoint);
+	auth_printable(&srv->token_endpoint);
+	auth_printable(&srv->revoke_endpoint);
+	if (srv->token_endpoint == NULL)
+		srv->token_endpoint = url_join(srv->root, "oauth2/token");
+	auth_read_capabilities(srv, conf);
+}
+
 /*
  * Ask for the configuration: at root alone (at_root), else at base and
  * then at root. A conditional request (inm) answered with anything but
@@ -518,17 +533,7 @@ auth_discover(struct http *h, const char *server_url, struct auth_server *srv,
 	}
 	srv->root = root;
 	srv->fhir_base = base;
-	srv->authorize_endpoint = auth_dup(ans.body,
-	    "authorization_endpoint");
-	srv->token_endpoint = auth_dup(ans.body, "token_endpoint");
-	srv->revoke_endpoint = auth_dup(ans.body, "revocation_endpoint");
-	/* Addresses are shown and followed: printable ASCII only. */
-	auth_printable(&srv->authorize_endpoint);
-	auth_printable(&srv->token_endpoint);
-	auth_printable(&srv->revoke_endpoint);
-	if (srv->token_endpoint == NULL)
-		srv->token_endpoint = url_join(root, "oauth2/token");
-	auth_read_capabilities(srv, ans.body);
+	auth_server_take(srv, ans.body);
 	if (!fresh)
 		auth_cache_write(server_url, ans.body, ans.etag, ans.max_age);
 	auth_answer_free(&ans);

@@ -217,35 +217,28 @@ conf_set(struct conf *c, struct conf_account *acct, const char *key,
 	return NULL;
 }
 
-int
-conf_load(const char *path, struct conf *c, char **cause)
+/* c empty, with the defaults. */
+static void
+conf_init(struct conf *c)
 {
-	struct conf_account	*acct = NULL;
-	FILE			*f;
-	char			 line[CONF_MAX_LINE], *p, *eq, *end;
-	const char		*why;
-	int			 lineno = 0, explicit = path != NULL;
-
 	memset(c, 0, sizeof *c);
 	c->cache = 1;
 	c->idle = CONF_IDLE;
 	c->timeout = CONF_TIMEOUT;
 	c->download_timeout = CONF_DOWNLOAD_TIMEOUT;
 	c->kiosk.idle = CONF_KIOSK_IDLE;
-	c->path = explicit ? xstrdup(path) : conf_default_path();
-	if (c->path == NULL)
-		return 0;
-	if ((f = fopen(c->path, "r")) == NULL) {
-		if (errno == ENOENT && !explicit) {
-			free(c->path);
-			c->path = NULL;
-			return 0;
-		}
-		*cause = xasprintf("Cannot read %s: %s.", c->path,
-		    strerror(errno));
-		conf_free(c);
-		return -1;
-	}
+}
+
+/* The lines of f into c (c->path names it): 0, or -1 with *cause and c
+ * freed. */
+static int
+conf_lines(FILE *f, struct conf *c, char **cause)
+{
+	struct conf_account	*acct = NULL;
+	char			 line[CONF_MAX_LINE], *p, *eq, *end;
+	const char		*why;
+	int			 lineno = 0;
+
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
@@ -288,13 +281,45 @@ conf_load(const char *path, struct conf *c, char **cause)
 		    conf_trim(eq + 1))) != NULL)
 			goto bad;
 	}
-	fclose(f);
 	return 0;
 bad:
 	*cause = xasprintf("%s, line %d: %s.", c->path, lineno, why);
-	fclose(f);
 	conf_free(c);
 	return -1;
+}
+
+int
+conf_read(FILE *f, const char *name, struct conf *c, char **cause)
+{
+	conf_init(c);
+	c->path = xstrdup(name);
+	return conf_lines(f, c, cause);
+}
+
+int
+conf_load(const char *path, struct conf *c, char **cause)
+{
+	FILE	*f;
+	int	 rc, explicit = path != NULL;
+
+	conf_init(c);
+	c->path = explicit ? xstrdup(path) : conf_default_path();
+	if (c->path == NULL)
+		return 0;
+	if ((f = fopen(c->path, "r")) == NULL) {
+		if (errno == ENOENT && !explicit) {
+			free(c->path);
+			c->path = NULL;
+			return 0;
+		}
+		*cause = xasprintf("Cannot read %s: %s.", c->path,
+		    strerror(errno));
+		conf_free(c);
+		return -1;
+	}
+	rc = conf_lines(f, c, cause);
+	fclose(f);
+	return rc;
 }
 
 void

@@ -1691,12 +1691,48 @@ fhir_cache_write(const struct fhir *f)
 }
 
 int
+fhir_take_capabilities(struct fhir *f, const struct json *statement)
+{
+	const struct json	*rest = NULL, *list;
+	const char		*type, *mode;
+	size_t			 i, k, n;
+
+	for (i = 0; i < json_size(json_get(statement, "rest")); i++) {
+		mode = json_gets(json_at(json_get(statement, "rest"), i),
+		    "mode");
+		if (mode == NULL || strcmp(mode, "server") == 0) {
+			rest = json_at(json_get(statement, "rest"), i);
+			break;
+		}
+	}
+	if (json_gets(statement, "resourceType") == NULL ||
+	    strcmp(json_gets(statement, "resourceType"),
+	    "CapabilityStatement") != 0 || rest == NULL)
+		return -1;
+	list = json_get(rest, "resource");
+	n = json_size(list);
+	free(f->caps);
+	f->caps = xcalloc(n + 1, sizeof *f->caps);
+	f->ncaps = 0;
+	for (i = 0; i < n; i++) {
+		type = json_gets(json_at(list, i), "type");
+		if (type == NULL || strlen(type) >= sizeof f->caps->type)
+			continue;
+		for (k = 0; k < f->ncaps && strcmp(f->caps[k].type, type); k++)
+			;
+		if (k == f->ncaps)
+			snprintf(f->caps[f->ncaps++].type, sizeof f->caps->type,
+			    "%s", type);
+		f->caps[k].can |= fhir_interactions(json_at(list, i));
+	}
+	f->caps_known = 1;
+	return 0;
+}
+
+int
 fhir_load_capabilities(struct fhir *f, char **cause)
 {
 	struct fhir_result	 res;
-	const struct json	*rest, *list;
-	const char		*type;
-	size_t			 i, k, n;
 	time_t			 now;
 
 	fhir_cache_read(f);
@@ -1729,41 +1765,12 @@ fhir_load_capabilities(struct fhir *f, char **cause)
 		fhir_result_free(&res);
 		return 0;
 	}
-	rest = NULL;
-	for (i = 0; i < json_size(json_get(res.body, "rest")); i++) {
-		const char *mode = json_gets(json_at(json_get(res.body,
-		    "rest"), i), "mode");
-
-		if (mode == NULL || strcmp(mode, "server") == 0) {
-			rest = json_at(json_get(res.body, "rest"), i);
-			break;
-		}
-	}
-	if (json_gets(res.body, "resourceType") == NULL ||
-	    strcmp(json_gets(res.body, "resourceType"),
-	    "CapabilityStatement") != 0 || rest == NULL) {
+	if (fhir_take_capabilities(f, res.body) != 0) {
 		fhir_result_free(&res);
 		*cause = xstrdup("The server's capability statement could not "
 		    "be read.");
 		return -1;
 	}
-	list = json_get(rest, "resource");
-	n = json_size(list);
-	free(f->caps);
-	f->caps = xcalloc(n + 1, sizeof *f->caps);
-	f->ncaps = 0;
-	for (i = 0; i < n; i++) {
-		type = json_gets(json_at(list, i), "type");
-		if (type == NULL || strlen(type) >= sizeof f->caps->type)
-			continue;
-		for (k = 0; k < f->ncaps && strcmp(f->caps[k].type, type); k++)
-			;
-		if (k == f->ncaps)
-			snprintf(f->caps[f->ncaps++].type, sizeof f->caps->type,
-			    "%s", type);
-		f->caps[k].can |= fhir_interactions(json_at(list, i));
-	}
-	f->caps_known = 1;
 	f->caps_fetched = now;
 	f->caps_max_age = res.max_age;
 	free(f->caps_etag);

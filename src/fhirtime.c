@@ -177,8 +177,13 @@ fhir_time_write(time_t t, char *out, size_t size)
 	char		zone[8];
 
 	localtime_r(&t, &tm);
-	if (strftime(zone, sizeof zone, "%z", &tm) != 5)
+	/* FHIR's offsets are whole minutes; a zone's local mean time of
+	 * old (Chicago's -05:50:36 before 1883) is not: then UTC. */
+	if (tm.tm_gmtoff % 60 != 0 ||
+	    strftime(zone, sizeof zone, "%z", &tm) != 5) {
+		gmtime_r(&t, &tm);
 		strlcpy_c(zone, "+0000", sizeof zone);
+	}
 	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%.3s:%.2s",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, zone, zone + 3);

@@ -49,25 +49,14 @@ onmyway_clear(struct onmyway *o)
 }
 
 int
-onmyway_load(struct fhir *f, const char *patient, struct onmyway *o,
-    char **cause)
+onmyway_take(struct onmyway *o, const struct json *body, char **cause)
 {
-	struct fhir_result	 res;
 	const struct json	*b;
-	char			*urls[2];
 	long			 status;
 	size_t			 i;
 
-	urls[0] = xstrdup("Location?type=urgent-care&_count="
-	    FHIR_NUM(ONMYWAY_MAX));
-	urls[1] = fhir_query("Appointment?status=waitlist", "patient", patient,
-	    NULL);
-	if (fhir_batch_take(f, urls, 2, &res, cause) != 0)
+	if ((b = fhir_batch_entry(body, 0, &status, cause)) == NULL)
 		return -1;
-	if ((b = fhir_batch_entry(res.body, 0, &status, cause)) == NULL) {
-		fhir_result_free(&res);
-		return -1;
-	}
 	o->a = arena_create();
 	for (i = 0; i < fhir_bundle_count(b) && o->nplaces < ONMYWAY_MAX;
 	    i++) {
@@ -76,14 +65,32 @@ onmyway_load(struct fhir *f, const char *patient, struct onmyway *o,
 		if (o->places[o->nplaces].id && o->places[o->nplaces].name)
 			o->nplaces++;
 	}
-	b = fhir_batch_entry(res.body, 1, &status, &o->withheld);
+	b = fhir_batch_entry(body, 1, &status, &o->withheld);
 	if (fhir_bundle_count(b) > 0 && visit_parse(o->a,
 	    fhir_bundle_resource(b, 0), &o->line) == 0) {
 		o->in_line = 1;
 		o->line_json = json_dup(fhir_bundle_resource(b, 0));
 	}
-	fhir_result_free(&res);
 	return 0;
+}
+
+int
+onmyway_load(struct fhir *f, const char *patient, struct onmyway *o,
+    char **cause)
+{
+	struct fhir_result	 res;
+	char			*urls[2];
+	int			 rc;
+
+	urls[0] = xstrdup("Location?type=urgent-care&_count="
+	    FHIR_NUM(ONMYWAY_MAX));
+	urls[1] = fhir_query("Appointment?status=waitlist", "patient", patient,
+	    NULL);
+	if (fhir_batch_take(f, urls, 2, &res, cause) != 0)
+		return -1;
+	rc = onmyway_take(o, res.body, cause);
+	fhir_result_free(&res);
+	return rc;
 }
 
 /* Add a Parameters entry name with a reference to type/id. */

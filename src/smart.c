@@ -169,12 +169,29 @@ smart_answer(int c, int status, const char *body)
 	close(c);
 }
 
+char *
+smart_redirect(const struct smart_flow *f, const char *head)
+{
+	const char	*end;
+	char		*path, *target = NULL;
+	size_t		 n;
+
+	path = smart_path(f->redirect_uri);
+	n = strlen(path);
+	if (strncmp(head, "GET ", 4) == 0 && (end = strchr(head + 4, ' ')) &&
+	    strncmp(head + 4, path, n) == 0 &&
+	    (head[4 + n] == '?' || head + 4 + n == end))
+		target = xstrndup(head + 4, (size_t)(end - head - 4));
+	free(path);
+	return target;
+}
+
 int
 smart_take(struct smart_flow *f)
 {
 	struct pollfd	 pfd;
 	struct timespec	 t0, t;
-	char		 req[8192], *path, *target, *end;
+	char		 req[8192];
 	size_t		 len = 0;
 	ssize_t		 n;
 	long		 left;
@@ -204,18 +221,11 @@ smart_take(struct smart_flow *f)
 		len += (size_t)n;
 	}
 	req[len] = '\0';
-	path = smart_path(f->redirect_uri);
-	if (strncmp(req, "GET ", 4) == 0 && (end = strchr(req + 4, ' ')) &&
-	    strncmp(req + 4, path, strlen(path)) == 0 &&
-	    (req[4 + strlen(path)] == '?' || req + 4 + strlen(path) == end) &&
-	    f->got == NULL) {
-		target = xstrndup(req + 4, (size_t)(end - req - 4));
-		f->got = target;
+	if (f->got == NULL && (f->got = smart_redirect(f, req)) != NULL) {
 		got = 1;
 		smart_answer(c, 200, SMART_PAGE);
 	} else
 		smart_answer(c, 404, "Not here.");
-	free(path);
 	secure_wipe(req, sizeof req);
 	return got;
 }

@@ -218,5 +218,19 @@ main(void)
 	free(path);
 	rmdir(dir);
 	free(dir);
+	/* The same from an open file (the fuzz target reads memory). */
+	{
+		static char	 text[] = "[account a]\nserver = "
+		    "https://h.example\nnonsense\n";
+		FILE		*f = fmemopen(text, strlen(text), "r");
+
+		cause = NULL;
+		ok(conf_read(f, "memory", &c, &cause) == -1, "conf_read "
+		    "refuses a bad line");
+		is(cause, "memory, line 3: expected key = value.", "naming "
+		    "the file and line");
+		free(cause);
+		fclose(f);
+	}
 	return done_testing();
 }

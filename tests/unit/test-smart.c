@@ -16,6 +16,8 @@
 
 #include "auth.h"
 #include "crypto.h"
+#include "fhir.h"
+#include "json.h"
 #include "smart.h"
 #include "tap.h"
 #include "url.h"
@@ -46,6 +48,83 @@ browse(int port, const char *target)
 		free(req);
 	}
 	browsers[nbrowsers++] = fd;
+}
+
+/* The listener's request head: the redirect's target, or none. */
+static void
+test_redirect(void)
+{
+	struct smart_flow	 f;
+	char			*t;
+
+	memset(&f, 0, sizeof f);
+	f.redirect_uri = "http://127.0.0.1:8765/callback";
+	t = smart_redirect(&f, "GET /callback?code=c&state=s HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n");
+	is(t, "/callback?code=c&state=s", "the redirect's target is taken");
+	free(t);
+	ok(smart_redirect(&f, "GET /callbackx?code=c HTTP/1.1\r\n") == NULL,
+	    "another path is not the redirect");
+	ok(smart_redirect(&f, "POST /callback?code=c HTTP/1.1\r\n") ==
+	    NULL, "nor another method");
+	ok(smart_redirect(&f, "GET /callback") == NULL,
+	    "nor a request line cut short");
+}
+
+static struct json *
+parse(const char *text)
+{
+	char	*cause = NULL;
+
+	return json_parse(text, strlen(text), &cause);
+}
+
+/* A SMART configuration taken: endpoints, capabilities, scopes. */
+static void
+test_configuration(void)
+{
+	struct auth_server	 srv;
+	struct json		*j;
+
+	j = parse("{\"authorization_endpoint\":\"https://h.example/auth\","
+	    "\"token_endpoint\":\"https://h.example/tok\\u001b[2J\","
+	    "\"capabilities\":[\"launch-standalone\",\"portal-kiosk\","
+	    "7],\"scopes_supported\":[\"patient/*.read\"]}");
+	memset(&srv, 0, sizeof srv);
+	srv.root = xstrdup("https://h.example");
+	auth_server_take(&srv, j);
+	is(srv.authorize_endpoint, "https://h.example/auth",
+	    "the authorize endpoint is taken");
+	is(srv.token_endpoint, "https://h.example/oauth2/token",
+	    "a token endpoint with an escape is dropped for the root's");
+	ok(srv.caps == (AUTH_CAP_SMART | AUTH_CAP_KIOSK),
+	    "the capabilities announced (%#x)", srv.caps);
+	is(srv.scopes, AUTH_SMART_V1, "SMART v1 scopes for a v1 server");
+	auth_server_free(&srv);
+	json_free(j);
+}
+
+/* What a CapabilityStatement allows, read with no network. */
+static void
+test_capabilities(void)
+{
+	struct fhir	*f;
+	struct json	*j;
+
+	f = fhir_create(NULL, "https://h.example", "https://h.example/fhir");
+	j = parse("{\"resourceType\":\"Patient\"}");
+	ok(fhir_take_capabilities(f, j) == -1 && (fhir_can(f, "Patient") &
+	    FHIR_CAN_UPDATE), "a Patient is no statement: all allowed still");
+	json_free(j);
+	j = parse("{\"resourceType\":\"CapabilityStatement\",\"rest\":[{"
+	    "\"mode\":\"client\"},{\"mode\":\"server\",\"resource\":[{"
+	    "\"type\":\"Patient\",\"interaction\":[{\"code\":\"read\"}]}"
+	    "]}]}");
+	ok(fhir_take_capabilities(f, j) == 0, "a statement is read");
+	ok(fhir_can(f, "Patient") == FHIR_CAN_READ, "Patient: read only");
+	ok(fhir_can(f, "Invoice") == 0, "a type not listed: nothing");
+	json_free(j);
+	fhir_free(f);
 }
 
 int
@@ -160,5 +239,8 @@ main(void)
 	    "plain http to another host is refused: %s", cause);
 	free(cause);
 	smart_end(&f);
+	test_redirect();
+	test_configuration();
+	test_capabilities();
 	return done_testing();
 }

@@ -22,7 +22,8 @@ show(const char *s)
 int
 main(void)
 {
-	struct fhir_time	ft;
+	struct fhir_time	ft, back;
+	char			when[64];
 
 	setenv("TZ", "America/New_York", 1);
 	tzset();
@@ -51,5 +52,19 @@ main(void)
 	    "date rolls over in Tokyo");
 	ok(fhir_time_parse(NULL, &ft) == -1 && ft.precision == FHIR_TIME_NONE,
 	    "NULL is no time");
+
+	/* Found by tests/fuzz/fuzz-time: a zone's local mean time of old
+	 * (Chicago's -05:50:36 before 1883) is no whole-minute offset; the
+	 * time written must still read back as the same instant. */
+	setenv("TZ", "America/Chicago", 1);
+	tzset();
+	ok(fhir_time_parse("1485-01-01T00:00:00-12:00", &ft) == 0,
+	    "an instant of 1485 is read");
+	fhir_time_write(ft.t, when, sizeof when);
+	ok(fhir_time_parse(when, &back) == 0 && back.t == ft.t,
+	    "written back (%s), it is the same instant", when);
+	fhir_time_write(1778596200, when, sizeof when);
+	is(when, "2026-05-12T09:30:00-05:00", "today's times keep their "
+	    "local offset");
 	return done_testing();
 }

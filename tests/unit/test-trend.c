@@ -4,6 +4,7 @@
 #include <math.h>
 #include <time.h>
 
+#include "model.h"
 #include "tap.h"
 #include "trend.h"
 #include "util.h"
@@ -595,6 +596,42 @@ test_chart(void)
 	free(many);
 }
 
+/* Results made a trend: the newest's unit, pounds converted, others
+ * left out and counted. */
+static void
+test_from_results(void)
+{
+	struct arena		*a = arena_create();
+	struct observation	 o[3];
+	struct trend		 t;
+	size_t			 skipped, i;
+
+	memset(o, 0, sizeof o);
+	for (i = 0; i < 3; i++) {
+		o[i].name = "Weight";
+		o[i].value.kind = VALUE_QUANTITY;
+		o[i].value.q.present = 1;
+		o[i].effective.precision = FHIR_TIME_DAY;
+		o[i].effective.t = (time_t)(1700000000 - (long)i * 86400);
+	}
+	o[0].value.q.value = 70;
+	o[0].value.q.unit = "kg";
+	o[1].value.q.value = 22.0462262;
+	o[1].value.q.unit = "lb";
+	o[2].value.q.value = 5;
+	o[2].value.q.unit = "st";
+	trend_from_results(&t, a, o, 3, "Body weight", &skipped);
+	is(t.name, "Weight", "named as the newest result");
+	is(t.unit, "kg", "in the newest's unit");
+	ok(t.nseries == 1 && t.s[0].n == 2, "two points, one series");
+	ok(fabs(t.s[0].p[0].v - 10) < 1e-6 && t.s[0].p[1].v == 70,
+	    "oldest first, pounds made kilograms");
+	ok(skipped == 1, "a result in stones is left out and counted");
+	trend_from_results(&t, a, o, 0, "Body weight", &skipped);
+	is(t.name, "Body weight", "no results: the name asked for");
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -604,5 +641,6 @@ main(void)
 	test_scale();
 	test_row();
 	test_chart();
+	test_from_results();
 	return done_testing();
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "onmyway.h"
 #include "tap.h"
 #include "util.h"
 #include "visit.h"
@@ -108,6 +109,32 @@ main(void)
 	is(buf, "2026-12-02", "a day as typed");
 	visit_instant_write(local(2026, 12, 2, 9), buf, sizeof buf);
 	is(buf, "2026-12-02T09:00:00Z", "an instant for a search");
+	/* On My Way's batch answer, with no network. */
+	{
+		static const char	 line[] = "{\"resourceType\":\"Bundle\","
+		    "\"entry\":[{\"response\":{\"status\":\"200\"},\"resource\":{"
+		    "\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{"
+		    "\"resourceType\":\"Location\","
+		    "\"id\":\"l\",\"name\":\"North\",\"extension\":[{\"url\":"
+		    "\"urn:chartty:wait-minutes\",\"valueInteger\":1e300}]}}]}},"
+		    "{\"response\":{\"status\":\"200\"},\"resource\":{"
+		    "\"resourceType\":\"Bundle\",\"entry\":[{"
+		    "\"resource\":{\"resourceType\":\"Appointment\",\"id\":"
+		    "\"w\",\"status\":\"waitlist\",\"extension\":[{\"url\":"
+		    "\"urn:chartty:queue-position\",\"valueInteger\":3}]}}]}}]}";
+		struct onmyway		 o;
+		struct json		*b;
+
+		memset(&o, 0, sizeof o);
+		b = json_parse(line, sizeof line - 1, &cause);
+		ok(onmyway_take(&o, b, &cause) == 0 && o.nplaces == 1,
+		    "On My Way: a place");
+		ok(o.places[0].wait == -1, "a wait of 1e300 minutes is not "
+		    "said");
+		ok(o.in_line && o.line.queue_position == 3, "third in line");
+		onmyway_clear(&o);
+		json_free(b);
+	}
 	arena_free(a);
 	return done_testing();
 }
