@@ -696,6 +696,7 @@ main(int argc, char **argv)
 	const char			*server = NULL, *command = NULL;
 	const char			*output = NULL, *client_id = NULL;
 	const char			*format = NULL, *ca_file = NULL;
+	const char			*user_arg = NULL;
 	struct main_args		 args;
 	char				*user = NULL, *cause = NULL, *cache;
 	int				 ch, no_keyring = 0, rc = 1;
@@ -733,8 +734,7 @@ main(int argc, char **argv)
 			server = optarg;
 			break;
 		case 'u':
-			free(user);
-			user = xstrdup(optarg);
+			user_arg = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -791,7 +791,6 @@ main(int argc, char **argv)
 		rc = main_kiosk(&conf, server, client_id, ca_file, argc == 2 ?
 		    argv[1] : NULL, plain, ascii, no_keyring);
 		conf_free(&conf);
-		free(user);
 		return rc;
 	}
 	if (argc == 1 && strcmp(argv[0], "diagnose") == 0) {
@@ -810,7 +809,6 @@ main(int argc, char **argv)
 		rc = main_ca_unreadable(ca_file) ? 1 : diagnose_write(stdout,
 		    server, ca_file, !(no_keyring || conf.no_keyring));
 		conf_free(&conf);
-		free(user);
 		return rc;
 	}
 	if (argc > 1) {
@@ -852,6 +850,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	http_set_deadlines(conf.timeout, conf.download_timeout);
+	/* Copied only now: the usage errors above return at once. */
+	if (user_arg != NULL)
+		user = xstrdup(user_arg);
 	if (server == NULL) {
 		if ((acct = conf_account(&conf, account)) == NULL &&
 		    account != NULL) {
