@@ -186,6 +186,8 @@ fhir_status_sentence(long status)
 	default:
 		if (status >= 500)
 			return "The portal had a problem. Try again later.";
+		if (status >= 300 && status < 400)
+			return HTTP_REDIRECTED;
 		return "The portal gave an answer chartty does not understand.";
 	}
 }
@@ -300,7 +302,9 @@ fhir_cause(const struct fhir_result *res, char **cause)
 	char	*s = NULL;
 	size_t	 n;
 
-	if (res->body != NULL)
+	/* A 401's words are about the token (Medplum's "Unauthorized"):
+	 * what the person must do is sign in again. */
+	if (res->body != NULL && res->status != 401)
 		s = model_outcome_text(res->body);
 	if (s == NULL) {
 		*cause = xstrdup(fhir_status_sentence(res->status));
