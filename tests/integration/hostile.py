@@ -13,8 +13,9 @@ trickles, signals during a slow request, a 500 and deep nesting at
 discovery, a next page and a redirect to another host (which gets no
 request, least of all with the token), a 401 every time (one refresh,
 then sign in again), a 429 without Retry-After and a Content-Length that
-lies. Afterwards no file under HOME holds the password or a token. The
-cases run side by side; HOSTILE_CASES=name,... runs some. Prints TAP."""
+lies, an answer that is no HTTP or has a header of 10 MB. Afterwards no
+file under HOME holds the password or a token. The cases run side by
+side; HOSTILE_CASES=name,... runs some. Prints TAP."""
 
 import concurrent.futures
 import http.client
@@ -880,6 +881,36 @@ def case_401(c):
     s.stop()
 
 
+def case_garbage(c):
+    """Discovery answered with what is no HTTP (an SSH banner), a status
+    line of escapes, a header of 10 MB, or nothing at all."""
+    def at_discovery(data=None):
+        def behave(h):
+            if not h.path.startswith("/.well-known/"):
+                return False
+            if data is None:
+                time.sleep(DEADLINE + MARGIN + 2)
+            return h.raw(data or b"")
+        return behave
+    other = r"127\.0\.0\.1 did not answer as a web server does; check " \
+        r"the address\."
+    for data, sentence, what in (
+            (b"SSH-2.0-OpenSSH_9.2\r\n" * 100, other, "an SSH banner"),
+            (b"HTTP/1.1 99999999999 \x1b]0;x\x07Weird\r\nContent-Length: "
+             b"2\r\n\r\n{}", other, "a status line of escapes"),
+            (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (10 << 20) +
+             b"\r\n\r\n", r"The answer from 127\.0\.0\.1 was too large, "
+             r"so chartty stopped reading it\.", "a header of 10 MB"),
+            (None, r"127\.0\.0\.1 took longer than 3 seconds to answer; try "
+             r"again\.", "no answer at all")):
+        s = Server(at_discovery(data))
+        r = Run(whoami(s.url), PW)
+        s.stop()
+        c.ok(r.rc == 1, f"{what}: exits 1 ({r.rc})")
+        c.said(r, sentence, what)
+        c.ended(r, what)
+
+
 def case_429(c):
     s = Server(lambda h: batch(h) and h.answer(429, ""))
     r = Run(summary(s.url), PW)
@@ -943,10 +974,10 @@ def case_length(c):
 
 
 # The slowest first: they wait for deadlines.
-CASES = [case_length, case_wide, case_screen, case_trickle, case_signals,
-         case_huge, case_bomb, case_deep, case_escapes, case_self_signed,
-         case_disguised, case_discovery, case_next, case_redirect, case_401,
-         case_429]
+CASES = [case_length, case_wide, case_garbage, case_screen, case_trickle,
+         case_signals, case_huge, case_bomb, case_deep, case_escapes,
+         case_self_signed, case_disguised, case_discovery, case_next,
+         case_redirect, case_401, case_429]
 
 
 def secrets_on_disk():
