@@ -106,6 +106,14 @@ int	 fhir_next(struct fhir *, const struct json *bundle,
 char	*fhir_link(const struct fhir *, const struct json *bundle,
 	     const char *rel);
 /*
+ * Does the bundle's link rel point to another server? It is never
+ * followed, and said in these words.
+ */
+int	 fhir_link_elsewhere(const struct fhir *, const struct json *bundle,
+	     const char *rel);
+#define FHIR_ELSEWHERE	"The next page is on another server; chartty did " \
+	"not follow it."
+/*
  * The path of a record, "type/<id>" with id escaped, then "/op" when op
  * is set ("$pay"); a new string.
  */
@@ -230,6 +238,7 @@ struct fhir_pages {
 	char	**urls;
 	size_t	  n;
 	char	 *next;
+	int	  elsewhere;	/* its next link is on another server */
 };
 /* Start at first (a search path or url, copied); frees what was there. */
 void	 fhir_pages_start(struct fhir_pages *, const char *first);
@@ -245,7 +254,11 @@ int	 fhir_pages_fetch(struct fhir *, struct fhir_pages *, int dir,
 const char *fhir_pages_url(const struct fhir_pages *, int dir);
 void	 fhir_pages_moved(struct fhir *, struct fhir_pages *, int dir,
 	     const struct json *page);
-/* The current page number (1 for the first), and whether there is more. */
+/*
+ * The current page number (1 for the first), and whether there is more:
+ * 1, 0, or -1 when the next page is on another server (view_pages says
+ * so).
+ */
 size_t	 fhir_pages_number(const struct fhir_pages *);
 int	 fhir_pages_more(const struct fhir_pages *);
 void	 fhir_pages_free(struct fhir_pages *);

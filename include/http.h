@@ -47,6 +47,14 @@ enum http_error {
 	HTTP_ERR_OTHER = -8
 };
 
+/*
+ * Redirects are never followed (they could take a token or a password
+ * to another host): an answer of 3xx is said so, by the module that
+ * reads it.
+ */
+#define HTTP_REDIRECTED	"The portal sent chartty to another address; " \
+	"chartty did not follow it."
+
 /* Servers kept connected at once (organizations side by side). */
 #define HTTP_MAX_SERVERS	8
 

@@ -10,13 +10,20 @@
  */
 struct json;
 
-/* Largest document json_parse() accepts and deepest nesting. */
+/*
+ * Largest document json_parse() accepts, deepest nesting, the most
+ * values (FHIR runs about 24 bytes a value, a page of 200 Observations
+ * holds under 8,000, and each costs 80 bytes parsed) and the most
+ * members of one object (FHIR's have tens).
+ */
 #define JSON_MAX_SIZE	(64U * 1024 * 1024)
 #define JSON_MAX_DEPTH	64
+#define JSON_MAX_VALUES	250000
+#define JSON_MAX_MEMBERS	1000
 
 /*
  * Parse len bytes. Returns a root, or NULL with *cause set (caller frees)
- * for malformed, too deep or too large input.
+ * for malformed, too deep, too large or too wide input.
  */
 /* cJSON's version ("1.7.15"). */
 const char	*json_library(void);

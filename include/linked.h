@@ -95,6 +95,7 @@ struct linked_pages_org {
 	char		**urls;		/* its pages known: urls[j] is j+1 */
 	size_t		  n;
 	char		 *next;		/* the next link of its last page */
+	int		  elsewhere;	/* that link is on another server */
 	size_t		 *shown;	/* its page on screen page k+1, or 0 */
 	size_t		  nshown;
 	long		  total;	/* its count of all, or -1 */
@@ -128,7 +129,10 @@ size_t	 linked_pages_url(void *state, size_t org, const char *patient,
  */
 int	 linked_pages_take(struct linked_pages *, size_t org,
 	     const struct fhir_batch_job *);
-/* Is there a page after the one on screen? */
+/*
+ * Is there a page after the one on screen? 1, 0, or -1 when one's next
+ * page is on another server (view_pages says so).
+ */
 int	 linked_pages_more(const struct linked_pages *);
 /* The count of all of them at every organization, or -1 when one has
  * not said. */

@@ -102,7 +102,8 @@ int	 view_button(struct view *, int id, const char *label);
 #define VIEW_PAGE_NEWER	(-3)
 /*
  * Add the rows that page a list of what ("reports"): "Older reports" when
- * there is more, "Newer reports" after the first page (page is 1-based).
+ * there is more (more > 0), "Newer reports" after the first page (page is
+ * 1-based); more < 0: the next page is on another server, which is said.
  */
 void	 view_pages(struct view *, size_t page, int more, const char *what);
 /* +1 for the Older row, -1 for the Newer row, 0 for any other row id. */

@@ -154,6 +154,10 @@ auth_failure(const struct auth_answer *ans, const char *fallback,
 		    "Try again later.", doing ? doing : "sign you in");
 		return AUTH_ERR;
 	}
+	if (ans->status >= 300 && ans->status < 400) {
+		*cause = xstrdup(HTTP_REDIRECTED);
+		return AUTH_ERR;
+	}
 	s = ans->body ? model_outcome_text(ans->body) : NULL;
 	if (s == NULL || *s == '\0') {
 		free(s);
@@ -350,6 +354,9 @@ auth_configuration(struct http *h, const char *root, const char *base,
 	if (ans->status >= 500)
 		*cause = xasprintf("%s had a problem answering (HTTP %ld). "
 		    "Try again later.", root, ans->status);
+	else if (ans->status >= 300 && ans->status < 400)
+		*cause = xasprintf("%s sent chartty to another address; "
+		    "chartty did not follow it.", root);
 	if (ans->status != 200 || !json_is_object(ans->body)) {
 		auth_answer_free(ans);
 		return AUTH_ERR;
@@ -656,6 +663,9 @@ auth_token(struct http *h, const struct auth_server *srv, const char *form,
 		} else if (ans.status >= 500 || ans.status == 0) {
 			*cause = xstrdup("The portal had a problem and could "
 			    "not sign you in. Try again later.");
+			rc = AUTH_ERR;
+		} else if (ans.status >= 300 && ans.status < 400) {
+			*cause = xstrdup(HTTP_REDIRECTED);
 			rc = AUTH_ERR;
 		} else {
 			*cause = xstrdup("The portal refused the sign-in. "
@@ -1072,7 +1082,7 @@ auth_logout(struct http *h, const struct auth_server *srv,
 		buf_free(&form, 1);
 		free(url);
 		if (rc == AUTH_OK) {
-			if (ans.status >= 400 && ans.status != 401) {
+			if (ans.status >= 300 && ans.status != 401) {
 				*cause = xstrdup("The portal could not end the "
 				    "session; it will end by itself.");
 				rc = AUTH_ERR;

@@ -505,21 +505,10 @@ static int
 export_next(struct export_run *r, const struct json *bundle, char **next,
     char **cause)
 {
-	const struct json	*links = json_get(bundle, "link");
-	const char		*rel;
-	size_t			 i;
-
-	*next = NULL;
-	for (i = 0; i < json_size(links); i++) {
-		rel = json_gets(json_at(links, i), "relation");
-		if (rel == NULL || strcmp(rel, "next") != 0)
-			continue;
-		if ((*next = fhir_link(r->f, bundle, "next")) == NULL) {
-			*cause = xstrdup("The next page is on another server; "
-			    "chartty did not follow it.");
-			return -1;
-		}
-		return 0;
+	*next = fhir_link(r->f, bundle, "next");
+	if (*next == NULL && fhir_link_elsewhere(r->f, bundle, "next")) {
+		*cause = xstrdup(FHIR_ELSEWHERE);
+		return -1;
 	}
 	return 0;
 }

@@ -186,6 +186,8 @@ fhir_status_sentence(long status)
 	default:
 		if (status >= 500)
 			return "The portal had a problem. Try again later.";
+		if (status >= 300 && status < 400)
+			return HTTP_REDIRECTED;
 		return "The portal gave an answer chartty does not understand.";
 	}
 }
@@ -300,7 +302,9 @@ fhir_cause(const struct fhir_result *res, char **cause)
 	char	*s = NULL;
 	size_t	 n;
 
-	if (res->body != NULL)
+	/* A 401's words are about the token (Medplum's "Unauthorized"):
+	 * what the person must do is sign in again. */
+	if (res->body != NULL && res->status != 401)
 		s = model_outcome_text(res->body);
 	if (s == NULL) {
 		*cause = xstrdup(fhir_status_sentence(res->status));
@@ -710,32 +714,9 @@ fhir_search(struct fhir *f, const char *type, const char *query,
 	return rc;
 }
 
-int
-fhir_next(struct fhir *f, const struct json *bundle,
-    struct fhir_result *res, char **cause)
-{
-	const struct json	*links = json_get(bundle, "link");
-	const char		*rel, *url;
-	size_t			 i;
-
-	for (i = 0; i < json_size(links); i++) {
-		rel = json_gets(json_at(links, i), "relation");
-		url = json_gets(json_at(links, i), "url");
-		if (rel == NULL || url == NULL || strcmp(rel, "next") != 0)
-			continue;
-		if (!fhir_url_ours(f, url)) {
-			memset(res, 0, sizeof *res);
-			*cause = xstrdup("The next page is on another server; "
-			    "chartty did not follow it.");
-			return -1;
-		}
-		return fhir_request(f, "GET", url, NULL, NULL, res, cause);
-	}
-	return 1;
-}
-
-char *
-fhir_link(const struct fhir *f, const struct json *bundle, const char *rel)
+/* The url of the bundle's link rel as the server gave it, or NULL. */
+static const char *
+fhir_link_url(const struct json *bundle, const char *rel)
 {
 	const struct json	*links = json_get(bundle, "link");
 	const char		*r, *url;
@@ -745,9 +726,42 @@ fhir_link(const struct fhir *f, const struct json *bundle, const char *rel)
 		r = json_gets(json_at(links, i), "relation");
 		url = json_gets(json_at(links, i), "url");
 		if (r != NULL && url != NULL && strcmp(r, rel) == 0)
-			return fhir_url_ours(f, url) ? xstrdup(url) : NULL;
+			return url;
 	}
 	return NULL;
+}
+
+int
+fhir_next(struct fhir *f, const struct json *bundle,
+    struct fhir_result *res, char **cause)
+{
+	const char	*url = fhir_link_url(bundle, "next");
+
+	if (url == NULL)
+		return 1;
+	if (!fhir_url_ours(f, url)) {
+		memset(res, 0, sizeof *res);
+		*cause = xstrdup(FHIR_ELSEWHERE);
+		return -1;
+	}
+	return fhir_request(f, "GET", url, NULL, NULL, res, cause);
+}
+
+char *
+fhir_link(const struct fhir *f, const struct json *bundle, const char *rel)
+{
+	const char	*url = fhir_link_url(bundle, rel);
+
+	return url != NULL && fhir_url_ours(f, url) ? xstrdup(url) : NULL;
+}
+
+int
+fhir_link_elsewhere(const struct fhir *f, const struct json *bundle,
+    const char *rel)
+{
+	const char	*url = fhir_link_url(bundle, rel);
+
+	return url != NULL && !fhir_url_ours(f, url);
 }
 
 /* Does the server serve reads of the type url searches or reads? */
@@ -1424,6 +1438,7 @@ fhir_pages_moved(struct fhir *f, struct fhir_pages *p, int dir,
 		free(p->urls[--p->n]);
 	free(p->next);
 	p->next = fhir_link(f, page, "next");
+	p->elsewhere = fhir_link_elsewhere(f, page, "next");
 }
 
 int
@@ -1453,7 +1468,7 @@ fhir_pages_number(const struct fhir_pages *p)
 int
 fhir_pages_more(const struct fhir_pages *p)
 {
-	return p->next != NULL;
+	return p->next != NULL ? 1 : p->elsewhere ? -1 : 0;
 }
 
 void

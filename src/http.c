@@ -566,6 +566,16 @@ http_failure(struct http_req *r, char **cause)
 		*cause = xasprintf("The connection to %s was lost before the "
 		    "answer arrived. Try again.", host);
 		return HTTP_ERR_LOST;
+	case CURLE_UNSUPPORTED_PROTOCOL:	/* an answer that is no HTTP */
+	case CURLE_WEIRD_SERVER_REPLY:
+		*cause = xasprintf("%s did not answer as a web server does; "
+		    "check the address.", host);
+		return HTTP_ERR_OTHER;
+	case CURLE_OUT_OF_MEMORY:	/* also libcurl's word for a header
+					 * over 100 KB */
+		*cause = xasprintf("The answer from %s was too large, so "
+		    "chartty stopped reading it.", host);
+		return HTTP_ERR_TOO_BIG;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		*cause = http_tls_failure(r, host);
 		return HTTP_ERR_TLS;

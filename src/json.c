@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,11 +35,82 @@ json_hooks(void)
 	cJSON_InitHooks(&h);
 }
 
-static int
-json_depth_ok(const char *s, size_t len)
+/*
+ * cJSON finds element i of an array by walking from the first, and an
+ * object's member by walking its members, so a loop of json_at(a, i) up
+ * to json_size(a), or one that asks json_get(bundle, "entry") each time
+ * round, is quadratic: a batch answer of 80,000 empty entries (240 KB)
+ * took 40 seconds, and 990 members before its entries 5 more (issue 17).
+ * So the arrays walked last remember where they were and how long they
+ * are, and the members found last are remembered by name: the parsers'
+ * loops are linear, nested ones too (the entries, and each one's
+ * codings). The least recently used is forgotten first; every change to
+ * a tree, and every free, forgets them all, as an address may be used
+ * again.
+ */
+#define JSON_MEMOS	64
+
+static struct json_memo {
+	const cJSON	*node;		/* the array or object; NULL: free */
+	char		 key[32];	/* a member's name; "" for an array */
+	const cJSON	*item;		/* the element at index, the member */
+	size_t		 index;
+	size_t		 size;		/* SIZE_MAX: not counted yet */
+	unsigned long	 used;
+} json_memos[JSON_MEMOS];
+static unsigned long	json_memo_clock;
+
+static void
+json_forget(void)
 {
-	int	depth = 0, in_string = 0;
-	size_t	i;
+	memset(json_memos, 0, sizeof json_memos);
+}
+
+/*
+ * The memo of node's key ("" for an array's place): *found says whether
+ * it was there; a new one is empty (item NULL, size not counted).
+ */
+static struct json_memo *
+json_memo(const cJSON *node, const char *key, int *found)
+{
+	struct json_memo	*m, *old = &json_memos[0];
+	size_t			 i;
+
+	for (i = 0; i < JSON_MEMOS; i++) {
+		m = &json_memos[i];
+		if (m->node == node && strcmp(m->key, key) == 0) {
+			m->used = ++json_memo_clock;
+			*found = 1;
+			return m;
+		}
+		if (m->used < old->used)
+			old = m;
+	}
+	memset(old, 0, sizeof *old);
+	old->node = node;
+	strlcpy_c(old->key, key, sizeof old->key);
+	old->size = SIZE_MAX;
+	old->used = ++json_memo_clock;
+	*found = 0;
+	return old;
+}
+
+/*
+ * A look at the text before cJSON reads it: NULL when it may be read,
+ * else why not. Nesting deeper than JSON_MAX_DEPTH would run cJSON's
+ * recursion off the stack. More than JSON_MAX_VALUES values (the root,
+ * the first element of each container that has one, and one a comma)
+ * would cost far more memory than the text: a value is a node of 80
+ * bytes, so 15 MB of "{}," took about 400 MB. An object of more than
+ * JSON_MAX_MEMBERS members is no FHIR, and each lookup walks them all:
+ * 120,000 members before "entry" took minutes (issue 17).
+ */
+static const char *
+json_shape(const char *s, size_t len)
+{
+	size_t	i, values = 1, members[JSON_MAX_DEPTH + 1];
+	int	depth = 0, in_string = 0, opened = 0;
+	char	object[JSON_MAX_DEPTH + 1];
 
 	for (i = 0; i < len; i++) {
 		char c = s[i];
@@ -50,22 +122,38 @@ json_depth_ok(const char *s, size_t len)
 				in_string = 0;
 			continue;
 		}
+		if (opened && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			if (c != '}' && c != ']')
+				values++;
+			opened = 0;
+		}
 		if (c == '"')
 			in_string = 1;
 		else if (c == '{' || c == '[') {
 			if (++depth > JSON_MAX_DEPTH)
-				return 0;
-		} else if (c == '}' || c == ']')
+				return "The answer was nested too deeply to read.";
+			object[depth] = c == '{';
+			members[depth] = 1;
+			opened = 1;
+		} else if ((c == '}' || c == ']') && depth > 0)
 			depth--;
+		else if (c == ',') {
+			values++;
+			if (depth > 0 && object[depth] &&
+			    ++members[depth] > JSON_MAX_MEMBERS)
+				return "The answer was too large to read.";
+		}
+		if (values > JSON_MAX_VALUES)
+			return "The answer was too large to read.";
 	}
-	return 1;
+	return NULL;
 }
 
 struct json *
 json_parse(const char *s, size_t len, char **cause)
 {
 	cJSON		*root;
-	const char	*end = NULL;
+	const char	*end = NULL, *why;
 
 	if (len > JSON_MAX_SIZE) {
 		*cause = xstrdup("The answer was too large to read.");
@@ -75,8 +163,8 @@ json_parse(const char *s, size_t len, char **cause)
 		*cause = xstrdup("The answer was empty.");
 		return NULL;
 	}
-	if (!json_depth_ok(s, len)) {
-		*cause = xstrdup("The answer was nested too deeply to read.");
+	if ((why = json_shape(s, len)) != NULL) {
+		*cause = xstrdup(why);
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
@@ -100,6 +188,7 @@ json_parse(const char *s, size_t len, char **cause)
 void
 json_free(struct json *j)
 {
+	json_forget();
 	cJSON_Delete(J(j));
 }
 
@@ -118,15 +207,24 @@ json_free_secret(struct json *j)
 {
 	if (j != NULL)
 		json_wipe(J(j)->child);
+	json_forget();
 	cJSON_Delete(J(j));
 }
 
 struct json *
 json_get(const struct json *j, const char *key)
 {
+	struct json_memo	*m;
+	int			 found;
+
 	if (j == NULL || !cJSON_IsObject(J(j)))
 		return NULL;
-	return W(cJSON_GetObjectItemCaseSensitive(J(j), key));
+	if (*key == '\0' || strlen(key) >= sizeof m->key)
+		return W(cJSON_GetObjectItemCaseSensitive(J(j), key));
+	m = json_memo(J(j), key, &found);
+	if (!found)
+		m->item = cJSON_GetObjectItemCaseSensitive(J(j), key);
+	return W(m->item);
 }
 
 struct json *
@@ -152,17 +250,41 @@ json_path(const struct json *j, const char *path)
 size_t
 json_size(const struct json *j)
 {
+	struct json_memo	*m;
+	const cJSON		*e;
+	int			 found;
+
 	if (j == NULL || !cJSON_IsArray(J(j)))
 		return 0;
-	return (size_t)cJSON_GetArraySize(J(j));
+	m = json_memo(J(j), "", &found);
+	if (!found)
+		m->item = J(j)->child;
+	if (m->size == SIZE_MAX) {
+		m->size = 0;
+		for (e = J(j)->child; e != NULL; e = e->next)
+			m->size++;
+	}
+	return m->size;
 }
 
 struct json *
 json_at(const struct json *j, size_t i)
 {
-	if (j == NULL || !cJSON_IsArray(J(j)) || i > 1000000)
+	struct json_memo	*m;
+	int			 found;
+
+	if (j == NULL || !cJSON_IsArray(J(j)))
 		return NULL;
-	return W(cJSON_GetArrayItem(J(j), (int)i));
+	m = json_memo(J(j), "", &found);
+	if (!found || i < m->index) {
+		m->item = J(j)->child;
+		m->index = 0;
+	}
+	while (m->item != NULL && m->index < i) {
+		m->item = m->item->next;
+		m->index++;
+	}
+	return W(m->item);
 }
 
 const char *
@@ -274,6 +396,7 @@ json_attach(struct json *parent, const char *key, cJSON *child)
 {
 	if (child == NULL)
 		fatal("out of memory");
+	json_forget();
 	if (key == NULL)
 		cJSON_AddItemToArray(J(parent), child);
 	else
@@ -332,6 +455,7 @@ json_set_str(struct json *j, const char *key, const char *value)
 void
 json_remove(struct json *j, const char *key)
 {
+	json_forget();
 	cJSON_DeleteItemFromObjectCaseSensitive(J(j), key);
 }
 

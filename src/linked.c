@@ -313,6 +313,8 @@ linked_pages_take(struct linked_pages *lp, size_t org,
 	if (op->asked == op->n) {	/* its last: where it goes on */
 		free(op->next);
 		op->next = fhir_link(job->f, job->res.body, "next");
+		op->elsewhere = fhir_link_elsewhere(job->f, job->res.body,
+		    "next");
 	}
 	k = lp->number;
 	if (k > op->nshown) {
@@ -332,14 +334,17 @@ linked_pages_more(const struct linked_pages *lp)
 {
 	const struct linked_pages_org	*op;
 	size_t				 i;
+	int				 more = 0;
 
 	for (i = 0; i < lp->l.n; i++) {
 		op = &lp->at[i];
 		if ((lp->number < op->nshown && op->shown[lp->number] > 0) ||
 		    linked_pages_last(op) < op->n || op->next != NULL)
 			return 1;
+		if (op->elsewhere)
+			more = -1;	/* said, unless another has more */
 	}
-	return 0;
+	return more;
 }
 
 long

@@ -240,6 +240,10 @@ buf_add(struct buf *b, const void *p, size_t n)
 		size_t size = b->size ? b->size : 256;
 		while (size < need)
 			size *= 2;
+		/* Never past what it may hold: a full 16 MB answer was
+		 * copied into a block of 32 MB (issue 17). */
+		if (size > b->max + 1)
+			size = b->max + 1;
 		b->data = xrealloc(b->data, size);
 		b->size = size;
 	}

@@ -12,6 +12,7 @@
 
 #include "util.h"
 #include "editor.h"
+#include "fhir.h"
 #include "view.h"
 
 void
@@ -124,10 +125,12 @@ view_editor(struct view *v, int id, const char *label, struct editor *e)
 void
 view_pages(struct view *v, size_t page, int more, const char *what)
 {
-	if (more)
+	if (more > 0)
 		view_item(v, VIEW_PAGE_OLDER, "Page", view_printf(v,
 		    "Older %s", what), view_printf(v, "page %zu", page + 1),
 		    0);
+	else if (more < 0)
+		view_text(v, FHIR_ELSEWHERE);
 	if (page > 1)
 		view_item(v, VIEW_PAGE_NEWER, "Page", view_printf(v,
 		    "Newer %s", what), view_printf(v, "back to page %zu",

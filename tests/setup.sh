@@ -11,7 +11,7 @@ for pkg in build-essential binutils autoconf automake libtool pkg-config \
     libncurses-dev libcurl4-openssl-dev libcjson-dev libsecret-1-dev \
     libssl-dev libqrencode-dev gnome-keyring libsecret-tools dbus mandoc tmux curl \
     python3-pexpect ca-certificates faketime zbar-tools gdb clang \
-    libclang-rt-14-dev valgrind; do
+    libclang-rt-14-dev valgrind time; do
 	have "$pkg" || need="$need $pkg"
 done
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

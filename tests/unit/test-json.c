@@ -92,6 +92,78 @@ main(void)
 	}
 	json_free(j);
 
+	/* Wide: the most values and members, and one more. */
+	for (i = 0; i < 2; i++) {
+		size_t	k, n = JSON_MAX_VALUES - 1 + (size_t)i;
+
+		buf_init(&b, 4 * JSON_MAX_VALUES);
+		buf_addstr(&b, "[{}");
+		for (k = 1; k < n; k++)
+			buf_addstr(&b, k % 2 ? ", 0" : ",{ }");
+		buf_addstr(&b, "]");
+		ok(parses(b.data, b.len) == !i, "%zu values and the root %s", n,
+		    i ? "refused" : "read");
+		buf_free(&b, 0);
+		n = JSON_MAX_MEMBERS + (size_t)i;
+		buf_init(&b, 16 * n);
+		for (k = 0; k < n; k++)
+			buf_printf(&b, "%c\"k%zu\":[]", k ? ',' : '{', k);
+		buf_addstr(&b, "}");
+		ok(parses(b.data, b.len) == !i, "an object of %zu members %s",
+		    n, i ? "refused" : "read");
+		buf_free(&b, 0);
+	}
+	j = json_parse("[[]]", 4, &cause);
+	ok(j != NULL && json_size(json_at(j, 0)) == 0, "an empty array "
+	    "counts no value");
+	json_free(j);
+
+	/* Walking arrays remembers the place: still right out of order,
+	 * nested past the memos it keeps, and after a change. */
+	buf_init(&b, 1 << 20);
+	buf_addstr(&b, "{\"big\":[");
+	for (i = 0; i < 500; i++)
+		buf_printf(&b, "%s{\"n\":%d}", i ? "," : "", i);
+	buf_addstr(&b, "],\"small\":[");
+	for (i = 0; i < 100; i++)
+		buf_printf(&b, "%s[%d,%d]", i ? "," : "", i, -i);
+	buf_addstr(&b, "]}");
+	j = json_parse(b.data, b.len, &cause);
+	buf_free(&b, 0);
+	{
+		long long	v, w;
+		int		good = j != NULL, k;
+
+		for (i = 0; good && i < 500; i++) {
+			good = json_size(json_get(j, "big")) == 500 &&
+			    json_int(json_get(json_at(json_get(j, "big"), i),
+			    "n"), 0, 500, &v) == 0 && v == i;
+			/* every small array between two steps of big */
+			for (k = 0; good && k < 100; k++)
+				good = json_int(json_at(json_at(json_get(j,
+				    "small"), k), 1), -100, 0, &w) == 0 &&
+				    w == -k;
+		}
+		ok(good, "nested walks: every element where it is");
+		for (i = 499; good && i >= 0; i -= 7)
+			good = json_int(json_get(json_at(json_get(j, "big"), i),
+			    "n"), 0, 500, &v) == 0 && v == i;
+		ok(good, "walked backwards");
+		ok(json_at(json_get(j, "big"), 500) == NULL &&
+		    json_at(json_get(j, "big"), 3) != NULL,
+		    "past the end is NULL, and back again");
+		json_add_num(json_get(j, "big"), NULL, 500);
+		ok(json_size(json_get(j, "big")) == 501 &&
+		    json_at(json_get(j, "big"), 500) != NULL, "a new element "
+		    "is counted");
+		json_set_str(j, "small", "gone");
+		is(json_gets(j, "small"), "gone", "a member replaced is found "
+		    "anew");
+		json_remove(j, "small");
+		ok(json_get(j, "small") == NULL, "a member removed is gone");
+	}
+	json_free(j);
+
 	o = json_new_object();
 	json_add_str(o, "password", "hunter2");
 	json_add_num(json_add_object(o, "x"), "v", 3);
