@@ -246,6 +246,7 @@ def run_refill():
            "refill: Right picks a pharmacy", t.screen())
         t.keys("Down")
         t.type("Running low")
+        t.wait(r"^> Note for your care team \(optional\): Running low")
         x, y = t.cursor()
         ok(t.lines()[y].startswith("> Note for your care team") and
            x == len("> Note for your care team (optional): Running low"),
@@ -505,7 +506,7 @@ def run_compose():
         t.type("First line of my reply.")
         t.keys("Enter")
         t.type("Second line.")
-        t.settle(0.2)
+        t.wait(r"^ *Second line\.")
         x, y = t.cursor()
         ok(t.lines()[y].strip() == "Second line." and
            x == 4 + len("Second line."),

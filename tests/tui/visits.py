@@ -155,7 +155,7 @@ def run_checkin():
         t.keys("Down")
         t.settle(0.15)
         t.type("3")
-        t.settle(0.15)
+        t.wait(r"^    3\s*$")
         x, y = t.cursor()
         ok(t.lines()[y] == "    3" and x == 5,
            "echeckin: a long question wraps, the answer below it, the "
