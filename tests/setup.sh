@@ -10,7 +10,7 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed";
 for pkg in build-essential binutils autoconf automake libtool pkg-config \
     libncurses-dev libcurl4-openssl-dev libcjson-dev libsecret-1-dev \
     libssl-dev libqrencode-dev gnome-keyring libsecret-tools dbus mandoc tmux curl \
-    python3-pexpect ca-certificates faketime zbar-tools gdb clang \
+    python3 ca-certificates faketime zbar-tools gdb clang \
     libclang-rt-14-dev valgrind time; do
 	have "$pkg" || need="$need $pkg"
 done
