@@ -112,6 +112,17 @@ def identify(t, family, birth, given=""):
     if given:
         t.type(given)
     t.keys("Enter")
+    lookup_done(t)
+
+
+def lookup_done(t, timeout=15.0):
+    """Wait for the lookup the Enter started to end: the sentence of the
+    one before may still be on screen, so it cannot tell."""
+    t.settle()
+    end = time.time() + timeout
+    while "Finding your visit" in t.screen() and time.time() < end:
+        time.sleep(0.05)
+    t.settle()
 
 
 def clear_fields(t):
