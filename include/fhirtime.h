@@ -17,6 +17,11 @@ enum fhir_precision {
 	FHIR_TIME_DAY,
 	FHIR_TIME_MINUTE	/* has a time of day (and a zone) */
 };
+/* The first and last instants FHIR can write: 0001-01-01T00:00:00Z and
+ * 9999-12-31T23:59:59Z. */
+#define FHIR_TIME_FIRST	(-62135596800LL)
+#define FHIR_TIME_LAST	253402300799LL
+
 struct fhir_time {
 	enum fhir_precision	 precision;
 	int			 year, month, day;	/* as written */

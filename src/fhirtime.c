@@ -114,6 +114,13 @@ fhir_time_parse(const char *s, struct fhir_time *ft)
 		tm.tm_isdst = -1;
 		ft->t = mktime(&tm);
 	}
+	/*
+	 * FHIR's years are 0001 to 9999: a leap second or an offset can
+	 * carry the last minute of 9999 (or the first of 0001) past them,
+	 * to an instant no FHIR time can say (found by fuzz-time).
+	 */
+	if (ft->t < FHIR_TIME_FIRST || ft->t > FHIR_TIME_LAST)
+		goto bad;
 	return 0;
 bad:
 	memset(ft, 0, sizeof *ft);
@@ -178,8 +185,10 @@ fhir_time_write(time_t t, char *out, size_t size)
 
 	localtime_r(&t, &tm);
 	/* FHIR's offsets are whole minutes; a zone's local mean time of
-	 * old (Chicago's -05:50:36 before 1883) is not: then UTC. */
-	if (tm.tm_gmtoff % 60 != 0 ||
+	 * old (Chicago's -05:50:36 before 1883) is not: then UTC. So too
+	 * where the local year is past FHIR's (the ends of 0001 and 9999). */
+	if (tm.tm_gmtoff % 60 != 0 || tm.tm_year + 1900 < 1 ||
+	    tm.tm_year + 1900 > 9999 ||
 	    strftime(zone, sizeof zone, "%z", &tm) != 5) {
 		gmtime_r(&t, &tm);
 		strlcpy_c(zone, "+0000", sizeof zone);

@@ -66,5 +66,22 @@ main(void)
 	fhir_time_write(1778596200, when, sizeof when);
 	is(when, "2026-05-12T09:30:00-05:00", "today's times keep their "
 	    "local offset");
+
+	/* Found by fuzz-time: a leap second or an offset carried the last
+	 * minute of 9999 into a year no FHIR time can say. */
+	ok(fhir_time_parse("9999-12-31T23:59:60", &ft) == -1,
+	    "a leap second past 9999 is no time");
+	ok(fhir_time_parse("9999-12-31T23:59:00-14:00", &ft) == -1,
+	    "an offset past 9999 is no time");
+	ok(fhir_time_parse("0001-01-01T00:00:00+14:00", &ft) == -1,
+	    "an offset before 0001 is no time");
+	setenv("TZ", "Pacific/Kiritimati", 1);
+	tzset();
+	ok(fhir_time_parse("9999-12-31T23:00:00Z", &ft) == 0,
+	    "the last hour of 9999 is read");
+	fhir_time_write(ft.t, when, sizeof when);
+	ok(fhir_time_parse(when, &back) == 0 && back.t == ft.t,
+	    "written back where it is already 10000 (%s), the same instant",
+	    when);
 	return done_testing();
 }
